@@ -1,0 +1,3 @@
+from aoft_tui.cli import main
+
+main()

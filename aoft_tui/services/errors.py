@@ -1,0 +1,61 @@
+"""Errors every caller can show as-is: each message says what failed and what to do.
+
+The service layer turns the SDK's exceptions into these; nothing above it sees an
+`openai` exception or a traceback. Messages never contain an API key.
+"""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base class. `title` is a short heading (for a toast), `str(err)` the full advice."""
+
+    title = "Azure OpenAI error"
+
+    def __init__(self, message: str, *, status_code: int | None = None) -> None:
+        super().__init__(message)
+        self.status_code = status_code
+
+
+class AuthError(ServiceError):
+    title = "Authentication failed"
+
+
+class NotFoundError(ServiceError):
+    title = "Not found"
+
+
+class BadRequestError(ServiceError):
+    title = "Request rejected"
+
+
+class RateLimitError(ServiceError):
+    title = "Rate limited"
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message, status_code=429)
+        self.retry_after = retry_after
+
+
+class ConnectionFailed(ServiceError):
+    title = "Connection problem"
+
+
+class ServerError(ServiceError):
+    title = "Service error"
+
+
+class OperationTimeout(ServiceError):
+    title = "Timed out"
+
+
+class FileProcessingError(ServiceError):
+    """An uploaded file ended in status `error`; message holds Azure's status_details verbatim."""
+
+    title = "File rejected"
+
+
+class Cancelled(ServiceError):
+    """The user cancelled a long operation (an upload, a wait)."""
+
+    title = "Cancelled"

@@ -1,0 +1,50 @@
+"""The domain and service layers never import Textual (checked in a clean interpreter)."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+LAYERS = [
+    "aoft_tui.domain.models",
+    "aoft_tui.services.settings",
+    "aoft_tui.services.errors",
+    "aoft_tui.services.finetuning",
+    "aoft_tui.emulator",
+]
+
+
+@pytest.mark.parametrize("module", LAYERS)
+def test_layer_does_not_load_textual(module: str) -> None:
+    code = (
+        f"import importlib, json, sys; importlib.import_module({module!r}); "
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('textual', 'textual_plotext', 'wandb'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == [], f"{module} pulled in UI or wandb modules"
+
+
+def test_cli_help_does_not_load_heavy_modules() -> None:
+    code = (
+        "import sys, json\n"
+        "from click.testing import CliRunner\n"
+        "from aoft_tui.cli import main\n"
+        "r = CliRunner().invoke(main, ['--help'])\n"
+        "assert r.exit_code == 0, r.output\n"
+        "assert 'validate' in r.output and 'emulator' in r.output\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'wandb', 'openai'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+def test_import_linter_contracts_hold() -> None:
+    """pyproject's import-linter contracts: domain/services/emulator never import the UI."""
+    import shutil
+    from pathlib import Path
+
+    exe = shutil.which("lint-imports") or str(Path(sys.executable).with_name("lint-imports"))
+    out = subprocess.run([exe], capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    assert out.returncode == 0, out.stdout + out.stderr
