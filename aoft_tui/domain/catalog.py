@@ -1,0 +1,106 @@
+"""What we know about Azure OpenAI's fine-tunable base models.
+
+One table serves the emulator (its /models list), the validator (training context,
+tokenizer), the new-job form (methods offered) and the cost estimate (default prices,
+which the user can override in the config file's [prices] table).
+
+Prices are USD per 1M training tokens, from public list prices at the time of writing:
+estimates only — check your own Azure pricing. Reinforcement fine-tuning is billed per
+hour of training, so it has no token price here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class BaseModel:
+    id: str
+    family: str  # the name without its date, as users type it ("gpt-4o-mini")
+    training_context: int  # tokens per training example
+    encoding: str  # tiktoken encoding name
+    methods: tuple[str, ...]
+    price_per_million: float | None
+    lifecycle_status: str = "generally-available"  # as in the spec's model examples
+    # ISO dates after which fine-tuning / inference is retired (None: not announced)
+    fine_tune_deprecation: str | None = None
+    inference_deprecation: str | None = None
+
+
+SUPERVISED = "supervised"
+DPO = "dpo"
+REINFORCEMENT = "reinforcement"
+METHODS = (SUPERVISED, DPO, REINFORCEMENT)
+
+BASE_MODELS: tuple[BaseModel, ...] = (
+    BaseModel("gpt-4.1-2025-04-14", "gpt-4.1", 65_536, "o200k_base", (SUPERVISED, DPO), 25.0,
+              fine_tune_deprecation="2026-10-14", inference_deprecation="2027-04-14"),
+    BaseModel("gpt-4.1-mini-2025-04-14", "gpt-4.1-mini", 65_536, "o200k_base", (SUPERVISED, DPO), 5.0,
+              fine_tune_deprecation="2026-10-14", inference_deprecation="2027-04-14"),
+    BaseModel("gpt-4.1-nano-2025-04-14", "gpt-4.1-nano", 32_768, "o200k_base", (SUPERVISED, DPO), 1.5,
+              fine_tune_deprecation="2026-10-14", inference_deprecation="2027-04-14"),
+    BaseModel("gpt-4o-2024-08-06", "gpt-4o", 65_536, "o200k_base", (SUPERVISED, DPO), 25.0,
+              fine_tune_deprecation="2026-09-30", inference_deprecation="2027-03-31"),
+    BaseModel("gpt-4o-mini-2024-07-18", "gpt-4o-mini", 65_536, "o200k_base", (SUPERVISED, DPO), 3.0,
+              fine_tune_deprecation="2026-09-30", inference_deprecation="2027-03-31"),
+    BaseModel("o4-mini-2025-04-16", "o4-mini", 65_536, "o200k_base", (REINFORCEMENT,), None,
+              lifecycle_status="preview", fine_tune_deprecation="2026-10-16",
+              inference_deprecation="2027-04-16"),
+    BaseModel("gpt-35-turbo-0125", "gpt-35-turbo", 16_385, "cl100k_base", (SUPERVISED,), 8.0,
+              fine_tune_deprecation="2025-09-30", inference_deprecation="2026-03-31"),
+    BaseModel("gpt-35-turbo-1106", "gpt-35-turbo-1106", 16_385, "cl100k_base", (SUPERVISED,), 8.0,
+              fine_tune_deprecation="2025-09-30", inference_deprecation="2026-03-31"),
+    BaseModel("gpt-35-turbo-0613", "gpt-35-turbo-0613", 4_096, "cl100k_base", (SUPERVISED,), 8.0,
+              lifecycle_status="deprecated", fine_tune_deprecation="2025-02-01",
+              inference_deprecation="2025-02-01"),
+    BaseModel("babbage-002", "babbage-002", 16_384, "cl100k_base", (SUPERVISED,), 0.4,
+              lifecycle_status="deprecated", fine_tune_deprecation="2025-01-27",
+              inference_deprecation="2025-01-27"),
+    BaseModel("davinci-002", "davinci-002", 16_384, "cl100k_base", (SUPERVISED,), 6.0,
+              lifecycle_status="deprecated", fine_tune_deprecation="2025-01-27",
+              inference_deprecation="2025-01-27"),
+)
+
+# Legacy completion models train on {"prompt", "completion"} records, not chat.
+LEGACY_COMPLETION_MODELS = frozenset({"babbage-002", "davinci-002"})
+
+_BY_ID = {m.id: m for m in BASE_MODELS}
+
+
+def lookup(model: str | None) -> BaseModel | None:
+    """Find a base model by exact id, by family ("gpt-4o-mini"), or for a continued
+    fine-tune (`gpt-4o-mini-2024-07-18.ft-…`) by its base. Longest family match wins, so
+    "gpt-4.1-mini-…" is not taken for "gpt-4.1"."""
+    if not model:
+        return None
+    name = model.split(".ft-", 1)[0].split(":", 1)[0].strip().lower()
+    if name in _BY_ID:
+        return _BY_ID[name]
+    best: BaseModel | None = None
+    for m in BASE_MODELS:
+        if name == m.family or name.startswith(m.family + "-"):
+            if best is None or len(m.family) > len(best.family):
+                best = m
+    return best
+
+
+def encoding_for(model: str | None) -> str:
+    """tiktoken encoding for a model; o200k_base (the current default) when unknown."""
+    m = lookup(model)
+    if m is not None:
+        return m.encoding
+    name = (model or "").lower()
+    if name.startswith(("gpt-35", "gpt-3.5", "gpt-4-", "gpt-4 ")) or name == "gpt-4":
+        return "cl100k_base"
+    return "o200k_base"
+
+
+def price_per_million(model: str | None, overrides: dict[str, float] | None = None) -> float | None:
+    """USD per 1M training tokens: the user's override (by id or family) wins."""
+    overrides = overrides or {}
+    m = lookup(model)
+    for key in filter(None, (model, m.id if m else None, m.family if m else None)):
+        if key in overrides:
+            return float(overrides[key])
+    return m.price_per_million if m else None
