@@ -1,0 +1,152 @@
+"""Human-readable text for job fields: relative times, durations, token counts, status labels.
+
+Pure functions (no Textual): the table, the summary pane and the CLI all say things the
+same way. Status labels carry a symbol so they read without colour (16-colour terminals,
+screen readers, `NO_COLOR`); colour is only a second cue added by the UI.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from aoft_tui.domain.models import Job, JobStatus
+
+DASH = "—"
+
+# symbol, label — the symbol alone must tell the states apart.
+_STATUS_TEXT: dict[JobStatus, tuple[str, str]] = {
+    JobStatus.CREATED: ("◌", "created"),
+    JobStatus.PENDING: ("◌", "pending"),
+    JobStatus.VALIDATING_FILES: ("◌", "validating"),
+    JobStatus.QUEUED: ("◌", "queued"),
+    JobStatus.RUNNING: ("●", "running"),
+    JobStatus.PAUSING: ("⏸", "pausing"),
+    JobStatus.PAUSED: ("⏸", "paused"),
+    JobStatus.RESUMING: ("●", "resuming"),
+    JobStatus.SUCCEEDED: ("✔", "succeeded"),
+    JobStatus.FAILED: ("✖", "failed"),
+    JobStatus.CANCELLED: ("⊘", "cancelled"),
+    JobStatus.UNKNOWN: ("?", "unknown"),
+}
+
+# A tone per status; the UI maps tones to colours (theme variables) in one place.
+_STATUS_TONE: dict[JobStatus, str] = {
+    JobStatus.RUNNING: "active",
+    JobStatus.RESUMING: "active",
+    JobStatus.PAUSING: "paused",
+    JobStatus.PAUSED: "paused",
+    JobStatus.SUCCEEDED: "ok",
+    JobStatus.FAILED: "error",
+    JobStatus.CANCELLED: "muted",
+    JobStatus.UNKNOWN: "muted",
+}
+
+
+def status_symbol(status: JobStatus) -> str:
+    return _STATUS_TEXT[status][0]
+
+
+def status_label(status: JobStatus) -> str:
+    """`● running`, `✔ succeeded`, `✖ failed`, `⏸ paused`, `◌ pending`, `⊘ cancelled`."""
+    symbol, label = _STATUS_TEXT[status]
+    return f"{symbol} {label}"
+
+
+def status_tone(status: JobStatus) -> str:
+    """One of active | paused | ok | error | muted | waiting."""
+    return _STATUS_TONE.get(status, "waiting")
+
+
+def relative_time(when: datetime | None, now: datetime) -> str:
+    """`just now`, `45s ago`, `12m ago`, `3h ago`, `5d ago`, `in 20m` (future)."""
+    if when is None:
+        return DASH
+    seconds = (now - when).total_seconds()
+    if abs(seconds) < 5:
+        return "just now"
+    span = _compact_span(abs(seconds))
+    return f"{span} ago" if seconds > 0 else f"in {span}"
+
+
+def _compact_span(seconds: float) -> str:
+    s = int(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m"
+    if s < 86400:
+        return f"{s // 3600}h"
+    if s < 86400 * 60:
+        return f"{s // 86400}d"
+    return f"{s // (86400 * 30)}mo"
+
+
+def duration(seconds: float | None) -> str:
+    """Two units at most: `42s`, `3m 05s`, `1h 02m`, `2d 04h`."""
+    if seconds is None or seconds < 0:
+        return DASH
+    s = int(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m {s % 60:02d}s"
+    if s < 86400:
+        return f"{s // 3600}h {s % 3600 // 60:02d}m"
+    return f"{s // 86400}d {s % 86400 // 3600:02d}h"
+
+
+def job_duration(job: Job, now: datetime) -> float | None:
+    """Seconds from creation to finish (or to now while the job is not terminal)."""
+    if job.finished_at is not None:
+        return (job.finished_at - job.created_at).total_seconds()
+    if job.status.is_terminal:
+        return None
+    return max(0.0, (now - job.created_at).total_seconds())
+
+
+def token_count(n: int | None) -> str:
+    """`950`, `12.3k`, `4.56M`, `1.2B`."""
+    if n is None:
+        return DASH
+    if n < 1000:
+        return str(n)
+    for div, unit in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
+        if n >= div:
+            value = n / div
+            digits = 2 if value < 10 else 1 if value < 100 else 0
+            return f"{value:.{digits}f}{unit}"
+    return str(n)  # pragma: no cover
+
+
+def progress_fraction(
+    job: Job, now: datetime, *, step: int | None = None, total_steps: int | None = None
+) -> float | None:
+    """0..1 when it can be told: from steps when known, else from the estimated finish."""
+    if job.status is JobStatus.SUCCEEDED:
+        return 1.0
+    if step is not None and total_steps:
+        return max(0.0, min(1.0, step / total_steps))
+    if job.estimated_finish is not None and not job.status.is_terminal:
+        total = (job.estimated_finish - job.created_at).total_seconds()
+        if total > 0:
+            return max(0.0, min(0.99, (now - job.created_at).total_seconds() / total))
+    return None
+
+
+def progress_text(
+    job: Job, now: datetime, *, step: int | None = None, total_steps: int | None = None
+) -> str:
+    """`120/300 40%`, `step 120`, `63%`, `100%`, or a dash."""
+    fraction = progress_fraction(job, now, step=step, total_steps=total_steps)
+    if step is not None and total_steps:
+        return f"{step}/{total_steps} {fraction:.0%}"
+    if fraction is not None:
+        return f"{fraction:.0%}"
+    if step is not None:
+        return f"step {step}"
+    return DASH
+
+
+def model_or_suffix(job: Job) -> str:
+    """The fine-tuned model once there is one, else the requested suffix."""
+    return job.fine_tuned_model or (f"…{job.suffix}" if job.suffix else DASH)

@@ -1,0 +1,88 @@
+"""Formatting: every status reads without colour; times, durations and tokens stay short."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from aoft_tui.domain import formatting as fmt
+from aoft_tui.domain.models import Job, JobStatus
+
+NOW = datetime(2026, 1, 2, 12, 0, 0, tzinfo=UTC)
+
+
+def _job(status: JobStatus = JobStatus.RUNNING, **kw) -> Job:
+    base = dict(id="ftjob-0123456789abcdef", status=status, model="gpt-4.1-mini",
+                created_at=NOW - timedelta(hours=1), training_file="file-1")
+    base.update(kw)
+    return Job(**base)
+
+
+def test_status_labels_are_distinct_without_colour() -> None:
+    wanted = {
+        JobStatus.RUNNING: "● running",
+        JobStatus.SUCCEEDED: "✔ succeeded",
+        JobStatus.FAILED: "✖ failed",
+        JobStatus.PAUSED: "⏸ paused",
+        JobStatus.PENDING: "◌ pending",
+        JobStatus.CANCELLED: "⊘ cancelled",
+    }
+    for status, label in wanted.items():
+        assert fmt.status_label(status) == label
+    # every status has a label, and the labels (text only) tell them all apart
+    labels = [fmt.status_label(s) for s in JobStatus]
+    assert len(set(labels)) == len(JobStatus)
+
+
+@pytest.mark.parametrize(
+    ("delta", "text"),
+    [(timedelta(seconds=2), "just now"), (timedelta(seconds=45), "45s ago"),
+     (timedelta(minutes=12, seconds=5), "12m ago"), (timedelta(hours=3), "3h ago"),
+     (timedelta(days=5), "5d ago"), (-timedelta(minutes=20), "in 20m")],
+)
+def test_relative_time(delta: timedelta, text: str) -> None:
+    assert fmt.relative_time(NOW - delta, NOW) == text
+
+
+def test_relative_time_none_is_dash() -> None:
+    assert fmt.relative_time(None, NOW) == fmt.DASH
+
+
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [(42, "42s"), (185, "3m 05s"), (3720, "1h 02m"), (2 * 86400 + 4 * 3600, "2d 04h"), (None, "—"), (-1, "—")],
+)
+def test_duration(seconds, text) -> None:
+    assert fmt.duration(seconds) == text
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [(None, "—"), (0, "0"), (950, "950"), (12_345, "12.3k"), (4_560_000, "4.56M"), (1_200_000_000, "1.20B"),
+     (123_456, "123k")],
+)
+def test_token_count(n, text) -> None:
+    assert fmt.token_count(n) == text
+
+
+def test_job_duration_running_and_finished() -> None:
+    assert fmt.job_duration(_job(), NOW) == 3600
+    done = _job(JobStatus.SUCCEEDED, finished_at=NOW - timedelta(minutes=30))
+    assert fmt.job_duration(done, NOW) == 1800
+    assert fmt.job_duration(_job(JobStatus.CANCELLED), NOW) is None
+
+
+def test_progress_from_steps_wins_over_estimate() -> None:
+    job = _job(estimated_finish=NOW + timedelta(hours=1))
+    assert fmt.progress_text(job, NOW, step=120, total_steps=300) == "120/300 40%"
+    assert fmt.progress_text(job, NOW) == "50%"
+    assert fmt.progress_text(_job(), NOW, step=7) == "step 7"
+    assert fmt.progress_text(_job(JobStatus.SUCCEEDED), NOW) == "100%"
+    assert fmt.progress_text(_job(JobStatus.FAILED), NOW) == fmt.DASH
+
+
+def test_model_or_suffix() -> None:
+    assert fmt.model_or_suffix(_job(fine_tuned_model="gpt-4.1-mini.ft-x")) == "gpt-4.1-mini.ft-x"
+    assert fmt.model_or_suffix(_job(suffix="ner")) == "…ner"
+    assert fmt.model_or_suffix(_job()) == fmt.DASH
