@@ -1,0 +1,145 @@
+"""Chart-ready metric series: extraction, EMA smoothing, log-safe values, min/max downsampling.
+
+Pure functions (no Textual, no I/O) so they run in a worker thread and in benchmarks.
+A terminal chart is ~100 columns wide; drawing 100k points costs ~600 ms on the UI thread,
+so `prepare_series` reduces each series to about two points per column first. Min/max
+bucketing (rather than striding or averaging) keeps every spike and dip visible.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+from aoft_tui.domain.models import MetricPoint
+
+# (xs, ys): x is the training step, y the metric value; sorted by x.
+Series = tuple[list[float], list[float]]
+
+POINTS_PER_COLUMN = 2
+# Below this many points a series is drawn as is (bucketing two points gains nothing).
+MIN_BUDGET = 8
+
+
+def extract_series(points: Iterable[MetricPoint], names: Sequence[str]) -> dict[str, Series]:
+    """One series per requested metric name, by step, skipping steps without a finite value.
+
+    Names with no value at all are left out, so the chart shows only what the job reported.
+    The result keeps the order of `names` (which fixes legend order).
+    """
+    ordered = sorted(points, key=lambda p: p.step)
+    out: dict[str, Series] = {}
+    for name in names:
+        xs: list[float] = []
+        ys: list[float] = []
+        for point in ordered:
+            value = point.values.get(name)
+            if value is None:
+                continue
+            value = float(value)
+            if math.isfinite(value):
+                xs.append(float(point.step))
+                ys.append(value)
+        if xs:
+            out[name] = (xs, ys)
+    return out
+
+
+def downsample_minmax(xs: Sequence[float], ys: Sequence[float], max_points: int) -> Series:
+    """At most `max_points` points: per bucket of consecutive points, its min and its max.
+
+    Both extremes are emitted in step order, so the drawn line still goes through every
+    peak and trough. The first and last points of the series are always kept.
+    """
+    n = len(xs)
+    if len(ys) != n:
+        raise ValueError(f"xs and ys differ in length ({n} vs {len(ys)})")
+    budget = max(max_points, 2)
+    if n <= budget:
+        return list(xs), list(ys)
+    # Reserve the two ends, bucket the interior into pairs of (min, max).
+    buckets = (budget - 2) // 2
+    out_x: list[float] = [xs[0]]
+    out_y: list[float] = [ys[0]]
+    interior = n - 2
+    for b in range(buckets):
+        start = 1 + b * interior // buckets
+        stop = 1 + (b + 1) * interior // buckets
+        if start >= stop:
+            continue
+        lo = hi = start
+        lo_v = hi_v = ys[start]
+        for i in range(start + 1, stop):
+            v = ys[i]
+            if v < lo_v:
+                lo, lo_v = i, v
+            elif v > hi_v:
+                hi, hi_v = i, v
+        first, second = (lo, hi) if lo <= hi else (hi, lo)
+        out_x.append(xs[first])
+        out_y.append(ys[first])
+        if second != first:
+            out_x.append(xs[second])
+            out_y.append(ys[second])
+    out_x.append(xs[-1])
+    out_y.append(ys[-1])
+    return out_x, out_y
+
+
+def ema(ys: Sequence[float], weight: float) -> list[float]:
+    """Exponential moving average with TensorBoard's convention: `weight` in [0, 1).
+
+    0 leaves the values unchanged; 0.9 smooths heavily. Debiased, so the start of the
+    curve is not pulled towards zero.
+    """
+    if not 0.0 <= weight < 1.0:
+        raise ValueError(f"smoothing weight must be in [0, 1), got {weight}")
+    if weight == 0.0:
+        return list(ys)
+    out: list[float] = []
+    last = 0.0
+    for i, y in enumerate(ys, start=1):
+        last = last * weight + (1.0 - weight) * y
+        out.append(last / (1.0 - weight**i))
+    return out
+
+
+def log_safe(ys: Sequence[float]) -> list[float]:
+    """Values a log-scale axis can take: non-positive values are raised to a small floor.
+
+    The floor is a tenth of the smallest positive value (or 1e-6 when there is none), so
+    a loss of exactly 0 shows at the bottom of the chart instead of crashing `log10`.
+    """
+    positives = [y for y in ys if y > 0]
+    floor = min(positives) / 10 if positives else 1e-6
+    return [y if y > 0 else floor for y in ys]
+
+
+def point_budget(plot_columns: int) -> int:
+    """How many points to draw for a chart with this many columns."""
+    return max(plot_columns * POINTS_PER_COLUMN, MIN_BUDGET)
+
+
+def prepare_series(
+    points: Iterable[MetricPoint],
+    names: Sequence[str],
+    *,
+    max_points: int,
+    smoothing: float = 0.0,
+    log: bool = False,
+) -> dict[str, Series]:
+    """Everything a chart needs, in the order that is correct: smooth the full-resolution
+    values, then make them log-safe, then downsample to `max_points` per series."""
+    prepared: dict[str, Series] = {}
+    for name, (xs, ys) in extract_series(points, names).items():
+        if smoothing:
+            ys = ema(ys, smoothing)
+        if log:
+            ys = log_safe(ys)
+        prepared[name] = downsample_minmax(xs, ys, max_points)
+    return prepared
+
+
+def last_step(points: Sequence[MetricPoint]) -> int | None:
+    """The highest step reported so far (None before the first metric)."""
+    return max((p.step for p in points), default=None)

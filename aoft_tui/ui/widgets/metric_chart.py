@@ -1,0 +1,157 @@
+"""A line chart of metric series (loss, accuracy, …) over training steps.
+
+Interface (used by the job detail screen, the main screen's preview and the compare view):
+
+    chart = MetricChart(title="loss", id="loss-chart")          # compose it like any widget
+    budget = chart.point_budget                                   # ~2 points per plot column
+    # in a thread worker: data = series.prepare_series(points, LOSS_SERIES, max_points=budget)
+    chart.show(data, ylabel="loss", log=False)                    # on the UI thread
+    chart.show({})                                                # → "waiting for metrics…"
+
+- `show(series, *, ylabel="", log=False, title=None, empty_text=None)`: `series` maps a
+  series name to `(xs, ys)`, ALREADY downsampled (see `aoft_tui.domain.series`); with
+  `log=True` the values must be positive (`series.log_safe` / `prepare_series(log=True)`).
+  Nothing is recomputed in `render` beyond plotext's own drawing.
+- Colours are fixed per series name: the metric names in `domain.models` always get the
+  same colour (train = blue, valid = orange, full valid = magenta); any other name (a job id
+  in the compare view) gets the next free colour of a palette, and keeps it for the life
+  of the widget — so toggling a series never recolours the others.
+- `labels`: optional name → legend label mapping (defaults to friendly metric names).
+- `series_names` tells what is currently drawn; `point_count` how many points in total.
+- Empty state: a centred, muted "waiting for metrics…" (or `empty_text`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from rich.text import Text
+from textual.app import RenderResult
+from textual_plotext import PlotextPlot
+
+from aoft_tui.domain import models as m
+from aoft_tui.domain.series import Series, point_budget
+
+# ANSI colour names: readable in 16-colour terminals and on dark or light themes.
+METRIC_COLOURS: dict[str, str] = {
+    m.TRAIN_LOSS: "blue+",
+    m.TRAIN_ACCURACY: "blue+",
+    m.VALID_LOSS: "orange+",
+    m.VALID_ACCURACY: "orange+",
+    m.FULL_VALID_LOSS: "magenta+",
+    m.FULL_VALID_ACCURACY: "magenta+",
+}
+PALETTE: tuple[str, ...] = (
+    "cyan+", "orange+", "magenta+", "green+", "red+", "blue+", "gray+", "cyan", "green", "red",
+)  # fmt: skip
+
+METRIC_LABELS: dict[str, str] = {
+    m.TRAIN_LOSS: "train",
+    m.VALID_LOSS: "valid",
+    m.FULL_VALID_LOSS: "full valid",
+    m.TRAIN_ACCURACY: "train",
+    m.VALID_ACCURACY: "valid",
+    m.FULL_VALID_ACCURACY: "full valid",
+}
+
+EMPTY_TEXT = "waiting for metrics…"
+# Plotext's y-axis labels and frame take columns that cannot hold data points.
+_AXIS_COLUMNS = 10
+
+
+class MetricChart(PlotextPlot):
+    """Metric series over steps, drawn with plotext in braille (2×4 dots per cell)."""
+
+    DEFAULT_CSS = """
+    MetricChart {
+        width: 1fr;
+        height: 1fr;
+        min-height: 6;
+    }
+    MetricChart.-empty {
+        content-align: center middle;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(
+        self,
+        title: str = "",
+        *,
+        empty_text: str = EMPTY_TEXT,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's own parameter name
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self.chart_title = title
+        self._empty_text = empty_text
+        self._series: dict[str, Series] = {}
+        self._assigned: dict[str, str] = {}
+        self.add_class("-empty")
+
+    # --- public interface -----------------------------------------------------------------
+    @property
+    def point_budget(self) -> int:
+        """Points per series worth drawing at the current width (read it from a worker)."""
+        return point_budget(max(self.size.width - _AXIS_COLUMNS, 10))
+
+    @property
+    def series_names(self) -> list[str]:
+        return list(self._series)
+
+    @property
+    def point_count(self) -> int:
+        return sum(len(xs) for xs, _ in self._series.values())
+
+    def colour_for(self, name: str) -> str:
+        """The plotext colour this series is (or will be) drawn in."""
+        if name in METRIC_COLOURS:
+            return METRIC_COLOURS[name]
+        if name not in self._assigned:
+            used = set(self._assigned.values())
+            free = [c for c in PALETTE if c not in used]
+            self._assigned[name] = free[0] if free else PALETTE[len(self._assigned) % len(PALETTE)]
+        return self._assigned[name]
+
+    def show(
+        self,
+        series: Mapping[str, Series],
+        *,
+        ylabel: str = "",
+        log: bool = False,
+        title: str | None = None,
+        labels: Mapping[str, str] | None = None,
+        empty_text: str | None = None,
+    ) -> None:
+        """Replace what is drawn (UI thread only). `series` must already be downsampled."""
+        if title is not None:
+            self.chart_title = title
+        if empty_text is not None:
+            self._empty_text = empty_text
+        self._series = {k: v for k, v in series.items() if v[0]}
+        plt = self.plt
+        plt.clear_figure()
+        plt.title(self.chart_title)
+        plt.xlabel("step")
+        if ylabel:
+            plt.ylabel(ylabel)
+        plt.yscale("log" if log else "linear")
+        names = labels or {}
+        for name, (xs, ys) in self._series.items():
+            plt.plot(
+                xs,
+                ys,
+                marker="braille",
+                color=self.colour_for(name),
+                label=names.get(name) or METRIC_LABELS.get(name, name),
+            )
+        self.set_class(not self._series, "-empty")
+        self.refresh()
+
+    # --- rendering --------------------------------------------------------------------------
+    def render(self) -> RenderResult:
+        if not self._series:
+            heading = f"{self.chart_title}\n\n" if self.chart_title else ""
+            return Text(f"{heading}{self._empty_text}", justify="center")
+        return super().render()
