@@ -140,6 +140,33 @@ def prepare_series(
     return prepared
 
 
+def step_ticks(lo: float, hi: float, count: int = 5) -> tuple[list[float], list[str]]:
+    """Round step numbers for the x axis (`0, 25k, 50k, …`) instead of `25000.8`."""
+    span = hi - lo
+    if span <= 0:
+        return [lo], [_compact_step(lo, lo)]
+    raw = span / max(count - 1, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    nice = next(f * magnitude for f in (1, 2, 2.5, 5, 10) if f * magnitude >= raw)
+    nice = max(nice, 1.0)  # steps are integers
+    first = math.ceil(lo / nice) * nice
+    ticks: list[float] = []
+    tick = first
+    while tick <= hi + 1e-9:
+        ticks.append(tick)
+        tick += nice
+    return ticks, [_compact_step(t, hi) for t in ticks]
+
+
+def _compact_step(step: float, scale: float) -> str:
+    """One unit for every label of an axis, chosen by its largest value."""
+    if abs(scale) >= 1_000_000:
+        return f"{step / 1_000_000:g}M"
+    if abs(scale) >= 10_000:
+        return f"{step / 1000:g}k"
+    return f"{step:g}"
+
+
 def last_step(points: Sequence[MetricPoint]) -> int | None:
     """The highest step reported so far (None before the first metric)."""
     return max((p.step for p in points), default=None)

@@ -30,7 +30,7 @@ from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from aoft_tui.domain import models as m
-from aoft_tui.domain.series import Series, point_budget
+from aoft_tui.domain.series import Series, point_budget, step_ticks
 
 # ANSI colour names: readable in 16-colour terminals and on dark or light themes.
 METRIC_COLOURS: dict[str, str] = {
@@ -146,6 +146,10 @@ class MetricChart(PlotextPlot):
                 color=self.colour_for(name),
                 label=names.get(name) or METRIC_LABELS.get(name, name),
             )
+        if self._series:
+            lo = min(xs[0] for xs, _ in self._series.values())
+            hi = max(xs[-1] for xs, _ in self._series.values())
+            plt.xticks(*step_ticks(lo, hi))
         self.set_class(not self._series, "-empty")
         self.refresh()
 
