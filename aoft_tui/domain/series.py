@@ -49,12 +49,13 @@ def downsample_minmax(xs: Sequence[float], ys: Sequence[float], max_points: int)
     """At most `max_points` points: per bucket of consecutive points, its min and its max.
 
     Both extremes are emitted in step order, so the drawn line still goes through every
-    peak and trough. The first and last points of the series are always kept.
+    peak and trough. The first and last points of the series are always kept, so the
+    smallest useful budget is 4 (smaller ones are raised to it).
     """
     n = len(xs)
     if len(ys) != n:
         raise ValueError(f"xs and ys differ in length ({n} vs {len(ys)})")
-    budget = max(max_points, 2)
+    budget = max(max_points, 4)
     if n <= budget:
         return list(xs), list(ys)
     # Reserve the two ends, bucket the interior into pairs of (min, max).
