@@ -1,0 +1,193 @@
+"""The new-job form's values, checked as a pure function (no I/O, no Textual).
+
+The TUI form and `aoft-tui start` both hand the user's raw text here, so a bad value gets
+the same field-level message wherever it was typed. A blank value or "auto" means "let
+the service choose" (the field is left out of the request).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from aoft_tui.domain import catalog
+from aoft_tui.domain.models import JobSpec
+
+# Azure's rule for the suffix added to the fine-tuned model's name.
+SUFFIX_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+TRAINING_TYPES = ("globalstandard", "standard", "developer")
+SEED_MAX = 2**31 - 1  # the API's seed is an int32
+
+# (low, high, integer?) per hyper-parameter; float lows are exclusive (must be > 0).
+RANGES: dict[str, tuple[float, float, bool]] = {
+    "n_epochs": (1, 50, True),
+    "batch_size": (1, 256, True),
+    "learning_rate_multiplier": (0.0, 10.0, False),
+    "beta": (0.0, 2.0, False),
+}
+HYPERPARAMETER_LABELS = {
+    "n_epochs": "Epochs",
+    "batch_size": "Batch size",
+    "learning_rate_multiplier": "Learning-rate multiplier",
+    "beta": "Beta",
+}
+# Which hyper-parameters each method takes (beta is DPO's own).
+METHOD_HYPERPARAMETERS = {
+    catalog.SUPERVISED: ("n_epochs", "batch_size", "learning_rate_multiplier"),
+    catalog.DPO: ("n_epochs", "batch_size", "learning_rate_multiplier", "beta"),
+    catalog.REINFORCEMENT: ("n_epochs", "batch_size", "learning_rate_multiplier"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class JobForm:
+    """What the user typed, as text. Blank or "auto" hyper-parameters mean auto."""
+
+    model: str
+    method: str = catalog.SUPERVISED
+    suffix: str = ""
+    n_epochs: str = ""
+    batch_size: str = ""
+    learning_rate_multiplier: str = ""
+    beta: str = ""
+    seed: str = ""
+    training_type: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class JobOptions:
+    """A checked form: everything a `JobSpec` needs except the uploaded file ids."""
+
+    model: str
+    method: str
+    suffix: str | None
+    hyperparameters: dict[str, Any]
+    seed: int | None
+    training_type: str | None
+
+    def spec(self, training_file: str, validation_file: str | None = None) -> JobSpec:
+        return JobSpec(
+            model=self.model,
+            training_file=training_file,
+            validation_file=validation_file,
+            suffix=self.suffix,
+            method=self.method,
+            hyperparameters=dict(self.hyperparameters),
+            seed=self.seed,
+            training_type=self.training_type,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class FormCheck:
+    """`errors` maps a JobForm field name to its message; `options` is set when there are none."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    options: JobOptions | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def _is_auto(text: str) -> bool:
+    return text.strip().lower() in ("", "auto")
+
+
+def parse_hyperparameter(name: str, text: str) -> tuple[int | float | None, str | None]:
+    """(value, None) when valid — None value means auto — or (None, message)."""
+    if _is_auto(text):
+        return None, None
+    low, high, integer = RANGES[name]
+    label = HYPERPARAMETER_LABELS[name]
+    raw = text.strip()
+    if integer:
+        try:
+            value: int | float = int(raw)
+        except ValueError:
+            return None, f"{label} must be a whole number from {low:g} to {high:g}, or auto (got {raw!r})."
+        if not low <= value <= high:
+            return None, f"{label} must be from {low:g} to {high:g}, or auto (got {value})."
+        return value, None
+    try:
+        value = float(raw)
+    except ValueError:
+        return None, f"{label} must be a number above {low:g} and at most {high:g}, or auto (got {raw!r})."
+    if not math.isfinite(value) or not low < value <= high:
+        return None, f"{label} must be above {low:g} and at most {high:g}, or auto (got {raw})."
+    return value, None
+
+
+def check_model_method(model: str, method: str) -> str | None:
+    """A message when the catalog knows the model and it does not offer the method.
+
+    Models the catalog does not know (new ones, typed as free text) pass: Azure decides."""
+    base = catalog.lookup(model)
+    if base is None or method in base.methods:
+        return None
+    offered = ", ".join(base.methods)
+    return f"{base.id} does not support {method} fine-tuning (it offers: {offered})."
+
+
+def check_form(form: JobForm) -> FormCheck:
+    errors: dict[str, str] = {}
+    model = form.model.strip()
+    if not model:
+        errors["model"] = "Choose a base model (or type a model name)."
+    method = form.method.strip().lower() or catalog.SUPERVISED
+    if method not in catalog.METHODS:
+        errors["method"] = f"Method must be one of {', '.join(catalog.METHODS)} (got {form.method!r})."
+    elif model and (message := check_model_method(model, method)):
+        errors["method"] = message
+
+    suffix = form.suffix.strip()
+    if suffix and not SUFFIX_RE.match(suffix):
+        errors["suffix"] = (
+            "Suffix: up to 40 characters from a-z, A-Z, 0-9, - and _ "
+            f"(got {len(suffix)} characters: {suffix!r})."
+            if len(suffix) > 40
+            else f"Suffix may only contain a-z, A-Z, 0-9, - and _ (got {suffix!r})."
+        )
+
+    hyperparameters: dict[str, Any] = {}
+    allowed = METHOD_HYPERPARAMETERS.get(method, ())
+    for name in RANGES:
+        text = getattr(form, name)
+        value, message = parse_hyperparameter(name, text)
+        if message:
+            errors[name] = message
+        elif value is not None and name not in allowed:
+            errors[name] = f"{HYPERPARAMETER_LABELS[name]} applies to DPO only; leave it on auto for {method}."
+        elif value is not None:
+            hyperparameters[name] = value
+
+    seed: int | None = None
+    if form.seed.strip():
+        try:
+            seed = int(form.seed.strip())
+        except ValueError:
+            errors["seed"] = f"Seed must be a whole number from 0 to {SEED_MAX} (got {form.seed.strip()!r})."
+        else:
+            if not 0 <= seed <= SEED_MAX:
+                errors["seed"] = f"Seed must be from 0 to {SEED_MAX} (got {seed})."
+
+    training_type = form.training_type.strip().lower() or None
+    if training_type is not None and training_type not in TRAINING_TYPES:
+        errors["training_type"] = (
+            f"Training tier must be one of {', '.join(TRAINING_TYPES)} (got {form.training_type!r})."
+        )
+
+    if errors:
+        return FormCheck(errors=errors)
+    return FormCheck(
+        options=JobOptions(
+            model=model,
+            method=method,
+            suffix=suffix or None,
+            hyperparameters=hyperparameters,
+            seed=seed,
+            training_type=training_type,
+        )
+    )
