@@ -1,0 +1,332 @@
+"""`aoft-tui start TRAIN.jsonl --model MODEL …`: pre-flight, upload, create — headless.
+
+The job id goes to stdout (or the job as JSON with --json); everything else — the
+pre-flight summary, upload progress, the --wait progress line — goes to stderr, so
+`JOB=$(aoft-tui start …)` works in scripts.
+
+Exit codes: 0 done (with --wait: the job succeeded); 1 the job failed or was cancelled, or
+Azure refused a request; 2 bad options or pre-flight errors; 130 interrupted (Ctrl-C
+cancels a running upload and deletes it).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+import threading
+import time
+from pathlib import Path
+
+import click
+
+from aoft_tui.domain.catalog import METHODS
+from aoft_tui.domain.models import JobStatus
+from aoft_tui.services.errors import Cancelled, ConnectionFailed, OperationTimeout, ServerError, ServiceError
+from aoft_tui.services.job_form import TRAINING_TYPES, JobForm, check_form
+from aoft_tui.services.start_job import (
+    JobStarter,
+    Phase,
+    StartProgress,
+    StartRequest,
+    estimate_line,
+    preflight,
+)
+from aoft_tui.services.transfer_meter import describe_transfer
+
+_UNSURE = (ConnectionFailed, ServerError, OperationTimeout)
+
+# Form field → the option that sets it, so messages name what the user typed.
+_OPTION_OF = {
+    "model": "--model",
+    "method": "--method",
+    "suffix": "--suffix",
+    "n_epochs": "--epochs",
+    "batch_size": "--batch-size",
+    "learning_rate_multiplier": "--learning-rate-multiplier",
+    "beta": "--beta",
+    "seed": "--seed",
+    "training_type": "--training-type",
+}
+EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+MAX_PROBLEMS_SHOWN = 20
+
+
+def _err(message: str = "", **kw) -> None:
+    click.echo(message, err=True, **kw)
+
+
+@click.command("start")
+@click.argument("train", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--model", "-m", required=True, help="Base model (e.g. gpt-4.1-mini-2025-04-14) or a fine-tune to continue.")
+@click.option("--validation", type=click.Path(path_type=Path, dir_okay=False), help="Validation JSONL file.")
+@click.option("--suffix", default="", help="Up to 40 of a-z A-Z 0-9 - _ added to the fine-tuned model's name.")
+@click.option("--method", type=click.Choice(METHODS), default="supervised", show_default=True)
+@click.option("--epochs", "n_epochs", default="", metavar="N|auto", help="1–50; auto when left out.")
+@click.option("--batch-size", default="", metavar="N|auto", help="1–256; auto when left out.")
+@click.option("--learning-rate-multiplier", default="", metavar="X|auto", help="Above 0, at most 10.")
+@click.option("--beta", default="", metavar="X|auto", help="DPO only: above 0, at most 2.")
+@click.option("--seed", default="", metavar="N", help="0–2147483647, for reproducible runs.")
+@click.option("--training-type", type=click.Choice(TRAINING_TYPES), default=None, help="Training tier.")
+@click.option("--yes", "-y", is_flag=True, help="Accept pre-flight warnings without asking.")
+@click.option("--wait", is_flag=True, help="Follow the job until it succeeds, fails or is cancelled.")
+@click.option("--interval", default=10.0, show_default=True, metavar="SECONDS", help="Poll interval for --wait.")
+@click.option("--json", "as_json", is_flag=True, help="Print the job as JSON (the API's fields) on stdout.")
+def command(
+    train: Path,
+    model: str,
+    validation: Path | None,
+    suffix: str,
+    method: str,
+    n_epochs: str,
+    batch_size: str,
+    learning_rate_multiplier: str,
+    beta: str,
+    seed: str,
+    training_type: str | None,
+    yes: bool,
+    wait: bool,
+    interval: float,
+    as_json: bool,
+) -> None:
+    """Upload TRAIN.jsonl (and --validation) and start a fine-tuning job.
+
+    The files are checked first (the same checks as `aoft-tui validate`): errors stop here,
+    warnings need --yes or a confirm. A file already uploaded to this resource (same
+    name, size and content) is reused. Exactly one job is created, even if the network
+    fails while creating it.
+    """
+    form = JobForm(
+        model=model, method=method, suffix=suffix, n_epochs=n_epochs, batch_size=batch_size,
+        learning_rate_multiplier=learning_rate_multiplier, beta=beta, seed=seed,
+        training_type=training_type or "",
+    )
+    check = check_form(form)
+    if not check.ok:
+        for name, message in check.errors.items():
+            _err(f"error: {_OPTION_OF[name]}: {message}")
+        sys.exit(EXIT_USAGE)
+    assert check.options is not None
+    request = StartRequest(training=train, validation=validation, options=check.options)
+    _preflight(request, yes=yes)
+    with _service() as service:
+        job = _start(service, request)
+        if wait:
+            job = _follow(service, job, interval)
+        _emit_job(job, as_json)
+        if wait and job.status is not JobStatus.SUCCEEDED:
+            sys.exit(EXIT_FAILED)
+
+
+# --- steps ----------------------------------------------------------------------------------
+def _preflight(request: StartRequest, *, yes: bool) -> None:
+    from aoft_tui.domain.validation import DatasetIOError
+
+    _err(f"Checking {request.training.name}" + (f" and {request.validation.name}" if request.validation else "")
+         + f" for {request.options.model} ({request.options.method})…")
+    try:
+        report = preflight(request, prices=_prices())
+    except DatasetIOError as exc:
+        _err(f"error: {exc}")
+        sys.exit(EXIT_USAGE)
+    problems = list(report.errors) + list(report.warnings)
+    for problem in problems[:MAX_PROBLEMS_SHOWN]:
+        _err(_format_problem(problem))
+    if len(problems) > MAX_PROBLEMS_SHOWN:
+        _err(f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more: `aoft-tui validate {request.training}` lists them all.")
+    if report.has_errors:
+        _err(f"Pre-flight found {len(report.errors)} error(s): nothing was uploaded. Fix the file and run again.")
+        sys.exit(EXIT_USAGE)
+    _err(estimate_line(report))
+    if report.warnings and not yes:
+        if not sys.stdin.isatty():
+            _err(f"Pre-flight found {len(report.warnings)} warning(s). Pass --yes to start anyway.")
+            sys.exit(EXIT_USAGE)
+        if not click.confirm(f"{len(report.warnings)} warning(s). Start anyway?", default=False, err=True):
+            _err("Not started.")
+            sys.exit(EXIT_USAGE)
+
+
+def _start(service, request: StartRequest):
+    """Run the submit in a worker thread so Ctrl-C here can cancel it cleanly."""
+    printer = _ProgressPrinter(sys.stderr.isatty())
+    starter = JobStarter(service, request, on_progress=printer)
+    outcome: dict = {}
+
+    def work() -> None:
+        try:
+            outcome["job"] = starter.run()
+        except BaseException as exc:  # handed to the main thread
+            outcome["error"] = exc
+
+    def attempt() -> None:
+        worker = threading.Thread(target=work, name="aoft-start", daemon=True)
+        worker.start()
+        try:
+            while worker.is_alive():
+                worker.join(0.2)
+        except KeyboardInterrupt:
+            if starter.cancel():
+                printer.line("Cancelling…")
+                worker.join()
+            else:
+                printer.line("The job is being created; it cannot be cancelled from here. Waiting…")
+                worker.join()
+
+    attempt()
+    error = outcome.get("error")
+    if isinstance(error, _UNSURE) and "job" not in outcome:
+        # One more try of the same submit: it looks for the job first and reuses the key.
+        printer.line(f"{error.title}: retrying the create once with the same request key…")
+        outcome.clear()
+        attempt()
+        error = outcome.get("error")
+    printer.finish()
+    if isinstance(error, Cancelled):
+        _err(str(error))
+        sys.exit(EXIT_INTERRUPTED)
+    if isinstance(error, ServiceError):
+        _fail(error)
+    if error is not None:
+        raise error
+    return outcome["job"]
+
+
+def _follow(service, job, interval: float):
+    """Poll the job until it ends, with one progress line (events printed above it)."""
+    printer = _ProgressPrinter(sys.stderr.isatty())
+    last_event: str | None = None
+    latest: dict = {}
+    try:
+        while True:
+            try:
+                job = service.get_job(job.id)
+                events = service.events_since(job.id, last_event)
+            except ServiceError as exc:
+                if not isinstance(exc, _UNSURE):
+                    printer.finish()
+                    _fail(exc)
+                printer.line(f"{exc.title}: {exc} (still waiting)")
+                events = []
+            for event in events:
+                last_event = event.id
+                if event.type == "metrics" and event.data:
+                    latest = event.data
+                else:
+                    printer.line(f"  {event.created_at:%H:%M:%S} {event.message}")
+            printer.status(_job_line(job, latest))
+            if job.status.is_terminal:
+                break
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        printer.finish()
+        _err(f"Stopped following {job.id}; the job keeps running (aoft-tui jobs shows it).")
+        sys.exit(EXIT_INTERRUPTED)
+    printer.finish()
+    if job.status is JobStatus.SUCCEEDED:
+        _err(f"Succeeded: {job.fine_tuned_model or job.id}")
+    else:
+        reason = job.error.message if job.error and job.error.message else "no reason given"
+        _err(f"Job {job.id} {job.status}: {reason}")
+    return job
+
+
+def _job_line(job, metrics: dict) -> str:
+    parts = [f"{job.id} {job.status}"]
+    if "step" in metrics:
+        parts.append(f"step {metrics['step']}")
+    for key in ("train_loss", "valid_loss", "train_mean_token_accuracy"):
+        value = metrics.get(key)
+        if isinstance(value, int | float):
+            parts.append(f"{key} {value:.4f}")
+    if job.estimated_finish and not job.status.is_terminal:
+        parts.append(f"ETA {job.estimated_finish:%H:%M} UTC")
+    return " · ".join(parts)
+
+
+# --- output -------------------------------------------------------------------------------
+class _ProgressPrinter:
+    """On a terminal, one line redrawn in place; in a log, a line per change of step."""
+
+    def __init__(self, tty: bool) -> None:
+        self._tty = tty
+        self._shown = False
+        self._last_key: tuple | None = None
+
+    def __call__(self, p: StartProgress) -> None:
+        if p.phase in (Phase.UPLOADING, Phase.HASHING) and p.total:
+            text = f"{p.message}: {describe_transfer(p.done, p.total, p.rate, p.eta)}"
+        else:
+            text = p.message
+        key = (p.phase, p.role, p.file_status)
+        if self._tty:
+            self.status(text)
+        elif key != self._last_key:
+            self.line(text)
+        self._last_key = key
+
+    def status(self, text: str) -> None:
+        if self._tty:
+            click.echo(f"\r\x1b[2K{text}", err=True, nl=False)
+            self._shown = True
+        elif text != getattr(self, "_last_status", None):
+            self._last_status = text
+            _err(text)
+
+    def line(self, text: str) -> None:
+        self.finish()
+        _err(text)
+
+    def finish(self) -> None:
+        if self._shown:
+            click.echo("", err=True)
+            self._shown = False
+
+
+def _format_problem(problem) -> str:
+    where = problem.file + (f":{problem.line}" if problem.line else "")
+    location = f" ({problem.location})" if problem.location else ""
+    return f"{where}: {problem.severity}: {problem.message}{location} [{problem.code}]"
+
+
+def _emit_job(job, as_json: bool) -> None:
+    if as_json:
+        payload = job.raw or {"id": job.id, "status": str(job.status)}
+        click.echo(json.dumps(payload, indent=2, sort_keys=True))
+    else:
+        click.echo(job.id)
+
+
+def _fail(error: ServiceError) -> None:
+    _err(f"error: {error.title}: {error}")
+    sys.exit(EXIT_FAILED)
+
+
+def _prices() -> dict[str, float] | None:
+    from aoft_tui.services.settings import load_settings
+
+    try:
+        return load_settings().prices or None
+    except Exception:  # a broken config file is reported when the service is built
+        return None
+
+
+@contextlib.contextmanager
+def _service():
+    from aoft_tui.services.finetuning import FineTuningService
+    from aoft_tui.services.settings import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        _err(f"error: {exc}")
+        sys.exit(EXIT_USAGE)
+    if not settings.endpoint or settings.api_key is None:
+        _err("error: set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (or endpoint/api_key in "
+             "the config file) to say which Azure OpenAI resource to use.")
+        sys.exit(EXIT_USAGE)
+    service = FineTuningService.from_settings(settings)
+    try:
+        yield service
+    finally:
+        service.close()
