@@ -340,3 +340,50 @@ class ResponseRecorder:
         assert self.exchanges, "no HTTP exchange was recorded"
         problems = [p for ex in self.exchanges for p in self.problems(ex)]
         assert not problems, "responses violate the spec:\n  " + "\n  ".join(problems)
+
+
+# ---------------------------------------------------------------- scenario helpers
+
+TERMINAL_JOB_STATES = {"succeeded", "failed", "cancelled"}
+
+
+def chat_jsonl(examples: int = 12) -> bytes:
+    """A small, valid chat-format training file (Azure wants at least 10 examples)."""
+    lines = [
+        {
+            "messages": [
+                {"role": "system", "content": "You answer in one short sentence."},
+                {"role": "user", "content": f"What is {i} plus {i}?"},
+                {"role": "assistant", "content": f"{i} plus {i} is {2 * i}."},
+            ]
+        }
+        for i in range(examples)
+    ]
+    return "".join(json.dumps(line) + "\n" for line in lines).encode()
+
+
+def upload(client: httpx2.Client, data: bytes, *, name: str = "train.jsonl", purpose: str = "fine-tune") -> httpx2.Response:
+    return client.post("/files", data={"purpose": purpose}, files={"file": (name, data, "application/jsonl")})
+
+
+def poll_until(emulator: Any, fetch, done, *, step: float = 120.0, max_steps: int = 500) -> dict:
+    """Advance the simulated clock by `step` until `done(fetch())`; the last body fetched."""
+    body = fetch()
+    for _ in range(max_steps):
+        if done(body):
+            return body
+        emulator.advance(step)
+        body = fetch()
+    raise AssertionError(f"not done after {step * max_steps:.0f} simulated seconds: {body}")
+
+
+def processed_file(client: httpx2.Client, emulator: Any, data: bytes | None = None, **kwargs: Any) -> dict:
+    """Upload a file and wait until the service processed it (status `processed`)."""
+    response = upload(client, data if data is not None else chat_jsonl(), **kwargs)
+    assert response.status_code == 201, response.text
+    file_id = response.json()["id"]
+    body = poll_until(
+        emulator, lambda: client.get(f"/files/{file_id}").json(), lambda f: f["status"] in ("processed", "error"), step=5
+    )
+    assert body["status"] == "processed", body
+    return body
