@@ -2,7 +2,8 @@
 
 `FineTuningService` wraps `openai.AzureOpenAI` and returns typed domain objects; SDK
 exceptions become `services.errors` with messages a person can act on. Retries are the
-SDK's own (max_retries); no second retry loop is written around it.
+SDK's own (max_retries); no second retry loop is written around it — except in
+`create_job`, which must look for a job that already landed before re-sending a create.
 
 INTERFACE FIXED IN THE FOUNDATION COMMIT — implementers fill the bodies, callers rely on
 the signatures. Methods are blocking: the TUI calls them from thread workers.
@@ -11,24 +12,47 @@ the signatures. Methods are blocking: the TUI calls them from thread workers.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+
+import openai
 
 from aoft_tui.domain.models import (
     Checkpoint,
     FileInfo,
+    FileStatus,
     Job,
     JobEvent,
     JobSpec,
     MetricPoint,
     ModelInfo,
 )
-from aoft_tui.services.settings import Settings
+from aoft_tui.services import job_create, uploads
+from aoft_tui.services.api_mapping import (
+    as_dict,
+    checkpoint_from_api,
+    event_from_api,
+    file_from_api,
+    job_from_api,
+    model_from_api,
+)
+from aoft_tui.services.error_mapping import translated_errors
+from aoft_tui.services.errors import FileProcessingError, OperationTimeout, ServiceError
+from aoft_tui.services.metrics_source import EventMetricsCache, metrics_from_results
+from aoft_tui.services.settings import ConfigError, Settings, config_file
+from aoft_tui.services.traffic import TrafficStats
+from aoft_tui.services.transfer import raise_if_cancelled, write_decoded
 
 # progress(bytes_sent, bytes_total)
 ProgressCallback = Callable[[int, int], None]
 # on_status(file_info) while waiting for processing
 FileStatusCallback = Callable[[FileInfo], None]
+
+# Page sizes: a poll for new events asks for a small page first (usually all it needs).
+_PAGE = 100
+_POLL_PAGE = 20
 
 
 class FineTuningService:
@@ -40,65 +64,159 @@ class FineTuningService:
         *,
         max_retries: int = 2,
         timeout: float = 30.0,
+        large_file_threshold: int = uploads.FILES_API_LIMIT,
+        part_size: int = uploads.PART_SIZE,
     ) -> None:
-        raise NotImplementedError
+        self._endpoint = endpoint.rstrip("/")
+        self._secret = api_key
+        self._max_retries = max_retries
+        self.large_file_threshold = large_file_threshold
+        self.part_size = part_size
+        self.traffic = TrafficStats()
+        http_client = openai.DefaultHttpxClient(event_hooks={"response": [self.traffic.on_response]})
+        self._client = openai.AzureOpenAI(
+            azure_endpoint=self._endpoint,
+            api_key=api_key,
+            api_version=api_version,
+            max_retries=max_retries,
+            timeout=timeout,
+            http_client=http_client,
+        )
+        self._event_metrics = EventMetricsCache()
+        self._results: dict[str, list[MetricPoint]] = {}  # job id -> points (done jobs only)
+        self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FineTuningService:
-        raise NotImplementedError
+        if not settings.endpoint or settings.api_key is None or not settings.api_key.get_secret_value():
+            missing = "AZURE_OPENAI_ENDPOINT" if not settings.endpoint else "AZURE_OPENAI_API_KEY"
+            raise ConfigError(
+                f"No Azure OpenAI resource configured ({missing} is not set). Set AZURE_OPENAI_ENDPOINT "
+                f"and AZURE_OPENAI_API_KEY (or endpoint/api_key in {config_file()}), or run "
+                "`aoft-tui emulator` and export what it prints."
+            )
+        return cls(settings.endpoint, settings.api_key.get_secret_value(), settings.api_version)
 
     @property
     def endpoint(self) -> str:
         """The resource endpoint (never the key), for status bars and error messages."""
-        raise NotImplementedError
+        return self._endpoint
+
+    def _errors(self, subject: str | None = None):  # noqa: ANN202 - a context manager
+        return translated_errors(endpoint=self._endpoint, subject=subject, secret=self._secret)
 
     # --- jobs -----------------------------------------------------------------------------
     def list_jobs(self, status: str | None = None) -> list[Job]:
         """Every job of the resource, newest first (follows every page)."""
-        raise NotImplementedError
+        with self._errors():
+            jobs = [job_from_api(as_dict(j)) for j in self._client.fine_tuning.jobs.list(limit=_PAGE)]
+        if status:
+            jobs = [j for j in jobs if j.status.value == status.lower()]
+        return jobs
 
     def get_job(self, job_id: str) -> Job:
-        raise NotImplementedError
+        with self._errors(f"Job {job_id}"):
+            return job_from_api(as_dict(self._client.fine_tuning.jobs.retrieve(job_id)))
 
     def create_job(self, spec: JobSpec, *, idempotency_key: str | None = None) -> Job:
         """Exactly one job per call, even when the network fails mid-request."""
-        raise NotImplementedError
+        return job_create.create_exactly_once(
+            self._client,
+            spec,
+            idempotency_key=idempotency_key,
+            max_retries=self._max_retries,
+            errors=self._errors,
+        )
 
     def cancel_job(self, job_id: str) -> Job:
-        raise NotImplementedError
+        with self._errors(f"Job {job_id}"):
+            return job_from_api(as_dict(self._client.fine_tuning.jobs.cancel(job_id)))
 
     def pause_job(self, job_id: str) -> Job:
-        raise NotImplementedError
+        with self._errors(f"Job {job_id}"):
+            return job_from_api(as_dict(self._client.fine_tuning.jobs.pause(job_id)))
 
     def resume_job(self, job_id: str) -> Job:
-        raise NotImplementedError
+        with self._errors(f"Job {job_id}"):
+            return job_from_api(as_dict(self._client.fine_tuning.jobs.resume(job_id)))
 
     # --- events, metrics, checkpoints -------------------------------------------------------
+    def _event_pages(self, job_id: str, first_limit: int) -> Iterator[list[dict[str, Any]]]:
+        """Pages of raw events, newest first; the caller stops iterating when it has enough."""
+        after: str | None = None
+        limit = first_limit
+        jobs = self._client.fine_tuning.jobs
+        while True:
+            with self._errors(f"Job {job_id}"):
+                if after is None:
+                    page = jobs.list_events(job_id, limit=limit)
+                else:
+                    page = jobs.list_events(job_id, limit=limit, after=after)
+            data = [as_dict(e) for e in page.data]
+            yield data
+            if not data or page.has_more is False or not data[-1].get("id"):
+                return
+            after = str(data[-1]["id"])
+            limit = _PAGE
+
     def events_since(self, job_id: str, last_seen_id: str | None = None) -> list[JobEvent]:
         """Events newer than `last_seen_id`, oldest first (all events when None).
 
         Fetches pages only until a known id, so bytes per poll grow with new events,
         not with history.
         """
-        raise NotImplementedError
+        newest_first: list[JobEvent] = []
+        first_limit = _POLL_PAGE if last_seen_id else _PAGE
+        for page in self._event_pages(job_id, first_limit):
+            for raw in page:
+                if last_seen_id is not None and raw.get("id") == last_seen_id:
+                    return _oldest_first(newest_first)
+                newest_first.append(event_from_api(raw))
+        return _oldest_first(newest_first)
 
-    def metrics(self, job_id: str) -> list[MetricPoint]:
+    def metrics(self, job_id: str, *, job: Job | None = None) -> list[MetricPoint]:
         """All metric points of a job, by step: from metrics events while it runs, from
-        results.csv once it is done."""
-        raise NotImplementedError
+        results.csv once it is done.
+
+        Pass `job` when you already hold it, to save a request. Event polls are
+        incremental (only new events are fetched); a done job's results are cached.
+        """
+        with self._lock:
+            cached = self._results.get(job_id)
+        if cached is not None:
+            return list(cached)
+        job = job if job is not None else self.get_job(job_id)
+        if job.status.is_terminal and job.result_files:
+            try:
+                points = metrics_from_results(self._read_file_bytes(job.result_files[0]))
+            except (ServiceError, ValueError):
+                points = []  # unreadable or missing results file: the events still have the metrics
+            if points:
+                with self._lock:
+                    self._results[job_id] = points
+                return list(points)
+        return self._event_metrics.points(job_id, self.events_since)
 
     def checkpoints(self, job_id: str) -> list[Checkpoint]:
-        raise NotImplementedError
+        with self._errors(f"Job {job_id}"):
+            page = self._client.fine_tuning.jobs.checkpoints.list(job_id, limit=_PAGE)
+            items = [checkpoint_from_api(as_dict(c)) for c in page]
+        return sorted(items, key=lambda c: c.step)
 
     # --- models and files -------------------------------------------------------------------
     def list_models(self, *, fine_tunable_only: bool = True) -> list[ModelInfo]:
-        raise NotImplementedError
+        with self._errors():
+            models = [model_from_api(as_dict(m)) for m in self._client.models.list()]
+        return [m for m in models if m.fine_tune] if fine_tunable_only else models
 
     def get_file(self, file_id: str) -> FileInfo:
-        raise NotImplementedError
+        with self._errors(f"File {file_id}"):
+            return file_from_api(as_dict(self._client.files.retrieve(file_id)))
 
     def list_files(self, purpose: str | None = None) -> list[FileInfo]:
-        raise NotImplementedError
+        with self._errors():
+            pages = self._client.files.list(purpose=purpose) if purpose else self._client.files.list()
+            return [file_from_api(as_dict(f)) for f in pages]
 
     def upload_file(
         self,
@@ -107,9 +225,27 @@ class FineTuningService:
         purpose: str = "fine-tune",
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
+        large_file_threshold: int | None = None,
     ) -> FileInfo:
         """Upload (Files API, or the Uploads API in parts above its size limit)."""
-        raise NotImplementedError
+        path = Path(path)
+        raise_if_cancelled(cancel, f"Upload of {path.name}")
+        try:
+            size = path.stat().st_size
+        except OSError as exc:
+            raise ServiceError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+        threshold = self.large_file_threshold if large_file_threshold is None else large_file_threshold
+        with self._errors(f"Upload of {path.name}"):
+            if size > threshold:
+                raw = uploads.upload_with_uploads_api(
+                    self._client, path, purpose=purpose, progress=progress, cancel=cancel,
+                    part_size=self.part_size,
+                )
+            else:
+                raw = uploads.upload_with_files_api(
+                    self._client, path, purpose=purpose, progress=progress, cancel=cancel
+                )
+        return file_from_api(raw)
 
     def wait_for_file(
         self,
@@ -122,14 +258,49 @@ class FineTuningService:
     ) -> FileInfo:
         """Poll until `processed`; raise FileProcessingError with Azure's status_details on
         `error`, OperationTimeout after `timeout`."""
-        raise NotImplementedError
+        deadline = time.monotonic() + timeout
+        waiter = cancel or threading.Event()
+        while True:
+            raise_if_cancelled(cancel, f"Waiting for file {file_id}")
+            info = self.get_file(file_id)
+            if on_status is not None:
+                on_status(info)
+            if info.status is FileStatus.PROCESSED:
+                return info
+            if info.status in (FileStatus.ERROR, FileStatus.DELETED, FileStatus.DELETING):
+                details = info.status_details or f"the service reports status '{info.status.value}'"
+                raise FileProcessingError(details)
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise OperationTimeout(
+                    f"File {file_id} ({info.filename}) is still '{info.status.value}' after "
+                    f"{timeout:.0f} s. It may still finish: check again later."
+                )
+            waiter.wait(min(poll_interval, remaining))
+
+    def _read_file_bytes(self, file_id: str) -> bytes:
+        with self._errors(f"File {file_id}"):
+            return self._client.files.content(file_id).read()
 
     def download_file(self, file_id: str, dest: Path) -> Path:
         """Stream a file's content to `dest` (base64-encoded content is decoded)."""
-        raise NotImplementedError
+        dest = Path(dest)
+        with self._errors(f"File {file_id}"):
+            with self._client.files.with_streaming_response.content(file_id) as response:
+                try:
+                    write_decoded(response.iter_bytes(), dest)
+                except OSError as exc:
+                    raise ServiceError(f"Cannot write {dest}: {exc.strerror or exc}.") from None
+        return dest
 
     def delete_file(self, file_id: str) -> None:
-        raise NotImplementedError
+        with self._errors(f"File {file_id}"):
+            self._client.files.delete(file_id)
 
     def close(self) -> None:
-        raise NotImplementedError
+        self._client.close()
+
+
+def _oldest_first(newest_first: list[JobEvent]) -> list[JobEvent]:
+    # Stable sort keeps the server's order for events in the same second.
+    return sorted(reversed(newest_first), key=lambda e: e.created_at)

@@ -1,0 +1,162 @@
+"""Translate between the API's JSON (dicts with Azure's field names) and domain objects.
+
+Pure functions over dicts, so they are tested without a network and do not care
+whether the dict came from the SDK's typed models or from a raw response.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aoft_tui.domain.models import (
+    Checkpoint,
+    EventLevel,
+    FileInfo,
+    FileStatus,
+    Job,
+    JobError,
+    JobEvent,
+    JobSpec,
+    JobStatus,
+    ModelInfo,
+    from_unix,
+)
+from aoft_tui.services.results_csv import normalise_metric_name
+
+# Our epoch when the API leaves a timestamp out (never expected; keeps types honest).
+_EPOCH = from_unix(0)
+
+
+def as_dict(obj: Any) -> dict[str, Any]:
+    """The API's JSON for an SDK object: only the fields the server sent, API names kept."""
+    if isinstance(obj, Mapping):
+        return dict(obj)
+    to_dict = getattr(obj, "to_dict", None)
+    if to_dict is not None:
+        return to_dict(mode="json")
+    return obj.model_dump(mode="json")  # pragma: no cover - every SDK model has to_dict
+
+
+def _hyperparameters(raw: Mapping[str, Any], method: str) -> dict[str, Any]:
+    method_obj = raw.get("method") or {}
+    own = (method_obj.get(method) or {}).get("hyperparameters") if isinstance(method_obj, Mapping) else None
+    if isinstance(own, Mapping) and own:
+        return dict(own)
+    top = raw.get("hyperparameters")
+    return dict(top) if isinstance(top, Mapping) else {}
+
+
+def job_from_api(raw: Mapping[str, Any]) -> Job:
+    method_obj = raw.get("method")
+    method = "supervised"
+    if isinstance(method_obj, Mapping) and method_obj.get("type"):
+        method = str(method_obj["type"])
+    err = raw.get("error")
+    error = None
+    if isinstance(err, Mapping) and (err.get("code") or err.get("message")):
+        error = JobError(code=err.get("code"), message=err.get("message"), param=err.get("param"))
+    return Job(
+        id=str(raw.get("id")),
+        status=JobStatus.parse(raw.get("status")),
+        model=str(raw.get("model") or ""),
+        created_at=from_unix(raw.get("created_at")) or _EPOCH,
+        training_file=str(raw.get("training_file") or ""),
+        validation_file=raw.get("validation_file") or None,
+        fine_tuned_model=raw.get("fine_tuned_model") or None,
+        suffix=raw.get("suffix") or None,
+        finished_at=from_unix(raw.get("finished_at")),
+        estimated_finish=from_unix(raw.get("estimated_finish")),
+        trained_tokens=raw.get("trained_tokens"),
+        result_files=tuple(raw.get("result_files") or ()),
+        method=method,
+        hyperparameters=_hyperparameters(raw, method),
+        seed=raw.get("seed"),
+        error=error,
+        raw=dict(raw),
+    )
+
+
+def event_from_api(raw: Mapping[str, Any]) -> JobEvent:
+    data = raw.get("data")
+    return JobEvent(
+        id=str(raw.get("id")),
+        created_at=from_unix(raw.get("created_at")) or _EPOCH,
+        level=EventLevel.parse(raw.get("level")),
+        message=str(raw.get("message") or ""),
+        type=str(raw.get("type") or "message"),
+        data=dict(data) if isinstance(data, Mapping) else None,
+    )
+
+
+def numeric_metrics(data: Mapping[str, Any]) -> dict[str, float]:
+    """Metric values of an event/checkpoint, names normalised, `step` and non-numbers left out."""
+    out: dict[str, float] = {}
+    for key, value in data.items():
+        if key == "step" or isinstance(value, bool) or not isinstance(value, int | float):
+            continue
+        out[normalise_metric_name(key)] = float(value)
+    return out
+
+
+def checkpoint_from_api(raw: Mapping[str, Any]) -> Checkpoint:
+    metrics = raw.get("metrics")
+    return Checkpoint(
+        id=str(raw.get("id")),
+        step=int(raw.get("step_number") or 0),
+        created_at=from_unix(raw.get("created_at")) or _EPOCH,
+        fine_tuned_model_checkpoint=str(raw.get("fine_tuned_model_checkpoint") or ""),
+        metrics=numeric_metrics(metrics) if isinstance(metrics, Mapping) else {},
+    )
+
+
+def file_from_api(raw: Mapping[str, Any]) -> FileInfo:
+    return FileInfo(
+        id=str(raw.get("id")),
+        filename=str(raw.get("filename") or ""),
+        bytes=raw.get("bytes"),
+        purpose=str(raw.get("purpose") or ""),
+        status=FileStatus.parse(raw.get("status")),
+        created_at=from_unix(raw.get("created_at")) or _EPOCH,
+        status_details=raw.get("status_details") or None,
+    )
+
+
+def model_from_api(raw: Mapping[str, Any]) -> ModelInfo:
+    capabilities = raw.get("capabilities") or {}
+    deprecation = raw.get("deprecation") or {}
+    return ModelInfo(
+        id=str(raw.get("id")),
+        fine_tune=bool(capabilities.get("fine_tune")),
+        lifecycle_status=raw.get("lifecycle_status"),
+        deprecation_fine_tune=from_unix(deprecation.get("fine_tune")),
+        deprecation_inference=from_unix(deprecation.get("inference")),
+    )
+
+
+def job_create_body(spec: JobSpec) -> dict[str, Any]:
+    """The POST /fine_tuning/jobs body for a spec (Azure 2025-04-01-preview field names).
+
+    Hyper-parameters travel inside `method` (the spec's newer shape); keys left as None
+    mean "auto" and are not sent, so the service picks them.
+    """
+    hyper = {k: v for k, v in spec.hyperparameters.items() if v is not None and v != "auto"}
+    method: dict[str, Any] = {"type": spec.method}
+    if hyper:
+        method[spec.method] = {"hyperparameters": hyper}
+    body: dict[str, Any] = {
+        "model": spec.model,
+        "training_file": spec.training_file,
+        "method": method,
+    }
+    if spec.validation_file:
+        body["validation_file"] = spec.validation_file
+    if spec.suffix:
+        body["suffix"] = spec.suffix
+    if spec.seed is not None:
+        body["seed"] = spec.seed
+    if spec.training_type:
+        # Azure's deployment type for training (Standard / GlobalStandard / Developer);
+        # not in the Swagger file, sent as Azure's docs show it: camelCase key, lowercase value.
+        body["trainingType"] = spec.training_type.lower()
+    return body

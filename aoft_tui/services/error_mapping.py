@@ -1,0 +1,136 @@
+"""Turn the openai SDK's exceptions into `services.errors` a person can act on.
+
+Every message names the endpoint or the id involved and what to do next; the API
+key is scrubbed from every text, whatever the server or the SDK put in it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from collections.abc import Iterator, Mapping
+from email.utils import parsedate_to_datetime
+from datetime import UTC, datetime
+
+import openai
+
+from aoft_tui.services.errors import (
+    AuthError,
+    BadRequestError,
+    ConnectionFailed,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+    ServiceError,
+)
+
+REDACTED = "***"
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, REDACTED)
+    return text
+
+
+def azure_message(err: openai.APIStatusError) -> str:
+    """Azure's own words from an error body ({"error": {"code", "message", "param"}})."""
+    body = err.body
+    if isinstance(body, Mapping):
+        message = body.get("message")
+        if message:
+            text = str(message).strip()
+            param = body.get("param")
+            if param and str(param) not in text:
+                text += f" (parameter: {param})"
+            return text
+    text = (err.response.text or "").strip() if err.response is not None else ""
+    return text[:500] or f"HTTP {err.status_code}"
+
+
+def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
+    """Seconds from `retry-after-ms` / `retry-after` (seconds or an HTTP date)."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    try:
+        if "retry-after-ms" in lowered:
+            value = float(lowered["retry-after-ms"]) / 1000
+            return value if math.isfinite(value) and value >= 0 else None
+        if "retry-after" in lowered:
+            raw = lowered["retry-after"]
+            try:
+                value = float(raw)
+            except ValueError:
+                when = parsedate_to_datetime(raw)
+                value = (when - datetime.now(UTC)).total_seconds()
+            return max(0.0, value) if math.isfinite(value) else None
+    except (TypeError, ValueError):
+        return None
+    return None
+
+
+def translate(
+    err: openai.OpenAIError, *, endpoint: str, subject: str | None = None, secret: str | None = None
+) -> ServiceError:
+    """The ServiceError for an SDK exception (subject: "job ftjob-…", "file file-…")."""
+    result: ServiceError
+    if isinstance(err, openai.APITimeoutError):
+        result = ConnectionFailed(
+            f"{endpoint} did not answer in time (after the SDK's retries). "
+            "Check your network or try again; the service may be busy."
+        )
+    elif isinstance(err, openai.APIConnectionError):
+        cause = err.__cause__
+        reason = f" ({type(cause).__name__}: {cause})" if cause and str(cause) else ""
+        result = ConnectionFailed(
+            f"Could not reach {endpoint}{reason}. Check AZURE_OPENAI_ENDPOINT and your network."
+        )
+    elif isinstance(err, openai.APIStatusError):
+        result = _from_status(err, endpoint=endpoint, subject=subject)
+    else:
+        result = ServiceError(f"{endpoint}: {err}")
+    text = redact(str(result), secret)
+    if text != str(result):
+        result.args = (text,)
+    return result
+
+
+def _from_status(err: openai.APIStatusError, *, endpoint: str, subject: str | None) -> ServiceError:
+    status = err.status_code
+    message = azure_message(err)
+    if status == 401:
+        return AuthError(
+            f"The API key was rejected by {endpoint}. Check AZURE_OPENAI_API_KEY (or api_key in "
+            "the config file): it must be a key of this resource (Keys and Endpoint in the Azure portal).",
+            status_code=status,
+        )
+    if status == 403:
+        return AuthError(
+            f"{endpoint} refused access: {message}. The key or identity lacks permission for this "
+            "operation on this resource.",
+            status_code=status,
+        )
+    if status == 404:
+        what = subject or "The requested resource"
+        return NotFoundError(f"{what} was not found on {endpoint} ({message}).", status_code=status)
+    if status == 429:
+        retry_after = retry_after_seconds(err.response.headers) if err.response is not None else None
+        when = f"retrying in {retry_after:.0f} s" if retry_after is not None else "retrying shortly"
+        return RateLimitError(f"{endpoint} rate-limited the request: {when}.", retry_after=retry_after)
+    if status >= 500:
+        return ServerError(
+            f"{endpoint} answered HTTP {status}: {message}. This is a problem on the service's "
+            "side; try again in a minute.",
+            status_code=status,
+        )
+    return BadRequestError(message, status_code=status)
+
+
+@contextlib.contextmanager
+def translated_errors(
+    *, endpoint: str, subject: str | None = None, secret: str | None = None
+) -> Iterator[None]:
+    try:
+        yield
+    except openai.OpenAIError as err:
+        raise translate(err, endpoint=endpoint, subject=subject, secret=secret) from None

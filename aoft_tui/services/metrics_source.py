@@ -1,0 +1,62 @@
+"""Metric points of a job from its two sources: metrics events, and results.csv.
+
+While a job runs its metrics come from `type: "metrics"` events; the cache keeps the
+events already seen per job so each poll fetches only the new ones.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from aoft_tui.domain.models import JobEvent, MetricPoint
+from aoft_tui.services.api_mapping import numeric_metrics
+from aoft_tui.services.results_csv import parse_results_csv
+
+EventsSince = Callable[[str, str | None], list[JobEvent]]
+
+
+def metrics_from_results(content: bytes) -> list[MetricPoint]:
+    return parse_results_csv(content)
+
+
+def metrics_from_events(events: list[JobEvent]) -> list[MetricPoint]:
+    """One point per step (later events for the same step add or overwrite values)."""
+    by_step: dict[int, dict[str, float]] = {}
+    for event in events:
+        if event.type != "metrics" or not event.data:
+            continue
+        step = event.data.get("step")
+        if isinstance(step, bool) or not isinstance(step, int | float):
+            continue
+        values = numeric_metrics(event.data)
+        if values:
+            by_step.setdefault(int(step), {}).update(values)
+    return [MetricPoint(step=step, values=values) for step, values in sorted(by_step.items())]
+
+
+class EventMetricsCache:
+    """Per job: the metric points seen so far and the newest event id (for `events_since`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last_id: dict[str, str] = {}
+        self._events: dict[str, list[JobEvent]] = {}  # metrics events only
+        self._seen_ids: dict[str, set[str]] = {}
+
+    def points(self, job_id: str, events_since: EventsSince) -> list[MetricPoint]:
+        with self._lock:
+            last_id = self._last_id.get(job_id)
+        new = events_since(job_id, last_id)
+        with self._lock:
+            # Another thread may have polled meanwhile: skip events we already hold.
+            kept = self._events.setdefault(job_id, [])
+            seen_ids = self._seen_ids.setdefault(job_id, set())
+            for event in new:
+                if event.id not in seen_ids:
+                    seen_ids.add(event.id)
+                    if event.type == "metrics":
+                        kept.append(event)
+            if new:
+                self._last_id[job_id] = new[-1].id
+            return metrics_from_events(kept)

@@ -1,0 +1,98 @@
+"""Uploading a training file: the Files API for ordinary sizes, the Uploads API in parts above.
+
+Both stream the file from disk (never read whole into memory) and report progress per
+64 KiB chunk; cancelling aborts the request in flight and, for the Uploads API, cancels
+the upload on the server so no half-assembled file is left behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import mimetypes
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import openai
+
+from aoft_tui.services.errors import Cancelled
+from aoft_tui.services.transfer import FileSlice, ProgressTracker, UploadCancelled, raise_if_cancelled
+
+# Azure's Files API takes files up to 512 MB; bigger ones must go through /uploads.
+FILES_API_LIMIT = 512 * 1024 * 1024
+# The Uploads API's maximum part size.
+PART_SIZE = 64 * 1024 * 1024
+
+ProgressCallback = Callable[[int, int], None]
+
+
+def mime_type_for(path: Path) -> str:
+    if path.suffix.lower() == ".jsonl":
+        return "application/jsonl"
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def upload_with_files_api(
+    client: openai.AzureOpenAI,
+    path: Path,
+    *,
+    purpose: str,
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+) -> dict[str, Any]:
+    size = path.stat().st_size
+    tracker = ProgressTracker(size, progress)
+    with path.open("rb") as fh:
+        body = FileSlice(fh, 0, size, on_read=tracker.part_reader(0), cancel=cancel)
+        try:
+            created = client.files.create(file=(path.name, body, mime_type_for(path)), purpose=purpose)  # type: ignore[arg-type]
+        except UploadCancelled:
+            raise Cancelled(f"Upload of {path.name} was cancelled; nothing was stored.") from None
+    tracker.report(size)
+    return created.to_dict(mode="json")
+
+
+def upload_with_uploads_api(
+    client: openai.AzureOpenAI,
+    path: Path,
+    *,
+    purpose: str,
+    progress: ProgressCallback | None,
+    cancel: threading.Event | None,
+    part_size: int = PART_SIZE,
+) -> dict[str, Any]:
+    """Create an upload, send the file in `part_size` parts, complete it; return the File JSON."""
+    size = path.stat().st_size
+    tracker = ProgressTracker(size, progress)
+    upload = client.uploads.create(
+        bytes=size, filename=path.name, mime_type=mime_type_for(path), purpose=purpose  # type: ignore[arg-type]
+    )
+    part_ids: list[str] = []
+    try:
+        with path.open("rb") as fh:
+            for offset in range(0, max(size, 1), part_size):
+                raise_if_cancelled(cancel, f"Upload of {path.name}")
+                length = min(part_size, size - offset)
+                data = FileSlice(fh, offset, length, on_read=tracker.part_reader(offset), cancel=cancel)
+                part = client.uploads.parts.create(upload.id, data=(f"{path.name}.part{len(part_ids)}", data))
+                part_ids.append(part.id)
+        raise_if_cancelled(cancel, f"Upload of {path.name}")
+        completed = client.uploads.complete(upload.id, part_ids=part_ids)
+    except (UploadCancelled, Cancelled):
+        _cancel_quietly(client, upload.id)
+        raise Cancelled(f"Upload of {path.name} was cancelled; the partial upload was discarded.") from None
+    except BaseException:
+        _cancel_quietly(client, upload.id)
+        raise
+    tracker.report(size)
+    file_obj = completed.file
+    if file_obj is None:  # pragma: no cover - the API always returns the file on completion
+        raise openai.OpenAIError(f"Upload {upload.id} completed without a file object")
+    return file_obj.to_dict(mode="json")
+
+
+def _cancel_quietly(client: openai.AzureOpenAI, upload_id: str) -> None:
+    # Best effort: the upload expires on its own after an hour if this fails too.
+    with contextlib.suppress(openai.OpenAIError):
+        client.uploads.cancel(upload_id)
