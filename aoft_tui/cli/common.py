@@ -1,0 +1,95 @@
+"""Helpers every headless sub-command shares: the service from settings, error reporting,
+JSON output.
+
+Errors leave as one line on stderr — `Error: <title>: <message>` — with exit code 1
+(the service refused or failed) or 2 (configuration or usage), never a traceback, and
+with the API key scrubbed from the text just in case.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import sys
+from collections.abc import Callable, Iterator
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from aoft_tui.services.errors import ServiceError
+from aoft_tui.services.settings import ConfigError, Settings, config_file, load_settings
+
+EXIT_FAILED = 1
+EXIT_CONFIG = 2
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# Keys seen in this process, scrubbed from any error text we print.
+_SECRETS: set[str] = set()
+
+
+def redact(text: str) -> str:
+    for secret in _SECRETS:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, "***")
+    return text
+
+
+def fail(title: str, message: str, *, code: int = EXIT_FAILED) -> NoReturn:
+    click.echo(redact(f"Error: {title}: {message}"), err=True)
+    sys.exit(code)
+
+
+def load_cli_settings() -> Settings:
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        fail("Configuration", str(exc), code=EXIT_CONFIG)
+    if settings.api_key is not None:
+        _SECRETS.add(settings.api_key.get_secret_value())
+    return settings
+
+
+def missing_resource_message() -> str:
+    return (
+        "no Azure OpenAI resource is configured. Set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY "
+        f"(or endpoint and api_key in {config_file()}), or run `aoft-tui emulator` in another "
+        "terminal and export the two variables it prints."
+    )
+
+
+@contextlib.contextmanager
+def cli_service(settings: Settings | None = None) -> Iterator[Any]:
+    """The FineTuningService for the configured resource, closed on exit; exit 2 when none is set."""
+    from aoft_tui.services.finetuning import FineTuningService
+
+    settings = settings or load_cli_settings()
+    if not settings.endpoint or settings.api_key is None or not settings.api_key.get_secret_value():
+        fail("Not configured", missing_resource_message(), code=EXIT_CONFIG)
+    _SECRETS.add(settings.api_key.get_secret_value())
+    service = FineTuningService.from_settings(settings)
+    try:
+        yield service
+    finally:
+        service.close()
+
+
+def handle_errors(func: F) -> F:
+    """Decorator for click commands: ServiceError → exit 1, ConfigError → exit 2, one line each."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except ConfigError as exc:
+            fail("Configuration", str(exc), code=EXIT_CONFIG)
+        except ServiceError as exc:
+            fail(exc.title, str(exc), code=EXIT_FAILED)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_json(value: Any) -> None:
+    """Pretty JSON on stdout (non-ASCII kept readable; stable key order as given)."""
+    click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))
