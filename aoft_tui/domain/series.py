@@ -10,8 +10,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
 
-from aoft_tui.domain.models import MetricPoint
+from aoft_tui.domain.models import (
+    FULL_VALID_ACCURACY,
+    FULL_VALID_LOSS,
+    TRAIN_ACCURACY,
+    TRAIN_LOSS,
+    VALID_ACCURACY,
+    VALID_LOSS,
+    MetricPoint,
+)
 
 # (xs, ys): x is the training step, y the metric value; sorted by x.
 Series = tuple[list[float], list[float]]
@@ -171,3 +180,62 @@ def _compact_step(step: float, scale: float) -> str:
 def last_step(points: Sequence[MetricPoint]) -> int | None:
     """The highest step reported so far (None before the first metric)."""
     return max((p.step for p in points), default=None)
+
+
+# --- what the job detail charts show ---------------------------------------------------------
+# A "kind" switches a loss series and its accuracy twin on or off together.
+KINDS: dict[str, tuple[str, str]] = {
+    "train": (TRAIN_LOSS, TRAIN_ACCURACY),
+    "valid": (VALID_LOSS, VALID_ACCURACY),
+    "full": (FULL_VALID_LOSS, FULL_VALID_ACCURACY),
+}
+SMOOTHING_STEPS = (0.0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.99)
+DEFAULT_SMOOTHING = 0.6
+
+
+@dataclass(frozen=True, slots=True)
+class ChartOptions:
+    """The user's view of the charts: which series, how much smoothing, log-scale loss."""
+
+    kinds: frozenset[str] = field(default_factory=lambda: frozenset(KINDS))
+    smoothing: float = 0.0
+    log: bool = False
+    # the weight `smooth on` goes back to (remembered while smoothing is off)
+    last_smoothing: float = DEFAULT_SMOOTHING
+
+    def toggled(self, kind: str) -> ChartOptions:
+        return replace(self, kinds=self.kinds ^ {kind})
+
+    def toggled_smoothing(self) -> ChartOptions:
+        if self.smoothing:
+            return replace(self, smoothing=0.0, last_smoothing=self.smoothing)
+        return replace(self, smoothing=self.last_smoothing)
+
+    def stepped_smoothing(self, direction: int) -> ChartOptions:
+        """Next (+1) or previous (-1) weight of SMOOTHING_STEPS."""
+        index = min(range(len(SMOOTHING_STEPS)), key=lambda i: abs(SMOOTHING_STEPS[i] - self.smoothing))
+        index = max(0, min(len(SMOOTHING_STEPS) - 1, index + direction))
+        weight = SMOOTHING_STEPS[index]
+        return replace(self, smoothing=weight, last_smoothing=weight or self.last_smoothing)
+
+    def toggled_log(self) -> ChartOptions:
+        return replace(self, log=not self.log)
+
+    def names(self, accuracy: bool) -> list[str]:
+        """Metric names to draw, in fixed legend order."""
+        column = 1 if accuracy else 0
+        return [pair[column] for kind, pair in KINDS.items() if kind in self.kinds]
+
+
+def chart_data(
+    points: Sequence[MetricPoint], options: ChartOptions, max_points: int
+) -> tuple[dict[str, Series], dict[str, Series]]:
+    """(loss series, token-accuracy series) ready to draw. Log scale applies to loss only:
+    accuracy lives in [0, 1] where a log axis only distorts."""
+    loss = prepare_series(
+        points, options.names(False), max_points=max_points, smoothing=options.smoothing, log=options.log
+    )
+    accuracy = prepare_series(
+        points, options.names(True), max_points=max_points, smoothing=options.smoothing
+    )
+    return loss, accuracy

@@ -1,0 +1,355 @@
+"""One job in full: Overview, Charts (live loss / accuracy), Events (live tail), Checkpoints.
+
+    app.push_screen(JobDetailScreen(job_id))    # reaches self.app.service; escape goes back
+
+Polling: one thread worker at a time fetches job, new events, metrics and checkpoints and
+prepares the chart series (downsampled to ~2 points per column) off the UI thread; the next
+poll is scheduled by timer once the last one has ended — faster while the job moves, never
+again once it is over and everything has been fetched. Errors become toasts (once per
+distinct error) and a back-off; they never reach the screen as a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from textual import on, work
+from textual.app import ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Static, TabbedContent, TabPane
+
+from aoft_tui.domain import formatting as fmt
+from aoft_tui.domain.models import Checkpoint, Job, MetricPoint
+from aoft_tui.domain.series import ChartOptions, Series, chart_data, point_budget
+from aoft_tui.services.errors import ServiceError
+from aoft_tui.ui.screens.job_detail_data import DetailFetcher, DetailUpdate, next_interval
+from aoft_tui.ui.widgets.checkpoints_table import CheckpointsTable
+from aoft_tui.ui.widgets.detail_charts import DetailCharts
+from aoft_tui.ui.widgets.events_log import EventsLog
+from aoft_tui.ui.widgets.job_overview import JobOverview
+
+TABS = ("overview", "charts", "events", "checkpoints")
+CHART_ACTIONS = {"toggle_kind", "toggle_smoothing", "smoothing", "toggle_log"}
+# y-axis labels and the frame take about this many columns of the terminal
+_CHART_CHROME = 12
+
+
+class JobDetailScreen(Screen[None]):
+    CSS_PATH = "job_detail.tcss"
+
+    BINDINGS = [
+        Binding("escape,backspace", "back", "Back", id="detail.back"),
+        Binding("1", "show_tab('overview')", "Overview", id="detail.tab_overview", show=False),
+        Binding("2", "show_tab('charts')", "Charts", id="detail.tab_charts", show=False),
+        Binding("3", "show_tab('events')", "Events", id="detail.tab_events", show=False),
+        Binding("4", "show_tab('checkpoints')", "Checkpoints", id="detail.tab_checkpoints", show=False),
+        Binding("t", "toggle_kind('train')", "Train", id="detail.toggle_train", show=False),
+        Binding("a", "toggle_kind('valid')", "Valid", id="detail.toggle_valid", show=False),
+        Binding("f", "toggle_kind('full')", "Full valid", id="detail.toggle_full", show=False),
+        Binding("s", "toggle_smoothing", "Smooth", id="detail.smoothing", show=False),
+        Binding("plus,equals_sign", "smoothing(1)", "Smooth more", id="detail.smoothing_more", show=False),
+        Binding("minus", "smoothing(-1)", "Smooth less", id="detail.smoothing_less", show=False),
+        Binding("l", "toggle_log", "Log scale", id="detail.log_scale", show=False),
+        Binding("y", "copy", "Copy", id="detail.copy"),
+        Binding("Y", "copy_id", "Copy id", id="detail.copy_id", show=False),
+        Binding("c", "cancel_job", "Cancel", id="detail.cancel"),
+        Binding("p", "pause_job", "Pause", id="detail.pause"),
+        Binding("r", "resume_job", "Resume", id="detail.resume"),
+        Binding("ctrl+r", "refresh", "Refresh", id="detail.refresh"),
+    ]
+
+    @dataclass
+    class Polled(Message):
+        update: DetailUpdate
+
+    @dataclass
+    class PollFailed(Message):
+        error: Exception
+
+    @dataclass
+    class ChartsPrepared(Message):
+        options: ChartOptions
+        loss: dict[str, Series]
+        accuracy: dict[str, Series]
+
+    @dataclass
+    class ActionDone(Message):
+        verb: str
+        job: Job | None
+        error: Exception | None = None
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.job: Job | None = None
+        self.metrics: list[MetricPoint] = []
+        self.checkpoints: list[Checkpoint] = []
+        self.options = ChartOptions()
+        self.finished = False
+        self._fetcher: DetailFetcher | None = None
+        self._polling = False
+        self._poll_again = False
+        self._timer: Timer | None = None
+        self._failures = 0
+        self._last_error: str | None = None
+        self._budget = 0
+
+    # --- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Static(self.job_id, id="detail-title", markup=False)
+        with TabbedContent(initial="overview", id="detail-tabs"):
+            with TabPane("Overview [1]", id="overview"):
+                yield JobOverview(id="job-overview")
+            with TabPane("Charts [2]", id="charts"):
+                yield DetailCharts(id="detail-charts")
+            with TabPane("Events [3]", id="events"):
+                yield EventsLog(id="events-log")
+            with TabPane("Checkpoints [4]", id="checkpoints"):
+                yield CheckpointsTable(id="checkpoints-table")
+        yield Static("loading…", id="detail-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._fetcher = DetailFetcher(self.app.service, self.job_id)
+        self._budget = self._point_budget()
+        self._start_poll()
+
+    # --- polling ----------------------------------------------------------------------------
+    def _point_budget(self) -> int:
+        # The charts span the screen's width; hidden tabs have no size of their own yet.
+        return point_budget(max(self.app.size.width - _CHART_CHROME, 10))
+
+    def _start_poll(self) -> None:
+        if self._polling:
+            self._poll_again = True
+            return
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        self._polling = True
+        self._poll(self.options, self._budget)
+
+    @work(thread=True, group="detail-poll", exit_on_error=False)
+    def _poll(self, options: ChartOptions, budget: int) -> None:
+        assert self._fetcher is not None
+        try:
+            update = self._fetcher.fetch(options, budget)
+        except Exception as err:  # noqa: BLE001 - any failure becomes a toast, never a traceback
+            self.post_message(self.PollFailed(err))
+        else:
+            self.post_message(self.Polled(update))
+
+    def _schedule_next(self) -> None:
+        self._polling = False
+        if self._poll_again:
+            self._poll_again = False
+            self._start_poll()
+            return
+        interval = None if self.finished else next_interval(self.job, self._failures)
+        if interval is not None:
+            self._timer = self.set_timer(interval, self._start_poll)
+
+    @on(Polled)
+    def _on_polled(self, message: Polled) -> None:
+        update = message.update
+        if self._failures:
+            self.notify("Job details are updating again.", title="Reconnected")
+        self._failures = 0
+        self._last_error = None
+        self.job = update.job
+        self.metrics = update.metrics
+        self.checkpoints = update.checkpoints
+        self.finished = update.finished
+        self._render_job(update)
+        if update.loss is not None and update.accuracy is not None and update.options is not None:
+            if update.options == self.options:
+                self.query_one(DetailCharts).show(update.loss, update.accuracy, self.options)
+            else:
+                self._prepare_charts()
+        elif not self.metrics:
+            self.query_one(DetailCharts).show({}, {}, self.options)
+        self._schedule_next()
+        self.refresh_bindings()
+
+    @on(PollFailed)
+    def _on_poll_failed(self, message: PollFailed) -> None:
+        self._failures += 1
+        err = message.error
+        title = err.title if isinstance(err, ServiceError) else "Unexpected error"
+        text = str(err) or type(err).__name__
+        if text != self._last_error:
+            self._last_error = text
+            self.notify(text, title=title, severity="error", timeout=8)
+        delay = next_interval(self.job, self._failures)
+        self.query_one("#detail-status", Static).update(f"⚠ {title} — retrying in {delay:.0f}s")
+        self._schedule_next()
+
+    def _render_job(self, update: DetailUpdate) -> None:
+        job = update.job
+        latest = self.metrics[-1] if self.metrics else None
+        self.query_one(JobOverview).show(job, update.files, latest)
+        events = self.query_one(EventsLog)
+        events.append(update.new_events)
+        table = self.query_one(CheckpointsTable)
+        table.update_checkpoints(update.checkpoints)
+        tabs = self.query_one(TabbedContent)
+        tabs.get_tab("events").label = f"Events ({events.event_count}) [3]"
+        tabs.get_tab("checkpoints").label = f"Checkpoints ({len(update.checkpoints)}) [4]"
+        title = f"{job.id} · {fmt.status_label(job.status)} · {job.model}"
+        if job.fine_tuned_model:
+            title += f" → {job.fine_tuned_model}"
+        self.query_one("#detail-title", Static).update(title)
+        self.query_one("#detail-title").set_class(job.status.is_terminal, "-terminal")
+        step = f"step {latest.step} · " if latest else ""
+        state = "final — no more updates" if self.finished else "live"
+        self.query_one("#detail-status", Static).update(
+            f"{step}{len(self.metrics)} metric points · {events.event_count} events · {state}"
+        )
+
+    # --- charts -----------------------------------------------------------------------------
+    def _prepare_charts(self) -> None:
+        self.query_one(DetailCharts).show_options(self.options)
+        self._prepare(list(self.metrics), self.options, self._budget)
+
+    @work(thread=True, exclusive=True, group="detail-charts", exit_on_error=False)
+    def _prepare(self, metrics: list[MetricPoint], options: ChartOptions, budget: int) -> None:
+        loss, accuracy = chart_data(metrics, options, budget)
+        self.post_message(self.ChartsPrepared(options, loss, accuracy))
+
+    @on(ChartsPrepared)
+    def _on_charts_prepared(self, message: ChartsPrepared) -> None:
+        if message.options == self.options:  # a later toggle supersedes this result
+            self.query_one(DetailCharts).show(message.loss, message.accuracy, message.options)
+
+    def on_resize(self) -> None:
+        budget = self._point_budget()
+        if budget != self._budget:
+            self._budget = budget
+            if self.metrics:
+                self._prepare_charts()
+
+    def _set_options(self, options: ChartOptions) -> None:
+        self.options = options
+        self._prepare_charts()
+
+    def action_toggle_kind(self, kind: str) -> None:
+        self._set_options(self.options.toggled(kind))
+
+    def action_toggle_smoothing(self) -> None:
+        self._set_options(self.options.toggled_smoothing())
+
+    def action_smoothing(self, direction: int) -> None:
+        self._set_options(self.options.stepped_smoothing(direction))
+
+    def action_toggle_log(self) -> None:
+        self._set_options(self.options.toggled_log())
+
+    # --- navigation, copy -------------------------------------------------------------------
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    @on(TabbedContent.TabActivated)
+    def _on_tab(self) -> None:
+        self.refresh_bindings()
+
+    def action_copy(self) -> None:
+        if self.query_one(TabbedContent).active == "checkpoints":
+            checkpoint = self.query_one(CheckpointsTable).selected_checkpoint()
+            if checkpoint is not None:
+                self._copy(checkpoint.fine_tuned_model_checkpoint, "checkpoint model")
+                return
+        if self.job is not None and self.job.fine_tuned_model:
+            self._copy(self.job.fine_tuned_model, "fine-tuned model")
+        else:
+            self._copy(self.job_id, "job id")
+
+    def action_copy_id(self) -> None:
+        self._copy(self.job_id, "job id")
+
+    def _copy(self, text: str, what: str) -> None:
+        self.app.copy_to_clipboard(text)  # OSC 52: reaches the local clipboard over SSH
+        self.notify(text, title=f"Copied {what}")
+
+    def action_refresh(self) -> None:
+        self._start_poll()
+
+    # --- job actions ------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in CHART_ACTIONS:
+            # Chart keys only where the charts are (keeps the footer short at 80 columns).
+            return self.is_mounted and self.query_one(TabbedContent).active == "charts"
+        allowed = {
+            "cancel_job": lambda s: s.can_cancel,
+            "pause_job": lambda s: s.can_pause,
+            "resume_job": lambda s: s.can_resume,
+        }.get(action)
+        if allowed is not None:
+            # Shown but greyed out while the status does not allow it.
+            return None if self.job is None or not allowed(self.job.status) else True
+        return True
+
+    def action_cancel_job(self) -> None:
+        self._confirm("cancel", "Cancel job?", "It stops for good; a cancelled job cannot be resumed.")
+
+    def action_pause_job(self) -> None:
+        self._confirm("pause", "Pause job?", "Training stops at the next checkpoint; resume it later with r.")
+
+    def action_resume_job(self) -> None:
+        self._confirm("resume", "Resume job?", "Training continues from where it was paused.")
+
+    def _confirm(self, verb: str, title: str, detail: str) -> None:
+        from aoft_tui.ui.screens.confirm import ConfirmScreen
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run_action(verb)
+
+        self.app.push_screen(
+            ConfirmScreen(title, f"{self.job_id}\n{detail}", confirm_label=verb.capitalize(), danger=verb == "cancel"),
+            answered,
+        )
+
+    @work(thread=True, group="detail-action", exit_on_error=False)
+    def _run_action(self, verb: str) -> None:
+        service = self.app.service
+        call = {"cancel": service.cancel_job, "pause": service.pause_job, "resume": service.resume_job}[verb]
+        try:
+            job = call(self.job_id)
+        except Exception as err:  # noqa: BLE001 - shown as a toast
+            self.post_message(self.ActionDone(verb, None, err))
+        else:
+            self.post_message(self.ActionDone(verb, job))
+
+    @on(ActionDone)
+    def _on_action_done(self, message: ActionDone) -> None:
+        if message.error is not None:
+            err = message.error
+            title = err.title if isinstance(err, ServiceError) else f"Could not {message.verb}"
+            self.notify(str(err) or type(err).__name__, title=title, severity="error", timeout=8)
+            return
+        if message.job is not None:
+            self.notify(f"{message.job.id} is now {message.job.status.value}", title=f"Job {message.verb} requested")
+        self.finished = False
+        self._start_poll()
+
+    # --- command palette --------------------------------------------------------------------
+    def system_commands(self) -> Iterator[SystemCommand]:
+        """This screen's actions for the command palette (the App yields them)."""
+        for binding in self.BINDINGS:
+            assert isinstance(binding, Binding)
+            action = binding.action
+            name = action.split("(")[0]
+            if self.check_action(name, ()) is False:
+                continue
+            yield SystemCommand(
+                f"Job: {binding.description}",
+                f"{binding.description} ({binding.key.split(',')[0]})",
+                lambda action=action: self.run_action(action),
+            )

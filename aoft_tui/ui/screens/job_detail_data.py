@@ -1,0 +1,92 @@
+"""What one poll of the job detail screen fetches (blocking; runs in a thread worker).
+
+Kept free of Textual so the incremental logic (event tail, file look-ups done once,
+"nothing more to fetch" once a job is over) is easy to follow and to test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from aoft_tui.domain.models import Checkpoint, FileInfo, Job, JobEvent, MetricPoint
+from aoft_tui.domain.series import ChartOptions, Series, chart_data
+from aoft_tui.services.errors import NotFoundError, ServiceError
+from aoft_tui.services.finetuning import FineTuningService
+
+# Poll intervals (seconds): a moving job, a paused one, and after an error (doubling to the cap).
+ACTIVE_INTERVAL = 2.0
+IDLE_INTERVAL = 10.0
+ERROR_BACKOFF_CAP = 60.0
+
+
+@dataclass(slots=True)
+class DetailUpdate:
+    job: Job
+    metrics: list[MetricPoint]
+    new_events: list[JobEvent]
+    checkpoints: list[Checkpoint]
+    # file id → FileInfo, or the reason it could not be read
+    files: dict[str, FileInfo | str] = field(default_factory=dict)
+    # chart-ready series, prepared for `options` (None when the metrics did not change)
+    options: ChartOptions | None = None
+    loss: dict[str, Series] | None = None
+    accuracy: dict[str, Series] | None = None
+    # True once the job is over and everything it will ever have has been fetched
+    finished: bool = False
+
+
+class DetailFetcher:
+    """The incremental state of one job's detail view; `fetch()` is blocking."""
+
+    def __init__(self, service: FineTuningService, job_id: str) -> None:
+        self.service = service
+        self.job_id = job_id
+        self.last_event_id: str | None = None
+        self._files: dict[str, FileInfo | str] = {}
+        self._metric_count = -1
+        self._last_step: int | None = None
+
+    def fetch(self, options: ChartOptions, max_points: int) -> DetailUpdate:
+        """One poll: job, new events, metrics, checkpoints, and (once) its files' details."""
+        job = self.service.get_job(self.job_id)
+        events = self.service.events_since(self.job_id, self.last_event_id)
+        if events:
+            self.last_event_id = events[-1].id
+        metrics = self.service.metrics(self.job_id)
+        checkpoints = self.service.checkpoints(self.job_id)
+        for file_id in (job.training_file, job.validation_file):
+            if file_id and file_id not in self._files:
+                self._files[file_id] = self._file(file_id)
+        update = DetailUpdate(
+            job=job,
+            metrics=metrics,
+            new_events=events,
+            checkpoints=checkpoints,
+            files=dict(self._files),
+            finished=job.status.is_terminal,
+        )
+        last_step = metrics[-1].step if metrics else None
+        if (len(metrics), last_step) != (self._metric_count, self._last_step):
+            self._metric_count, self._last_step = len(metrics), last_step
+            update.options = options
+            update.loss, update.accuracy = chart_data(metrics, options, max_points)
+        return update
+
+    def _file(self, file_id: str) -> FileInfo | str:
+        try:
+            return self.service.get_file(file_id)
+        except NotFoundError:
+            return "not found (deleted?)"
+        except ServiceError as err:
+            return f"unavailable: {err.title}"
+
+
+def next_interval(job: Job | None, failures: int) -> float | None:
+    """Seconds until the next poll; None when the job is over (nothing more will come)."""
+    if failures:
+        return min(ACTIVE_INTERVAL * 2**failures, ERROR_BACKOFF_CAP)
+    if job is None or job.status.is_active:
+        return ACTIVE_INTERVAL
+    if job.status.is_terminal:
+        return None
+    return IDLE_INTERVAL

@@ -1,0 +1,64 @@
+"""The live tail of a job's events: time, level (symbol + word, readable without colour), message."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.widgets import RichLog
+
+from aoft_tui.domain.models import EventLevel, JobEvent
+
+# The symbol and word carry the level on their own; colour (from the .tcss) is a second cue.
+LEVEL_MARKS: dict[EventLevel, str] = {
+    EventLevel.INFO: "·  info",
+    EventLevel.WARNING: "▲  warn",
+    EventLevel.ERROR: "✖ error",
+}
+MAX_LINES = 5_000
+
+
+class EventsLog(RichLog):
+    """Append-only; keeps to the bottom while the user has not scrolled up."""
+
+    COMPONENT_CLASSES = {
+        "events-log--time",
+        "events-log--info",
+        "events-log--warning",
+        "events-log--error",
+        "events-log--metrics",
+    }
+
+    DEFAULT_CSS = """
+    EventsLog > .events-log--time { color: $text-muted; }
+    EventsLog > .events-log--info { color: $text; }
+    EventsLog > .events-log--warning { color: $warning; text-style: bold; }
+    EventsLog > .events-log--error { color: $error; text-style: bold; }
+    EventsLog > .events-log--metrics { color: $text-muted; }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(max_lines=MAX_LINES, wrap=True, markup=False, id=id, classes=classes)
+        self.event_count = 0
+        self.levels_seen: list[EventLevel] = []
+
+    def append(self, events: Iterable[JobEvent]) -> None:
+        for event in events:
+            self.write(self.format_event(event))
+            self.event_count += 1
+            self.levels_seen.append(event.level)
+
+    def format_event(self, event: JobEvent) -> Text:
+        level_style = self.get_component_rich_style(f"events-log--{event.level.value}")
+        message_style = (
+            self.get_component_rich_style("events-log--metrics")
+            if event.type == "metrics"
+            else level_style
+        )
+        line = Text(no_wrap=False)
+        line.append(event.created_at.strftime("%m-%d %H:%M:%S"), self.get_component_rich_style("events-log--time"))
+        line.append("  ")
+        line.append(LEVEL_MARKS[event.level], level_style)
+        line.append("  ")
+        line.append(event.message, message_style)
+        return line

@@ -1,0 +1,157 @@
+"""Every field of one job: identity, status, timing, hyper-parameters, files, latest metrics, error."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from aoft_tui.domain import formatting as fmt
+from aoft_tui.domain.models import FileInfo, Job, MetricPoint
+
+Rows = list[tuple[str, str]]
+
+
+def file_size(n: int | None) -> str:
+    """`512 B`, `1.5 KB`, `12.3 MB`, `1.02 GB` (decimal units, as Azure reports bytes)."""
+    if n is None:
+        return fmt.DASH
+    if n < 1000:
+        return f"{n} B"
+    for div, unit in ((1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
+        if n >= div:
+            value = n / div
+            return f"{value:.2f} {unit}" if value < 10 else f"{value:.1f} {unit}"
+    return f"{n} B"  # pragma: no cover
+
+
+def when(moment: datetime | None, now: datetime) -> str:
+    """`2026-11-25 17:03 UTC (12m ago)`."""
+    if moment is None:
+        return fmt.DASH
+    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC ({fmt.relative_time(moment, now)})"
+
+
+def _value(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:g}"
+    return fmt.DASH if value is None else str(value)
+
+
+def job_rows(job: Job, now: datetime, latest: MetricPoint | None) -> Rows:
+    rows: Rows = [
+        ("id", job.id),
+        ("status", fmt.status_label(job.status)),
+        ("base model", job.model),
+        ("fine-tuned model", job.fine_tuned_model or fmt.DASH),
+        ("suffix", job.suffix or fmt.DASH),
+        ("method", job.method),
+        ("seed", _value(job.seed)),
+        ("created", when(job.created_at, now)),
+    ]
+    if job.finished_at is not None:
+        rows.append(("finished", when(job.finished_at, now)))
+    elif not job.status.is_terminal:
+        rows.append(("estimated finish", when(job.estimated_finish, now)))
+    rows.append(("duration", fmt.duration(fmt.job_duration(job, now))))
+    rows.append(("trained tokens", _trained_tokens(job.trained_tokens)))
+    rows.append(("last step", fmt.DASH if latest is None else str(latest.step)))
+    return rows
+
+
+def _trained_tokens(n: int | None) -> str:
+    if n is None:
+        return fmt.DASH
+    return f"{fmt.token_count(n)} ({n:,})" if n >= 1000 else str(n)
+
+
+def hyperparameter_rows(job: Job) -> Rows:
+    if not job.hyperparameters:
+        return [("(none reported)", "")]
+    return [(key, _value(value)) for key, value in sorted(job.hyperparameters.items())]
+
+
+def file_rows(job: Job, files: dict[str, FileInfo | str]) -> Rows:
+    rows: Rows = []
+    named = [("training", job.training_file), ("validation", job.validation_file)]
+    named += [("result", file_id) for file_id in job.result_files]
+    for role, file_id in named:
+        if not file_id:
+            rows.append((role, fmt.DASH))
+            continue
+        info = files.get(file_id)
+        if isinstance(info, FileInfo):
+            detail = f"{info.filename} · {file_size(info.bytes)} · {info.status.value}"
+        elif isinstance(info, str):
+            detail = info
+        else:
+            detail = ""
+        rows.append((role, f"{file_id}  {detail}".rstrip()))
+    return rows
+
+
+def metric_rows(latest: MetricPoint | None) -> Rows:
+    if latest is None:
+        return [("(no metrics yet)", "")]
+    return [(name, f"{value:.4f}") for name, value in latest.values.items()]
+
+
+class JobOverview(VerticalScroll):
+    """Sections of key/value rows; the error (if any) in its own highlighted box."""
+
+    COMPONENT_CLASSES = {"job-overview--key", "job-overview--value"}
+
+    DEFAULT_CSS = """
+    JobOverview > .job-overview--key { color: $text-muted; }
+    JobOverview > .job-overview--value { color: $text; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="overview-error", classes="overview-error", markup=False)
+        for section in ("job", "hyperparameters", "files", "metrics"):
+            yield Static(id=f"overview-{section}", classes="overview-section", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#overview-error").display = False
+        for section, title in (
+            ("job", "Job"),
+            ("hyperparameters", "Hyper-parameters"),
+            ("files", "Files"),
+            ("metrics", "Latest metrics"),
+        ):
+            self.query_one(f"#overview-{section}").border_title = title
+
+    def show(
+        self,
+        job: Job,
+        files: dict[str, FileInfo | str],
+        latest: MetricPoint | None,
+        now: datetime | None = None,
+    ) -> None:
+        now = now or datetime.now(UTC)
+        self._section("job", job_rows(job, now, latest))
+        self._section("hyperparameters", hyperparameter_rows(job))
+        self._section("files", file_rows(job, files))
+        self._section("metrics", metric_rows(latest))
+        error_box = self.query_one("#overview-error", Static)
+        if job.error is not None and (job.error.code or job.error.message):
+            error_box.border_title = f"✖ Error {job.error.code or ''}".rstrip()
+            error_box.update(Text(job.error.message or "(no message)"))
+            error_box.display = True
+        else:
+            error_box.display = False
+
+    def _section(self, section: str, rows: Rows) -> None:
+        key_style = self.get_component_rich_style("job-overview--key")
+        value_style = self.get_component_rich_style("job-overview--value")
+        grid = Table.grid(padding=(0, 2))
+        grid.add_column(style=key_style, no_wrap=True)
+        grid.add_column(style=value_style, overflow="fold")
+        for key, value in rows:
+            grid.add_row(key, value)
+        self.query_one(f"#overview-{section}", Static).update(grid)
