@@ -13,15 +13,16 @@ from aoft_tui.domain.models import Job, JobStatus
 
 DASH = "—"
 
-# symbol, label — the symbol alone must tell the states apart.
+# symbol, label — the symbol alone must tell the states apart. All one cell wide in every
+# terminal (⏸ would be a double-width emoji in many fonts and shift the columns).
 _STATUS_TEXT: dict[JobStatus, tuple[str, str]] = {
     JobStatus.CREATED: ("◌", "created"),
     JobStatus.PENDING: ("◌", "pending"),
     JobStatus.VALIDATING_FILES: ("◌", "validating"),
     JobStatus.QUEUED: ("◌", "queued"),
     JobStatus.RUNNING: ("●", "running"),
-    JobStatus.PAUSING: ("⏸", "pausing"),
-    JobStatus.PAUSED: ("⏸", "paused"),
+    JobStatus.PAUSING: ("‖", "pausing"),
+    JobStatus.PAUSED: ("‖", "paused"),
     JobStatus.RESUMING: ("●", "resuming"),
     JobStatus.SUCCEEDED: ("✔", "succeeded"),
     JobStatus.FAILED: ("✖", "failed"),
@@ -47,7 +48,7 @@ def status_symbol(status: JobStatus) -> str:
 
 
 def status_label(status: JobStatus) -> str:
-    """`● running`, `✔ succeeded`, `✖ failed`, `⏸ paused`, `◌ pending`, `⊘ cancelled`."""
+    """`● running`, `✔ succeeded`, `✖ failed`, `‖ paused`, `◌ pending`, `⊘ cancelled`."""
     symbol, label = _STATUS_TEXT[status]
     return f"{symbol} {label}"
 
@@ -150,3 +151,12 @@ def progress_text(
 def model_or_suffix(job: Job) -> str:
     """The fine-tuned model once there is one, else the requested suffix."""
     return job.fine_tuned_model or (f"…{job.suffix}" if job.suffix else DASH)
+
+
+def ellipsize_middle(text: str, width: int) -> str:
+    """Keep both ends (model family and suffix/hash tail) of a long name: `gpt-4o…ft-ab12-ner`."""
+    if len(text) <= width or width < 5:
+        return text
+    head = (width - 1) // 2
+    tail = width - 1 - head
+    return f"{text[:head]}…{text[-tail:]}"

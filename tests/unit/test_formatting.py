@@ -24,7 +24,7 @@ def test_status_labels_are_distinct_without_colour() -> None:
         JobStatus.RUNNING: "● running",
         JobStatus.SUCCEEDED: "✔ succeeded",
         JobStatus.FAILED: "✖ failed",
-        JobStatus.PAUSED: "⏸ paused",
+        JobStatus.PAUSED: "‖ paused",
         JobStatus.PENDING: "◌ pending",
         JobStatus.CANCELLED: "⊘ cancelled",
     }
@@ -33,6 +33,13 @@ def test_status_labels_are_distinct_without_colour() -> None:
     # every status has a label, and the labels (text only) tell them all apart
     labels = [fmt.status_label(s) for s in JobStatus]
     assert len(set(labels)) == len(JobStatus)
+
+
+def test_status_symbols_are_one_cell_wide() -> None:
+    from rich.cells import cell_len
+
+    for status in JobStatus:
+        assert cell_len(fmt.status_symbol(status)) == 1, status
 
 
 @pytest.mark.parametrize(
@@ -86,3 +93,10 @@ def test_model_or_suffix() -> None:
     assert fmt.model_or_suffix(_job(fine_tuned_model="gpt-4.1-mini.ft-x")) == "gpt-4.1-mini.ft-x"
     assert fmt.model_or_suffix(_job(suffix="ner")) == "…ner"
     assert fmt.model_or_suffix(_job()) == fmt.DASH
+
+
+def test_ellipsize_middle_keeps_both_ends() -> None:
+    name = "gpt-4.1-mini-2025-04-14.ft-0123456789abcdef-ner"
+    short = fmt.ellipsize_middle(name, 26)
+    assert len(short) == 26 and short.startswith("gpt-4.1-mini") and short.endswith("cdef-ner")
+    assert fmt.ellipsize_middle("short", 26) == "short"

@@ -1,0 +1,70 @@
+"""`aoft-tui` (no sub-command): open the dashboard.
+
+With no endpoint configured, or with `--demo`, the embedded emulator runs in this process
+on a loopback port and the app says so. On exit the emulator stops and Textual restores
+the terminal; a bad config file or missing key is a one-line message, never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import ExitStack
+
+import click
+from pydantic import ValidationError
+
+from aoft_tui.services.settings import ConfigError, Settings, config_file, load_settings
+
+# The demo: a dozen jobs, some running, the simulated clock 30× real time so curves move.
+DEMO_SEED_JOBS = 12
+DEMO_SPEED = 30.0
+DEMO_SEED = 2024
+
+
+def _fail(message: str) -> None:
+    click.echo(f"aoft-tui: {message}", err=True)
+    sys.exit(2)
+
+
+def _load() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as err:
+        _fail(str(err))
+    except ValidationError as err:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'config'}: {e['msg']}" for e in err.errors())
+        _fail(f"{config_file()}: {problems}. Fix the file or move it aside.")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def run_tui(demo: bool) -> None:
+    settings = _load()
+    use_demo = demo or settings.demo
+    from aoft_tui.services.errors import ServiceError
+    from aoft_tui.services.finetuning import FineTuningService
+
+    with ExitStack() as stack:
+        clock = None
+        try:
+            if use_demo:
+                from aoft_tui.emulator.embedded import EmbeddedEmulator
+
+                emu = stack.enter_context(
+                    EmbeddedEmulator(seed_jobs=DEMO_SEED_JOBS, speed=DEMO_SPEED, seed=DEMO_SEED)
+                )
+                service = FineTuningService(emu.endpoint, emu.api_key, settings.api_version)
+                clock = getattr(emu, "now", None)
+            else:
+                service = FineTuningService.from_settings(settings)
+        except ServiceError as err:
+            _fail(f"{err.title}: {err}")
+        except OSError as err:
+            _fail(f"could not start the local emulator: {err}")
+        stack.callback(service.close)
+
+        from aoft_tui.ui.app import AoftApp
+
+        app = AoftApp(service, settings, demo=use_demo, clock=clock if callable(clock) else None)
+        app.run()
+    if app.return_code:
+        sys.exit(app.return_code)

@@ -1,0 +1,99 @@
+"""The Textual app: wiring only — screens, app-wide bindings, keymap, theme, command palette.
+
+    AoftApp(service, settings, demo=True).run()
+
+Screens reach `self.app.service` (the one Azure seam) and `self.app.settings`. Every
+Binding has an id, so `[keymap]` in config.toml can remap it (`App.set_keymap`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from functools import partial
+from urllib.parse import urlparse
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from aoft_tui.services.finetuning import FineTuningService
+from aoft_tui.services.settings import Settings
+
+DEMO_LABEL = "demo — local emulator · set AZURE_OPENAI_ENDPOINT to connect"
+
+
+class AoftApp(App[None]):
+    TITLE = "aoft-tui"
+    CSS_PATH = "app.tcss"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="quit", tooltip="Leave aoft-tui (the terminal is restored)"),
+        Binding("question_mark,f1", "help", "Help", id="help", tooltip="Keys for this screen"),
+        Binding("ctrl+p", "command_palette", "Commands", id="command_palette", show=False,
+                tooltip="Search every action"),  # fmt: skip
+    ]
+
+    def __init__(
+        self,
+        service: FineTuningService,
+        settings: Settings,
+        *,
+        demo: bool = False,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
+        super().__init__()
+        self.service = service
+        self.settings = settings
+        self.demo = demo
+        self._clock = clock or (lambda: datetime.now(UTC))
+
+    # --- what screens ask the app -----------------------------------------------------------
+    def now(self) -> datetime:
+        """"Now" for relative times (the emulator's clock in demo mode)."""
+        return self._clock()
+
+    @property
+    def endpoint_label(self) -> str:
+        """Where we are connected, without secrets (host only)."""
+        try:
+            endpoint = self.service.endpoint
+        except Exception:  # noqa: BLE001 - a label must never break the screen
+            return "Azure OpenAI"
+        return urlparse(endpoint).netloc or endpoint
+
+    @property
+    def mode_label(self) -> str:
+        return DEMO_LABEL if self.demo else self.endpoint_label
+
+    # --- wiring -------------------------------------------------------------------------------
+    def on_mount(self) -> None:
+        self.theme = "textual-dark"
+        if self.settings.keymap:
+            self.set_keymap(self.settings.keymap)
+        from aoft_tui.ui.screens.main_screen import MainScreen
+
+        self.push_screen(MainScreen())
+
+    def action_help(self) -> None:
+        from aoft_tui.ui.screens.help_screen import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.screen))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every action of the current screen (with its key) in the command palette."""
+        seen: set[str] = set()
+        for key, active in screen.active_bindings.items():
+            binding = active.binding
+            if not binding.id or binding.id in seen or active.node is self or binding.id.startswith("filter."):
+                continue
+            seen.add(binding.id)
+            title = f"{binding.description} ({self.get_key_display(binding)})"
+            yield SystemCommand(title, binding.tooltip or binding.description,
+                                partial(active.node.run_action, binding.action))  # fmt: skip
+        yield SystemCommand("Help", "Keys for this screen (? or F1)", self.action_help)
+        yield from super().get_system_commands(screen)

@@ -1,0 +1,137 @@
+"""Cancel / pause / resume / copy for whichever job a screen has selected.
+
+A mixin for `Screen`s: the screen provides `action_target() -> Job | None` and, optionally,
+`on_job_changed(job)` to show the job the API returned. Each action checks what the status
+allows (`JobStatus.can_cancel` …), asks for confirmation, then calls the service in a thread
+worker; failures become toasts titled with the error's `title`.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.message import Message
+
+from aoft_tui.domain.models import Job
+from aoft_tui.services.errors import ServiceError
+from aoft_tui.ui.screens.confirm import ConfirmScreen
+
+# verb -> (question, consequence, confirm label, JobStatus predicate name, danger)
+_ACTIONS = {
+    "cancel": ("Cancel job {short}?", "{id} stops for good; it cannot be resumed.", "Cancel job", "can_cancel", True),
+    "pause": ("Pause job {short}?", "{id} pauses after its current step; resume it later with r.", "Pause", "can_pause", False),
+    "resume": ("Resume job {short}?", "{id} continues from where it paused.", "Resume", "can_resume", False),
+}  # fmt: skip
+_PARTICIPLE = {"cancel": "cancelled", "pause": "paused", "resume": "resumed"}
+_PAST = {"cancel": "Cancellation requested", "pause": "Pause requested", "resume": "Resume requested"}
+
+
+class JobActionDone(Message):
+    def __init__(self, verb: str, job: Job) -> None:
+        super().__init__()
+        self.verb = verb
+        self.job = job
+
+
+class JobActionFailed(Message):
+    def __init__(self, verb: str, job_id: str, error: ServiceError) -> None:
+        super().__init__()
+        self.verb = verb
+        self.job_id = job_id
+        self.error = error
+
+
+class JobActionsMixin:
+    """Mixed into a Screen; see the module docstring."""
+
+    def action_target(self) -> Job | None:  # pragma: no cover - the screen overrides it
+        raise NotImplementedError
+
+    def on_job_changed(self, job: Job) -> None:
+        """Hook: the API answered an action with this job."""
+
+    # --- actions bound to keys ------------------------------------------------------------
+    def action_cancel_job(self) -> None:
+        self._ask("cancel")
+
+    def action_pause_job(self) -> None:
+        self._ask("pause")
+
+    def action_resume_job(self) -> None:
+        self._ask("resume")
+
+    def action_copy_id(self) -> None:
+        job = self._target_or_toast()
+        if job is not None:
+            self.app.copy_to_clipboard(job.id)  # type: ignore[attr-defined]
+            self.notify(job.id, title="Copied job id")  # type: ignore[attr-defined]
+
+    def action_copy_model(self) -> None:
+        job = self._target_or_toast()
+        if job is None:
+            return
+        if not job.fine_tuned_model:
+            self.notify(  # type: ignore[attr-defined]
+                f"{job.id} has no fine-tuned model yet (status: {job.status.value}).",
+                title="Nothing to copy",
+                severity="warning",
+            )
+            return
+        self.app.copy_to_clipboard(job.fine_tuned_model)  # type: ignore[attr-defined]
+        self.notify(job.fine_tuned_model, title="Copied model name")  # type: ignore[attr-defined]
+
+    # --- internals ----------------------------------------------------------------------------
+    def _target_or_toast(self) -> Job | None:
+        job = self.action_target()
+        if job is None:
+            self.notify("Select a job first.", title="No job selected", severity="warning")  # type: ignore[attr-defined]
+        return job
+
+    def _ask(self, verb: str) -> None:
+        job = self._target_or_toast()
+        if job is None:
+            return
+        question, consequence, label, allowed, danger = _ACTIONS[verb]
+        if not getattr(job.status, allowed):
+            self.notify(  # type: ignore[attr-defined]
+                f"{job.short_id} is {job.status.value}; only "
+                + {"cancel": "jobs still in progress", "pause": "running jobs", "resume": "paused jobs"}[verb]
+                + f" can be {_PARTICIPLE[verb]}.",
+                title=f"Can't {verb}",
+                severity="warning",
+            )
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run_job_action(verb, job.id)
+
+        self.app.push_screen(  # type: ignore[attr-defined]
+            ConfirmScreen(
+                question.format(short=job.short_id),
+                consequence.format(id=job.id),
+                confirm_label=label,
+                danger=danger,
+            ),
+            answered,
+        )
+
+    @work(thread=True, group="job-action", exit_on_error=False)
+    def _run_job_action(self, verb: str, job_id: str) -> None:
+        service = self.app.service  # type: ignore[attr-defined]
+        try:
+            job = getattr(service, f"{verb}_job")(job_id)
+        except ServiceError as err:
+            self.post_message(JobActionFailed(verb, job_id, err))  # type: ignore[attr-defined]
+        except Exception as err:  # noqa: BLE001 - never a traceback on screen
+            self.post_message(JobActionFailed(verb, job_id, ServiceError(f"{type(err).__name__}: {err}")))  # type: ignore[attr-defined]
+        else:
+            self.post_message(JobActionDone(verb, job))  # type: ignore[attr-defined]
+
+    def on_job_action_done(self, message: JobActionDone) -> None:
+        self.notify(f"{message.job.id} is now {message.job.status.value}.", title=_PAST[message.verb])  # type: ignore[attr-defined]
+        self.on_job_changed(message.job)
+
+    def on_job_action_failed(self, message: JobActionFailed) -> None:
+        self.notify(  # type: ignore[attr-defined]
+            str(message.error), title=f"Could not {message.verb}: {message.error.title}", severity="error"
+        )

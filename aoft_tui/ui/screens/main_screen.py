@@ -1,0 +1,336 @@
+"""The dashboard: every job in a live table, the selected job's summary and loss preview.
+
+Polling: one thread worker (`group="poll"`, exclusive) calls `service.list_jobs()`; its
+result comes back as a message, and only then is the next poll scheduled with `set_timer`
+— polls never overlap and the interval stays honest on a slow network. The interval is
+short while any job is moving, long when all are finished, and backs off on errors. While
+another screen or a modal is on top, polling stops (ScreenSuspend) and resumes at once
+when this screen is shown again.
+"""
+
+from __future__ import annotations
+
+import importlib
+from datetime import datetime
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import ScreenResume, ScreenSuspend
+from textual.message import Message
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Input, Label
+
+from aoft_tui.domain.models import TRAIN_LOSS, VALID_LOSS, Job
+from aoft_tui.domain.series import last_step, prepare_series
+from aoft_tui.services.errors import AuthError, RateLimitError, ServiceError
+from aoft_tui.ui.screens.job_actions import JobActionsMixin
+from aoft_tui.ui.widgets.connection import ConnectionIndicator
+from aoft_tui.ui.widgets.job_summary import JobSummary
+from aoft_tui.ui.widgets.jobs_table import JobsTable
+from aoft_tui.ui.widgets.metric_chart import MetricChart
+
+# Seconds between polls: while a job moves / when all are finished; the demo moves faster.
+ACTIVE_INTERVAL = 2.0
+DEMO_ACTIVE_INTERVAL = 1.0
+IDLE_INTERVAL = 15.0
+MAX_BACKOFF = 60.0
+# Consecutive failed polls before the indicator says "offline" rather than "retrying".
+OFFLINE_AFTER = 2
+
+
+class JobsLoaded(Message):
+    def __init__(self, jobs: list[Job]) -> None:
+        super().__init__()
+        self.jobs = jobs
+
+
+class PollFailed(Message):
+    def __init__(self, error: ServiceError) -> None:
+        super().__init__()
+        self.error = error
+
+
+class PreviewLoaded(Message):
+    def __init__(self, job_id: str, series: dict, step: int | None) -> None:
+        super().__init__()
+        self.job_id = job_id
+        self.series = series
+        self.step = step
+
+
+class FilterInput(Input):
+    BINDINGS = [Binding("escape", "clear", "Clear filter", id="filter.clear")]
+
+    def action_clear(self) -> None:
+        self.value = ""
+        self.screen.query_one(JobsTable).focus()
+
+
+class MainScreen(JobActionsMixin, Screen[None]):
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (150, "-wide")]
+
+    BINDINGS = [
+        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by id, model, status or suffix"),
+        Binding("s", "sort", "Sort", id="sort", tooltip="Sort by the next column (click a header, too)"),
+        Binding("space", "mark", "Mark", id="mark", tooltip="Mark the job for comparison"),
+        Binding("m", "compare", "Compare", id="compare", tooltip="Overlay the marked jobs' loss curves"),
+        Binding("c", "cancel_job", "Cancel", id="cancel_job", tooltip="Cancel the selected job"),
+        Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause the selected running job"),
+        Binding("r", "resume_job", "Resume", id="resume_job", tooltip="Resume the selected paused job"),
+        Binding("y", "copy_id", "Copy", id="copy_id", tooltip="Copy the job id (OSC 52, works over SSH)"),
+        Binding("Y", "copy_model", "Copy model", id="copy_model", show=False, tooltip="Copy the fine-tuned model name"),
+        Binding("n", "new_job", "New", id="new_job", tooltip="Upload data and start a fine-tuning job"),
+        Binding("v", "validate", "Validate", id="validate", tooltip="Check a training file before uploading"),
+        Binding("w", "push_wandb", "W&B", id="push_wandb", tooltip="Push the job to Weights & Biases"),
+        Binding("ctrl+r", "refresh", "Refresh", id="refresh", show=False, tooltip="Poll the jobs now"),
+    ]  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._timer: Timer | None = None
+        self._polling = False
+        self._suspended = False
+        self._failures = 0
+        self._preview_job: str | None = None
+        self._select_when_loaded: str | None = None
+        self.loaded = False  # the first list arrived (tests and snapshots wait on it)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="topbar"):
+            yield Label("aoft-tui", id="app-name")
+            yield Label(self.app.mode_label, id="mode", classes="-demo" if self.app.demo else "")
+            yield Label("", id="counts")
+            yield ConnectionIndicator(id="connection")
+        yield FilterInput(placeholder="filter: id, model, status, suffix — enter to keep, esc to clear", id="filter")
+        with Vertical(id="body"):
+            yield JobsTable(id="jobs")
+            with Horizontal(id="side"):
+                yield JobSummary(id="summary")
+                yield MetricChart(title="loss", id="preview")
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one(JobsTable).focus()
+        self.poll_now()
+
+    # --- polling ------------------------------------------------------------------------------
+    @property
+    def table(self) -> JobsTable:
+        return self.query_one(JobsTable)
+
+    def poll_now(self) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+        if self._polling:
+            return  # the running poll schedules the next one
+        self._polling = True
+        self._poll_jobs()
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _poll_jobs(self) -> None:
+        try:
+            jobs = self.app.service.list_jobs()
+        except ServiceError as err:
+            self.post_message(PollFailed(err))
+        except Exception as err:  # noqa: BLE001 - never a traceback on screen
+            self.post_message(PollFailed(ServiceError(f"{type(err).__name__}: {err}")))
+        else:
+            self.post_message(JobsLoaded(jobs))
+
+    def _schedule(self, delay: float) -> None:
+        self._polling = False
+        if self._suspended:
+            return  # ScreenResume polls again
+        self._timer = self.set_timer(delay, self.poll_now, name="poll")
+
+    def on_jobs_loaded(self, message: JobsLoaded) -> None:
+        indicator = self.query_one(ConnectionIndicator)
+        if self._failures and indicator.state == "offline":
+            self.notify(f"Connected to {self.app.endpoint_label} again.", title="Reconnected")
+        self._failures = 0
+        indicator.state = "ok"
+        table = self.table
+        table.sync(message.jobs, self.app.now())
+        self.loaded = True
+        if self._select_when_loaded and table.select_job(self._select_when_loaded):
+            self._select_when_loaded = None
+        active = sum(job.status.is_active for job in message.jobs)
+        self.query_one("#counts", Label).update(f"{len(message.jobs)} jobs · {active} active")
+        self._show_selected(reload_preview=self._selected_is_active())
+        fast = DEMO_ACTIVE_INTERVAL if self.app.demo else ACTIVE_INTERVAL
+        self._schedule(fast if active else IDLE_INTERVAL)
+
+    def on_poll_failed(self, message: PollFailed) -> None:
+        err = message.error
+        self._failures += 1
+        offline = self._failures >= OFFLINE_AFTER or isinstance(err, AuthError)
+        self.query_one(ConnectionIndicator).state = "offline" if offline else "retrying"
+        if self._failures == 1:  # one toast per outage, not one per poll
+            self.notify(str(err), title=err.title, severity="error", timeout=8)
+        delay = min(MAX_BACKOFF, 2.0 * 2 ** (self._failures - 1))
+        if isinstance(err, RateLimitError) and err.retry_after:
+            delay = max(delay, err.retry_after)
+        self._schedule(delay)
+
+    def on_screen_suspend(self, _: ScreenSuspend) -> None:
+        self._suspended = True
+        if self._timer is not None:
+            self._timer.stop()
+            self._timer = None
+
+    def on_screen_resume(self, _: ScreenResume) -> None:
+        was_suspended, self._suspended = self._suspended, False
+        if was_suspended:
+            self.poll_now()
+
+    # --- selection, summary, preview ------------------------------------------------------------
+    def action_target(self) -> Job | None:
+        return self.table.selected_job
+
+    def on_job_changed(self, job: Job) -> None:
+        table = self.table
+        table.sync([*(j for j in table.jobs.values() if j.id != job.id), job], self.app.now())
+        self._show_selected(reload_preview=True)
+        self.poll_now()
+
+    def _selected_is_active(self) -> bool:
+        job = self.table.selected_job
+        return job is not None and job.status.is_active
+
+    @on(DataTable.RowHighlighted, "#jobs")
+    def _row_highlighted(self) -> None:
+        self._show_selected(reload_preview=False)
+
+    def _show_selected(self, *, reload_preview: bool) -> None:
+        table = self.table
+        job = table.selected_job
+        step, total = table.steps.get(job.id, (None, None)) if job else (None, None)
+        self.query_one(JobSummary).show(job, self.app.now(), step=step, total_steps=total)
+        chart = self.query_one(MetricChart)
+        if job is None:
+            self._preview_job = None
+            chart.show({}, title="loss", empty_text="no job selected")
+            return
+        if job.id != self._preview_job:
+            self._preview_job = job.id
+            chart.show({}, title=f"loss · {job.short_id}", empty_text="loading metrics…")
+            self._load_preview(job.id, chart.point_budget)
+        elif reload_preview:
+            self._load_preview(job.id, chart.point_budget)
+
+    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def _load_preview(self, job_id: str, budget: int) -> None:
+        try:
+            points = self.app.service.metrics(job_id)
+        except Exception:  # noqa: BLE001 - the poll reports connectivity; the preview just waits
+            return
+        series = prepare_series(points, (TRAIN_LOSS, VALID_LOSS), max_points=budget)
+        self.post_message(PreviewLoaded(job_id, series, last_step(points)))
+
+    def on_preview_loaded(self, message: PreviewLoaded) -> None:
+        if message.job_id != self._preview_job:
+            return  # the user moved on
+        job = self.table.jobs.get(message.job_id)
+        chart = self.query_one(MetricChart)
+        chart.show(message.series, title=f"loss · {message.job_id[-8:]}", ylabel="loss", empty_text="no metrics yet")
+        if message.step is not None and job is not None and not job.status.is_terminal:
+            self.table.set_steps(message.job_id, message.step, None)
+            self.query_one(JobSummary).show(job, self.app.now(), step=message.step)
+
+    # --- filter, sort, marks -------------------------------------------------------------------
+    def action_filter(self) -> None:
+        self.add_class("-filtering")
+        self.query_one(FilterInput).focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self.set_class(bool(event.value.strip()) or self.query_one(FilterInput).has_focus, "-filtering")
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.table.focus()
+
+    def on_descendant_blur(self) -> None:
+        if not self.query_one(FilterInput).value.strip():
+            self.remove_class("-filtering")
+
+    def action_sort(self) -> None:
+        self.table.cycle_sort()
+
+    @on(DataTable.HeaderSelected, "#jobs")
+    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
+        self.table.sort_by(str(event.column_key.value))
+
+    def action_mark(self) -> None:
+        table = self.table
+        key = table.selected_key
+        if key is None:
+            return
+        table.toggle_mark(key)
+        table.action_cursor_down()
+
+    def action_compare(self) -> None:
+        table = self.table
+        ids = [jid for jid in table.visible_ids if jid in table.marked] or sorted(table.marked)
+        if not ids:
+            self.notify("Mark jobs with space, then press m to compare them.", title="Nothing to compare",
+                        severity="warning")  # fmt: skip
+            return
+        from aoft_tui.ui.screens.compare_screen import CompareScreen
+
+        self.app.push_screen(CompareScreen([table.jobs[j] for j in ids]))
+
+    # --- other screens -------------------------------------------------------------------------
+    def action_refresh(self) -> None:
+        self.poll_now()
+
+    def action_open_detail(self) -> None:
+        job = self._target_or_toast()
+        screen_cls = self._screen_class("job_detail", "JobDetailScreen", "Job detail")
+        if job and screen_cls:
+            self.app.push_screen(screen_cls(job.id))
+
+    @on(DataTable.RowSelected, "#jobs")
+    def _row_selected(self) -> None:
+        self.action_open_detail()
+
+    def action_validate(self) -> None:
+        screen_cls = self._screen_class("validate_screen", "ValidateScreen", "Dataset validation")
+        if screen_cls:
+            self.app.push_screen(screen_cls())
+
+    def action_new_job(self) -> None:
+        screen_cls = self._screen_class("new_job_screen", "NewJobScreen", "New job")
+        if screen_cls:
+            self.app.push_screen(screen_cls(self.app.service), self._new_job_done)
+
+    def _new_job_done(self, job_id: str | None) -> None:
+        if job_id:
+            self._select_when_loaded = job_id
+            self.poll_now()
+
+    def action_push_wandb(self) -> None:
+        job = self._target_or_toast()
+        screen_cls = self._screen_class("push_screen", "PushScreen", "Push to W&B")
+        if job and screen_cls:
+            self.app.push_screen(screen_cls(self.app.service, job.id, self.app.settings))
+
+    def _screen_class(self, module: str, name: str, feature: str) -> type | None:
+        """Import a feature's screen only when its key is pressed (fast start-up)."""
+        try:
+            return getattr(importlib.import_module(f"aoft_tui.ui.screens.{module}"), name)
+        except ImportError as err:
+            self.notify(f"{feature} is not available in this build ({err}).", title="Not available",
+                        severity="warning")  # fmt: skip
+        except Exception as err:  # noqa: BLE001
+            self.notify(f"{feature} failed to load: {type(err).__name__}: {err}", title="Screen failed",
+                        severity="error")  # fmt: skip
+        return None
+
+    def now(self) -> datetime:
+        return self.app.now()
