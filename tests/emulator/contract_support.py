@@ -143,6 +143,7 @@ class Operation:
     template: str
     pattern: re.Pattern[str]
     responses: dict[str, dict[str, Any] | None]  # status or "default" → Swagger schema (None: no body)
+    headers: dict[str, list[str]]  # status → response headers the spec declares (e.g. Location)
 
 
 class Spec:
@@ -165,7 +166,9 @@ class Spec:
                 if method == "parameters":
                     continue
                 responses = {status: resp.get("schema") for status, resp in op["responses"].items()}
-                yield Operation(op["operationId"], method.upper(), template, re.compile(f"^{regex}$"), responses)
+                headers = {status: list(resp.get("headers", {})) for status, resp in op["responses"].items()}
+                pattern = re.compile(f"^{regex}$")
+                yield Operation(op["operationId"], method.upper(), template, pattern, responses, headers)
 
     def operation(self, operation_id: str) -> Operation:
         return next(op for op in self.operations if op.operation_id == operation_id)
@@ -313,6 +316,15 @@ class ResponseRecorder:
             _, validator = spec.validator_for(op.operation_id, exchange.status)
         except AssertionError as err:
             return [f"{exchange}: {err}"]
+        missing_headers = [
+            f"{exchange}: {op.operation_id} {exchange.status} lacks the {name} header (an absolute URL) the spec declares"
+            for name in op.headers.get(str(exchange.status), [])
+            if not exchange.headers.get(name, "").startswith(("http://", "https://"))
+        ]
+        return missing_headers + self._body_problems(exchange, op, validator)
+
+    @staticmethod
+    def _body_problems(exchange: Exchange, op: Operation, validator: Draft4Validator | None) -> list[str]:
         if validator is None:
             if exchange.status == 204 and exchange.body:
                 return [f"{exchange}: {op.operation_id} 204 must have no body, got {exchange.body[:80]!r}"]

@@ -153,6 +153,7 @@ def test_recorder_reports_every_violation():
         _exchange("GET", "/openai/nothing/here", 404, {}),
         _exchange("DELETE", "/openai/fine_tuning/jobs/x", 204, {"gone": True}),
         _exchange("GET", "/openai/models", 200, {"object": "list", "data": []}),  # fine
+        _exchange("POST", "/openai/fine_tuning/jobs", 201, JOB),  # no Location header
     ]
     with pytest.raises(AssertionError) as raised:
         recorder.check()
@@ -161,7 +162,8 @@ def test_recorder_reports_every_violation():
     assert "[FineTuning_Get] at error/code: '404' is not one of" in text
     assert "no operation of spec 2025-04-01-preview matches" in text
     assert "204 must have no body" in text
-    assert text.count("\n  ") == 4
+    assert "FineTuning_Create 201 lacks the Location header" in text
+    assert text.count("\n  ") == 5
 
 
 def test_ga_requests_are_checked_against_the_ga_spec():
