@@ -1,0 +1,138 @@
+"""`aoft-tui push JOB_ID`: a job's metrics, config, datasets and model metadata to W&B.
+
+Progress goes to stderr; with --json the result is one JSON document on stdout (the run
+URL, or the offline run folder and the exact `wandb sync` command).
+
+Exit codes: 0 pushed; 1 Azure or W&B refused; 2 bad options or configuration;
+130 interrupted (Ctrl-C while following stops the follow and keeps what was written).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+import threading
+from collections.abc import Iterator
+
+import click
+
+from aoft_tui.services.wandb_push.options import MODES, PushProgress
+
+EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+
+
+def _err(message: str = "") -> None:
+    click.echo(message, err=True)
+
+
+@click.command("push")
+@click.argument("job_id")
+@click.option("--project", default=None, help="W&B project (default: config wandb.project, OpenAI-Fine-Tune).")
+@click.option("--entity", default=None, help="W&B entity (user or team; default: your default entity).")
+@click.option("--mode", type=click.Choice(MODES), default=None,
+              help="auto: online when logged in to W&B (WANDB_API_KEY or netrc), else offline.")
+@click.option("--no-datasets", is_flag=True, help="Skip the training/validation file artifacts and tables.")
+@click.option("--follow", is_flag=True, help="Stream a running job's metrics until it ends, then complete the run.")
+@click.option("--interval", default=10.0, show_default=True, metavar="SECONDS", help="Poll interval for --follow.")
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document on stdout.")
+def command(
+    job_id: str,
+    project: str | None,
+    entity: str | None,
+    mode: str | None,
+    no_datasets: bool,
+    follow: bool,
+    interval: float,
+    as_json: bool,
+) -> None:
+    """Push a job to Weights & Biases (any state; pushing again continues the same run)."""
+    from aoft_tui.services.errors import ServiceError
+    from aoft_tui.services.wandb_push import PushError, PushOptions, push_job
+
+    if interval <= 0:
+        _err("error: --interval must be above 0 seconds.")
+        sys.exit(EXIT_USAGE)
+    with _service_and_settings() as (service, settings):
+        options = PushOptions(
+            project=project or settings.wandb.project,
+            entity=entity or settings.wandb.entity,
+            mode=mode or settings.wandb.mode,
+            datasets=not no_datasets,
+            follow=follow,
+            poll_interval=interval,
+        )
+        cancel = threading.Event()
+        outcome: dict[str, object] = {}
+
+        def work() -> None:
+            try:
+                outcome["result"] = push_job(service, job_id, options, progress=_print_progress, cancel=cancel)
+            except BaseException as exc:  # handed to the main thread
+                outcome["error"] = exc
+
+        # The push runs in a thread so Ctrl-C can stop a follow cleanly (the run is kept).
+        worker = threading.Thread(target=work, name="wandb-push", daemon=True)
+        worker.start()
+        interrupted = False
+        try:
+            while worker.is_alive():
+                worker.join(0.2)
+        except KeyboardInterrupt:
+            interrupted = True
+            _err("Stopping… (the run keeps what was written; push again to continue)")
+            cancel.set()
+            worker.join()
+        error = outcome.get("error")
+        if isinstance(error, PushError | ServiceError):
+            title = getattr(error, "title", "Error")
+            _err(f"error: {title}: {error}")
+            sys.exit(EXIT_FAILED)
+        if error is not None:
+            raise error  # type: ignore[misc]
+        result = outcome["result"]
+        if as_json:
+            click.echo(json.dumps(result.to_json(), indent=2))  # type: ignore[attr-defined]
+        else:
+            _print_result(result)
+        if interrupted:
+            sys.exit(EXIT_INTERRUPTED)
+
+
+def _print_progress(p: PushProgress) -> None:
+    counts = f" [{p.done:,}/{p.total:,}]" if p.done is not None and p.total else ""
+    _err(f"{p.message}{counts}")
+
+
+def _print_result(result) -> None:  # noqa: ANN001 - PushResult
+    for note in result.notes:
+        _err(f"note: {note}")
+    if result.url:
+        click.echo(result.url)
+    elif result.sync_command:
+        _err(f"Offline run: {result.run_dir}")
+        _err("Upload it with:")
+        click.echo(result.sync_command)
+    elif result.run_dir:
+        click.echo(str(result.run_dir))
+
+
+@contextlib.contextmanager
+def _service_and_settings() -> Iterator[tuple[object, object]]:
+    from aoft_tui.services.finetuning import FineTuningService
+    from aoft_tui.services.settings import ConfigError, load_settings
+
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        _err(f"error: {exc}")
+        sys.exit(EXIT_USAGE)
+    try:
+        service = FineTuningService.from_settings(settings)
+    except ConfigError as exc:
+        _err(f"error: {exc}")
+        sys.exit(EXIT_USAGE)
+    try:
+        yield service, settings
+    finally:
+        service.close()

@@ -1,0 +1,219 @@
+"""Push one fine-tuning job to a W&B run: the service the CLI and the dashboard share.
+
+Any job state: a finished job (succeeded, failed, cancelled) is written whole; a running
+job is written as far as it got (or followed to its end with `follow`). Pushing again
+continues the same run id and writes only steps the run does not have yet.
+"""
+
+from __future__ import annotations
+
+import tempfile
+import threading
+from pathlib import Path
+
+from aoft_tui.domain.models import Job, JobEvent, JobStatus, MetricPoint
+from aoft_tui.services.finetuning import FineTuningService
+from aoft_tui.services.metrics_source import metrics_from_events
+from aoft_tui.services.wandb_push.job_tables import (
+    CHECKPOINT_COLUMNS,
+    EVENT_COLUMNS,
+    checkpoint_rows,
+    event_rows,
+    job_config,
+    job_summary,
+    metric_row,
+)
+from aoft_tui.services.wandb_push.options import (
+    ProgressCallback,
+    PushOptions,
+    PushProgress,
+    PushResult,
+    resolve_mode,
+)
+from aoft_tui.services.wandb_push.record import PushRecord
+from aoft_tui.services.wandb_push.wandb_run import WandbRun, artifact_name
+
+_DATASETS = (("train", "training_files", "training_file"), ("valid", "validation_files", "validation_file"))
+
+
+def push_job(
+    service: FineTuningService,
+    job_id: str,
+    options: PushOptions | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    cancel: threading.Event | None = None,
+) -> PushResult:
+    """Push `job_id` to W&B and return where it went. Raises ServiceError (Azure) or
+    PushError (W&B); an exception from `progress` aborts the push (the next push resumes)."""
+    options = options or PushOptions()
+    report = progress or (lambda _p: None)
+    job = service.get_job(job_id)
+    mode = resolve_mode(options.mode)
+    record = PushRecord.load(job.id, options.project, options.entity)
+    if mode == "offline":
+        record.reconcile_with_run_files()
+    result = PushResult(
+        job_id=job.id, status=str(job.status), mode=mode, project=options.project,
+        entity=options.entity, run_id=job.id, last_step=record.last_step,
+    )
+    if _nothing_new(record, job, options):
+        result.complete = True
+        result.artifacts = list(record.artifacts)
+        result.sync_dirs = record.pending_sync_dirs()
+        result.run_dir = Path(record.offline_dirs[-1]) if record.offline_dirs else None
+        result.notes.append("Already pushed completely; nothing new to write.")
+        report(PushProgress("finish", result.notes[-1]))
+        return result
+
+    report(PushProgress("connect", f"Opening W&B run {job.id} ({mode})…"))
+    wb = WandbRun.open(job.id, options, mode)
+    if mode == "offline":
+        record.add_offline_dir(wb.run_dir)
+        record.save()  # so a push killed from here on is found and completed next time
+    elif wb.resumed_last_step is not None:
+        record.last_step = max(record.last_step or -1, wb.resumed_last_step)
+    pusher = _Pusher(service, job, options, wb, record, result, report, cancel)
+    try:
+        with tempfile.TemporaryDirectory(prefix="aoft-push-") as work:
+            pusher.run(Path(work))
+            failed = pusher.job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
+            report(PushProgress("finish", "Finishing the W&B run…"))
+            wb.finish(failed=failed)
+    except BaseException:
+        wb.finish(failed=True)  # flush what was written; the next push continues from it
+        raise
+    record.save()
+    result.url = wb.url
+    result.run_dir = wb.run_dir if mode == "offline" else None
+    result.sync_dirs = record.pending_sync_dirs() if mode == "offline" else []
+    result.artifacts = list(record.artifacts)
+    report(PushProgress("finish", _done_message(result)))
+    return result
+
+
+def _nothing_new(record: PushRecord, job: Job, options: PushOptions) -> bool:
+    if not (record.complete and job.status.is_terminal and record.status == str(job.status)):
+        return False
+    wanted = {artifact_name(p, f) for p, _t, attr in _DATASETS if (f := getattr(job, attr))}
+    return not options.datasets or wanted <= set(record.artifacts)
+
+
+class _Pusher:
+    def __init__(self, service, job, options, wb, record, result, report, cancel) -> None:  # noqa: ANN001
+        self.service: FineTuningService = service
+        self.job: Job = job
+        self.options: PushOptions = options
+        self.wb: WandbRun = wb
+        self.record: PushRecord = record
+        self.result: PushResult = result
+        self.report: ProgressCallback = report
+        self.cancel = cancel or threading.Event()
+        self.pending: dict[int, dict[str, float]] = {}
+        self.events: list[JobEvent] | None = None
+
+    def run(self, work: Path) -> None:
+        self.report(PushProgress("config", "Writing the job's config…"))
+        self.wb.update_config(job_config(self.job))
+        if self.options.datasets:
+            self._datasets(work)
+        if self.job.status.is_terminal:
+            self._write(self.service.metrics(self.job.id), final=True)
+        elif self.options.follow:
+            self._follow()
+        else:
+            self._write(self.service.metrics(self.job.id), final=False)
+        self._finalize(work)
+
+    # --- metrics ----------------------------------------------------------------------------
+    def _write(self, points: list[MetricPoint], *, final: bool) -> None:
+        """Write steps the run lacks, in order. Until the job ends, the newest step is
+        held back: results.csv may complete its row (full_valid_*), and W&B history is
+        append-only, so a row is written once, whole."""
+        last = self.record.last_step if self.record.last_step is not None else -1
+        for point in points:
+            if point.step > last:
+                self.pending.setdefault(point.step, {}).update(point.values)
+        ready = sorted(self.pending)
+        if not final and ready:
+            ready = ready[:-1]
+        total = len(ready)
+        for done, step in enumerate(ready, start=1):
+            values = self.pending.pop(step)
+            self.wb.log_step(metric_row(MetricPoint(step, values)), step=step)
+            self.record.last_step = step
+            self.result.steps_logged += 1
+            if done % 200 == 0 or done == total:
+                self.report(PushProgress("metrics", f"Logged step {step:,}", done, total))
+        self.result.last_step = self.record.last_step
+
+    def _follow(self) -> None:
+        last_event_id: str | None = None
+        seen: list[JobEvent] = []
+        while True:
+            new = self.service.events_since(self.job.id, last_event_id)
+            if new:
+                last_event_id = new[-1].id
+                seen.extend(new)
+            self.job = self.service.get_job(self.job.id)
+            if self.job.status.is_terminal:
+                break
+            self._write(metrics_from_events(new), final=False)
+            self.report(PushProgress("follow", f"Following: {self.job.status}, step {self.record.last_step or 0:,}"))
+            if self.cancel.wait(self.options.poll_interval):
+                self.result.notes.append("Follow stopped before the job ended; push again to continue.")
+                self._write([], final=False)
+                break
+        self.events = seen
+        if self.job.status.is_terminal:
+            self.report(PushProgress("metrics", f"Job {self.job.status}: completing from results…"))
+            self._write(self.service.metrics(self.job.id), final=True)
+
+    # --- datasets, tables, model ------------------------------------------------------------
+    def _datasets(self, work: Path) -> None:
+        for prefix, artifact_type, attr in _DATASETS:
+            file_id = getattr(self.job, attr)
+            if not file_id or artifact_name(prefix, file_id) in self.record.artifacts:
+                continue
+            self.report(PushProgress("datasets", f"Downloading {file_id}…"))
+            raw = self.service.download_file(file_id, work / file_id)
+            name, rows, note = self.wb.log_dataset(
+                prefix=prefix, artifact_type=artifact_type, file_id=file_id, raw_path=raw, work_dir=work,
+                on_rows=lambda n, f=file_id: self.report(PushProgress("datasets", f"{f}: {n:,} examples")),
+            )
+            self.record.artifacts.append(name)
+            if note:
+                self.result.notes.append(note)
+                self.report(PushProgress("datasets", note))
+
+    def _finalize(self, work: Path) -> None:
+        job = self.job
+        self.wb.update_config(job_config(job))  # status/fine_tuned_model may have changed
+        self.wb.update_summary(job_summary(job))
+        self.result.status = str(job.status)
+        if not job.status.is_terminal:
+            return
+        self.report(PushProgress("tables", "Writing events and checkpoints…"))
+        events = self.events if self.events is not None else self.service.events_since(job.id, None)
+        tables = [
+            ("events", EVENT_COLUMNS, event_rows(events)),
+            ("checkpoints", CHECKPOINT_COLUMNS, checkpoint_rows(self.service.checkpoints(job.id))),
+        ]
+        for key, columns, rows in tables:
+            note = self.wb.summary_table(key, columns, rows)
+            if note:
+                self.result.notes.append(note + "; artifact model-metadata holds all")
+        if "model-metadata" not in self.record.artifacts or self.record.status != str(job.status):
+            self.report(PushProgress("model", "Logging model-metadata…"))
+            self.wb.log_model_metadata(job_id=job.id, metadata=job_config(job), tables=tables, work_dir=work)
+            if "model-metadata" not in self.record.artifacts:
+                self.record.artifacts.append("model-metadata")
+        self.record.complete = True
+        self.record.status = str(job.status)
+        self.result.complete = True
+
+
+def _done_message(result: PushResult) -> str:
+    where = result.url or (f"offline run {result.run_dir}" if result.run_dir else "W&B")
+    state = "complete" if result.complete else f"job {result.status}, push again later to continue"
+    return f"Pushed {result.steps_logged:,} new steps to {where} ({state})."

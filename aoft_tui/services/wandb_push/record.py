@@ -1,0 +1,88 @@
+"""What earlier pushes of a job already wrote, so a push never writes a step twice.
+
+W&B offline runs do not resume: every offline `wandb.init` starts a new folder (same run
+id, step 0). So we keep our own record per (entity, project, job) under the state dir,
+and trust the run files over it: a push killed after logging step 800 but before saving
+the record left those steps in its `.wandb` file, and reading the file back finds them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aoft_tui.services.settings import state_dir
+
+
+@dataclass
+class PushRecord:
+    run_id: str
+    project: str
+    entity: str | None
+    last_step: int | None = None
+    artifacts: list[str] = field(default_factory=list)  # names already in the run
+    offline_dirs: list[str] = field(default_factory=list)  # in push order
+    complete: bool = False
+    status: str | None = None
+
+    @classmethod
+    def path_for(cls, run_id: str, project: str, entity: str | None) -> Path:
+        safe = re.sub(r"[^A-Za-z0-9_.-]", "_", f"{entity or '-'}__{project}__{run_id}")
+        return state_dir() / "wandb-push" / f"{safe}.json"
+
+    @classmethod
+    def load(cls, run_id: str, project: str, entity: str | None) -> PushRecord:
+        path = cls.path_for(run_id, project, entity)
+        try:
+            data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+            known = {k: v for k, v in data.items() if k in cls.__dataclass_fields__}
+            return cls(**known)
+        except (OSError, ValueError, TypeError):
+            return cls(run_id=run_id, project=project, entity=entity)
+
+    def save(self) -> None:
+        path = self.path_for(self.run_id, self.project, self.entity)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # write-then-rename: a push killed mid-save never leaves a half record
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".push-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(asdict(self), fh, indent=2)
+        os.replace(tmp, path)
+
+    def add_offline_dir(self, run_dir: Path) -> None:
+        if str(run_dir) not in self.offline_dirs:
+            self.offline_dirs.append(str(run_dir))
+
+    def reconcile_with_run_files(self) -> None:
+        """Raise `last_step` and `artifacts` to what the earlier offline run files hold."""
+        from aoft_tui.services.wandb_push.run_file import read_run
+
+        for directory in self.offline_dirs:
+            run_dir = Path(directory)
+            if not any(run_dir.glob("*.wandb")):
+                continue
+            try:
+                written = read_run(run_dir)
+            except (OSError, ValueError):
+                continue
+            if written.steps:
+                top = max(written.steps)
+                self.last_step = top if self.last_step is None else max(self.last_step, top)
+            for artifact in written.artifacts:
+                if artifact.type != "run_table" and artifact.name not in self.artifacts:
+                    self.artifacts.append(artifact.name)
+
+    def pending_sync_dirs(self) -> list[Path]:
+        """Offline folders of this run not yet uploaded by `wandb sync`, oldest first."""
+        out = []
+        for directory in self.offline_dirs:
+            run_dir = Path(directory)
+            synced = any(p.name.endswith(".wandb.synced") for p in run_dir.glob("*.synced"))
+            if run_dir.is_dir() and not synced:
+                out.append(run_dir)
+        return out
