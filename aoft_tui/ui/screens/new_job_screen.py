@@ -1,0 +1,416 @@
+"""The new-job form: pick a model and files, check them, upload, create — key `n`.
+
+    app.push_screen(NewJobScreen(service, start_dir=Path.cwd()), on_new_job_id)
+
+Dismisses with the new job's id, or None when abandoned. The work (pre-flight, upload,
+create) runs in thread workers through `services.start_job`; this screen only shows it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
+
+from aoft_tui.domain import catalog
+from aoft_tui.domain.models import ModelInfo
+from aoft_tui.services.errors import ConnectionFailed, OperationTimeout, ServerError, ServiceError
+from aoft_tui.services.finetuning import FineTuningService
+from aoft_tui.services.job_form import TRAINING_TYPES, JobForm, check_form
+from aoft_tui.services.start_job import (
+    JobStarter,
+    Phase,
+    StartProgress,
+    StartRequest,
+    estimate_line,
+    preflight,
+)
+from aoft_tui.services.transfer_meter import describe_transfer
+from aoft_tui.ui.screens.new_job_dialogs import FilePickerScreen, PreflightReportScreen
+
+OTHER_MODEL = "__other__"
+AUTO = ""
+# Form fields backed by an Input (id == JobForm field name).
+_TEXT_FIELDS = ("suffix", "n_epochs", "batch_size", "learning_rate_multiplier", "beta", "seed")
+_UNSURE = (ConnectionFailed, ServerError, OperationTimeout)
+
+
+def model_label(model_id: str) -> str:
+    """`gpt-4o-mini-2024-07-18 · 64k ctx · supervised, dpo` (catalog facts when known)."""
+    base = catalog.lookup(model_id)
+    if base is None:
+        return model_id
+    return f"{model_id} · {base.training_context // 1024}k ctx · {', '.join(base.methods)}"
+
+
+def model_choices(models: list[ModelInfo]) -> list[str]:
+    """The resource's fine-tunable models, then catalog ones it did not list; deprecated last."""
+    ids = [m.id for m in models if m.fine_tune]
+    ids += [m.id for m in catalog.BASE_MODELS if m.id not in ids]
+
+    def deprecated(model_id: str) -> bool:
+        base = catalog.lookup(model_id)
+        return base is not None and base.lifecycle_status == "deprecated"
+
+    return sorted(ids, key=deprecated)  # stable: keeps the service's order otherwise
+
+
+class NewJobScreen(Screen[str | None]):
+    CSS_PATH = "new_job_screen.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "submit", "Start", id="new_job.submit"),
+        Binding("ctrl+o", "browse", "Browse", id="new_job.browse"),
+        Binding("ctrl+r", "report", "Report", id="new_job.report"),
+        Binding("escape", "back", "Back/Cancel", id="new_job.back"),
+        Binding("c", "cancel_upload", "Cancel upload", id="new_job.cancel_upload"),
+    ]
+
+    def __init__(self, service: FineTuningService, *, start_dir: Path | None = None) -> None:
+        super().__init__()
+        self.service = service
+        self.start_dir = (start_dir or Path.cwd()).resolve()
+        self.starter: JobStarter | None = None
+        self.busy = False  # a pre-flight or a submit is running
+        self._report_lines: list[str] = []
+        self._retry: JobStarter | None = None  # kept after an unsure create failure
+
+    # --- layout ---------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Label("New fine-tuning job", id="title")
+        with VerticalScroll(id="form"):
+            yield from self._row("Base model", Select([], id="model-select", prompt="Loading models…",
+                                                      compact=True), "model")
+            yield Input(placeholder="model id, or base.ft-… to continue a fine-tune", id="model-text",
+                        compact=True)
+            yield Static("", id="model-info")
+            yield from self._row("Training file", Input(placeholder="path to train.jsonl (ctrl+o browse)",
+                                                        id="training", compact=True), "training")
+            yield from self._row("Validation", Input(placeholder="optional path (ctrl+o browse)",
+                                                     id="validation", compact=True), "validation")
+            yield from self._row("Suffix", Input(placeholder="optional: a-z A-Z 0-9 - _ (≤ 40)",
+                                                 id="suffix", compact=True, max_length=60), "suffix")
+            yield from self._row("Method", Select([(m, m) for m in catalog.METHODS], id="method",
+                                                  value=catalog.SUPERVISED, allow_blank=False, compact=True),
+                                 "method")
+            yield from self._row("Epochs", Input(placeholder="auto (1–50)", id="n_epochs", compact=True),
+                                 "n_epochs")
+            yield from self._row("Batch size", Input(placeholder="auto (1–256)", id="batch_size", compact=True),
+                                 "batch_size")
+            yield from self._row("LR multiplier", Input(placeholder="auto (> 0, ≤ 10)",
+                                                        id="learning_rate_multiplier", compact=True),
+                                 "learning_rate_multiplier")
+            yield from self._row("Beta (DPO)", Input(placeholder="auto (> 0, ≤ 2)", id="beta", compact=True,
+                                                     disabled=True), "beta")
+            yield from self._row("Seed", Input(placeholder="random", id="seed", compact=True), "seed")
+            yield from self._row("Training tier", Select([(t, t) for t in TRAINING_TYPES], id="training_type",
+                                                         prompt="default", compact=True), "training_type")
+            with Horizontal(id="actions"):
+                yield Button("Start (ctrl+s)", id="start", variant="primary", compact=True)
+                yield Static("", id="estimate")
+        with Vertical(id="progress"):
+            yield Label("", id="phase")
+            yield ProgressBar(id="bar", show_eta=False)
+            yield Static("", id="transfer")
+        yield Static("", id="outcome", markup=False)
+        yield Footer()
+
+    def _row(self, label: str, widget: Widget, field: str) -> ComposeResult:
+        with Horizontal(classes="row"):
+            yield Label(label, classes="label")
+            yield widget
+        yield Static("", id=f"error-{field}", classes="field-error -empty", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#model-text").display = False
+        self.query_one("#progress").display = False
+        self._load_models()
+
+    # --- models ---------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="new-job-models", exit_on_error=False)
+    def _load_models(self) -> None:
+        try:
+            models = self.service.list_models()
+        except ServiceError as exc:
+            self.app.call_from_thread(self._set_models, [], exc)
+        else:
+            self.app.call_from_thread(self._set_models, models, None)
+
+    def _set_models(self, models: list[ModelInfo], error: ServiceError | None) -> None:
+        select = self.query_one("#model-select", Select)
+        options = [(model_label(m), m) for m in model_choices(models)]
+        options.append(("Other… (type a model id)", OTHER_MODEL))
+        select.set_options(options)
+        select.prompt = "Choose a base model"
+        if error is not None:
+            self.notify(f"{error}\nShowing the models aoft-tui knows.", title=error.title, severity="warning")
+
+    @on(Select.Changed, "#model-select")
+    def _model_changed(self, event: Select.Changed) -> None:
+        other = event.value == OTHER_MODEL
+        text = self.query_one("#model-text", Input)
+        text.display = other
+        if other:
+            text.focus()
+        self._refresh_model_info()
+        self._recheck()
+
+    def _model_value(self) -> str:
+        value = self.query_one("#model-select", Select).value
+        if value == OTHER_MODEL:
+            return self.query_one("#model-text", Input).value.strip()
+        return value if isinstance(value, str) else ""
+
+    def _refresh_model_info(self) -> None:
+        base = catalog.lookup(self._model_value())
+        info = self.query_one("#model-info", Static)
+        if base is None:
+            info.update("")
+            return
+        price = f"${base.price_per_million:g}/1M training tokens" if base.price_per_million else "billed per hour"
+        info.update(f"{base.family}: {base.training_context:,} tokens per example · "
+                    f"{', '.join(base.methods)} · {price} · {base.lifecycle_status}")
+
+    # --- the form ---------------------------------------------------------------------------
+    def form(self) -> JobForm:
+        method = self.query_one("#method", Select).value
+        tier = self.query_one("#training_type", Select).value
+        values = {name: self.query_one(f"#{name}", Input).value for name in _TEXT_FIELDS}
+        return JobForm(
+            model=self._model_value(),
+            method=method if isinstance(method, str) else catalog.SUPERVISED,
+            training_type=tier if isinstance(tier, str) else AUTO,
+            **values,
+        )
+
+    def _paths(self) -> tuple[Path | None, Path | None, dict[str, str]]:
+        errors: dict[str, str] = {}
+        paths: list[Path | None] = []
+        for name in ("training", "validation"):
+            raw = self.query_one(f"#{name}", Input).value.strip()
+            if not raw:
+                paths.append(None)
+                if name == "training":
+                    errors[name] = "Choose the training file (type a path or press ctrl+o)."
+                continue
+            path = Path(raw).expanduser()
+            path = path if path.is_absolute() else self.start_dir / path
+            if not path.is_file():
+                errors[name] = f"No such file: {path}"
+            paths.append(path)
+        return paths[0], paths[1], errors
+
+    @on(Input.Changed)
+    def _on_typed(self, event: Input.Changed) -> None:
+        if event.input.id == "model-text":
+            self._refresh_model_info()
+        self._recheck()
+
+    @on(Select.Changed, "#method, #training_type")
+    def _on_chosen(self, event: Select.Changed) -> None:
+        if event.select.id == "method":
+            self.query_one("#beta", Input).disabled = event.value != catalog.DPO
+        self._recheck()
+
+    def _recheck(self, *, submitting: bool = False) -> bool:
+        """Field messages for what has been typed (`model` and files only when submitting)."""
+        errors = dict(check_form(self.form()).errors)
+        if submitting:
+            *_, path_errors = self._paths()
+            errors.update(path_errors)
+        else:
+            errors.pop("model", None)
+        for widget in self.query(".field-error"):
+            field = (widget.id or "").removeprefix("error-")
+            message = errors.get(field, "")
+            widget.update(message)
+            widget.set_class(not message, "-empty")
+        return not errors
+
+    def _focus_first_error(self) -> None:
+        for widget in self.query(".field-error"):
+            if not widget.has_class("-empty"):
+                field = (widget.id or "").removeprefix("error-")
+                target = "#model-select" if field == "model" else f"#{field}"
+                self.query_one(target).focus()
+                return
+
+    # --- actions ------------------------------------------------------------------------------
+    @on(Button.Pressed, "#start")
+    def _start_pressed(self) -> None:
+        self.action_submit()
+
+    def action_submit(self) -> None:
+        if self.busy:
+            return
+        if not self._recheck(submitting=True):
+            self._focus_first_error()
+            self._show_outcome("Fix the highlighted fields, then start again.", error=True)
+            return
+        training, validation, _ = self._paths()
+        options = check_form(self.form()).options
+        assert training is not None and options is not None
+        request = StartRequest(training=training, validation=validation, options=options)
+        if self._retry is not None and self._retry.request == request:
+            self._launch(self._retry)  # same submit, same key: never a second job
+            return
+        self._retry = None
+        self._set_busy(True, "Checking the files…")
+        self._run_preflight(request)
+
+    def action_browse(self) -> None:
+        if self.busy:
+            return
+        focused = self.focused
+        field = "validation" if focused is not None and focused.id == "validation" else "training"
+
+        def chosen(path: Path | None) -> None:
+            if path is not None:
+                target = self.query_one(f"#{field}", Input)
+                target.value = str(path)
+                target.focus()
+
+        self.app.push_screen(FilePickerScreen(f"Choose the {field} file", self.start_dir), chosen)
+
+    def action_report(self) -> None:
+        if self._report_lines:
+            self.app.push_screen(PreflightReportScreen("Pre-flight report", self._report_lines))
+        else:
+            self.notify("No pre-flight report yet: press ctrl+s to check the files.", severity="information")
+
+    def action_back(self) -> None:
+        if self.starter is not None and self.busy:
+            self.action_cancel_upload()
+        elif not self.busy:
+            self.dismiss(None)
+
+    def action_cancel_upload(self) -> None:
+        if self.starter is None or not self.busy:
+            return
+        if self.starter.cancel():
+            self.query_one("#phase", Label).update("Cancelling…")
+        else:
+            self.notify("The job is being created and can no longer be cancelled here; "
+                        "cancel it from the dashboard once it appears.", severity="warning")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "cancel_upload":
+            return self.starter is not None and self.busy
+        if action in ("submit", "browse"):
+            return not self.busy
+        return True
+
+    # --- pre-flight -----------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="new-job", exit_on_error=False)
+    def _run_preflight(self, request: StartRequest) -> None:
+        from aoft_tui.domain.validation import DatasetIOError
+
+        prices = getattr(getattr(self.app, "settings", None), "prices", None) or None
+        try:
+            report = preflight(request, prices=prices)
+        except DatasetIOError as exc:
+            self.app.call_from_thread(self._preflight_failed, str(exc))
+            return
+        self.app.call_from_thread(self._preflight_done, request, report)
+
+    def _preflight_failed(self, message: str) -> None:
+        self._set_busy(False)
+        self._show_outcome(message, error=True)
+
+    def _preflight_done(self, request: StartRequest, report) -> None:
+        self._set_busy(False)
+        problems = list(report.errors) + list(report.warnings)
+        self._report_lines = [_problem_line(p) for p in problems]
+        estimate = estimate_line(report)
+        self.query_one("#estimate", Static).update(estimate)
+        if report.has_errors:
+            self._show_outcome(f"Pre-flight: {len(report.errors)} error(s), {len(report.warnings)} warning(s). "
+                               "Nothing was uploaded. Press ctrl+r for the report.", error=True)
+            return
+        from aoft_tui.ui.screens.confirm import ConfirmScreen
+
+        opts = request.options
+        lines = [f"{opts.model} · {opts.method}", f"{request.training.name}"
+                 + (f" + {request.validation.name}" if request.validation else ""), estimate]
+        if report.warnings:
+            lines.append(f"\n{len(report.warnings)} warning(s):")
+            lines += [f"• {_problem_line(p)}" for p in list(report.warnings)[:3]]
+            if len(report.warnings) > 3:
+                lines.append("(ctrl+r on the form shows all)")
+        title = "Start with warnings?" if report.warnings else "Start this job?"
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._launch(JobStarter(self.service, request, on_progress=self._progress_from_thread))
+            else:
+                self._show_outcome("Not started.")
+
+        self.app.push_screen(ConfirmScreen(title, "\n".join(lines), confirm_label="Start"), answered)
+
+    # --- upload and create ---------------------------------------------------------------------
+    def _launch(self, starter: JobStarter) -> None:
+        self.starter = starter
+        self._set_busy(True, "Starting…")
+        self.query_one("#progress").display = True
+        self._run_starter(starter)
+
+    def _progress_from_thread(self, progress: StartProgress) -> None:
+        self.app.call_from_thread(self._show_progress, progress)
+
+    @work(thread=True, exclusive=True, group="new-job", exit_on_error=False)
+    def _run_starter(self, starter: JobStarter) -> None:
+        try:
+            job = starter.run()
+        except ServiceError as exc:
+            self.app.call_from_thread(self._start_failed, starter, exc)
+        else:
+            self.app.call_from_thread(self.dismiss, job.id)
+
+    def _show_progress(self, p: StartProgress) -> None:
+        self.query_one("#phase", Label).update(p.message)
+        bar = self.query_one("#bar", ProgressBar)
+        transfer = self.query_one("#transfer", Static)
+        if p.phase in (Phase.UPLOADING, Phase.HASHING) and p.total:
+            bar.update(total=p.total, progress=p.done)
+            transfer.update(describe_transfer(p.done, p.total, p.rate, p.eta))
+        elif p.phase is Phase.REUSED:
+            bar.update(total=1, progress=1)
+            transfer.update("already uploaded: not sent again")
+        elif p.phase in (Phase.PROCESSING, Phase.CREATING):
+            bar.update(total=None)
+            transfer.update(f"file status: {p.file_status}" if p.file_status else "")
+
+    def _start_failed(self, starter: JobStarter, error: ServiceError) -> None:
+        self._set_busy(False)
+        self.starter = None
+        self.query_one("#progress").display = False
+        self._retry = starter if isinstance(error, _UNSURE) else None
+        hint = "\nPress ctrl+s to retry (safe: it cannot make a second job)." if self._retry else ""
+        self._show_outcome(f"{error.title}: {error}{hint}", error=True)
+        if error.title != "Cancelled":
+            self.notify(str(error).split("\n", 1)[0], title=error.title, severity="error")
+
+    # --- helpers ---------------------------------------------------------------------------------
+    def _set_busy(self, busy: bool, message: str = "") -> None:
+        self.busy = busy
+        self.query_one("#form").disabled = busy
+        if busy:
+            self._show_outcome(message)
+            self.set_focus(None)
+        self.refresh_bindings()
+
+    def _show_outcome(self, message: str, *, error: bool = False) -> None:
+        outcome = self.query_one("#outcome", Static)
+        outcome.update(message)
+        outcome.set_class(error, "-error")
+
+
+def _problem_line(problem) -> str:
+    where = problem.file + (f":{problem.line}" if problem.line else "")
+    location = f" {problem.location}" if problem.location else ""
+    return f"{problem.severity.upper()} {where}{location}: {problem.message}"
