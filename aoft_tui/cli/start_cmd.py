@@ -11,7 +11,6 @@ cancels a running upload and deletes it).
 
 from __future__ import annotations
 
-import contextlib
 import json
 import sys
 import threading
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import click
 
+from aoft_tui.cli.common import cli_service, fail, load_cli_settings
 from aoft_tui.domain.catalog import METHODS
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.services.errors import Cancelled, ConnectionFailed, OperationTimeout, ServerError, ServiceError
@@ -104,12 +104,13 @@ def command(
     check = check_form(form)
     if not check.ok:
         for name, message in check.errors.items():
-            _err(f"error: {_OPTION_OF[name]}: {message}")
+            _err(f"Error: {_OPTION_OF[name]}: {message}")
         sys.exit(EXIT_USAGE)
     assert check.options is not None
+    settings = load_cli_settings()
     request = StartRequest(training=train, validation=validation, options=check.options)
-    _preflight(request, yes=yes)
-    with _service() as service:
+    _preflight(request, yes=yes, prices=settings.prices or None)
+    with cli_service(settings) as service:
         job = _start(service, request)
         if wait:
             job = _follow(service, job, interval)
@@ -119,16 +120,15 @@ def command(
 
 
 # --- steps ----------------------------------------------------------------------------------
-def _preflight(request: StartRequest, *, yes: bool) -> None:
+def _preflight(request: StartRequest, *, yes: bool, prices: dict[str, float] | None) -> None:
     from aoft_tui.domain.validation import DatasetIOError
 
     _err(f"Checking {request.training.name}" + (f" and {request.validation.name}" if request.validation else "")
          + f" for {request.options.model} ({request.options.method})…")
     try:
-        report = preflight(request, prices=_prices())
+        report = preflight(request, prices=prices)
     except DatasetIOError as exc:
-        _err(f"error: {exc}")
-        sys.exit(EXIT_USAGE)
+        fail("Cannot read the dataset", str(exc), code=EXIT_USAGE)
     problems = list(report.errors) + list(report.warnings)
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
         _err(_format_problem(problem))
@@ -298,35 +298,4 @@ def _emit_job(job, as_json: bool) -> None:
 
 
 def _fail(error: ServiceError) -> None:
-    _err(f"error: {error.title}: {error}")
-    sys.exit(EXIT_FAILED)
-
-
-def _prices() -> dict[str, float] | None:
-    from aoft_tui.services.settings import load_settings
-
-    try:
-        return load_settings().prices or None
-    except Exception:  # a broken config file is reported when the service is built
-        return None
-
-
-@contextlib.contextmanager
-def _service():
-    from aoft_tui.services.finetuning import FineTuningService
-    from aoft_tui.services.settings import ConfigError, load_settings
-
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        _err(f"error: {exc}")
-        sys.exit(EXIT_USAGE)
-    if not settings.endpoint or settings.api_key is None:
-        _err("error: set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (or endpoint/api_key in "
-             "the config file) to say which Azure OpenAI resource to use.")
-        sys.exit(EXIT_USAGE)
-    service = FineTuningService.from_settings(settings)
-    try:
-        yield service
-    finally:
-        service.close()
+    fail(error.title, str(error), code=EXIT_FAILED)
