@@ -11,11 +11,11 @@ distinct error) and a back-off; they never reach the screen as a traceback.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from textual import on, work
-from textual.app import ComposeResult, SystemCommand
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
@@ -191,7 +191,7 @@ class JobDetailScreen(Screen[None]):
     def _render_job(self, update: DetailUpdate) -> None:
         job = update.job
         latest = self.metrics[-1] if self.metrics else None
-        self.query_one(JobOverview).show(job, update.files, latest)
+        self.query_one(JobOverview).show(job, update.files, latest, self._now())
         events = self.query_one(EventsLog)
         events.append(update.new_events)
         table = self.query_one(CheckpointsTable)
@@ -209,6 +209,11 @@ class JobDetailScreen(Screen[None]):
         self.query_one("#detail-status", Static).update(
             f"{step}{len(self.metrics)} metric points · {events.event_count} events · {state}"
         )
+
+    def _now(self) -> datetime:
+        """The app's clock when it has one (the emulator's in demo mode), else the wall clock."""
+        now = getattr(self.app, "now", None)
+        return now() if callable(now) else datetime.now(UTC)
 
     # --- charts -----------------------------------------------------------------------------
     def _prepare_charts(self) -> None:
@@ -338,18 +343,3 @@ class JobDetailScreen(Screen[None]):
             self.notify(f"{message.job.id} is now {message.job.status.value}", title=f"Job {message.verb} requested")
         self.finished = False
         self._start_poll()
-
-    # --- command palette --------------------------------------------------------------------
-    def system_commands(self) -> Iterator[SystemCommand]:
-        """This screen's actions for the command palette (the App yields them)."""
-        for binding in self.BINDINGS:
-            assert isinstance(binding, Binding)
-            action = binding.action
-            name = action.split("(")[0]
-            if self.check_action(name, ()) is False:
-                continue
-            yield SystemCommand(
-                f"Job: {binding.description}",
-                f"{binding.description} ({binding.key.split(',')[0]})",
-                lambda action=action: self.run_action(action),
-            )

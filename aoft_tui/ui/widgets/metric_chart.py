@@ -17,7 +17,7 @@ Interface (used by the job detail screen, the main screen's preview and the comp
   in the compare view) gets the next free colour of a palette, and keeps it for the life
   of the widget — so toggling a series never recolours the others.
 - `labels`: optional name → legend label mapping (defaults to friendly metric names).
-- `series_names` tells what is currently drawn; `point_count` how many points in total.
+- `series` / `series_names` tell what is drawn now; `point_count` how many points in total.
 - Empty state: a centred, muted "waiting for metrics…" (or `empty_text`).
 """
 
@@ -88,6 +88,7 @@ class MetricChart(PlotextPlot):
         self._empty_text = empty_text
         self._series: dict[str, Series] = {}
         self._assigned: dict[str, str] = {}
+        self._log = False
         self.add_class("-empty")
 
     # --- public interface -----------------------------------------------------------------
@@ -99,6 +100,15 @@ class MetricChart(PlotextPlot):
     @property
     def series_names(self) -> list[str]:
         return list(self._series)
+
+    @property
+    def series(self) -> dict[str, Series]:
+        """What is drawn now (a copy): name → (xs, ys)."""
+        return {name: (list(xs), list(ys)) for name, (xs, ys) in self._series.items()}
+
+    @property
+    def log_scale(self) -> bool:
+        return self._log
 
     @property
     def point_count(self) -> int:
@@ -130,6 +140,7 @@ class MetricChart(PlotextPlot):
         if empty_text is not None:
             self._empty_text = empty_text
         self._series = {k: v for k, v in series.items() if v[0]}
+        self._log = log
         plt = self.plt
         plt.clear_figure()
         plt.title(self.chart_title)
