@@ -161,3 +161,36 @@ def test_step_ticks_are_round_and_compact(lo, hi, labels):
     ticks, got = step_ticks(lo, hi)
     assert got == labels
     assert all(lo <= t <= hi for t in ticks)
+
+
+def test_chart_options_toggles_and_smoothing_steps():
+    from aoft_tui.domain.models import TRAIN_ACCURACY, VALID_ACCURACY
+    from aoft_tui.domain.series import DEFAULT_SMOOTHING, SMOOTHING_STEPS, ChartOptions
+
+    opts = ChartOptions()
+    assert opts.names(False) == [TRAIN_LOSS, VALID_LOSS, "full_valid_loss"]
+    opts = opts.toggled("full")
+    assert opts.names(True) == [TRAIN_ACCURACY, VALID_ACCURACY]
+    assert opts.toggled("full").names(False)[-1] == "full_valid_loss"
+
+    on = opts.toggled_smoothing()
+    assert on.smoothing == DEFAULT_SMOOTHING
+    off = on.stepped_smoothing(+1).toggled_smoothing()
+    assert off.smoothing == 0.0
+    # switching back on returns to the weight the user chose, not the default
+    assert off.toggled_smoothing().smoothing == SMOOTHING_STEPS[SMOOTHING_STEPS.index(DEFAULT_SMOOTHING) + 1]
+    top = ChartOptions(smoothing=SMOOTHING_STEPS[-1]).stepped_smoothing(+1)
+    assert top.smoothing == SMOOTHING_STEPS[-1]
+    assert ChartOptions().stepped_smoothing(-1).smoothing == 0.0
+    assert ChartOptions().toggled_log().log is True
+
+
+def test_chart_data_log_applies_to_loss_only():
+    from aoft_tui.domain.models import TRAIN_ACCURACY
+    from aoft_tui.domain.series import ChartOptions, chart_data
+
+    points = [MetricPoint(i, {TRAIN_LOSS: 0.0, TRAIN_ACCURACY: 0.0}) for i in range(1, 50)]
+    loss, accuracy = chart_data(points, ChartOptions(log=True), 20)
+    assert min(loss[TRAIN_LOSS][1]) > 0
+    assert accuracy[TRAIN_ACCURACY][1][0] == 0.0
+    assert len(loss[TRAIN_LOSS][0]) <= 20
