@@ -1,0 +1,43 @@
+"""Shared vocabulary for the per-format checks.
+
+A check appends `(code, location, message)` tuples to an `Issues` list and the texts the
+model reads to a `Texts` record; the scanner turns them into problems with line numbers
+and into token counts. Nothing here raises on bad data.
+"""
+
+from __future__ import annotations
+
+import re
+
+Issues = list[tuple[str, str | None, str]]
+
+# Categories of text for token counting.
+PROMPT = 0  # read by the model, not trained on
+TRAINED = 1  # assistant output the model is trained on
+UNTRAINED = 2  # assistant output with weight 0
+
+_SPECIAL = re.compile(r"<\|[A-Za-z0-9_]+\|>")
+
+
+class Texts:
+    """The texts of one example in reading order, with their category."""
+
+    __slots__ = ("texts", "cats")
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+        self.cats: list[int] = []
+
+    def add(self, text: str, cat: int) -> None:
+        self.texts.append(text)
+        self.cats.append(cat)
+
+
+def check_special_text(text: str, loc: str, issues: Issues) -> None:
+    """`<|endoftext|>` typed in data is trained on as plain text; usually a copy-paste slip."""
+    if "<|" in text:
+        m = _SPECIAL.search(text)
+        if m:
+            issues.append(("special_token_text", loc,
+                           f"The text contains {m.group(0)}, which is trained as ordinary text, "
+                           "not as a special token: remove it unless you mean the literal string."))

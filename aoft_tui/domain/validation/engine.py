@@ -1,0 +1,144 @@
+"""Scanning a whole file: chunks in order (or in parallel worker processes), merged.
+
+Chunks are scanned independently; the merge adds line offsets, caps the listing per code,
+finds exact duplicates across chunks and sums the statistics. Worker processes come from
+a fork server, so forking is safe even from the TUI's threads.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from array import array
+from collections.abc import Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aoft_tui.domain.validation.problems import ProblemLog
+from aoft_tui.domain.validation.reader import SNIFF_BYTES, line_ranges, read_range, sniff
+from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, scan_chunk
+from aoft_tui.domain.validation.stats import FileStats, TokenStats
+
+PARALLEL_MIN_BYTES = 16 * 1024 * 1024  # below this, worker start-up costs more than it saves
+
+
+@dataclass(slots=True)
+class FileScan:
+    stats: FileStats
+    lengths: array = field(default_factory=lambda: array("l"))
+    digests: dict[bytes, int] = field(default_factory=dict)  # example digest -> first line
+    readable: bool = True  # False when the file is UTF-16, binary, …
+
+
+def default_workers() -> int:
+    return max(1, min(os.cpu_count() or 1, 8))
+
+
+def _scan_path_range(path: str, start: int, end: int, cfg: ScanConfig, size: int) -> ChunkResult:
+    return scan_chunk(read_range(path, start, end), cfg, at_file_start=start == 0, at_file_end=end >= size)
+
+
+def _chunks_in_process(source: bytes | str, ranges: list[tuple[int, int]], cfg: ScanConfig,
+                       size: int) -> Iterator[ChunkResult]:
+    for start, end in ranges:
+        if isinstance(source, bytes):
+            data = source[start:end]
+            yield scan_chunk(data, cfg, at_file_start=start == 0, at_file_end=end >= size)
+        else:
+            yield _scan_path_range(source, start, end, cfg, size)
+
+
+def _chunks_in_workers(path: str, ranges: list[tuple[int, int]], cfg: ScanConfig, size: int,
+                       workers: int) -> Iterator[ChunkResult]:
+    ctx = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+        n = len(ranges)
+        yield from pool.map(_scan_path_range, [path] * n, [r[0] for r in ranges],
+                            [r[1] for r in ranges], [cfg] * n, [size] * n)
+
+
+def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLog, *,
+                workers: int = 1, head: bytes | None = None) -> FileScan:
+    """Scan a file (by path) or an in-memory upload, adding its problems to `log`."""
+    if isinstance(source, bytes):
+        size = len(source)
+        head = source[:SNIFF_BYTES]
+    else:
+        size = source.stat().st_size
+        if head is None:
+            head = read_range(str(source), 0, SNIFF_BYTES)
+    out = FileScan(FileStats(file=name, format=cfg.fmt, size_bytes=size, encoding=cfg.encoding,
+                             context_tokens=cfg.context))
+    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        if size <= SNIFF_BYTES:
+            log.add("empty_file", "The file is empty: it needs one JSON object per line.", file=name)
+            out.readable = False
+            return out
+    found = sniff(head)
+    if found:
+        log.add(found[0], found[1], file=name)
+        out.readable = False
+        return out
+
+    if isinstance(source, bytes):
+        ranges = _byte_ranges(source)
+        chunks = _chunks_in_process(source, ranges, cfg, size)
+    else:
+        with open(source, "rb") as f:
+            ranges = list(line_ranges(f, size))
+        if workers > 1 and size >= PARALLEL_MIN_BYTES and len(ranges) > 1:
+            chunks = _chunks_in_workers(str(source), ranges, cfg, size, workers)
+        else:
+            chunks = _chunks_in_process(str(source), ranges, cfg, size)
+    _merge(chunks, name, out, log)
+    if out.stats.examples == 0 and not log.counts.get("empty_file"):
+        log.add("empty_file", "The file has no examples (only blank lines).", file=name)
+    return out
+
+
+def _byte_ranges(data: bytes, chunk: int = 4 * 1024 * 1024) -> list[tuple[int, int]]:
+    ranges, start, size = [], 0, len(data)
+    while start < size:
+        nl = data.find(b"\n", min(start + chunk, size) - 1) if start + chunk < size else -1
+        end = size if nl < 0 else nl + 1
+        ranges.append((start, end))
+        start = end
+    return ranges
+
+
+def _merge(chunks: Iterator[ChunkResult], name: str, out: FileScan, log: ProblemLog) -> None:
+    from aoft_tui.domain.validation.codes import severity_of
+    from aoft_tui.domain.validation.problems import Problem
+
+    st = out.stats
+    offset = 0
+    for res in chunks:
+        listed: dict[str, int] = {}
+        for code, line, loc, msg in res.problems:
+            listed[code] = listed.get(code, 0) + 1
+            log.add_problem(Problem(severity_of(code), code, None if line is None else line + offset,
+                                    loc, msg, name))
+        for code, n in res.counts.items():
+            if n > listed.get(code, 0):
+                log.add_uncounted(code, n - listed.get(code, 0))
+        st.over_context += res.counts.get("over_context", 0)
+        st.lines += res.lines
+        st.examples += res.examples
+        st.messages += res.messages
+        st.image_examples += res.image_examples
+        st.assistant_tokens += res.assistant_tokens
+        st.trained_tokens += res.trained_tokens
+        out.lengths.extend(res.token_lengths)
+        digests = out.digests
+        for digest, line in zip(res.digests, res.digest_lines):
+            first = digests.get(digest)
+            if first is None:
+                digests[digest] = line + offset
+            else:
+                st.duplicates += 1
+                log.add("duplicate_example",
+                        f"An exact duplicate of line {first}: duplicates weigh that example "
+                        "more in training; remove the copy.", file=name, line=line + offset)
+        offset += res.lines
+    st.tokens = TokenStats.of(list(out.lengths))

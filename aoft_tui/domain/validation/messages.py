@@ -1,0 +1,274 @@
+"""Checks for a list of chat messages: shared by chat (supervised), DPO and reinforcement.
+
+Written as one flat loop: it runs on every message of every example, so it avoids
+allocating on the good path and only builds messages when something is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED, Issues, Texts, check_special_text
+from aoft_tui.domain.validation.images import MAX_IMAGES_PER_EXAMPLE, check_image_part
+
+ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
+MESSAGE_KEYS = frozenset({"role", "content", "name", "weight", "tool_calls", "tool_call_id",
+                          "function_call", "refusal"})
+
+# What the list is part of: changes which roles and endings are required.
+CHAT = "chat"
+RFT = "reinforcement"
+DPO_INPUT = "dpo_input"
+DPO_OUTPUT = "dpo_output"
+
+
+@dataclass(slots=True)
+class Calls:
+    """Tool names a record declares, and tool-call ids seen so far (for `tool` answers)."""
+
+    declared: frozenset[str] | None = None  # None: the record declares no tools
+    ids: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class ListResult:
+    messages: int = 0
+    names: int = 0
+    images: int = 0
+    assistants: int = 0
+    trained: int = 0
+
+
+def check_messages(messages: Any, where: str, mode: str, issues: Issues, texts: Texts,
+                   calls: Calls) -> ListResult:
+    res = ListResult()
+    if not isinstance(messages, list):
+        issues.append(("messages_not_list", where,
+                       f"{where} must be a list of message objects, e.g. "
+                       '[{"role": "user", "content": "…"}, {"role": "assistant", "content": "…"}].'))
+        return res
+    if not messages:
+        issues.append(("empty_messages", where, f"{where} is empty: add the conversation's messages."))
+        return res
+    res.messages = len(messages)
+    last_role: Any = None
+    for i, m in enumerate(messages):
+        loc = f"{where}[{i}]"
+        if type(m) is not dict:
+            issues.append(("message_not_object", loc,
+                           f"Each message must be an object with a role and content, not {_kind(m)}."))
+            continue
+        role = m.get("role")
+        last_role = role
+        if type(role) is str:
+            texts.add(role, PROMPT)  # the cookbook counts every string value, the role too
+        if role is None:
+            issues.append(("missing_role", loc,
+                           'Add a "role": one of system, developer, user, assistant, tool.'))
+        elif role not in ROLES:
+            issues.append(("unknown_role", f"{loc}.role",
+                           f"Role {role!r} is not one of system, developer, user, assistant, tool "
+                           "(or legacy function)."))
+        elif mode == DPO_OUTPUT and role not in ("assistant", "tool"):
+            issues.append(("dpo_output_role", f"{loc}.role",
+                           f"A DPO output may hold only assistant or tool messages, not {role!r}: "
+                           "move it into input.messages."))
+        is_assistant = role == "assistant"
+        for key in m:
+            if key not in MESSAGE_KEYS:
+                issues.append(("unknown_message_key", f"{loc}.{key}",
+                               f"Unexpected key {key!r} in a message: it is ignored or rejected; "
+                               "remove it (allowed: role, content, name, weight, tool_calls, "
+                               "tool_call_id, function_call)."))
+        if "name" in m:
+            res.names += 1
+            if isinstance(m["name"], str):
+                texts.add(m["name"], PROMPT)
+            else:
+                issues.append(("invalid_name", f"{loc}.name", "name must be a string."))
+        cat = PROMPT
+        if is_assistant:
+            res.assistants += 1
+            cat = TRAINED
+            if "weight" in m:
+                w = m["weight"]
+                if type(w) is not int or w not in (0, 1):
+                    issues.append(("invalid_weight", f"{loc}.weight",
+                                   f"weight is {w!r}: use 0 (don't train on this reply) or 1."))
+                elif w == 0:
+                    cat = UNTRAINED
+            if cat == TRAINED:
+                res.trained += 1
+        elif "weight" in m:
+            issues.append(("weight_not_assistant", f"{loc}.weight",
+                           "weight is allowed only on assistant messages: remove it here."))
+        has_call = m.get("tool_calls") is not None or m.get("function_call") is not None
+        if "tool_calls" in m and m["tool_calls"] is not None:
+            _check_tool_calls(m["tool_calls"], loc, is_assistant, issues, texts, calls, cat)
+        if "function_call" in m and m["function_call"] is not None:
+            _check_function_call(m["function_call"], loc, is_assistant, issues, texts, cat)
+        if role == "tool":
+            _check_tool_answer(m, loc, issues, texts, calls)
+        elif role == "function" and not isinstance(m.get("name"), str):
+            issues.append(("invalid_name", f"{loc}.name",
+                           "A function message needs the function's name as a string."))
+        if "content" not in m:
+            if not (is_assistant and has_call):
+                issues.append(("missing_content", loc,
+                               'Add "content" (a string, or a list of text/image parts).'))
+            continue
+        content = m["content"]
+        if type(content) is str:
+            texts.add(content, cat)
+            check_special_text(content, f"{loc}.content", issues)
+            if is_assistant and not content and not has_call and cat == TRAINED:
+                issues.append(("empty_assistant", f"{loc}.content",
+                               "The assistant reply is empty: the model would learn to say nothing. "
+                               "Write the reply, or give the message weight 0."))
+        elif content is None:
+            if not (is_assistant and has_call):
+                issues.append(("null_content", f"{loc}.content",
+                               "content is null: write the text (null is allowed only on an "
+                               "assistant message that makes tool_calls)."))
+        elif type(content) is list:
+            res.images += _check_parts(content, f"{loc}.content", role, issues, texts, cat)
+        else:
+            issues.append(("invalid_content", f"{loc}.content",
+                           f"content is {_kind(content)}: use a string or a list of "
+                           '{"type": "text", "text": …} / {"type": "image_url", …} parts.'))
+    _check_ending(mode, where, last_role, res, issues)
+    if res.images > MAX_IMAGES_PER_EXAMPLE:
+        issues.append(("too_many_images", where,
+                       f"{res.images} images in one example: Azure allows at most "
+                       f"{MAX_IMAGES_PER_EXAMPLE}; split the example."))
+    return res
+
+
+def _check_ending(mode: str, where: str, last_role: Any, res: ListResult, issues: Issues) -> None:
+    if mode == CHAT:
+        if res.assistants == 0:
+            issues.append(("no_assistant_message", where,
+                           "The example has no assistant message, so there is nothing to train on: "
+                           "add the reply you want the model to give."))
+        elif res.trained == 0:
+            issues.append(("no_trained_assistant", where,
+                           "Every assistant message has weight 0, so nothing is trained: set "
+                           "weight 1 on at least one reply (or remove the weights)."))
+    elif mode == RFT and last_role != "user":
+        issues.append(("rft_last_not_user", where,
+                       "A reinforcement example must end with a user message (the model writes the "
+                       "reply, the grader scores it): remove the trailing messages."))
+    elif mode == DPO_OUTPUT and res.assistants == 0:
+        issues.append(("dpo_output_no_assistant", where,
+                       "A DPO output needs at least one assistant message."))
+
+
+def _check_parts(parts: list[Any], loc: str, role: Any, issues: Issues, texts: Texts,
+                 cat: int) -> int:
+    images = 0
+    if not parts:
+        issues.append(("invalid_content", loc, "content is an empty list: add a text part."))
+    for j, part in enumerate(parts):
+        ploc = f"{loc}[{j}]"
+        kind = part.get("type") if type(part) is dict else None
+        if kind == "text":
+            text = part.get("text")
+            if type(text) is str:
+                texts.add(text, cat)
+                check_special_text(text, f"{ploc}.text", issues)
+            else:
+                issues.append(("invalid_content_part", f"{ploc}.text",
+                               'A text part needs "text": a string.'))
+        elif kind == "image_url":
+            images += 1
+            check_image_part(part, ploc, role, issues)
+        else:
+            issues.append(("invalid_content_part", ploc,
+                           'Each content part must be {"type": "text", "text": …} or '
+                           '{"type": "image_url", "image_url": {"url": …}}.'))
+    return images
+
+
+def _check_tool_calls(tool_calls: Any, loc: str, is_assistant: bool, issues: Issues,
+                      texts: Texts, calls: Calls, cat: int) -> None:
+    where = f"{loc}.tool_calls"
+    if not is_assistant:
+        issues.append(("tool_calls_not_assistant", where,
+                       "Only assistant messages make tool_calls: move them to an assistant message."))
+    if type(tool_calls) is not list or not tool_calls:
+        issues.append(("invalid_tool_calls", where,
+                       'tool_calls must be a non-empty list of {"id", "type": "function", '
+                       '"function": {"name", "arguments"}}.'))
+        return
+    texts.add(_compact(tool_calls), cat)
+    for k, call in enumerate(tool_calls):
+        cloc = f"{where}[{k}]"
+        fn = call.get("function") if type(call) is dict else None
+        if type(fn) is not dict or not isinstance(call.get("id"), str) or not isinstance(fn.get("name"), str) \
+                or call.get("type", "function") != "function":
+            issues.append(("invalid_tool_calls", cloc,
+                           'A tool call needs "id" (string), "type": "function" and '
+                           '"function": {"name": string, "arguments": JSON string}.'))
+            if type(call) is dict and isinstance(call.get("id"), str):
+                calls.ids.add(call["id"])
+            continue
+        calls.ids.add(call["id"])
+        if calls.declared is not None and fn["name"] not in calls.declared:
+            issues.append(("undeclared_tool", f"{cloc}.function.name",
+                           f"The call is to {fn['name']!r}, which the record's tools do not declare: "
+                           "add its definition to tools or fix the name."))
+        _check_arguments(fn.get("arguments"), f"{cloc}.function.arguments", "tool_arguments_not_json",
+                         issues)
+
+
+def _check_function_call(fc: Any, loc: str, is_assistant: bool, issues: Issues, texts: Texts,
+                         cat: int) -> None:
+    where = f"{loc}.function_call"
+    if not is_assistant or type(fc) is not dict or not isinstance(fc.get("name"), str):
+        issues.append(("invalid_function_call", where,
+                       'function_call belongs on an assistant message as {"name": string, '
+                       '"arguments": JSON string}.'))
+        return
+    texts.add(_compact(fc), cat)
+    _check_arguments(fc.get("arguments"), f"{where}.arguments", "invalid_function_call", issues)
+
+
+def _check_arguments(args: Any, loc: str, code: str, issues: Issues) -> None:
+    if type(args) is not str:
+        issues.append((code, loc,
+                       f"arguments is {_kind(args)}: it must be a string holding JSON, e.g. "
+                       '"{\\"city\\": \\"Paris\\"}" (serialise the object with json.dumps).'))
+        return
+    try:
+        json.loads(args)
+    except (ValueError, RecursionError) as exc:
+        issues.append((code, loc, f"arguments is not valid JSON ({exc}): fix the JSON text."))
+
+
+def _check_tool_answer(m: dict[str, Any], loc: str, issues: Issues, texts: Texts, calls: Calls) -> None:
+    call_id = m.get("tool_call_id")
+    if isinstance(call_id, str):
+        texts.add(call_id, PROMPT)
+    if not isinstance(call_id, str):
+        issues.append(("missing_tool_call_id", f"{loc}.tool_call_id",
+                       "A tool message needs the tool_call_id of the assistant call it answers."))
+    elif call_id not in calls.ids:
+        issues.append(("unknown_tool_call_id", f"{loc}.tool_call_id",
+                       f"tool_call_id {call_id!r} matches no earlier assistant tool call: "
+                       "fix the id or add the call."))
+
+
+def _compact(value: Any) -> str:
+    try:
+        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    except (ValueError, TypeError, RecursionError):
+        return ""
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "null"
+    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
+            list: "a list", dict: "an object"}.get(type(value), type(value).__name__)

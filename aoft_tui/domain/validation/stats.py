@@ -1,0 +1,99 @@
+"""Dataset statistics: token distribution, duplicates, epochs, billed tokens and cost.
+
+Epochs and billed tokens follow the OpenAI Cookbook's "Chat_finetuning_data_prep" rule
+when `n_epochs` is auto: aim at 3 epochs, but at least 100 and at most 25,000 example
+passes in total, between 1 and 25 epochs; each example is billed up to the training
+context.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+TARGET_EPOCHS = 3
+MIN_TARGET_EXAMPLES = 100
+MAX_TARGET_EXAMPLES = 25_000
+MIN_DEFAULT_EPOCHS = 1
+MAX_DEFAULT_EPOCHS = 25
+MIN_EXAMPLES = 10  # Azure rejects a training file with fewer
+FILES_API_LIMIT = 512 * 1024 * 1024  # bytes; larger files go through the Uploads API
+
+
+def auto_epochs(n_examples: int) -> int:
+    """The cookbook's default number of epochs for `n_examples` training examples."""
+    if n_examples <= 0:
+        return 0
+    n_epochs = TARGET_EPOCHS
+    if n_examples * TARGET_EPOCHS < MIN_TARGET_EXAMPLES:
+        n_epochs = min(MAX_DEFAULT_EPOCHS, MIN_TARGET_EXAMPLES // n_examples)
+    elif n_examples * TARGET_EPOCHS > MAX_TARGET_EXAMPLES:
+        n_epochs = max(MIN_DEFAULT_EPOCHS, MAX_TARGET_EXAMPLES // n_examples)
+    return n_epochs
+
+
+def percentile(sorted_values: list[int], q: float) -> int:
+    """Nearest-rank percentile of an ascending list (q in 0..100)."""
+    if not sorted_values:
+        return 0
+    rank = max(1, math.ceil(q / 100 * len(sorted_values)))
+    return sorted_values[rank - 1]
+
+
+@dataclass(slots=True)
+class TokenStats:
+    min: int = 0
+    mean: float = 0.0
+    p50: int = 0
+    p95: int = 0
+    max: int = 0
+    total: int = 0
+
+    @classmethod
+    def of(cls, lengths: list[int]) -> TokenStats:
+        if not lengths:
+            return cls()
+        s = sorted(lengths)
+        total = sum(s)
+        return cls(s[0], round(total / len(s), 1), percentile(s, 50), percentile(s, 95), s[-1], total)
+
+
+@dataclass(slots=True)
+class FileStats:
+    """What the validator learned about one file. Cost fields are set on the training file."""
+
+    file: str
+    format: str
+    size_bytes: int = 0
+    lines: int = 0
+    examples: int = 0
+    messages: int = 0
+    image_examples: int = 0
+    tokens: TokenStats = field(default_factory=TokenStats)
+    assistant_tokens: int = 0
+    trained_tokens: int = 0
+    over_context: int = 0
+    duplicates: int = 0
+    overlap_with_training: int = 0
+    encoding: str = "o200k_base"
+    context_tokens: int = 0
+    # training file only
+    epochs: int | None = None
+    epochs_auto: bool | None = None
+    billed_tokens: int | None = None
+    price_per_million: float | None = None
+    est_cost_usd: float | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def billed_tokens(lengths: list[int], context: int, epochs: int) -> int:
+    return epochs * sum(min(context, n) for n in lengths)
+
+
+def estimate_cost(billed: int, price_per_million: float | None) -> float | None:
+    if price_per_million is None:
+        return None
+    return round(billed / 1_000_000 * price_per_million, 2)
