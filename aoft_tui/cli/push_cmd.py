@@ -9,17 +9,15 @@ Exit codes: 0 pushed; 1 Azure or W&B refused; 2 bad options or configuration;
 
 from __future__ import annotations
 
-import contextlib
-import json
 import sys
 import threading
-from collections.abc import Iterator
 
 import click
 
+from aoft_tui.cli.common import cli_service, fail, handle_errors, load_cli_settings, print_json, redact
 from aoft_tui.services.wandb_push.options import MODES, PushProgress
 
-EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
 
 
 def _err(message: str = "") -> None:
@@ -36,6 +34,7 @@ def _err(message: str = "") -> None:
 @click.option("--follow", is_flag=True, help="Stream a running job's metrics until it ends, then complete the run.")
 @click.option("--interval", default=10.0, show_default=True, metavar="SECONDS", help="Poll interval for --follow.")
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document on stdout.")
+@handle_errors
 def command(
     job_id: str,
     project: str | None,
@@ -47,13 +46,12 @@ def command(
     as_json: bool,
 ) -> None:
     """Push a job to Weights & Biases (any state; pushing again continues the same run)."""
-    from aoft_tui.services.errors import ServiceError
     from aoft_tui.services.wandb_push import PushError, PushOptions, push_job
 
     if interval <= 0:
-        _err("error: --interval must be above 0 seconds.")
-        sys.exit(EXIT_USAGE)
-    with _service_and_settings() as (service, settings):
+        fail("Bad option", "--interval must be above 0 seconds.", code=EXIT_USAGE)
+    settings = load_cli_settings()
+    with cli_service(settings) as service:
         options = PushOptions(
             project=project or settings.wandb.project,
             entity=entity or settings.wandb.entity,
@@ -84,15 +82,13 @@ def command(
             cancel.set()
             worker.join()
         error = outcome.get("error")
-        if isinstance(error, PushError | ServiceError):
-            title = getattr(error, "title", "Error")
-            _err(f"error: {title}: {error}")
-            sys.exit(EXIT_FAILED)
+        if isinstance(error, PushError):
+            fail(error.title, str(error))
         if error is not None:
-            raise error  # type: ignore[misc]
+            raise error  # ServiceError → handle_errors prints one line, exit 1
         result = outcome["result"]
         if as_json:
-            click.echo(json.dumps(result.to_json(), indent=2))  # type: ignore[attr-defined]
+            print_json(result.to_json())  # type: ignore[attr-defined]
         else:
             _print_result(result)
         if interrupted:
@@ -101,7 +97,7 @@ def command(
 
 def _print_progress(p: PushProgress) -> None:
     counts = f" [{p.done:,}/{p.total:,}]" if p.done is not None and p.total else ""
-    _err(f"{p.message}{counts}")
+    _err(redact(f"{p.message}{counts}"))
 
 
 def _print_result(result) -> None:  # noqa: ANN001 - PushResult
@@ -115,24 +111,3 @@ def _print_result(result) -> None:  # noqa: ANN001 - PushResult
         click.echo(result.sync_command)
     elif result.run_dir:
         click.echo(str(result.run_dir))
-
-
-@contextlib.contextmanager
-def _service_and_settings() -> Iterator[tuple[object, object]]:
-    from aoft_tui.services.finetuning import FineTuningService
-    from aoft_tui.services.settings import ConfigError, load_settings
-
-    try:
-        settings = load_settings()
-    except ConfigError as exc:
-        _err(f"error: {exc}")
-        sys.exit(EXIT_USAGE)
-    try:
-        service = FineTuningService.from_settings(settings)
-    except ConfigError as exc:
-        _err(f"error: {exc}")
-        sys.exit(EXIT_USAGE)
-    try:
-        yield service, settings
-    finally:
-        service.close()
