@@ -90,8 +90,9 @@ def sdk_problems(operation_id: str, body: Any) -> list[str]:
         if not isinstance(built, sdk_type):
             problems.append(f"{where}: the SDK built {type(built).__name__}")
             continue
-        if built.to_dict(mode="json", warnings=False) != item:
-            problems.append(f"{where}: the SDK's object differs from the JSON: {built.to_dict(mode="json", warnings=False)} != {item}")
+        rebuilt = built.to_dict(mode="json", warnings=False)
+        if rebuilt != item:
+            problems.append(f"{where}: the SDK's object differs from the JSON: {rebuilt} != {item}")
         if not isinstance(item.get("id"), str) or not item["id"]:
             problems.append(f"{where}: no id (every object is keyed by its id)")
         try:
