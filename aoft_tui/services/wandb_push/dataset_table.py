@@ -116,11 +116,11 @@ class _Turns:
         system = [_text(m.get("content")) for m in messages if m.get("role") in ("system", "developer")]
         convo = [m for m in messages if m.get("role") not in ("system", "developer")]
         # The answer the model learns is the final assistant turn; the prompt is the user
-        # turn before it; everything earlier is history (multi-turn).
+        # turn before it; every other turn (earlier turns, tool exchanges) is history.
         final = len(convo) - 1 if convo and convo[-1].get("role") == "assistant" else None
         upto = final if final is not None else len(convo)
         user_at = next((i for i in range(upto - 1, -1, -1) if convo[i].get("role") == "user"), None)
-        history = convo[:user_at] if user_at is not None else convo[:upto]
+        history = [m for i, m in enumerate(convo[:upto]) if i != user_at]
         calls = [_call_text(m) for m in messages if m.get("tool_calls") or m.get("function_call") or m.get("role") in ("tool", "function")]
         images = [url for m in messages for url in _image_urls(m.get("content"))]
         weight = convo[final].get("weight") if final is not None else None
