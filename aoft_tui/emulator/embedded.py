@@ -1,12 +1,123 @@
 """Run the emulator on a loopback port in a background thread of this process.
 
-INTERFACE FIXED IN THE FOUNDATION COMMIT (implementation by the emulator owner):
-
     with EmbeddedEmulator(seed_jobs=8, speed=60.0, seed=7) as emu:
         emu.endpoint      # "http://127.0.0.1:<port>" — give to AzureOpenAI(azure_endpoint=...)
         emu.api_key       # the key it accepts (random when not given)
         emu.advance(300)  # move the simulated clock 300 s forward (any speed, incl. 0)
 
 `speed=0` freezes the simulated clock: it moves only through `advance()`, which is what
-snapshot and Pilot tests use to be deterministic.
+snapshot and Pilot tests use to be deterministic. Uploaded files still finish processing
+after ~0.4 s of real time even with a frozen clock, so upload flows need no clock thread.
+
+Test hooks:
+- `emu.faults.schedule(kind, *, method="POST", path_contains="/fine_tuning/jobs", count=1)`
+  with kind "429" | "500" | "503" | "reset_before" | "reset_after" | "stall" | "truncate"
+  (see faults.py; `method=None` matches any method; `emu.faults.injected` lists what fired).
+- `emu.add_job(model=..., n_steps=100_000, status="running", progress=0.5,
+  seconds_per_step=1.0, n_epochs=3, validation=True, method="supervised")` → job id: a job
+  with an explicit step count (chart benchmarks); "succeeded" and "pending" also work.
+- `emu.job_count()`, `emu.store` (the state, for white-box assertions; take `emu.store.lock`).
 """
+
+from __future__ import annotations
+
+import secrets
+import socket
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+
+from aoft_tui.emulator.app import create_app
+from aoft_tui.emulator.clock import SimClock
+from aoft_tui.emulator.faults import Faults
+from aoft_tui.emulator.seeding import add_job, seed_jobs
+from aoft_tui.emulator.store import Store
+
+
+class EmbeddedEmulator:
+    def __init__(
+        self,
+        *,
+        seed_jobs: int = 0,
+        speed: float = 1.0,
+        seed: int = 0,
+        fault_rate: float = 0.0,
+        state_dir: Path | None = None,
+        api_key: str | None = None,
+        metrics_every: int = 10,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
+        self.clock = SimClock(speed=speed)
+        self.store = build_store(self.clock, seed=seed, seed_jobs=seed_jobs, state_dir=state_dir,
+                                 metrics_every=metrics_every)
+        self.faults = Faults(rate=fault_rate, seed=seed)
+        self.api_key = api_key or secrets.token_hex(16)
+        self._app = create_app(self.store, api_key=self.api_key, faults=self.faults)
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind((host, port))
+        self.host, self.port = self._sock.getsockname()[:2]
+        config = uvicorn.Config(self._app, log_level="warning", access_log=False, lifespan="off", http="h11",
+                                ws="none", timeout_graceful_shutdown=1)
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
+                                        name="aoft-emulator", daemon=True)
+        self._thread.start()
+        deadline = time.monotonic() + 10
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the embedded emulator did not start")
+            time.sleep(0.005)
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://{self.host}:{self.port}"
+
+    def advance(self, seconds: float) -> None:
+        """Move the simulated clock forward; jobs progress accordingly (thread-safe)."""
+        self.clock.advance(seconds)
+
+    def now(self) -> float:
+        return self.clock.now()
+
+    def add_job(self, **kwargs: Any) -> str:
+        """See seeding.add_job; returns the new job's id."""
+        job = add_job(self.store, **kwargs)
+        self.store.save()
+        return job.id
+
+    def job_count(self) -> int:
+        with self.store.lock:
+            return len(self.store.jobs)
+
+    def stop(self) -> None:
+        if self._thread.is_alive():
+            self._server.should_exit = True
+            self._thread.join(timeout=5)
+        self.store.save()
+        self._sock.close()
+
+    def __enter__(self) -> EmbeddedEmulator:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def build_store(clock: SimClock, *, seed: int, seed_jobs: int, state_dir: Path | None,
+                metrics_every: int) -> Store:
+    """A store reloaded from `state_dir` when it holds a state, else seeded with `seed_jobs`."""
+    store = Store(clock, seed=seed, metrics_every=metrics_every,
+                  state_dir=Path(state_dir) if state_dir is not None else None)
+    if not store.load() and seed_jobs > 0:
+        seed_jobs_into(store, seed_jobs, seed)
+        store.save()
+    return store
+
+
+def seed_jobs_into(store: Store, n: int, seed: int) -> None:
+    seed_jobs(store, n, seed)

@@ -1,0 +1,164 @@
+"""The emulator's stored objects (files, jobs, uploads) and their JSON (state-dir) form."""
+
+from __future__ import annotations
+
+import base64
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from aoft_tui.emulator.simulator import TrainingPlan
+
+# A file leaves "pending"/"running" after this much simulated time…
+FILE_RUNNING_AFTER = 3.0
+FILE_DONE_AFTER = 10.0
+# …or this much real time, so upload flows finish even with a frozen clock (speed=0).
+FILE_RUNNING_AFTER_REAL = 0.15
+FILE_DONE_AFTER_REAL = 0.4
+
+
+@dataclass(slots=True)
+class FileRec:
+    id: str
+    filename: str
+    purpose: str
+    created_at: float
+    content: bytes | None  # None for results files (regenerated from their job)
+    size: int | None
+    status_details: str | None = None  # Azure's message when processing fails
+    n_examples: int = 0
+    approx_tokens: int = 0
+    result_of_job: str | None = None
+    created_mono: float | None = field(default_factory=time.monotonic)
+
+    def status(self, now: float) -> str:
+        if self.purpose != "fine-tune" or self.created_mono is None:
+            return self._final()
+        sim = now - self.created_at
+        real = time.monotonic() - self.created_mono
+        if sim >= FILE_DONE_AFTER or real >= FILE_DONE_AFTER_REAL:
+            return self._final()
+        if sim >= FILE_RUNNING_AFTER or real >= FILE_RUNNING_AFTER_REAL:
+            return "running"
+        return "pending"
+
+    def _final(self) -> str:
+        return "error" if self.status_details else "processed"
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "filename": self.filename, "purpose": self.purpose,
+            "created_at": self.created_at, "size": self.size, "status_details": self.status_details,
+            "n_examples": self.n_examples, "approx_tokens": self.approx_tokens,
+            "result_of_job": self.result_of_job,
+            "content_b64": None if self.content is None else base64.b64encode(self.content).decode(),
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> FileRec:
+        content = d.pop("content_b64")
+        return cls(**d, content=None if content is None else base64.b64decode(content), created_mono=None)
+
+
+@dataclass(slots=True)
+class Segment:
+    """A stretch of wall (simulated) time during which the job trained."""
+
+    start: float
+    end: float | None
+    trained_at_start: float  # training seconds already done when the segment began
+
+
+@dataclass(slots=True)
+class EventRec:
+    id: str
+    t: float
+    message: str
+    level: str = "info"
+
+
+@dataclass(slots=True)
+class JobRec:
+    id: str
+    seq: int
+    created_at: float
+    model: str
+    training_file: str
+    validation_file: str | None
+    method: str
+    requested_hp: dict[str, Any]
+    seed: int
+    plan: TrainingPlan
+    suffix: str | None = None
+    integrations: list[dict[str, Any]] | None = None
+    status: str = "pending"
+    ready_at: float = 0.0
+    started_at: float | None = None
+    segments: list[Segment] = field(default_factory=list)
+    transition_at: float | None = None  # when pausing→paused or resuming→running completes
+    finished_at: float | None = None
+    fine_tuned_model: str | None = None
+    result_files: list[str] = field(default_factory=list)
+    error: dict[str, Any] | None = None
+    fail_reason: dict[str, Any] | None = None  # fail at ready_at (data the service rejects)
+    fail_at_step: int | None = None  # seeded: an internal failure mid-training
+    events: list[EventRec] = field(default_factory=list)
+
+    @property
+    def hex(self) -> str:
+        return self.id.split("-", 1)[1]
+
+    @property
+    def planned_model_name(self) -> str:
+        name = f"{self.model}.ft-{self.hex}"
+        return f"{name}-{self.suffix}" if self.suffix else name
+
+    @property
+    def holds_slot(self) -> bool:
+        return self.started_at is not None and self.status not in ("succeeded", "failed", "cancelled")
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "seq": self.seq, "created_at": self.created_at, "model": self.model,
+            "training_file": self.training_file, "validation_file": self.validation_file,
+            "method": self.method, "requested_hp": self.requested_hp, "seed": self.seed,
+            "plan": self.plan.to_json(), "suffix": self.suffix, "integrations": self.integrations,
+            "status": self.status, "ready_at": self.ready_at, "started_at": self.started_at,
+            "segments": [[s.start, s.end, s.trained_at_start] for s in self.segments],
+            "transition_at": self.transition_at, "finished_at": self.finished_at,
+            "fine_tuned_model": self.fine_tuned_model, "result_files": self.result_files,
+            "error": self.error, "fail_reason": self.fail_reason, "fail_at_step": self.fail_at_step,
+            "events": [[e.id, e.t, e.message, e.level] for e in self.events],
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> JobRec:
+        d = dict(d)
+        d["plan"] = TrainingPlan.from_json(d["plan"])
+        d["segments"] = [Segment(*s) for s in d["segments"]]
+        d["events"] = [EventRec(*e) for e in d["events"]]
+        return cls(**d)
+
+
+@dataclass(slots=True)
+class PartRec:
+    id: str
+    block_id: str
+    data: bytes
+
+
+@dataclass(slots=True)
+class UploadRec:
+    id: str
+    filename: str
+    purpose: str
+    size: int
+    mime_type: str
+    created_at: float
+    status: str = "pending"
+    parts: list[PartRec] = field(default_factory=list)
+    file_id: str | None = None
+
+    @property
+    def expires_at(self) -> float:
+        return self.created_at + 2 * 3600  # Azure: an Upload expires two hours after creation

@@ -1,0 +1,184 @@
+"""JSON bodies as Azure sends them (absent optional fields are `null`, as Azure does).
+
+Events and checkpoints are computed here from the job's plan and segments: message
+events are stored, metrics and checkpoint events are derived per step on demand.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+from aoft_tui.emulator import timeline
+from aoft_tui.emulator.records import FileRec, JobRec, UploadRec
+from aoft_tui.emulator.simulator import epoch_end_steps, metrics_at, metrics_message
+from aoft_tui.emulator.store import Store
+
+KEPT_CHECKPOINTS = 3  # Azure keeps the last three epoch checkpoints
+
+
+def file_json(store: Store, rec: FileRec, now: float) -> dict[str, Any]:
+    status = rec.status(now)
+    return {
+        "object": "file",
+        "id": rec.id,
+        "bytes": store.file_size(rec),
+        "created_at": int(rec.created_at),
+        "filename": rec.filename,
+        "purpose": rec.purpose,
+        "status": status,
+        "status_details": rec.status_details if status == "error" else None,
+    }
+
+
+def job_json(job: JobRec, now: float) -> dict[str, Any]:
+    started = job.started_at is not None
+    hp = job.plan.hyperparameters() if started else _requested_hp(job)
+    finish = timeline.estimated_finish(job)
+    method_hp = {"hyperparameters": hp}
+    return {
+        "object": "fine_tuning.job",
+        "id": job.id,
+        "created_at": int(job.created_at),
+        "status": job.status,
+        "model": job.model,
+        "fine_tuned_model": job.fine_tuned_model,
+        "training_file": job.training_file,
+        "validation_file": job.validation_file,
+        "result_files": list(job.result_files),
+        "finished_at": None if job.finished_at is None else int(job.finished_at),
+        "trained_tokens": job.plan.trained_tokens if job.status == "succeeded" else None,
+        "error": job.error,
+        "estimated_finish": None if finish is None else int(finish),
+        "hyperparameters": {k: hp[k] for k in ("n_epochs", "batch_size", "learning_rate_multiplier")},
+        "suffix": job.suffix,
+        "seed": job.seed,
+        "integrations": job.integrations,
+        "method": {"type": job.method, job.method: method_hp},
+    }
+
+
+def _requested_hp(job: JobRec) -> dict[str, Any]:
+    # Before training starts Azure reports "auto" values as -1 (see the spec's examples).
+    out: dict[str, Any] = {}
+    for key, auto in (("n_epochs", -1), ("batch_size", -1), ("learning_rate_multiplier", -1.0)):
+        value = job.requested_hp.get(key)
+        out[key] = auto if value in (None, "auto") else value
+    if job.method == "dpo":
+        beta = job.requested_hp.get("beta")
+        out["beta"] = -1.0 if beta in (None, "auto") else beta
+    return out
+
+
+def upload_json(store: Store, up: UploadRec, now: float) -> dict[str, Any]:
+    file = store.files.get(up.file_id or "")
+    return {
+        "object": "upload",
+        "id": up.id,
+        "bytes": up.size,
+        "created_at": int(up.created_at),
+        "expires_at": int(up.expires_at),
+        "filename": up.filename,
+        "purpose": up.purpose,
+        "status": up.status,
+        "file": None if file is None else file_json(store, file, now),
+    }
+
+
+def _derived_id(prefix: str, *parts: object) -> str:
+    digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=16).hexdigest()
+    return f"{prefix}-{digest}"
+
+
+@dataclass(slots=True, frozen=True)
+class _Ev:
+    t: float
+    order: int  # ties in time: metrics before checkpoint before stored messages
+    id: str
+    body: dict[str, Any] | None  # stored messages: built already
+    step: int = 0
+    kind: str = ""
+
+
+class EventIndex:
+    """All events of one job, oldest first; rebuilt only when the job moved."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._cache: dict[str, tuple[tuple, list[_Ev], dict[str, int]]] = {}
+
+    def events(self, job: JobRec, now: float) -> tuple[list[_Ev], dict[str, int]]:
+        step = timeline.step_at(job, now)
+        key = (step, len(job.events), job.status)
+        hit = self._cache.get(job.id)
+        if hit and hit[0] == key:
+            return hit[1], hit[2]
+        evs: list[_Ev] = []
+        for i, e in enumerate(job.events):
+            evs.append(_Ev(e.t, 2, e.id, {"level": e.level, "message": e.message, "type": "message",
+                                          "data": None}, step=i))
+        every = self.store.metrics_every
+        plan = job.plan
+        for s in range(every, step + 1, every):
+            t = timeline.time_of_step(job, s)
+            if t is not None:
+                evs.append(_Ev(t, 0, _derived_id("ftevent", job.id, "m", s), None, s, "metrics"))
+        if step and step % every and step == plan.total_steps:
+            t = timeline.time_of_step(job, step)
+            if t is not None:
+                evs.append(_Ev(t, 0, _derived_id("ftevent", job.id, "m", step), None, step, "metrics"))
+        for s in epoch_end_steps(plan):
+            if s <= step and s < plan.total_steps:
+                t = timeline.time_of_step(job, s)
+                if t is not None:
+                    evs.append(_Ev(t, 1, _derived_id("ftevent", job.id, "c", s), None, s, "checkpoint"))
+        evs.sort(key=lambda e: (e.t, e.order, e.step))
+        index = {e.id: i for i, e in enumerate(evs)}
+        self._cache[job.id] = (key, evs, index)
+        return evs, index
+
+    def page(self, job: JobRec, now: float, after: str | None, limit: int) -> tuple[list[dict], bool]:
+        """Newest first; `after` = the last id of the previous page (older ones follow)."""
+        evs, index = self.events(job, now)
+        end = len(evs) if after is None else index.get(after, len(evs))
+        start = max(0, end - limit)
+        chosen = evs[start:end][::-1]
+        return [self._render(job, e) for e in chosen], start > 0
+
+    def _render(self, job: JobRec, e: _Ev) -> dict[str, Any]:
+        if e.body is not None:
+            body = dict(e.body)
+        elif e.kind == "metrics":
+            m = metrics_at(job.plan, job.seed, e.step)
+            data = {"step": e.step, **{k: v for k, v in m.items() if k != "step"}}
+            body = {"level": "info", "message": metrics_message(e.step, m), "type": "metrics", "data": data}
+        else:
+            body = {"level": "info", "message": f"Checkpoint created at step {e.step}.",
+                    "type": "message", "data": None}
+        return {"object": "fine_tuning.job.event", "id": e.id, "created_at": int(e.t), **body}
+
+
+def checkpoints(job: JobRec, now: float) -> list[dict[str, Any]]:
+    """Newest first: the last three epoch checkpoints reached."""
+    step = timeline.step_at(job, now)
+    if job.status == "failed" and job.fail_reason is not None:
+        return []
+    reached = [s for s in epoch_end_steps(job.plan) if s <= step]
+    out = []
+    for s in reached[-KEPT_CHECKPOINTS:]:
+        t = timeline.time_of_step(job, s)
+        name = job.planned_model_name
+        if s < job.plan.total_steps:
+            name = f"{name}:ckpt-step-{s}"
+        metrics = {k: v for k, v in metrics_at(job.plan, job.seed, s).items()}
+        out.append({
+            "object": "fine_tuning.job.checkpoint",
+            "id": _derived_id("ftckpt", job.id, s),
+            "created_at": int(t if t is not None else now),
+            "fine_tuned_model_checkpoint": name,
+            "fine_tuning_job_id": job.id,
+            "step_number": s,
+            "metrics": metrics,
+        })
+    return out[::-1]
