@@ -31,6 +31,7 @@ from aoft_tui.services.start_job import (
     StartRequest,
     estimate_line,
     preflight,
+    problem_counts,
 )
 from aoft_tui.services.transfer_meter import describe_transfer
 
@@ -130,19 +131,20 @@ def _preflight(request: StartRequest, *, yes: bool, prices: dict[str, float] | N
     except DatasetIOError as exc:
         fail("Cannot read the dataset", str(exc), code=EXIT_USAGE)
     problems = list(report.errors) + list(report.warnings)
+    n_errors, n_warnings = problem_counts(report)
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
         _err(_format_problem(problem))
-    if len(problems) > MAX_PROBLEMS_SHOWN:
-        _err(f"… and {len(problems) - MAX_PROBLEMS_SHOWN} more: `aoft-tui validate {request.training}` lists them all.")
+    if n_errors + n_warnings > MAX_PROBLEMS_SHOWN:
+        _err(f"… {n_errors + n_warnings} problems in all: `aoft-tui validate {request.training}` lists them.")
     if report.has_errors:
-        _err(f"Pre-flight found {len(report.errors)} error(s): nothing was uploaded. Fix the file and run again.")
+        _err(f"Pre-flight found {n_errors} error(s): nothing was uploaded. Fix the file and run again.")
         sys.exit(EXIT_USAGE)
     _err(estimate_line(report))
-    if report.warnings and not yes:
+    if n_warnings and not yes:
         if not sys.stdin.isatty():
-            _err(f"Pre-flight found {len(report.warnings)} warning(s). Pass --yes to start anyway.")
+            _err(f"Pre-flight found {n_warnings} warning(s). Pass --yes to start anyway.")
             sys.exit(EXIT_USAGE)
-        if not click.confirm(f"{len(report.warnings)} warning(s). Start anyway?", default=False, err=True):
+        if not click.confirm(f"{n_warnings} warning(s). Start anyway?", default=False, err=True):
             _err("Not started.")
             sys.exit(EXIT_USAGE)
 

@@ -118,6 +118,14 @@ def _stat(stats: Any, name: str) -> Any:
     return getattr(stats, name, None)
 
 
+def problem_counts(report: ValidationReport) -> tuple[int, int]:
+    """(errors, warnings) in total — the report lists only the first few of each kind."""
+    errors = getattr(report, "error_count", None)
+    warnings = getattr(report, "warning_count", None)
+    return (len(report.errors) if errors is None else errors,
+            len(report.warnings) if warnings is None else warnings)
+
+
 def estimate_line(report: ValidationReport) -> str:
     """`≈ 1,234,567 billed tokens (3 epochs) · ≈ $3.70` — what the submit will cost."""
     tokens, epochs = _stat(report.stats, "billed_tokens"), _stat(report.stats, "epochs")

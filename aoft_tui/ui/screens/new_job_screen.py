@@ -30,6 +30,7 @@ from aoft_tui.services.start_job import (
     StartRequest,
     estimate_line,
     preflight,
+    problem_counts,
 )
 from aoft_tui.services.transfer_meter import describe_transfer
 from aoft_tui.ui.screens.new_job_dialogs import FilePickerScreen, PreflightReportScreen
@@ -70,6 +71,10 @@ class NewJobScreen(Screen[str | None]):
         Binding("escape", "back", "Back/Cancel", id="new_job.back"),
         Binding("c", "cancel_upload", "Cancel upload", id="new_job.cancel_upload"),
     ]
+
+    AUTO_FOCUS = "#model-select"
+    # How often Azure is asked whether an upload is processed (seconds).
+    file_poll_interval = 2.0
 
     def __init__(self, service: FineTuningService, *, start_dir: Path | None = None) -> None:
         super().__init__()
@@ -325,11 +330,15 @@ class NewJobScreen(Screen[str | None]):
     def _preflight_done(self, request: StartRequest, report) -> None:
         self._set_busy(False)
         problems = list(report.errors) + list(report.warnings)
+        n_errors, n_warnings = problem_counts(report)
         self._report_lines = [_problem_line(p) for p in problems]
+        if len(problems) < n_errors + n_warnings:
+            self._report_lines.append(f"… {n_errors + n_warnings} problems in all; "
+                                      f"`aoft-tui validate {request.training}` lists them.")
         estimate = estimate_line(report)
         self.query_one("#estimate", Static).update(estimate)
         if report.has_errors:
-            self._show_outcome(f"Pre-flight: {len(report.errors)} error(s), {len(report.warnings)} warning(s). "
+            self._show_outcome(f"Pre-flight: {n_errors} error(s), {n_warnings} warning(s). "
                                "Nothing was uploaded. Press ctrl+r for the report.", error=True)
             return
         from aoft_tui.ui.screens.confirm import ConfirmScreen
@@ -337,16 +346,17 @@ class NewJobScreen(Screen[str | None]):
         opts = request.options
         lines = [f"{opts.model} · {opts.method}", f"{request.training.name}"
                  + (f" + {request.validation.name}" if request.validation else ""), estimate]
-        if report.warnings:
-            lines.append(f"\n{len(report.warnings)} warning(s):")
+        if n_warnings:
+            lines.append(f"\n{n_warnings} warning(s):")
             lines += [f"• {_problem_line(p)}" for p in list(report.warnings)[:3]]
-            if len(report.warnings) > 3:
+            if n_warnings > 3:
                 lines.append("(ctrl+r on the form shows all)")
-        title = "Start with warnings?" if report.warnings else "Start this job?"
+        title = "Start with warnings?" if n_warnings else "Start this job?"
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._launch(JobStarter(self.service, request, on_progress=self._progress_from_thread))
+                self._launch(JobStarter(self.service, request, on_progress=self._progress_from_thread,
+                                        poll_interval=self.file_poll_interval))
             else:
                 self._show_outcome("Not started.")
 
