@@ -1,0 +1,85 @@
+"""HTTP failures become domain errors a person can act on — never with the key in them."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from aoft_tui.services.errors import (
+    AuthError,
+    ConnectionFailed,
+    NotFoundError,
+    RateLimitError,
+    ServerError,
+)
+
+
+def test_wrong_key_names_the_endpoint_and_never_the_key(emulator, make_service) -> None:
+    wrong = "wrong-key-0123456789abcdef"
+    service = make_service(emulator, api_key=wrong)
+    with pytest.raises(AuthError) as info:
+        service.list_jobs()
+    text = f"{info.value.title} {info.value} {info.value!r}"
+    assert emulator.endpoint in text and "AZURE_OPENAI_API_KEY" in text
+    assert wrong not in text and emulator.api_key not in text
+    assert info.value.status_code == 401
+
+
+def test_not_found_names_the_id(service) -> None:
+    with pytest.raises(NotFoundError, match="file-nope"):
+        service.get_file("file-nope")
+
+
+def test_rate_limit_after_retries_says_when(emulator, make_service) -> None:
+    service = make_service(emulator, max_retries=0)
+    emulator.faults.schedule("429", method="GET", path_contains="/fine_tuning/jobs", count=1, retry_after=7)
+    with pytest.raises(RateLimitError) as info:
+        service.list_jobs()
+    assert info.value.retry_after == pytest.approx(7)
+    assert "retrying in 7 s" in str(info.value)
+
+
+def test_rate_limit_is_retried_by_the_sdk(emulator, make_service) -> None:
+    service = make_service(emulator, max_retries=2)
+    emulator.faults.schedule("429", method="GET", path_contains="/fine_tuning/jobs", count=1, retry_after=0.05)
+    assert service.list_jobs() == []
+    assert service.traffic.count("GET", "/fine_tuning/jobs") == 2
+
+
+def test_server_error(emulator, make_service) -> None:
+    service = make_service(emulator, max_retries=0)
+    emulator.faults.schedule("500", method="GET", path_contains="/fine_tuning/jobs", count=1)
+    with pytest.raises(ServerError, match="HTTP 500") as info:
+        service.list_jobs()
+    assert info.value.status_code == 500
+
+
+def test_unreachable_endpoint_is_a_connection_failure(emulator, make_service) -> None:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    endpoint = f"http://127.0.0.1:{port}"
+    service = make_service(emulator, endpoint=endpoint, max_retries=0)
+    with pytest.raises(ConnectionFailed, match=endpoint):
+        service.list_jobs()
+
+
+def test_stalled_server_times_out_as_a_connection_failure(emulator, make_service) -> None:
+    service = make_service(emulator, max_retries=0, timeout=0.3)
+    emulator.faults.schedule("stall", method="GET", path_contains="/fine_tuning/jobs", count=1, seconds=1.0)
+    with pytest.raises(ConnectionFailed, match="did not answer"):
+        service.list_jobs()
+
+
+def test_from_settings_requires_endpoint_and_key(monkeypatch) -> None:
+    from aoft_tui.services.finetuning import FineTuningService
+    from aoft_tui.services.settings import ConfigError, load_settings
+
+    with pytest.raises(ConfigError, match="AZURE_OPENAI_ENDPOINT"):
+        FineTuningService.from_settings(load_settings())
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://example.openai.azure.com")
+    monkeypatch.setenv("AZURE_OPENAI_KEY", "seed-document-spelling-key")  # the older variable name
+    service = FineTuningService.from_settings(load_settings())
+    assert service.endpoint == "https://example.openai.azure.com"
+    service.close()

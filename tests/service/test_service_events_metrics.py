@@ -1,0 +1,102 @@
+"""Events are fetched incrementally; metrics come from events while running and from
+results.csv once done, and both sources agree."""
+
+from __future__ import annotations
+
+import pytest
+
+from aoft_tui.domain.models import TRAIN_LOSS, JobStatus
+from aoft_tui.services.metrics_source import metrics_from_events
+
+
+def _running_job(service, emulator, write_dataset):
+    """A fresh job of our own, trained long enough to have a long event history."""
+    from aoft_tui.domain.models import JobSpec
+
+    info = service.upload_file(write_dataset(400))
+    service.wait_for_file(info.id, poll_interval=0.05, timeout=10)
+    job = service.create_job(JobSpec(model="gpt-4o-mini-2024-07-18", training_file=info.id,
+                                     hyperparameters={"n_epochs": 3}))
+    for _ in range(200):
+        emulator.advance(60)
+        job = service.get_job(job.id)
+        if job.status is JobStatus.RUNNING and len(service.metrics(job.id)) > 20:
+            return job
+    pytest.fail(f"job never ran long enough: {job.status}")
+
+
+def test_events_oldest_first_and_nothing_new_after_the_newest(seeded_service) -> None:
+    job = seeded_service.list_jobs(status="succeeded")[0]
+    events = seeded_service.events_since(job.id)
+    assert events, "a succeeded job has events"
+    assert [e.created_at for e in events] == sorted(e.created_at for e in events)
+    assert len({e.id for e in events}) == len(events)
+    assert events[-1].message.startswith("Job succeeded")
+    assert seeded_service.events_since(job.id, events[-1].id) == []
+    # from a known id in the middle: exactly the ones after it
+    middle = len(events) // 2
+    assert seeded_service.events_since(job.id, events[middle].id) == events[middle + 1:]
+
+
+def test_poll_bytes_grow_with_new_events_not_history(emulator, service, write_dataset) -> None:
+    job = _running_job(service, emulator, write_dataset)
+    history = service.events_since(job.id)
+    before = service.traffic.snapshot()
+    service.events_since(job.id)
+    full_requests, full_bytes = (a - b for a, b in zip(service.traffic.snapshot(), before))
+    assert len(history) > 40 and full_requests >= 1
+
+    last = history[-1].id
+    before = service.traffic.snapshot()
+    assert service.events_since(job.id, last) == []
+    idle_requests, idle_bytes = (a - b for a, b in zip(service.traffic.snapshot(), before))
+    assert idle_requests == 1
+    assert idle_bytes * 3 < full_bytes, (idle_bytes, full_bytes)
+
+    emulator.advance(5)  # a few new events
+    before = service.traffic.snapshot()
+    new = service.events_since(job.id, last)
+    poll_requests, poll_bytes = (a - b for a, b in zip(service.traffic.snapshot(), before))
+    assert new and all(e.id not in {h.id for h in history} for e in new)
+    assert poll_requests == 1 and poll_bytes * 3 < full_bytes
+    # the incremental view equals a fresh full read
+    assert history + new == service.events_since(job.id)
+
+
+def test_running_metrics_are_incremental_and_match_events(emulator, service, write_dataset) -> None:
+    job = _running_job(service, emulator, write_dataset)
+    first = service.metrics(job.id, job=job)
+    assert first == metrics_from_events(service.events_since(job.id))
+    assert all(TRAIN_LOSS in p.values for p in first)
+    emulator.advance(10)
+    before = service.traffic.count("GET", "/events")
+    second = service.metrics(job.id, job=service.get_job(job.id))
+    assert second[: len(first)] == first and len(second) > len(first)
+    assert service.traffic.count("GET", "/events") - before == 1  # one small page, not the history
+
+
+def test_done_job_metrics_come_from_results_csv_and_agree_with_events(seeded_service) -> None:
+    job = seeded_service.list_jobs(status="succeeded")[0]
+    assert job.result_files
+    from_events = metrics_from_events(seeded_service.events_since(job.id))
+    from_csv = seeded_service.metrics(job.id)
+    assert seeded_service.traffic.count("GET", "/content") == 1
+    # results.csv has every step, metrics events every N steps: at equal steps they agree
+    csv_by_step = {p.step: p.values for p in from_csv}
+    assert from_events and len(from_csv) >= len(from_events)
+    for point in from_events:
+        assert point.step in csv_by_step
+        for name, value in point.values.items():
+            assert csv_by_step[point.step][name] == pytest.approx(value, rel=1e-3, abs=1e-4), (point.step, name)
+    # a done job's results are cached: no second download
+    assert seeded_service.metrics(job.id) == from_csv
+    assert seeded_service.traffic.count("GET", "/content") == 1
+
+
+def test_unreadable_results_file_falls_back_to_events(seeded_emulator, make_service) -> None:
+    service = make_service(seeded_emulator, max_retries=0)
+    job = service.list_jobs(status="succeeded")[0]
+    seeded_emulator.faults.schedule("500", method="GET", path_contains="/content", count=1)
+    points = service.metrics(job.id)
+    assert points == metrics_from_events(service.events_since(job.id))
+    assert points

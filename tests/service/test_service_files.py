@@ -1,0 +1,119 @@
+"""Files through the real SDK: uploads (Files API and Uploads API), progress, cancel,
+waiting for processing, downloads, deletes."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+
+from aoft_tui.domain.models import FileStatus
+from aoft_tui.services.errors import Cancelled, FileProcessingError, NotFoundError, OperationTimeout
+
+
+def test_upload_reports_progress_and_file_gets_processed(service, write_dataset) -> None:
+    path = write_dataset(300)
+    size = path.stat().st_size
+    calls: list[tuple[int, int]] = []
+    info = service.upload_file(path, progress=lambda sent, total: calls.append((sent, total)))
+    assert info.filename == "train.jsonl" and info.purpose == "fine-tune" and info.bytes == size
+    assert calls[-1] == (size, size)
+    assert all(total == size for _, total in calls)
+    assert [s for s, _ in calls] == sorted(s for s, _ in calls)
+    assert len(calls) >= 2  # streamed in chunks, not one blob
+    statuses: list[FileStatus] = []
+    done = service.wait_for_file(info.id, poll_interval=0.05, timeout=10, on_status=lambda f: statuses.append(f.status))
+    assert done.status is FileStatus.PROCESSED and statuses[-1] is FileStatus.PROCESSED
+    assert service.get_file(info.id).status is FileStatus.PROCESSED
+    assert info.id in {f.id for f in service.list_files(purpose="fine-tune")}
+
+
+def test_large_file_goes_through_uploads_api_in_parts(emulator, make_service, write_dataset, tmp_path) -> None:
+    service = make_service(emulator, large_file_threshold=4096, part_size=8192)
+    path = write_dataset(200)
+    size = path.stat().st_size
+    calls: list[tuple[int, int]] = []
+    info = service.upload_file(path, progress=lambda sent, total: calls.append((sent, total)))
+    parts = -(-size // 8192)
+    assert service.traffic.count("POST", "/parts") == parts >= 3
+    assert service.traffic.count("POST", "/complete") == 1
+    assert service.traffic.count("POST", "/files") == 0
+    assert calls[-1] == (size, size)
+    service.wait_for_file(info.id, poll_interval=0.05, timeout=10)
+    copy = service.download_file(info.id, tmp_path / "copy.jsonl")
+    assert copy.read_bytes() == path.read_bytes()
+
+
+def test_threshold_can_be_forced_per_call(service, write_dataset) -> None:
+    service.upload_file(write_dataset(20), large_file_threshold=100)
+    assert service.traffic.count("POST", "/uploads") == 1
+
+
+def test_cancel_during_uploads_api_cancels_server_side(emulator, make_service, write_dataset) -> None:
+    service = make_service(emulator, large_file_threshold=1024, part_size=4096)
+    cancel = threading.Event()
+
+    def progress(sent: int, total: int) -> None:
+        if sent >= 4096:  # the first part is through
+            cancel.set()
+
+    before = {f.id for f in service.list_files()}
+    with pytest.raises(Cancelled, match="cancelled"):
+        service.upload_file(write_dataset(200), progress=progress, cancel=cancel)
+    assert service.traffic.count("POST", "/cancel") == 1
+    assert service.traffic.count("POST", "/complete") == 0
+    assert {f.id for f in service.list_files()} == before
+
+
+def test_cancel_during_files_api_upload_stores_nothing(service, write_dataset) -> None:
+    cancel = threading.Event()
+    before = {f.id for f in service.list_files()}
+    with pytest.raises(Cancelled):
+        service.upload_file(write_dataset(2000), progress=lambda s, t: cancel.set(), cancel=cancel)
+    assert {f.id for f in service.list_files()} == before
+    service.upload_file(write_dataset(20, "again.jsonl"))  # the client is still usable
+
+
+def test_rejected_file_raises_with_azures_status_details(service, write_dataset) -> None:
+    info = service.upload_file(write_dataset(7, "small.jsonl"))
+    with pytest.raises(FileProcessingError) as err:
+        service.wait_for_file(info.id, poll_interval=0.05, timeout=10)
+    details = service.get_file(info.id).status_details
+    assert details and str(err.value) == details
+    assert "7 example(s)" in details
+
+
+def test_wait_times_out(service, write_dataset) -> None:
+    info = service.upload_file(write_dataset(20))
+    with pytest.raises(OperationTimeout, match=info.id):
+        service.wait_for_file(info.id, poll_interval=0.01, timeout=0.05)
+
+
+def test_wait_can_be_cancelled(service, write_dataset) -> None:
+    info = service.upload_file(write_dataset(20))
+    cancel = threading.Event()
+    cancel.set()
+    with pytest.raises(Cancelled):
+        service.wait_for_file(info.id, cancel=cancel)
+
+
+def test_download_results_file_is_decoded_csv(seeded_service, tmp_path) -> None:
+    job = seeded_service.list_jobs(status="succeeded")[0]
+    dest = seeded_service.download_file(job.result_files[0], tmp_path / "out" / "results.csv")
+    text = dest.read_text()
+    assert text.startswith("step,")
+    assert not list((tmp_path / "out").glob("*.part"))
+
+
+def test_delete_file_then_it_is_not_found(service, write_dataset) -> None:
+    info = service.upload_file(write_dataset(20))
+    service.delete_file(info.id)
+    with pytest.raises(NotFoundError, match=info.id):
+        service.get_file(info.id)
+
+
+def test_missing_local_file_is_a_clear_error(service, tmp_path) -> None:
+    from aoft_tui.services.errors import ServiceError
+
+    with pytest.raises(ServiceError, match="nope.jsonl"):
+        service.upload_file(tmp_path / "nope.jsonl")
