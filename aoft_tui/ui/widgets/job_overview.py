@@ -111,6 +111,18 @@ class JobOverview(VerticalScroll):
     JobOverview > .job-overview--value { color: $text; }
     """
 
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, classes=classes)
+        # section → rows as shown, and the error text: the screen's content as plain text
+        self.sections: dict[str, Rows] = {}
+        self.error_text = ""
+
+    def plain_text(self) -> str:
+        lines = [self.error_text] if self.error_text else []
+        for rows in self.sections.values():
+            lines += [f"{key}  {value}".rstrip() for key, value in rows]
+        return "\n".join(lines)
+
     def compose(self) -> ComposeResult:
         yield Static(id="overview-error", classes="overview-error", markup=False)
         for section in ("job", "hyperparameters", "files", "metrics"):
@@ -141,12 +153,15 @@ class JobOverview(VerticalScroll):
         error_box = self.query_one("#overview-error", Static)
         if job.error is not None and (job.error.code or job.error.message):
             error_box.border_title = f"✖ Error {job.error.code or ''}".rstrip()
+            self.error_text = f"{job.error.code or ''}: {job.error.message or '(no message)'}"
             error_box.update(Text(job.error.message or "(no message)"))
             error_box.display = True
         else:
+            self.error_text = ""
             error_box.display = False
 
     def _section(self, section: str, rows: Rows) -> None:
+        self.sections[section] = rows
         key_style = self.get_component_rich_style("job-overview--key")
         value_style = self.get_component_rich_style("job-overview--value")
         grid = Table.grid(padding=(0, 2))
