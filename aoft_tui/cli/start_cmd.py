@@ -51,6 +51,7 @@ _OPTION_OF = {
 }
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 MAX_PROBLEMS_SHOWN = 20
+FILE_POLL_INTERVAL = 2.0  # seconds between "is the upload processed yet?" checks
 
 
 def _err(message: str = "", **kw) -> None:
@@ -110,8 +111,8 @@ def command(
     assert check.options is not None
     settings = load_cli_settings()
     request = StartRequest(training=train, validation=validation, options=check.options)
-    _preflight(request, yes=yes, prices=settings.prices or None)
-    with cli_service(settings) as service:
+    with cli_service(settings) as service:  # exits 2 first when no resource is configured
+        _preflight(request, yes=yes, prices=settings.prices or None)
         job = _start(service, request)
         if wait:
             job = _follow(service, job, interval)
@@ -152,7 +153,7 @@ def _preflight(request: StartRequest, *, yes: bool, prices: dict[str, float] | N
 def _start(service, request: StartRequest):
     """Run the submit in a worker thread so Ctrl-C here can cancel it cleanly."""
     printer = _ProgressPrinter(sys.stderr.isatty())
-    starter = JobStarter(service, request, on_progress=printer)
+    starter = JobStarter(service, request, on_progress=printer, poll_interval=FILE_POLL_INTERVAL)
     outcome: dict = {}
 
     def work() -> None:

@@ -1,0 +1,153 @@
+"""`aoft-tui start` against the emulator: stdout is the job id (or JSON), progress on stderr,
+exit codes for pre-flight errors, failed jobs and bad options."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from aoft_tui.cli import main
+
+MODEL = "gpt-4o-mini-2024-07-18"
+
+
+@pytest.fixture
+def env(emulator, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr("aoft_tui.cli.start_cmd.FILE_POLL_INTERVAL", 0.05)
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", emulator.endpoint)
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", emulator.api_key)
+    return emulator
+
+
+@pytest.fixture
+def ticking(env) -> Iterator[dict]:
+    """Simulated time runs fast while the command waits; `fail` makes new jobs fail early."""
+    stop = threading.Event()
+    control = {"fail": False}
+
+    def tick() -> None:
+        while not stop.wait(0.02):
+            if control["fail"]:
+                with env.store.lock:
+                    for job in env.store.jobs.values():
+                        if job.fail_at_step is None and job.status not in ("failed", "succeeded"):
+                            job.fail_at_step = 1
+            env.advance(120)
+
+    thread = threading.Thread(target=tick, daemon=True)
+    thread.start()
+    yield control
+    stop.set()
+    thread.join()
+
+
+def _start(*args: str) -> Result:
+    return CliRunner().invoke(main, ["start", *args], catch_exceptions=False)
+
+
+def test_prints_the_job_id_on_stdout_and_progress_on_stderr(env, service, data_dir: Path) -> None:
+    result = _start(str(data_dir / "train.jsonl"), "--model", MODEL, "--validation",
+                    str(data_dir / "valid.jsonl"), "--suffix", "cli", "--epochs", "2")
+    assert result.exit_code == 0, result.stderr
+    job_id = result.stdout.strip()
+    assert job_id.startswith("ftjob-") and "\n" not in job_id
+    job = service.get_job(job_id)
+    assert (job.suffix, job.hyperparameters.get("n_epochs")) == ("cli", 2)
+    assert "Uploading train.jsonl" in result.stderr and "Uploading valid.jsonl" in result.stderr
+    assert "billed tokens" in result.stderr
+    assert env.api_key not in result.stderr + result.stdout
+
+
+def test_json_output_is_the_api_job(env, data_dir: Path) -> None:
+    result = _start(str(data_dir / "train.jsonl"), "-m", MODEL, "--json")
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["id"].startswith("ftjob-") and payload["model"] == MODEL
+    assert payload["object"] == "fine_tuning.job"
+
+
+def test_a_second_start_reuses_the_upload(env, service, data_dir: Path) -> None:
+    train = str(data_dir / "train.jsonl")
+    first, second = _start(train, "-m", MODEL), _start(train, "-m", MODEL)
+    assert first.exit_code == second.exit_code == 0
+    assert "Reusing" in second.stderr and "Uploading" not in second.stderr
+    assert len(service.list_files(purpose="fine-tune")) == 1
+    assert len(service.list_jobs()) == 2
+
+
+def test_wait_follows_the_job_until_it_succeeds(ticking, service, data_dir: Path) -> None:
+    result = _start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05", "--json")
+    assert result.exit_code == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert payload["status"] == "succeeded" and payload["fine_tuned_model"]
+    assert "Succeeded" in result.stderr and "running" in result.stderr
+    assert service.get_job(payload["id"]).status == "succeeded"
+
+
+def test_wait_exits_non_zero_when_the_job_fails(ticking, data_dir: Path) -> None:
+    ticking["fail"] = True
+    result = _start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05")
+    assert result.exit_code == 1
+    assert result.stdout.strip().startswith("ftjob-")
+    assert "failed" in result.stderr
+
+
+def test_preflight_errors_exit_2_and_upload_nothing(env, service, data_dir: Path) -> None:
+    result = _start(str(data_dir / "broken.jsonl"), "-m", MODEL)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "broken.jsonl:13" in result.stderr and "assistant" in result.stderr
+    assert "nothing was uploaded" in result.stderr
+    assert service.list_files() == [] and service.list_jobs() == []
+
+
+def test_warnings_need_yes(env, service, warn_file: Path) -> None:
+    refused = _start(str(warn_file), "-m", MODEL)
+    assert refused.exit_code == 2 and "--yes" in refused.stderr
+    assert service.list_files() == []
+    accepted = _start(str(warn_file), "-m", MODEL, "--yes")
+    assert accepted.exit_code == 0, accepted.stderr
+    assert accepted.stdout.strip().startswith("ftjob-")
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--epochs", "0"], "--epochs: Epochs must be from 1 to 50"),
+        (["--suffix", "has space"], "--suffix:"),
+        (["--beta", "0.1"], "--beta: Beta applies to DPO only"),
+        (["--method", "dpo", "-m", "gpt-35-turbo-0125"], "does not support dpo"),
+    ],
+)
+def test_bad_options_exit_2_with_the_option_named(env, data_dir: Path, args: list[str], fragment: str) -> None:
+    base = ["-m", MODEL] if "-m" not in args else []
+    result = _start(str(data_dir / "train.jsonl"), *base, *args)
+    assert result.exit_code == 2
+    assert fragment in result.stderr
+
+
+def test_missing_file_is_a_clear_error(env, tmp_path: Path) -> None:
+    result = _start(str(tmp_path / "nope.jsonl"), "-m", MODEL)
+    assert result.exit_code == 2
+    assert "nope.jsonl" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_rejected_file_exits_1_with_azures_words(env, service, data_dir: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    details = "The training file failed a server-side check (example 4)."
+    monkeypatch.setattr("aoft_tui.emulator.store.check_fine_tune_file", lambda data, name: details)
+    result = _start(str(data_dir / "train.jsonl"), "-m", MODEL)
+    assert result.exit_code == 1
+    assert details in result.stderr
+    assert service.list_files() == [] and service.list_jobs() == []
+
+
+def test_no_resource_configured_exits_2(data_dir: Path) -> None:
+    result = _start(str(data_dir / "train.jsonl"), "-m", MODEL)
+    assert result.exit_code == 2
+    assert "AZURE_OPENAI_ENDPOINT" in result.stderr
