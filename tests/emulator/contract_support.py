@@ -283,9 +283,11 @@ class ResponseRecorder:
     def _on_response(self, response: httpx2.Response) -> None:
         response.read()  # the SDK reads it again from the buffer
         request = response.request
-        self.exchanges.append(
-            Exchange(request.method, request.url, request.content, response.status_code, response.headers, response.content)
-        )
+        try:
+            sent = request.content
+        except httpx2.RequestNotRead:  # a streamed multipart upload
+            sent = b""
+        self.exchanges.append(Exchange(request.method, request.url, sent, response.status_code, response.headers, response.content))
 
     def http_client(self, **kwargs: Any) -> httpx2.Client:
         return httpx2.Client(event_hooks={"response": [self._on_response]}, **kwargs)
