@@ -12,6 +12,7 @@ cancels a running upload and deletes it).
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 import threading
 import time
@@ -33,7 +34,7 @@ from aoft_tui.services.start_job import (
     preflight,
     problem_counts,
 )
-from aoft_tui.services.transfer_meter import describe_transfer
+from aoft_tui.services.transfer_meter import describe_transfer, format_bytes
 
 _UNSURE = (ConnectionFailed, ServerError, OperationTimeout)
 
@@ -257,20 +258,29 @@ class _ProgressPrinter:
         self._last_key: tuple | None = None
 
     def __call__(self, p: StartProgress) -> None:
-        if p.phase in (Phase.UPLOADING, Phase.HASHING) and p.total:
-            text = f"{p.message}: {describe_transfer(p.done, p.total, p.rate, p.eta)}"
-        else:
-            text = p.message
-        key = (p.phase, p.role, p.file_status)
         if self._tty:
-            self.status(text)
-        elif key != self._last_key:
-            self.line(text)
+            if p.phase in (Phase.UPLOADING, Phase.HASHING) and p.total:
+                self.status(f"{p.message}: {describe_transfer(p.done, p.total, p.rate, p.eta)}")
+            else:
+                self.status(p.message)
+            return
+        # In a log: one line per step, and an upload's first and last lines only.
+        if p.phase is Phase.HASHING:
+            return
+        if p.phase is Phase.UPLOADING:
+            if p.done == 0 or p.done >= p.total:
+                verb = "Uploading" if p.done == 0 else "Uploaded"
+                self.line(f"{verb} {p.message.removeprefix('Uploading ')} ({format_bytes(p.total)})")
+            return
+        key = (p.phase, p.role, p.file_status)
+        if key != self._last_key:
+            self.line(p.message)
         self._last_key = key
 
     def status(self, text: str) -> None:
         if self._tty:
-            click.echo(f"\r\x1b[2K{text}", err=True, nl=False)
+            width = shutil.get_terminal_size().columns - 1  # a wrapped line cannot be redrawn
+            click.echo(f"\r\x1b[2K{text[:width]}", err=True, nl=False)
             self._shown = True
         elif text != getattr(self, "_last_status", None):
             self._last_status = text
