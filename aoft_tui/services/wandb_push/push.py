@@ -30,7 +30,7 @@ from aoft_tui.services.wandb_push.options import (
     PushResult,
     resolve_mode,
 )
-from aoft_tui.services.wandb_push.record import PushRecord
+from aoft_tui.services.wandb_push.record import PushRecord, StepSet
 from aoft_tui.services.wandb_push.wandb_run import WandbRun, artifact_name
 
 _DATASETS = (("train", "training_files", "training_file"), ("valid", "validation_files", "validation_file"))
@@ -55,7 +55,7 @@ def push_job(
         record.reconcile_with_run_files()
     result = PushResult(
         job_id=job.id, status=str(job.status), mode=mode, project=options.project,
-        entity=options.entity, run_id=job.id, last_step=record.last_step,
+        entity=options.entity, run_id=job.id, last_step=max((r[1] for r in record.steps), default=None),
     )
     if _nothing_new(record, job, options):
         result.complete = True
@@ -110,6 +110,7 @@ class _Pusher:
         self.report: ProgressCallback = report
         self.cancel = cancel or threading.Event()
         self.pending: dict[int, dict[str, float]] = {}
+        self.written = StepSet(record.steps)
         self.events: list[JobEvent] | None = None
 
     def run(self, work: Path) -> None:
@@ -127,12 +128,15 @@ class _Pusher:
 
     # --- metrics ----------------------------------------------------------------------------
     def _write(self, points: list[MetricPoint], *, final: bool) -> None:
-        """Write steps the run lacks, in order. Until the job ends, the newest step is
-        held back: results.csv may complete its row (full_valid_*), and W&B history is
-        append-only, so a row is written once, whole."""
-        last = self.record.last_step if self.record.last_step is not None else -1
+        """Write each training step the run lacks, once, in step order.
+
+        While a job runs, metrics events may cover only some steps (e.g. every 10th) and
+        results.csv fills the rest when it ends; W&B history is append-only, so a step
+        that arrives late goes in the next history row, and charts use `step` (the
+        training step) as their x axis. Until the job ends the newest step is held back:
+        results.csv may complete its row (full_valid_*)."""
         for point in points:
-            if point.step > last:
+            if point.step not in self.written:
                 self.pending.setdefault(point.step, {}).update(point.values)
         ready = sorted(self.pending)
         if not final and ready:
@@ -140,12 +144,17 @@ class _Pusher:
         total = len(ready)
         for done, step in enumerate(ready, start=1):
             values = self.pending.pop(step)
-            self.wb.log_step(metric_row(MetricPoint(step, values)), step=step)
-            self.record.last_step = step
+            last = self.record.last_step if self.record.last_step is not None else -1
+            # same history index as the training step when possible (as WandbLogger)
+            index = step if step > last else last + 1
+            self.wb.log_step(metric_row(MetricPoint(step, values)), step=index)
+            self.record.last_step = index
+            self.written.add(step)
             self.result.steps_logged += 1
             if done % 200 == 0 or done == total:
                 self.report(PushProgress("metrics", f"Logged step {step:,}", done, total))
-        self.result.last_step = self.record.last_step
+        self.record.steps = self.written.ranges
+        self.result.last_step = max((r[1] for r in self.written.ranges), default=None)
 
     def _follow(self) -> None:
         last_event_id: str | None = None
@@ -159,7 +168,7 @@ class _Pusher:
             if self.job.status.is_terminal:
                 break
             self._write(metrics_from_events(new), final=False)
-            self.report(PushProgress("follow", f"Following: {self.job.status}, step {self.record.last_step or 0:,}"))
+            self.report(PushProgress("follow", f"Following: {self.job.status}, {len(self.written):,} steps written"))
             if self.cancel.wait(self.options.poll_interval):
                 self.result.notes.append("Follow stopped before the job ended; push again to continue.")
                 self._write([], final=False)

@@ -8,6 +8,7 @@ the record left those steps in its `.wandb` file, and reading the file back find
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import re
@@ -19,12 +20,40 @@ from typing import Any
 from aoft_tui.services.settings import state_dir
 
 
+class StepSet:
+    """Training steps already in the run, kept as sorted [first, last] ranges (a 100k-step
+    job written in order is one range)."""
+
+    def __init__(self, ranges: list[list[int]] | None = None) -> None:
+        self.ranges: list[list[int]] = [list(r) for r in ranges or []]
+
+    def __contains__(self, step: int) -> bool:
+        i = bisect.bisect_right(self.ranges, [step, float("inf")]) - 1
+        return i >= 0 and self.ranges[i][0] <= step <= self.ranges[i][1]
+
+    def __len__(self) -> int:
+        return sum(b - a + 1 for a, b in self.ranges)
+
+    def add(self, step: int) -> None:
+        if step in self:
+            return
+        i = bisect.bisect_right(self.ranges, [step, float("inf")])
+        self.ranges.insert(i, [step, step])
+        # merge with neighbours that now touch
+        if i + 1 < len(self.ranges) and self.ranges[i + 1][0] == step + 1:
+            self.ranges[i][1] = self.ranges.pop(i + 1)[1]
+        if i > 0 and self.ranges[i - 1][1] == step - 1:
+            self.ranges[i - 1][1] = self.ranges.pop(i)[1]
+
+
 @dataclass
 class PushRecord:
     run_id: str
     project: str
     entity: str | None
+    # the run's last history index (W&B `_step`), and the training steps already written
     last_step: int | None = None
+    steps: list[list[int]] = field(default_factory=list)
     artifacts: list[str] = field(default_factory=list)  # names already in the run
     offline_dirs: list[str] = field(default_factory=list)  # in push order
     complete: bool = False
@@ -59,9 +88,10 @@ class PushRecord:
             self.offline_dirs.append(str(run_dir))
 
     def reconcile_with_run_files(self) -> None:
-        """Raise `last_step` and `artifacts` to what the earlier offline run files hold."""
+        """Add to `last_step`, `steps` and `artifacts` what the earlier offline run files hold."""
         from aoft_tui.services.wandb_push.run_file import read_run
 
+        steps = StepSet(self.steps)
         for directory in self.offline_dirs:
             run_dir = Path(directory)
             if not any(run_dir.glob("*.wandb")):
@@ -73,9 +103,13 @@ class PushRecord:
             if written.steps:
                 top = max(written.steps)
                 self.last_step = top if self.last_step is None else max(self.last_step, top)
+            for row in written.history:
+                if isinstance(row.get("step"), int):
+                    steps.add(row["step"])
             for artifact in written.artifacts:
                 if artifact.type != "run_table" and artifact.name not in self.artifacts:
                     self.artifacts.append(artifact.name)
+        self.steps = steps.ranges
 
     def pending_sync_dirs(self) -> list[Path]:
         """Offline folders of this run not yet uploaded by `wandb sync`, oldest first."""

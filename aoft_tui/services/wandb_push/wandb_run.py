@@ -61,6 +61,9 @@ class WandbRun:
         except Exception as exc:  # wandb raises many kinds; the user needs one sentence
             hint = " Check the network, or push with --mode offline." if mode == "online" else ""
             raise PushError(f"W&B could not start the run: {exc}.{hint}") from exc
+        # Charts plot against the training step (results.csv's `step` column).
+        run.define_metric("step")
+        run.define_metric("*", step_metric="step")
         return cls(run, mode)
 
     # --- where the run lives ----------------------------------------------------------------

@@ -1,0 +1,157 @@
+"""W&B push benchmark: ours vs `WandbLogger.sync`, offline, the same emulator job, one run.
+
+    python bench/push.py            # 5,000 and 50,000 examples, 2,000 steps each
+    python bench/push.py --quick    # 500 examples, 200 steps (a smoke run)
+
+Each push runs in its own subprocess (so peak RSS is that push's alone) against the same
+job on an embedded emulator served by this process. Printed: wall time of the push call,
+peak RSS of the pushing process, and ours/theirs ratios. Targets: time ≤ 1.0×;
+peak RSS ≤ 1/3 of WandbLogger's at 50,000 examples.
+
+WandbLogger needs pandas (its own dependency, not ours): `pip install pandas`, or put it
+on PYTHONPATH for this script. It is patched as little as lets it run offline (measured
+in issue 6): no `wandb.login()` requirement, no `wandb.Api()` look-ups (they need the
+network), and `use_artifact` — refused offline — logs the dataset artifact instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve()
+API_VERSION = "2025-04-01-preview"
+
+
+# --- the child: one push, measured --------------------------------------------------------------
+def child(args: argparse.Namespace) -> None:
+    os.environ["WANDB_MODE"] = "offline"
+    os.environ["WANDB_SILENT"] = "true"
+    os.environ["WANDB_DIR"] = args.dir
+    os.environ["AOFT_TUI_STATE_DIR"] = str(Path(args.dir) / "state")
+    started = time.perf_counter()
+    if args.child == "ours":
+        from aoft_tui.services.finetuning import FineTuningService
+        from aoft_tui.services.wandb_push import PushOptions, push_job
+
+        service = FineTuningService(args.endpoint, args.key, API_VERSION)
+        result = push_job(service, args.job, PushOptions(mode="offline", wandb_dir=Path(args.dir)))
+        steps = result.steps_logged
+    else:
+        steps = _wandblogger(args)
+    elapsed = time.perf_counter() - started
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"seconds": elapsed, "peak_rss_mib": peak_kib / 1024, "steps": steps}))
+
+
+def _wandblogger(args: argparse.Namespace) -> int:
+    import wandb
+    from openai import AzureOpenAI
+    from wandb.integration.openai.fine_tuning import WandbLogger
+
+    # The least patching that lets it run offline (each one a measured failure, issue 6).
+    WandbLogger._ensure_logged_in = classmethod(lambda cls: None)  # wandb.login() is False offline
+    WandbLogger._get_wandb_run = classmethod(lambda cls, path: None)  # wandb.Api(): network
+    WandbLogger._get_wandb_artifact = classmethod(lambda cls, path: None)
+    wandb.Run.use_artifact = lambda self, artifact, aliases=None, **_: self.log_artifact(artifact, aliases=aliases)
+
+    client = AzureOpenAI(azure_endpoint=args.endpoint, api_key=args.key, api_version=API_VERSION)
+    WandbLogger.sync(fine_tune_job_id=args.job, openai_client=client, dir=args.dir,
+                     settings=wandb.Settings(console="off", silent=True))
+    return -1
+
+
+# --- the parent: emulator, jobs, children ----------------------------------------------------------
+def write_dataset(path: Path, n: int, seed: int = 7) -> None:
+    rng = random.Random(seed)
+    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu".split()
+    with path.open("w", encoding="utf-8") as fh:
+        for i in range(n):
+            q = " ".join(rng.choice(words) for _ in range(rng.randint(8, 30)))
+            a = " ".join(rng.choice(words) for _ in range(rng.randint(10, 60)))
+            example = {"messages": [
+                {"role": "system", "content": "You are a terse assistant."},
+                {"role": "user", "content": f"Question {i}: {q}?"},
+                {"role": "assistant", "content": a},
+            ]}
+            fh.write(json.dumps(example) + "\n")
+
+
+def make_job(service, emu, work: Path, n_examples: int, steps: int) -> str:  # noqa: ANN001
+    from aoft_tui.domain.models import JobSpec
+
+    train = work / f"train-{n_examples}.jsonl"
+    write_dataset(train, n_examples)
+    info = service.upload_file(train)
+    service.wait_for_file(info.id, poll_interval=0.05)
+    # auto epochs: 2 at 5,000 examples (→ batch 5), 1 at 50,000 (→ batch 25): 2,000 steps
+    epochs = 2 if n_examples * 2 <= 25_000 else 1
+    batch = max(1, n_examples * epochs // steps)
+    job = service.create_job(JobSpec(model="gpt-4.1-mini-2025-04-14", training_file=info.id,
+                                     hyperparameters={"n_epochs": epochs, "batch_size": batch}))
+    for _ in range(10_000):
+        job = service.get_job(job.id)
+        if job.status.is_terminal:
+            break
+        emu.advance(600)
+    assert str(job.status) == "succeeded", job
+    return job.id
+
+
+def run_child(kind: str, endpoint: str, key: str, job_id: str, work: Path) -> dict[str, float]:
+    out_dir = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=work))
+    cmd = [sys.executable, str(HERE), "--child", kind, "--endpoint", endpoint, "--key", key,
+           "--job", job_id, "--dir", str(out_dir)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
+    if proc.returncode != 0:
+        raise SystemExit(f"{kind} push failed:\n{proc.stderr[-4000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--child", choices=["ours", "wandblogger"])
+    parser.add_argument("--endpoint")
+    parser.add_argument("--key")
+    parser.add_argument("--job")
+    parser.add_argument("--dir")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        child(args)
+        return
+    try:
+        subprocess.run([sys.executable, "-c", "import pandas"], check=True, capture_output=True)
+    except subprocess.CalledProcessError:
+        raise SystemExit("The WandbLogger baseline needs pandas: pip install pandas (or put it on PYTHONPATH).")
+
+    from aoft_tui.emulator.embedded import EmbeddedEmulator
+    from aoft_tui.services.finetuning import FineTuningService
+
+    cases = [(500, 200)] if args.quick else [(5_000, 2_000), (50_000, 2_000)]
+    with tempfile.TemporaryDirectory(prefix="bench-push-") as tmp, EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=3) as emu:
+        work = Path(tmp)
+        service = FineTuningService(emu.endpoint, emu.api_key, API_VERSION)
+        print(f"{'examples':>9} {'steps':>6} | {'WandbLogger s':>13} {'ours s':>7} {'ratio':>6} | "
+              f"{'WandbLogger MiB':>15} {'ours MiB':>8} {'ratio':>6}")
+        for n_examples, steps in cases:
+            job_id = make_job(service, emu, work, n_examples, steps)
+            theirs = run_child("wandblogger", emu.endpoint, emu.api_key, job_id, work)
+            ours = run_child("ours", emu.endpoint, emu.api_key, job_id, work)
+            print(f"{n_examples:>9,} {ours['steps']:>6,} | {theirs['seconds']:>13.2f} {ours['seconds']:>7.2f} "
+                  f"{ours['seconds'] / theirs['seconds']:>5.2f}x | {theirs['peak_rss_mib']:>15.0f} "
+                  f"{ours['peak_rss_mib']:>8.0f} {ours['peak_rss_mib'] / theirs['peak_rss_mib']:>5.2f}x", flush=True)
+        service.close()
+    print("targets: time ratio <= 1.00x; RSS ratio <= 0.33x at 50,000 examples")
+
+
+if __name__ == "__main__":
+    main()

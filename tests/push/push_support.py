@@ -1,0 +1,50 @@
+"""Helpers for the push tests: push offline, then read what was written with wandb's own
+record type (no mocks): history, config, summary, artifacts and their tables."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from aoft_tui.services.wandb_push.run_file import OfflineRun, read_run
+
+
+def read_runs(dirs: list[Path]) -> list[OfflineRun]:
+    return [read_run(d) for d in dirs]
+
+
+def training_steps(runs: list[OfflineRun]) -> list[int]:
+    """Every training step written across a run's offline folders, in write order."""
+    return [row["step"] for run in runs for row in run.history if "step" in row]
+
+
+def artifact_table(run: OfflineRun, artifact: str, entry: str) -> Any:
+    """A Table stored in an artifact (from the staged file the manifest points to),
+    decoded by `wandb.Table.from_json`."""
+    import wandb
+
+    record = run.artifact(artifact)
+    for content in record.manifest.contents:
+        if content.path == entry:
+            doc = json.loads(Path(content.local_path).read_text(encoding="utf-8"))
+            return wandb.Table.from_json(doc, source_artifact=None)
+    raise KeyError(f"{artifact} has no {entry}; has {[c.path for c in record.manifest.contents]}")
+
+
+def artifact_file(run: OfflineRun, artifact: str, entry: str) -> bytes:
+    record = run.artifact(artifact)
+    for content in record.manifest.contents:
+        if content.path == entry:
+            return Path(content.local_path).read_bytes()
+    raise KeyError(entry)
+
+
+def summary_table(run: OfflineRun, run_dir: Path, key: str) -> Any:
+    """A Table put in the run summary (a `table-file` pointing into the run's files)."""
+    import wandb
+
+    ref = run.summary[key]
+    assert ref["_type"] == "table-file", ref
+    doc = json.loads((run_dir / "files" / ref["path"]).read_text(encoding="utf-8"))
+    return wandb.Table(columns=doc["columns"], data=doc["data"]), ref["nrows"]
