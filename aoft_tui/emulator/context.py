@@ -25,6 +25,14 @@ class EmulatorState:
         self.events = EventIndex(self.store)
 
 
+def is_ga(request: Request) -> bool:
+    """A GA api-version (e.g. 2024-10-21): no pause/resume, no `method`/`integrations` fields."""
+    if request.url.path.startswith("/openai/v1/"):
+        return False
+    version = request.query_params.get("api-version") or ""
+    return not version.endswith("-preview")
+
+
 def state(request: Request) -> EmulatorState:
     return request.app.state.emulator
 

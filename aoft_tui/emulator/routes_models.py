@@ -9,7 +9,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from aoft_tui.domain import catalog
-from aoft_tui.emulator.context import list_body, state
+from aoft_tui.emulator.context import is_ga, list_body, state
 from aoft_tui.emulator.errors import not_found
 from aoft_tui.emulator.records import JobRec
 
@@ -67,7 +67,14 @@ def _all(request: Request) -> list[dict]:
     with st.store.lock:
         st.store.settle()
         tuned = [fine_tuned_model_json(j) for j in st.store.jobs_newest_first() if j.fine_tuned_model]
-    return [base_model_json(m) for m in catalog.BASE_MODELS] + tuned
+    models = [base_model_json(m) for m in catalog.BASE_MODELS] + tuned
+    if is_ga(request):
+        # GA api-versions know only preview / generally-available; the past deprecation
+        # dates still tell a deprecated model apart.
+        for m in models:
+            if m["lifecycle_status"] not in ("preview", "generally-available"):
+                m["lifecycle_status"] = "generally-available"
+    return models
 
 
 async def list_models(request: Request) -> Response:

@@ -32,11 +32,22 @@ def file_json(store: Store, rec: FileRec, now: float) -> dict[str, Any]:
     }
 
 
-def job_json(job: JobRec, now: float) -> dict[str, Any]:
+# GA api-versions (2024-10-21) predate pause/resume: their clients see such jobs as running.
+_GA_STATUS = {"pausing": "running", "paused": "running", "resuming": "running"}
+
+
+def job_json(job: JobRec, now: float, *, ga: bool = False) -> dict[str, Any]:
+    body = _job_json(job, now)
+    if ga:
+        body["status"] = _GA_STATUS.get(body["status"], body["status"])
+        del body["method"], body["integrations"]
+    return body
+
+
+def _job_json(job: JobRec, now: float) -> dict[str, Any]:
     started = job.started_at is not None
     hp = job.plan.hyperparameters() if started else _requested_hp(job)
     finish = timeline.estimated_finish(job)
-    method_hp = {"hyperparameters": hp}
     return {
         "object": "fine_tuning.job",
         "id": job.id,
@@ -55,7 +66,8 @@ def job_json(job: JobRec, now: float) -> dict[str, Any]:
         "suffix": job.suffix,
         "seed": job.seed,
         "integrations": job.integrations,
-        "method": {"type": job.method, job.method: method_hp},
+        # The spec's FineTuneMethod carries only `type` (the hyper-parameters are top-level).
+        "method": {"type": job.method},
     }
 
 
@@ -171,7 +183,7 @@ def checkpoints(job: JobRec, now: float) -> list[dict[str, Any]]:
         name = job.planned_model_name
         if s < job.plan.total_steps:
             name = f"{name}:ckpt-step-{s}"
-        metrics = {k: v for k, v in metrics_at(job.plan, job.seed, s).items()}
+        metrics: dict[str, float | int] = {**metrics_at(job.plan, job.seed, s), "step": s}
         out.append({
             "object": "fine_tuning.job.checkpoint",
             "id": _derived_id("ftckpt", job.id, s),
