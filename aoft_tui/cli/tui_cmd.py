@@ -8,7 +8,9 @@ the terminal; a bad config file or missing key is a one-line message, never a tr
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from contextlib import ExitStack
+from datetime import UTC, datetime
 
 import click
 from pydantic import ValidationError
@@ -19,6 +21,20 @@ from aoft_tui.services.settings import ConfigError, Settings, config_file, load_
 DEMO_SEED_JOBS = 12
 DEMO_SPEED = 30.0
 DEMO_SEED = 2024
+
+
+def emulator_clock(emu: object) -> Callable[[], datetime] | None:
+    """The emulator's simulated "now" (it runs faster than the wall clock in the demo), so
+    "created 5m ago" agrees with the jobs' own timestamps."""
+    source = getattr(getattr(emu, "clock", None), "now", None) or getattr(emu, "now", None)
+    if not callable(source):
+        return None
+
+    def now() -> datetime:
+        value = source()
+        return value if isinstance(value, datetime) else datetime.fromtimestamp(float(value), UTC)
+
+    return now
 
 
 def _fail(message: str) -> None:
@@ -53,7 +69,7 @@ def run_tui(demo: bool) -> None:
                     EmbeddedEmulator(seed_jobs=DEMO_SEED_JOBS, speed=DEMO_SPEED, seed=DEMO_SEED)
                 )
                 service = FineTuningService(emu.endpoint, emu.api_key, settings.api_version)
-                clock = getattr(emu, "now", None)
+                clock = emulator_clock(emu)
             else:
                 service = FineTuningService.from_settings(settings)
         except ServiceError as err:
@@ -64,7 +80,7 @@ def run_tui(demo: bool) -> None:
 
         from aoft_tui.ui.app import AoftApp
 
-        app = AoftApp(service, settings, demo=use_demo, clock=clock if callable(clock) else None)
+        app = AoftApp(service, settings, demo=use_demo, clock=clock)
         app.run()
     if app.return_code:
         sys.exit(app.return_code)

@@ -25,6 +25,7 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, under: Screen) -> None:
         super().__init__()
         self._under = under
+        self.rows: list[tuple[str, str]] = []  # (keys, what they do), as shown
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-box"):
@@ -39,12 +40,13 @@ class HelpScreen(ModalScreen[None]):
         for active in self._under.active_bindings.values():
             binding = active.binding
             key = binding.id or binding.action
-            if key in seen or (binding.id or "").startswith(("filter.", "confirm.")):
+            if not binding.id or key in seen or binding.id.startswith(("filter.", "confirm.")):
                 continue
             seen.add(key)
             keys = self.app.get_key_display(binding)
-            table.add_row(keys, binding.tooltip or binding.description)
-        for keys, what in NAVIGATION:
+            self.rows.append((keys, binding.tooltip or binding.description))
+        self.rows.extend(NAVIGATION)
+        for keys, what in self.rows:
             table.add_row(keys, what)
         return table
 

@@ -243,21 +243,22 @@ class MainScreen(JobActionsMixin, Screen[None]):
 
     # --- filter, sort, marks -------------------------------------------------------------------
     def action_filter(self) -> None:
-        self.add_class("-filtering")
-        self.query_one(FilterInput).focus()
+        filter_input = self.query_one(FilterInput)
+        filter_input.display = True  # inline, so it is focusable right now
+        filter_input.focus()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.table.set_filter(event.value)
-        self.set_class(bool(event.value.strip()) or self.query_one(FilterInput).has_focus, "-filtering")
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
         self.table.focus()
 
     def on_descendant_blur(self) -> None:
-        if not self.query_one(FilterInput).value.strip():
-            self.remove_class("-filtering")
+        filter_input = self.query_one(FilterInput)
+        if not filter_input.has_focus and not filter_input.value.strip():
+            filter_input.display = False
 
     def action_sort(self) -> None:
         self.table.cycle_sort()

@@ -18,12 +18,14 @@ class JobSummary(Static):
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__("No job selected", id=id)
+        self.plain = "No job selected"  # what is shown, as text (tests, screen readers)
 
     def show(
         self, job: Job | None, now: datetime, *, step: int | None = None, total_steps: int | None = None
     ) -> None:
         if job is None:
-            self.update("No job selected")
+            self.plain = "No job selected"
+            self.update(self.plain)
             return
         grid = Table.grid(padding=(0, 1))
         grid.add_column(style="bold", no_wrap=True)
@@ -45,4 +47,8 @@ class JobSummary(Static):
         grid.add_row("Progress", fmt.progress_text(job, now, step=step, total_steps=total_steps))
         if job.error and (job.error.code or job.error.message):
             grid.add_row("Error", Text(f"{job.error.code or ''} {job.error.message or ''}".strip(), style="red"))
+        self.plain = "\n".join(
+            f"{label}: {value.plain if isinstance(value, Text) else value}"
+            for label, value in zip(grid.columns[0].cells, grid.columns[1].cells, strict=True)
+        )
         self.update(grid)

@@ -1,0 +1,159 @@
+"""Main screen: the keys that open other screens, the compare view, connection loss."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
+
+from aoft_tui.domain.models import JobStatus
+from aoft_tui.ui.screens.compare_screen import CompareScreen
+from aoft_tui.ui.widgets.connection import ConnectionIndicator
+from aoft_tui.ui.widgets.metric_chart import MetricChart
+
+
+async def test_enter_opens_job_detail_and_escape_returns(seeded_emulator, seeded_service) -> None:
+    from aoft_tui.ui.screens.job_detail import JobDetailScreen
+
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        job_id = await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, JobDetailScreen)
+        assert app.screen.job_id == job_id
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is main_screen(pilot)
+        assert table(pilot).selected_key == job_id
+
+
+@pytest.mark.parametrize(
+    ("key", "module", "name"),
+    [("v", "validate_screen", "ValidateScreen"), ("n", "new_job_screen", "NewJobScreen"),
+     ("w", "push_screen", "PushScreen")],
+)  # fmt: skip
+async def test_v_n_w_open_the_feature_screens(seeded_emulator, seeded_service, key, module, name) -> None:
+    try:
+        screen_cls = getattr(importlib.import_module(f"aoft_tui.ui.screens.{module}"), name)
+    except ImportError:
+        screen_cls = None  # that feature has not landed: the key must explain, not crash
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        await select_job(pilot, lambda j: j.status is JobStatus.SUCCEEDED)
+        await pilot.press(key)
+        await pilot.pause()
+        if screen_cls is None:
+            assert app.screen is main_screen(pilot)
+            assert any(title == "Not available" for title, _ in toasts(app))
+        else:
+            assert isinstance(app.screen, screen_cls)
+            app.pop_screen()
+            await pilot.pause()
+            assert app.screen is main_screen(pilot)
+
+
+async def test_new_job_dismissed_with_an_id_selects_it(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        last = table(pilot).visible_ids[-1]
+        screen._new_job_done(last)  # what NewJobScreen's dismiss callback does
+        await settle(pilot)
+        assert table(pilot).selected_key == last
+
+
+async def test_compare_overlays_marked_jobs_one_colour_each(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        with_metrics = [j for j in jobs_table.visible_ids if seeded_service.metrics(j)]
+        assert len(with_metrics) >= 2
+        for job_id in with_metrics[:2]:
+            jobs_table.move_cursor(row=jobs_table.get_row_index(job_id))
+            await pilot.press("space")
+        await pilot.press("m")
+        await pilot.pause()
+        compare = app.screen
+        assert isinstance(compare, CompareScreen)
+        await settle(pilot)
+        chart = compare.query_one(MetricChart)
+        assert sorted(chart.series_names) == sorted(with_metrics[:2])
+        colours = {chart.colour_for(j) for j in with_metrics[:2]}
+        assert len(colours) == 2
+        await pilot.press("a")  # accuracy
+        await settle(pilot)
+        assert "accuracy" in chart.chart_title
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is main_screen(pilot)
+
+
+async def test_compare_without_marks_explains(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        await pilot.press("m")
+        await pilot.pause()
+        assert not isinstance(app.screen, CompareScreen)
+        assert ("Nothing to compare", "Mark jobs with space, then press m to compare them.") in toasts(app)
+
+
+async def test_connection_loss_shows_offline_and_recovers_nothing_crashes(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await loaded(pilot)
+        before = list(table(pilot).visible_ids)
+        seeded_emulator.stop()
+        indicator = screen.query_one(ConnectionIndicator)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert indicator.state in ("retrying", "offline")
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert indicator.state == "offline"
+        errors = [t for t in toasts(app) if t[0] == "Connection problem"]
+        assert len(errors) == 1  # one toast per outage
+        # the table keeps the last known jobs, the app still answers keys
+        assert table(pilot).visible_ids == before
+        await pilot.press("down", "question_mark")
+        await pilot.pause()
+        assert app.is_running
+
+
+def test_wandb_and_feature_screens_are_not_imported_at_start() -> None:
+    code = textwrap.dedent(
+        f"""
+        import asyncio, json, sys
+        sys.path.insert(0, {str(Path(__file__).parent)!r})
+        from aoft_tui.emulator.embedded import EmbeddedEmulator
+        from aoft_tui.services.finetuning import FineTuningService
+        from main_support import loaded, make_app
+
+        async def main():
+            with EmbeddedEmulator(seed_jobs=4, speed=0.0, seed=3) as emu:
+                svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview")
+                app = make_app(svc, emu)
+                async with app.run_test(size=(100, 30)) as pilot:
+                    await loaded(pilot)
+                    heavy = sorted(m for m in sys.modules if m.split(".")[0] == "wandb" or m in (
+                        "aoft_tui.ui.screens.push_screen", "aoft_tui.ui.screens.new_job_screen",
+                        "aoft_tui.ui.screens.validate_screen"))
+                svc.close()
+            print(json.dumps(heavy))
+
+        asyncio.run(main())
+        """
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

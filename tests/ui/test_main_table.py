@@ -1,0 +1,141 @@
+"""Main screen: the live job table (content, live update by key, filter, sort, marks)."""
+
+from __future__ import annotations
+
+from main_support import loaded, main_screen, make_app, select_job, settle, table
+
+from aoft_tui.domain import formatting as fmt
+from aoft_tui.domain.models import JobStatus
+from aoft_tui.ui.widgets.connection import ConnectionIndicator
+from aoft_tui.ui.widgets.job_summary import JobSummary
+from aoft_tui.ui.widgets.metric_chart import MetricChart
+
+
+def _cell(jobs_table, job_id: str, column: str) -> str:
+    value = jobs_table.get_cell(job_id, column)
+    return getattr(value, "plain", str(value))
+
+
+async def test_every_job_is_listed_with_readable_status(seeded_emulator, seeded_service) -> None:
+    expected = seeded_service.list_jobs()
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        assert set(jobs_table.visible_ids) == {job.id for job in expected}
+        # newest first by default, like the API
+        assert jobs_table.visible_ids == [j.id for j in sorted(expected, key=lambda j: j.created_at, reverse=True)]
+        for job in expected:
+            assert _cell(jobs_table, job.id, "status") == fmt.status_label(job.status)
+            assert _cell(jobs_table, job.id, "id") == job.short_id
+            assert _cell(jobs_table, job.id, "model") == job.model
+        assert main_screen(pilot).query_one(ConnectionIndicator).state == "ok"
+        assert "demo — local emulator" in str(main_screen(pilot).query_one("#mode").render())
+
+
+async def test_live_update_changes_cells_and_chart_without_moving_cursor(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        running = await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
+        await settle(pilot)
+        row_before = jobs_table.cursor_row
+        scroll_before = jobs_table.scroll_offset
+        chart = main_screen(pilot).query_one(MetricChart)
+        points_before = chart.point_count
+        progress_before = _cell(jobs_table, running, "progress")
+        duration_before = _cell(jobs_table, running, "duration")
+
+        seeded_emulator.advance(900)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+
+        assert jobs_table.selected_key == running
+        assert jobs_table.cursor_row == row_before
+        assert jobs_table.scroll_offset == scroll_before
+        changed = (_cell(jobs_table, running, "progress"), _cell(jobs_table, running, "duration"))
+        assert changed != (progress_before, duration_before)
+        # the preview chart got the new metrics (more steps → at least as many points, a later last step)
+        xs_after = max(xs[-1] for xs, _ in chart.series.values())
+        assert chart.point_count >= points_before and xs_after > 0
+        assert jobs_table.steps[running][0] == int(xs_after)
+
+
+async def test_filter_by_status_and_escape_clears(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        everything = list(jobs_table.visible_ids)
+        await pilot.press("slash")
+        await pilot.press(*"succeeded")
+        await pilot.pause()
+        shown = jobs_table.visible_ids
+        assert shown and len(shown) < len(everything)
+        assert all(jobs_table.jobs[j].status is JobStatus.SUCCEEDED for j in shown)
+        await pilot.press("enter")  # keep the filter, back to the table
+        assert jobs_table.has_focus and jobs_table.visible_ids == shown
+        await pilot.press("slash", "escape")
+        assert sorted(jobs_table.visible_ids) == sorted(everything)
+
+
+async def test_filter_matches_model_and_id(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        some = jobs_table.jobs[jobs_table.visible_ids[-1]]
+        await pilot.press("slash", *some.short_id)
+        await pilot.pause()
+        assert jobs_table.visible_ids == [some.id]
+        await pilot.press("escape")
+        await pilot.press("slash", *some.model)
+        await pilot.pause()
+        assert some.id in jobs_table.visible_ids
+        assert all(jobs_table.jobs[j].model == some.model for j in jobs_table.visible_ids)
+
+
+async def test_sort_cycles_columns_and_keeps_selection(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        chosen = await select_job(pilot, lambda j: j.status is JobStatus.FAILED)
+        await pilot.press("s")  # the column after "created"
+        assert jobs_table.sort_column == "duration"
+        jobs_table.sort_by("model", reverse=False)
+        await pilot.pause()
+        models = [jobs_table.jobs[j].model for j in jobs_table.visible_ids]
+        assert models == sorted(models)
+        jobs_table.sort_by("model")  # same column again flips
+        await pilot.pause()
+        assert [jobs_table.jobs[j].model for j in jobs_table.visible_ids] == sorted(models, reverse=True)
+        assert jobs_table.selected_key == chosen
+        assert "▼" in jobs_table.columns["model"].label.plain  # type: ignore[index]
+
+
+async def test_summary_follows_selection(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        failed = await select_job(pilot, lambda j: j.status is JobStatus.FAILED)
+        await settle(pilot)
+        summary = main_screen(pilot).query_one(JobSummary).plain
+        job = table(pilot).jobs[failed]
+        assert failed in summary and "✖ failed" in summary
+        if job.error and job.error.message:
+            assert job.error.message[:20] in summary
+
+
+async def test_space_marks_and_moves_down(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        first, second = jobs_table.visible_ids[:2]
+        await pilot.press("space")
+        assert jobs_table.marked == {first} and jobs_table.selected_key == second
+        assert _cell(jobs_table, first, "mark") == "◆"
+        await pilot.press("up", "space")
+        assert jobs_table.marked == set() and _cell(jobs_table, first, "mark") == " "
