@@ -36,7 +36,7 @@ def format_table(jobs: Sequence[Job]) -> str:
     right = {len(_HEADERS) - 1}  # numbers align right
 
     def line(row: tuple[str, ...]) -> str:
-        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths))]
+        cells = [c.rjust(w) if i in right else c.ljust(w) for i, (c, w) in enumerate(zip(row, widths, strict=True))]
         return "  ".join(cells).rstrip()
 
     return "\n".join(line(r) for r in rows)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +54,8 @@ FileStatusCallback = Callable[[FileInfo], None]
 # Page sizes: a poll for new events asks for a small page first (usually all it needs).
 _PAGE = 100
 _POLL_PAGE = 20
+# metrics() trusts a job status read this recently instead of fetching the job again.
+_JOB_FRESH_SECONDS = 2.0
 
 
 class FineTuningService:
@@ -84,6 +87,7 @@ class FineTuningService:
         )
         self._event_metrics = EventMetricsCache()
         self._results: dict[str, list[MetricPoint]] = {}  # job id -> points (done jobs only)
+        self._seen_jobs: dict[str, tuple[float, Job]] = {}  # job id -> (monotonic time, job)
         self._lock = threading.Lock()
 
     @classmethod
@@ -102,43 +106,67 @@ class FineTuningService:
         """The resource endpoint (never the key), for status bars and error messages."""
         return self._endpoint
 
-    def _errors(self, subject: str | None = None):  # noqa: ANN202 - a context manager
+    def _errors(self, subject: str | None = None) -> AbstractContextManager[None]:
         return translated_errors(endpoint=self._endpoint, subject=subject, secret=self._secret)
+
+    def _remember(self, *jobs: Job) -> None:
+        now = time.monotonic()
+        with self._lock:
+            for job in jobs:
+                self._seen_jobs[job.id] = (now, job)
+
+    def _fresh_job(self, job_id: str) -> Job:
+        with self._lock:
+            seen = self._seen_jobs.get(job_id)
+        if seen is not None and time.monotonic() - seen[0] < _JOB_FRESH_SECONDS:
+            return seen[1]
+        return self.get_job(job_id)
 
     # --- jobs -----------------------------------------------------------------------------
     def list_jobs(self, status: str | None = None) -> list[Job]:
         """Every job of the resource, newest first (follows every page)."""
         with self._errors():
             jobs = [job_from_api(as_dict(j)) for j in self._client.fine_tuning.jobs.list(limit=_PAGE)]
+        self._remember(*jobs)
         if status:
             jobs = [j for j in jobs if j.status.value == status.lower()]
         return jobs
 
     def get_job(self, job_id: str) -> Job:
         with self._errors(f"Job {job_id}"):
-            return job_from_api(as_dict(self._client.fine_tuning.jobs.retrieve(job_id)))
+            job = job_from_api(as_dict(self._client.fine_tuning.jobs.retrieve(job_id)))
+        self._remember(job)
+        return job
 
     def create_job(self, spec: JobSpec, *, idempotency_key: str | None = None) -> Job:
         """Exactly one job per call, even when the network fails mid-request."""
-        return job_create.create_exactly_once(
+        job = job_create.create_exactly_once(
             self._client,
             spec,
             idempotency_key=idempotency_key,
             max_retries=self._max_retries,
             errors=self._errors,
         )
+        self._remember(job)
+        return job
 
     def cancel_job(self, job_id: str) -> Job:
         with self._errors(f"Job {job_id}"):
-            return job_from_api(as_dict(self._client.fine_tuning.jobs.cancel(job_id)))
+            job = job_from_api(as_dict(self._client.fine_tuning.jobs.cancel(job_id)))
+        self._remember(job)
+        return job
 
     def pause_job(self, job_id: str) -> Job:
         with self._errors(f"Job {job_id}"):
-            return job_from_api(as_dict(self._client.fine_tuning.jobs.pause(job_id)))
+            job = job_from_api(as_dict(self._client.fine_tuning.jobs.pause(job_id)))
+        self._remember(job)
+        return job
 
     def resume_job(self, job_id: str) -> Job:
         with self._errors(f"Job {job_id}"):
-            return job_from_api(as_dict(self._client.fine_tuning.jobs.resume(job_id)))
+            job = job_from_api(as_dict(self._client.fine_tuning.jobs.resume(job_id)))
+        self._remember(job)
+        return job
 
     # --- events, metrics, checkpoints -------------------------------------------------------
     def _event_pages(self, job_id: str, first_limit: int) -> Iterator[list[dict[str, Any]]]:
@@ -178,14 +206,15 @@ class FineTuningService:
         """All metric points of a job, by step: from metrics events while it runs, from
         results.csv once it is done.
 
-        Pass `job` when you already hold it, to save a request. Event polls are
+        Pass `job` when you already hold it; without it, a status this service read in the
+        last 2 s (list_jobs, get_job) is used, else the job is fetched. Event polls are
         incremental (only new events are fetched); a done job's results are cached.
         """
         with self._lock:
             cached = self._results.get(job_id)
         if cached is not None:
             return list(cached)
-        job = job if job is not None else self.get_job(job_id)
+        job = job if job is not None else self._fresh_job(job_id)
         if job.status.is_terminal and job.result_files:
             try:
                 points = metrics_from_results(self._read_file_bytes(job.result_files[0]))

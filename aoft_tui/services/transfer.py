@@ -89,7 +89,6 @@ class ProgressTracker:
     def __init__(self, total: int, callback: Callable[[int, int], None] | None) -> None:
         self.total = total
         self._callback = callback
-        self._done_before = 0  # bytes of parts already completed
         self._last: int | None = None
 
     def part_reader(self, part_offset: int) -> Callable[[int], None]:

@@ -22,7 +22,7 @@ def test_table_lists_every_job_aligned(seeded_emulator, seeded_service) -> None:
     assert lines[0].split()[:3] == ["ID", "STATUS", "MODEL"]
     assert [line.split()[0] for line in lines[1:]] == [j.id for j in jobs]
     status_col = lines[0].index("STATUS")
-    assert all(line[status_col:].split()[0] == j.status.value for line, j in zip(lines[1:], jobs))
+    assert all(line[status_col:].split()[0] == j.status.value for line, j in zip(lines[1:], jobs, strict=True))
     assert f"{len(jobs)} job(s)" in result.stderr
 
 

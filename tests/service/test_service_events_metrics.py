@@ -43,20 +43,20 @@ def test_poll_bytes_grow_with_new_events_not_history(emulator, service, write_da
     history = service.events_since(job.id)
     before = service.traffic.snapshot()
     service.events_since(job.id)
-    full_requests, full_bytes = (a - b for a, b in zip(service.traffic.snapshot(), before))
+    full_requests, full_bytes = (a - b for a, b in zip(service.traffic.snapshot(), before, strict=True))
     assert len(history) > 40 and full_requests >= 1
 
     last = history[-1].id
     before = service.traffic.snapshot()
     assert service.events_since(job.id, last) == []
-    idle_requests, idle_bytes = (a - b for a, b in zip(service.traffic.snapshot(), before))
+    idle_requests, idle_bytes = (a - b for a, b in zip(service.traffic.snapshot(), before, strict=True))
     assert idle_requests == 1
     assert idle_bytes * 3 < full_bytes, (idle_bytes, full_bytes)
 
     emulator.advance(5)  # a few new events
     before = service.traffic.snapshot()
     new = service.events_since(job.id, last)
-    poll_requests, poll_bytes = (a - b for a, b in zip(service.traffic.snapshot(), before))
+    poll_requests, poll_bytes = (a - b for a, b in zip(service.traffic.snapshot(), before, strict=True))
     assert new and all(e.id not in {h.id for h in history} for e in new)
     assert poll_requests == 1 and poll_bytes * 3 < full_bytes
     # the incremental view equals a fresh full read
@@ -100,3 +100,10 @@ def test_unreadable_results_file_falls_back_to_events(seeded_emulator, make_serv
     points = service.metrics(job.id)
     assert points == metrics_from_events(service.events_since(job.id))
     assert points
+
+
+def test_metrics_reuse_a_status_just_listed(seeded_service) -> None:
+    running = seeded_service.list_jobs(status="running")[0]
+    retrieves = seeded_service.traffic.count("GET", running.id)
+    assert seeded_service.metrics(running.id)
+    assert seeded_service.traffic.count("GET", running.id) == retrieves  # no GET of the job itself
