@@ -48,3 +48,13 @@ def summary_table(run: OfflineRun, run_dir: Path, key: str) -> Any:
     assert ref["_type"] == "table-file", ref
     doc = json.loads((run_dir / "files" / ref["path"]).read_text(encoding="utf-8"))
     return wandb.Table(columns=doc["columns"], data=doc["data"]), ref["nrows"]
+
+
+def finished_job(emulator, service, **kw: Any) -> str:  # noqa: ANN001
+    """A succeeded job with an explicit step count (add_job, then run the clock to its end)."""
+    job_id = emulator.add_job(status="running", progress=0.0, seconds_per_step=1.0, examples=20, **kw)
+    for _ in range(1_000):
+        if service.get_job(job_id).status.is_terminal:
+            return job_id
+        emulator.advance(600)
+    raise AssertionError(f"{job_id} did not finish")

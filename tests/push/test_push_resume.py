@@ -1,0 +1,107 @@
+"""Follow a running job to its end; push twice; a push killed half-way, then repeated.
+
+Every case reads the offline run folders back and checks each training step is in the
+run exactly once — no duplicates, none missing — across all the folders of the run.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from aoft_tui.services.wandb_push import PushOptions, PushProgress, push_job
+from aoft_tui.services.wandb_push.run_file import read_run
+from push_support import finished_job, read_runs, training_steps
+
+
+def _options(tmp_path: Path, **kw: object) -> PushOptions:
+    return PushOptions(mode="offline", wandb_dir=tmp_path / "wandb", **kw)  # type: ignore[arg-type]
+
+
+def test_follow_streams_a_running_job_and_completes_the_same_run(emulator, service, tmp_path: Path) -> None:
+    job_id = emulator.add_job(n_steps=300, status="running", progress=0.3, seconds_per_step=1.0, examples=30)
+    seen: list[PushProgress] = []
+
+    def on_progress(p: PushProgress) -> None:
+        seen.append(p)
+        if p.stage == "follow":
+            emulator.advance(30)  # the job moves between polls
+
+    result = push_job(service, job_id, _options(tmp_path, follow=True, poll_interval=0.01), progress=on_progress)
+    run = read_run(result.run_dir)
+    steps = training_steps([run])
+    expected = [m.step for m in service.metrics(job_id)]
+    assert len(expected) >= 300 and sorted(steps) == expected
+    assert result.complete and run.summary["status"] == "succeeded" and result.steps_logged == len(expected)
+    assert sum(p.stage == "follow" for p in seen) >= 5
+    # streamed while running: the first rows came from metrics events (every 10th step)…
+    assert steps[0] % 10 == 0 and steps[:5] == sorted(steps[:5])
+    # …and the last written row of a step that results.csv completed has its final values
+    final = service.metrics(job_id)
+    by_step = {row["step"]: row for row in run.history}
+    assert by_step[final[-1].step]["train_loss"] == pytest.approx(final[-1].values["train_loss"])
+    assert len(result.sync_dirs) == 1
+
+
+def test_push_twice_continues_the_run_without_duplicates(emulator, service, tmp_path: Path) -> None:
+    job_id = emulator.add_job(n_steps=200, status="running", progress=0.5, seconds_per_step=1.0, examples=20)
+    first = push_job(service, job_id, _options(tmp_path))
+    assert not first.complete and first.status == "running" and first.steps_logged > 0
+    emulator.advance(2_000)
+    second = push_job(service, job_id, _options(tmp_path))
+    assert second.complete and second.status == "succeeded"
+    assert second.sync_dirs == [first.run_dir, second.run_dir]
+    assert second.sync_command == f"wandb sync --id {job_id} {first.run_dir} {second.run_dir}"
+    runs = read_runs(second.sync_dirs)
+    steps = training_steps(runs)
+    expected = [m.step for m in service.metrics(job_id)]
+    assert len(expected) >= 200 and sorted(steps) == expected
+    assert {r.run_id for r in runs} == {job_id}
+    # W&B history indexes keep growing across the folders (sync appends in order)
+    indexes = [row["_step"] for r in runs for row in r.history]
+    assert indexes == sorted(indexes) and len(set(indexes)) == len(indexes)
+    # datasets were written by the first push only
+    names = [a.name for r in runs for a in r.artifacts if a.type == "training_files"]
+    assert len(names) == 1
+    third = push_job(service, job_id, _options(tmp_path))
+    assert third.steps_logged == 0 and third.notes == ["Already pushed completely; nothing new to write."]
+
+
+class Killed(Exception):
+    pass
+
+
+def test_a_push_killed_half_way_completes_on_the_next_push(emulator, service, tmp_path: Path) -> None:
+    job_id = finished_job(emulator, service, n_steps=1_000)
+
+    def die_mid_metrics(p: PushProgress) -> None:
+        if p.stage == "metrics" and (p.done or 0) >= 400:
+            raise Killed
+
+    with pytest.raises(Killed):
+        push_job(service, job_id, _options(tmp_path), progress=die_mid_metrics)
+    [killed_dir] = (tmp_path / "wandb" / "wandb").glob("offline-run-*")
+    partial = training_steps([read_run(killed_dir)])
+    expected = [m.step for m in service.metrics(job_id)]
+    assert 0 < len(partial) < len(expected)
+    result = push_job(service, job_id, _options(tmp_path))
+    assert result.complete and result.steps_logged == len(expected) - len(partial)
+    steps = training_steps(read_runs(result.sync_dirs))
+    assert sorted(steps) == expected and len(expected) >= 1_000
+
+
+def test_the_run_files_are_the_truth_over_a_stale_record(emulator, service, tmp_path: Path) -> None:
+    """A record that lags the run files (a push killed before it saved) is corrected by
+    reading the earlier offline runs back: nothing is written twice."""
+    job_id = finished_job(emulator, service, n_steps=50)
+    first = push_job(service, job_id, _options(tmp_path))
+    record = next((Path(__import__("os").environ["AOFT_TUI_STATE_DIR"]) / "wandb-push").glob("*.json"))
+    data = json.loads(record.read_text())
+    data.update(steps=[], last_step=None, artifacts=[], complete=False)  # a record saved too early
+    record.write_text(json.dumps(data))
+    second = push_job(service, job_id, _options(tmp_path))
+    expected = [m.step for m in service.metrics(job_id)]
+    assert second.steps_logged == 0 and first.steps_logged == len(expected)
+    assert training_steps(read_runs(second.sync_dirs)) == expected
