@@ -88,3 +88,9 @@ def test_create_gives_up_after_retries_without_creating(emulator, make_service, 
     with pytest.raises(ConnectionFailed, match=emulator.endpoint):
         service.create_job(JobSpec(model="gpt-4o-mini-2024-07-18", training_file=training_file))
     assert _jobs_for(service, training_file) == []
+
+
+def test_truncated_create_response_still_gives_one_job(emulator, service, training_file) -> None:
+    emulator.faults.schedule("truncate", method="POST", path_contains="/fine_tuning/jobs", count=1)
+    job = service.create_job(JobSpec(model="gpt-4o-mini-2024-07-18", training_file=training_file))
+    assert [j.id for j in _jobs_for(service, training_file)] == [job.id]

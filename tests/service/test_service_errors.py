@@ -83,3 +83,9 @@ def test_from_settings_requires_endpoint_and_key(monkeypatch) -> None:
     service = FineTuningService.from_settings(load_settings())
     assert service.endpoint == "https://example.openai.azure.com"
     service.close()
+
+
+def test_truncated_body_is_retried_by_the_sdk(seeded_emulator, make_service) -> None:
+    service = make_service(seeded_emulator, max_retries=2)
+    seeded_emulator.faults.schedule("truncate", method="GET", path_contains="/fine_tuning/jobs", count=1)
+    assert len(service.list_jobs()) == 8

@@ -117,3 +117,19 @@ def test_missing_local_file_is_a_clear_error(service, tmp_path) -> None:
 
     with pytest.raises(ServiceError, match="nope.jsonl"):
         service.upload_file(tmp_path / "nope.jsonl")
+
+
+def test_upload_retried_by_the_sdk_sends_the_whole_file_again(emulator, make_service, write_dataset, tmp_path) -> None:
+    service = make_service(emulator, max_retries=2)
+    emulator.faults.schedule("503", method="POST", path_contains="/files", count=1, retry_after=0.05)
+    path = write_dataset(500)
+    info = service.upload_file(path)
+    assert service.traffic.count("POST", "/files") == 2
+    service.wait_for_file(info.id, poll_interval=0.05, timeout=10)
+    assert service.download_file(info.id, tmp_path / "back.jsonl").read_bytes() == path.read_bytes()
+
+
+def test_download_of_unknown_file_is_not_found(service, tmp_path) -> None:
+    with pytest.raises(NotFoundError, match="file-missing"):
+        service.download_file("file-missing", tmp_path / "x")
+    assert not (tmp_path / "x").exists()
