@@ -25,6 +25,10 @@ class EmulatorState:
         self.events = EventIndex(self.store)
 
 
+def is_v1(request: Request) -> bool:
+    return request.url.path.startswith("/openai/v1/")
+
+
 def is_ga(request: Request) -> bool:
     """A GA api-version (e.g. 2024-10-21): no pause/resume, no `method`/`integrations` fields."""
     if request.url.path.startswith("/openai/v1/"):

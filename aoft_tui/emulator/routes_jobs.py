@@ -7,7 +7,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from aoft_tui.emulator import actions, timeline
-from aoft_tui.emulator.context import int_param, is_ga, json_body, list_body, page_after, state
+from aoft_tui.emulator.context import int_param, is_ga, is_v1, json_body, list_body, page_after, state
 from aoft_tui.emulator.errors import RESOURCE_NOT_FOUND, not_found, wrong_state
 from aoft_tui.emulator.job_create import build_job
 from aoft_tui.emulator.views import checkpoints, job_json
@@ -27,7 +27,7 @@ async def create_job(request: Request) -> Response:
             if key:
                 store.idempotency[key] = job.id
             store.settle(now)
-        out = job_json(job, now, ga=is_ga(request))
+        out = job_json(job, now, ga=is_ga(request), v1=is_v1(request))
     location = f"{str(request.base_url).rstrip('/')}{request.url.path}/{job.id}"
     return JSONResponse(out, status_code=201, headers={"Location": location})
 
@@ -38,7 +38,7 @@ async def list_jobs(request: Request) -> Response:
     with st.store.lock:
         now = st.store.settle()
         jobs, has_more = page_after(st.store.jobs_newest_first(), request.query_params.get("after"), limit)
-        data = [job_json(j, now, ga=is_ga(request)) for j in jobs]
+        data = [job_json(j, now, ga=is_ga(request), v1=is_v1(request)) for j in jobs]
     return JSONResponse(list_body(data, has_more))
 
 
@@ -56,7 +56,7 @@ async def get_job(request: Request) -> Response:
     with st.store.lock:
         now = st.store.settle()
         _, job = _job(request)
-        return JSONResponse(job_json(job, now, ga=is_ga(request)))
+        return JSONResponse(job_json(job, now, ga=is_ga(request), v1=is_v1(request)))
 
 
 async def delete_job(request: Request) -> Response:
@@ -80,7 +80,7 @@ def _action(fn):
             now = st.store.settle()
             _, job = _job(request)
             fn(st.store, job, now)
-            return JSONResponse(job_json(job, now, ga=is_ga(request)))
+            return JSONResponse(job_json(job, now, ga=is_ga(request), v1=is_v1(request)))
     return handler
 
 

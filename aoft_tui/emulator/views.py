@@ -36,8 +36,12 @@ def file_json(store: Store, rec: FileRec, now: float) -> dict[str, Any]:
 _GA_STATUS = {"pausing": "running", "paused": "running", "resuming": "running"}
 
 
-def job_json(job: JobRec, now: float, *, ga: bool = False) -> dict[str, Any]:
+def job_json(job: JobRec, now: float, *, ga: bool = False, v1: bool = False) -> dict[str, Any]:
     body = _job_json(job, now)
+    if job.method != "supervised" or v1:
+        # DPO/reinforcement settings (beta, …) have no top-level field: Azure returns them in
+        # OpenAI's shape, method.<type>.hyperparameters (always so on /openai/v1).
+        body["method"][job.method] = {"hyperparameters": _effective_hp(job)}
     if ga:
         body["status"] = _GA_STATUS.get(body["status"], body["status"])
         del body["method"], body["integrations"]
@@ -45,8 +49,7 @@ def job_json(job: JobRec, now: float, *, ga: bool = False) -> dict[str, Any]:
 
 
 def _job_json(job: JobRec, now: float) -> dict[str, Any]:
-    started = job.started_at is not None
-    hp = job.plan.hyperparameters() if started else _requested_hp(job)
+    hp = _effective_hp(job)
     finish = timeline.estimated_finish(job)
     return {
         "object": "fine_tuning.job",
@@ -69,6 +72,10 @@ def _job_json(job: JobRec, now: float) -> dict[str, Any]:
         # The spec's FineTuneMethod carries only `type` (the hyper-parameters are top-level).
         "method": {"type": job.method},
     }
+
+
+def _effective_hp(job: JobRec) -> dict[str, Any]:
+    return job.plan.hyperparameters() if job.started_at is not None else _requested_hp(job)
 
 
 def _requested_hp(job: JobRec) -> dict[str, Any]:
