@@ -100,9 +100,11 @@ def logged_in() -> bool:
     if os.environ.get("WANDB_API_KEY"):
         return True
     host = urlparse(wandb_host()).hostname or ""
-    candidates = [os.environ.get("NETRC"), Path.home() / ".netrc", Path.home() / "_netrc"]
+    # NETRC, when set, is the only netrc file (as curl and wandb read it)
+    given = os.environ.get("NETRC")
+    candidates = [Path(given)] if given else [Path.home() / ".netrc", Path.home() / "_netrc"]
     for candidate in candidates:
-        if not candidate or not Path(candidate).is_file():
+        if not candidate.is_file():
             continue
         try:
             if netrc.netrc(str(candidate)).authenticators(host):
