@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
+
 from textual.app import App
 from textual.pilot import Pilot
 
@@ -13,10 +16,14 @@ from aoft_tui.ui.screens.job_detail import JobDetailScreen
 class DetailApp(App[None]):
     """The smallest app the detail screen needs: `service`, and the screen pushed on start."""
 
-    def __init__(self, service: FineTuningService, job_id: str) -> None:
+    def __init__(
+        self, service: FineTuningService, job_id: str, *, now: Callable[[], datetime] | None = None
+    ) -> None:
         super().__init__()
         self.service = service
         self.job_id = job_id
+        if now is not None:
+            self.now = now  # as AoftApp.now: the emulator's clock for relative times
 
     def on_mount(self) -> None:
         self.push_screen(JobDetailScreen(self.job_id))

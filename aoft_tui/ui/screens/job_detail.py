@@ -31,6 +31,7 @@ from aoft_tui.ui.widgets.checkpoints_table import CheckpointsTable
 from aoft_tui.ui.widgets.detail_charts import DetailCharts
 from aoft_tui.ui.widgets.events_log import EventsLog
 from aoft_tui.ui.widgets.job_overview import JobOverview
+from aoft_tui.ui.widgets.metric_chart import EMPTY_TEXT
 
 TABS = ("overview", "charts", "events", "checkpoints")
 CHART_ACTIONS = {"toggle_kind", "toggle_smoothing", "smoothing", "toggle_log"}
@@ -167,13 +168,20 @@ class JobDetailScreen(Screen[None]):
         self._render_job(update)
         if update.loss is not None and update.accuracy is not None and update.options is not None:
             if update.options == self.options:
-                self.query_one(DetailCharts).show(update.loss, update.accuracy, self.options)
+                self.query_one(DetailCharts).show(
+                    update.loss, update.accuracy, self.options, empty_text=self._empty_text()
+                )
             else:
                 self._prepare_charts()
-        elif not self.metrics:
-            self.query_one(DetailCharts).show({}, {}, self.options)
         self._schedule_next()
         self.refresh_bindings()
+
+    def _empty_text(self) -> str:
+        if self.metrics:
+            return "no series to show: t, a, f switch train / valid / full valid on"
+        if self.finished:
+            return "no metrics: the job ended before training reported any"
+        return EMPTY_TEXT
 
     @on(PollFailed)
     def _on_poll_failed(self, message: PollFailed) -> None:
@@ -228,7 +236,9 @@ class JobDetailScreen(Screen[None]):
     @on(ChartsPrepared)
     def _on_charts_prepared(self, message: ChartsPrepared) -> None:
         if message.options == self.options:  # a later toggle supersedes this result
-            self.query_one(DetailCharts).show(message.loss, message.accuracy, message.options)
+            self.query_one(DetailCharts).show(
+                message.loss, message.accuracy, message.options, empty_text=self._empty_text()
+            )
 
     def on_resize(self) -> None:
         budget = self._point_budget()

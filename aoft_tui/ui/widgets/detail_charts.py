@@ -34,13 +34,21 @@ class DetailCharts(Vertical):
         self.query_one("#chart-options", Static).update(options_text(options))
 
     def show(
-        self, loss: dict[str, Series], accuracy: dict[str, Series], options: ChartOptions
+        self,
+        loss: dict[str, Series],
+        accuracy: dict[str, Series],
+        options: ChartOptions,
+        *,
+        empty_text: str | None = None,
     ) -> None:
         self.show_options(options)
         smoothing = f" · EMA {options.smoothing:g}" if options.smoothing else ""
         self.query_one("#loss-chart", MetricChart).show(
-            loss, log=options.log, title=f"loss{' (log)' if options.log else ''}{smoothing}"
+            loss,
+            log=options.log,
+            title=f"loss{' (log)' if options.log else ''}{smoothing}",
+            empty_text=empty_text,
         )
         self.query_one("#accuracy-chart", MetricChart).show(
-            accuracy, title=f"token accuracy{smoothing}"
+            accuracy, title=f"token accuracy{smoothing}", empty_text=empty_text
         )

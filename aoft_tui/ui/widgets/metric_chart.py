@@ -25,6 +25,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from plotext._dict import color_codes
+from rich.color import Color
+from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
 from textual_plotext import PlotextPlot
@@ -89,6 +92,8 @@ class MetricChart(PlotextPlot):
         self._series: dict[str, Series] = {}
         self._assigned: dict[str, str] = {}
         self._log = False
+        self._labels: dict[str, str] = {}
+        self._ylabel = ""
         self.add_class("-empty")
 
     # --- public interface -----------------------------------------------------------------
@@ -141,22 +146,15 @@ class MetricChart(PlotextPlot):
             self._empty_text = empty_text
         self._series = {k: v for k, v in series.items() if v[0]}
         self._log = log
+        self._labels = {
+            name: (labels or {}).get(name) or METRIC_LABELS.get(name, name) for name in self._series
+        }
+        self._ylabel = ylabel
         plt = self.plt
         plt.clear_figure()
-        plt.title(self.chart_title)
-        plt.xlabel("step")
-        if ylabel:
-            plt.ylabel(ylabel)
         plt.yscale("log" if log else "linear")
-        names = labels or {}
         for name, (xs, ys) in self._series.items():
-            plt.plot(
-                xs,
-                ys,
-                marker="braille",
-                color=self.colour_for(name),
-                label=names.get(name) or METRIC_LABELS.get(name, name),
-            )
+            plt.plot(xs, ys, marker="braille", color=self.colour_for(name))
         if self._series:
             lo = min(xs[0] for xs, _ in self._series.values())
             hi = max(xs[-1] for xs, _ in self._series.values())
@@ -165,8 +163,28 @@ class MetricChart(PlotextPlot):
         self.refresh()
 
     # --- rendering --------------------------------------------------------------------------
+    def legend(self) -> Text:
+        """`loss   ■ train   ■ valid   x = step` — above the plot, so it never hides data
+        (plotext draws its own legend over the top-left of the curves)."""
+        line = Text()
+        line.append(self.chart_title or self._ylabel, style="bold")
+        for name, label in self._labels.items():
+            code = color_codes.get(self.colour_for(name))
+            line.append("   ")
+            line.append("■", Style(color=Color.from_ansi(code)) if code is not None else "")
+            line.append(f" {label}")
+        line.append("   x = step", style="dim")
+        return line
+
     def render(self) -> RenderResult:
         if not self._series:
             heading = f"{self.chart_title}\n\n" if self.chart_title else ""
             return Text(f"{heading}{self._empty_text}", justify="center")
-        return super().render()
+        width, height = self.size.width, max(self.size.height - 1, 3)
+        # As PlotextPlot.render, one row shorter for the legend line.
+        self._plot.plotsize(width, height)
+        self._plot._set_size(width, height)
+        self._plot.theme(self._get_plotext_theme_name(self.app.theme))
+        legend = self.legend()
+        legend.truncate(width, overflow="ellipsis")
+        return Text.assemble(legend, "\n", Text.from_ansi(self._plot.build()))
