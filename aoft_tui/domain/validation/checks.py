@@ -20,17 +20,23 @@ _SPECIAL = re.compile(r"<\|[A-Za-z0-9_]+\|>")
 
 
 class Texts:
-    """The texts of one example in reading order, with their category."""
+    """The texts of one example, by category (prompt, trained, untrained output), plus
+    tokens known without encoding (the cookbook's per-message overhead, 1-token roles)."""
 
-    __slots__ = ("texts", "cats")
+    __slots__ = ("prompt", "trained", "untrained", "fixed")
 
     def __init__(self) -> None:
-        self.texts: list[str] = []
-        self.cats: list[int] = []
+        self.prompt: list[str] = []
+        self.trained: list[str] = []
+        self.untrained: list[str] = []
+        self.fixed = 0
 
     def add(self, text: str, cat: int) -> None:
-        self.texts.append(text)
-        self.cats.append(cat)
+        (self.prompt, self.trained, self.untrained)[cat].append(text)
+
+    @property
+    def texts(self) -> list[str]:
+        return self.prompt + self.trained + self.untrained
 
 
 def check_special_text(text: str, loc: str, issues: Issues) -> None:

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from array import array
 from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aoft_tui.domain import tokens
 from aoft_tui.domain.validation.problems import ProblemLog
-from aoft_tui.domain.validation.reader import SNIFF_BYTES, line_ranges, read_range, sniff
+from aoft_tui.domain.validation.reader import CHUNK_BYTES, SNIFF_BYTES, line_ranges, read_range, sniff
 from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, scan_chunk
 from aoft_tui.domain.validation.stats import FileStats, TokenStats
 
@@ -51,7 +53,13 @@ def _chunks_in_process(source: bytes | str, ranges: list[tuple[int, int]], cfg: 
 
 def _chunks_in_workers(path: str, ranges: list[tuple[int, int]], cfg: ScanConfig, size: int,
                        workers: int) -> Iterator[ChunkResult]:
-    ctx = multiprocessing.get_context("forkserver")
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        # Single-threaded (the CLI): fork after loading the tokenizer, so its ~65 MB of
+        # tables are shared copy-on-write by the workers instead of loaded in each.
+        tokens.get_encoding(cfg.encoding).count("")
+        ctx = multiprocessing.get_context("fork")
+    else:  # forking a threaded process (the TUI) can deadlock: start clean workers
+        ctx = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
         n = len(ranges)
         yield from pool.map(_scan_path_range, [path] * n, [r[0] for r in ranges],
@@ -97,7 +105,7 @@ def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLo
     return out
 
 
-def _byte_ranges(data: bytes, chunk: int = 4 * 1024 * 1024) -> list[tuple[int, int]]:
+def _byte_ranges(data: bytes, chunk: int = CHUNK_BYTES) -> list[tuple[int, int]]:
     ranges, start, size = [], 0, len(data)
     while start < size:
         nl = data.find(b"\n", min(start + chunk, size) - 1) if start + chunk < size else -1

@@ -138,8 +138,9 @@ def check_dpo(rec: dict[str, Any], issues: Issues, texts: Texts) -> RecordResult
         sub = Calls(declared=calls.declared, ids=set(calls.ids))
         side = Texts()
         r = check_messages(value, key, DPO_OUTPUT, issues, side, sub)
-        for text, c in zip(side.texts, side.cats):
-            texts.add(text, PROMPT if c == PROMPT else cat)
+        texts.prompt.extend(side.prompt)
+        (texts.trained if cat == TRAINED else texts.untrained).extend(side.trained + side.untrained)
+        texts.fixed += side.fixed
         out.messages += r.messages
         out.overhead += 3 * r.messages
     if len(outputs) == 2 and outputs[0] == outputs[1]:

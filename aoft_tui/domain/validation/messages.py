@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED, Issues, Texts, check_special_text
+from aoft_tui.domain.validation.checks import Issues, Texts, check_special_text
 from aoft_tui.domain.validation.images import MAX_IMAGES_PER_EXAMPLE, check_image_part
 
 ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
@@ -54,96 +54,117 @@ def check_messages(messages: Any, where: str, mode: str, issues: Issues, texts: 
         return res
     res.messages = len(messages)
     last_role: Any = None
+    prompt, trained, untrained = texts.prompt, texts.trained, texts.untrained
+    fixed = 0
     for i, m in enumerate(messages):
-        loc = f"{where}[{i}]"
         if type(m) is not dict:
-            issues.append(("message_not_object", loc,
+            issues.append(("message_not_object", f"{where}[{i}]",
                            f"Each message must be an object with a role and content, not {_kind(m)}."))
             continue
         role = m.get("role")
         last_role = role
-        if type(role) is str:
-            texts.add(role, PROMPT)  # the cookbook counts every string value, the role too
-        if role is None:
-            issues.append(("missing_role", loc,
-                           'Add a "role": one of system, developer, user, assistant, tool.'))
-        elif role not in ROLES:
-            issues.append(("unknown_role", f"{loc}.role",
-                           f"Role {role!r} is not one of system, developer, user, assistant, tool "
-                           "(or legacy function)."))
-        elif mode == DPO_OUTPUT and role not in ("assistant", "tool"):
-            issues.append(("dpo_output_role", f"{loc}.role",
-                           f"A DPO output may hold only assistant or tool messages, not {role!r}: "
-                           "move it into input.messages."))
         is_assistant = role == "assistant"
-        for key in m:
-            if key not in MESSAGE_KEYS:
-                issues.append(("unknown_message_key", f"{loc}.{key}",
-                               f"Unexpected key {key!r} in a message: it is ignored or rejected; "
-                               "remove it (allowed: role, content, name, weight, tool_calls, "
-                               "tool_call_id, function_call)."))
+        # The cookbook encodes every string value, the role too: each known role is one
+        # token in cl100k_base and o200k_base, so it is counted without encoding.
+        if role in ROLES:
+            fixed += 1
+            if mode == DPO_OUTPUT and not (is_assistant or role == "tool"):
+                issues.append(("dpo_output_role", f"{where}[{i}].role",
+                               f"A DPO output may hold only assistant or tool messages, not {role!r}: "
+                               "move it into input.messages."))
+        else:
+            _bad_role(m, role, f"{where}[{i}]", issues, prompt)
+        if not m.keys() <= MESSAGE_KEYS:
+            _unknown_keys(m, f"{where}[{i}]", issues)
         if "name" in m:
             res.names += 1
-            if isinstance(m["name"], str):
-                texts.add(m["name"], PROMPT)
+            if type(m["name"]) is str:
+                prompt.append(m["name"])
             else:
-                issues.append(("invalid_name", f"{loc}.name", "name must be a string."))
-        cat = PROMPT
+                issues.append(("invalid_name", f"{where}[{i}].name", "name must be a string."))
+        out = prompt
         if is_assistant:
             res.assistants += 1
-            cat = TRAINED
+            out = trained
             if "weight" in m:
                 w = m["weight"]
                 if type(w) is not int or w not in (0, 1):
-                    issues.append(("invalid_weight", f"{loc}.weight",
+                    issues.append(("invalid_weight", f"{where}[{i}].weight",
                                    f"weight is {w!r}: use 0 (don't train on this reply) or 1."))
                 elif w == 0:
-                    cat = UNTRAINED
-            if cat == TRAINED:
+                    out = untrained
+            if out is trained:
                 res.trained += 1
         elif "weight" in m:
-            issues.append(("weight_not_assistant", f"{loc}.weight",
+            issues.append(("weight_not_assistant", f"{where}[{i}].weight",
                            "weight is allowed only on assistant messages: remove it here."))
-        has_call = m.get("tool_calls") is not None or m.get("function_call") is not None
-        if "tool_calls" in m and m["tool_calls"] is not None:
-            _check_tool_calls(m["tool_calls"], loc, is_assistant, issues, texts, calls, cat)
-        if "function_call" in m and m["function_call"] is not None:
-            _check_function_call(m["function_call"], loc, is_assistant, issues, texts, cat)
+        has_call = False
+        if m.get("tool_calls") is not None:
+            has_call = True
+            _check_tool_calls(m["tool_calls"], f"{where}[{i}]", is_assistant, issues, out, calls)
+        if m.get("function_call") is not None:
+            has_call = True
+            _check_function_call(m["function_call"], f"{where}[{i}]", is_assistant, issues, out)
         if role == "tool":
-            _check_tool_answer(m, loc, issues, texts, calls)
-        elif role == "function" and not isinstance(m.get("name"), str):
-            issues.append(("invalid_name", f"{loc}.name",
+            _check_tool_answer(m, f"{where}[{i}]", issues, prompt, calls)
+        elif role == "function" and type(m.get("name")) is not str:
+            issues.append(("invalid_name", f"{where}[{i}].name",
                            "A function message needs the function's name as a string."))
-        if "content" not in m:
-            if not (is_assistant and has_call):
-                issues.append(("missing_content", loc,
-                               'Add "content" (a string, or a list of text/image parts).'))
-            continue
-        content = m["content"]
+        content = m.get("content", _MISSING)
         if type(content) is str:
-            texts.add(content, cat)
-            check_special_text(content, f"{loc}.content", issues)
-            if is_assistant and not content and not has_call and cat == TRAINED:
-                issues.append(("empty_assistant", f"{loc}.content",
+            out.append(content)
+            if "<|" in content:
+                check_special_text(content, f"{where}[{i}].content", issues)
+            if not content and is_assistant and not has_call and out is trained:
+                issues.append(("empty_assistant", f"{where}[{i}].content",
                                "The assistant reply is empty: the model would learn to say nothing. "
                                "Write the reply, or give the message weight 0."))
+        elif content is _MISSING:
+            if not (is_assistant and has_call):
+                issues.append(("missing_content", f"{where}[{i}]",
+                               'Add "content" (a string, or a list of text/image parts).'))
         elif content is None:
             if not (is_assistant and has_call):
-                issues.append(("null_content", f"{loc}.content",
+                issues.append(("null_content", f"{where}[{i}].content",
                                "content is null: write the text (null is allowed only on an "
                                "assistant message that makes tool_calls)."))
         elif type(content) is list:
-            res.images += _check_parts(content, f"{loc}.content", role, issues, texts, cat)
+            res.images += _check_parts(content, f"{where}[{i}].content", role, issues, out)
         else:
-            issues.append(("invalid_content", f"{loc}.content",
+            issues.append(("invalid_content", f"{where}[{i}].content",
                            f"content is {_kind(content)}: use a string or a list of "
                            '{"type": "text", "text": …} / {"type": "image_url", …} parts.'))
+    texts.fixed += fixed
     _check_ending(mode, where, last_role, res, issues)
     if res.images > MAX_IMAGES_PER_EXAMPLE:
         issues.append(("too_many_images", where,
                        f"{res.images} images in one example: Azure allows at most "
                        f"{MAX_IMAGES_PER_EXAMPLE}; split the example."))
     return res
+
+
+_MISSING = object()
+
+
+def _bad_role(m: dict[str, Any], role: Any, loc: str, issues: Issues, prompt: list[str]) -> None:
+    if role is None:
+        issues.append(("missing_role", loc,
+                       'Add a "role": one of system, developer, user, assistant, tool.'))
+        return
+    if type(role) is str:
+        prompt.append(role)
+    issues.append(("unknown_role", f"{loc}.role",
+                   f"Role {role!r} is not one of system, developer, user, assistant, tool "
+                   "(or legacy function)."))
+
+
+def _unknown_keys(m: dict[str, Any], loc: str, issues: Issues) -> None:
+    for key in m:
+        if key not in MESSAGE_KEYS:
+            issues.append(("unknown_message_key", f"{loc}.{key}",
+                           f"Unexpected key {key!r} in a message: it is ignored or rejected; "
+                           "remove it (allowed: role, content, name, weight, tool_calls, "
+                           "tool_call_id, function_call)."))
 
 
 def _check_ending(mode: str, where: str, last_role: Any, res: ListResult, issues: Issues) -> None:
@@ -165,8 +186,7 @@ def _check_ending(mode: str, where: str, last_role: Any, res: ListResult, issues
                        "A DPO output needs at least one assistant message."))
 
 
-def _check_parts(parts: list[Any], loc: str, role: Any, issues: Issues, texts: Texts,
-                 cat: int) -> int:
+def _check_parts(parts: list[Any], loc: str, role: Any, issues: Issues, out: list[str]) -> int:
     images = 0
     if not parts:
         issues.append(("invalid_content", loc, "content is an empty list: add a text part."))
@@ -176,7 +196,7 @@ def _check_parts(parts: list[Any], loc: str, role: Any, issues: Issues, texts: T
         if kind == "text":
             text = part.get("text")
             if type(text) is str:
-                texts.add(text, cat)
+                out.append(text)
                 check_special_text(text, f"{ploc}.text", issues)
             else:
                 issues.append(("invalid_content_part", f"{ploc}.text",
@@ -192,7 +212,7 @@ def _check_parts(parts: list[Any], loc: str, role: Any, issues: Issues, texts: T
 
 
 def _check_tool_calls(tool_calls: Any, loc: str, is_assistant: bool, issues: Issues,
-                      texts: Texts, calls: Calls, cat: int) -> None:
+                      out: list[str], calls: Calls) -> None:
     where = f"{loc}.tool_calls"
     if not is_assistant:
         issues.append(("tool_calls_not_assistant", where,
@@ -202,7 +222,7 @@ def _check_tool_calls(tool_calls: Any, loc: str, is_assistant: bool, issues: Iss
                        'tool_calls must be a non-empty list of {"id", "type": "function", '
                        '"function": {"name", "arguments"}}.'))
         return
-    texts.add(_compact(tool_calls), cat)
+    out.append(_compact(tool_calls))
     for k, call in enumerate(tool_calls):
         cloc = f"{where}[{k}]"
         fn = call.get("function") if type(call) is dict else None
@@ -223,15 +243,15 @@ def _check_tool_calls(tool_calls: Any, loc: str, is_assistant: bool, issues: Iss
                          issues)
 
 
-def _check_function_call(fc: Any, loc: str, is_assistant: bool, issues: Issues, texts: Texts,
-                         cat: int) -> None:
+def _check_function_call(fc: Any, loc: str, is_assistant: bool, issues: Issues,
+                         out: list[str]) -> None:
     where = f"{loc}.function_call"
     if not is_assistant or type(fc) is not dict or not isinstance(fc.get("name"), str):
         issues.append(("invalid_function_call", where,
                        'function_call belongs on an assistant message as {"name": string, '
                        '"arguments": JSON string}.'))
         return
-    texts.add(_compact(fc), cat)
+    out.append(_compact(fc))
     _check_arguments(fc.get("arguments"), f"{where}.arguments", "invalid_function_call", issues)
 
 
@@ -247,10 +267,11 @@ def _check_arguments(args: Any, loc: str, code: str, issues: Issues) -> None:
         issues.append((code, loc, f"arguments is not valid JSON ({exc}): fix the JSON text."))
 
 
-def _check_tool_answer(m: dict[str, Any], loc: str, issues: Issues, texts: Texts, calls: Calls) -> None:
+def _check_tool_answer(m: dict[str, Any], loc: str, issues: Issues, prompt: list[str],
+                       calls: Calls) -> None:
     call_id = m.get("tool_call_id")
     if isinstance(call_id, str):
-        texts.add(call_id, PROMPT)
+        prompt.append(call_id)
     if not isinstance(call_id, str):
         issues.append(("missing_tool_call_id", f"{loc}.tool_call_id",
                        "A tool message needs the tool_call_id of the assistant call it answers."))

@@ -11,10 +11,8 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 
-import numpy as np
-
 from aoft_tui.domain import tokens
-from aoft_tui.domain.validation.checks import TRAINED, UNTRAINED, Texts
+from aoft_tui.domain.validation.checks import Texts
 from aoft_tui.domain.validation.formats import CHECKERS, FORMAT_LABELS, family_of, shape_of
 from aoft_tui.domain.validation.reader import UTF8_BOM
 
@@ -66,11 +64,10 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
         lines.pop()  # the empty piece after the final newline
     res.lines = len(lines)
 
-    all_texts: list[str] = []
-    all_cats: list[int] = []
-    text_owner: list[int] = []  # index into counted examples
-    overheads: list[int] = []
-    counted_lines: list[int] = []
+    enc = tokens.get_encoding(cfg.encoding)
+    count = enc.count
+    context = cfg.context
+    lengths = res.token_lengths
     loads = json.loads
     blake = hashlib.blake2b
     last = len(lines)
@@ -133,36 +130,22 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
         res.messages += rr.messages
         if rr.images:
             res.image_examples += 1
-        idx = len(overheads)
-        overheads.append(rr.overhead)
-        counted_lines.append(lineno)
-        all_texts.extend(texts.texts)
-        all_cats.extend(texts.cats)
-        text_owner.extend([idx] * len(texts.texts))
-
-    _count_tokens(res, cfg, all_texts, all_cats, text_owner, overheads, counted_lines)
+        try:
+            p = sum(map(count, texts.prompt))
+            t = sum(map(count, texts.trained))
+            u = sum(map(count, texts.untrained)) if texts.untrained else 0
+        except TypeError:  # a lone surrogate (from a "\ud800" escape): tiktoken's way
+            p, t, u = (sum(tokens.count_text(enc, x) for x in group)
+                       for group in (texts.prompt, texts.trained, texts.untrained))
+        n = rr.overhead + texts.fixed + p + t + u
+        lengths.append(n)
+        res.assistant_tokens += t + u
+        res.trained_tokens += t
+        if n > context:
+            res.add(cap, "over_context", lineno, None,
+                    f"The example has {n:,} tokens, over the model's training context of "
+                    f"{context:,}: it will be truncated. Shorten or split it.")
     return res
-
-
-def _count_tokens(res: ChunkResult, cfg: ScanConfig, texts: list[str], cats: list[int],
-                  owner: list[int], overheads: list[int], lines: list[int]) -> None:
-    n = len(overheads)
-    if n == 0:
-        return
-    enc = tokens.get_encoding(cfg.encoding)
-    counts = np.asarray(tokens.count_texts(enc, texts), dtype=np.int64) if texts else np.zeros(0, np.int64)
-    owner_a = np.asarray(owner, dtype=np.int64)
-    cats_a = np.asarray(cats, dtype=np.int8)
-    per_example = np.bincount(owner_a, weights=counts, minlength=n).astype(np.int64)
-    per_example += np.asarray(overheads, dtype=np.int64)
-    res.token_lengths = per_example.tolist()
-    assistant = (cats_a == TRAINED) | (cats_a == UNTRAINED)
-    res.assistant_tokens = int(counts[assistant].sum())
-    res.trained_tokens = int(counts[cats_a == TRAINED].sum())
-    for i in np.flatnonzero(per_example > cfg.context).tolist():
-        res.add(cfg.cap, "over_context", lines[i], None,
-                f"The example has {int(per_example[i]):,} tokens, over the model's training context "
-                f"of {cfg.context:,}: it will be truncated. Shorten or split it.")
 
 
 def _json_error(exc: BaseException) -> str:
