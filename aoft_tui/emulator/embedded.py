@@ -7,7 +7,7 @@
 
 `speed=0` freezes the simulated clock: it moves only through `advance()`, which is what
 snapshot and Pilot tests use to be deterministic. Uploaded files still finish processing
-after ~0.4 s of real time even with a frozen clock, so upload flows need no clock thread.
+after ~0.25 s of real time even with a frozen clock, so upload flows need no clock thread.
 
 Test hooks:
 - `emu.faults.schedule(kind, *, method="POST", path_contains="/fine_tuning/jobs", count=1)`

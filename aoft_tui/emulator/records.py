@@ -13,8 +13,8 @@ from aoft_tui.emulator.simulator import TrainingPlan
 FILE_RUNNING_AFTER = 3.0
 FILE_DONE_AFTER = 10.0
 # …or this much real time, so upload flows finish even with a frozen clock (speed=0).
-FILE_RUNNING_AFTER_REAL = 0.15
-FILE_DONE_AFTER_REAL = 0.4
+FILE_RUNNING_AFTER_REAL = 0.08
+FILE_DONE_AFTER_REAL = 0.25
 
 
 @dataclass(slots=True)

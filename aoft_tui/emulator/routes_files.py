@@ -37,8 +37,10 @@ async def list_files(request: Request) -> Response:
     limit = int_param(request, "limit", 10_000)
     with st.store.lock:
         now = st.store.settle()
+        # insertion order breaks ties (a frozen clock gives many files the same created_at)
         files = [f for f in st.store.files.values() if purpose is None or f.purpose == purpose]
-        files.sort(key=lambda f: (f.created_at, f.id), reverse=order == "desc")
+        rank = {f.id: i for i, f in enumerate(files)}
+        files.sort(key=lambda f: (f.created_at, rank[f.id]), reverse=order == "desc")
         chosen, _ = page_after(files, request.query_params.get("after"), limit)
         data = [file_json(st.store, f, now) for f in chosen]
     return JSONResponse(list_body(data))

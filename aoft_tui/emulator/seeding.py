@@ -23,8 +23,9 @@ from aoft_tui.emulator.store import Store
 MODELS = ("gpt-4o-mini-2024-07-18", "gpt-4.1-2025-04-14", "gpt-4.1-nano-2025-04-14", "gpt-35-turbo-0125")
 _CORE = ("running", "succeeded", "failed_data", "cancelled", "succeeded_dpo", "paused", "pending",
          "failed_internal")
-_MORE = ("succeeded", "succeeded", "succeeded_dpo", "cancelled", "failed_internal", "succeeded", "failed_data",
-         "pending")
+# Beyond the core eight: mostly successes, as on a real resource.
+_MORE = ("succeeded", "succeeded", "succeeded_dpo", "succeeded", "cancelled", "succeeded", "failed_internal",
+         "succeeded", "failed_data", "succeeded")
 _SUFFIXES = ("support-v1", "support-v2", "billing", "triage", None, "dpo-tone", None, "eval_ab")
 
 

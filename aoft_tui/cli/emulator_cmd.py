@@ -1,0 +1,69 @@
+"""`aoft-tui emulator`: run the local Azure OpenAI fine-tuning emulator in the foreground."""
+
+from __future__ import annotations
+
+import secrets
+import socket
+from pathlib import Path
+
+import click
+
+API_VERSION = "2025-04-01-preview"
+
+
+@click.command(name="emulator")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
+              help="Port (0 picks a free one).")
+@click.option("--api-key", envvar="AOFT_EMULATOR_API_KEY", default=None,
+              help="The key clients must send (random when not given).")
+@click.option("--seed-jobs", default=0, show_default=True, type=click.IntRange(0, 100_000),
+              help="Start with this many demo jobs (succeeded, running, failed, paused, …).")
+@click.option("--speed", default=1.0, show_default=True, type=click.FloatRange(0),
+              help="Simulated seconds per real second (60 = a minute per second; 0 freezes).")
+@click.option("--seed", default=0, show_default=True, type=int, help="Seed: same seed, same ids and curves.")
+@click.option("--fault-rate", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+              help="Fraction of requests answered with a random 429/500/503/connection reset.")
+@click.option("--metrics-every", default=10, show_default=True, type=click.IntRange(1),
+              help="A metrics event every N training steps.")
+@click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Persist state here (JSON) and reload it on restart.")
+def command(host: str, port: int, api_key: str | None, seed_jobs: int, speed: float, seed: int,
+            fault_rate: float, metrics_every: int, state_dir: Path | None) -> None:
+    """Run a local emulator of the Azure OpenAI fine-tuning REST API (files, uploads, jobs,
+    events, checkpoints, models) for demos, offline CI and your own scripts."""
+    import uvicorn
+
+    from aoft_tui.emulator.app import create_app
+    from aoft_tui.emulator.clock import SimClock
+    from aoft_tui.emulator.embedded import build_store
+    from aoft_tui.emulator.faults import Faults
+
+    key = api_key or secrets.token_hex(16)
+    store = build_store(SimClock(speed=speed), seed=seed, seed_jobs=seed_jobs, state_dir=state_dir,
+                        metrics_every=metrics_every)
+    app = create_app(store, api_key=key, faults=Faults(rate=fault_rate, seed=seed))
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror}. "
+                                   "Pick another --port (0 = any free port).") from None
+    bound_port = sock.getsockname()[1]
+    endpoint = f"http://{host if ':' not in host else f'[{host}]'}:{bound_port}"
+    click.echo(f"Azure OpenAI fine-tuning emulator on {endpoint}  ({len(store.jobs)} jobs, speed {speed:g}x)",
+               err=True)
+    if state_dir is not None:
+        click.echo(f"State: {state_dir}", err=True)
+    click.echo("Point clients at it:", err=True)
+    click.echo(f"export AZURE_OPENAI_ENDPOINT={endpoint} AZURE_OPENAI_API_KEY={key} "
+               f"OPENAI_API_VERSION={API_VERSION}")
+    click.echo("Stop with Ctrl+C.", err=True)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http="h11", ws="none",
+                            timeout_graceful_shutdown=1)
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        store.save()
+        sock.close()
