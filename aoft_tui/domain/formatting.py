@@ -137,10 +137,12 @@ def progress_fraction(
 def progress_text(
     job: Job, now: datetime, *, step: int | None = None, total_steps: int | None = None
 ) -> str:
-    """`120/300 40%`, `step 120`, `63%`, `100%`, or a dash."""
+    """`120/300 40%`, `step 510 · 87%` (time-based estimate), `63%`, `100%`, or a dash."""
     fraction = progress_fraction(job, now, step=step, total_steps=total_steps)
     if step is not None and total_steps:
         return f"{step}/{total_steps} {fraction:.0%}"
+    if step is not None and fraction is not None and not job.status.is_terminal:
+        return f"step {step} · {fraction:.0%}"
     if fraction is not None:
         return f"{fraction:.0%}"
     if step is not None:

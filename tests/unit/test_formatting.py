@@ -84,6 +84,7 @@ def test_progress_from_steps_wins_over_estimate() -> None:
     job = _job(estimated_finish=NOW + timedelta(hours=1))
     assert fmt.progress_text(job, NOW, step=120, total_steps=300) == "120/300 40%"
     assert fmt.progress_text(job, NOW) == "50%"
+    assert fmt.progress_text(job, NOW, step=510) == "step 510 · 50%"
     assert fmt.progress_text(_job(), NOW, step=7) == "step 7"
     assert fmt.progress_text(_job(JobStatus.SUCCEEDED), NOW) == "100%"
     assert fmt.progress_text(_job(JobStatus.FAILED), NOW) == fmt.DASH

@@ -22,7 +22,7 @@ from aoft_tui.ui.widgets.metric_chart import MetricChart
 
 # plotext colour names → Rich colour names, so the legend table matches the chart.
 _RICH_COLOUR = {
-    "cyan+": "bright_cyan", "orange+": "dark_orange", "magenta+": "bright_magenta", "green+": "bright_green",
+    "cyan+": "bright_cyan", "orange+": "yellow", "magenta+": "bright_magenta", "green+": "bright_green",
     "red+": "bright_red", "blue+": "bright_blue", "gray+": "bright_black", "cyan": "cyan", "green": "green",
     "red": "red",
 }  # fmt: skip

@@ -13,7 +13,6 @@ NAVIGATION = [
     ("↑ ↓ PgUp PgDn", "Move the selection"),
     ("← →", "Scroll the table sideways"),
     ("tab / shift+tab", "Move focus between panes"),
-    ("ctrl+p", "Command palette: search every action"),
     ("esc", "Back / close"),
 ]
 

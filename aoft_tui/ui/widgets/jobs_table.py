@@ -59,7 +59,6 @@ def _fraction_or_low(job: Job, now: datetime, steps: StepInfo) -> float:
 
 # column key, label, sort key (job, now, steps) -> comparable
 COLUMNS: tuple[tuple[str, str, Callable[[Job, datetime, StepInfo], Any]], ...] = (
-    ("mark", " ", lambda j, n, s: 0),
     ("id", "ID", lambda j, n, s: j.id),
     ("status", "Status", lambda j, n, s: _STATUS_ORDER[j.status]),
     ("model", "Base model", lambda j, n, s: j.model),
@@ -69,7 +68,7 @@ COLUMNS: tuple[tuple[str, str, Callable[[Job, datetime, StepInfo], Any]], ...] =
     ("tokens", "Tokens", lambda j, n, s: j.trained_tokens or -1),
     ("progress", "Progress", _fraction_or_low),
 )
-SORTABLE = tuple(key for key, _, _ in COLUMNS if key != "mark")
+SORTABLE = tuple(key for key, _, _ in COLUMNS)
 _SORT_KEYS = {key: fn for key, _, fn in COLUMNS}
 
 
@@ -143,7 +142,7 @@ class JobsTable(DataTable):
 
     def sort_by(self, column: str, *, reverse: bool | None = None) -> None:
         """Sort by `column`; sorting by the same column again flips the order."""
-        if column not in _SORT_KEYS or column == "mark":
+        if column not in _SORT_KEYS:
             return
         if reverse is None:
             reverse = not self.sort_reverse if column == self.sort_column else column in (
@@ -201,26 +200,26 @@ class JobsTable(DataTable):
         assert now is not None
         step, total = self.steps.get(job.id, (None, None))
         return (
-            MARK if job.id in self.marked else " ",
-            job.short_id,
+            (MARK if job.id in self.marked else " ") + job.short_id,
             fmt.status_label(job.status),
             job.model,
             fmt.ellipsize_middle(fmt.model_or_suffix(job), OUTPUT_WIDTH),
             fmt.relative_time(job.created_at, now),
             fmt.duration(fmt.job_duration(job, now)),
             fmt.token_count(job.trained_tokens),
-            fmt.progress_text(job, now, step=step, total_steps=total),
+            # the step alone is for the summary pane; the column stays narrow
+            fmt.progress_text(job, now, step=step if total else None, total_steps=total),
         )
 
     def _renderable(self, column: str, job: Job, text: str) -> Any:
         if column == "id":
-            return _IdCell(job.id, text)
+            cell = _IdCell(job.id, text)
+            cell.stylize("bold magenta", 0, 1)  # the mark
+            return cell
         if column == "status":
             return Text(text, style=TONE_STYLE[fmt.status_tone(job.status)])
         if column in ("tokens", "progress", "duration"):
             return Text(text, justify="right")
-        if column == "mark":
-            return Text(text, style="bold magenta")
         return Text(text)
 
     def _update_row(self, job: Job) -> None:

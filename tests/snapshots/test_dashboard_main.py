@@ -1,0 +1,93 @@
+"""Snapshots of the dashboard: main list, filtered list, compare view, 80×24, help, confirm.
+
+Deterministic: the wall clock is frozen (time-machine, started before the emulator so its
+start epoch is fixed), the emulator's clock moves only by `advance`, its seed is fixed,
+animations are off, the terminal size is fixed, no clock or host name is drawn, and the
+workers finish before the shot.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import time_machine
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
+from main_support import loaded, make_app, settle, table  # noqa: E402
+
+FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def frozen_demo():
+    from aoft_tui.emulator.embedded import EmbeddedEmulator
+    from aoft_tui.services.finetuning import FineTuningService
+
+    with time_machine.travel(FROZEN_AT, tick=False):
+        with EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as emu:
+            emu.advance(600)  # running jobs have a curve worth looking at
+            svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10)
+            try:
+                yield make_app(svc, emu)
+            finally:
+                svc.close()
+
+
+def _then(*keys: str):
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+
+    return run_before
+
+
+def test_main_list(snap_compare, frozen_demo):
+    assert snap_compare(frozen_demo, terminal_size=(120, 40), run_before=_then("down"))
+
+
+def test_main_list_wide(snap_compare, frozen_demo):
+    assert snap_compare(frozen_demo, terminal_size=(180, 44), run_before=_then("down"))
+
+
+def test_filtered_list(snap_compare, frozen_demo):
+    assert snap_compare(frozen_demo, terminal_size=(120, 40), run_before=_then("slash", *"succeeded", "enter"))
+
+
+def test_compare_view(snap_compare, frozen_demo):
+    async def mark_and_compare(pilot) -> None:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        service = pilot.app.service
+        with_metrics = [j for j in jobs_table.visible_ids if service.metrics(j)][:3]
+        for job_id in with_metrics:
+            jobs_table.move_cursor(row=jobs_table.get_row_index(job_id))
+            await pilot.press("space")
+        await pilot.press("m")
+        await settle(pilot)
+
+    assert snap_compare(frozen_demo, terminal_size=(120, 40), run_before=mark_and_compare)
+
+
+def test_small_terminal_80x24(snap_compare, frozen_demo):
+    assert snap_compare(frozen_demo, terminal_size=(80, 24), run_before=_then("down", "down"))
+
+
+def test_help(snap_compare, frozen_demo):
+    assert snap_compare(frozen_demo, terminal_size=(120, 40), run_before=_then("question_mark"))
+
+
+def test_confirm_cancel_dialog(snap_compare, frozen_demo):
+    async def ask_cancel(pilot) -> None:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        running = next(j for j in jobs_table.visible_ids if jobs_table.jobs[j].status.can_cancel)
+        jobs_table.move_cursor(row=jobs_table.get_row_index(running))
+        await pilot.press("c")
+        await settle(pilot)
+
+    assert snap_compare(frozen_demo, terminal_size=(120, 40), run_before=ask_cancel)
