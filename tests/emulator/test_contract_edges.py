@@ -118,7 +118,7 @@ def test_any_job_request_gets_a_spec_response(fuzz_emulator, fuzz_train, body):
     recorder.check()
 
 
-@FUZZ
+@settings(FUZZ, max_examples=30)
 @given(
     data=st.one_of(
         st.binary(max_size=400),

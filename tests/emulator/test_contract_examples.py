@@ -24,6 +24,7 @@ from contract_support import (
 )
 
 VERSION = "2025-04-01-preview"
+VERSIONS = [VERSION, "2024-10-21"]  # the GA examples replay against the GA spec
 BASE_MODEL = "gpt-4o-mini-2024-07-18"
 EXAMPLE_JOB = "ft-72a2792ef7d24ba7b82c7fe4a37e379f"
 EXAMPLE_FILE = "file-181a1cbdcdcf4677ada87f63a0928099"
@@ -117,16 +118,20 @@ def _substitutions(example: str, world: World) -> dict[str, Any]:
 
 
 def _examples() -> list:
-    spec = load_spec(VERSION)
+    return [example for version in VERSIONS for example in _examples_of(version)]
+
+
+def _examples_of(version: str) -> list:
+    spec = load_spec(version)
     found = []
     for op in spec.operations:
         if op.operation_id.split("_")[0] not in ("Files", "FineTuning", "Models", "UploadFile"):
             continue
         doc = spec.document["paths"][op.template][op.method.lower()]
         for ref in doc.get("x-ms-examples", {}).values():
-            path = SPEC_ROOT / VERSION / ref["$ref"].removeprefix("./")
+            path = SPEC_ROOT / version / ref["$ref"].removeprefix("./")
             if path.is_file():
-                found.append(pytest.param(op.operation_id, path, id=path.stem))
+                found.append(pytest.param(version, op.operation_id, path, id=f"{version}-{path.stem}"))
     return found
 
 
@@ -144,9 +149,8 @@ def _parameter(spec, param: dict) -> dict:
     return param
 
 
-def build_request(operation_id: str, parameters: dict, subs: dict[str, Any]) -> dict[str, Any]:
+def build_request(spec, operation_id: str, parameters: dict, subs: dict[str, Any]) -> dict[str, Any]:
     """httpx2 request arguments, each example parameter placed where the spec says it goes."""
-    spec = load_spec(VERSION)
     op = spec.operation(operation_id)
     declared = spec.document["paths"][op.template][op.method.lower()].get("parameters", [])
     url, request = op.template, {"params": {}}
@@ -213,8 +217,8 @@ def _type(spec, schema: dict | None) -> str | None:
     return (schema or {}).get("type")
 
 
-def shape_differences(example: Any, actual: Any, schema: dict | None, where: str = "") -> list[str]:
-    spec = load_spec(VERSION)
+def shape_differences(example: Any, actual: Any, schema: dict | None, where: str = "", *, spec=None) -> list[str]:
+    spec = spec or load_spec(VERSION)
     kinds = (_kind(example), _kind(actual))
     if kinds[0] == "null" or kinds == ("number", "integer"):
         return []
@@ -227,7 +231,7 @@ def shape_differences(example: Any, actual: Any, schema: dict | None, where: str
             return [f"{where}: example has items, emulator sent an empty list"]
         merged: Any = {k: v for item in example for k, v in item.items()} if example and isinstance(example[0], dict) else (example or [None])[0]
         item_schema = _items(spec, schema)
-        return [d for i, item in enumerate(actual) for d in shape_differences(merged, item, item_schema, f"{where}[{i}]")]
+        return [d for i, item in enumerate(actual) for d in shape_differences(merged, item, item_schema, f"{where}[{i}]", spec=spec)]
     if not isinstance(example, dict):
         return []
     props, required, open_ = _declared(spec, schema)
@@ -240,7 +244,7 @@ def shape_differences(example: Any, actual: Any, schema: dict | None, where: str
         elif actual[key] is None and value is not None and key not in required:
             continue  # Azure's null for an optional field the example happens to fill
         else:
-            found += shape_differences(value, actual[key], props.get(key, additional), path)
+            found += shape_differences(value, actual[key], props.get(key, additional), path, spec=spec)
     found += [
         f"{where}/{key}: {actual[key]!r} is in neither the example nor the spec"
         for key in actual.keys() - example.keys()
@@ -254,12 +258,13 @@ def recorder() -> ResponseRecorder:
     return ResponseRecorder()
 
 
-@pytest.mark.parametrize(("operation_id", "path"), _examples())
-def test_example_replays_equivalently(recorder, emulator, operation_id, path):
+@pytest.mark.parametrize(("version", "operation_id", "path"), _examples())
+def test_example_replays_equivalently(recorder, emulator, version, operation_id, path):
     example = json.loads(path.read_text())
-    with recorder.raw_client(emulator) as api:
+    spec = load_spec(version)
+    with recorder.raw_client(emulator, api_version=version) as api:
         subs = _substitutions(path.stem, World(emulator, api))
-        request = build_request(operation_id, example["parameters"], subs)
+        request = build_request(spec, operation_id, example["parameters"], subs)
         response = api.request(**request)
     [(status, expected)] = example["responses"].items()
     assert response.status_code == int(status), f"{request['method']} {request['url']}: {response.text}"
@@ -270,19 +275,20 @@ def test_example_replays_equivalently(recorder, emulator, operation_id, path):
     elif isinstance(expected["body"], str):  # file content
         assert response.text == expected["body"]
     else:
-        schema = load_spec(VERSION).operation(operation_id).responses[status]
-        assert shape_differences(expected["body"], response.json(), schema) == []
+        schema = spec.operation(operation_id).responses[status]
+        assert shape_differences(expected["body"], response.json(), schema, spec=spec) == []
     recorder.check()
 
 
 # ---------------------------------------------------------------- the comparison itself
 
 
-@pytest.mark.parametrize(("operation_id", "path"), _examples())
-def test_each_example_is_equivalent_to_itself(operation_id, path):
+@pytest.mark.parametrize(("version", "operation_id", "path"), _examples())
+def test_each_example_is_equivalent_to_itself(version, operation_id, path):
     [(status, expected)] = json.loads(path.read_text())["responses"].items()
-    schema = load_spec(VERSION).operation(operation_id).responses[status]
-    assert shape_differences(expected.get("body"), expected.get("body"), schema) == []
+    spec = load_spec(version)
+    schema = spec.operation(operation_id).responses[status]
+    assert shape_differences(expected.get("body"), expected.get("body"), schema, spec=spec) == []
 
 
 def test_shape_differences_name_what_differs():
