@@ -11,6 +11,7 @@ the signatures. Methods are blocking: the TUI calls them from thread workers.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -51,9 +52,11 @@ ProgressCallback = Callable[[int, int], None]
 # on_status(file_info) while waiting for processing
 FileStatusCallback = Callable[[FileInfo], None]
 
-# Page sizes: a poll for new events asks for a small page first (usually all it needs).
+# Page sizes. A poll for new events starts small (a poll usually finds a handful) and
+# grows geometrically while the known id is not reached: few bytes when idle, few
+# requests after a long gap.
 _PAGE = 100
-_POLL_PAGE = 20
+_POLL_PAGES = (5, 25, _PAGE)
 # metrics() trusts a job status read this recently instead of fetching the job again.
 _JOB_FRESH_SECONDS = 2.0
 
@@ -169,12 +172,15 @@ class FineTuningService:
         return job
 
     # --- events, metrics, checkpoints -------------------------------------------------------
-    def _event_pages(self, job_id: str, first_limit: int) -> Iterator[list[dict[str, Any]]]:
-        """Pages of raw events, newest first; the caller stops iterating when it has enough."""
+    def _event_pages(self, job_id: str, limits: tuple[int, ...]) -> Iterator[list[dict[str, Any]]]:
+        """Pages of raw events, newest first; the caller stops iterating when it has enough.
+
+        `limits` are the page sizes to ask for in turn (the last one repeats).
+        """
         after: str | None = None
-        limit = first_limit
         jobs = self._client.fine_tuning.jobs
-        while True:
+        for number in itertools.count():
+            limit = limits[min(number, len(limits) - 1)]
             with self._errors(f"Job {job_id}"):
                 if after is None:
                     page = jobs.list_events(job_id, limit=limit)
@@ -185,7 +191,6 @@ class FineTuningService:
             if not data or page.has_more is False or not data[-1].get("id"):
                 return
             after = str(data[-1]["id"])
-            limit = _PAGE
 
     def events_since(self, job_id: str, last_seen_id: str | None = None) -> list[JobEvent]:
         """Events newer than `last_seen_id`, oldest first (all events when None).
@@ -194,8 +199,8 @@ class FineTuningService:
         not with history.
         """
         newest_first: list[JobEvent] = []
-        first_limit = _POLL_PAGE if last_seen_id else _PAGE
-        for page in self._event_pages(job_id, first_limit):
+        limits = _POLL_PAGES if last_seen_id else (_PAGE,)
+        for page in self._event_pages(job_id, limits):
             for raw in page:
                 if last_seen_id is not None and raw.get("id") == last_seen_id:
                     return _oldest_first(newest_first)

@@ -9,20 +9,28 @@ from aoft_tui.domain.models import TRAIN_LOSS, JobStatus
 from aoft_tui.services.metrics_source import metrics_from_events
 
 
-def _running_job(service, emulator, write_dataset):
-    """A fresh job of our own, trained long enough to have a long event history."""
+def _running_job(service, emulator, write_dataset, *, min_points: int = 20):
+    """A fresh job of our own, trained long enough to have `min_points` metrics events."""
     from aoft_tui.domain.models import JobSpec
 
-    info = service.upload_file(write_dataset(400))
+    info = service.upload_file(write_dataset(1500))  # ~150 metrics events over its run
     service.wait_for_file(info.id, poll_interval=0.05, timeout=10)
     job = service.create_job(JobSpec(model="gpt-4o-mini-2024-07-18", training_file=info.id,
                                      hyperparameters={"n_epochs": 3}))
     for _ in range(200):
-        emulator.advance(60)
+        emulator.advance(30)
         job = service.get_job(job.id)
-        if job.status is JobStatus.RUNNING and len(service.metrics(job.id)) > 20:
+        if job.status is JobStatus.RUNNING and len(service.metrics(job.id, job=job)) >= min_points:
             return job
     pytest.fail(f"job never ran long enough: {job.status}")
+
+
+def _cost(service, action) -> tuple[int, int, object]:
+    """(requests, bytes, result) of one call."""
+    before = service.traffic.snapshot()
+    result = action()
+    after = service.traffic.snapshot()
+    return after[0] - before[0], after[1] - before[1], result
 
 
 def test_events_oldest_first_and_nothing_new_after_the_newest(seeded_service) -> None:
@@ -41,38 +49,48 @@ def test_events_oldest_first_and_nothing_new_after_the_newest(seeded_service) ->
 def test_poll_bytes_grow_with_new_events_not_history(emulator, service, write_dataset) -> None:
     job = _running_job(service, emulator, write_dataset)
     history = service.events_since(job.id)
-    before = service.traffic.snapshot()
-    service.events_since(job.id)
-    full_requests, full_bytes = (a - b for a, b in zip(service.traffic.snapshot(), before, strict=True))
-    assert len(history) > 40 and full_requests >= 1
+    short_full = _cost(service, lambda: service.events_since(job.id))[1]
+    idle_short = _cost(service, lambda: service.events_since(job.id, history[-1].id))
 
-    last = history[-1].id
-    before = service.traffic.snapshot()
-    assert service.events_since(job.id, last) == []
-    idle_requests, idle_bytes = (a - b for a, b in zip(service.traffic.snapshot(), before, strict=True))
-    assert idle_requests == 1
-    assert idle_bytes * 3 < full_bytes, (idle_bytes, full_bytes)
+    for _ in range(200):  # until the history is four times longer (training still going)
+        emulator.advance(10)
+        if len(service.events_since(job.id)) >= 4 * len(history):
+            break
+    history = service.events_since(job.id)
+    long_full = _cost(service, lambda: service.events_since(job.id))[1]
+    idle_long = _cost(service, lambda: service.events_since(job.id, history[-1].id))
+    assert long_full > 3 * short_full  # the history grew fourfold …
+    # … an idle poll did not grow (one small page; event texts differ a little in length)
+    assert idle_short[0] == idle_long[0] == 1
+    assert idle_long[1] <= 1.25 * idle_short[1]
+    assert idle_long[2] == []
+    assert idle_long[1] * 10 < long_full
+    assert service.get_job(job.id).status is JobStatus.RUNNING
 
-    emulator.advance(5)  # a few new events
-    before = service.traffic.snapshot()
-    new = service.events_since(job.id, last)
-    poll_requests, poll_bytes = (a - b for a, b in zip(service.traffic.snapshot(), before, strict=True))
-    assert new and all(e.id not in {h.id for h in history} for e in new)
-    assert poll_requests == 1 and poll_bytes * 3 < full_bytes
+    for _ in range(60):  # step the clock until a few new events exist
+        emulator.advance(1)
+        requests, poll_bytes, new = _cost(service, lambda: service.events_since(job.id, history[-1].id))
+        if new:
+            break
+    assert new, (len(history), service.get_job(job.id).status, history[-1].message)
+    assert not {e.id for e in new} & {h.id for h in history}
+    assert requests <= 2 and poll_bytes * 4 < long_full
     # the incremental view equals a fresh full read
     assert history + new == service.events_since(job.id)
 
 
 def test_running_metrics_are_incremental_and_match_events(emulator, service, write_dataset) -> None:
-    job = _running_job(service, emulator, write_dataset)
+    job = _running_job(service, emulator, write_dataset, min_points=100)
     first = service.metrics(job.id, job=job)
     assert first == metrics_from_events(service.events_since(job.id))
     assert all(TRAIN_LOSS in p.values for p in first)
-    emulator.advance(10)
-    before = service.traffic.count("GET", "/events")
-    second = service.metrics(job.id, job=service.get_job(job.id))
-    assert second[: len(first)] == first and len(second) > len(first)
-    assert service.traffic.count("GET", "/events") - before == 1  # one small page, not the history
+    full_bytes = _cost(service, lambda: service.events_since(job.id))[1]
+    emulator.advance(2)  # a few new events
+    job = service.get_job(job.id)
+    _, poll_bytes, polled = _cost(service, lambda: service.metrics(job.id, job=job))
+    assert polled[: len(first)] == first and len(polled) > len(first)
+    assert polled == metrics_from_events(service.events_since(job.id))
+    assert poll_bytes * 5 < full_bytes  # the new events only, not the history
 
 
 def test_done_job_metrics_come_from_results_csv_and_agree_with_events(seeded_service) -> None:
