@@ -57,7 +57,9 @@ class EmbeddedEmulator:
         self.faults = Faults(rate=fault_rate, seed=seed)
         self.api_key = api_key or secrets.token_hex(16)
         self._app = create_app(self.store, api_key=self.api_key, faults=self.faults)
-        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets that say they are TCP;
+        # without it every keep-alive response waits ~40 ms for a delayed ACK (Nagle).
+        self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((host, port))
         self.host, self.port = self._sock.getsockname()[:2]
