@@ -20,6 +20,7 @@ CODES: dict[str, tuple[str, str]] = {
     "invalid_json": (ERROR, "A line is not valid JSON"),
     "truncated_last_line": (ERROR, "The last line is cut off"),
     "not_an_object": (ERROR, "A line is JSON but not an object"),
+    "unchecked_record": (ERROR, "A record the validator could not check (a bug)"),
     # format of the file
     "unknown_format": (ERROR, "A record matches no training format"),
     "mixed_formats": (ERROR, "Records of different formats in one file"),

@@ -66,7 +66,7 @@ def check_messages(messages: Any, where: str, mode: str, issues: Issues, texts: 
         is_assistant = role == "assistant"
         # The cookbook encodes every string value, the role too: each known role is one
         # token in cl100k_base and o200k_base, so it is counted without encoding.
-        if role in ROLES:
+        if type(role) is str and role in ROLES:
             fixed += 1
             if mode == DPO_OUTPUT and not (is_assistant or role == "tool"):
                 issues.append(("dpo_output_role", f"{where}[{i}].role",

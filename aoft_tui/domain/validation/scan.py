@@ -125,6 +125,11 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
         except RecursionError:
             res.add(cap, "invalid_json", lineno, None, "The record is nested too deeply to check.")
             continue
+        except Exception as exc:  # noqa: BLE001 - one odd record must not abort the whole report
+            res.add(cap, "unchecked_record", lineno, None,
+                    f"This record could not be checked ({type(exc).__name__}: {exc}); please report "
+                    "it as an aoft-tui bug, with the line.")
+            continue
         for code, loc, msg in issues:
             res.add(cap, code, lineno, loc, msg)
         res.messages += rr.messages

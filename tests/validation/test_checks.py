@@ -1,0 +1,62 @@
+"""Focused checks that the corpus files cannot carry cheaply (large images) and format rules."""
+
+from __future__ import annotations
+
+import base64
+
+from helpers import chat, jsonl, many_chats
+
+from aoft_tui.domain.validation import auto_epochs, validate_bytes
+
+
+def test_image_over_10_mb() -> None:
+    big = "data:image/jpeg;base64," + base64.b64encode(b"\xff" * (10 * 1024 * 1024 + 10)).decode()
+    rec = {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": big}}]},
+                        {"role": "assistant", "content": "A cat."}]}
+    report = validate_bytes(jsonl([rec] + many_chats(10)), model="gpt-4o")
+    (p,) = [p for p in report.problems if p.code == "image_too_large"]
+    assert p.line == 1 and p.location == "messages[0].content[0].image_url.url" and "10 MB" in p.message
+    assert report.stats.image_examples == 1
+
+
+def test_format_is_detected_from_the_first_record() -> None:
+    dpo = {"input": {"messages": [{"role": "user", "content": "q"}]},
+           "preferred_output": [{"role": "assistant", "content": "good"}],
+           "non_preferred_output": [{"role": "assistant", "content": "bad"}]}
+    assert validate_bytes(jsonl([dpo] * 10)).stats.format == "dpo"
+    assert validate_bytes(jsonl(many_chats(10))).stats.format == "chat"
+    rft = {"messages": [{"role": "user", "content": "2+2?"}], "answer": "4"}
+    assert validate_bytes(jsonl([rft] * 10)).stats.format == "reinforcement"
+    assert validate_bytes(jsonl([{"prompt": "a", "completion": "b"}] * 10)).stats.format == "prompt_completion"
+
+
+def test_dpo_counts_preferred_as_trained() -> None:
+    dpo = {"input": {"messages": [{"role": "user", "content": "q"}]},
+           "preferred_output": [{"role": "assistant", "content": "good answer here"}],
+           "non_preferred_output": [{"role": "assistant", "content": "bad"}]}
+    st = validate_bytes(jsonl([dpo] * 10), method="dpo").stats
+    assert st.trained_tokens > 0 and st.assistant_tokens > st.trained_tokens
+
+
+def test_weight_zero_reply_is_not_trained() -> None:
+    rec = {"messages": [{"role": "user", "content": "q"},
+                        {"role": "assistant", "content": "draft answer words", "weight": 0},
+                        {"role": "user", "content": "again"},
+                        {"role": "assistant", "content": "final"}]}
+    st = validate_bytes(jsonl([rec] * 10)).stats
+    assert st.assistant_tokens > st.trained_tokens > 0
+
+
+def test_cookbook_epoch_rule() -> None:
+    assert auto_epochs(10) == 10 and auto_epochs(5) == 20 and auto_epochs(3) == 25
+    assert auto_epochs(1000) == 3 and auto_epochs(10_000) == 2 and auto_epochs(100_000) == 1
+
+
+def test_context_per_model() -> None:
+    long = chat(reply="word " * 40_000)  # ~40k tokens: over gpt-4.1-nano's 32,768, under gpt-4.1's 65,536
+    data = jsonl([long] + many_chats(10))
+    assert validate_bytes(data, model="gpt-4.1-nano").counts.get("over_context") == 1
+    assert "over_context" not in validate_bytes(data, model="gpt-4.1").counts
+    st = validate_bytes(data, model="gpt-4.1-nano").stats
+    assert st.context_tokens == 32_768 and st.billed_tokens == st.epochs * (
+        32_768 + st.tokens.total - st.tokens.max)
