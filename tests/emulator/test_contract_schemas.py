@@ -109,15 +109,32 @@ def test_rejected_files_carry_status_details(recorder, api, emulator):
 
 
 @covers("Files_Import")
-def test_file_import(recorder, api):
-    response = api.post(
-        "/files/import",
-        json={"purpose": "fine-tune", "filename": "puppy.jsonl", "content_url": "https://www.contoso.com/puppy.jsonl"},
-    )
-    assert response.status_code in (201, 400), response.text  # no internet here: may be refused
+def test_file_import(recorder, api, emulator):
+    request = {"purpose": "fine-tune", "filename": "puppy.jsonl", "content_url": "https://www.contoso.com/puppy.jsonl"}
+    response = api.post("/files/import", json=request)
+    assert response.status_code == 201, response.text
+    file_id = response.json()["id"]
+    # No internet here: the import ends in `error`, with Azure's explanation.
+    final = poll_until(emulator, lambda: api.get(f"/files/{file_id}").json(), lambda f: f["status"] in ("processed", "error"), step=5)
+    assert final["status"] == "error" and final["status_details"], final
     assert api.post("/files/import", json={"purpose": "fine-tune"}).status_code == 400
+    assert api.post("/files/import", json={**request, "content_url": "not a url"}).status_code == 400
     recorder.check()
-    assert ("Files_Import", 400) in recorder.operation_ids()
+    assert_exercised(recorder, ("Files_Import", 201), ("Files_Import", 400))
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/files", {"purpose": "nope"}),
+        ("/files", {"limit": 0}),
+        ("/fine_tuning/jobs", {"limit": "abc"}),
+        ("/fine_tuning/jobs", {"limit": -1}),
+    ],
+)
+def test_bad_list_queries_are_400(recorder, api, path, params):
+    assert api.get(path, params=params).status_code == 400
+    recorder.check()
 
 
 @covers("UploadFile_Start", "UploadFile_Part", "UploadFile_Complete", "UploadFile_Cancel")
