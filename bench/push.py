@@ -3,9 +3,10 @@
     python bench/push.py            # 5,000 and 50,000 examples, 2,000 steps each
     python bench/push.py --quick    # 500 examples, 200 steps (a smoke run)
 
-Each push runs in its own subprocess (so peak RSS is that push's alone) against the same
-job on an embedded emulator served by this process. Printed: wall time of the push call,
-peak RSS of the pushing process, and ours/theirs ratios. Targets: time ≤ 1.0×;
+Each push runs in its own subprocess (5 times per side, alternating; medians shown) (so peak RSS is that push's alone) against the same
+job on an embedded emulator served by this process. Printed: wall time of the push call
+(imports included on both sides), its CPU time in the pushing process (steadier than wall
+time on a busy machine), peak RSS of the pushing process, and ours/theirs ratios. Targets: time ≤ 1.0×;
 peak RSS ≤ 1/3 of WandbLogger's at 50,000 examples.
 
 WandbLogger needs pandas (its own dependency, not ours): `pip install pandas`, or put it
@@ -21,6 +22,7 @@ import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -38,6 +40,7 @@ def child(args: argparse.Namespace) -> None:
     os.environ["WANDB_DIR"] = args.dir
     os.environ["AOFT_TUI_STATE_DIR"] = str(Path(args.dir) / "state")
     started = time.perf_counter()
+    cpu_started = time.process_time()
     if args.child == "ours":
         from aoft_tui.services.finetuning import FineTuningService
         from aoft_tui.services.wandb_push import PushOptions, push_job
@@ -48,8 +51,9 @@ def child(args: argparse.Namespace) -> None:
     else:
         steps = _wandblogger(args)
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
     peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(json.dumps({"seconds": elapsed, "peak_rss_mib": peak_kib / 1024, "steps": steps}))
+    print(json.dumps({"seconds": elapsed, "cpu_seconds": cpu, "peak_rss_mib": peak_kib / 1024, "steps": steps}))
 
 
 def _wandblogger(args: argparse.Namespace) -> int:
@@ -66,7 +70,15 @@ def _wandblogger(args: argparse.Namespace) -> int:
     client = AzureOpenAI(azure_endpoint=args.endpoint, api_key=args.key, api_version=API_VERSION)
     WandbLogger.sync(fine_tune_job_id=args.job, openai_client=client, dir=args.dir,
                      settings=wandb.Settings(console="off", silent=True))
-    return -1
+    return _rows_written(Path(args.dir))
+
+
+def _rows_written(base: Path) -> int:
+    """History rows in the offline run it wrote (checks the baseline did the work)."""
+    from aoft_tui.services.wandb_push.run_file import read_run
+
+    [run_dir] = base.glob("wandb/offline-run-*")
+    return len(read_run(run_dir).history)
 
 
 # --- the parent: emulator, jobs, children ----------------------------------------------------------
@@ -116,6 +128,10 @@ def run_child(kind: str, endpoint: str, key: str, job_id: str, work: Path) -> di
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def _median(samples: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(s[key] for s in samples) for key in samples[0]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--child", choices=["ours", "wandblogger"])
@@ -124,6 +140,7 @@ def main() -> None:
     parser.add_argument("--job")
     parser.add_argument("--dir")
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--repeat", type=int, default=5, help="runs per side; the median is shown")
     args = parser.parse_args()
     if args.child:
         child(args)
@@ -140,14 +157,20 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-push-") as tmp, EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=3) as emu:
         work = Path(tmp)
         service = FineTuningService(emu.endpoint, emu.api_key, API_VERSION)
-        print(f"{'examples':>9} {'steps':>6} | {'WandbLogger s':>13} {'ours s':>7} {'ratio':>6} | "
-              f"{'WandbLogger MiB':>15} {'ours MiB':>8} {'ratio':>6}")
+        print(f"{'examples':>9} {'rows':>11} | {'WandbLogger s':>13} {'ours s':>7} {'ratio':>6} | "
+              f"{'CPU s theirs':>12} {'ours':>5} {'ratio':>6} | {'WandbLogger MiB':>15} {'ours MiB':>8} {'ratio':>6}")
         for n_examples, steps in cases:
             job_id = make_job(service, emu, work, n_examples, steps)
-            theirs = run_child("wandblogger", emu.endpoint, emu.api_key, job_id, work)
-            ours = run_child("ours", emu.endpoint, emu.api_key, job_id, work)
-            print(f"{n_examples:>9,} {ours['steps']:>6,} | {theirs['seconds']:>13.2f} {ours['seconds']:>7.2f} "
-                  f"{ours['seconds'] / theirs['seconds']:>5.2f}x | {theirs['peak_rss_mib']:>15.0f} "
+            # alternate the sides so drift on a busy machine hits both alike
+            runs: dict[str, list[dict[str, float]]] = {"wandblogger": [], "ours": []}
+            for _ in range(max(1, args.repeat)):
+                for kind in runs:
+                    runs[kind].append(run_child(kind, emu.endpoint, emu.api_key, job_id, work))
+            theirs, ours = _median(runs["wandblogger"]), _median(runs["ours"])
+            rows = f"{theirs['steps']:,}/{ours['steps']:,}"
+            print(f"{n_examples:>9,} {rows:>11} | {theirs['seconds']:>13.2f} {ours['seconds']:>7.2f} "
+                  f"{ours['seconds'] / theirs['seconds']:>5.2f}x | {theirs['cpu_seconds']:>12.2f} {ours['cpu_seconds']:>5.2f} "
+                  f"{ours['cpu_seconds'] / theirs['cpu_seconds']:>5.2f}x | {theirs['peak_rss_mib']:>15.0f} "
                   f"{ours['peak_rss_mib']:>8.0f} {ours['peak_rss_mib'] / theirs['peak_rss_mib']:>5.2f}x", flush=True)
         service.close()
     print("targets: time ratio <= 1.00x; RSS ratio <= 0.33x at 50,000 examples")

@@ -139,7 +139,8 @@ class WandbRun:
         self._publish(artifact, ["latest", file_id], as_input=True)
         note = None
         key = f"{prefix}_data"
-        self.run.summary[key] = wandb.Table(columns=COLUMNS, data=preview)
+        columns, shown = _without_empty_columns(COLUMNS, preview)
+        self.run.summary[key] = wandb.Table(columns=columns, data=shown, allow_mixed_types=True)
         if rows > len(preview):
             note = (
                 f"{key}: the run shows the first {len(preview):,} of {rows:,} examples "
@@ -186,6 +187,19 @@ class WandbRun:
 
     def finish(self, *, failed: bool = False) -> None:
         self.run.finish(exit_code=1 if failed else 0)
+
+
+# Always shown in the run's table, even when empty, so every dataset looks alike.
+_KEPT_COLUMNS = frozenset({"line", "format", "role: system", "role: user", "role: assistant"})
+
+
+def _without_empty_columns(columns: list[str], rows: list[list[Any]]) -> tuple[list[str], list[list[Any]]]:
+    """The in-run preview leaves out columns no example uses (e.g. `rejected` outside DPO):
+    a tidier table, and less for W&B to type-check. The artifact keeps every column."""
+    keep = [i for i, c in enumerate(columns) if c in _KEPT_COLUMNS or any(r[i] is not None for r in rows)]
+    if len(keep) == len(columns):
+        return columns, rows
+    return [columns[i] for i in keep], [[r[i] for i in keep] for r in rows]
 
 
 def _silence(wandb: Any) -> None:
