@@ -144,6 +144,7 @@ class Operation:
     pattern: re.Pattern[str]
     responses: dict[str, dict[str, Any] | None]  # status or "default" → Swagger schema (None: no body)
     headers: dict[str, list[str]]  # status → response headers the spec declares (e.g. Location)
+    produces: tuple[str, ...]  # the media types its responses may have
 
 
 class Spec:
@@ -168,7 +169,8 @@ class Spec:
                 responses = {status: resp.get("schema") for status, resp in op["responses"].items()}
                 headers = {status: list(resp.get("headers", {})) for status, resp in op["responses"].items()}
                 pattern = re.compile(f"^{regex}$")
-                yield Operation(op["operationId"], method.upper(), template, pattern, responses, headers)
+                produces = tuple(op.get("produces", self.document.get("produces", ["application/json"])))
+                yield Operation(op["operationId"], method.upper(), template, pattern, responses, headers, produces)
 
     def operation(self, operation_id: str) -> Operation:
         return next(op for op in self.operations if op.operation_id == operation_id)
@@ -327,13 +329,14 @@ class ResponseRecorder:
 
     @staticmethod
     def _body_problems(exchange: Exchange, op: Operation, validator: Draft4Validator | None) -> list[str]:
+        if exchange.status == 204:
+            return [f"{exchange}: {op.operation_id} 204 must have no body, got {exchange.body[:80]!r}"] if exchange.body else []
+        content_type = exchange.headers.get("content-type", "").split(";")[0].strip()
+        expected = ("application/json",) if validator else op.produces
+        if content_type not in expected:
+            return [f"{exchange}: {op.operation_id} content-type {content_type!r}, spec produces {' or '.join(expected)}"]
         if validator is None:
-            if exchange.status == 204 and exchange.body:
-                return [f"{exchange}: {op.operation_id} 204 must have no body, got {exchange.body[:80]!r}"]
             return []
-        content_type = exchange.headers.get("content-type", "")
-        if not content_type.startswith("application/json"):
-            return [f"{exchange}: {op.operation_id} content-type {content_type!r}, spec produces application/json"]
         try:
             body = exchange.json()
         except ValueError:

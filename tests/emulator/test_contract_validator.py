@@ -122,10 +122,11 @@ def test_discriminator_dispatches_to_the_named_subtype():
     assert not pet.is_valid({})
 
 
-def _exchange(method: str, path: str, status: int, body: object, *, query: str = "api-version=2025-04-01-preview"):
+def _exchange(method: str, path: str, status: int, body: object, *, query: str = "api-version=2025-04-01-preview",
+              content_type: str = "application/json"):
     return Exchange(
         method, httpx2.URL(f"http://127.0.0.1:1{path}?{query}"), b"", status,
-        httpx2.Headers({"content-type": "application/json"}), json.dumps(body).encode(),
+        httpx2.Headers({"content-type": content_type}), json.dumps(body).encode(),
     )  # fmt: skip
 
 
@@ -154,6 +155,8 @@ def test_recorder_reports_every_violation():
         _exchange("DELETE", "/openai/fine_tuning/jobs/x", 204, {"gone": True}),
         _exchange("GET", "/openai/models", 200, {"object": "list", "data": []}),  # fine
         _exchange("POST", "/openai/fine_tuning/jobs", 201, JOB),  # no Location header
+        _exchange("GET", "/openai/files/f/content", 200, "a,b", content_type="text/csv"),
+        _exchange("GET", "/openai/files/f/content", 200, "{}", content_type="application/octet-stream"),  # fine
     ]
     with pytest.raises(AssertionError) as raised:
         recorder.check()
@@ -163,7 +166,8 @@ def test_recorder_reports_every_violation():
     assert "no operation of spec 2025-04-01-preview matches" in text
     assert "204 must have no body" in text
     assert "FineTuning_Create 201 lacks the Location header" in text
-    assert text.count("\n  ") == 5
+    assert "Files_GetContent content-type 'text/csv', spec produces application/octet-stream or application/json" in text
+    assert text.count("\n  ") == 6
 
 
 def test_ga_requests_are_checked_against_the_ga_spec():
