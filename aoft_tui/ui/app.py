@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
+from pathlib import Path
 from urllib.parse import urlparse
 
 from textual.app import App, SystemCommand
@@ -25,7 +26,7 @@ DEMO_LABEL = "demo — local emulator · set AZURE_OPENAI_ENDPOINT to connect"
 
 class AoftApp(App[None]):
     TITLE = "aoft-tui"
-    CSS_PATH = "app.tcss"
+    CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it too
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [

@@ -33,7 +33,7 @@ TONE_STYLE = {
     "waiting": "blue",
 }
 MARK = "◆"
-OUTPUT_WIDTH = 22  # fine-tuned model names are long; the summary pane shows them whole
+OUTPUT_WIDTH = 21  # fine-tuned model names are long; the summary pane shows them whole
 
 # Progress known from metrics: job id -> (latest step, total steps or None).
 StepInfo = dict[str, tuple[int, int | None]]
@@ -69,6 +69,10 @@ COLUMNS: tuple[tuple[str, str, Callable[[Job, datetime, StepInfo], Any]], ...] =
     ("progress", "Progress", _fraction_or_low),
 )
 SORTABLE = tuple(key for key, _, _ in COLUMNS)
+# Fixed widths: measuring every cell of a 500-row table costs more than drawing it, and a
+# column that never resizes never shifts under the reader's eye. Labels leave room for ▼.
+WIDTHS = {"id": 9, "status": 12, "model": 23, "output": OUTPUT_WIDTH, "created": 9, "duration": 10,
+          "tokens": 8, "progress": 10}  # fmt: skip
 _SORT_KEYS = {key: fn for key, _, fn in COLUMNS}
 
 
@@ -101,8 +105,7 @@ class JobsTable(DataTable):
 
     def on_mount(self) -> None:
         for key, label, _ in COLUMNS:
-            # room for the sort arrow, so the header never needs to widen
-            self.add_column(label + "  ", key=key)
+            self.add_column(label, key=key, width=WIDTHS[key])
 
     # --- public API -----------------------------------------------------------------
     @property
@@ -236,7 +239,7 @@ class JobsTable(DataTable):
         else:
             for column, old, new in zip(columns, before, cells, strict=True):
                 if old != new:
-                    self.update_cell(job.id, column, self._renderable(column, job, new), update_width=True)
+                    self.update_cell(job.id, column, self._renderable(column, job, new), update_width=False)
         self._shown[job.id] = cells
 
     def _sort(self, now: datetime) -> None:
