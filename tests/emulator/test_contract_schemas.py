@@ -4,6 +4,8 @@ the operation's schema in the spec (`default` = ErrorResponse for errors)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from contract_support import (
     TERMINAL_JOB_STATES,
@@ -314,4 +316,47 @@ def test_ga_api_version(recorder, seeded_emulator):
         api.get(f"/fine_tuning/jobs/{jobs[0]['id']}/events")
         api.get("/files")
         api.get("/models")
+    recorder.check()
+
+
+def _dpo_jsonl(examples: int = 12) -> bytes:
+    rows = [
+        {
+            "input": {"messages": [{"role": "user", "content": f"Say {i} politely."}]},
+            "preferred_output": [{"role": "assistant", "content": f"Certainly: {i}."}],
+            "non_preferred_output": [{"role": "assistant", "content": f"{i}. Go away."}],
+        }
+        for i in range(examples)
+    ]
+    return "".join(json.dumps(row) + "\n" for row in rows).encode()
+
+
+def test_every_model_and_method_combination(recorder, api, emulator):
+    """Every fine-tunable model × every method the spec or the issue names: a spec body either way."""
+    models = [m["id"] for m in api.get("/models").json()["data"] if m["capabilities"]["fine_tune"]]
+    train = processed_file(api, emulator)["id"]
+    accepted = set()
+    for model in models:
+        for method in ("supervised", "dpo", "reinforcement"):
+            response = api.post("/fine_tuning/jobs", json={"model": model, "training_file": train, "method": {"type": method}})
+            assert response.status_code in (201, 400), response.text
+            if response.status_code == 201:
+                accepted.add(method)
+                assert api.post(f"/fine_tuning/jobs/{response.json()['id']}/cancel").status_code == 200
+    assert {"supervised", "dpo"} <= accepted
+    recorder.check()
+
+
+def test_dpo_job_runs_with_spec_events_and_checkpoints(recorder, api, emulator):
+    train = processed_file(api, emulator, _dpo_jsonl(), name="dpo.jsonl")["id"]
+    body = {"model": BASE_MODEL, "training_file": train, "method": {"type": "dpo", "dpo": {"hyperparameters": {"beta": 0.2}}}}
+    created = api.post("/fine_tuning/jobs", json=body)
+    assert created.status_code == 201, created.text
+    job_id = created.json()["id"]
+    done = poll_until(emulator, lambda: api.get(f"/fine_tuning/jobs/{job_id}").json(), lambda j: j["status"] in TERMINAL_JOB_STATES)
+    assert done["status"] == "succeeded", done
+    assert done["method"]["type"] == "dpo"
+    events = api.get(f"/fine_tuning/jobs/{job_id}/events", params={"limit": 1000}).json()["data"]
+    assert any(e["type"] == "metrics" for e in events)
+    assert api.get(f"/fine_tuning/jobs/{job_id}/checkpoints").json()["data"]
     recorder.check()
