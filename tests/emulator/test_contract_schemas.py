@@ -297,7 +297,11 @@ def test_seeded_demo_mix(recorder, seeded_emulator):
                 break
             after = page["data"][-1]["id"]
         assert len(jobs) == 8
-        assert {"succeeded", "running", "failed", "cancelled", "paused"} <= {j["status"] for j in jobs}
+        # The mix must hold every shape worth validating.
+        assert {"succeeded", "running", "failed", "cancelled", "paused", "pending"} <= {j["status"] for j in jobs}
+        assert all(j["error"] and j["error"]["message"] for j in jobs if j["status"] == "failed")
+        assert {"supervised", "dpo"} <= {(j.get("method") or {}).get("type") for j in jobs}
+        assert {True, False} == {bool(j.get("validation_file")) for j in jobs}
         for job in jobs:
             api.get(f"/fine_tuning/jobs/{job['id']}")
             api.get(f"/fine_tuning/jobs/{job['id']}/events", params={"limit": 1000})
