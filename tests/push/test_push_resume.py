@@ -105,3 +105,22 @@ def test_the_run_files_are_the_truth_over_a_stale_record(emulator, service, tmp_
     expected = [m.step for m in service.metrics(job_id)]
     assert second.steps_logged == 0 and first.steps_logged == len(expected)
     assert training_steps(read_runs(second.sync_dirs)) == expected
+
+
+def test_stop_keeps_what_was_written_and_the_next_push_completes(emulator, service, tmp_path: Path) -> None:
+    import threading
+
+    job_id = finished_job(emulator, service, n_steps=600)
+    stop = threading.Event()
+
+    def stop_mid_metrics(p: PushProgress) -> None:
+        if p.stage == "metrics" and (p.done or 0) >= 200:
+            stop.set()  # esc in the dialog, Ctrl-C on the command line
+
+    first = push_job(service, job_id, _options(tmp_path), progress=stop_mid_metrics, cancel=stop)
+    assert not first.complete and "Stopped before the end; push again to continue." in first.notes
+    assert read_run(first.run_dir).exit_code == 0  # a clean finish, not a failure
+    second = push_job(service, job_id, _options(tmp_path))
+    expected = [m.step for m in service.metrics(job_id)]
+    steps = training_steps(read_runs(second.sync_dirs))
+    assert second.complete and sorted(steps) == expected and first.steps_logged + second.steps_logged == len(expected)

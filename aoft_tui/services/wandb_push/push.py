@@ -7,6 +7,7 @@ continues the same run id and writes only steps the run does not have yet.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 import threading
 from pathlib import Path
@@ -76,12 +77,18 @@ def push_job(
     pusher = _Pusher(service, job, options, wb, record, result, report, cancel)
     try:
         with tempfile.TemporaryDirectory(prefix="aoft-push-") as work:
-            pusher.run(Path(work))
-            failed = pusher.job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
+            try:
+                pusher.run(Path(work))
+            except _Stopped:
+                result.notes.append("Stopped before the end; push again to continue.")
+            failed = result.complete and pusher.job.status in (JobStatus.FAILED, JobStatus.CANCELLED)
             report(PushProgress("finish", "Finishing the W&B run…"))
             wb.finish(failed=failed)
     except BaseException:
-        wb.finish(failed=True)  # flush what was written; the next push continues from it
+        # Flush what was written and remember it; the next push continues from there.
+        with contextlib.suppress(Exception):
+            wb.finish(failed=True)
+            record.save()
         raise
     record.save()
     result.url = wb.url
@@ -99,6 +106,10 @@ def _nothing_new(record: PushRecord, job: Job, options: PushOptions) -> bool:
     return not options.datasets or wanted <= set(record.artifacts)
 
 
+class _Stopped(Exception):
+    """The user asked to stop (esc in the dialog, Ctrl-C on the command line)."""
+
+
 class _Pusher:
     def __init__(self, service, job, options, wb, record, result, report, cancel) -> None:  # noqa: ANN001
         self.service: FineTuningService = service
@@ -111,6 +122,7 @@ class _Pusher:
         self.cancel = cancel or threading.Event()
         self.pending: dict[int, dict[str, float]] = {}
         self.written = StepSet(record.steps)
+        record.steps = self.written.ranges  # the same list: the record follows every write
         self.events: list[JobEvent] | None = None
 
     def run(self, work: Path) -> None:
@@ -143,6 +155,7 @@ class _Pusher:
             ready = ready[:-1]
         total = len(ready)
         for done, step in enumerate(ready, start=1):
+            self._check_cancel()
             values = self.pending.pop(step)
             last = self.record.last_step if self.record.last_step is not None else -1
             # same history index as the training step when possible (as WandbLogger)
@@ -153,8 +166,11 @@ class _Pusher:
             self.result.steps_logged += 1
             if done % 200 == 0 or done == total:
                 self.report(PushProgress("metrics", f"Logged step {step:,}", done, total))
-        self.record.steps = self.written.ranges
         self.result.last_step = max((r[1] for r in self.written.ranges), default=None)
+
+    def _check_cancel(self) -> None:
+        if self.cancel.is_set():
+            raise _Stopped
 
     def _follow(self) -> None:
         last_event_id: str | None = None
@@ -171,7 +187,6 @@ class _Pusher:
             self.report(PushProgress("follow", f"Following: {self.job.status}, {len(self.written):,} steps written"))
             if self.cancel.wait(self.options.poll_interval):
                 self.result.notes.append("Follow stopped before the job ended; push again to continue.")
-                self._write([], final=False)
                 break
         self.events = seen
         if self.job.status.is_terminal:
@@ -184,6 +199,7 @@ class _Pusher:
             file_id = getattr(self.job, attr)
             if not file_id or artifact_name(prefix, file_id) in self.record.artifacts:
                 continue
+            self._check_cancel()
             self.report(PushProgress("datasets", f"Downloading {file_id}…"))
             raw = self.service.download_file(file_id, work / file_id)
             name, rows, note = self.wb.log_dataset(
