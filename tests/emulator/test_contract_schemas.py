@@ -9,6 +9,7 @@ import json
 import pytest
 from contract_support import (
     TERMINAL_JOB_STATES,
+    definition_errors,
     ResponseRecorder,
     chat_jsonl,
     load_spec,
@@ -264,12 +265,12 @@ def test_unparseable_body_is_400(recorder, api):
 
 @pytest.mark.parametrize(
     "headers",
-    [{"api-key": "wrong"}, {"api-key": ""}, {"Authorization": "Bearer wrong"}],
-    ids=["wrong-key", "empty-key", "wrong-bearer"],
+    [{"api-key": "wrong"}, {"api-key": ""}, {"Authorization": "Bearer wrong"}, {}],
+    ids=["wrong-key", "empty-key", "wrong-bearer", "no-key"],
 )
 def test_bad_credentials_are_401(recorder, emulator, headers):
     with recorder.raw_client(emulator, headers=headers) as client:
-        if "Authorization" in headers:
+        if "api-key" not in headers:
             del client.headers["api-key"]
         for path in ("/fine_tuning/jobs", "/files", "/models"):
             response = client.get(path)
@@ -364,3 +365,14 @@ def test_dpo_job_runs_with_spec_events_and_checkpoints(recorder, api, emulator):
     assert any(e["type"] == "metrics" for e in events)
     assert api.get(f"/fine_tuning/jobs/{job_id}/checkpoints").json()["data"]
     recorder.check()
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("GET", "/nothing/here"), ("PUT", "/fine_tuning/jobs"), ("PATCH", "/files/file-x"), ("GET", "/fine_tuning/jobs/x/y/z")],
+)
+def test_paths_outside_the_spec_get_error_bodies(api, method, path):
+    """No operation to check them against, but clients still parse `error.code` / `error.message`."""
+    response = api.request(method, path)
+    assert 400 <= response.status_code < 500
+    assert definition_errors("ErrorResponse", response.json()) == []
