@@ -72,6 +72,8 @@ def run_tui(demo: bool) -> None:
                 clock = emulator_clock(emu)
             else:
                 service = FineTuningService.from_settings(settings)
+        except ConfigError as err:
+            _fail(str(err))
         except ServiceError as err:
             _fail(f"{err.title}: {err}")
         except OSError as err:

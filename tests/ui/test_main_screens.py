@@ -157,3 +157,26 @@ def test_wandb_and_feature_screens_are_not_imported_at_start() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+async def test_polling_pauses_under_a_modal_and_resumes_after(seeded_emulator, seeded_service) -> None:
+    calls: list[float] = []
+    real_list_jobs = seeded_service.list_jobs
+
+    def counting_list_jobs(*args, **kwargs):
+        calls.append(1)
+        return real_list_jobs(*args, **kwargs)
+
+    seeded_service.list_jobs = counting_list_jobs  # count polls; the real call still happens
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        before = len(calls)
+        await pilot.pause(1.6)  # longer than the demo's 1 s active interval
+        assert len(calls) == before, "polled while a modal was open"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert len(calls) > before, "did not poll again when the modal closed"
+        assert screen.query_one(ConnectionIndicator).state == "ok"

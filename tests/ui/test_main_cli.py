@@ -1,0 +1,42 @@
+"""`aoft-tui` (no sub-command): configuration problems are one clear line, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+
+def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "aoft_tui", *args], capture_output=True, text=True, timeout=60,
+        env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def _config(text: str) -> Path:
+    path = Path(os.environ["AOFT_TUI_CONFIG_DIR"]) / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_unreadable_config_names_the_file() -> None:
+    path = _config("endpoint = 'https://x.openai.azure.com\n")  # unterminated string
+    out = _run()
+    assert out.returncode == 2
+    assert str(path) in out.stderr and "Traceback" not in out.stderr + out.stdout
+
+
+def test_config_of_the_wrong_shape_says_which_field() -> None:
+    _config("keymap = 3\n")
+    out = _run("--demo")
+    assert out.returncode == 2
+    assert "keymap" in out.stderr and "Traceback" not in out.stderr + out.stdout
+
+
+def test_endpoint_without_key_explains_what_to_set() -> None:
+    out = _run(env={"AZURE_OPENAI_ENDPOINT": "https://example.openai.azure.com"})
+    assert out.returncode == 2
+    assert "AZURE_OPENAI_API_KEY" in out.stderr and "Traceback" not in out.stderr + out.stdout
