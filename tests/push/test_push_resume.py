@@ -124,3 +124,43 @@ def test_stop_keeps_what_was_written_and_the_next_push_completes(emulator, servi
     expected = [m.step for m in service.metrics(job_id)]
     steps = training_steps(read_runs(second.sync_dirs))
     assert second.complete and sorted(steps) == expected and first.steps_logged + second.steps_logged == len(expected)
+
+
+def test_a_push_process_killed_mid_write_completes_on_the_next_push(emulator, service, tmp_path: Path,
+                                                                      monkeypatch) -> None:
+    """SIGKILL of `aoft-tui push` mid-metrics: the run file may end in a torn record; the
+    reader stops there and the next push writes exactly the steps the file lacks."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    job_id = finished_job(emulator, service, n_steps=3_000)
+    env = {**os.environ, "AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.api_key}
+    cmd = [sys.executable, "-m", "aoft_tui", "push", job_id, "--mode", "offline", "--no-datasets"]
+    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert proc.stderr is not None
+        deadline = time.monotonic() + 60
+        for line in proc.stderr:
+            if "Logged step" in line and "[600/" in line:
+                proc.send_signal(signal.SIGKILL)
+                break
+            assert time.monotonic() < deadline
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    time.sleep(0.5)  # let wandb's own process notice its parent is gone and close the file
+    wandb_dir = Path(os.environ["WANDB_DIR"])
+    [killed_dir] = wandb_dir.glob("wandb/offline-run-*")
+    partial = training_steps([read_run(killed_dir)])
+    expected = [m.step for m in service.metrics(job_id)]
+    assert len(partial) < len(expected), "the kill came too late to test anything"
+    print(f"killed run file held {len(partial)} of {len(expected)} steps")
+    monkeypatch.chdir(tmp_path)
+    result = push_job(service, job_id, PushOptions(mode="offline", datasets=False))
+    steps = training_steps(read_runs(result.sync_dirs))
+    assert result.sync_dirs[0] == killed_dir
+    assert sorted(steps) == expected and len(steps) == len(expected)
