@@ -3,8 +3,9 @@
 - `load_spec(api_version)` turns the spec's `definitions` into Draft-4 JSON Schemas (Swagger 2.0's
   schema dialect) and builds one validator per (operationId, status).
 - `ResponseRecorder` records every HTTP exchange of an httpx2 client (the openai SDK's transport or a
-  raw client) and `assert_conforms()` validates each response against its operation's schema, matched
-  by method + path.
+  raw client) and `check()` validates each response against its operation, matched by method + path
+  (`/openai/...` and `/openai/v1/...`; the spec of the request's api-version): declared status, body
+  schema, media type in the operation's `produces`, declared headers (the 201s' `Location`).
 
 Swagger quirks, and how each is handled (never looser than the spec, except the one Azure habit):
 - Azure sends `null` for absent optional fields although the spec never marks them nullable: a
@@ -33,6 +34,7 @@ from typing import Any
 
 import httpx2
 from jsonschema import Draft4Validator, FormatChecker
+from jsonschema.exceptions import best_match
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
@@ -86,11 +88,6 @@ def _transform(node: Any) -> Any:
     if node.get("x-nullable") is True:
         out = _nullable(out)
     return out
-
-
-def _ref_name(ref: str) -> str:
-    assert ref.startswith(_DEFINITIONS_PREFIX), f"unsupported $ref {ref!r}"
-    return ref[len(_DEFINITIONS_PREFIX) :]
 
 
 def _subtypes(definitions: dict[str, Any], base: str) -> dict[str, str]:
@@ -230,8 +227,6 @@ def schema_errors(validator: Draft4Validator, body: Any) -> list[str]:
 
 def _best(error):
     """The most specific cause of an anyOf failure, skipping our own `null` alternative."""
-    from jsonschema.exceptions import best_match
-
     causes = [e for e in error.context if e.validator_value != "null"] if error.context else []
     return _best(best_match(causes)) if causes else error
 
