@@ -98,3 +98,22 @@ async def test_empty_project_is_refused_with_a_hint(seeded_service, succeeded_jo
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not screen.running and "Project is required" in _text(screen)
+
+
+async def test_w_on_the_dashboard_opens_the_push_dialog_for_the_selected_job(seeded_service, seeded_emulator) -> None:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
+    from main_support import loaded, make_app, select_job
+
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        job_id = await select_job(pilot, lambda j: j.status == "succeeded")
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, PushScreen) and app.screen.job_id == job_id
+        assert app.screen.query_one("#project", Input).value == "OpenAI-Fine-Tune"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, PushScreen)
