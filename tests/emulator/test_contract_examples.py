@@ -84,9 +84,7 @@ class World:
 def _substitutions(example: str, world: World) -> dict[str, Any]:
     if example in ("upload_file", "import_file"):
         return {}
-    if example == "get_files":  # the list must not be empty
-        return {EXAMPLE_FILE: world.training_file()}
-    if example in ("get_file", "delete_file"):
+    if example in ("get_files", "get_file", "delete_file"):  # (a list must not be empty either)
         return {EXAMPLE_FILE: world.training_file()}
     if example == "get_file_content":  # the example's body is its file's content
         return {EXAMPLE_FILE: world.raw_file()}
