@@ -22,6 +22,7 @@ from aoft_tui.services.settings import ConfigError, Settings, config_file, load_
 
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
+EXIT_INTERRUPTED = 130
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -86,6 +87,9 @@ def handle_errors(func: F) -> F:
             fail("Configuration", str(exc), code=EXIT_CONFIG)
         except ServiceError as exc:
             fail(exc.title, str(exc), code=EXIT_FAILED)
+        except KeyboardInterrupt:
+            click.echo("Interrupted.", err=True)
+            sys.exit(EXIT_INTERRUPTED)
 
     return wrapper  # type: ignore[return-value]
 

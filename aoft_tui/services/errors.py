@@ -55,6 +55,12 @@ class FileProcessingError(ServiceError):
     title = "File rejected"
 
 
+class LocalFileError(ServiceError):
+    """A local file could not be read or written (the message names the path)."""
+
+    title = "File problem"
+
+
 class Cancelled(ServiceError):
     """The user cancelled a long operation (an upload, a wait)."""
 

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import openai
 
@@ -41,7 +42,7 @@ from aoft_tui.services.api_mapping import (
     model_from_api,
 )
 from aoft_tui.services.error_mapping import translated_errors
-from aoft_tui.services.errors import FileProcessingError, OperationTimeout, ServiceError
+from aoft_tui.services.errors import FileProcessingError, LocalFileError, OperationTimeout, ServiceError
 from aoft_tui.services.metrics_source import EventMetricsCache, metrics_from_results
 from aoft_tui.services.settings import ConfigError, Settings, config_file
 from aoft_tui.services.traffic import TrafficStats
@@ -73,7 +74,7 @@ class FineTuningService:
         large_file_threshold: int = uploads.FILES_API_LIMIT,
         part_size: int = uploads.PART_SIZE,
     ) -> None:
-        self._endpoint = endpoint.rstrip("/")
+        self._endpoint = normalise_endpoint(endpoint)
         self._secret = api_key
         self._max_retries = max_retries
         self.large_file_threshold = large_file_threshold
@@ -102,7 +103,14 @@ class FineTuningService:
                 f"and AZURE_OPENAI_API_KEY (or endpoint/api_key in {config_file()}), or run "
                 "`aoft-tui emulator` and export what it prints."
             )
-        return cls(settings.endpoint, settings.api_key.get_secret_value(), settings.api_version)
+        endpoint = normalise_endpoint(settings.endpoint)
+        parts = urlsplit(endpoint)
+        if parts.scheme not in ("https", "http") or not parts.netloc:
+            raise ConfigError(
+                f"AZURE_OPENAI_ENDPOINT must be a URL like https://<resource>.openai.azure.com "
+                f"(got {settings.endpoint!r})."
+            )
+        return cls(endpoint, settings.api_key.get_secret_value(), settings.api_version)
 
     @property
     def endpoint(self) -> str:
@@ -267,7 +275,7 @@ class FineTuningService:
         try:
             size = path.stat().st_size
         except OSError as exc:
-            raise ServiceError(f"Cannot read {path}: {exc.strerror or exc}.") from None
+            raise LocalFileError(f"Cannot read {path}: {exc.strerror or exc}.") from None
         threshold = self.large_file_threshold if large_file_threshold is None else large_file_threshold
         with self._errors(f"Upload of {path.name}"):
             if size > threshold:
@@ -324,7 +332,7 @@ class FineTuningService:
                 try:
                     write_decoded(response.iter_bytes(), dest)
                 except OSError as exc:
-                    raise ServiceError(f"Cannot write {dest}: {exc.strerror or exc}.") from None
+                    raise LocalFileError(f"Cannot write {dest}: {exc.strerror or exc}.") from None
         return dest
 
     def delete_file(self, file_id: str) -> None:
@@ -333,6 +341,18 @@ class FineTuningService:
 
     def close(self) -> None:
         self._client.close()
+
+
+def normalise_endpoint(endpoint: str) -> str:
+    """The resource URL as the SDK wants it: no trailing slash, no `/openai` (the SDK adds it).
+
+    People often paste `https://x.openai.azure.com/openai/` or `…/openai/v1` from docs.
+    """
+    url = endpoint.strip().rstrip("/")
+    for tail in ("/openai/v1", "/openai"):
+        if url.lower().endswith(tail):
+            url = url[: -len(tail)]
+    return url
 
 
 def _oldest_first(newest_first: list[JobEvent]) -> list[JobEvent]:

@@ -89,3 +89,34 @@ def test_truncated_body_is_retried_by_the_sdk(seeded_emulator, make_service) -> 
     service = make_service(seeded_emulator, max_retries=2)
     seeded_emulator.faults.schedule("truncate", method="GET", path_contains="/fine_tuning/jobs", count=1)
     assert len(service.list_jobs()) == 8
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("https://res.openai.azure.com/", "https://res.openai.azure.com"),
+        ("https://res.openai.azure.com/openai/", "https://res.openai.azure.com"),
+        (" https://res.openai.azure.com/openai/v1 ", "https://res.openai.azure.com"),
+        ("http://127.0.0.1:8765", "http://127.0.0.1:8765"),
+    ],
+)
+def test_endpoint_is_normalised(given: str, expected: str) -> None:
+    from aoft_tui.services.finetuning import normalise_endpoint
+
+    assert normalise_endpoint(given) == expected
+
+
+def test_endpoint_without_scheme_is_a_config_error(monkeypatch) -> None:
+    from aoft_tui.services.finetuning import FineTuningService
+    from aoft_tui.services.settings import ConfigError, load_settings
+
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "res.openai.azure.com")
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "k" * 32)
+    with pytest.raises(ConfigError, match="https://<resource>.openai.azure.com"):
+        FineTuningService.from_settings(load_settings())
+
+
+def test_emulator_works_with_an_openai_suffixed_endpoint(emulator, make_service) -> None:
+    service = make_service(emulator, endpoint=emulator.endpoint + "/openai/")
+    assert service.list_jobs() == []
+    assert service.endpoint == emulator.endpoint

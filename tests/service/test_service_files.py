@@ -113,9 +113,9 @@ def test_delete_file_then_it_is_not_found(service, write_dataset) -> None:
 
 
 def test_missing_local_file_is_a_clear_error(service, tmp_path) -> None:
-    from aoft_tui.services.errors import ServiceError
+    from aoft_tui.services.errors import LocalFileError
 
-    with pytest.raises(ServiceError, match="nope.jsonl"):
+    with pytest.raises(LocalFileError, match="nope.jsonl"):
         service.upload_file(tmp_path / "nope.jsonl")
 
 
