@@ -78,3 +78,25 @@ def test_broken_config_file_is_exit_2(tmp_path, monkeypatch) -> None:
 def test_bad_status_is_a_usage_error(flag: str) -> None:
     result = CliRunner().invoke(main, ["jobs", flag])
     assert result.exit_code == 2
+
+
+def test_piped_table_keeps_full_model_names(seeded_emulator, seeded_service) -> None:
+    names = [j.fine_tuned_model for j in seeded_service.list_jobs() if j.fine_tuned_model]
+    assert names
+    result = CliRunner().invoke(main, ["jobs"], env=_env(seeded_emulator))
+    assert all(name in result.stdout for name in names)
+
+
+def test_table_fits_a_narrow_terminal_keeping_ids_and_suffixes(seeded_service) -> None:
+    from aoft_tui.cli.jobs_cmd import format_table
+
+    jobs = seeded_service.list_jobs()
+    full = format_table(jobs)
+    narrow = format_table(jobs, max_width=130)
+    assert max(map(len, full.splitlines())) > 130
+    assert max(map(len, narrow.splitlines())) <= 130
+    assert "…" in narrow
+    for job, line in zip(jobs, narrow.splitlines()[1:], strict=True):
+        assert line.startswith(job.id)  # ids are never shortened
+        if job.fine_tuned_model and job.suffix:
+            assert job.suffix in line  # the tail (the suffix) survives
