@@ -11,16 +11,19 @@ from aoft_tui.domain.models import FileStatus
 from aoft_tui.services.errors import Cancelled, FileProcessingError, NotFoundError, OperationTimeout
 
 
-def test_upload_reports_progress_and_file_gets_processed(service, write_dataset) -> None:
-    path = write_dataset(300)
+def test_upload_streams_with_progress_and_file_gets_processed(service, write_dataset) -> None:
+    path = write_dataset(3000)
     size = path.stat().st_size
     calls: list[tuple[int, int]] = []
     info = service.upload_file(path, progress=lambda sent, total: calls.append((sent, total)))
     assert info.filename == "train.jsonl" and info.purpose == "fine-tune" and info.bytes == size
     assert calls[-1] == (size, size)
     assert all(total == size for _, total in calls)
-    assert [s for s, _ in calls] == sorted(s for s, _ in calls)
-    assert len(calls) >= 2  # streamed in chunks, not one blob
+    sent = [s for s, _ in calls]
+    assert sent == sorted(sent)
+    # streamed from disk in small reads, never the whole file at once
+    steps = [b - a for a, b in zip([0, *sent], sent, strict=False)]
+    assert size > 5 * 65536 and max(steps) <= 65536
     statuses: list[FileStatus] = []
     done = service.wait_for_file(info.id, poll_interval=0.05, timeout=10, on_status=lambda f: statuses.append(f.status))
     assert done.status is FileStatus.PROCESSED and statuses[-1] is FileStatus.PROCESSED
