@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -51,13 +50,12 @@ class FileRec:
             "created_at": self.created_at, "size": self.size, "status_details": self.status_details,
             "n_examples": self.n_examples, "approx_tokens": self.approx_tokens,
             "result_of_job": self.result_of_job,
-            "content_b64": None if self.content is None else base64.b64encode(self.content).decode(),
         }
 
     @classmethod
-    def from_json(cls, d: dict[str, Any]) -> FileRec:
-        content = d.pop("content_b64")
-        return cls(**d, content=None if content is None else base64.b64decode(content), created_mono=None)
+    def from_json(cls, d: dict[str, Any], content: bytes | None) -> FileRec:
+        """`content` is kept beside the JSON (one file per upload), not inside it."""
+        return cls(**d, content=content, created_mono=None)
 
 
 @dataclass(slots=True)

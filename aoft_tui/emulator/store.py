@@ -25,6 +25,7 @@ from aoft_tui.emulator.records import FileRec, JobRec, UploadRec
 from aoft_tui.emulator.simulator import results_csv
 
 STATE_FILE = "emulator-state.json"
+CONTENT_DIR = "files"  # uploaded file contents, one file per id, beside the JSON
 
 
 class Store:
@@ -146,11 +147,15 @@ class Store:
                 "files": [f.to_json() for f in self.files.values()],
                 "jobs": [j.to_json() for j in self.jobs.values()],
             }
-        self.state_dir.mkdir(parents=True, exist_ok=True)
+        contents = self.state_dir / CONTENT_DIR
+        contents.mkdir(parents=True, exist_ok=True)
+        with self.lock:
+            for rec in self.files.values():  # uploads never change: write each once
+                target = contents / rec.id
+                if rec.content is not None and not target.exists():
+                    _atomic_write(target, rec.content)
         path = self.state_dir / STATE_FILE
-        tmp = path.with_suffix(".tmp")
-        tmp.write_text(json.dumps(state))
-        os.replace(tmp, path)
+        _atomic_write(path, json.dumps(state).encode())
 
     def load(self) -> bool:
         """Reload a saved state; returns False when the state dir holds none."""
@@ -163,7 +168,7 @@ class Store:
             free = state.get("slot_free_at")
             self._slot_free_at = float("-inf") if free is None else free
             self.idempotency = dict(state["idempotency"])
-            self.files = {d["id"]: FileRec.from_json(dict(d)) for d in state["files"]}
+            self.files = {d["id"]: FileRec.from_json(dict(d), self._saved_content(d)) for d in state["files"]}
             self.jobs = {d["id"]: JobRec.from_json(d) for d in state["jobs"]}
             # Simulated time continues from where the last run stopped, never backwards.
             saved_at = state["clock"]["saved_at"]
@@ -171,6 +176,18 @@ class Store:
             if saved_at > now:
                 self.clock.advance(saved_at - now)
         return True
+
+    def _saved_content(self, d: dict[str, Any]) -> bytes | None:
+        if d.get("result_of_job"):
+            return None  # results.csv is regenerated from its job
+        path = self.state_dir / CONTENT_DIR / d["id"] if self.state_dir else None
+        return path.read_bytes() if path is not None and path.exists() else b""
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def _rng_to_json(rng: random.Random) -> Any:
