@@ -7,6 +7,7 @@ whether the dict came from the SDK's typed models or from a raw response.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from aoft_tui.domain.models import (
@@ -24,8 +25,12 @@ from aoft_tui.domain.models import (
 )
 from aoft_tui.services.results_csv import normalise_metric_name
 
-# Our epoch when the API leaves a timestamp out (never expected; keeps types honest).
-_EPOCH = from_unix(0)
+# When the API leaves a timestamp out (never expected; keeps the types honest).
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _time(value: Any) -> datetime:
+    return from_unix(value) or _EPOCH
 
 
 def as_dict(obj: Any) -> dict[str, Any]:
@@ -60,7 +65,7 @@ def job_from_api(raw: Mapping[str, Any]) -> Job:
         id=str(raw.get("id")),
         status=JobStatus.parse(raw.get("status")),
         model=str(raw.get("model") or ""),
-        created_at=from_unix(raw.get("created_at")) or _EPOCH,
+        created_at=_time(raw.get("created_at")),
         training_file=str(raw.get("training_file") or ""),
         validation_file=raw.get("validation_file") or None,
         fine_tuned_model=raw.get("fine_tuned_model") or None,
@@ -81,7 +86,7 @@ def event_from_api(raw: Mapping[str, Any]) -> JobEvent:
     data = raw.get("data")
     return JobEvent(
         id=str(raw.get("id")),
-        created_at=from_unix(raw.get("created_at")) or _EPOCH,
+        created_at=_time(raw.get("created_at")),
         level=EventLevel.parse(raw.get("level")),
         message=str(raw.get("message") or ""),
         type=str(raw.get("type") or "message"),
@@ -104,7 +109,7 @@ def checkpoint_from_api(raw: Mapping[str, Any]) -> Checkpoint:
     return Checkpoint(
         id=str(raw.get("id")),
         step=int(raw.get("step_number") or 0),
-        created_at=from_unix(raw.get("created_at")) or _EPOCH,
+        created_at=_time(raw.get("created_at")),
         fine_tuned_model_checkpoint=str(raw.get("fine_tuned_model_checkpoint") or ""),
         metrics=numeric_metrics(metrics) if isinstance(metrics, Mapping) else {},
     )
@@ -117,7 +122,7 @@ def file_from_api(raw: Mapping[str, Any]) -> FileInfo:
         bytes=raw.get("bytes"),
         purpose=str(raw.get("purpose") or ""),
         status=FileStatus.parse(raw.get("status")),
-        created_at=from_unix(raw.get("created_at")) or _EPOCH,
+        created_at=_time(raw.get("created_at")),
         status_details=raw.get("status_details") or None,
     )
 

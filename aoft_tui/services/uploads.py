@@ -75,7 +75,8 @@ def upload_with_uploads_api(
                 raise_if_cancelled(cancel, f"Upload of {path.name}")
                 length = min(part_size, size - offset)
                 data = FileSlice(fh, offset, length, on_read=tracker.part_reader(offset), cancel=cancel)
-                part = client.uploads.parts.create(upload.id, data=(f"{path.name}.part{len(part_ids)}", data))
+                name = f"{path.name}.part{len(part_ids)}"
+                part = client.uploads.parts.create(upload.id, data=(name, data))  # type: ignore[arg-type]
                 part_ids.append(part.id)
         raise_if_cancelled(cancel, f"Upload of {path.name}")
         completed = client.uploads.complete(upload.id, part_ids=part_ids)
