@@ -218,14 +218,16 @@ class MainScreen(JobActionsMixin, Screen[None]):
         if job.id != self._preview_job:
             self._preview_job = job.id
             chart.show({}, title=f"loss · {job.short_id}", empty_text="loading metrics…")
-            self._load_preview(job.id, chart.point_budget)
+            self._load_preview(job, chart.point_budget)
         elif reload_preview:
-            self._load_preview(job.id, chart.point_budget)
+            self._load_preview(job, chart.point_budget)
 
     @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
-    def _load_preview(self, job_id: str, budget: int) -> None:
+    def _load_preview(self, job: Job, budget: int) -> None:
+        job_id = job.id
         try:
-            points = self.app.service.metrics(job_id)
+            # the job we hold saves a status read; the service fetches only new events
+            points = self.app.service.metrics(job_id, job=job)
         except Exception:  # noqa: BLE001 - the poll reports connectivity; the preview just waits
             return
         series = prepare_series(points, (TRAIN_LOSS, VALID_LOSS), max_points=budget)
