@@ -70,10 +70,9 @@ class AzureGate:
                 return ApiError(400, "invalidPayload", f"API version '{version}' is not supported by the v1 "
                                 "API; omit api-version or use 'preview'.", param="api-version")
             return None
-        if version is None:
+        if version is None or version not in API_VERSIONS:
+            # Azure answers both with a bare 404 "Resource not found"; `param` is our hint.
             return ApiError(404, "notFound", RESOURCE_NOT_FOUND, param="api-version")
-        if version not in API_VERSIONS:
-            return ApiError(404, "notFound", "API version not supported", param="api-version")
         return None
 
 
