@@ -52,11 +52,19 @@ def load_cli_settings() -> Settings:
     return settings
 
 
-def missing_resource_message() -> str:
+def missing_resource_message(settings: Settings) -> str:
+    missing = [
+        name
+        for name, present in (
+            ("AZURE_OPENAI_ENDPOINT", bool(settings.endpoint)),
+            ("AZURE_OPENAI_API_KEY", settings.api_key is not None and bool(settings.api_key.get_secret_value())),
+        )
+        if not present
+    ]
     return (
-        "no Azure OpenAI resource is configured. Set AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY "
-        f"(or endpoint and api_key in {config_file()}), or run `aoft-tui emulator` in another "
-        "terminal and export the two variables it prints."
+        f"no Azure OpenAI resource is configured ({' and '.join(missing)} not set). Set "
+        f"AZURE_OPENAI_ENDPOINT and AZURE_OPENAI_API_KEY (or endpoint and api_key in {config_file()}), "
+        "or run `aoft-tui emulator` in another terminal and export the two variables it prints."
     )
 
 
@@ -67,7 +75,7 @@ def cli_service(settings: Settings | None = None) -> Iterator[Any]:
 
     settings = settings or load_cli_settings()
     if not settings.endpoint or settings.api_key is None or not settings.api_key.get_secret_value():
-        fail("Not configured", missing_resource_message(), code=EXIT_CONFIG)
+        fail("Not configured", missing_resource_message(settings), code=EXIT_CONFIG)
     _SECRETS.add(settings.api_key.get_secret_value())
     service = FineTuningService.from_settings(settings)
     try:

@@ -204,7 +204,8 @@ class FineTuningService:
         """Events newer than `last_seen_id`, oldest first (all events when None).
 
         Fetches pages only until a known id, so bytes per poll grow with new events,
-        not with history.
+        not with history. When `last_seen_id` is not among the job's events (say it
+        expired), every event is returned.
         """
         newest_first: list[JobEvent] = []
         limits = _POLL_PAGES if last_seen_id else (_PAGE,)

@@ -100,3 +100,10 @@ def test_table_fits_a_narrow_terminal_keeping_ids_and_suffixes(seeded_service) -
         assert line.startswith(job.id)  # ids are never shortened
         if job.fine_tuned_model and job.suffix:
             assert job.suffix in line  # the tail (the suffix) survives
+
+
+def test_endpoint_without_key_names_what_is_missing() -> None:
+    result = CliRunner().invoke(main, ["jobs"], env={"AZURE_OPENAI_ENDPOINT": "https://x.openai.azure.com",
+                                                    "AZURE_OPENAI_API_KEY": ""})
+    assert result.exit_code == 2
+    assert "(AZURE_OPENAI_API_KEY not set)" in result.stderr
