@@ -48,6 +48,27 @@ def api(recorder, emulator):
         yield client
 
 
+# Error paths change nothing: one emulator serves them all (a fresh one costs ~0.2 s to stop).
+@pytest.fixture(scope="module")
+def shared_emulator():
+    from aoft_tui.emulator.embedded import EmbeddedEmulator
+
+    with EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=5) as emu:
+        yield emu
+
+
+@pytest.fixture(scope="module")
+def shared_train(shared_emulator) -> str:
+    with ResponseRecorder().raw_client(shared_emulator) as client:
+        return processed_file(client, shared_emulator)["id"]
+
+
+@pytest.fixture
+def shared_api(recorder, shared_emulator):
+    with recorder.raw_client(shared_emulator) as client:
+        yield client
+
+
 def assert_exercised(recorder: ResponseRecorder, *expected: tuple[str, int]) -> None:
     missing = set(expected) - recorder.operation_ids()
     assert not missing, f"not exercised: {sorted(missing)}"
@@ -135,8 +156,8 @@ def test_file_import(recorder, api, emulator):
         ("/fine_tuning/jobs", {"limit": -1}),
     ],
 )
-def test_bad_list_queries_are_400(recorder, api, path, params):
-    assert api.get(path, params=params).status_code == 400
+def test_bad_list_queries_are_400(recorder, shared_api, path, params):
+    assert shared_api.get(path, params=params).status_code == 400
     recorder.check()
 
 
@@ -227,7 +248,8 @@ def test_cancel(recorder, api, emulator):
 
 
 @pytest.mark.parametrize("verb", ["get", "events", "checkpoints", "cancel", "pause", "resume", "delete"])
-def test_unknown_job_is_404(recorder, api, verb):
+def test_unknown_job_is_404(recorder, shared_api, verb):
+    api = shared_api
     job = "/fine_tuning/jobs/ftjob-doesnotexist"
     response = {
         "get": lambda: api.get(job), "events": lambda: api.get(f"{job}/events"),
@@ -249,16 +271,15 @@ def test_unknown_job_is_404(recorder, api, verb):
         pytest.param({"model": BASE_MODEL, "training_file": "{train}", "hyperparameters": {"n_epochs": "x"}}, id="epochs-type"),
     ],
 )
-def test_bad_job_requests_are_4xx(recorder, api, emulator, body):
-    train = processed_file(api, emulator)
-    body = {k: (train["id"] if v == "{train}" else v) for k, v in body.items()}
-    response = api.post("/fine_tuning/jobs", json=body)
+def test_bad_job_requests_are_4xx(recorder, shared_api, shared_train, body):
+    body = {k: (shared_train if v == "{train}" else v) for k, v in body.items()}
+    response = shared_api.post("/fine_tuning/jobs", json=body)
     assert response.status_code in (400, 404), response.text
     recorder.check()
 
 
-def test_unparseable_body_is_400(recorder, api):
-    response = api.post("/fine_tuning/jobs", content=b"{not json", headers={"content-type": "application/json"})
+def test_unparseable_body_is_400(recorder, shared_api):
+    response = shared_api.post("/fine_tuning/jobs", content=b"{not json", headers={"content-type": "application/json"})
     assert response.status_code == 400
     recorder.check()
 
@@ -268,7 +289,8 @@ def test_unparseable_body_is_400(recorder, api):
     [{"api-key": "wrong"}, {"api-key": ""}, {"Authorization": "Bearer wrong"}, {}],
     ids=["wrong-key", "empty-key", "wrong-bearer", "no-key"],
 )
-def test_bad_credentials_are_401(recorder, emulator, headers):
+def test_bad_credentials_are_401(recorder, shared_emulator, headers):
+    emulator = shared_emulator
     with recorder.raw_client(emulator, headers=headers) as client:
         if "api-key" not in headers:
             del client.headers["api-key"]
@@ -280,8 +302,8 @@ def test_bad_credentials_are_401(recorder, emulator, headers):
 
 
 @pytest.mark.parametrize("version", [None, "1999-01-01"], ids=["missing", "unknown"])
-def test_bad_api_version_gets_an_error_body(recorder, emulator, version):
-    with recorder.raw_client(emulator, api_version=version) as client:
+def test_bad_api_version_gets_an_error_body(recorder, shared_emulator, version):
+    with recorder.raw_client(shared_emulator, api_version=version) as client:
         response = client.get("/fine_tuning/jobs")
     assert 400 <= response.status_code < 500
     recorder.check()
@@ -371,8 +393,8 @@ def test_dpo_job_runs_with_spec_events_and_checkpoints(recorder, api, emulator):
     ("method", "path"),
     [("GET", "/nothing/here"), ("PUT", "/fine_tuning/jobs"), ("PATCH", "/files/file-x"), ("GET", "/fine_tuning/jobs/x/y/z")],
 )
-def test_paths_outside_the_spec_get_error_bodies(api, method, path):
+def test_paths_outside_the_spec_get_error_bodies(shared_api, method, path):
     """No operation to check them against, but clients still parse `error.code` / `error.message`."""
-    response = api.request(method, path)
+    response = shared_api.request(method, path)
     assert 400 <= response.status_code < 500
     assert definition_errors("ErrorResponse", response.json()) == []
