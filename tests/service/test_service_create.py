@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from aoft_tui.domain.models import JobSpec
@@ -93,4 +95,14 @@ def test_create_gives_up_after_retries_without_creating(emulator, make_service, 
 def test_truncated_create_response_still_gives_one_job(emulator, service, training_file) -> None:
     emulator.faults.schedule("truncate", method="POST", path_contains="/fine_tuning/jobs", count=1)
     job = service.create_job(JobSpec(model="gpt-4o-mini-2024-07-18", training_file=training_file))
+    assert [j.id for j in _jobs_for(service, training_file)] == [job.id]
+
+
+def test_timed_out_create_still_gives_one_job(emulator, make_service, training_file) -> None:
+    """The first POST stalls past the client's timeout and is handled late by the server;
+    the re-send carries the same Idempotency-Key, so both end in the same job."""
+    service = make_service(emulator, timeout=0.3, max_retries=2)
+    emulator.faults.schedule("stall", method="POST", path_contains="/fine_tuning/jobs", count=1, seconds=0.6)
+    job = service.create_job(JobSpec(model="gpt-4o-mini-2024-07-18", training_file=training_file))
+    time.sleep(0.5)  # let the stalled request finish on the server
     assert [j.id for j in _jobs_for(service, training_file)] == [job.id]
