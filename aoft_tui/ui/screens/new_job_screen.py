@@ -321,6 +321,9 @@ class NewJobScreen(Screen[str | None]):
         except DatasetIOError as exc:
             self.app.call_from_thread(self._preflight_failed, str(exc))
             return
+        except Exception as exc:  # noqa: BLE001 - a validator bug must not leave the form stuck
+            self.app.call_from_thread(self._preflight_failed, f"The pre-flight check failed: {exc!r}")
+            return
         self.app.call_from_thread(self._preflight_done, request, report)
 
     def _preflight_failed(self, message: str) -> None:
@@ -378,6 +381,8 @@ class NewJobScreen(Screen[str | None]):
             job = starter.run()
         except ServiceError as exc:
             self.app.call_from_thread(self._start_failed, starter, exc)
+        except OSError as exc:  # the file changed or vanished between check and upload
+            self.app.call_from_thread(self._start_failed, starter, ServiceError(f"Cannot read a file: {exc}"))
         else:
             self.app.call_from_thread(self.dismiss, job.id)
 

@@ -1,0 +1,223 @@
+"""The new-job form in the real app (key n), against the emulator: fill it, start a job and
+see it run; and every failure path ends in a clear message with no stray file or job."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, Static
+
+from aoft_tui.services.settings import load_settings
+from aoft_tui.ui.app import AoftApp
+from aoft_tui.ui.screens.confirm import ConfirmScreen
+from aoft_tui.ui.screens.new_job_dialogs import FilePickerScreen, PreflightReportScreen
+from aoft_tui.ui.screens.new_job_screen import NewJobScreen
+
+MODEL = "gpt-4o-mini-2024-07-18"
+SIZE = (80, 24)
+
+
+@pytest.fixture(autouse=True)
+def _fast_file_polls(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(NewJobScreen, "file_poll_interval", 0.05)
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+
+
+async def open_form(pilot: Pilot) -> NewJobScreen:
+    await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "MainScreen", "the dashboard")
+    await pilot.press("n")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, NewJobScreen), "the form")
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: len(screen.query_one("#model-select", Select)._options) > 2, "models")
+    return screen
+
+
+def fill(screen: NewJobScreen, *, model: str = MODEL, training: Path | None = None,
+         validation: Path | None = None, **inputs: str) -> None:
+    select = screen.query_one("#model-select", Select)
+    if model in [value for _, value in select._options]:
+        select.value = model
+    else:
+        select.value = "__other__"
+        screen.query_one("#model-text", Input).value = model
+    if training is not None:
+        screen.query_one("#training", Input).value = str(training)
+    if validation is not None:
+        screen.query_one("#validation", Input).value = str(validation)
+    for name, value in inputs.items():
+        screen.query_one(f"#{name}", Input).value = value
+
+
+async def submit_and_confirm(pilot: Pilot) -> None:
+    await pilot.press("ctrl+s")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the confirm dialog")
+    await pilot.press("y")
+
+
+def outcome(screen: NewJobScreen) -> str:
+    return str(screen.query_one("#outcome", Static).render())
+
+
+def app_for(service) -> AoftApp:
+    return AoftApp(service, load_settings())
+
+
+async def test_start_a_job_with_the_keyboard_and_see_it_run(
+    emulator, service, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(data_dir)  # the form resolves relative paths from where aoft-tui started
+    app = app_for(service)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot)
+        assert screen.focused is screen.query_one("#model-select")
+        await pilot.press("enter", *"gpt-4o-mini", "enter")  # type-to-search in the open list
+        assert screen.query_one("#model-select", Select).value == MODEL
+        await pilot.press("tab", *"train.jsonl")  # training file
+        await pilot.press("tab", *"valid.jsonl")  # validation file
+        await pilot.press("tab", *"wx-1")  # suffix
+        await pilot.press("tab", "tab", "3")  # past the method to epochs
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirm dialog")
+        message = str(app.screen.query_one("#confirm-message", Static).render())
+        assert "billed tokens" in message and "$" in message
+        await pilot.press("y")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "MainScreen", "the dashboard again")
+
+        jobs = service.list_jobs()
+        assert len(jobs) == 1
+        job = jobs[0]
+        assert (job.model, job.suffix, job.hyperparameters.get("n_epochs")) == (MODEL, "wx-1", 3)
+        assert job.validation_file is not None
+        table = app.screen.table
+        await wait_for(pilot, lambda: table.selected_job is not None and table.selected_job.id == job.id,
+                       "the new job selected in the table")
+        statuses = set()
+        for _ in range(60):  # simulated minutes: validating → queued → running
+            emulator.advance(60)
+            statuses.add(str(service.get_job(job.id).status))
+            if "running" in statuses:
+                break
+        assert "running" in statuses, statuses
+
+
+async def test_field_messages_and_files_required(service, data_dir: Path) -> None:
+    app = app_for(service)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot)
+        fill(screen, n_epochs="0", suffix="no spaces please")
+        await pilot.pause()
+        assert "from 1 to 50" in str(screen.query_one("#error-n_epochs", Static).render())
+        assert "a-z, A-Z" in str(screen.query_one("#error-suffix", Static).render())
+        assert screen.query_one("#beta", Input).disabled  # DPO only
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Choose the training file" in str(screen.query_one("#error-training", Static).render())
+        assert app.screen is screen and "Fix the highlighted fields" in outcome(screen)
+        assert screen.focused is screen.query_one("#training")
+        screen.query_one("#method", Select).value = "dpo"
+        await pilot.pause()
+        assert not screen.query_one("#beta", Input).disabled
+    assert service.list_files() == []
+
+
+async def test_preflight_errors_block_with_the_report_one_key_away(service, data_dir: Path) -> None:
+    app = app_for(service)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot)
+        fill(screen, training=data_dir / "broken.jsonl")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: "error(s)" in outcome(screen), "the pre-flight verdict")
+        assert "Nothing was uploaded" in outcome(screen)
+        await pilot.press("ctrl+r")
+        assert isinstance(app.screen, PreflightReportScreen)
+        report = str(app.screen.query_one("#report-body", Static).render())
+        assert "broken.jsonl:13" in report and "assistant" in report
+        await pilot.press("escape")
+        assert app.screen is screen
+    assert service.list_files() == [] and service.list_jobs() == []
+
+
+async def test_a_rejected_file_shows_azures_status_details_verbatim(
+    service, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    details = "The file failed a server-side check: example 7 contains disallowed content."
+    monkeypatch.setattr("aoft_tui.emulator.store.check_fine_tune_file", lambda data, name: details)
+    app = app_for(service)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot)
+        fill(screen, training=data_dir / "train.jsonl")
+        await submit_and_confirm(pilot)
+        await wait_for(pilot, lambda: details in outcome(screen), "Azure's words")
+        assert "aoft-tui validate" in outcome(screen)
+        assert app.screen is screen and not screen.busy
+    assert service.list_files() == [] and service.list_jobs() == []
+
+
+async def test_a_400_from_create_is_explained_and_makes_nothing(service, data_dir: Path) -> None:
+    app = app_for(service)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot)
+        fill(screen, model="gpt-5-preview-2099", training=data_dir / "train.jsonl")
+        await submit_and_confirm(pilot)
+        await wait_for(pilot, lambda: "Request rejected" in outcome(screen), "the rejection")
+        assert "No job was created" in outcome(screen)
+        assert app.screen is screen
+    assert service.list_jobs() == []
+
+
+async def test_a_connection_reset_during_create_gives_exactly_one_job(emulator, service, data_dir: Path) -> None:
+    emulator.faults.schedule("reset_after", method="POST", path_contains="/fine_tuning/jobs", count=1)
+    app = app_for(service)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_form(pilot)
+        fill(app.screen, training=data_dir / "train.jsonl")
+        await submit_and_confirm(pilot)
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "MainScreen", "the dashboard again")
+    assert len(service.list_jobs()) == 1
+    assert ("reset_after", "POST") in [(k, m) for k, m, _ in emulator.faults.injected]
+
+
+async def test_cancelling_the_upload_leaves_no_file_and_no_job(emulator, service, data_dir: Path) -> None:
+    # Slow file-status answers keep the submit in flight long enough to press escape.
+    emulator.faults.schedule("stall", method="GET", path_contains="/files/", count=3, seconds=0.5)
+    app = app_for(service)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot)
+        fill(screen, training=data_dir / "train.jsonl")
+        await submit_and_confirm(pilot)
+        phase = screen.query_one("#phase")
+        await wait_for(pilot, lambda: "processing" in str(phase.render()), "the processing wait")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: "Cancelled" in outcome(screen), "the cancel")
+        assert app.screen is screen and not screen.busy
+    assert service.list_files(purpose="fine-tune") == [] and service.list_jobs() == []
+
+
+async def test_the_file_picker_fills_the_path(service, data_dir: Path) -> None:
+    app = app_for(service)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot)
+        screen.start_dir = data_dir
+        screen.query_one("#training", Input).focus()
+        await pilot.press("ctrl+o")
+        assert isinstance(app.screen, FilePickerScreen)
+        tree = app.screen.query_one("#picker-tree")
+        await wait_for(pilot, lambda: tree.last_line >= 3, "the folder listing")
+        names = [str(line.label) for line in [tree.get_node_at_line(i) for i in range(tree.last_line + 1)]]
+        assert "train.jsonl" in names
+        for _ in range(names.index("train.jsonl")):
+            await pilot.press("down")
+        await pilot.press("enter")
+        assert app.screen is screen
+        assert screen.query_one("#training", Input).value == str(data_dir / "train.jsonl")
