@@ -7,8 +7,14 @@ from __future__ import annotations
 import base64
 import csv
 import io
+import os
 import re
+import subprocess
+import sys
+import time
 from statistics import mean
+
+import pytest
 
 from contract_support import ResponseRecorder, chat_jsonl, poll_until
 from openai import AzureOpenAI
@@ -118,5 +124,52 @@ def test_sdk_runs_jobs_to_success_with_metrics_checkpoints_and_results(emulator)
             row = by_step[int(event.data["step"])]
             assert abs(float(row["train_loss"]) - event.data["train_loss"]) < 1e-4, (row, event.data)
 
+    check_sdk_parses_everything(recorder)
+    recorder.check()
+
+
+class _RealTime:
+    """`advance` for an emulator in another process: its clock runs by itself (`--speed`)."""
+
+    def advance(self, seconds: float) -> None:
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def emulator_command(tmp_path):
+    """`aoft-tui emulator` as a user starts it; yields (endpoint, key)."""
+    key = "contract-test-key"
+    log = tmp_path / "emulator.log"
+    with log.open("w") as stderr:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "aoft_tui", "emulator", "--port", "0", "--speed", "20000", "--seed", "11"],
+            stdout=subprocess.PIPE, stderr=stderr, text=True, env={**os.environ, "AOFT_EMULATOR_API_KEY": key},
+        )  # fmt: skip
+    try:
+        line = process.stdout.readline()  # export AZURE_OPENAI_ENDPOINT=… AZURE_OPENAI_API_KEY=… OPENAI_API_VERSION=…
+        settings = dict(item.split("=", 1) for item in line.split()[1:])
+        assert settings.get("AZURE_OPENAI_API_KEY") == key, (line, log.read_text())
+        yield settings["AZURE_OPENAI_ENDPOINT"], key
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_sdk_against_the_aoft_tui_emulator_command(emulator_command):
+    endpoint, key = emulator_command
+    recorder = ResponseRecorder()
+    clock = _RealTime()
+    with AzureOpenAI(azure_endpoint=endpoint, api_key=key, api_version="2025-04-01-preview", max_retries=0,
+                     http_client=recorder.http_client(timeout=10)) as client:  # fmt: skip
+        train = _upload(client, clock, "train.jsonl", 20)
+        job = client.fine_tuning.jobs.create(model=BASE_MODEL, training_file=train, hyperparameters={"n_epochs": 2})
+        done = poll_until(clock, lambda: client.fine_tuning.jobs.retrieve(job.id), lambda j: j.status in ("succeeded", "failed", "cancelled"), max_steps=1200)
+        assert done.status == "succeeded", done.error
+        _, metrics = _metrics_events(client, job.id)
+        assert metrics and all(METRICS <= set(e.data) for e in metrics)
+        checkpoints = list(client.fine_tuning.jobs.checkpoints.list(job.id))
+        assert max(checkpoints, key=lambda c: c.step_number).fine_tuned_model_checkpoint == done.fine_tuned_model
+        rows = _results_csv(client, done)
+        assert rows and {"step", "train_loss"} <= set(rows[0])
     check_sdk_parses_everything(recorder)
     recorder.check()
