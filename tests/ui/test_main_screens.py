@@ -108,7 +108,7 @@ async def test_compare_without_marks_explains(seeded_emulator, seeded_service) -
         assert ("Nothing to compare", "Mark jobs with space, then press m to compare them.") in toasts(app)
 
 
-async def test_connection_loss_shows_offline_and_recovers_nothing_crashes(seeded_emulator, seeded_service) -> None:
+async def test_connection_loss_shows_offline_and_nothing_crashes(seeded_emulator, seeded_service) -> None:
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         screen = await loaded(pilot)
@@ -180,3 +180,36 @@ async def test_polling_pauses_under_a_modal_and_resumes_after(seeded_emulator, s
         await settle(pilot)
         assert len(calls) > before, "did not poll again when the modal closed"
         assert screen.query_one(ConnectionIndicator).state == "ok"
+
+
+async def test_back_online_after_an_outage(seeded_emulator, seeded_service) -> None:
+    """The network drops for two polls (the service raises what it raises for a refused
+    connection), then comes back: offline → connected, one toast each way."""
+    from aoft_tui.services.errors import ConnectionFailed
+
+    outage = {"polls": 0}
+    real_list_jobs = seeded_service.list_jobs
+
+    def flaky_list_jobs(*args, **kwargs):
+        if outage["polls"] > 0:
+            outage["polls"] -= 1
+            raise ConnectionFailed("Could not reach http://127.0.0.1 (connection refused).")
+        return real_list_jobs(*args, **kwargs)
+
+    seeded_service.list_jobs = flaky_list_jobs
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        screen = await loaded(pilot)
+        indicator = screen.query_one(ConnectionIndicator)
+        outage["polls"] = 2
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert indicator.state == "retrying"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert indicator.state == "offline"
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        assert indicator.state == "ok"
+        titles = [title for title, _ in toasts(app)]
+        assert titles.count("Connection problem") == 1 and titles.count("Reconnected") == 1
