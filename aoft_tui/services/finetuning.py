@@ -209,12 +209,18 @@ class FineTuningService:
         """
         newest_first: list[JobEvent] = []
         limits = _POLL_PAGES if last_seen_id else (_PAGE,)
+        found = False
         for page in self._event_pages(job_id, limits):
             for raw in page:
                 if last_seen_id is not None and raw.get("id") == last_seen_id:
-                    return _oldest_first(newest_first)
+                    found = True
+                    break
                 newest_first.append(event_from_api(raw))
-        return _oldest_first(newest_first)
+            if found:
+                break
+        events = _oldest_first(newest_first)
+        self._event_metrics.offer(job_id, last_seen_id, events)
+        return events
 
     def metrics(self, job_id: str, *, job: Job | None = None) -> list[MetricPoint]:
         """All metric points of a job, by step: from metrics events while it runs, from

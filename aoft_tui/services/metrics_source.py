@@ -36,27 +36,38 @@ def metrics_from_events(events: list[JobEvent]) -> list[MetricPoint]:
 
 
 class EventMetricsCache:
-    """Per job: the metric points seen so far and the newest event id (for `events_since`)."""
+    """Per job: the metrics events seen so far and the newest event id.
+
+    Every `events_since` result is offered here, so when the dashboard polls events
+    and then asks for metrics, the metrics poll finds nothing new to download.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._last_id: dict[str, str] = {}
+        self._last_id: dict[str, str | None] = {}
         self._events: dict[str, list[JobEvent]] = {}  # metrics events only
         self._seen_ids: dict[str, set[str]] = {}
 
-    def points(self, job_id: str, events_since: EventsSince) -> list[MetricPoint]:
+    def offer(self, job_id: str, since_id: str | None, events: list[JobEvent]) -> None:
+        """Take events fetched with `events_since(job_id, since_id)` when they continue
+        exactly what is held (anything else would leave a gap, so it is ignored)."""
         with self._lock:
-            last_id = self._last_id.get(job_id)
-        new = events_since(job_id, last_id)
-        with self._lock:
-            # Another thread may have polled meanwhile: skip events we already hold.
+            if since_id != self._last_id.get(job_id):
+                return
             kept = self._events.setdefault(job_id, [])
             seen_ids = self._seen_ids.setdefault(job_id, set())
-            for event in new:
+            for event in events:
                 if event.id not in seen_ids:
                     seen_ids.add(event.id)
                     if event.type == "metrics":
                         kept.append(event)
-            if new:
-                self._last_id[job_id] = new[-1].id
-            return metrics_from_events(kept)
+            if events:
+                self._last_id[job_id] = events[-1].id
+
+    def points(self, job_id: str, events_since: EventsSince) -> list[MetricPoint]:
+        """Fetch what is new (`events_since` offers it back here), then all points so far."""
+        with self._lock:
+            last_id = self._last_id.get(job_id)
+        events_since(job_id, last_id)
+        with self._lock:
+            return metrics_from_events(self._events.get(job_id, []))

@@ -125,3 +125,16 @@ def test_metrics_reuse_a_status_just_listed(seeded_service) -> None:
     retrieves = seeded_service.traffic.count("GET", running.id)
     assert seeded_service.metrics(running.id)
     assert seeded_service.traffic.count("GET", running.id) == retrieves  # no GET of the job itself
+
+
+def test_metrics_after_an_events_poll_download_nothing_twice(emulator, service, write_dataset) -> None:
+    job = _running_job(service, emulator, write_dataset)
+    events = service.events_since(job.id)
+    before = service.metrics(job.id, job=job)
+    emulator.advance(10)
+    new = service.events_since(job.id, events[-1].id)  # the dashboard's own events poll
+    assert any(e.type == "metrics" for e in new)
+    requests, poll_bytes, after = _cost(service, lambda: service.metrics(job.id, job=job))
+    assert requests == 1 and poll_bytes < 2000  # one idle page: the new events came from the poll above
+    assert len(after) > len(before)
+    assert after == metrics_from_events(service.events_since(job.id))
