@@ -63,6 +63,15 @@ _JOB_FRESH_SECONDS = 2.0
 
 
 class FineTuningService:
+    """Blocking client for one Azure OpenAI resource (thread-safe: the TUI's workers share it).
+
+    Beyond the fixed interface:
+    - `large_file_threshold` / `part_size`: uploads above the threshold go through the
+      Uploads API in parts of `part_size` (tests lower both to exercise that path);
+    - `traffic`: requests and response bytes so far (status bar, tests);
+    - `metrics(job_id, job=...)`: pass the Job you hold to save a request.
+    """
+
     def __init__(
         self,
         endpoint: str,

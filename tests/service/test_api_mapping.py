@@ -96,3 +96,19 @@ def test_write_decoded_plain_and_base64(tmp_path: Path, payload: bytes) -> None:
     write_decoded((encoded[i:i + 1000] for i in range(0, len(encoded), 1000)), decoded)
     assert decoded.read_bytes() == payload * 500
     assert not list(tmp_path.glob("*.part")) and not list(tmp_path.glob("*.decoded"))
+
+
+def test_a_key_echoed_by_the_server_is_scrubbed() -> None:
+    import httpx2
+    import openai
+
+    from aoft_tui.services.error_mapping import translate
+
+    key = "0123456789abcdef0123456789abcdef"
+    request = httpx2.Request("GET", "https://res.openai.azure.com/openai/fine_tuning/jobs")
+    body = {"code": "invalid", "message": f"Key {key} is not valid for this API."}
+    response = httpx2.Response(400, json={"error": body}, request=request)
+    err = translate(openai.BadRequestError("bad", response=response, body=body),
+                    endpoint="https://res.openai.azure.com", secret=key)
+    assert key not in str(err) and "***" in str(err)
+    assert "is not valid for this API" in str(err)
