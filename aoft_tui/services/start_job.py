@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 TRAINING = "training"
 VALIDATION = "validation"
+CANCELLED_MESSAGE = "Cancelled: no job was created, and the files this submit uploaded were deleted."
 # Failures after which the create request may or may not have reached Azure.
 _UNSURE = (ConnectionFailed, ServerError, OperationTimeout)
 
@@ -126,13 +127,17 @@ def problem_counts(report: ValidationReport) -> tuple[int, int]:
             len(report.warnings) if warnings is None else warnings)
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def estimate_line(report: ValidationReport) -> str:
     """`≈ 1,234,567 billed tokens (3 epochs) · ≈ $3.70` — what the submit will cost."""
     tokens, epochs = _stat(report.stats, "billed_tokens"), _stat(report.stats, "epochs")
     cost = _stat(report.stats, "est_cost_usd")
     parts = []
     if tokens is not None:
-        parts.append(f"≈ {tokens:,} billed tokens" + (f" ({epochs} epochs)" if epochs else ""))
+        parts.append(f"≈ {tokens:,} billed tokens" + (f" ({_plural(epochs, 'epoch')})" if epochs else ""))
     parts.append(f"≈ ${cost:,.2f}" if cost is not None else "cost: no price known for this model")
     return " · ".join(parts)
 
@@ -195,7 +200,7 @@ class JobStarter:
                 self._creating = True
         except Cancelled:
             self._clean_up_cancelled()
-            raise
+            raise Cancelled(CANCELLED_MESSAGE) from None
         self.job = self._create()
         self._emit(StartProgress(Phase.CREATED, f"Created {self.job.id}"))
         return self.job
@@ -331,7 +336,7 @@ class JobStarter:
                 "Cancelled; no job was created, but these uploads could not be deleted: "
                 f"{', '.join(left)}. Delete them in Azure AI Foundry (Data files) or retry later."
             )
-        self._emit(StartProgress(Phase.CANCELLED, "Cancelled: no job was created and no file was left behind."))
+        self._emit(StartProgress(Phase.CANCELLED, CANCELLED_MESSAGE))
 
     def _adopt_strays(self, local: LocalFile, before: set[str]) -> None:
         """A cancel can race the upload's last byte: a file that appeared during it, with our

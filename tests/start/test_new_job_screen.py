@@ -198,8 +198,11 @@ async def test_cancelling_the_upload_leaves_no_file_and_no_job(emulator, service
         await submit_and_confirm(pilot)
         phase = screen.query_one("#phase")
         await wait_for(pilot, lambda: "processing" in str(phase.render()), "the processing wait")
+        await pilot.press("q")  # quitting now would strand the upload: refused, with advice
+        assert app.is_running and app.screen is screen and screen.busy
         await pilot.press("escape")
         await wait_for(pilot, lambda: "Cancelled" in outcome(screen), "the cancel")
+        assert "no job was created" in outcome(screen)
         assert app.screen is screen and not screen.busy
     assert service.list_files(purpose="fine-tune") == [] and service.list_jobs() == []
 

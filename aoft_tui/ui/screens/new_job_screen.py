@@ -20,7 +20,7 @@ from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, S
 
 from aoft_tui.domain import catalog
 from aoft_tui.domain.models import ModelInfo
-from aoft_tui.services.errors import ConnectionFailed, OperationTimeout, ServerError, ServiceError
+from aoft_tui.services.errors import Cancelled, ConnectionFailed, OperationTimeout, ServerError, ServiceError
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.job_form import TRAINING_TYPES, JobForm, check_form
 from aoft_tui.services.start_job import (
@@ -70,6 +70,8 @@ class NewJobScreen(Screen[str | None]):
         Binding("ctrl+r", "report", "Report", id="new_job.report"),
         Binding("escape", "back", "Back/Cancel", id="new_job.back"),
         Binding("c", "cancel_upload", "Cancel upload", id="new_job.cancel_upload"),
+        # Quitting mid-upload would strand a half-made file: ask for a cancel first.
+        Binding("q", "guarded_quit", "Quit", show=False, id="new_job.quit"),
     ]
 
     AUTO_FOCUS = "#model-select"
@@ -303,6 +305,13 @@ class NewJobScreen(Screen[str | None]):
             self.notify("The job is being created and can no longer be cancelled here; "
                         "cancel it from the dashboard once it appears.", severity="warning")
 
+    def action_guarded_quit(self) -> None:
+        if self.busy and self.starter is not None:
+            self.notify("A submit is in flight: press escape to cancel it (its uploads are deleted), "
+                        "then quit.", title="Still uploading", severity="warning")
+        else:
+            self.app.exit()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_upload":
             return self.starter is not None and self.busy
@@ -368,7 +377,8 @@ class NewJobScreen(Screen[str | None]):
     # --- upload and create ---------------------------------------------------------------------
     def _launch(self, starter: JobStarter) -> None:
         self.starter = starter
-        self._set_busy(True, "Starting…")
+        self._set_busy(True)
+        self.query_one("#phase", Label).update("Starting…")
         self.query_one("#progress").display = True
         self._run_starter(starter)
 
@@ -404,11 +414,13 @@ class NewJobScreen(Screen[str | None]):
         self._set_busy(False)
         self.starter = None
         self.query_one("#progress").display = False
+        if isinstance(error, Cancelled):
+            self._show_outcome(str(error))
+            return
         self._retry = starter if isinstance(error, _UNSURE) else None
         hint = "\nPress ctrl+s to retry (safe: it cannot make a second job)." if self._retry else ""
         self._show_outcome(f"{error.title}: {error}{hint}", error=True)
-        if error.title != "Cancelled":
-            self.notify(str(error).split("\n", 1)[0], title=error.title, severity="error")
+        self.notify(str(error).split("\n", 1)[0], title=error.title, severity="error")
 
     # --- helpers ---------------------------------------------------------------------------------
     def _set_busy(self, busy: bool, message: str = "") -> None:
