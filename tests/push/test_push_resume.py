@@ -138,6 +138,9 @@ def test_a_push_process_killed_mid_write_completes_on_the_next_push(emulator, se
 
     job_id = finished_job(emulator, service, n_steps=3_000)
     env = {**os.environ, "AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.api_key}
+    # wandb exports its service address once it has started in this process; the child
+    # must start its own, or the killed run would stay open in ours
+    env.pop("WANDB_SERVICE", None)
     cmd = [sys.executable, "-m", "aoft_tui", "push", job_id, "--mode", "offline", "--no-datasets"]
     proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:

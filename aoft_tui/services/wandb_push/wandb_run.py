@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -41,10 +42,12 @@ class WandbRun:
             x_disable_stats=True,
             init_timeout=ONLINE_INIT_TIMEOUT,
         )
-        kwargs: dict[str, Any] = {}
-        if options.wandb_dir is not None:
-            options.wandb_dir.mkdir(parents=True, exist_ok=True)
-            kwargs["dir"] = str(options.wandb_dir)
+        # Resolved per push, not left to wandb: its process-wide settings keep the first
+        # push's directory, and a later push (another WANDB_DIR, another cwd) must not
+        # land there.
+        base = options.wandb_dir or Path(os.environ.get("WANDB_DIR") or os.getcwd())
+        base.mkdir(parents=True, exist_ok=True)
+        kwargs: dict[str, Any] = {"dir": str(base)}
         try:
             run = wandb.init(
                 project=options.project,
