@@ -73,7 +73,7 @@ def push_job(
         record.add_offline_dir(wb.run_dir)
         record.save()  # so a push killed from here on is found and completed next time
     elif wb.resumed_last_step is not None:
-        record.last_step = max(record.last_step or -1, wb.resumed_last_step)
+        _adopt_server_history(wb, record, result)
     pusher = _Pusher(service, job, options, wb, record, result, report, cancel)
     try:
         with tempfile.TemporaryDirectory(prefix="aoft-push-") as work:
@@ -97,6 +97,25 @@ def push_job(
     result.artifacts = list(record.artifacts)
     report(PushProgress("finish", _done_message(result)))
     return result
+
+
+def _adopt_server_history(wb: WandbRun, record: PushRecord, result: PushResult) -> None:
+    """Online resume: the server's run may hold steps this machine never wrote."""
+    last = wb.resumed_last_step
+    assert last is not None
+    record.last_step = max(record.last_step if record.last_step is not None else -1, last)
+    if record.steps:
+        return
+    steps = StepSet()
+    server = wb.server_steps()
+    if server is None:
+        # Unknown: take every step up to the run's last index as written (never a
+        # duplicate; a gap there stays a gap) and say so.
+        steps.ranges.append([0, last])
+        result.notes.append(f"Could not read the run's history from W&B; steps up to {last} were assumed written.")
+    for step in server or []:
+        steps.add(step)
+    record.steps = steps.ranges
 
 
 def _nothing_new(record: PushRecord, job: Job, options: PushOptions) -> bool:

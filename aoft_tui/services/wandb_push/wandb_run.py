@@ -85,6 +85,19 @@ class WandbRun:
             return None
         return self.run.starting_step - 1 if self.run.starting_step > 0 else None
 
+    def server_steps(self) -> list[int] | None:
+        """Online, resuming a run this machine has no record of (pushed from elsewhere):
+        the training steps the server already holds. None when it cannot tell."""
+        import wandb
+
+        try:
+            api = wandb.Api(timeout=20)
+            remote = api.run(f"{self.run.entity}/{self.run.project}/{self.run.id}")
+            rows = remote.scan_history(keys=["step"], page_size=1000)
+            return [int(row["step"]) for row in rows if row.get("step") is not None]
+        except Exception:  # noqa: BLE001 - any failure means "unknown", handled by the caller
+            return None
+
     # --- writing ----------------------------------------------------------------------------
     def update_config(self, values: dict[str, Any]) -> None:
         self.run.config.update(values, allow_val_change=True)
