@@ -74,13 +74,13 @@ class MainScreen(JobActionsMixin, Screen[None]):
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by id, model, status or suffix"),
-        Binding("s", "sort", "Sort", id="sort", show=False, tooltip="Sort by the next column (click a header, too)"),
-        Binding("space", "mark", "Mark", id="mark", tooltip="Mark the job for comparison"),
+        Binding("s", "sort", "Sort", id="sort", tooltip="Sort by the next column (click a header, too)"),
+        Binding("space", "mark", "Mark", id="mark", key_display="␣", tooltip="Mark the job for comparison"),
         Binding("m", "compare", "Compare", id="compare", tooltip="Overlay the marked jobs' loss curves"),
         Binding("c", "cancel_job", "Cancel", id="cancel_job", tooltip="Cancel the selected job"),
         Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause the selected running job"),
         Binding("r", "resume_job", "Resume", id="resume_job", tooltip="Resume the selected paused job"),
-        Binding("y", "copy_id", "Copy id", id="copy_id", show=False, tooltip="Copy the job id (OSC 52, works over SSH)"),
+        Binding("y", "copy_id", "Copy", id="copy_id", tooltip="Copy the job id (OSC 52, works over SSH)"),
         Binding("Y", "copy_model", "Copy model", id="copy_model", show=False, tooltip="Copy the fine-tuned model name"),
         Binding("n", "new_job", "New", id="new_job", tooltip="Upload data and start a fine-tuning job"),
         Binding("v", "validate", "Validate", id="validate", tooltip="Check a training file before uploading"),
@@ -110,7 +110,8 @@ class MainScreen(JobActionsMixin, Screen[None]):
             with Horizontal(id="side"):
                 yield JobSummary(id="summary")
                 yield MetricChart(title="loss", id="preview")
-        yield Footer(compact=True)
+        # ctrl+p is listed by ? (help); the footer's room goes to this screen's actions
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.query_one(JobsTable).focus()
