@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import httpx2
+if TYPE_CHECKING:  # the openai SDK's HTTP library; only its Response type is used here
+    import httpx2
 
 
 @dataclass
