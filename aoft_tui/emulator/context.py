@@ -11,7 +11,7 @@ from starlette.requests import Request
 from aoft_tui.emulator.errors import bad_request
 from aoft_tui.emulator.faults import Faults
 from aoft_tui.emulator.store import Store
-from aoft_tui.emulator.views import EventIndex
+from aoft_tui.emulator.events import EventIndex
 
 
 @dataclass
@@ -22,7 +22,7 @@ class EmulatorState:
     events: EventIndex = field(init=False)
 
     def __post_init__(self) -> None:
-        self.events = EventIndex(self.store)
+        self.events = EventIndex(self.store.metrics_every)
 
 
 def is_v1(request: Request) -> bool:

@@ -23,7 +23,11 @@ TRAINING_TYPES = {
 UNSUPPORTED_MODEL = "The specified base model does not support fine-tuning."
 
 
-def build_job(store: Store, body: Any, now: float) -> JobRec:
+# The 2025-04-01-preview contract knows supervised and DPO; reinforcement is /openai/v1's.
+VERSIONED_METHODS = ("supervised", "dpo")
+
+
+def build_job(store: Store, body: Any, now: float, *, methods: tuple[str, ...] = METHODS) -> JobRec:
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object.")
     model = _required_str(body, "model")
@@ -45,7 +49,7 @@ def build_job(store: Store, body: Any, now: float) -> JobRec:
     seed = body.get("seed")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**31):
         raise bad_request("seed must be an integer between 0 and 2147483647.", param="seed")
-    method, hp = _method_and_hyperparameters(body)
+    method, hp = _method_and_hyperparameters(body, methods)
     base = catalog.lookup(base_model)
     if base is not None and method not in base.methods:
         raise bad_request(f"The fine-tuning method '{method}' is not supported for model '{model}'.",
@@ -111,7 +115,7 @@ def _ready_file(store: Store, file_id: str, param: str, now: float):
     return rec
 
 
-def _method_and_hyperparameters(body: dict) -> tuple[str, dict[str, Any]]:
+def _method_and_hyperparameters(body: dict, methods: tuple[str, ...]) -> tuple[str, dict[str, Any]]:
     top_hp = body.get("hyperparameters")
     if top_hp is not None and not isinstance(top_hp, dict):
         raise bad_request("hyperparameters must be an object.", param="hyperparameters")
@@ -119,8 +123,12 @@ def _method_and_hyperparameters(body: dict) -> tuple[str, dict[str, Any]]:
     method = "supervised"
     hp: dict[str, Any] = dict(top_hp or {})
     if method_obj is not None:
-        if not isinstance(method_obj, dict) or method_obj.get("type") not in METHODS:
-            raise bad_request(f"method.type must be one of {', '.join(METHODS)}.", param="method")
+        kind = method_obj.get("type") if isinstance(method_obj, dict) else None
+        if kind in METHODS and kind not in methods:
+            raise bad_request(f"The fine-tuning method '{kind}' needs a newer API: use the /openai/v1 "
+                              f"endpoints. This api-version supports {', '.join(methods)}.", param="method")
+        if kind not in methods:
+            raise bad_request(f"method.type must be one of {', '.join(methods)}.", param="method")
         method = method_obj["type"]
         inner = method_obj.get(method) or {}
         if not isinstance(inner, dict):

@@ -108,8 +108,7 @@ async def file_content(request: Request) -> Response:
     st, rec = _get(request)
     with st.store.lock:
         data = st.store.file_content(rec)
-    media = "text/csv" if rec.filename.endswith(".csv") else "application/octet-stream"
-    return Response(data, media_type=media)
+    return Response(data, media_type="application/octet-stream")  # what the spec's Files_GetContent produces
 
 
 # --- Uploads API ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from aoft_tui.emulator import actions, timeline
 from aoft_tui.emulator.context import int_param, is_ga, is_v1, json_body, list_body, page_after, state
 from aoft_tui.emulator.errors import RESOURCE_NOT_FOUND, not_found, wrong_state
-from aoft_tui.emulator.job_create import build_job
+from aoft_tui.emulator.job_create import METHODS, VERSIONED_METHODS, build_job
 from aoft_tui.emulator.views import checkpoints, job_json
 
 
@@ -23,7 +23,8 @@ async def create_job(request: Request) -> Response:
         if key and key in store.idempotency and store.idempotency[key] in store.jobs:
             job = store.jobs[store.idempotency[key]]  # a retry of a request we already served
         else:
-            job = store.insert_job(build_job(store, body, now))
+            methods = METHODS if is_v1(request) else VERSIONED_METHODS
+            job = store.insert_job(build_job(store, body, now, methods=methods))
             if key:
                 store.idempotency[key] = job.id
             store.settle(now)
@@ -68,6 +69,7 @@ async def delete_job(request: Request) -> Response:
             raise wrong_state(f"Fine-tuning job '{job.id}' is {job.status}; only succeeded, failed or "
                               "cancelled jobs can be deleted. Cancel it first.")
         del st.store.jobs[job.id]
+        st.events.forget(job.id)
     return Response(status_code=204)
 
 

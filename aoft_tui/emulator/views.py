@@ -1,18 +1,16 @@
 """JSON bodies as Azure sends them (absent optional fields are `null`, as Azure does).
 
-Events and checkpoints are computed here from the job's plan and segments: message
-events are stored, metrics and checkpoint events are derived per step on demand.
+Checkpoints are computed here from the job's plan and segments (events: events.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
 from typing import Any
 
 from aoft_tui.emulator import timeline
+from aoft_tui.emulator.events import derived_id
 from aoft_tui.emulator.records import FileRec, JobRec, UploadRec
-from aoft_tui.emulator.simulator import epoch_end_steps, metrics_at, metrics_message
+from aoft_tui.emulator.simulator import epoch_end_steps, metrics_at
 from aoft_tui.emulator.store import Store
 
 KEPT_CHECKPOINTS = 3  # Azure keeps the last three epoch checkpoints
@@ -105,79 +103,6 @@ def upload_json(store: Store, up: UploadRec, now: float) -> dict[str, Any]:
     }
 
 
-def _derived_id(prefix: str, *parts: object) -> str:
-    digest = hashlib.blake2b("|".join(map(str, parts)).encode(), digest_size=16).hexdigest()
-    return f"{prefix}-{digest}"
-
-
-@dataclass(slots=True, frozen=True)
-class _Ev:
-    t: float
-    order: int  # ties in time: metrics before checkpoint before stored messages
-    id: str
-    body: dict[str, Any] | None  # stored messages: built already
-    step: int = 0
-    kind: str = ""
-
-
-class EventIndex:
-    """All events of one job, oldest first; rebuilt only when the job moved."""
-
-    def __init__(self, store: Store) -> None:
-        self.store = store
-        self._cache: dict[str, tuple[tuple, list[_Ev], dict[str, int]]] = {}
-
-    def events(self, job: JobRec, now: float) -> tuple[list[_Ev], dict[str, int]]:
-        step = timeline.step_at(job, now)
-        key = (step, len(job.events), job.status)
-        hit = self._cache.get(job.id)
-        if hit and hit[0] == key:
-            return hit[1], hit[2]
-        evs: list[_Ev] = []
-        for i, e in enumerate(job.events):
-            evs.append(_Ev(e.t, 2, e.id, {"level": e.level, "message": e.message, "type": "message",
-                                          "data": None}, step=i))
-        every = self.store.metrics_every
-        plan = job.plan
-        for s in range(every, step + 1, every):
-            t = timeline.time_of_step(job, s)
-            if t is not None:
-                evs.append(_Ev(t, 0, _derived_id("ftevent", job.id, "m", s), None, s, "metrics"))
-        if step and step % every and step == plan.total_steps:
-            t = timeline.time_of_step(job, step)
-            if t is not None:
-                evs.append(_Ev(t, 0, _derived_id("ftevent", job.id, "m", step), None, step, "metrics"))
-        for s in epoch_end_steps(plan):
-            if s <= step and s < plan.total_steps:
-                t = timeline.time_of_step(job, s)
-                if t is not None:
-                    evs.append(_Ev(t, 1, _derived_id("ftevent", job.id, "c", s), None, s, "checkpoint"))
-        evs.sort(key=lambda e: (e.t, e.order, e.step))
-        index = {e.id: i for i, e in enumerate(evs)}
-        self._cache[job.id] = (key, evs, index)
-        return evs, index
-
-    def page(self, job: JobRec, now: float, after: str | None, limit: int) -> tuple[list[dict], bool]:
-        """Newest first; `after` = the last id of the previous page (older ones follow)."""
-        evs, index = self.events(job, now)
-        end = len(evs) if after is None else index.get(after, len(evs))
-        start = max(0, end - limit)
-        chosen = evs[start:end][::-1]
-        return [self._render(job, e) for e in chosen], start > 0
-
-    def _render(self, job: JobRec, e: _Ev) -> dict[str, Any]:
-        if e.body is not None:
-            body = dict(e.body)
-        elif e.kind == "metrics":
-            m = metrics_at(job.plan, job.seed, e.step)
-            data = {"step": e.step, **{k: v for k, v in m.items() if k != "step"}}
-            body = {"level": "info", "message": metrics_message(e.step, m), "type": "metrics", "data": data}
-        else:
-            body = {"level": "info", "message": f"Checkpoint created at step {e.step}.",
-                    "type": "message", "data": None}
-        return {"object": "fine_tuning.job.event", "id": e.id, "created_at": int(e.t), **body}
-
-
 def checkpoints(job: JobRec, now: float) -> list[dict[str, Any]]:
     """Newest first: the last three epoch checkpoints reached."""
     step = timeline.step_at(job, now)
@@ -193,7 +118,7 @@ def checkpoints(job: JobRec, now: float) -> list[dict[str, Any]]:
         metrics: dict[str, float | int] = {**metrics_at(job.plan, job.seed, s), "step": s}
         out.append({
             "object": "fine_tuning.job.checkpoint",
-            "id": _derived_id("ftckpt", job.id, s),
+            "id": derived_id("ftckpt", job.id, s),
             "created_at": int(t if t is not None else now),
             "fine_tuned_model_checkpoint": name,
             "fine_tuning_job_id": job.id,
