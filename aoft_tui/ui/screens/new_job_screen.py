@@ -135,6 +135,7 @@ class NewJobScreen(Screen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one("#model-text").display = False
+        self.query_one("#model-info").display = False
         self.query_one("#progress").display = False
         self._load_models()
 
@@ -176,8 +177,8 @@ class NewJobScreen(Screen[str | None]):
     def _refresh_model_info(self) -> None:
         base = catalog.lookup(self._model_value())
         info = self.query_one("#model-info", Static)
+        info.display = base is not None
         if base is None:
-            info.update("")
             return
         price = f"${base.price_per_million:g}/1M training tokens" if base.price_per_million else "billed per hour"
         info.update(f"{base.family}: {base.training_context:,} tokens per example · "
