@@ -167,3 +167,15 @@ def test_a_push_process_killed_mid_write_completes_on_the_next_push(emulator, se
     steps = training_steps(read_runs(result.sync_dirs))
     assert result.sync_dirs[0] == killed_dir
     assert sorted(steps) == expected and len(steps) == len(expected)
+
+
+def test_a_running_job_pushed_without_follow_has_its_events_so_far(emulator, service, tmp_path: Path) -> None:
+    from push_support import summary_table
+
+    job_id = emulator.add_job(n_steps=100, status="running", progress=0.5, seconds_per_step=1.0, examples=20)
+    result = push_job(service, job_id, _options(tmp_path))
+    run = read_run(result.run_dir)
+    assert run.summary["status"] == "running" and not result.complete
+    events, n = summary_table(run, result.run_dir, "events")
+    assert n == len(service.events_since(job_id, None)) > 0
+    assert all(a.name != "model-metadata" for a in run.artifacts)  # only once the job has ended

@@ -235,8 +235,8 @@ class _Pusher:
         self.wb.update_config(job_config(job))  # status/fine_tuned_model may have changed
         self.wb.update_summary(job_summary(job))
         self.result.status = str(job.status)
-        if not job.status.is_terminal:
-            return
+        # Events and checkpoints so far, in any state: summary Tables are replaced, not
+        # appended, so pushing again never duplicates them.
         self.report(PushProgress("tables", "Writing events and checkpoints…"))
         events = self.events if self.events is not None else self.service.events_since(job.id, None)
         tables = [
@@ -247,6 +247,8 @@ class _Pusher:
             note = self.wb.summary_table(key, columns, rows)
             if note:
                 self.result.notes.append(note + "; artifact model-metadata holds all")
+        if not job.status.is_terminal:
+            return
         if "model-metadata" not in self.record.artifacts or self.record.status != str(job.status):
             self.report(PushProgress("model", "Logging model-metadata…"))
             self.wb.log_model_metadata(job_id=job.id, metadata=job_config(job), tables=tables, work_dir=work)
