@@ -179,3 +179,22 @@ def test_a_running_job_pushed_without_follow_has_its_events_so_far(emulator, ser
     events, n = summary_table(run, result.run_dir, "events")
     assert n == len(service.events_since(job_id, None)) > 0
     assert all(a.name != "model-metadata" for a in run.artifacts)  # only once the job has ended
+
+
+def test_in_run_table_limit_is_said_and_the_artifact_keeps_every_row(emulator, service, tmp_path: Path,
+                                                                       monkeypatch) -> None:
+    """W&B limits Tables logged to a run (10,000 rows); a smaller limit here shows the
+    behaviour: the run's table is cut *and says so*, the artifact table is whole."""
+    from push_support import artifact_table, summary_table
+
+    monkeypatch.setattr("aoft_tui.services.wandb_push.wandb_run.RUN_TABLE_MAX_ROWS", 5)
+    job_id = finished_job(emulator, service, n_steps=12)
+    result = push_job(service, job_id, _options(tmp_path))
+    run = read_run(result.run_dir)
+    fid = service.get_job(job_id).training_file
+    full = artifact_table(run, f"train-{fid}", f"{fid}.table.json")
+    shown, nrows = summary_table(run, result.run_dir, "train_data")
+    assert nrows == 5 and len(full.data) == 20
+    note = run.summary["train_data_note"]
+    assert "first 5 of 20 examples" in note and f"train-{fid}" in note
+    assert any("first 5 of 20" in n for n in result.notes)
