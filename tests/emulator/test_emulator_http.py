@@ -161,3 +161,16 @@ def test_models_come_from_the_catalog(client):
     raw = client.models.with_raw_response.retrieve("gpt-35-turbo-0613").http_response.json()
     assert raw["lifecycle_status"] == "deprecated" and raw["capabilities"]["fine_tune"] is False
     assert raw["deprecation"]["fine_tune"] < raw["deprecation"]["inference"] + 1
+
+
+def test_reinforcement_is_a_v1_method(emulator, client):
+    train = processed_file(client)
+    with pytest.raises(openai.BadRequestError, match="/openai/v1") as err:
+        create_job(client, train, model="o4-mini-2025-04-16", method={"type": "reinforcement"})
+    assert err.value.body["param"] == "method"
+    v1 = openai.OpenAI(base_url=f"{emulator.endpoint}/openai/v1", api_key=emulator.api_key, max_retries=0)
+    job = v1.fine_tuning.jobs.create(model="o4-mini-2025-04-16", training_file=train,
+                                     method={"type": "reinforcement"})
+    assert job.method.type == "reinforcement"
+    with pytest.raises(openai.BadRequestError, match="not supported for model"):
+        v1.fine_tuning.jobs.create(model="o4-mini-2025-04-16", training_file=train, method={"type": "supervised"})
