@@ -15,3 +15,15 @@ def chat_examples(n: int, *, tag: str = "") -> str:
         ]}
         lines.append(json.dumps(record))
     return "\n".join(lines) + "\n"
+
+
+def dpo_examples(n: int) -> str:
+    lines = []
+    for i in range(n):
+        record = {
+            "input": {"messages": [{"role": "user", "content": f"Describe the weather in city {i}."}]},
+            "preferred_output": [{"role": "assistant", "content": f"Sunny and {10 + i} degrees in city {i}."}],
+            "non_preferred_output": [{"role": "assistant", "content": "Weather happens."}],
+        }
+        lines.append(json.dumps(record))
+    return "\n".join(lines) + "\n"

@@ -212,3 +212,19 @@ def test_big_files_go_through_the_uploads_api(service, big_file: Path) -> None:
     assert files[0].bytes == big_file.stat().st_size
     ups = [p for p in seen if p.phase is Phase.UPLOADING]
     assert ups[-1].done == big_file.stat().st_size
+
+
+def test_dpo_with_beta_and_a_training_tier(service, tmp_path: Path) -> None:
+    from start_support import dpo_examples
+
+    from aoft_tui.services.start_job import preflight
+
+    train = tmp_path / "prefs.jsonl"
+    train.write_text(dpo_examples(15))
+    request = _request(train, model="gpt-4.1-mini-2025-04-14", method="dpo", beta="0.2",
+                       n_epochs="2", training_type="developer")
+    assert not preflight(request).has_errors
+    job = _starter(service, request).run()
+    assert job.method == "dpo"
+    assert job.hyperparameters.get("beta") == pytest.approx(0.2)
+    assert job.hyperparameters.get("n_epochs") == 2
