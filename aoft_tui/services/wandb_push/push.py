@@ -155,6 +155,9 @@ class _Pusher:
             self._follow()
         else:
             self._write(self.service.metrics(self.job.id), final=False)
+            self.result.notes.append(
+                f"The job is {self.job.status}: push again later (or follow it) to complete the run."
+            )
         self._finalize(work)
 
     # --- metrics ----------------------------------------------------------------------------
