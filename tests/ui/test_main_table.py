@@ -142,3 +142,19 @@ async def test_space_marks_and_moves_down(seeded_emulator, seeded_service) -> No
         assert _cell(jobs_table, first, "id").startswith("◆")
         await pilot.press("up", "space")
         assert jobs_table.marked == set() and _cell(jobs_table, first, "id").startswith(" ")
+
+
+async def test_scrolling_fast_loads_one_preview_at_a_time_and_ends_on_the_last(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        for _ in range(len(jobs_table.visible_ids) - 1):
+            await pilot.press("down")
+            running = [w for w in app.workers if w.group == "preview" and not w.is_finished]
+            assert len(running) <= 1
+        await settle(pilot)
+        await settle(pilot)
+        last = jobs_table.visible_ids[-1]
+        assert jobs_table.selected_key == last
+        assert main_screen(pilot).query_one(MetricChart).chart_title == f"loss · {last[-8:]}"

@@ -54,7 +54,7 @@ class PollFailed(Message):
 
 
 class PreviewLoaded(Message):
-    def __init__(self, job_id: str, series: dict, step: int | None) -> None:
+    def __init__(self, job_id: str, series: dict | None, step: int | None) -> None:
         super().__init__()
         self.job_id = job_id
         self.series = series
@@ -95,6 +95,8 @@ class MainScreen(JobActionsMixin, Screen[None]):
         self._suspended = False
         self._failures = 0
         self._preview_job: str | None = None
+        self._preview_loading = False
+        self._preview_next: Job | None = None
         self._select_when_loaded: str | None = None
         self.loaded = False  # the first list arrived (tests and snapshots wait on it)
 
@@ -219,24 +221,39 @@ class MainScreen(JobActionsMixin, Screen[None]):
         if job.id != self._preview_job:
             self._preview_job = job.id
             chart.show({}, title=f"loss · {job.short_id}", empty_text="loading metrics…")
-            self._load_preview(job, chart.point_budget)
+            self._request_preview(job)
         elif reload_preview:
-            self._load_preview(job, chart.point_budget)
+            self._request_preview(job)
 
-    @work(thread=True, exclusive=True, group="preview", exit_on_error=False)
+    def _request_preview(self, job: Job) -> None:
+        """One metrics load at a time: holding ↓ through 500 rows must not start 500
+        threads. While one runs, only the latest request is kept and runs next."""
+        if self._preview_loading:
+            self._preview_next = job
+            return
+        self._preview_loading = True
+        self._load_preview(job, self.query_one(MetricChart).point_budget)
+
+    @work(thread=True, group="preview", exit_on_error=False)
     def _load_preview(self, job: Job, budget: int) -> None:
-        job_id = job.id
+        series: dict | None = None
+        step = None
         try:
             # the job we hold saves a status read; the service fetches only new events
-            points = self.app.service.metrics(job_id, job=job)
-        except Exception:  # noqa: BLE001 - the poll reports connectivity; the preview just waits
-            return
-        series = prepare_series(points, (TRAIN_LOSS, VALID_LOSS), max_points=budget)
-        self.post_message(PreviewLoaded(job_id, series, last_step(points)))
+            points = self.app.service.metrics(job.id, job=job)
+            series = prepare_series(points, (TRAIN_LOSS, VALID_LOSS), max_points=budget)
+            step = last_step(points)
+        except Exception:  # noqa: BLE001, S110 - the poll reports connectivity; the preview waits
+            pass
+        self.post_message(PreviewLoaded(job.id, series, step))
 
     def on_preview_loaded(self, message: PreviewLoaded) -> None:
-        if message.job_id != self._preview_job:
-            return  # the user moved on
+        self._preview_loading = False
+        queued, self._preview_next = self._preview_next, None
+        if queued is not None and queued.id == self._preview_job:
+            self._request_preview(queued)
+        if message.job_id != self._preview_job or message.series is None:
+            return  # the user moved on, or the load failed (the next poll retries)
         job = self.table.jobs.get(message.job_id)
         chart = self.query_one(MetricChart)
         chart.show(message.series, title=f"loss · {message.job_id[-8:]}", ylabel="loss", empty_text="no metrics yet")
