@@ -145,6 +145,10 @@ async def test_preflight_errors_block_with_the_report_one_key_away(service, data
         assert "broken.jsonl:13" in report and "assistant" in report
         await pilot.press("escape")
         assert app.screen is screen
+        # v in the report opens the full validator on that file, already run.
+        await pilot.press("ctrl+r", "v")
+        await wait_for(pilot, lambda: app.screen.__class__.__name__ == "ValidateScreen", "the validator")
+        assert app.screen.query_one("#validate-path", Input).value == str(data_dir / "broken.jsonl")
     assert service.list_files() == [] and service.list_jobs() == []
 
 

@@ -62,11 +62,16 @@ class FilePickerScreen(ModalScreen[Path | None]):
         self.dismiss(None)
 
 
-class PreflightReportScreen(ModalScreen[None]):
-    """The pre-flight problems, errors first: what is wrong, where, and how to fix it."""
+class PreflightReportScreen(ModalScreen[bool]):
+    """The pre-flight problems, errors first: what is wrong, where, and how to fix it.
+
+    Dismisses with True when the user asks for the full validator (key v)."""
 
     CSS_PATH = "new_job_screen.tcss"
-    BINDINGS = [Binding("escape,q,ctrl+r", "dismiss_none", "Close", id="new_job.report.close")]
+    BINDINGS = [
+        Binding("escape,q,ctrl+r", "dismiss_none", "Close", id="new_job.report.close"),
+        Binding("v", "open_validator", "Open in validator", id="new_job.report.validator"),
+    ]
 
     def __init__(self, title: str, lines: list[str]) -> None:
         super().__init__()
@@ -78,10 +83,13 @@ class PreflightReportScreen(ModalScreen[None]):
             yield Label(self._title, id="report-title")
             with VerticalScroll(id="report-scroll"):
                 yield Static("\n".join(self._lines) or "No problems found.", id="report-body", markup=False)
-            yield Static("escape close", id="report-help")
+            yield Static("v open in the validator (see each line) · escape close", id="report-help")
 
     def on_mount(self) -> None:
         self.query_one("#report-scroll").focus()
 
+    def action_open_validator(self) -> None:
+        self.dismiss(True)
+
     def action_dismiss_none(self) -> None:
-        self.dismiss(None)
+        self.dismiss(False)

@@ -85,6 +85,7 @@ class NewJobScreen(Screen[str | None]):
         self.starter: JobStarter | None = None
         self.busy = False  # a pre-flight or a submit is running
         self._report_lines: list[str] = []
+        self._report_file: Path | None = None  # the file the first problem is in
         self._retry: JobStarter | None = None  # kept after an unsure create failure
 
     # --- layout ---------------------------------------------------------------------------
@@ -287,9 +288,26 @@ class NewJobScreen(Screen[str | None]):
 
     def action_report(self) -> None:
         if self._report_lines:
-            self.app.push_screen(PreflightReportScreen("Pre-flight report", self._report_lines))
+            self.app.push_screen(PreflightReportScreen("Pre-flight report", self._report_lines),
+                                 self._report_closed)
         else:
             self.notify("No pre-flight report yet: press ctrl+s to check the files.", severity="information")
+
+    async def _report_closed(self, open_validator: bool | None) -> None:
+        if not open_validator or self._report_file is None:
+            return
+        try:
+            from aoft_tui.ui.screens.validate_screen import ValidateScreen
+        except ImportError as exc:
+            self.notify(f"The validator screen is not available ({exc}).", severity="warning")
+            return
+        screen = ValidateScreen(start_dir=self._report_file.parent, model=self._model_value() or None)
+        await self.app.push_screen(screen)
+        try:  # pre-fill and run it; if its form ever changes, the user just picks the file
+            screen.query_one("#validate-path", Input).value = str(self._report_file)
+            screen.action_run()
+        except Exception:  # noqa: BLE001
+            pass
 
     def action_back(self) -> None:
         if self.starter is not None and self.busy:
@@ -344,6 +362,7 @@ class NewJobScreen(Screen[str | None]):
         self._set_busy(False)
         problems = list(report.errors) + list(report.warnings)
         n_errors, n_warnings = problem_counts(report)
+        self._report_file = Path(problems[0].file) if problems else request.training
         self._report_lines = [_problem_line(p) for p in problems]
         if len(problems) < n_errors + n_warnings:
             self._report_lines.append(f"… {n_errors + n_warnings} problems in all; "
