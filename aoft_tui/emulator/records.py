@@ -94,6 +94,7 @@ class JobRec:
     started_at: float | None = None
     segments: list[Segment] = field(default_factory=list)
     transition_at: float | None = None  # when pausing→paused or resuming→running completes
+    paused_at: float | None = None
     finished_at: float | None = None
     fine_tuned_model: str | None = None
     result_files: list[str] = field(default_factory=list)
@@ -113,7 +114,13 @@ class JobRec:
 
     @property
     def holds_slot(self) -> bool:
-        return self.started_at is not None and self.status not in ("succeeded", "failed", "cancelled")
+        """Training capacity is taken from start to finish, except while paused."""
+        return self.started_at is not None and self.status not in ("succeeded", "failed", "cancelled", "paused")
+
+    @property
+    def released_at(self) -> float | None:
+        """When the job last gave its slot back (finished, or paused)."""
+        return self.finished_at if self.finished_at is not None else self.paused_at
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -123,7 +130,7 @@ class JobRec:
             "plan": self.plan.to_json(), "suffix": self.suffix, "integrations": self.integrations,
             "status": self.status, "ready_at": self.ready_at, "started_at": self.started_at,
             "segments": [[s.start, s.end, s.trained_at_start] for s in self.segments],
-            "transition_at": self.transition_at, "finished_at": self.finished_at,
+            "transition_at": self.transition_at, "paused_at": self.paused_at, "finished_at": self.finished_at,
             "fine_tuned_model": self.fine_tuned_model, "result_files": self.result_files,
             "error": self.error, "fail_reason": self.fail_reason, "fail_at_step": self.fail_at_step,
             "events": [[e.id, e.t, e.message, e.level] for e in self.events],

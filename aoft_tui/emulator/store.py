@@ -6,7 +6,8 @@ since the last look (queue starts, pauses, finishes) in simulated-time order. Pe
 
 Queueing: one job trains per resource. A pending job starts when it is the oldest pending
 job, its files have been validated (`ready_at`), and no started job still holds the slot
-(running, pausing, paused and resuming jobs hold it).
+(running, pausing and resuming jobs hold it; a paused job gives it back, and resuming
+does not queue: it may then train beside the job that took the slot).
 """
 
 from __future__ import annotations
@@ -118,7 +119,8 @@ class Store:
                 for job in holders:
                     timeline.advance_job(job, now, self.event_id, self.add_results_file)
                     if not job.holds_slot:
-                        self._slot_free_at = max(self._slot_free_at, job.finished_at or now)
+                        released = job.released_at
+                        self._slot_free_at = max(self._slot_free_at, now if released is None else released)
                 if any(j.holds_slot for j in holders):
                     break
                 if not pending:

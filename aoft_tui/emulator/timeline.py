@@ -133,9 +133,11 @@ def advance_job(job: JobRec, now: float, ids: EventIds, on_succeed: OnSucceed) -
             job.transition_at = None
             if job.status == "pausing":
                 job.status = "paused"
+                job.paused_at = t
                 add_event(job, ids, t, "Job paused.")
             else:
                 job.status = "running"
+                job.paused_at = None
                 open_segment(job, t)
                 add_event(job, ids, t, "Job resumed.")
             continue

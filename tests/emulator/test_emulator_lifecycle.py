@@ -174,3 +174,17 @@ def test_dpo_jobs_report_beta_and_a_dpo_loss(emulator, client):
     assert first.data["train_loss"] < 0.8  # DPO's loss starts near ln 2
     with pytest.raises(openai.BadRequestError, match="not supported"):
         create_job(client, train, model="gpt-35-turbo-0125", method={"type": "dpo"})
+
+
+def test_a_paused_job_gives_its_slot_to_the_next(emulator, client):
+    train = processed_file(client, chat_lines(200))
+    first, second = create_job(client, train), create_job(client, train)
+    emulator.advance(130)
+    client.fine_tuning.jobs.pause(first.id)
+    assert client.fine_tuning.jobs.retrieve(second.id).status == "pending"  # still pausing: slot held
+    emulator.advance(60)
+    assert client.fine_tuning.jobs.retrieve(first.id).status == "paused"
+    assert client.fine_tuning.jobs.retrieve(second.id).status == "running"
+    client.fine_tuning.jobs.resume(first.id)
+    emulator.advance(60)
+    assert client.fine_tuning.jobs.retrieve(first.id).status == "running"  # resuming does not queue
