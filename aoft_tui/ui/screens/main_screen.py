@@ -152,7 +152,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
 
     def on_jobs_loaded(self, message: JobsLoaded) -> None:
         indicator = self.query_one(ConnectionIndicator)
-        if self._failures and indicator.state == "offline":
+        if self._failures:  # the outage had its toast; so does its end
             self.notify(f"Connected to {self.app.endpoint_label} again.", title="Reconnected")
         self._failures = 0
         indicator.state = "ok"
