@@ -107,3 +107,22 @@ def test_endpoint_without_key_names_what_is_missing() -> None:
                                                     "AZURE_OPENAI_API_KEY": ""})
     assert result.exit_code == 2
     assert "(AZURE_OPENAI_API_KEY not set)" in result.stderr
+
+
+def test_endpoint_without_scheme_is_exit_2() -> None:
+    result = CliRunner().invoke(main, ["jobs"], env={"AZURE_OPENAI_ENDPOINT": "res.openai.azure.com",
+                                                    "AZURE_OPENAI_API_KEY": "k" * 32})
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: Configuration: AZURE_OPENAI_ENDPOINT must be a URL")
+
+
+def test_unreachable_endpoint_is_exit_1_naming_it() -> None:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    endpoint = f"http://127.0.0.1:{port}"
+    result = CliRunner().invoke(main, ["jobs"], env={"AZURE_OPENAI_ENDPOINT": endpoint, "AZURE_OPENAI_API_KEY": "k" * 32})
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: Connection problem: Could not reach " + endpoint)
