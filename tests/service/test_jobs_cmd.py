@@ -123,6 +123,7 @@ def test_unreachable_endpoint_is_exit_1_naming_it() -> None:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     endpoint = f"http://127.0.0.1:{port}"
-    result = CliRunner().invoke(main, ["jobs"], env={"AZURE_OPENAI_ENDPOINT": endpoint, "AZURE_OPENAI_API_KEY": "k" * 32})
+    env = {"AZURE_OPENAI_ENDPOINT": endpoint, "AZURE_OPENAI_API_KEY": "k" * 32}
+    result = CliRunner().invoke(main, ["jobs"], env=env)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: Connection problem: Could not reach " + endpoint)
