@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aoft_tui.domain.models import (
     FULL_VALID_ACCURACY,
@@ -111,3 +113,34 @@ def test_decode_maybe_base64_leaves_csv_alone() -> None:
 )
 def test_normalise_metric_name(name: str, expected: str) -> None:
     assert normalise_metric_name(name) == expected
+
+
+_COLUMNS = {
+    TRAIN_LOSS: ("train_loss",),
+    TRAIN_ACCURACY: ("train_mean_token_accuracy", "train_accuracy"),
+    VALID_LOSS: ("valid_loss", "validation_loss"),
+    VALID_ACCURACY: ("valid_mean_token_accuracy", "validation_mean_token_accuracy"),
+}
+
+
+@given(
+    rows=st.dictionaries(
+        st.integers(min_value=0, max_value=10**6),
+        st.fixed_dictionaries({}, optional={name: st.floats(-1e6, 1e6, allow_nan=False) for name in _COLUMNS}),
+        max_size=30,
+    ),
+    spelling=st.integers(min_value=0, max_value=1),
+    encode=st.booleans(),
+)
+def test_any_written_table_reads_back(rows: dict[int, dict[str, float]], spelling: int, encode: bool) -> None:
+    names = list(_COLUMNS)
+    header = ["step"] + [_COLUMNS[n][min(spelling, len(_COLUMNS[n]) - 1)] for n in names]
+    lines = [",".join(header)]
+    for step, values in rows.items():
+        lines.append(",".join([str(step)] + [repr(values[n]) if n in values else "" for n in names]))
+    data = ("\n".join(lines) + "\n").encode()
+    if encode:
+        data = base64.b64encode(data)
+    points = parse_results_csv(data)
+    expected = sorted((step, values) for step, values in rows.items() if values)
+    assert [(p.step, p.values) for p in points] == expected
