@@ -90,13 +90,18 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return ApiError(exc.status_code, "invalidPayload", str(exc.detail)).response()
 
 
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    # An emulator bug still answers like Azure (clients retry 500s); uvicorn logs the traceback.
+    return ApiError(500, "internalFailure", "The server had an error while processing your request.").response()
+
+
 def create_app(store: Store, *, api_key: str, faults: Faults | None = None) -> Any:
     """The emulator's ASGI app over `store`, accepting `api_key`."""
     routes = routes_files.ROUTES + routes_jobs.ROUTES + routes_models.ROUTES
     state = EmulatorState(store=store, api_key=api_key, faults=faults or Faults())
     app = Starlette(
         routes=[Mount("/openai/v1", routes=routes), Mount("/openai", routes=routes)],
-        exception_handlers={ApiError: _api_error, HTTPException: _http_error},
+        exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected},
     )
     app.state.emulator = state
     return FaultMiddleware(AzureGate(app, state), state.faults)

@@ -21,6 +21,7 @@ Test hooks:
 
 from __future__ import annotations
 
+import logging
 import secrets
 import socket
 import threading
@@ -63,8 +64,12 @@ class EmbeddedEmulator:
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind((host, port))
         self.host, self.port = self._sock.getsockname()[:2]
-        config = uvicorn.Config(self._app, log_level="warning", access_log=False, lifespan="off", http="h11",
-                                ws="none", timeout_graceful_shutdown=1)
+        # log_config=None: uvicorn must not install stderr handlers inside a TUI (they would
+        # draw over the screen); its loggers propagate to whatever the host app configured.
+        config = uvicorn.Config(self._app, log_config=None, log_level="warning", access_log=False, lifespan="off",
+                                http="h11", ws="none", timeout_graceful_shutdown=1)
+        # …and never fall back to Python's last-resort stderr handler either.
+        logging.getLogger("uvicorn").addHandler(logging.NullHandler())
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
                                         name="aoft-emulator", daemon=True)
