@@ -69,7 +69,9 @@ class EmbeddedEmulator:
         config = uvicorn.Config(self._app, log_config=None, log_level="warning", access_log=False, lifespan="off",
                                 http="h11", ws="none", timeout_graceful_shutdown=1)
         # …and never fall back to Python's last-resort stderr handler either.
-        logging.getLogger("uvicorn").addHandler(logging.NullHandler())
+        uvicorn_log = logging.getLogger("uvicorn")
+        if not any(isinstance(h, logging.NullHandler) for h in uvicorn_log.handlers):
+            uvicorn_log.addHandler(logging.NullHandler())
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
                                         name="aoft-emulator", daemon=True)
