@@ -38,6 +38,8 @@ def child(args: argparse.Namespace) -> None:
     os.environ["WANDB_MODE"] = "offline"
     os.environ["WANDB_SILENT"] = "true"
     os.environ["WANDB_DIR"] = args.dir
+    for var in ("WANDB_DATA_DIR", "WANDB_CACHE_DIR", "WANDB_CONFIG_DIR"):  # staged artifacts: temp too
+        os.environ[var] = str(Path(args.dir) / var.lower())
     os.environ["AOFT_TUI_STATE_DIR"] = str(Path(args.dir) / "state")
     started = time.perf_counter()
     cpu_started = time.process_time()

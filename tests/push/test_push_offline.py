@@ -42,6 +42,10 @@ def pushed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pushe
             EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as seeded, \
             EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=1) as empty:
         mp.setenv("AOFT_TUI_STATE_DIR", str(base / "state"))
+        # module scope runs before the per-test isolation: keep wandb's files here too
+        for var, sub in (("WANDB_DATA_DIR", "wandb-data"), ("WANDB_CACHE_DIR", "wandb-cache"),
+                         ("WANDB_CONFIG_DIR", "wandb-config"), ("WANDB_DIR", "wandb")):
+            mp.setenv(var, str(base / sub))
         services = [FineTuningService(e.endpoint, e.api_key, API_VERSION, timeout=10) for e in (seeded, empty)]
         svc, svc_empty = services
         jobs = svc.list_jobs()
@@ -195,6 +199,9 @@ def test_api_keys_never_reach_the_run_files(pushed: dict[str, Pushed]) -> None:
     assert any(f.suffix == ".wandb" for f in files)
     leaked = [str(f) for f in files if any(k in f.read_bytes() for k in keys)]
     assert leaked == []
+    # the staged artifact files (what `wandb sync` uploads) were among those searched
+    staged = Path(pushed["succeeded"].run.artifact("model-metadata").manifest.contents[0].local_path)
+    assert base in staged.parents
 
 
 def test_pushing_a_complete_job_again_writes_nothing(pushed: dict[str, Pushed], monkeypatch: pytest.MonkeyPatch) -> None:
