@@ -97,3 +97,21 @@ def estimate_cost(billed: int, price_per_million: float | None) -> float | None:
     if price_per_million is None:
         return None
     return round(billed / 1_000_000 * price_per_million, 2)
+
+
+def histogram(lengths: list[int] | Any, bins: int = 30) -> tuple[list[float], list[int], float]:
+    """Equal-width bins of token lengths: (bin centres, counts, bin width).
+
+    Computed once off the UI thread, so a chart draws `bins` bars, not 100,000 values."""
+    values = list(lengths)
+    if not values:
+        return [], [], 0.0
+    lo, hi = min(values), max(values)
+    if lo == hi:
+        return [float(lo)], [len(values)], 1.0
+    width = (hi - lo) / bins
+    counts = [0] * bins
+    for v in values:
+        counts[min(bins - 1, int((v - lo) / width))] += 1
+    centres = [lo + width * (i + 0.5) for i in range(bins)]
+    return centres, counts, width

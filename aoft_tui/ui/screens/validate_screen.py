@@ -1,0 +1,298 @@
+"""Dataset validation screen (key v on the dashboard).
+
+Pick a .jsonl file in the tree (or type its path), choose the model and method, and the
+validator runs in a thread worker. The report: a summary with token statistics and cost,
+a histogram of tokens per example, and the problem list; enter on a problem shows that
+line of the file as pretty JSON.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from collections.abc import Iterable
+from pathlib import Path
+
+from rich.syntax import Syntax
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, DataTable, DirectoryTree, Footer, Input, Label, Select, Static
+from textual_plotext import PlotextPlot
+
+from aoft_tui.domain import catalog
+from aoft_tui.domain.validation import DatasetIOError, Problem, ValidationReport, validate_file
+from aoft_tui.domain.validation.formats import FORMAT_LABELS
+from aoft_tui.domain.validation.stats import histogram
+
+AUTO = "auto"
+PREVIEW_LIMIT = 60_000  # characters of a line shown (data-URI images make huge lines)
+
+
+class JsonlTree(DirectoryTree):
+    """A directory tree that shows only folders and JSON Lines files (no dot-folders)."""
+
+    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
+        for path in paths:
+            if path.name.startswith("."):
+                continue
+            try:
+                if path.is_dir() or path.suffix.lower() in (".jsonl", ".json", ".txt"):
+                    yield path
+            except OSError:
+                continue
+
+
+class LinePreviewScreen(ModalScreen[None]):
+    """One line of a dataset, pretty-printed, with the problem found on it."""
+
+    BINDINGS = [Binding("escape,q", "close", "Close", id="validate.preview.close")]
+
+    def __init__(self, problem: Problem, text: str, *, is_json: bool) -> None:
+        super().__init__()
+        self.problem = problem
+        self.text = text
+        self.is_json = is_json
+
+    def compose(self) -> ComposeResult:
+        p = self.problem
+        with Vertical(id="preview-dialog"):
+            yield Static(Text.assemble((f"{p.file}:{p.line}", "bold"), "  ",
+                                       (p.location or "", "italic"), "\n",
+                                       (f"{p.severity}: {p.code}", "red" if p.is_error else "yellow"),
+                                       f" — {p.message}"), id="preview-title")
+            with VerticalScroll(id="preview-body"):
+                body = Syntax(self.text, "json", word_wrap=True, theme="ansi_dark") if self.is_json \
+                    else Text(self.text)
+                yield Static(body, id="preview-text")
+            yield Label("escape: close", id="preview-hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def read_line(path: Path, line: int) -> tuple[str, bool]:
+    """Line `line` (1-based) of a file, pretty-printed when it is JSON; (text, is_json)."""
+    with open(path, "rb") as f:
+        raw = next(itertools.islice(f, line - 1, line), b"")
+    raw = raw.rstrip(b"\r\n")
+    if raw.startswith(b"\xef\xbb\xbf"):
+        raw = raw[3:]
+    text = raw.decode("utf-8", "replace")
+    try:
+        text, is_json = json.dumps(json.loads(text), indent=2, ensure_ascii=False), True
+    except (ValueError, RecursionError):
+        is_json = False
+    if len(text) > PREVIEW_LIMIT:
+        text = text[:PREVIEW_LIMIT] + f"\n… ({len(text) - PREVIEW_LIMIT:,} more characters)"
+    return text or "(empty line)", is_json
+
+
+class ValidateScreen(Screen[None]):
+    CSS_PATH = "validate_screen.tcss"
+    # Small terminals (80×24 over SSH) drop the histogram and narrow the file tree.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="validate.close"),
+        Binding("ctrl+r,f5", "run", "Validate", id="validate.run", tooltip="Validate the file in the path box"),
+        Binding("ctrl+o", "focus_files", "Files", id="validate.files", tooltip="Pick a file in the tree"),
+        Binding("ctrl+l", "focus_problems", "Problems", id="validate.problems", show=False,
+                tooltip="Go to the problem list (enter shows the line)"),
+    ]
+
+    def __init__(self, *, start_dir: Path | None = None, model: str | None = None) -> None:
+        super().__init__()
+        self.start_dir = start_dir if start_dir is not None else Path.cwd()
+        self.model = model
+        self.report: ValidationReport | None = None
+        self.report_path: Path | None = None
+
+    # --- layout ---------------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Label("Validate a training file", id="validate-title")
+        with Horizontal(id="validate-body"):
+            with Vertical(id="validate-files"):
+                yield Label(".jsonl files — enter picks", id="validate-files-label")
+                yield JsonlTree(self.start_dir, id="validate-tree")
+            with Vertical(id="validate-main"):
+                with Vertical(id="validate-form"):
+                    with Horizontal(classes="form-row"):
+                        yield Input(placeholder="path/to/train.jsonl", id="validate-path")
+                        yield Button("Validate", id="validate-run", variant="primary")
+                    with Horizontal(classes="form-row"):
+                        yield Select(self._model_options(), value=self._initial_model(), allow_blank=True,
+                                     prompt="Model (any)", id="validate-model")
+                        yield Select([("Method: detect", AUTO)] + [(f"Method: {m}", m) for m in catalog.METHODS],
+                                     value=AUTO, allow_blank=False, id="validate-method")
+                yield Static("Pick a file in the tree, or type a path and press enter.", id="validate-summary")
+                yield PlotextPlot(id="validate-histogram", classes="-hidden")
+                yield DataTable(id="validate-problems", cursor_type="row", zebra_stripes=True,
+                                classes="-hidden")
+                yield Static("", id="validate-detail", classes="-hidden")
+        yield Footer()
+
+    def _model_options(self) -> list[tuple[str, str]]:
+        seen: dict[str, str] = {}
+        for m in catalog.BASE_MODELS:
+            seen.setdefault(m.family, m.family)
+        return [(name, name) for name in seen]
+
+    def _initial_model(self) -> str | object:
+        base = catalog.lookup(self.model)
+        return base.family if base else Select.NULL
+
+    def on_mount(self) -> None:
+        table = self.query_one("#validate-problems", DataTable)
+        table.add_columns("Severity", "Line", "Code", "Where")
+        self.query_one("#validate-path", Input).focus()
+
+    # --- actions --------------------------------------------------------------------------------
+    def action_close(self) -> None:
+        self.workers.cancel_group(self, "validate")
+        self.dismiss(None)
+
+    def action_focus_files(self) -> None:
+        self.query_one("#validate-tree").focus()
+
+    def action_focus_problems(self) -> None:
+        self.query_one("#validate-problems").focus()
+
+    def action_run(self) -> None:
+        value = self.query_one("#validate-path", Input).value.strip()
+        if not value:
+            self._say("Type the path of a .jsonl file, or pick one in the tree.", error=True)
+            return
+        path = Path(value).expanduser()
+        model = self.query_one("#validate-model", Select).value
+        method = self.query_one("#validate-method", Select).value
+        self._say(f"Validating {value}…")
+        self._validate(path, None if model is Select.NULL else str(model),
+                       None if method in (AUTO, Select.NULL) else str(method))
+
+    @on(Input.Submitted, "#validate-path")
+    @on(Button.Pressed, "#validate-run")
+    def _run_requested(self) -> None:
+        self.action_run()
+
+    @on(DirectoryTree.FileSelected, "#validate-tree")
+    def _file_picked(self, event: DirectoryTree.FileSelected) -> None:
+        self.query_one("#validate-path", Input).value = str(event.path)
+        self.action_run()
+
+    @on(Select.Changed)
+    def _options_changed(self) -> None:
+        if self.report_path is not None:  # re-check the same file for the new model / method
+            self.action_run()
+
+    @on(DataTable.RowHighlighted, "#validate-problems")
+    def _problem_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        detail = self.query_one("#validate-detail", Static)
+        if self.report is None or event.row_key.value is None:
+            detail.add_class("-hidden")
+            return
+        p = self.report.problems[int(event.row_key.value)]
+        where = p.file if p.line is None else f"line {p.line}"
+        detail.update(Text.assemble((where, "bold"), "  ", (p.location or "", "italic"), "  ", p.message,
+                                    ("  (enter: show the line)" if p.line else "", "dim")))
+        detail.remove_class("-hidden")
+
+    @on(DataTable.RowSelected, "#validate-problems")
+    def _problem_selected(self, event: DataTable.RowSelected) -> None:
+        if self.report is None or event.row_key.value is None:
+            return
+        problem = self.report.problems[int(event.row_key.value)]
+        if problem.line is None:
+            self.notify(problem.message, title=problem.code, timeout=8)
+            return
+        try:
+            text, is_json = read_line(Path(problem.file), problem.line)
+        except OSError as exc:
+            self.notify(f"{problem.file}: {exc.strerror or exc}", title="Cannot read the line",
+                        severity="error")
+            return
+        self.app.push_screen(LinePreviewScreen(problem, text, is_json=is_json))
+
+    # --- work -----------------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
+    def _validate(self, path: Path, model: str | None, method: str | None) -> None:
+        prices = dict(getattr(getattr(self.app, "settings", None), "prices", None) or {})
+        try:
+            report = validate_file(path, model=model, method=method, prices=prices)
+        except DatasetIOError as exc:
+            self.app.call_from_thread(self._say, str(exc), error=True)
+            return
+        bins = histogram(report.token_lengths)
+        self.app.call_from_thread(self._show, path, report, bins)
+
+    def _say(self, message: str, *, error: bool = False) -> None:
+        summary = self.query_one("#validate-summary", Static)
+        summary.update(message)
+        summary.set_class(error, "-error")
+        if error:
+            self.report = None
+            self.report_path = None
+            self.query_one("#validate-histogram").add_class("-hidden")
+            self.query_one("#validate-problems").add_class("-hidden")
+            self.query_one("#validate-detail").add_class("-hidden")
+
+    def _show(self, path: Path, report: ValidationReport, bins: tuple[list[float], list[int], float]) -> None:
+        self.report = report
+        self.report_path = path
+        summary = self.query_one("#validate-summary", Static)
+        summary.remove_class("-error")
+        summary.update(summary_text(report))
+        self._draw_histogram(report, bins)
+        self._fill_problems(report)
+
+    def _draw_histogram(self, report: ValidationReport, bins: tuple[list[float], list[int], float]) -> None:
+        plot = self.query_one("#validate-histogram", PlotextPlot)
+        centres, counts, width = bins
+        plot.set_class(not centres, "-hidden")
+        plt = plot.plt
+        plt.clear_data()
+        plt.clear_figure()
+        if not centres:
+            return
+        plt.bar([round(c) for c in centres], counts, width=0.9, marker="sd")
+        top = max(counts)
+        step = max(1, -(-top // 4))
+        plt.yticks(list(range(0, top + step, step)))
+        lo, hi = round(centres[0] - width / 2), round(centres[-1] + width / 2)
+        plt.xticks([round(lo + (hi - lo) * k / 4) for k in range(5)])
+        plt.title(f"tokens per example ({report.stats.encoding})")
+        plot.refresh()
+
+    def _fill_problems(self, report: ValidationReport) -> None:
+        table = self.query_one("#validate-problems", DataTable)
+        table.clear()
+        table.set_class(not report.problems, "-hidden")
+        self.query_one("#validate-detail").set_class(not report.problems, "-hidden")
+        for i, p in enumerate(report.problems):
+            severity = Text("✗ error", style="bold red") if p.is_error else Text("! warning", style="yellow")
+            line = "—" if p.line is None else str(p.line)
+            table.add_row(severity, Text(line, justify="right"), p.code, p.location or "", key=str(i))
+
+
+def summary_text(report: ValidationReport) -> Text:
+    st = report.stats
+    t = st.tokens
+    out = Text()
+    verdict = (f"✗ {report.error_count:,} error(s), {report.warning_count:,} warning(s)" if report.has_errors
+               else f"✓ no errors, {report.warning_count:,} warning(s)" if report.warning_count
+               else "✓ no problems found")
+    out.append(verdict, style="bold red" if report.has_errors else "bold green")
+    out.append(f"  ·  {FORMAT_LABELS.get(st.format, st.format)} · {st.examples:,} examples · "
+               f"{st.messages:,} messages\n")
+    if st.examples:
+        out.append(f"Tokens/example min {t.min:,} · mean {t.mean:,.0f} · p50 {t.p50:,} · p95 {t.p95:,} · "
+                   f"max {t.max:,} · over {st.context_tokens:,}: {st.over_context:,} · dupes {st.duplicates:,}\n")
+    epochs = f"{st.epochs} epoch(s){' (auto)' if st.epochs_auto else ''}"
+    cost = f" ≈ ${st.est_cost_usd:,.2f}" if st.est_cost_usd is not None else \
+        " (pick a model for a cost estimate)" if report.model is None else " (no token price)"
+    out.append(f"Billed ≈ {st.billed_tokens or 0:,} tokens over {epochs}{cost}")
+    return out
