@@ -23,6 +23,7 @@ from aoft_tui.services.errors import (
     ServerError,
     ServiceError,
 )
+from aoft_tui.services.settings import DEFAULT_API_VERSION
 
 REDACTED = "***"
 
@@ -70,7 +71,12 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
 
 
 def translate(
-    err: openai.OpenAIError, *, endpoint: str, subject: str | None = None, secret: str | None = None
+    err: openai.OpenAIError,
+    *,
+    endpoint: str,
+    subject: str | None = None,
+    secret: str | None = None,
+    api_version: str | None = None,
 ) -> ServiceError:
     """The ServiceError for an SDK exception (subject: "job ftjob-…", "file file-…")."""
     result: ServiceError
@@ -86,7 +92,7 @@ def translate(
             f"Could not reach {endpoint}{reason}. Check AZURE_OPENAI_ENDPOINT and your network."
         )
     elif isinstance(err, openai.APIStatusError):
-        result = _from_status(err, endpoint=endpoint, subject=subject)
+        result = _from_status(err, endpoint=endpoint, subject=subject, api_version=api_version)
     else:
         result = ServiceError(f"{endpoint}: {err}")
     text = redact(str(result), secret)
@@ -95,9 +101,23 @@ def translate(
     return result
 
 
-def _from_status(err: openai.APIStatusError, *, endpoint: str, subject: str | None) -> ServiceError:
+def _about_api_version(err: openai.APIStatusError) -> bool:
+    body = err.body
+    return isinstance(body, Mapping) and str(body.get("param") or "").lower() in ("api-version", "api_version")
+
+
+def _from_status(
+    err: openai.APIStatusError, *, endpoint: str, subject: str | None, api_version: str | None = None
+) -> ServiceError:
     status = err.status_code
     message = azure_message(err)
+    if status in (400, 404) and _about_api_version(err):
+        version = f"API version {api_version!r}" if api_version else "this API version"
+        return BadRequestError(
+            f"{endpoint} does not accept {version} ({message}). Set OPENAI_API_VERSION to a "
+            f"supported version, e.g. {DEFAULT_API_VERSION}.",
+            status_code=status,
+        )
     if status == 401:
         return AuthError(
             f"The API key was rejected by {endpoint}. Check AZURE_OPENAI_API_KEY (or api_key in "
@@ -128,9 +148,9 @@ def _from_status(err: openai.APIStatusError, *, endpoint: str, subject: str | No
 
 @contextlib.contextmanager
 def translated_errors(
-    *, endpoint: str, subject: str | None = None, secret: str | None = None
+    *, endpoint: str, subject: str | None = None, secret: str | None = None, api_version: str | None = None
 ) -> Iterator[None]:
     try:
         yield
     except openai.OpenAIError as err:
-        raise translate(err, endpoint=endpoint, subject=subject, secret=secret) from None
+        raise translate(err, endpoint=endpoint, subject=subject, secret=secret, api_version=api_version) from None

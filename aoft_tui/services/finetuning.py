@@ -42,9 +42,16 @@ from aoft_tui.services.api_mapping import (
     model_from_api,
 )
 from aoft_tui.services.error_mapping import translated_errors
-from aoft_tui.services.errors import FileProcessingError, LocalFileError, OperationTimeout, ServiceError
+from aoft_tui.services.errors import (
+    BadRequestError,
+    FileProcessingError,
+    LocalFileError,
+    NotFoundError,
+    OperationTimeout,
+    ServiceError,
+)
 from aoft_tui.services.metrics_source import EventMetricsCache, metrics_from_results
-from aoft_tui.services.settings import ConfigError, Settings, config_file
+from aoft_tui.services.settings import DEFAULT_API_VERSION, ConfigError, Settings, config_file
 from aoft_tui.services.traffic import TrafficStats
 from aoft_tui.services.transfer import raise_if_cancelled, write_decoded
 
@@ -85,6 +92,7 @@ class FineTuningService:
     ) -> None:
         self._endpoint = normalise_endpoint(endpoint)
         self._secret = api_key
+        self.api_version = api_version
         self._max_retries = max_retries
         self.large_file_threshold = large_file_threshold
         self.part_size = part_size
@@ -127,7 +135,9 @@ class FineTuningService:
         return self._endpoint
 
     def _errors(self, subject: str | None = None) -> AbstractContextManager[None]:
-        return translated_errors(endpoint=self._endpoint, subject=subject, secret=self._secret)
+        return translated_errors(
+            endpoint=self._endpoint, subject=subject, secret=self._secret, api_version=self.api_version
+        )
 
     def _remember(self, *jobs: Job) -> None:
         now = time.monotonic()
@@ -177,14 +187,25 @@ class FineTuningService:
         return job
 
     def pause_job(self, job_id: str) -> Job:
-        with self._errors(f"Job {job_id}"):
-            job = job_from_api(as_dict(self._client.fine_tuning.jobs.pause(job_id)))
-        self._remember(job)
-        return job
+        return self._pause_or_resume(job_id, "pause")
 
     def resume_job(self, job_id: str) -> Job:
-        with self._errors(f"Job {job_id}"):
-            job = job_from_api(as_dict(self._client.fine_tuning.jobs.resume(job_id)))
+        return self._pause_or_resume(job_id, "resume")
+
+    def _pause_or_resume(self, job_id: str, action: str) -> Job:
+        jobs = self._client.fine_tuning.jobs
+        call = jobs.pause if action == "pause" else jobs.resume
+        try:
+            with self._errors(f"Job {job_id}"):
+                job = job_from_api(as_dict(call(job_id)))
+        except NotFoundError:
+            self.get_job(job_id)  # raises NotFoundError itself when the job is really unknown
+            # The job exists, the route does not: older API versions have no pause/resume.
+            raise BadRequestError(
+                f"{self._endpoint} has no '{action}' operation in API version {self.api_version!r}. "
+                f"Set OPENAI_API_VERSION={DEFAULT_API_VERSION} (or newer) to {action} jobs.",
+                status_code=404,
+            ) from None
         self._remember(job)
         return job
 

@@ -120,3 +120,31 @@ def test_emulator_works_with_an_openai_suffixed_endpoint(emulator, make_service)
     service = make_service(emulator, endpoint=emulator.endpoint + "/openai/")
     assert service.list_jobs() == []
     assert service.endpoint == emulator.endpoint
+
+
+def test_unknown_api_version_says_what_to_set(emulator) -> None:
+    from aoft_tui.services.errors import BadRequestError
+    from aoft_tui.services.finetuning import FineTuningService
+
+    service = FineTuningService(emulator.endpoint, emulator.api_key, "2023-01-01", max_retries=0)
+    try:
+        with pytest.raises(BadRequestError, match="OPENAI_API_VERSION") as info:
+            service.list_jobs()
+        assert "'2023-01-01'" in str(info.value)
+    finally:
+        service.close()
+
+
+def test_pause_on_a_version_without_it_explains_instead_of_not_found(seeded_emulator) -> None:
+    from aoft_tui.services.errors import BadRequestError
+    from aoft_tui.services.finetuning import FineTuningService
+
+    service = FineTuningService(seeded_emulator.endpoint, seeded_emulator.api_key, "2024-10-21")
+    try:
+        running = service.list_jobs(status="running")[0]
+        with pytest.raises(BadRequestError, match="no 'pause' operation in API version '2024-10-21'"):
+            service.pause_job(running.id)
+        with pytest.raises(NotFoundError, match="ftjob-nope"):
+            service.pause_job("ftjob-nope")
+    finally:
+        service.close()
