@@ -33,6 +33,7 @@ from aoft_tui.services.start_job import (
     estimate_line,
     preflight,
     problem_counts,
+    throttled,
 )
 from aoft_tui.services.transfer_meter import describe_transfer, format_bytes
 
@@ -154,7 +155,7 @@ def _preflight(request: StartRequest, *, yes: bool, prices: dict[str, float] | N
 def _start(service, request: StartRequest):
     """Run the submit in a worker thread so Ctrl-C here can cancel it cleanly."""
     printer = _ProgressPrinter(sys.stderr.isatty())
-    starter = JobStarter(service, request, on_progress=printer, poll_interval=FILE_POLL_INTERVAL)
+    starter = JobStarter(service, request, on_progress=throttled(printer), poll_interval=FILE_POLL_INTERVAL)
     outcome: dict = {}
 
     def work() -> None:

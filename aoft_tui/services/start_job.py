@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -71,6 +72,26 @@ class StartProgress:
 
 
 ProgressSink = Callable[[StartProgress], None]
+
+
+def throttled(sink: ProgressSink, interval: float = 0.1, *,
+              clock: Callable[[], float] = time.monotonic) -> ProgressSink:
+    """Pass on every change of step, file or status, but byte counts at most every
+    `interval` seconds (and the last one): an upload reports every 64 KiB, and a UI that
+    handles each report in turn would slow the upload down."""
+    last_key: list[tuple | None] = [None]
+    last_time = [float("-inf")]
+
+    def forward(p: StartProgress) -> None:
+        key = (p.phase, p.role, p.file_status)
+        now = clock()
+        final = p.total > 0 and p.done >= p.total
+        if key == last_key[0] and not final and now - last_time[0] < interval:
+            return
+        last_key[0], last_time[0] = key, now
+        sink(p)
+
+    return forward
 
 
 @dataclass(frozen=True, slots=True)

@@ -83,3 +83,26 @@ def test_describe_transfer() -> None:
     text = describe_transfer(3 * 1024 * 1024, 10 * 1024 * 1024, 1024 * 1024, 7.2)
     assert text == "3.0 MiB / 10.0 MiB · 1.0 MiB/s · ETA 00:07"
     assert format_eta(3725) == "1:02:05" and format_eta(None) == "--:--"
+
+
+def test_progress_is_throttled_but_keeps_steps_and_the_last_byte() -> None:
+    from aoft_tui.services.start_job import Phase, StartProgress, throttled
+
+    now = [0.0]
+    seen: list[StartProgress] = []
+    sink = throttled(seen.append, 0.1, clock=lambda: now[0])
+    for done in range(0, 1001, 10):  # 101 reports within 50 ms
+        now[0] += 0.0005
+        sink(StartProgress(Phase.UPLOADING, "Uploading a", "training", done, 1000))
+    sink(StartProgress(Phase.PROCESSING, "processing", "training", file_status="pending"))
+    sink(StartProgress(Phase.PROCESSING, "processing", "training", file_status="pending"))
+    sink(StartProgress(Phase.PROCESSING, "processing", "training", file_status="processed"))
+    assert [(p.phase, p.done, p.file_status) for p in seen] == [
+        (Phase.UPLOADING, 0, None), (Phase.UPLOADING, 1000, None),
+        (Phase.PROCESSING, 0, "pending"), (Phase.PROCESSING, 0, "processed"),
+    ]
+    now[0] += 1.0
+    sink(StartProgress(Phase.UPLOADING, "Uploading b", "validation", 5, 10))
+    now[0] += 0.2
+    sink(StartProgress(Phase.UPLOADING, "Uploading b", "validation", 6, 10))
+    assert [p.done for p in seen[-2:]] == [5, 6]

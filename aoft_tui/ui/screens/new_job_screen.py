@@ -31,6 +31,7 @@ from aoft_tui.services.start_job import (
     estimate_line,
     preflight,
     problem_counts,
+    throttled,
 )
 from aoft_tui.services.transfer_meter import describe_transfer
 from aoft_tui.ui.screens.new_job_dialogs import FilePickerScreen, PreflightReportScreen
@@ -387,7 +388,7 @@ class NewJobScreen(Screen[str | None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._launch(JobStarter(self.service, request, on_progress=self._progress_from_thread,
+                self._launch(JobStarter(self.service, request, on_progress=throttled(self._progress_from_thread),
                                         poll_interval=self.file_poll_interval))
             else:
                 self._show_outcome("Not started.")
