@@ -11,6 +11,7 @@ from textual.pilot import Pilot
 from aoft_tui.domain.models import Job, JobStatus
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.ui.screens.job_detail import JobDetailScreen
+from aoft_tui.ui.widgets.events_log import EventsLog
 
 
 class DetailApp(App[None]):
@@ -45,3 +46,10 @@ async def settle(pilot: Pilot) -> None:
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()
+    # the events log draws a backlog in slices
+    for _ in range(500):
+        if not any(log.pending for log in pilot.app.screen.query(EventsLog)):
+            break
+        await pilot.pause(0.01)
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()

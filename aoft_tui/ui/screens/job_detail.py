@@ -161,6 +161,7 @@ class JobDetailScreen(Screen[None]):
             self.notify("Job details are updating again.", title="Reconnected")
         self._failures = 0
         self._last_error = None
+        status_changed = self.job is None or self.job.status is not update.job.status
         self.job = update.job
         self.metrics = update.metrics
         self.checkpoints = update.checkpoints
@@ -174,7 +175,8 @@ class JobDetailScreen(Screen[None]):
             else:
                 self._prepare_charts()
         self._schedule_next()
-        self.refresh_bindings()
+        if status_changed:  # which actions are allowed; the footer is rebuilt, so not every poll
+            self.refresh_bindings()
 
     def _empty_text(self) -> str:
         if self.metrics:
@@ -204,19 +206,31 @@ class JobDetailScreen(Screen[None]):
         events.append(update.new_events)
         table = self.query_one(CheckpointsTable)
         table.update_checkpoints(update.checkpoints)
+        # Every update below is skipped when nothing changed: each one costs a layout pass.
         tabs = self.query_one(TabbedContent)
-        tabs.get_tab("events").label = f"Events ({events.event_count}) [3]"
-        tabs.get_tab("checkpoints").label = f"Checkpoints ({len(update.checkpoints)}) [4]"
+        for tab_id, label in (
+            ("events", f"Events ({events.event_count}) [3]"),
+            ("checkpoints", f"Checkpoints ({len(update.checkpoints)}) [4]"),
+        ):
+            tab = tabs.get_tab(tab_id)
+            if str(tab.label) != label:
+                tab.label = label
         title = f"{job.id} · {fmt.status_label(job.status)} · {job.model}"
         if job.fine_tuned_model:
             title += f" → {job.fine_tuned_model}"
-        self.query_one("#detail-title", Static).update(title)
+        self._set_text("#detail-title", title)
         self.query_one("#detail-title").set_class(job.status.is_terminal, "-terminal")
         step = f"step {latest.step} · " if latest else ""
         state = "final — no more updates" if self.finished else "live"
-        self.query_one("#detail-status", Static).update(
-            f"{step}{len(self.metrics)} metric points · {events.event_count} events · {state}"
+        self._set_text(
+            "#detail-status",
+            f"{step}{len(self.metrics)} metric points · {events.event_count} events · {state}",
         )
+
+    def _set_text(self, selector: str, text: str) -> None:
+        widget = self.query_one(selector, Static)
+        if str(widget.content) != text:
+            widget.update(text)
 
     def _now(self) -> datetime:
         """The app's clock when it has one (the emulator's in demo mode), else the wall clock."""

@@ -27,8 +27,8 @@ class DetailCharts(Vertical):
 
     def compose(self) -> ComposeResult:
         yield Static(options_text(ChartOptions()), id="chart-options", markup=False)
-        yield MetricChart(title="loss", id="loss-chart")
-        yield MetricChart(title="token accuracy", id="accuracy-chart")
+        yield MetricChart(title="loss", id="loss-chart", threaded=True)
+        yield MetricChart(title="token accuracy", id="accuracy-chart", threaded=True)
 
     def show_options(self, options: ChartOptions) -> None:
         self.query_one("#chart-options", Static).update(options_text(options))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable
 
 from rich.text import Text
@@ -16,6 +17,9 @@ LEVEL_MARKS: dict[EventLevel, str] = {
     EventLevel.ERROR: "✖ error",
 }
 MAX_LINES = 5_000
+# Lines written per UI-thread turn: a backlog of thousands of events (opening a long job)
+# is drawn in slices so the screen never freezes for more than a few milliseconds.
+CHUNK = 40
 
 
 class EventsLog(RichLog):
@@ -40,13 +44,29 @@ class EventsLog(RichLog):
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
         super().__init__(max_lines=MAX_LINES, wrap=True, markup=False, id=id, classes=classes)
         self.event_count = 0
-        self.levels_seen: list[EventLevel] = []
+        self._pending: deque[JobEvent] = deque(maxlen=MAX_LINES)
+        self._draining = False
+
+    @property
+    def pending(self) -> int:
+        """Events received but not drawn yet."""
+        return len(self._pending)
 
     def append(self, events: Iterable[JobEvent]) -> None:
-        for event in events:
-            self.write(self.format_event(event))
-            self.event_count += 1
-            self.levels_seen.append(event.level)
+        events = list(events)
+        self._pending.extend(events)  # beyond MAX_LINES the oldest would scroll away anyway
+        self.event_count += len(events)
+        if self._pending and not self._draining:
+            self._draining = True
+            self.call_later(self._drain)
+
+    def _drain(self) -> None:
+        for _ in range(min(CHUNK, len(self._pending))):
+            self.write(self.format_event(self._pending.popleft()))
+        if self._pending:
+            self.set_timer(0.001, self._drain)
+        else:
+            self._draining = False
 
     def format_event(self, event: JobEvent) -> Text:
         level_style = self.get_component_rich_style(f"events-log--{event.level.value}")

@@ -152,6 +152,8 @@ class JobOverview(VerticalScroll):
         self._section("metrics", metric_rows(latest))
         error_box = self.query_one("#overview-error", Static)
         if job.error is not None and (job.error.code or job.error.message):
+            if error_box.display and self.error_text:
+                return
             error_box.border_title = f"✖ Error {job.error.code or ''}".rstrip()
             self.error_text = f"{job.error.code or ''}: {job.error.message or '(no message)'}"
             error_box.update(Text(job.error.message or "(no message)"))
@@ -161,6 +163,8 @@ class JobOverview(VerticalScroll):
             error_box.display = False
 
     def _section(self, section: str, rows: Rows) -> None:
+        if self.sections.get(section) == rows:
+            return  # unchanged: skip the re-layout
         self.sections[section] = rows
         key_style = self.get_component_rich_style("job-overview--key")
         value_style = self.get_component_rich_style("job-overview--value")
