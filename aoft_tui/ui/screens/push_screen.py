@@ -13,7 +13,7 @@ import threading
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, ProgressBar, RadioButton, RadioSet, Static, Switch
 
@@ -43,7 +43,7 @@ class PushScreen(ModalScreen[None]):
     # --- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         wb = self.settings.wandb
-        with Vertical(id="dialog"):
+        with VerticalScroll(id="dialog"):
             yield Label(f"Push {self.job_id} to Weights & Biases", id="push-title")
             with Vertical(id="push-form"):
                 with Horizontal(classes="field"):
@@ -69,12 +69,15 @@ class PushScreen(ModalScreen[None]):
             yield Static("", id="push-summary", markup=False)
             yield ProgressBar(id="push-progress", show_eta=False)
             yield Static("", id="push-status", markup=False)
+            yield Static("", id="push-notes", markup=False)
             yield Static("", id="push-result", markup=False)
             with Horizontal(id="push-buttons"):
                 yield Button("Close (esc)", id="close")
                 yield Button("Push (ctrl+s)", id="push", variant="primary")
 
     def on_mount(self) -> None:
+        for quiet in ("#push-notes", "#push-status", "#push-result"):
+            self.query_one(quiet).display = False  # shown once they have something to say
         self.query_one("#push-progress").display = False
         self.query_one("#push-summary").display = False
         self.query_one("#push", Button).focus()
@@ -115,6 +118,8 @@ class PushScreen(ModalScreen[None]):
         bar = self.query_one("#push-progress", ProgressBar)
         bar.display = True
         bar.update(total=None, progress=0)
+        self.query_one("#push-status", Static).remove_class("-error")
+        self.query_one("#push-notes", Static).display = False
         self._set_status("Starting…")
         self.query_one("#push-result", Static).update("")
         self._run_push(options)
@@ -170,13 +175,17 @@ class PushScreen(ModalScreen[None]):
         bar = self.query_one("#push-progress", ProgressBar)
         if p.total:
             bar.update(total=p.total, progress=p.done or 0)
+        else:  # a stage with no count (following, writing tables): indeterminate
+            bar.update(total=None)
         counts = f"  {p.done:,}/{p.total:,}" if p.done is not None and p.total else ""
         self._set_status(f"{p.message}{counts}")
 
     def _on_error(self, title: str, message: str) -> None:
         self._finish_running()
         self._set_status(f"{title}: {message}")
+        self.query_one("#push-status", Static).add_class("-error")
         self.query_one("#push-result", Static).update("")
+        self.query_one("#push-notes", Static).display = False
 
     def show_result(self, result: PushResult) -> None:
         """The end of a push: where the run is and how to upload it."""
@@ -186,13 +195,18 @@ class PushScreen(ModalScreen[None]):
         bar.update(total=1, progress=1)
         state = "complete" if result.complete else f"job {result.status}: push again to continue"
         self._set_status(f"Pushed {result.steps_logged:,} new steps ({state}).")
-        lines = [f"note: {n}" for n in result.notes]
+        notes = self.query_one("#push-notes", Static)
+        notes.update("\n".join(f"note: {n}" for n in result.notes))
+        notes.display = bool(result.notes)
+        lines: list[str] = []
         if result.url:
             lines += ["Run:", result.url, "", "y copies the URL."]
         elif result.sync_command:
             lines += ["Offline run:", str(result.run_dir), "", "Upload it with:", result.sync_command,
                       "", "y copies the command."]  # fmt: skip
-        self.query_one("#push-result", Static).update("\n".join(lines))
+        shown = self.query_one("#push-result", Static)
+        shown.update("\n".join(lines))
+        shown.display = bool(lines)
 
     def _finish_running(self) -> None:
         self.running = False
@@ -201,4 +215,6 @@ class PushScreen(ModalScreen[None]):
         self.query_one("#close", Button).label = "Close (esc)"
 
     def _set_status(self, text: str) -> None:
-        self.query_one("#push-status", Static).update(text)
+        status = self.query_one("#push-status", Static)
+        status.update(text)
+        status.display = bool(text)
