@@ -18,14 +18,12 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import openai
 
 from aoft_tui.domain.models import (
     Checkpoint,
     FileInfo,
-    FileStatus,
     Job,
     JobEvent,
     JobSpec,
@@ -41,15 +39,9 @@ from aoft_tui.services.api_mapping import (
     job_from_api,
     model_from_api,
 )
+from aoft_tui.services.endpoint import checked_endpoint, normalise_endpoint
 from aoft_tui.services.error_mapping import translated_errors
-from aoft_tui.services.errors import (
-    BadRequestError,
-    FileProcessingError,
-    LocalFileError,
-    NotFoundError,
-    OperationTimeout,
-    ServiceError,
-)
+from aoft_tui.services.errors import BadRequestError, LocalFileError, NotFoundError, ServiceError
 from aoft_tui.services.metrics_source import EventMetricsCache, metrics_from_results
 from aoft_tui.services.settings import DEFAULT_API_VERSION, ConfigError, Settings, config_file
 from aoft_tui.services.traffic import TrafficStats
@@ -120,13 +112,7 @@ class FineTuningService:
                 f"and AZURE_OPENAI_API_KEY (or endpoint/api_key in {config_file()}), or run "
                 "`aoft-tui emulator` and export what it prints."
             )
-        endpoint = normalise_endpoint(settings.endpoint)
-        parts = urlsplit(endpoint)
-        if parts.scheme not in ("https", "http") or not parts.netloc:
-            raise ConfigError(
-                f"AZURE_OPENAI_ENDPOINT must be a URL like https://<resource>.openai.azure.com "
-                f"(got {settings.endpoint!r})."
-            )
+        endpoint = checked_endpoint(settings.endpoint)
         return cls(endpoint, settings.api_key.get_secret_value(), settings.api_version)
 
     @property
@@ -337,25 +323,9 @@ class FineTuningService:
     ) -> FileInfo:
         """Poll until `processed`; raise FileProcessingError with Azure's status_details on
         `error`, OperationTimeout after `timeout`."""
-        deadline = time.monotonic() + timeout
-        waiter = cancel or threading.Event()
-        while True:
-            raise_if_cancelled(cancel, f"Waiting for file {file_id}")
-            info = self.get_file(file_id)
-            if on_status is not None:
-                on_status(info)
-            if info.status is FileStatus.PROCESSED:
-                return info
-            if info.status in (FileStatus.ERROR, FileStatus.DELETED, FileStatus.DELETING):
-                details = info.status_details or f"the service reports status '{info.status.value}'"
-                raise FileProcessingError(details)
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise OperationTimeout(
-                    f"File {file_id} ({info.filename}) is still '{info.status.value}' after "
-                    f"{timeout:.0f} s. It may still finish: check again later."
-                )
-            waiter.wait(min(poll_interval, remaining))
+        return uploads.wait_until_processed(
+            self.get_file, file_id, timeout=timeout, poll_interval=poll_interval, on_status=on_status, cancel=cancel
+        )
 
     def _read_file_bytes(self, file_id: str) -> bytes:
         with self._errors(f"File {file_id}"):
@@ -378,18 +348,6 @@ class FineTuningService:
 
     def close(self) -> None:
         self._client.close()
-
-
-def normalise_endpoint(endpoint: str) -> str:
-    """The resource URL as the SDK wants it: no trailing slash, no `/openai` (the SDK adds it).
-
-    People often paste `https://x.openai.azure.com/openai/` or `…/openai/v1` from docs.
-    """
-    url = endpoint.strip().rstrip("/")
-    for tail in ("/openai/v1", "/openai"):
-        if url.lower().endswith(tail):
-            url = url[: -len(tail)]
-    return url
 
 
 def _oldest_first(newest_first: list[JobEvent]) -> list[JobEvent]:

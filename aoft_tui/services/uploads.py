@@ -1,6 +1,7 @@
-"""Uploading a training file: the Files API for ordinary sizes, the Uploads API in parts above.
+"""Uploading a training file (the Files API for ordinary sizes, the Uploads API in parts
+above) and waiting until the service has processed it.
 
-Both stream the file from disk (never read whole into memory) and report progress per
+Uploads stream the file from disk (never read whole into memory) and report progress per
 64 KiB chunk; cancelling aborts the request in flight and, for the Uploads API, cancels
 the upload on the server so no half-assembled file is left behind.
 """
@@ -10,13 +11,15 @@ from __future__ import annotations
 import contextlib
 import mimetypes
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import openai
 
-from aoft_tui.services.errors import Cancelled
+from aoft_tui.domain.models import FileInfo, FileStatus
+from aoft_tui.services.errors import Cancelled, FileProcessingError, OperationTimeout
 from aoft_tui.services.transfer import FileSlice, ProgressTracker, UploadCancelled, raise_if_cancelled
 
 # Azure's Files API takes files up to 512 MB; bigger ones must go through /uploads.
@@ -97,3 +100,33 @@ def _cancel_quietly(client: openai.AzureOpenAI, upload_id: str) -> None:
     # Best effort: the upload expires on its own after an hour if this fails too.
     with contextlib.suppress(openai.OpenAIError):
         client.uploads.cancel(upload_id)
+
+
+def wait_until_processed(
+    get_file: Callable[[str], FileInfo],
+    file_id: str,
+    *,
+    timeout: float,
+    poll_interval: float,
+    on_status: Callable[[FileInfo], None] | None,
+    cancel: threading.Event | None,
+) -> FileInfo:
+    """Poll `get_file` until the file is processed (see FineTuningService.wait_for_file)."""
+    deadline = time.monotonic() + timeout
+    waiter = cancel or threading.Event()  # sleeping on the cancel event wakes up at once
+    while True:
+        raise_if_cancelled(cancel, f"Waiting for file {file_id}")
+        info = get_file(file_id)
+        if on_status is not None:
+            on_status(info)
+        if info.status is FileStatus.PROCESSED:
+            return info
+        if info.status in (FileStatus.ERROR, FileStatus.DELETED, FileStatus.DELETING):
+            raise FileProcessingError(info.status_details or f"the service reports status '{info.status.value}'")
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise OperationTimeout(
+                f"File {file_id} ({info.filename}) is still '{info.status.value}' after {timeout:.0f} s. "
+                "It may still finish: check again later."
+            )
+        waiter.wait(min(poll_interval, remaining))

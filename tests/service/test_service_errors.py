@@ -101,7 +101,7 @@ def test_truncated_body_is_retried_by_the_sdk(seeded_emulator, make_service) -> 
     ],
 )
 def test_endpoint_is_normalised(given: str, expected: str) -> None:
-    from aoft_tui.services.finetuning import normalise_endpoint
+    from aoft_tui.services.endpoint import normalise_endpoint
 
     assert normalise_endpoint(given) == expected
 
