@@ -237,10 +237,11 @@ class JobStarter:
                                      local.size, local.size, file_status=str(reused.status)))
             return reused
         info = self._upload(role, path, local)
-        self._check_cancel()
-        info = self._wait(role, path, info)
+        # Remembered at once, not when processed: if the wait times out or the network drops,
+        # the next submit waits for this upload instead of sending the file a second time.
         self.cache.remember(local, info.id)
-        return info
+        self._check_cancel()
+        return self._wait(role, path, info)
 
     def _reusable(self, role: str, local: LocalFile) -> FileInfo | None:
         cached = self.cache.get(local)
@@ -254,9 +255,9 @@ class JobStarter:
             self.cache.forget(cached.file_id)
             return None
         if info.status is not FileStatus.PROCESSED:
-            # An earlier upload still being processed: wait for it rather than upload twice.
+            # An earlier upload of ours still being processed: wait for it, don't upload twice.
             info = self._wait(role, self.request.training if role == TRAINING else self.request.validation,
-                              info, ours=False)
+                              info)
         return info
 
     def _upload(self, role: str, path: Path, local: LocalFile) -> FileInfo:
@@ -279,7 +280,7 @@ class JobStarter:
         self._uploaded_here.add(info.id)
         return info
 
-    def _wait(self, role: str, path: Path | None, info: FileInfo, *, ours: bool = True) -> FileInfo:
+    def _wait(self, role: str, path: Path | None, info: FileInfo) -> FileInfo:
         name = path.name if path else info.filename
 
         def on_status(current: FileInfo) -> None:
@@ -296,9 +297,10 @@ class JobStarter:
                 cancel=self._cancel,
             )
         except FileProcessingError as exc:
+            # A rejected upload (ours: it came from the cache or from this submit) is of no
+            # use to anyone: don't leave it behind.
             self.cache.forget(info.id)
-            if ours:  # a rejected file is of no use to anyone: don't leave it behind
-                self._delete_quietly(info.id)
+            self._delete_quietly(info.id)
             raise FileRejected(role, path or Path(name), info.id, str(exc)) from None
 
     def _create(self) -> Job:

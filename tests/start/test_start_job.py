@@ -228,3 +228,17 @@ def test_dpo_with_beta_and_a_training_tier(service, tmp_path: Path) -> None:
     assert job.method == "dpo"
     assert job.hyperparameters.get("beta") == pytest.approx(0.2)
     assert job.hyperparameters.get("n_epochs") == 2
+
+
+def test_a_wait_that_times_out_is_picked_up_by_the_next_submit(service, data_dir: Path) -> None:
+    from aoft_tui.services.errors import OperationTimeout
+
+    impatient = JobStarter(service, _request(data_dir / "train.jsonl"), poll_interval=0.05, file_timeout=0)
+    with pytest.raises(OperationTimeout):
+        impatient.run()
+    assert len(_fine_tune_files(service)) == 1 and service.list_jobs() == []
+
+    seen: list[StartProgress] = []
+    job = _starter(service, _request(data_dir / "train.jsonl"), seen).run()
+    assert Phase.UPLOADING not in [p.phase for p in seen]  # waited for the earlier upload instead
+    assert [f.id for f in _fine_tune_files(service)] == [job.training_file]
