@@ -80,7 +80,7 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
                     "Blank line: delete it (every line must hold one JSON object).")
             continue
         res.examples += 1
-        res.digests.append(blake(raw.strip(), digest_size=12).digest())
+        res.digests.append(blake(raw, digest_size=12).digest())
         res.digest_lines.append(lineno)
         try:
             text = raw.decode("utf-8")
