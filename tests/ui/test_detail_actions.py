@@ -18,12 +18,24 @@ async def test_copy_checkpoint_model_fine_tuned_model_and_id(seeded_service):
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         await pilot.press("y")
+        assert app.clipboard == job.id
+        await pilot.press("Y")
         assert app.clipboard == job.fine_tuned_model
         await pilot.press("4", "y")
         assert app.clipboard == newest.fine_tuned_model_checkpoint
+        titles = [n.title for n in app._notifications]
+        assert titles == ["Copied job id", "Copied fine-tuned model", "Copied checkpoint model"]
+
+
+async def test_copy_model_of_a_running_job_warns_instead(seeded_service):
+    job = job_with(seeded_service, JobStatus.RUNNING)
+    app = DetailApp(seeded_service, job.id)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        app.copy_to_clipboard("before")
         await pilot.press("Y")
-        assert app.clipboard == job.id
-        assert any(n.title == "Copied job id" for n in app._notifications)
+        assert app.clipboard == "before"
+        assert [n.title for n in app._notifications] == ["Nothing to copy"]
 
 
 async def test_cancel_asks_first_and_then_cancels_on_the_emulator(seeded_service):

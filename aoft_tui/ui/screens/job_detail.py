@@ -42,25 +42,34 @@ _CHART_CHROME = 12
 class JobDetailScreen(Screen[None]):
     CSS_PATH = "job_detail.tcss"
 
+    # Actions shared with the main screen use the same binding ids, so one `[keymap]` entry
+    # in config.toml remaps them on both screens.
     BINDINGS = [
-        Binding("escape,backspace", "back", "Back", id="detail.back"),
+        Binding("escape,backspace", "back", "Back", id="detail.back", tooltip="Back to the job list"),
         Binding("1", "show_tab('overview')", "Overview", id="detail.tab_overview", show=False),
         Binding("2", "show_tab('charts')", "Charts", id="detail.tab_charts", show=False),
         Binding("3", "show_tab('events')", "Events", id="detail.tab_events", show=False),
         Binding("4", "show_tab('checkpoints')", "Checkpoints", id="detail.tab_checkpoints", show=False),
-        Binding("t", "toggle_kind('train')", "Train", id="detail.toggle_train", show=False),
-        Binding("a", "toggle_kind('valid')", "Valid", id="detail.toggle_valid", show=False),
-        Binding("f", "toggle_kind('full')", "Full valid", id="detail.toggle_full", show=False),
-        Binding("s", "toggle_smoothing", "Smooth", id="detail.smoothing", show=False),
+        Binding("t", "toggle_kind('train')", "Train", id="detail.toggle_train", show=False,
+                tooltip="Show or hide training loss / accuracy"),
+        Binding("a", "toggle_kind('valid')", "Valid", id="detail.toggle_valid", show=False,
+                tooltip="Show or hide validation loss / accuracy"),
+        Binding("f", "toggle_kind('full')", "Full valid", id="detail.toggle_full", show=False,
+                tooltip="Show or hide full-validation loss / accuracy"),
+        Binding("s", "toggle_smoothing", "Smooth", id="detail.smoothing", show=False,
+                tooltip="EMA smoothing on or off"),
         Binding("plus,equals_sign", "smoothing(1)", "Smooth more", id="detail.smoothing_more", show=False),
         Binding("minus", "smoothing(-1)", "Smooth less", id="detail.smoothing_less", show=False),
-        Binding("l", "toggle_log", "Log scale", id="detail.log_scale", show=False),
-        Binding("y", "copy", "Copy", id="detail.copy"),
-        Binding("Y", "copy_id", "Copy id", id="detail.copy_id", show=False),
-        Binding("c", "cancel_job", "Cancel", id="detail.cancel"),
-        Binding("p", "pause_job", "Pause", id="detail.pause"),
-        Binding("r", "resume_job", "Resume", id="detail.resume"),
-        Binding("ctrl+r", "refresh", "Refresh", id="detail.refresh"),
+        Binding("l", "toggle_log", "Log scale", id="detail.log_scale", show=False,
+                tooltip="Logarithmic loss axis"),
+        Binding("y", "copy", "Copy", id="copy_id",
+                tooltip="Copy the job id, or the selected checkpoint's model (OSC 52)"),
+        Binding("Y", "copy_model", "Copy model", id="copy_model", show=False,
+                tooltip="Copy the fine-tuned model"),
+        Binding("c", "cancel_job", "Cancel", id="cancel_job", tooltip="Cancel this job"),
+        Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause this running job"),
+        Binding("r", "resume_job", "Resume", id="resume_job", tooltip="Resume this paused job"),
+        Binding("ctrl+r", "refresh", "Refresh", id="refresh", tooltip="Fetch everything now"),
     ]
 
     @dataclass
@@ -294,13 +303,13 @@ class JobDetailScreen(Screen[None]):
             if checkpoint is not None:
                 self._copy(checkpoint.fine_tuned_model_checkpoint, "checkpoint model")
                 return
+        self._copy(self.job_id, "job id")
+
+    def action_copy_model(self) -> None:
         if self.job is not None and self.job.fine_tuned_model:
             self._copy(self.job.fine_tuned_model, "fine-tuned model")
         else:
-            self._copy(self.job_id, "job id")
-
-    def action_copy_id(self) -> None:
-        self._copy(self.job_id, "job id")
+            self.notify("This job has no fine-tuned model yet.", title="Nothing to copy", severity="warning")
 
     def _copy(self, text: str, what: str) -> None:
         self.app.copy_to_clipboard(text)  # OSC 52: reaches the local clipboard over SSH

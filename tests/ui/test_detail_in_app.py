@@ -1,0 +1,43 @@
+"""The job detail inside the real app: enter opens it, escape returns, keymap and palette."""
+
+from __future__ import annotations
+
+from detail_support import settle as settle_detail
+from main_support import loaded, make_app, select_job
+
+from aoft_tui.domain.models import JobStatus
+from aoft_tui.ui.screens.job_detail import JobDetailScreen
+from aoft_tui.ui.screens.main_screen import MainScreen
+
+
+async def test_enter_opens_the_selected_job_and_escape_returns(seeded_emulator, seeded_service):
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        job_id = await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
+        await pilot.press("enter")
+        await settle_detail(pilot)
+        screen = app.screen
+        assert isinstance(screen, JobDetailScreen) and screen.job_id == job_id
+        assert screen.job is not None and screen.job.id == job_id
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_keymap_remaps_detail_bindings_and_palette_lists_them(seeded_emulator, seeded_service):
+    app = make_app(seeded_service, seeded_emulator, keymap={"detail.log_scale": "g", "cancel_job": "x"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
+        await pilot.press("enter")
+        await settle_detail(pilot)
+        screen = app.screen
+        assert isinstance(screen, JobDetailScreen)
+        await pilot.press("2", "g")
+        assert screen.options.log is True
+
+        titles = [command.title for command in app.get_system_commands(screen)]
+        assert any(t.startswith("Cancel (x)") for t in titles)
+        assert any(t.startswith("Refresh") for t in titles)
+        assert any(t.startswith("Log scale (g)") for t in titles)
