@@ -3,7 +3,8 @@
     emu.faults.schedule("429", method="POST", path_contains="/fine_tuning/jobs", count=1)
 
 Kinds:
-- "429": Too Many Requests with a `Retry-After` header (seconds, default 1; `retry_after=`).
+- "429": Too Many Requests with `Retry-After` (whole seconds) and `retry-after-ms` headers
+  (default 1 s; `retry_after=`).
 - "500", "503": server errors with Azure bodies (503 also carries Retry-After).
 - "reset_before": the connection is dropped before the request is handled (nothing happens).
 - "reset_after": the request is handled and committed (e.g. the job IS created), then the
@@ -19,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import math
 import random
 import threading
 from dataclasses import dataclass
@@ -26,6 +28,7 @@ from typing import Any
 
 KINDS = ("429", "500", "503", "reset_before", "reset_after", "stall", "truncate")
 RANDOM_KINDS = ("429", "500", "503", "reset_before")
+RANDOM_RETRY_AFTER = 0.25  # seconds (retry-after-ms 250; Retry-After rounds up to 1)
 
 
 @dataclass(slots=True)
@@ -77,7 +80,7 @@ class Faults:
             if self.rate and self._rng.random() < self.rate:
                 kind = self._rng.choice(RANDOM_KINDS)
                 self.injected.append((kind, method, path))
-                return ScheduledFault(kind, None, "", 1)
+                return ScheduledFault(kind, None, "", 1, retry_after=RANDOM_RETRY_AFTER)
         return None
 
 
@@ -115,7 +118,9 @@ class FaultMiddleware:
             else:
                 body = _error_body("serviceUnavailable", "The service is temporarily unavailable.")
             if kind in ("429", "503"):
-                headers.append((b"retry-after", f"{fault.retry_after:g}".encode()))
+                # Like Azure: whole seconds in Retry-After, the exact wait in retry-after-ms
+                # (which the openai SDK prefers).
+                headers.append((b"retry-after", str(max(1, math.ceil(fault.retry_after))).encode()))
                 headers.append((b"retry-after-ms", str(int(fault.retry_after * 1000)).encode()))
             headers.append((b"content-length", str(len(body)).encode()))
             await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -21,7 +21,8 @@ def test_429_carries_retry_after_and_the_sdk_retries(emulator, client):
     emulator.faults.schedule("429", method="GET", path_contains="/fine_tuning/jobs", retry_after=0.1)
     with pytest.raises(openai.RateLimitError) as err:
         client.fine_tuning.jobs.list()
-    assert err.value.response.headers["retry-after"] == "0.1"
+    assert err.value.response.headers["retry-after"] == "1"
+    assert err.value.response.headers["retry-after-ms"] == "100"
     assert err.value.body["code"] == "tooManyRequests"
     emulator.faults.schedule("429", method="GET", path_contains="/fine_tuning/jobs", retry_after=0.1)
     assert sdk(emulator, max_retries=1).fine_tuning.jobs.list().data == []
@@ -104,3 +105,14 @@ def test_scheduled_faults_match_method_and_path(emulator, client):
     assert create_job(client, train).model == MODEL
     with pytest.raises(ValueError, match="unknown fault kind"):
         emulator.faults.schedule("teapot")
+
+
+def test_a_retrying_client_gets_through_random_faults_with_consistent_state():
+    with EmbeddedEmulator(speed=0, seed=11, fault_rate=0.25) as emu:
+        client = sdk(emu, max_retries=8)
+        train = processed_file(client)
+        ids = {create_job(client, train, extra_headers={"Idempotency-Key": f"job-{i}"}).id for i in range(3)}
+        emu.advance(4 * 3600)
+        jobs = client.fine_tuning.jobs.list().data
+        assert {j.id for j in jobs} == ids and {j.status for j in jobs} == {"succeeded"}
+        assert {kind for kind, _, _ in emu.faults.injected} >= {"429", "reset_before"}
