@@ -4,14 +4,15 @@ the operation's schema in the spec (`default` = ErrorResponse for errors)."""
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
 from contract_support import (
     TERMINAL_JOB_STATES,
-    definition_errors,
     ResponseRecorder,
     chat_jsonl,
+    definition_errors,
     load_spec,
     poll_until,
     processed_file,
@@ -26,13 +27,22 @@ OPERATIONS = {
     "Models_List", "Models_Get",
     "UploadFile_Start", "UploadFile_Part", "UploadFile_Complete", "UploadFile_Cancel",
 }  # fmt: skip
-COVERED: dict[str, set[str]] = {}  # test name → the operations it must exercise (checked below)
+COVERED: dict[str, set[str]] = {}  # test name → the operations it drives to a 2xx
 
 
 def covers(*operation_ids: str):
+    """The test must get a successful, spec-valid answer from each of these operations."""
+
     def mark(test):
         COVERED[test.__name__] = set(operation_ids)
-        return test
+
+        @functools.wraps(test)
+        def checked(*args, **kwargs):
+            test(*args, **kwargs)
+            succeeded = {op for op, status in kwargs["recorder"].operation_ids() if 200 <= status < 300}
+            assert not set(operation_ids) - succeeded, f"no 2xx from {sorted(set(operation_ids) - succeeded)}"
+
+        return checked
 
     return mark
 
