@@ -59,7 +59,8 @@ def _sha256(path: Path) -> str:
 @pytest.fixture(scope="module")
 def vocab_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tmp = tmp_path_factory.mktemp("vocab")
-    return {"cl100k_base": _wheel_cl100k(), "o200k_base": _rebuilt_from_quicktok("o200k_base", tmp / "o200k_base.tiktoken")}
+    return {"cl100k_base": _wheel_cl100k(),
+            "o200k_base": _rebuilt_from_quicktok("o200k_base", tmp / "o200k_base.tiktoken")}
 
 
 @pytest.fixture(scope="module")

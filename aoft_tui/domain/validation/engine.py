@@ -78,11 +78,10 @@ def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLo
             head = read_range(str(source), 0, SNIFF_BYTES)
     out = FileScan(FileStats(file=name, format=cfg.fmt, size_bytes=size, encoding=cfg.encoding,
                              context_tokens=cfg.context))
-    if not head.strip(b" \t\r\n\xef\xbb\xbf"):
-        if size <= SNIFF_BYTES:
-            log.add("empty_file", "The file is empty: it needs one JSON object per line.", file=name)
-            out.readable = False
-            return out
+    if size <= SNIFF_BYTES and not head.strip(b" \t\r\n\xef\xbb\xbf"):
+        log.add("empty_file", "The file is empty: it needs one JSON object per line.", file=name)
+        out.readable = False
+        return out
     found = sniff(head)
     if found:
         log.add(found[0], found[1], file=name)
