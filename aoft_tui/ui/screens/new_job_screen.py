@@ -13,10 +13,10 @@ from pathlib import Path
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, ProgressBar, Select, Static
+from textual.widgets import Button, Footer, Input, Label, Select, Static
 
 from aoft_tui.domain import catalog
 from aoft_tui.domain.models import ModelInfo
@@ -25,7 +25,6 @@ from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.job_form import TRAINING_TYPES, JobForm, check_form
 from aoft_tui.services.start_job import (
     JobStarter,
-    Phase,
     StartProgress,
     StartRequest,
     estimate_line,
@@ -33,34 +32,20 @@ from aoft_tui.services.start_job import (
     problem_counts,
     throttled,
 )
-from aoft_tui.services.transfer_meter import describe_transfer
 from aoft_tui.ui.screens.new_job_dialogs import FilePickerScreen, PreflightReportScreen
+from aoft_tui.ui.screens.new_job_widgets import (
+    SubmitProgress,
+    confirm_text,
+    model_choices,
+    problem_line,
+    resolve_dataset,
+)
 
 OTHER_MODEL = "__other__"
 AUTO = ""
 # Form fields backed by an Input (id == JobForm field name).
 _TEXT_FIELDS = ("suffix", "n_epochs", "batch_size", "learning_rate_multiplier", "beta", "seed")
 _UNSURE = (ConnectionFailed, ServerError, OperationTimeout)
-
-
-def model_label(model_id: str) -> str:
-    """`gpt-4o-mini-2024-07-18 · 64k ctx · supervised, dpo` (catalog facts when known)."""
-    base = catalog.lookup(model_id)
-    if base is None:
-        return model_id
-    return f"{model_id} · {base.training_context // 1024}k ctx · {', '.join(base.methods)}"
-
-
-def model_choices(models: list[ModelInfo]) -> list[str]:
-    """The resource's fine-tunable models, then catalog ones it did not list; deprecated last."""
-    ids = [m.id for m in models if m.fine_tune]
-    ids += [m.id for m in catalog.BASE_MODELS if m.id not in ids]
-
-    def deprecated(model_id: str) -> bool:
-        base = catalog.lookup(model_id)
-        return base is not None and base.lifecycle_status == "deprecated"
-
-    return sorted(ids, key=deprecated)  # stable: keeps the service's order otherwise
 
 
 class NewJobScreen(Screen[str | None]):
@@ -122,10 +107,7 @@ class NewJobScreen(Screen[str | None]):
             with Horizontal(id="actions"):
                 yield Button("Start (ctrl+s)", id="start", variant="primary", compact=True)
                 yield Static("", id="estimate")
-        with Vertical(id="progress"):
-            yield Label("", id="phase")
-            yield ProgressBar(id="bar", show_eta=False)
-            yield Static("", id="transfer")
+        yield SubmitProgress(id="progress")
         yield Static("", id="outcome", markup=False)
         yield Footer()
 
@@ -153,7 +135,9 @@ class NewJobScreen(Screen[str | None]):
 
     def _set_models(self, models: list[ModelInfo], error: ServiceError | None) -> None:
         select = self.query_one("#model-select", Select)
-        options = [(model_label(m), m) for m in model_choices(models)]
+        if error is not None:  # offer what the catalog knows, rather than nothing
+            models = [ModelInfo(m.id, True, m.lifecycle_status) for m in catalog.BASE_MODELS]
+        options = model_choices(models)
         options.append(("Other… (type a model id)", OTHER_MODEL))
         select.set_options(options)
         select.prompt = "Choose a base model"
@@ -202,17 +186,11 @@ class NewJobScreen(Screen[str | None]):
         errors: dict[str, str] = {}
         paths: list[Path | None] = []
         for name in ("training", "validation"):
-            raw = self.query_one(f"#{name}", Input).value.strip()
-            if not raw:
-                paths.append(None)
-                if name == "training":
-                    errors[name] = "Choose the training file (type a path or press ctrl+o)."
-                continue
-            path = Path(raw).expanduser()
-            path = path if path.is_absolute() else self.start_dir / path
-            if not path.is_file():
-                errors[name] = f"No such file: {path}"
+            path, error = resolve_dataset(self.query_one(f"#{name}", Input).value, self.start_dir,
+                                          required=name == "training", role=name)
             paths.append(path)
+            if error:
+                errors[name] = error
         return paths[0], paths[1], errors
 
     @on(Input.Changed)
@@ -320,7 +298,7 @@ class NewJobScreen(Screen[str | None]):
         if self.starter is None or not self.busy:
             return
         if self.starter.cancel():
-            self.query_one("#phase", Label).update("Cancelling…")
+            self.query_one(SubmitProgress).say("Cancelling…")
         else:
             self.notify("The job is being created and can no longer be cancelled here; "
                         "cancel it from the dashboard once it appears.", severity="warning")
@@ -364,7 +342,7 @@ class NewJobScreen(Screen[str | None]):
         problems = list(report.errors) + list(report.warnings)
         n_errors, n_warnings = problem_counts(report)
         self._report_file = Path(problems[0].file) if problems else request.training
-        self._report_lines = [_problem_line(p) for p in problems]
+        self._report_lines = [problem_line(p) for p in problems]
         if len(problems) < n_errors + n_warnings:
             self._report_lines.append(f"… {n_errors + n_warnings} problems in all; "
                                       f"`aoft-tui validate {request.training}` lists them.")
@@ -376,15 +354,7 @@ class NewJobScreen(Screen[str | None]):
             return
         from aoft_tui.ui.screens.confirm import ConfirmScreen
 
-        opts = request.options
-        lines = [f"{opts.model} · {opts.method}", f"{request.training.name}"
-                 + (f" + {request.validation.name}" if request.validation else ""), estimate]
-        if n_warnings:
-            lines.append(f"\n{n_warnings} warning(s):")
-            lines += [f"• {_problem_line(p)}" for p in list(report.warnings)[:3]]
-            if n_warnings > 3:
-                lines.append("(ctrl+r on the form shows all)")
-        title = "Start with warnings?" if n_warnings else "Start this job?"
+        title, text = confirm_text(request, report, estimate)
 
         def answered(yes: bool | None) -> None:
             if yes:
@@ -393,13 +363,13 @@ class NewJobScreen(Screen[str | None]):
             else:
                 self._show_outcome("Not started.")
 
-        self.app.push_screen(ConfirmScreen(title, "\n".join(lines), confirm_label="Start"), answered)
+        self.app.push_screen(ConfirmScreen(title, text, confirm_label="Start"), answered)
 
     # --- upload and create ---------------------------------------------------------------------
     def _launch(self, starter: JobStarter) -> None:
         self.starter = starter
         self._set_busy(True)
-        self.query_one("#phase", Label).update("Starting…")
+        self.query_one(SubmitProgress).say("Starting…")
         self.query_one("#progress").display = True
         self._run_starter(starter)
 
@@ -418,18 +388,7 @@ class NewJobScreen(Screen[str | None]):
             self.app.call_from_thread(self.dismiss, job.id)
 
     def _show_progress(self, p: StartProgress) -> None:
-        self.query_one("#phase", Label).update(p.message)
-        bar = self.query_one("#bar", ProgressBar)
-        transfer = self.query_one("#transfer", Static)
-        if p.phase in (Phase.UPLOADING, Phase.HASHING) and p.total:
-            bar.update(total=p.total, progress=p.done)
-            transfer.update(describe_transfer(p.done, p.total, p.rate, p.eta))
-        elif p.phase is Phase.REUSED:
-            bar.update(total=1, progress=1)
-            transfer.update("already uploaded: not sent again")
-        elif p.phase in (Phase.PROCESSING, Phase.CREATING):
-            bar.update(total=None)
-            transfer.update(f"file status: {p.file_status}" if p.file_status else "")
+        self.query_one(SubmitProgress).show(p)
 
     def _start_failed(self, starter: JobStarter, error: ServiceError) -> None:
         self._set_busy(False)
@@ -457,8 +416,3 @@ class NewJobScreen(Screen[str | None]):
         outcome.update(message)
         outcome.set_class(error, "-error")
 
-
-def _problem_line(problem) -> str:
-    where = problem.file + (f":{problem.line}" if problem.line else "")
-    location = f" {problem.location}" if problem.location else ""
-    return f"{problem.severity.upper()} {where}{location}: {problem.message}"
