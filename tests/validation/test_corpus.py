@@ -34,3 +34,16 @@ def test_corpus_file(case: dict) -> None:
     again = validate_bytes(path.read_bytes(), model=case.get("model"), method=case.get("method"),
                            name=str(path))
     assert again.to_json() == report.to_json()
+
+
+def test_json_reports_follow_the_published_schema() -> None:
+    import jsonschema
+
+    schema = json.loads((Path(__file__).parent / "report_schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    for case in CASES:
+        doc = validate_file(CORPUS / case["file"], model=case.get("model"), method=case.get("method")).to_json()
+        errors = sorted(validator.iter_errors(json.loads(json.dumps(doc))), key=str)
+        assert not errors, (case["file"], errors[0].message)
+        assert set(doc["problem_counts"]) >= {p["code"] for p in doc["problems"]}
