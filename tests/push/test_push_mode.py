@@ -56,3 +56,28 @@ def test_sync_command_quotes_and_orders_dirs() -> None:
     result = PushResult(job_id="ftjob-1", status="succeeded", mode="offline", project="P", entity=None,
                         run_id="ftjob-1", sync_dirs=[Path("/w/offline-run-1-ftjob-1"), Path("/w/my runs/offline-run-2")])
     assert result.sync_command == "wandb sync --id ftjob-1 /w/offline-run-1-ftjob-1 '/w/my runs/offline-run-2'"
+
+
+def test_online_with_a_key_but_no_reachable_server_fails_in_bounded_time(monkeypatch: pytest.MonkeyPatch,
+                                                                         emulator, service) -> None:
+    """Logged in but W&B unreachable: a clear error within the init timeout, no hang."""
+    import time
+
+    from aoft_tui.services.wandb_push import PushOptions, push_job
+    from aoft_tui.services.wandb_push import wandb_run
+
+    monkeypatch.setattr(wandb_run, "ONLINE_INIT_TIMEOUT", 3.0)
+    monkeypatch.setenv("WANDB_API_KEY", "k" * 40)
+    monkeypatch.setenv("WANDB_BASE_URL", "http://127.0.0.1:9")  # nothing listens on the discard port
+    from push_support import finished_job
+
+    job_id = finished_job(emulator, service, n_steps=20)
+    started = time.monotonic()
+    with pytest.raises(PushError, match="--mode offline"):
+        push_job(service, job_id, PushOptions(mode="auto"))
+    assert time.monotonic() - started < 30
+    # …and the same job can still be pushed offline in this process (the failed online
+    # init must not leave the run id "in use" in wandb's service)
+    monkeypatch.delenv("WANDB_API_KEY")
+    result = push_job(service, job_id, PushOptions(mode="offline"))
+    assert result.mode == "offline" and result.steps_logged > 0

@@ -6,6 +6,7 @@ it in; console capture is off and wandb is silent, so no output reaches a Textua
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -17,7 +18,8 @@ from typing import Any
 from aoft_tui.services.wandb_push.dataset_table import COLUMNS, RUN_TABLE_MAX_ROWS, TableFileWriter, iter_rows
 from aoft_tui.services.wandb_push.options import PushError, PushOptions
 
-ONLINE_INIT_TIMEOUT = 30.0
+# An online init that cannot reach W&B gives up after this long (never a hang).
+ONLINE_INIT_TIMEOUT = 20.0
 
 
 class WandbRun:
@@ -62,6 +64,11 @@ class WandbRun:
                 **kwargs,
             )
         except Exception as exc:  # wandb raises many kinds; the user needs one sentence
+            # A failed init leaves its run id "in use" in wandb's service process, which
+            # would refuse the next push of this job (say, offline) in this process:
+            # start a fresh service next time.
+            with contextlib.suppress(Exception):
+                wandb.teardown()
             hint = " Check the network, or push with --mode offline." if mode == "online" else ""
             raise PushError(f"W&B could not start the run: {exc}.{hint}") from exc
         # Charts plot against the training step (results.csv's `step` column).
