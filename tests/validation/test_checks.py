@@ -60,3 +60,12 @@ def test_context_per_model() -> None:
     st = validate_bytes(data, model="gpt-4.1-nano").stats
     assert st.context_tokens == 32_768 and st.billed_tokens == st.epochs * (
         32_768 + st.tokens.total - st.tokens.max)
+
+
+def test_format_checks_without_the_tokenizer() -> None:
+    recs = many_chats(12)
+    recs[5] = {"messages": [{"role": "user", "content": None}, {"role": "assistant", "content": "x"}]}
+    fast = validate_bytes(jsonl(recs), count_tokens=False)
+    full = validate_bytes(jsonl(recs))
+    assert [p.code for p in fast.problems] == [p.code for p in full.problems] == ["null_content"]
+    assert fast.stats.tokens.total == 0 < full.stats.tokens.total

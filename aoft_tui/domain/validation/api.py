@@ -53,13 +53,15 @@ def validate_file(train: Path, *, validation: Path | None = None, model: str | N
 def validate_bytes(data: bytes, *, model: str | None = None, method: str | None = None,
                    name: str = "upload.jsonl", n_epochs: int | None = None,
                    prices: dict[str, float] | None = None,
-                   cap_per_code: int = DEFAULT_CAP_PER_CODE) -> ValidationReport:
-    """Validate an in-memory training file (an upload), in this process."""
+                   cap_per_code: int = DEFAULT_CAP_PER_CODE, count_tokens: bool = True) -> ValidationReport:
+    """Validate an in-memory training file (an upload), in this process.
+
+    count_tokens=False skips the tokenizer (format checks only; token statistics are 0)."""
     if not isinstance(data, (bytes, bytearray, memoryview)):
         raise DatasetIOError(f"{name}: expected the file's bytes, got {type(data).__name__}.")
     data = bytes(data)
     fmt = _decide_format(data[:SNIFF_BYTES], model, method)
-    cfg = _config(fmt, model, method, cap_per_code)
+    cfg = _config(fmt, model, method, cap_per_code, count_tokens)
     log = ProblemLog(cap_per_code)
     scan = scan_source(data, name, cfg, log)
     return _finish(scan, None, log, cfg, model, method, n_epochs, prices)
@@ -97,12 +99,13 @@ def _first_record(head: bytes) -> dict[str, Any] | None:
     return None
 
 
-def _config(fmt: str, model: str | None, method: str | None, cap: int) -> ScanConfig:
+def _config(fmt: str, model: str | None, method: str | None, cap: int,
+            count_tokens: bool = True) -> ScanConfig:
     base = catalog.lookup(model)
     context = base.training_context if base else DEFAULT_CONTEXT
     forced = expected_format(method, model) is not None
     return ScanConfig(fmt=fmt, method_given=forced, encoding=catalog.encoding_for(model),
-                      context=context, cap=cap)
+                      context=context, cap=cap, count_tokens=count_tokens)
 
 
 def _finish(scan: FileScan, vscan: FileScan | None, log: ProblemLog, cfg: ScanConfig,

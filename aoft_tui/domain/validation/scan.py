@@ -27,6 +27,7 @@ class ScanConfig:
     encoding: str  # tiktoken encoding name
     context: int  # training context of the model, in tokens
     cap: int = 20  # problems listed per code per chunk (the merge caps again)
+    count_tokens: bool = True  # False: format checks only (the emulator's upload check)
 
 
 @dataclass(slots=True)
@@ -64,8 +65,8 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
         lines.pop()  # the empty piece after the final newline
     res.lines = len(lines)
 
-    enc = tokens.get_encoding(cfg.encoding)
-    count = enc.count
+    enc = tokens.get_encoding(cfg.encoding) if cfg.count_tokens else None
+    count = enc.count if enc is not None else None
     context = cfg.context
     lengths = res.token_lengths
     loads = json.loads
@@ -135,6 +136,8 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
         res.messages += rr.messages
         if rr.images:
             res.image_examples += 1
+        if count is None:
+            continue
         try:
             p = sum(map(count, texts.prompt))
             t = sum(map(count, texts.trained))
