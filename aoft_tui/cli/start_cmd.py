@@ -158,31 +158,34 @@ def _start(service, request: StartRequest):
     starter = JobStarter(service, request, on_progress=throttled(printer), poll_interval=FILE_POLL_INTERVAL)
     outcome: dict = {}
 
-    def work() -> None:
+    def work(done: threading.Event) -> None:
         try:
             outcome["job"] = starter.run()
         except BaseException as exc:  # handed to the main thread
             outcome["error"] = exc
+        finally:
+            done.set()
 
     def attempt() -> None:
-        worker = threading.Thread(target=work, name="aoft-start", daemon=True)
-        worker.start()
-        try:
-            while worker.is_alive():
-                worker.join(0.2)
-        except KeyboardInterrupt:
-            if starter.cancel():
-                printer.line("Cancelling…")
-                worker.join()
-            else:
-                printer.line("The job is being created; it cannot be cancelled from here. Waiting…")
-                worker.join()
+        # An Event, not Thread.join: a Ctrl-C that interrupts join() can leave the thread
+        # looking finished while it still works.
+        done = threading.Event()
+        threading.Thread(target=work, args=(done,), name="aoft-start", daemon=True).start()
+        while not done.is_set():
+            try:
+                done.wait(0.2)
+            except KeyboardInterrupt:
+                # The worker must finish: it deletes this submit's uploads, or creates the job.
+                if starter.cancel():
+                    printer.line("Cancelling (deleting this submit's uploads)…")
+                else:
+                    printer.line("The job is being created and can no longer be cancelled here; waiting…")
 
     attempt()
     error = outcome.get("error")
     if isinstance(error, _UNSURE) and "job" not in outcome:
         # One more try of the same submit: it looks for the job first and reuses the key.
-        printer.line(f"{error.title}: retrying the create once with the same request key…")
+        printer.line(f"{error.title}: retrying once (same files, same request key)…")
         outcome.clear()
         attempt()
         error = outcome.get("error")
@@ -192,6 +195,9 @@ def _start(service, request: StartRequest):
         sys.exit(EXIT_INTERRUPTED)
     if isinstance(error, ServiceError):
         _fail(error)
+    if isinstance(error, OSError):  # the file changed or vanished after the pre-flight
+        fail("Cannot read the dataset", f"{error.filename or request.training}: {error.strerror or error}",
+             code=EXIT_USAGE)
     if error is not None:
         raise error
     return outcome["job"]

@@ -151,3 +151,29 @@ def test_no_resource_configured_exits_2(data_dir: Path) -> None:
     result = _start(str(data_dir / "train.jsonl"), "-m", MODEL)
     assert result.exit_code == 2
     assert "AZURE_OPENAI_ENDPOINT" in result.stderr
+
+
+def test_ctrl_c_cancels_the_upload_and_deletes_it(env, service, data_dir: Path) -> None:
+    """A real process and a real SIGINT while Azure processes the upload."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    env.faults.schedule("stall", method="GET", path_contains="/files/", count=5, seconds=1.0)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aoft_tui", "start", str(data_dir / "train.jsonl"), "-m", MODEL],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+    )
+    assert proc.stderr is not None
+    seen = []
+    for line in proc.stderr:
+        seen.append(line)
+        if "processing" in line:
+            proc.send_signal(signal.SIGINT)
+            break
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, "".join(seen) + err
+    assert out == ""
+    assert "no job was created" in err and "Traceback" not in err
+    assert service.list_files(purpose="fine-tune") == [] and service.list_jobs() == []
