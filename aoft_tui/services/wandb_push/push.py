@@ -69,13 +69,13 @@ def push_job(
 
     report(PushProgress("connect", f"Opening W&B run {job.id} ({mode})…"))
     wb = WandbRun.open(job.id, options, mode)
-    if mode == "offline":
-        record.add_offline_dir(wb.run_dir)
-        record.save()  # so a push killed from here on is found and completed next time
-    elif wb.resumed_last_step is not None:
-        _adopt_server_history(wb, record, result)
-    pusher = _Pusher(service, job, options, wb, record, result, report, cancel)
     try:
+        if mode == "offline":
+            record.add_offline_dir(wb.run_dir)
+            record.save()  # so a push killed from here on is found and completed next time
+        elif wb.resumed_last_step is not None:
+            _adopt_server_history(wb, record, result)
+        pusher = _Pusher(service, job, options, wb, record, result, report, cancel)
         with tempfile.TemporaryDirectory(prefix="aoft-push-") as work:
             try:
                 pusher.run(Path(work))
