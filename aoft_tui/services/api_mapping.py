@@ -140,20 +140,24 @@ def model_from_api(raw: Mapping[str, Any]) -> ModelInfo:
 
 
 def job_create_body(spec: JobSpec) -> dict[str, Any]:
-    """The POST /fine_tuning/jobs body for a spec (Azure 2025-04-01-preview field names).
+    """The POST /fine_tuning/jobs body for a spec, valid for both spec versions we know.
 
-    Hyper-parameters travel inside `method` (the spec's newer shape); keys left as None
-    mean "auto" and are not sent, so the service picks them.
+    Supervised jobs send their hyper-parameters top-level and no `method` (supervised is
+    the default; the 2024-10-21 GA API has no `method` at all, and the preview spec's
+    supervised method carries only its type). DPO and reinforcement jobs send
+    `method: {type, <type>: {hyperparameters}}`. Keys left as None or "auto" are not sent,
+    so the service picks them.
     """
     hyper = {k: v for k, v in spec.hyperparameters.items() if v is not None and v != "auto"}
-    method: dict[str, Any] = {"type": spec.method}
-    if hyper:
-        method[spec.method] = {"hyperparameters": hyper}
-    body: dict[str, Any] = {
-        "model": spec.model,
-        "training_file": spec.training_file,
-        "method": method,
-    }
+    body: dict[str, Any] = {"model": spec.model, "training_file": spec.training_file}
+    if spec.method == "supervised":
+        if hyper:
+            body["hyperparameters"] = hyper
+    else:
+        method: dict[str, Any] = {"type": spec.method}
+        if hyper:
+            method[spec.method] = {"hyperparameters": hyper}
+        body["method"] = method
     if spec.validation_file:
         body["validation_file"] = spec.validation_file
     if spec.suffix:
@@ -162,6 +166,6 @@ def job_create_body(spec: JobSpec) -> dict[str, Any]:
         body["seed"] = spec.seed
     if spec.training_type:
         # Azure's deployment type for training (Standard / GlobalStandard / Developer);
-        # not in the Swagger file, sent as Azure's docs show it: camelCase key, lowercase value.
+        # not in the Swagger files, sent as Azure's docs show it: camelCase key, lowercase value.
         body["trainingType"] = spec.training_type.lower()
     return body

@@ -49,7 +49,9 @@ def test_create_body_shapes() -> None:
         "method": {"type": "dpo", "dpo": {"hyperparameters": {"beta": 0.2}}},
     }
     plain = job_create_body(JobSpec(model="m", training_file="f"))
-    assert plain == {"model": "m", "training_file": "f", "method": {"type": "supervised"}}
+    assert plain == {"model": "m", "training_file": "f"}
+    supervised = job_create_body(JobSpec(model="m", training_file="f", hyperparameters={"n_epochs": 3}))
+    assert supervised == {"model": "m", "training_file": "f", "hyperparameters": {"n_epochs": 3}}
 
 
 def test_model_capabilities_and_deprecation() -> None:

@@ -32,6 +32,27 @@ def test_create_maps_the_spec(service, training_file) -> None:
     assert service.get_job(job.id).method == "dpo"
 
 
+def test_supervised_hyperparameters_reach_the_job(service, training_file) -> None:
+    spec = JobSpec(model="gpt-4o-mini-2024-07-18", training_file=training_file,
+                   hyperparameters={"n_epochs": 4, "learning_rate_multiplier": 0.5, "batch_size": "auto"})
+    job = service.create_job(spec)
+    assert job.method == "supervised"
+    assert job.hyperparameters["n_epochs"] == 4
+    assert job.hyperparameters["learning_rate_multiplier"] == pytest.approx(0.5)
+
+
+def test_supervised_create_works_on_the_ga_api_version(emulator, training_file) -> None:
+    from aoft_tui.services.finetuning import FineTuningService
+
+    service = FineTuningService(emulator.endpoint, emulator.api_key, "2024-10-21")
+    try:
+        job = service.create_job(JobSpec(model="gpt-4o-mini-2024-07-18", training_file=training_file,
+                                         hyperparameters={"n_epochs": 2}))
+        assert job.hyperparameters["n_epochs"] == 2
+    finally:
+        service.close()
+
+
 def test_training_type_is_accepted(service, training_file) -> None:
     job = service.create_job(JobSpec(model="gpt-4o-mini-2024-07-18", training_file=training_file,
                                      training_type="globalstandard"))
