@@ -138,3 +138,35 @@ def test_metrics_after_an_events_poll_download_nothing_twice(emulator, service, 
     assert requests == 1 and poll_bytes < 2000  # one idle page: the new events came from the poll above
     assert len(after) > len(before)
     assert after == metrics_from_events(service.events_since(job.id))
+
+
+def test_concurrent_pollers_see_consistent_metrics(emulator, service, write_dataset) -> None:
+    """The TUI's workers share one service: parallel metrics/events polls must not lose
+    or duplicate points."""
+    import threading
+
+    job = _running_job(service, emulator, write_dataset)
+    errors: list[BaseException] = []
+
+    def poll() -> None:
+        try:
+            last = None
+            for _ in range(15):
+                service.metrics(job.id, job=job)
+                new = service.events_since(job.id, last)
+                if new:
+                    last = new[-1].id
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=poll) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for _ in range(10):
+        emulator.advance(3)
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    points = service.metrics(job.id, job=job)
+    assert points == metrics_from_events(service.events_since(job.id))
+    assert len({p.step for p in points}) == len(points)
