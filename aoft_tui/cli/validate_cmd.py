@@ -42,10 +42,10 @@ def command(train: Path, validation: Path | None, model: str | None, method: str
     Reports each problem with its line and place in the record, token statistics exact
     to the model's tokenizer, duplicates, and the estimated training cost.
     """
-    # The tokenizer loads in the background while the settings are read (start-up time).
-    loader = tokens.preload(catalog.encoding_for(model))
+    # The tokenizer loads in a background thread while the settings are read and the first
+    # chunks are parsed (the validator joins it before forking worker processes).
+    tokens.preload(catalog.encoding_for(model))
     prices = _price_overrides()
-    loader.join()  # no thread may be running when the validator forks its workers
     try:
         report = validate_file(train, validation=validation, model=model, method=method,
                                n_epochs=n_epochs, prices=prices, workers=workers,

@@ -99,3 +99,20 @@ def test_parallel_scan_equals_serial(tmp_path: Path) -> None:
     assert ser["problem_counts"]["null_content"]["count"] == 1
     assert ser["problems"][0]["line"] == 4322
     assert ser["problem_counts"]["duplicate_example"]["count"] == 3
+
+
+def test_counting_deferred_while_the_tokenizer_loads_is_the_same(tmp_path: Path) -> None:
+    from aoft_tui.domain.validation.scan import ScanConfig, count_pending, scan_chunk
+
+    recs = many_chats(30)
+    recs[7] = chat(reply="word " * 300)
+    data = jsonl(recs) + b'{"messages": [{"role": "user", "content": "x\\ud800"}, {"role": "assistant"}]}\n'
+    cfg = ScanConfig(fmt="chat", method_given=False, encoding="o200k_base", context=100)
+    direct = scan_chunk(data, cfg, at_file_start=True, at_file_end=True)
+    deferred = scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True)
+    assert deferred.token_lengths == [] and len(deferred.pending) == 31
+    counted = count_pending(deferred, cfg)
+    assert sorted(counted.problems) == sorted(direct.problems)  # over_context is found later
+    counted.problems = direct.problems
+    assert counted == direct
+    assert direct.counts["over_context"] == 1 and direct.counts["missing_content"] == 1

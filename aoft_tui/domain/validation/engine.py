@@ -19,7 +19,7 @@ from pathlib import Path
 from aoft_tui.domain import tokens
 from aoft_tui.domain.validation.problems import ProblemLog
 from aoft_tui.domain.validation.reader import CHUNK_BYTES, SNIFF_BYTES, line_ranges, read_range, sniff
-from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, scan_chunk
+from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, count_pending, scan_chunk
 from aoft_tui.domain.validation.stats import FileStats, TokenStats
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024  # below this, worker start-up costs more than it saves
@@ -53,17 +53,37 @@ def _chunks_in_process(source: bytes | str, ranges: list[tuple[int, int]], cfg: 
 
 def _chunks_in_workers(path: str, ranges: list[tuple[int, int]], cfg: ScanConfig, size: int,
                        workers: int) -> Iterator[ChunkResult]:
-    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
-        # Single-threaded (the CLI): fork after loading the tokenizer, so its ~65 MB of
+    threaded = threading.active_count() > 1 and not _only_loader_threads()
+    ahead: list[ChunkResult] = []
+    if not threaded and cfg.count_tokens:
+        # The tokenizer loads in a GIL-free background thread: meanwhile this process
+        # parses and checks the first chunks (their texts are counted once it is loaded).
+        tokens.preload(cfg.encoding)
+        while not tokens.is_loaded(cfg.encoding) and len(ahead) < len(ranges) // 2:
+            start, end = ranges[len(ahead)]
+            data = read_range(path, start, end)
+            ahead.append(scan_chunk(data, cfg, at_file_start=start == 0, at_file_end=end >= size,
+                                    defer_counting=True))
+        tokens.wait_loaded(cfg.encoding)
+    for res in ahead:
+        yield count_pending(res, cfg)
+    rest = ranges[len(ahead):]
+    if not threaded and "fork" in multiprocessing.get_all_start_methods():
+        # Single-threaded (the CLI): fork now that the tokenizer is loaded, so its ~65 MB of
         # tables are shared copy-on-write by the workers instead of loaded in each.
-        tokens.get_encoding(cfg.encoding).count("")
         ctx = multiprocessing.get_context("fork")
     else:  # forking a threaded process (the TUI) can deadlock: start clean workers
         ctx = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
-        n = len(ranges)
-        yield from pool.map(_scan_path_range, [path] * n, [r[0] for r in ranges],
-                            [r[1] for r in ranges], [cfg] * n, [size] * n)
+        n = len(rest)
+        yield from pool.map(_scan_path_range, [path] * n, [r[0] for r in rest],
+                            [r[1] for r in rest], [cfg] * n, [size] * n)
+
+
+def _only_loader_threads() -> bool:
+    """True when the only other threads are our tokenizer loaders (joined before forking)."""
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    return all(t.name.startswith("load-") for t in others)
 
 
 def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLog, *,

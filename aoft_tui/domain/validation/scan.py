@@ -43,6 +43,8 @@ class ChunkResult:
     trained_tokens: int = 0
     digests: list[bytes] = field(default_factory=list)  # per non-blank line, for duplicates
     digest_lines: list[int] = field(default_factory=list)
+    # Examples checked but not yet counted (line, fixed tokens, texts): see `defer_counting`.
+    pending: list[tuple[int, int, Texts]] = field(default_factory=list)
 
     def add(self, cap: int, code: str, line: int | None, location: str | None, message: str) -> None:
         n = self.counts.get(code, 0)
@@ -51,7 +53,10 @@ class ChunkResult:
             self.problems.append((code, line, location, message))
 
 
-def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end: bool) -> ChunkResult:
+def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end: bool,
+               defer_counting: bool = False) -> ChunkResult:
+    """Read, parse, check and count one chunk. With defer_counting the texts are kept in
+    `pending` for `count_pending` (used while the tokenizer is still loading)."""
     res = ChunkResult()
     cap = cfg.cap
     checker = CHECKERS[cfg.fmt]
@@ -65,10 +70,11 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
         lines.pop()  # the empty piece after the final newline
     res.lines = len(lines)
 
-    enc = tokens.get_encoding(cfg.encoding) if cfg.count_tokens else None
+    enc = tokens.get_encoding(cfg.encoding) if cfg.count_tokens and not defer_counting else None
     count = enc.count if enc is not None else None
     context = cfg.context
     lengths = res.token_lengths
+    pending = res.pending if cfg.count_tokens and defer_counting else None
     loads = json.loads
     blake = hashlib.blake2b
     last = len(lines)
@@ -137,23 +143,48 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
         if rr.images:
             res.image_examples += 1
         if count is None:
+            if pending is not None:
+                pending.append((lineno, rr.overhead + texts.fixed, texts))
             continue
         try:
             p = sum(map(count, texts.prompt))
             t = sum(map(count, texts.trained))
             u = sum(map(count, texts.untrained)) if texts.untrained else 0
         except TypeError:  # a lone surrogate (from a "\ud800" escape): tiktoken's way
-            p, t, u = (sum(tokens.count_text(enc, x) for x in group)
-                       for group in (texts.prompt, texts.trained, texts.untrained))
+            p, t, u = _count_scrubbed(enc, texts)
         n = rr.overhead + texts.fixed + p + t + u
         lengths.append(n)
         res.assistant_tokens += t + u
         res.trained_tokens += t
         if n > context:
-            res.add(cap, "over_context", lineno, None,
-                    f"The example has {n:,} tokens, over the model's training context of "
-                    f"{context:,}: it will be truncated. Shorten or split it.")
+            _over_context(res, cfg, lineno, n)
     return res
+
+
+def count_pending(res: ChunkResult, cfg: ScanConfig) -> ChunkResult:
+    """Count the texts `scan_chunk(defer_counting=True)` kept (in the same order)."""
+    enc = tokens.get_encoding(cfg.encoding)
+    for lineno, fixed, texts in res.pending:
+        p, t, u = _count_scrubbed(enc, texts)
+        n = fixed + p + t + u
+        res.token_lengths.append(n)
+        res.assistant_tokens += t + u
+        res.trained_tokens += t
+        if n > cfg.context:
+            _over_context(res, cfg, lineno, n)
+    res.pending = []
+    return res
+
+
+def _count_scrubbed(enc: object, texts: Texts) -> tuple[int, int, int]:
+    return tuple(sum(tokens.count_text(enc, x) for x in group)  # type: ignore[return-value]
+                 for group in (texts.prompt, texts.trained, texts.untrained))
+
+
+def _over_context(res: ChunkResult, cfg: ScanConfig, lineno: int, n: int) -> None:
+    res.add(cfg.cap, "over_context", lineno, None,
+            f"The example has {n:,} tokens, over the model's training context of {cfg.context:,}: "
+            "it will be truncated. Shorten or split it.")
 
 
 def _json_error(exc: BaseException) -> str:
