@@ -52,7 +52,7 @@ class DetailFetcher:
         events = self.service.events_since(self.job_id, self.last_event_id)
         if events:
             self.last_event_id = events[-1].id
-        metrics = self.service.metrics(self.job_id)
+        metrics = self.service.metrics(self.job_id, job=job)  # saves a second status read
         checkpoints = self.service.checkpoints(self.job_id)
         for file_id in (job.training_file, job.validation_file):
             if file_id and file_id not in self._files:

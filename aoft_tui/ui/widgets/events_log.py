@@ -16,7 +16,9 @@ LEVEL_MARKS: dict[EventLevel, str] = {
     EventLevel.WARNING: "▲  warn",
     EventLevel.ERROR: "✖ error",
 }
-MAX_LINES = 5_000
+# A tail, not an archive: every kept line is a few tracked objects the GC walks on each
+# full collection (those pauses, not drawing, bound the worst UI stall on a long job).
+MAX_LINES = 1_000
 # Lines written per UI-thread turn: a backlog of thousands of events (opening a long job)
 # is drawn in slices so the screen never freezes for more than a few milliseconds.
 CHUNK = 40
