@@ -4,14 +4,29 @@ record type (no mocks): history, config, summary, artifacts and their tables."""
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
-from aoft_tui.services.wandb_push.run_file import OfflineRun, read_run
+from aoft_tui.services.wandb_push.run_file import OfflineRun
+from aoft_tui.services.wandb_push.run_file import read_run as read_run_file
+
+
+def read_run(run_dir: Path, *, timeout: float = 10.0) -> OfflineRun:
+    """A finished run's file, read once wandb's service has written its exit record
+    (`finish()` can return a moment before the service's last write reaches the disk)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        run = read_run_file(run_dir)
+        if run.exit_code is not None or time.monotonic() > deadline:
+            return run
+        time.sleep(0.05)
 
 
 def read_runs(dirs: list[Path]) -> list[OfflineRun]:
-    return [read_run(d) for d in dirs]
+    """Every folder of a run; only the last (the push just made) must have finished —
+    earlier ones may be from killed pushes."""
+    return [read_run(d) if i == len(dirs) - 1 else read_run_file(d) for i, d in enumerate(dirs)]
 
 
 def training_steps(runs: list[OfflineRun]) -> list[int]:

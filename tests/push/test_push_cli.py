@@ -10,7 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from aoft_tui.cli import main
-from aoft_tui.services.wandb_push.run_file import read_run
+from push_support import read_run
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from aoft_tui.services.wandb_push import PushOptions, PushProgress, push_job
-from aoft_tui.services.wandb_push.run_file import read_run
-from push_support import finished_job, read_runs, training_steps
+from push_support import finished_job, read_run, read_run_file, read_runs, training_steps
 
 
 def _options(tmp_path: Path, **kw: object) -> PushOptions:
@@ -83,7 +82,7 @@ def test_a_push_killed_half_way_completes_on_the_next_push(emulator, service, tm
     with pytest.raises(Killed):
         push_job(service, job_id, _options(tmp_path), progress=die_mid_metrics)
     [killed_dir] = (tmp_path / "wandb" / "wandb").glob("offline-run-*")
-    partial = training_steps([read_run(killed_dir)])
+    partial = training_steps([read_run_file(killed_dir)])
     expected = [m.step for m in service.metrics(job_id)]
     assert 0 < len(partial) < len(expected)
     result = push_job(service, job_id, _options(tmp_path))
@@ -158,7 +157,7 @@ def test_a_push_process_killed_mid_write_completes_on_the_next_push(emulator, se
     time.sleep(0.5)  # let wandb's own process notice its parent is gone and close the file
     wandb_dir = Path(os.environ["WANDB_DIR"])
     [killed_dir] = wandb_dir.glob("wandb/offline-run-*")
-    partial = training_steps([read_run(killed_dir)])
+    partial = training_steps([read_run_file(killed_dir)])
     expected = [m.step for m in service.metrics(job_id)]
     assert len(partial) < len(expected), "the kill came too late to test anything"
     print(f"killed run file held {len(partial)} of {len(expected)} steps")
@@ -198,3 +197,15 @@ def test_in_run_table_limit_is_said_and_the_artifact_keeps_every_row(emulator, s
     note = run.summary["train_data_note"]
     assert "first 5 of 20 examples" in note and f"train-{fid}" in note
     assert any("first 5 of 20" in n for n in result.notes)
+
+
+def test_a_deleted_training_file_is_noted_and_the_rest_is_pushed(emulator, service, tmp_path: Path) -> None:
+    job_id = finished_job(emulator, service, n_steps=12)
+    job = service.get_job(job_id)
+    service.delete_file(job.training_file)
+    result = push_job(service, job_id, _options(tmp_path))
+    assert result.complete and result.steps_logged > 0
+    assert any(job.training_file in n and "could not be downloaded" in n for n in result.notes)
+    names = {a.name for a in read_run(result.run_dir).artifacts}
+    assert f"train-{job.training_file}" not in names and "model-metadata" in names
+    assert f"valid-{job.validation_file}" in names

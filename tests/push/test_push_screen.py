@@ -10,8 +10,8 @@ from textual.app import App
 from textual.widgets import Input
 
 from aoft_tui.services.settings import Settings
-from aoft_tui.services.wandb_push.run_file import read_run
 from aoft_tui.ui.screens.push_screen import PushScreen
+from push_support import read_run
 
 
 class Host(App):

@@ -13,6 +13,7 @@ import threading
 from pathlib import Path
 
 from aoft_tui.domain.models import Job, JobEvent, JobStatus, MetricPoint
+from aoft_tui.services.errors import ServiceError
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.metrics_source import metrics_from_events
 from aoft_tui.services.wandb_push.job_tables import (
@@ -223,7 +224,13 @@ class _Pusher:
                 continue
             self._check_cancel()
             self.report(PushProgress("datasets", f"Downloading {file_id}…"))
-            raw = self.service.download_file(file_id, work / file_id)
+            try:
+                raw = self.service.download_file(file_id, work / file_id)
+            except ServiceError as exc:  # e.g. the file was deleted: the rest still goes
+                note = f"{file_id} could not be downloaded ({exc.title}: {exc}); no {prefix} dataset in the run."
+                self.result.notes.append(note)
+                self.report(PushProgress("datasets", note))
+                continue
             name, rows, note = self.wb.log_dataset(
                 prefix=prefix, artifact_type=artifact_type, file_id=file_id, raw_path=raw, work_dir=work,
                 on_rows=lambda n, f=file_id: self.report(PushProgress("datasets", f"{f}: {n:,} examples")),
