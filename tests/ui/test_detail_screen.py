@@ -130,7 +130,9 @@ async def test_checkpoints_table_lists_every_checkpoint_newest_first(seeded_serv
         first_row = table.get_row_at(0)
         newest = max(expected, key=lambda c: c.step)
         assert first_row[0] == str(newest.step)
-        assert first_row[1] == newest.fine_tuned_model_checkpoint
+        assert first_row[-2] == newest.fine_tuned_model_checkpoint
+        assert newest.metrics, "checkpoints carry metrics"
+        assert first_row[1] == f"{newest.metrics['train_loss']:.4f}"
 
 
 async def test_escape_and_backspace_go_back(seeded_service):

@@ -28,10 +28,11 @@ class CheckpointsTable(DataTable):
         self._checkpoints: dict[str, Checkpoint] = {}
 
     def on_mount(self) -> None:
+        # Short columns first: at 80 columns the long model id must not push the metrics away.
         self.add_column("step", key="step")
-        self.add_column("model (y copies)", key="model")
         for label, name in METRIC_COLUMNS:
             self.add_column(label, key=name)
+        self.add_column("model (y copies)", key="model")
         self.add_column("created (UTC)", key="created")
 
     def update_checkpoints(self, checkpoints: list[Checkpoint]) -> None:
@@ -44,8 +45,8 @@ class CheckpointsTable(DataTable):
         for checkpoint in sorted(checkpoints, key=lambda c: c.step, reverse=True):
             self.add_row(
                 str(checkpoint.step),
-                checkpoint.fine_tuned_model_checkpoint,
                 *(_metric(checkpoint.metrics.get(name)) for _, name in METRIC_COLUMNS),
+                checkpoint.fine_tuned_model_checkpoint,
                 checkpoint.created_at.strftime("%Y-%m-%d %H:%M"),
                 key=checkpoint.id,
             )
