@@ -6,7 +6,7 @@ import datetime as dt
 
 import httpx2
 import time_machine
-from emulator_helpers import API_VERSION, all_events, create_job, processed_file, sdk
+from emulator_helpers import API_VERSION, all_events, chat_lines, create_job, processed_file, sdk
 
 from aoft_tui.emulator.embedded import EmbeddedEmulator
 
@@ -75,7 +75,7 @@ def test_state_dir_survives_a_restart(tmp_path):
     with EmbeddedEmulator(speed=0, seed=2, state_dir=tmp_path) as second:
         client = sdk(second)
         assert {j.id: j.status for j in client.fine_tuning.jobs.list().data} == before
-        assert client.files.content(train).content == client.files.content(train).content
+        assert client.files.content(train).content == chat_lines(20)  # contents live beside the JSON
         assert [e.id for e in all_events(client, created.id)][: len(events_before)] == events_before
         second.advance(3600)
         assert client.fine_tuning.jobs.retrieve(created.id).status == "succeeded"
