@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
+from textual.widgets.select import InvalidSelectValueError
 
 from aoft_tui.services.settings import load_settings
 from aoft_tui.ui.app import AoftApp
@@ -39,16 +40,17 @@ async def open_form(pilot: Pilot) -> NewJobScreen:
     await pilot.press("n")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, NewJobScreen), "the form")
     screen = pilot.app.screen
-    await wait_for(pilot, lambda: len(screen.query_one("#model-select", Select)._options) > 2, "models")
+    await wait_for(pilot, lambda: screen.query_one("#model-select", Select).prompt == "Choose a base model",
+                   "the model list")
     return screen
 
 
 def fill(screen: NewJobScreen, *, model: str = MODEL, training: Path | None = None,
          validation: Path | None = None, **inputs: str) -> None:
     select = screen.query_one("#model-select", Select)
-    if model in [value for _, value in select._options]:
+    try:
         select.value = model
-    else:
+    except InvalidSelectValueError:  # not in the resource's list: typed as free text
         select.value = "__other__"
         screen.query_one("#model-text", Input).value = model
     if training is not None:
