@@ -109,11 +109,12 @@ def _materialise(store: Store, rng: random.Random, spec: dict[str, Any]) -> JobR
     maker = dpo_jsonl if spec["method"] == "dpo" else chat_jsonl
     content = broken_jsonl(rng) if kind == "failed_data" else maker(rng, spec["examples"])
     train = store.add_file(f"train-{spec['suffix'] or 'data'}.jsonl", "fine-tune", content, created_at=t - 600,
-                           processed=True)
+                           processed=True, check=kind == "failed_data")
     valid = None
     if spec["validation"]:
         valid = store.add_file(f"valid-{spec['suffix'] or 'data'}.jsonl", "fine-tune",
-                               maker(rng, max(10, spec["examples"] // 4)), created_at=t - 590, processed=True)
+                               maker(rng, max(10, spec["examples"] // 4)), created_at=t - 590, processed=True,
+                               check=False)
     body: dict[str, Any] = {"model": spec["model"], "training_file": train.id,
                             "hyperparameters": {"n_epochs": spec["epochs"], "batch_size": 1}}
     if spec["method"] == "dpo":
@@ -172,9 +173,9 @@ def add_job(
         done = {"running": progress * train_s, "succeeded": train_s + POSTPROCESS_SECONDS, "pending": 0.0}[status]
         created = now - VALIDATION_SECONDS - done if status != "pending" else now
         train = store.add_file("train.jsonl", "fine-tune", maker(rng, examples), created_at=created - 60,
-                               processed=True)
-        valid = (store.add_file("valid.jsonl", "fine-tune", maker(rng, 10), created_at=created - 60, processed=True)
-                 if validation else None)
+                               processed=True, check=False)
+        valid = (store.add_file("valid.jsonl", "fine-tune", maker(rng, 10), created_at=created - 60, processed=True,
+                                check=False) if validation else None)
         body: dict[str, Any] = {"model": model, "training_file": train.id, "suffix": suffix,
                                 "method": {"type": method, method: {"hyperparameters": {"n_epochs": n_epochs}}}}
         if valid:

@@ -44,6 +44,8 @@ def test_seeded_mix_is_realistic(seeded_emulator):
         assert client.files.retrieve(job.training_file).status in ("processed", "error")
         if job.status == "succeeded":
             assert client.files.content(job.result_files[0]).text.startswith("step,train_loss")
+    rejected = next(j for j in jobs if j.status == "failed" and j.error.param == "training_file")
+    assert client.files.retrieve(rejected.training_file).status_details == rejected.error.message
     running = next(j for j in jobs if j.status == "running")
     before = [e for e in all_events(client, running.id) if e.type == "metrics"]
     assert len(before) >= 5  # curves exist at start-up
