@@ -41,3 +41,22 @@ async def test_keymap_remaps_detail_bindings_and_palette_lists_them(seeded_emula
         assert any(t.startswith("Cancel (x)") for t in titles)
         assert any(t.startswith("Refresh") for t in titles)
         assert any(t.startswith("Log scale (g)") for t in titles)
+
+
+async def test_help_lists_the_detail_keys(seeded_emulator, seeded_service):
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        await settle_detail(pilot)
+        detail = app.screen
+        await pilot.press("2")  # chart keys are live (and listed) on the Charts tab
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert help_screen is not detail
+        described = {what for _, what in help_screen.rows}
+        assert {"Cancel this job", "Logarithmic loss axis", "Back to the job list"} <= described
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is detail

@@ -189,3 +189,39 @@ async def test_unknown_job_says_not_found(seeded_service):
         notes = list(app._notifications)
         assert notes and notes[0].title == "Not found"
         assert isinstance(app.screen, JobDetailScreen)
+
+
+async def test_unexpected_failure_is_a_toast_too(seeded_service):
+    class Broken:
+        def __getattr__(self, name):
+            return getattr(seeded_service, name)
+
+        def get_job(self, job_id):
+            raise ValueError("mangled response")
+
+    app = DetailApp(Broken(), "ftjob-anything")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        notes = list(app._notifications)
+        assert [(n.title, n.message) for n in notes] == [("Unexpected error", "mangled response")]
+        assert isinstance(app.screen, JobDetailScreen)
+
+
+async def test_a_long_job_is_drawn_downsampled_to_the_chart_width(emulator, service):
+    job_id = emulator.add_job(n_steps=20_000, status="running", progress=1.0, seconds_per_step=0.01)
+    emulator.advance(60)
+    metrics = service.metrics(job_id)
+    assert len(metrics) > 1_000
+    app = DetailApp(service, job_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await settle(pilot)
+        screen = app.screen
+        loss = screen.query_one("#loss-chart", MetricChart)
+        train_xs, train_ys = loss.series["train_loss"]
+        assert len(train_xs) <= screen._budget < len(metrics)
+        assert train_xs[-1] == metrics[-1].step
+        # min/max bucketing: the extremes of the whole run are still drawn
+        all_train = [p.values["train_loss"] for p in metrics if "train_loss" in p.values]
+        assert max(train_ys) == max(all_train) and min(train_ys) == min(all_train)
