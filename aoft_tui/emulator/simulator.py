@@ -13,6 +13,7 @@ untrained policy) instead of a language-model loss.
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -162,10 +163,7 @@ def _noise(seed: int, step: int, channel: int) -> float:
 def metrics_at(plan: TrainingPlan, seed: int, step: int) -> dict[str, float]:
     """The metrics Azure reports for `step` (1-based); only the keys this job has."""
     epoch = step / plan.steps_per_epoch
-    if plan.method == "dpo":
-        start, floor = math.log(2), 0.05
-    else:
-        start, floor = 1.6 + 0.3 * _noise(seed, 0, 9), 0.12 + 0.05 * abs(_noise(seed, 0, 8))
+    start, floor = _loss_range(plan.method, seed)
     smooth = floor + (start - floor) * math.exp(-1.7 * epoch)
     acc_smooth = 0.55 + 0.40 * (1.0 - math.exp(-1.9 * epoch))
     out: dict[str, float] = {
@@ -182,6 +180,14 @@ def metrics_at(plan: TrainingPlan, seed: int, step: int) -> dict[str, float]:
             out[FULL_VALID_LOSS] = round(v_smooth * (1.0 + 0.02 * _noise(seed, step, 5)), 5)
             out[FULL_VALID_ACCURACY] = round(_clip(acc_smooth - 0.02 + 0.005 * _noise(seed, step, 6)), 5)
     return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _loss_range(method: str, seed: int) -> tuple[float, float]:
+    """(initial, final) loss of a job's curve; cached: it is needed for every step."""
+    if method == "dpo":
+        return math.log(2), 0.05
+    return 1.6 + 0.3 * _noise(seed, 0, 9), 0.12 + 0.05 * abs(_noise(seed, 0, 8))
 
 
 def _clip(x: float) -> float:
