@@ -78,3 +78,18 @@ def test_utf16_file_is_a_clear_error(tmp_path: Path) -> None:
     path = write(tmp_path / "train.jsonl", json.dumps(chat()).encode("utf-16"))
     code, out, _ = run(str(path))
     assert code == 1 and "UTF-16" in out and "iconv" in out
+
+
+def test_price_overrides_from_the_config_file(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+    from aoft_tui.services.settings import config_file, load_settings
+
+    config_file().parent.mkdir(parents=True, exist_ok=True)
+    config_file().write_text('[prices]\n"gpt-4o-mini" = 100.0\n')
+    assert load_settings().prices == {"gpt-4o-mini": 100.0}  # the same file Settings reads
+    path = write(tmp_path / "train.jsonl", jsonl(many_chats(20)))
+    code, out, _ = run(str(path), "--model", "gpt-4o-mini", "--json")
+    doc = json.loads(out)
+    assert code == 0 and doc["stats"]["price_per_million"] == 100.0
+    config_file().write_text("[prices\n")
+    code, out, err = run(str(path), "--model", "gpt-4o-mini")
+    assert code == 0 and "$3.00/1M" in out and "price overrides not loaded" in err

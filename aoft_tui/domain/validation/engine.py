@@ -23,13 +23,14 @@ from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, count_pendi
 from aoft_tui.domain.validation.stats import FileStats, TokenStats
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024  # below this, worker start-up costs more than it saves
+AHEAD_MAX = 8  # chunks parsed while the tokenizer loads (their texts wait in memory)
 
 
 @dataclass(slots=True)
 class FileScan:
     stats: FileStats
     lengths: array = field(default_factory=lambda: array("l"))
-    digests: dict[bytes, int] = field(default_factory=dict)  # example digest -> first line
+    digests: dict[int, int] = field(default_factory=dict)  # example digest -> first line
     readable: bool = True  # False when the file is UTF-16, binary, …
 
 
@@ -59,7 +60,7 @@ def _chunks_in_workers(path: str, ranges: list[tuple[int, int]], cfg: ScanConfig
         # The tokenizer loads in a GIL-free background thread: meanwhile this process
         # parses and checks the first chunks (their texts are counted once it is loaded).
         tokens.preload(cfg.encoding)
-        while not tokens.is_loaded(cfg.encoding) and len(ahead) < len(ranges) // 2:
+        while not tokens.is_loaded(cfg.encoding) and len(ahead) < min(AHEAD_MAX, len(ranges) // 2):
             start, end = ranges[len(ahead)]
             data = read_range(path, start, end)
             ahead.append(scan_chunk(data, cfg, at_file_start=start == 0, at_file_end=end >= size,

@@ -14,7 +14,7 @@ from typing import BinaryIO
 from aoft_tui.domain.validation.errors import DatasetIOError
 
 UTF8_BOM = b"\xef\xbb\xbf"
-CHUNK_BYTES = 2 * 1024 * 1024
+CHUNK_BYTES = 1024 * 1024
 SNIFF_BYTES = 64 * 1024
 
 _MAGIC = (

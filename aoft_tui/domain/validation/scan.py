@@ -41,7 +41,7 @@ class ChunkResult:
     token_lengths: list[int] = field(default_factory=list)  # per example that was counted
     assistant_tokens: int = 0
     trained_tokens: int = 0
-    digests: list[bytes] = field(default_factory=list)  # per non-blank line, for duplicates
+    digests: list[int] = field(default_factory=list)  # 64-bit hash per non-blank line (duplicates)
     digest_lines: list[int] = field(default_factory=list)
     # Examples checked but not yet counted (line, fixed tokens, texts): see `defer_counting`.
     pending: list[tuple[int, int, Texts]] = field(default_factory=list)
@@ -87,7 +87,7 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
                     "Blank line: delete it (every line must hold one JSON object).")
             continue
         res.examples += 1
-        res.digests.append(blake(raw, digest_size=12).digest())
+        res.digests.append(int.from_bytes(blake(raw, digest_size=8).digest(), "little"))
         res.digest_lines.append(lineno)
         try:
             text = raw.decode("utf-8")
