@@ -15,10 +15,11 @@ API_VERSION = "2025-04-01-preview"
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
 @click.option("--port", default=8765, show_default=True, type=click.IntRange(0, 65535),
               help="Port (0 picks a free one).")
-@click.option("--api-key", envvar="AOFT_EMULATOR_API_KEY", default=None,
+@click.option("--api-key", envvar="AOFT_EMULATOR_API_KEY", show_envvar=True, default=None,
               help="The key clients must send (random when not given).")
 @click.option("--seed-jobs", default=0, show_default=True, type=click.IntRange(0, 100_000),
-              help="Start with this many demo jobs (succeeded, running, failed, paused, …).")
+              help="Start with this many demo jobs (succeeded, running, failed, paused, …); "
+                   "ignored when --state-dir holds a saved state.")
 @click.option("--speed", default=1.0, show_default=True, type=click.FloatRange(0),
               help="Simulated seconds per real second (60 = a minute per second; 0 freezes).")
 @click.option("--seed", default=0, show_default=True, type=int, help="Seed: same seed, same ids and curves.")
