@@ -82,7 +82,7 @@ async def test_picking_in_the_tree_validates() -> None:
             if tree.root.children:
                 break
         names = [str(n.label) for n in tree.root.children]
-        assert names == ["clean.jsonl", "notes.txt", "support-train.jsonl"]
+        assert names == ["clean.jsonl", "support-train.jsonl"]  # notes.txt is filtered out
         await pilot.press("down", "enter")  # clean.jsonl
         await wait_report(pilot)
         assert screen.query_one("#validate-path").value.endswith("clean.jsonl")

@@ -33,14 +33,14 @@ PREVIEW_LIMIT = 60_000  # characters of a line shown (data-URI images make huge 
 
 
 class JsonlTree(DirectoryTree):
-    """A directory tree that shows only folders and JSON Lines files (no dot-folders)."""
+    """A directory tree that shows only folders and .jsonl files (no hidden entries)."""
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         for path in paths:
             if path.name.startswith("."):
                 continue
             try:
-                if path.is_dir() or path.suffix.lower() in (".jsonl", ".json", ".txt"):
+                if path.is_dir() or path.suffix.lower() == ".jsonl":
                     yield path
             except OSError:
                 continue
