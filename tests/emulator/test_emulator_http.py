@@ -160,7 +160,8 @@ def test_models_come_from_the_catalog(client):
     assert "gpt-4o-mini-2024-07-18" in models
     raw = client.models.with_raw_response.retrieve("gpt-35-turbo-0613").http_response.json()
     assert raw["lifecycle_status"] == "deprecated" and raw["capabilities"]["fine_tune"] is False
-    assert raw["deprecation"]["fine_tune"] < raw["deprecation"]["inference"] + 1
+    feb_2025 = 1738368000  # the catalog's 2025-02-01, as a unix timestamp
+    assert raw["deprecation"] == {"fine_tune": feb_2025, "inference": feb_2025}
 
 
 def test_reinforcement_is_a_v1_method(emulator, client):
