@@ -26,6 +26,7 @@ from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import Checkpoint, Job, MetricPoint
 from aoft_tui.domain.series import ChartOptions, Series, chart_data, point_budget
 from aoft_tui.services.errors import ServiceError
+from aoft_tui.ui.screens.job_actions import JobActionsMixin
 from aoft_tui.ui.screens.job_detail_data import DetailFetcher, DetailUpdate, next_interval
 from aoft_tui.ui.widgets.checkpoints_table import CheckpointsTable
 from aoft_tui.ui.widgets.detail_charts import DetailCharts
@@ -39,7 +40,7 @@ CHART_ACTIONS = {"toggle_kind", "toggle_smoothing", "smoothing", "toggle_log"}
 _CHART_CHROME = 12
 
 
-class JobDetailScreen(Screen[None]):
+class JobDetailScreen(JobActionsMixin, Screen[None]):
     CSS_PATH = "job_detail.tcss"
 
     # Actions shared with the main screen use the same binding ids, so one `[keymap]` entry
@@ -85,12 +86,6 @@ class JobDetailScreen(Screen[None]):
         options: ChartOptions
         loss: dict[str, Series]
         accuracy: dict[str, Series]
-
-    @dataclass
-    class ActionDone(Message):
-        verb: str
-        job: Job | None
-        error: Exception | None = None
 
     def __init__(self, job_id: str) -> None:
         super().__init__()
@@ -333,46 +328,11 @@ class JobDetailScreen(Screen[None]):
             return None if self.job is None or not allowed(self.job.status) else True
         return True
 
-    def action_cancel_job(self) -> None:
-        self._confirm("cancel", "Cancel job?", "It stops for good; a cancelled job cannot be resumed.")
+    # cancel / pause / resume (and their confirmation) come from JobActionsMixin, shared
+    # with the main screen: the same questions, toasts and error handling on both.
+    def action_target(self) -> Job | None:
+        return self.job
 
-    def action_pause_job(self) -> None:
-        self._confirm("pause", "Pause job?", "Training stops at the next checkpoint; resume it later with r.")
-
-    def action_resume_job(self) -> None:
-        self._confirm("resume", "Resume job?", "Training continues from where it was paused.")
-
-    def _confirm(self, verb: str, title: str, detail: str) -> None:
-        from aoft_tui.ui.screens.confirm import ConfirmScreen
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._run_action(verb)
-
-        self.app.push_screen(
-            ConfirmScreen(title, f"{self.job_id}\n{detail}", confirm_label=verb.capitalize(), danger=verb == "cancel"),
-            answered,
-        )
-
-    @work(thread=True, group="detail-action", exit_on_error=False)
-    def _run_action(self, verb: str) -> None:
-        service = self.app.service
-        call = {"cancel": service.cancel_job, "pause": service.pause_job, "resume": service.resume_job}[verb]
-        try:
-            job = call(self.job_id)
-        except Exception as err:  # noqa: BLE001 - shown as a toast
-            self.post_message(self.ActionDone(verb, None, err))
-        else:
-            self.post_message(self.ActionDone(verb, job))
-
-    @on(ActionDone)
-    def _on_action_done(self, message: ActionDone) -> None:
-        if message.error is not None:
-            err = message.error
-            title = err.title if isinstance(err, ServiceError) else f"Could not {message.verb}"
-            self.notify(str(err) or type(err).__name__, title=title, severity="error", timeout=8)
-            return
-        if message.job is not None:
-            self.notify(f"{message.job.id} is now {message.job.status.value}", title=f"Job {message.verb} requested")
-        self.finished = False
+    def on_job_changed(self, job: Job) -> None:
+        self.finished = False  # a cancelled job still has a last state to fetch
         self._start_poll()
