@@ -197,7 +197,7 @@ class ValidateScreen(Screen[None]):
             return
         p = self.report.problems[int(event.row_key.value)]
         where = p.file if p.line is None else f"line {p.line}"
-        detail.update(Text.assemble((where, "bold"), "  ", (p.location or "", "italic"), "  ", p.message,
+        detail.update(Text.assemble((where, "bold"), " ", p.location or "", " — ", p.message,
                                     ("  (enter: show the line)" if p.line else "", "dim")))
         detail.remove_class("-hidden")
 
