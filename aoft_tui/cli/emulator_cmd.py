@@ -40,7 +40,7 @@ def command(host: str, port: int, api_key: str | None, seed_jobs: int, speed: fl
     from aoft_tui.emulator.embedded import build_store
     from aoft_tui.emulator.faults import Faults
 
-    key = api_key or secrets.token_hex(16)
+    key = api_key or _saved_or_new_key(state_dir)
     store = build_store(SimClock(speed=speed), seed=seed, seed_jobs=seed_jobs, state_dir=state_dir,
                         metrics_every=metrics_every)
     app = create_app(store, api_key=key, faults=Faults(rate=fault_rate, seed=seed))
@@ -70,3 +70,17 @@ def command(host: str, port: int, api_key: str | None, seed_jobs: int, speed: fl
     finally:
         store.save()
         sock.close()
+
+
+def _saved_or_new_key(state_dir: Path | None) -> str:
+    """With a state dir the generated key survives restarts, so exported variables stay valid."""
+    if state_dir is None:
+        return secrets.token_hex(16)
+    path = state_dir / "api-key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(16)
+    state_dir.mkdir(parents=True, exist_ok=True)
+    path.touch(mode=0o600)
+    path.write_text(key + "\n")
+    return key

@@ -11,7 +11,7 @@ import pytest
 from click.testing import CliRunner
 from openai import AzureOpenAI
 
-from aoft_tui.cli.emulator_cmd import command
+from aoft_tui.cli.emulator_cmd import _saved_or_new_key, command
 
 
 @pytest.fixture
@@ -40,6 +40,8 @@ def test_prints_the_exports_and_serves_them(emulator_process, tmp_path):
     emulator_process.wait(timeout=10)
     assert (tmp_path / "state" / "emulator-state.json").exists()
     assert key not in emulator_process.stderr.read()  # the key goes to stdout only (the export line)
+    assert _saved_or_new_key(tmp_path / "state") == key  # a restart on the same state dir keeps the key
+    assert (tmp_path / "state" / "api-key").stat().st_mode & 0o077 == 0  # readable by the owner only
 
 
 def test_a_busy_port_is_a_clear_error():
