@@ -96,6 +96,18 @@ def test_parallel_scan_equals_serial(tmp_path: Path) -> None:
         engine.PARALLEL_MIN_BYTES = old
     ser = validate_file(path, workers=1).to_json()
     assert par == ser
+    # From a thread (as the TUI's worker does) the pool comes from a fork server instead.
+    import threading
+
+    box: dict = {}
+    engine.PARALLEL_MIN_BYTES = 1
+    try:
+        t = threading.Thread(target=lambda: box.update(r=validate_file(path, workers=2).to_json()))
+        t.start()
+        t.join(120)
+    finally:
+        engine.PARALLEL_MIN_BYTES = old
+    assert box["r"] == ser
     assert ser["problem_counts"]["null_content"]["count"] == 1
     assert ser["problems"][0]["line"] == 4322
     assert ser["problem_counts"]["duplicate_example"]["count"] == 3
