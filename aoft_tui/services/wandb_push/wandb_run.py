@@ -1,6 +1,6 @@
 """Everything that touches the wandb SDK, on one explicit run object (never `wandb.run`).
 
-wandb is imported here only, inside `open_run`, so nothing the TUI loads at start pulls
+wandb is imported here only, inside the methods, so nothing the TUI loads at start pulls
 it in; console capture is off and wandb is silent, so no output reaches a Textual screen.
 """
 
