@@ -71,6 +71,12 @@ def outcome(screen: NewJobScreen) -> str:
     return str(screen.query_one("#outcome", Static).render())
 
 
+def hold_file_processing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Uploaded files stay `running` on the emulator (real and simulated time alike)."""
+    monkeypatch.setattr("aoft_tui.emulator.records.FILE_DONE_AFTER", 1e12)
+    monkeypatch.setattr("aoft_tui.emulator.records.FILE_DONE_AFTER_REAL", 1e12)
+
+
 def app_for(service) -> AoftApp:
     return AoftApp(service, load_settings())
 
@@ -194,9 +200,10 @@ async def test_a_connection_reset_during_create_gives_exactly_one_job(emulator, 
     assert ("reset_after", "POST") in [(k, m) for k, m, _ in emulator.faults.injected]
 
 
-async def test_cancelling_the_upload_leaves_no_file_and_no_job(emulator, service, data_dir: Path) -> None:
-    # Slow file-status answers keep the submit in flight long enough to press escape.
-    emulator.faults.schedule("stall", method="GET", path_contains="/files/", count=3, seconds=0.5)
+async def test_cancelling_the_upload_leaves_no_file_and_no_job(
+    service, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    hold_file_processing(monkeypatch)  # the submit stays in flight until we cancel it
     app = app_for(service)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_form(pilot)

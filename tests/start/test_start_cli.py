@@ -153,14 +153,17 @@ def test_no_resource_configured_exits_2(data_dir: Path) -> None:
     assert "AZURE_OPENAI_ENDPOINT" in result.stderr
 
 
-def test_ctrl_c_cancels_the_upload_and_deletes_it(env, service, data_dir: Path) -> None:
+def test_ctrl_c_cancels_the_upload_and_deletes_it(env, service, data_dir: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """A real process and a real SIGINT while Azure processes the upload."""
     import os
     import signal
     import subprocess
     import sys
 
-    env.faults.schedule("stall", method="GET", path_contains="/files/", count=5, seconds=1.0)
+    # The upload stays `running` on the emulator until the command is interrupted.
+    monkeypatch.setattr("aoft_tui.emulator.records.FILE_DONE_AFTER", 1e12)
+    monkeypatch.setattr("aoft_tui.emulator.records.FILE_DONE_AFTER_REAL", 1e12)
     proc = subprocess.Popen(
         [sys.executable, "-m", "aoft_tui", "start", str(data_dir / "train.jsonl"), "-m", MODEL],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
