@@ -14,6 +14,7 @@ from aoft_tui.domain.validation.checks import Issues, Texts, check_special_text
 from aoft_tui.domain.validation.images import MAX_IMAGES_PER_EXAMPLE, check_image_part
 
 ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
+_PLAIN_ROLES = frozenset({"system", "developer", "user", "assistant"})  # need only role + content
 MESSAGE_KEYS = frozenset({"role", "content", "name", "weight", "tool_calls", "tool_call_id",
                           "function_call", "refusal"})
 
@@ -66,7 +67,10 @@ def check_messages(messages: Any, where: str, mode: str, issues: Issues, texts: 
         is_assistant = role == "assistant"
         # The cookbook encodes every string value, the role too: each known role is one
         # token in cl100k_base and o200k_base, so it is counted without encoding.
-        if type(role) is str and role in ROLES:
+        if type(role) is not str:
+            role = None if role is None else repr(role)  # unhashable junk: reported, never looked up
+            _bad_role(m, m.get("role"), f"{where}[{i}]", issues, prompt)
+        elif role in ROLES:
             fixed += 1
             if mode == DPO_OUTPUT and not (is_assistant or role == "tool"):
                 issues.append(("dpo_output_role", f"{where}[{i}].role",
@@ -74,42 +78,16 @@ def check_messages(messages: Any, where: str, mode: str, issues: Issues, texts: 
                                "move it into input.messages."))
         else:
             _bad_role(m, role, f"{where}[{i}]", issues, prompt)
-        if not m.keys() <= MESSAGE_KEYS:
-            _unknown_keys(m, f"{where}[{i}]", issues)
-        if "name" in m:
-            res.names += 1
-            if type(m["name"]) is str:
-                prompt.append(m["name"])
-            else:
-                issues.append(("invalid_name", f"{where}[{i}].name", "name must be a string."))
-        out = prompt
-        if is_assistant:
-            res.assistants += 1
-            out = trained
-            if "weight" in m:
-                w = m["weight"]
-                if type(w) is not int or w not in (0, 1):
-                    issues.append(("invalid_weight", f"{where}[{i}].weight",
-                                   f"weight is {w!r}: use 0 (don't train on this reply) or 1."))
-                elif w == 0:
-                    out = untrained
-            if out is trained:
+        if len(m) == 2 and "content" in m and role in _PLAIN_ROLES:  # the common case: nothing more to check
+            has_call = False
+            if is_assistant:
+                res.assistants += 1
                 res.trained += 1
-        elif "weight" in m:
-            issues.append(("weight_not_assistant", f"{where}[{i}].weight",
-                           "weight is allowed only on assistant messages: remove it here."))
-        has_call = False
-        if m.get("tool_calls") is not None:
-            has_call = True
-            _check_tool_calls(m["tool_calls"], f"{where}[{i}]", is_assistant, issues, out, calls)
-        if m.get("function_call") is not None:
-            has_call = True
-            _check_function_call(m["function_call"], f"{where}[{i}]", is_assistant, issues, out)
-        if role == "tool":
-            _check_tool_answer(m, f"{where}[{i}]", issues, prompt, calls)
-        elif role == "function" and type(m.get("name")) is not str:
-            issues.append(("invalid_name", f"{where}[{i}].name",
-                           "A function message needs the function's name as a string."))
+                out = trained
+            else:
+                out = prompt
+        else:
+            out, has_call = _check_other_keys(m, role, is_assistant, f"{where}[{i}]", issues, texts, calls, res)
         content = m.get("content", _MISSING)
         if type(content) is str:
             out.append(content)
@@ -144,6 +122,50 @@ def check_messages(messages: Any, where: str, mode: str, issues: Issues, texts: 
 
 
 _MISSING = object()
+
+
+def _check_other_keys(m: dict[str, Any], role: Any, is_assistant: bool, loc: str, issues: Issues,
+                      texts: Texts, calls: Calls, res: ListResult) -> tuple[list[str], bool]:
+    """Everything beyond role + content: unknown keys, name, weight, calls, tool answers.
+    Returns where the content's text goes (prompt, trained or untrained) and whether the
+    message makes a call (then its content may be null)."""
+    prompt = texts.prompt
+    if not m.keys() <= MESSAGE_KEYS:
+        _unknown_keys(m, loc, issues)
+    if "name" in m:
+        res.names += 1
+        if type(m["name"]) is str:
+            prompt.append(m["name"])
+        else:
+            issues.append(("invalid_name", f"{loc}.name", "name must be a string."))
+    out = prompt
+    if is_assistant:
+        res.assistants += 1
+        out = texts.trained
+        if "weight" in m:
+            w = m["weight"]
+            if type(w) is not int or w not in (0, 1):
+                issues.append(("invalid_weight", f"{loc}.weight",
+                               f"weight is {w!r}: use 0 (don't train on this reply) or 1."))
+            elif w == 0:
+                out = texts.untrained
+        if out is texts.trained:
+            res.trained += 1
+    elif "weight" in m:
+        issues.append(("weight_not_assistant", f"{loc}.weight",
+                       "weight is allowed only on assistant messages: remove it here."))
+    has_call = False
+    if m.get("tool_calls") is not None:
+        has_call = True
+        _check_tool_calls(m["tool_calls"], loc, is_assistant, issues, out, calls)
+    if m.get("function_call") is not None:
+        has_call = True
+        _check_function_call(m["function_call"], loc, is_assistant, issues, out)
+    if role == "tool":
+        _check_tool_answer(m, loc, issues, prompt, calls)
+    elif role == "function" and type(m.get("name")) is not str:
+        issues.append(("invalid_name", f"{loc}.name", "A function message needs the function's name as a string."))
+    return out, has_call
 
 
 def _bad_role(m: dict[str, Any], role: Any, loc: str, issues: Issues, prompt: list[str]) -> None:
