@@ -237,3 +237,34 @@ async def test_the_file_picker_fills_the_path(service, data_dir: Path) -> None:
         await pilot.press("enter")
         assert app.screen is screen
         assert screen.query_one("#training", Input).value == str(data_dir / "train.jsonl")
+
+
+async def test_escape_abandons_a_slow_preflight(service, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from aoft_tui.services.start_job import preflight
+
+    release, finished = threading.Event(), threading.Event()
+
+    def slow_preflight(*args, **kwargs):
+        release.wait(10)
+        try:
+            return preflight(*args, **kwargs)
+        finally:
+            finished.set()
+
+    monkeypatch.setattr("aoft_tui.ui.screens.new_job_screen.preflight", slow_preflight)
+    app = app_for(service)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot)
+        fill(screen, training=data_dir / "train.jsonl")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert screen.busy
+        await pilot.press("escape")
+        assert not screen.busy and "abandoned" in outcome(screen)
+        release.set()
+        await wait_for(pilot, finished.is_set, "the abandoned check to end")
+        await pilot.pause(0.2)
+        assert app.screen is screen  # the late result asks no question
+    assert service.list_files() == []

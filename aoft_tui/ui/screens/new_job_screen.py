@@ -17,6 +17,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.worker import get_current_worker
 
 from aoft_tui.domain import catalog
 from aoft_tui.domain.models import ModelInfo
@@ -291,7 +292,11 @@ class NewJobScreen(Screen[str | None]):
     def action_back(self) -> None:
         if self.starter is not None and self.busy:
             self.action_cancel_upload()
-        elif not self.busy:
+        elif self.busy:  # the pre-flight: nothing is uploaded yet, so just stop waiting for it
+            self.workers.cancel_group(self, "new-job")
+            self._set_busy(False)
+            self._show_outcome("Pre-flight abandoned; nothing was uploaded.")
+        else:
             self.dismiss(None)
 
     def action_cancel_upload(self) -> None:
@@ -331,7 +336,8 @@ class NewJobScreen(Screen[str | None]):
         except Exception as exc:  # noqa: BLE001 - a validator bug must not leave the form stuck
             self.app.call_from_thread(self._preflight_failed, f"The pre-flight check failed: {exc!r}")
             return
-        self.app.call_from_thread(self._preflight_done, request, report)
+        if not get_current_worker().is_cancelled:  # escape abandons a slow check
+            self.app.call_from_thread(self._preflight_done, request, report)
 
     def _preflight_failed(self, message: str) -> None:
         self._set_busy(False)
