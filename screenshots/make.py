@@ -23,6 +23,7 @@ os.environ["WANDB_MODE"] = "offline"
 
 import time_machine  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
+from textual.worker import WorkerCancelled  # noqa: E402
 
 from aoft_tui.cli.tui_cmd import DEMO_SEED, DEMO_SEED_JOBS, emulator_clock  # noqa: E402
 from aoft_tui.emulator.embedded import EmbeddedEmulator  # noqa: E402
@@ -39,7 +40,10 @@ Steps = Callable[[Pilot], Awaitable[None]]
 
 async def _settle(pilot: Pilot) -> None:
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        try:  # a screen may keep a long-lived worker (a directory tree): don't wait forever
+            await asyncio.wait_for(pilot.app.workers.wait_for_complete(), 5)
+        except (TimeoutError, WorkerCancelled):
+            pass
         await pilot.pause(0.05)
 
 
@@ -132,6 +136,10 @@ def _png(svg: Path) -> Path | None:
 
 
 def main() -> int:
+    # The validate and new-job screens browse the working directory: give them sample data.
+    samples = Path(__file__).parent.parent / "tests" / "validation" / "screen_data"
+    if samples.is_dir():
+        os.chdir(samples)
     with time_machine.travel(FROZEN_AT, tick=False):
         with EmbeddedEmulator(seed_jobs=DEMO_SEED_JOBS, speed=0.0, seed=DEMO_SEED) as emu:
             emu.advance(900)  # running jobs have curves worth looking at
