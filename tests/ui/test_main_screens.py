@@ -213,3 +213,28 @@ async def test_back_online_after_an_outage(seeded_emulator, seeded_service) -> N
         assert indicator.state == "ok"
         titles = [title for title, _ in toasts(app)]
         assert titles.count("Connection problem") == 1 and titles.count("Reconnected") == 1
+
+
+async def test_keyboard_only_round_trip_at_80x24(seeded_emulator, seeded_service) -> None:
+    from aoft_tui.ui.screens.job_detail import JobDetailScreen
+
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await loaded(pilot)
+        assert screen.has_class("-narrow")
+        # the table, the summary and the preview all have room on screen
+        for selector in ("#jobs", "#summary", "#preview"):
+            region = screen.query_one(selector).region
+            assert region.height >= 5 and region.right <= 80 and region.bottom <= 24, selector
+        await pilot.press("down", "down", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, JobDetailScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("slash", *"fail", "enter")
+        await pilot.pause()
+        shown = table(pilot).visible_ids
+        assert shown and all(table(pilot).jobs[j].status is JobStatus.FAILED for j in shown)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
