@@ -225,3 +225,17 @@ async def test_a_long_job_is_drawn_downsampled_to_the_chart_width(emulator, serv
         # min/max bucketing: the extremes of the whole run are still drawn
         all_train = [p.values["train_loss"] for p in metrics if "train_loss" in p.values]
         assert max(train_ys) == max(all_train) and min(train_ys) == min(all_train)
+
+
+async def test_loaded_objects_are_frozen_for_the_gc_only_while_the_screen_is_up(seeded_service):
+    import gc
+
+    job = job_with(seeded_service, JobStatus.SUCCEEDED)
+    assert gc.get_freeze_count() == 0
+    app = DetailApp(seeded_service, job.id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert gc.get_freeze_count() > 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert gc.get_freeze_count() == 0  # nothing kept out of the collector for good

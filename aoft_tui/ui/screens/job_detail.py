@@ -11,6 +11,7 @@ distinct error) and a back-off; they never reach the screen as a traceback.
 
 from __future__ import annotations
 
+import gc
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -38,6 +39,12 @@ TABS = ("overview", "charts", "events", "checkpoints")
 CHART_ACTIONS = {"toggle_kind", "toggle_smoothing", "smoothing", "toggle_log"}
 # y-axis labels and the frame take about this many columns of the terminal
 _CHART_CHROME = 12
+# Gen-2 garbage collections walk every tracked object and stop every thread, drawing
+# included: with a long job loaded they were the worst UI stalls (see bench/chart.py). While
+# this screen is up, what has been loaded is frozen out of the collector's view (reference
+# counting still frees it); leaving the screen unfreezes it, so nothing is kept for good.
+FREEZE_GC = True
+_REFREEZE_FACTOR = 2  # freeze again once the metric points have doubled
 
 
 class JobDetailScreen(JobActionsMixin, Screen[None]):
@@ -102,6 +109,7 @@ class JobDetailScreen(JobActionsMixin, Screen[None]):
         self._failures = 0
         self._last_error: str | None = None
         self._budget = 0
+        self._frozen_points: int | None = None
 
     # --- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -181,6 +189,20 @@ class JobDetailScreen(JobActionsMixin, Screen[None]):
         self._schedule_next()
         if status_changed:  # which actions are allowed; the footer is rebuilt, so not every poll
             self.refresh_bindings()
+        self._freeze_loaded()
+
+    def _freeze_loaded(self) -> None:
+        if not FREEZE_GC:
+            return
+        points = len(self.metrics)
+        if self._frozen_points is None or points >= _REFREEZE_FACTOR * max(self._frozen_points, 500):
+            gc.freeze()
+            self._frozen_points = points
+
+    def on_unmount(self) -> None:
+        if self._frozen_points is not None:
+            gc.unfreeze()
+            self._frozen_points = None
 
     def _empty_text(self) -> str:
         if self.metrics:
