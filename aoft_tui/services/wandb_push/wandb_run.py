@@ -222,7 +222,9 @@ def _without_empty_columns(columns: list[str], rows: list[list[Any]]) -> tuple[l
     keep = [i for i, c in enumerate(columns) if c in _KEPT_COLUMNS or any(r[i] is not None for r in rows)]
     if len(keep) == len(columns):
         return columns, rows
-    return [columns[i] for i in keep], [[r[i] for i in keep] for r in rows]
+    for n, row in enumerate(rows):  # in place: never two copies of the preview at once
+        rows[n] = [row[i] for i in keep]
+    return [columns[i] for i in keep], rows
 
 
 def _silence(wandb: Any) -> None:
