@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from array import array
 from collections.abc import Iterator
@@ -75,10 +76,15 @@ def _chunks_in_workers(path: str, ranges: list[tuple[int, int]], cfg: ScanConfig
         ctx = multiprocessing.get_context("fork")
     else:  # forking a threaded process (the TUI) can deadlock: start clean workers
         ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint) as pool:
         n = len(rest)
         yield from pool.map(_scan_path_range, [path] * n, [r[0] for r in rest],
                             [r[1] for r in rest], [cfg] * n, [size] * n)
+
+
+def _ignore_sigint() -> None:
+    """Ctrl-C is the parent's to handle: workers must not print their own tracebacks."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _only_loader_threads() -> bool:
