@@ -8,12 +8,13 @@ Interface (used by the job detail screen, the main screen's preview and the comp
     chart.show(data, ylabel="loss", log=False)                    # on the UI thread
     chart.show({})                                                # → "waiting for metrics…"
 
-- `show(series, *, ylabel="", log=False, title=None, empty_text=None)`: `series` maps a
+- `show(series, *, ylabel="", log=False, title=None, labels=None, empty_text=None)`: `series` maps a
   series name to `(xs, ys)`, ALREADY downsampled (see `aoft_tui.domain.series`); with
   `log=True` the values must be positive (`series.log_safe` / `prepare_series(log=True)`).
   Nothing is recomputed in `render` beyond plotext's own drawing.
 - Colours are fixed per series name: the metric names in `domain.models` always get the
-  same colour (train = blue, valid = orange, full valid = magenta); any other name (a job id
+  same colour (train = bright blue, valid = bright yellow, full valid = bright magenta: ANSI
+  colours, so 16-colour terminals keep them apart); any other name (a job id
   in the compare view) gets the next free colour of a palette, and keeps it for the life
   of the widget — so toggling a series never recolours the others.
 - `labels`: optional name → legend label mapping (defaults to friendly metric names).
