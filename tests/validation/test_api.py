@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from helpers import chat, jsonl, many_chats, write
+from validation_helpers import chat, jsonl, many_chats, write
 
 from aoft_tui.domain import tokens
 from aoft_tui.domain.validation import DatasetIOError, Problem, ValidationReport, validate_bytes, validate_file

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from helpers import chat, jsonl, many_chats
+from validation_helpers import chat, jsonl, many_chats
 
 from aoft_tui.domain.validation import auto_epochs, validate_bytes
 

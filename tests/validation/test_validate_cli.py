@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from helpers import chat, jsonl, many_chats, write
+from validation_helpers import chat, jsonl, many_chats, write
 
 from aoft_tui.cli import main
 
