@@ -188,16 +188,33 @@ async def test_a_400_from_create_is_explained_and_makes_nothing(service, data_di
     assert service.list_jobs() == []
 
 
-async def test_a_connection_reset_during_create_gives_exactly_one_job(emulator, service, data_dir: Path) -> None:
+async def test_a_connection_reset_during_create_gives_exactly_one_job(
+    emulator, service, big_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aoft_tui.ui.screens.new_job_widgets import SubmitProgress
+
+    shown: list[tuple[str, str]] = []
+    original = SubmitProgress.show
+
+    def recording(self, p):
+        original(self, p)
+        shown.append((p.phase.value, str(self.query_one("#transfer").render())))
+
+    monkeypatch.setattr(SubmitProgress, "show", recording)
     emulator.faults.schedule("reset_after", method="POST", path_contains="/fine_tuning/jobs", count=1)
     app = app_for(service)
     async with app.run_test(size=SIZE) as pilot:
         await open_form(pilot)
-        fill(app.screen, training=data_dir / "train.jsonl")
+        fill(app.screen, training=big_file)
         await submit_and_confirm(pilot)
         await wait_for(pilot, lambda: app.screen.__class__.__name__ == "MainScreen", "the dashboard again")
     assert len(service.list_jobs()) == 1
     assert ("reset_after", "POST") in [(k, m) for k, m, _ in emulator.faults.injected]
+    # What the user watched: bytes with rate and ETA, then Azure's processing, then the create.
+    uploads = [text for phase, text in shown if phase == "uploading"]
+    assert uploads and uploads[-1].startswith("1.") and "MiB / 1." in uploads[-1] and "ETA" in uploads[-1]
+    phases = [phase for phase, _ in shown]
+    assert phases.index("uploading") < phases.index("processing") < phases.index("creating")
 
 
 async def test_cancelling_the_upload_leaves_no_file_and_no_job(
