@@ -173,3 +173,27 @@ async def test_clicking_a_header_sorts_by_that_column(seeded_emulator, seeded_se
         assert jobs_table.sort_column == "model"
         models = [jobs_table.jobs[j].model for j in jobs_table.visible_ids]
         assert models in (sorted(models), sorted(models, reverse=True))
+
+
+async def test_empty_resource_and_empty_filter_say_what_to_do(emulator, service) -> None:
+    app = make_app(service, emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        hint = screen.query_one("#empty")
+        assert hint.display and "No fine-tuning jobs" in str(hint.render())
+        assert "0 jobs · 0 active" in str(screen.query_one("#counts").render())
+
+
+async def test_filter_counts_and_no_match_hint(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        total = len(table(pilot).jobs)
+        await pilot.press("slash", *"zzz-no-such-job")
+        await pilot.pause()
+        hint = screen.query_one("#empty")
+        assert hint.display and "zzz-no-such-job" in str(hint.render())
+        assert f"0 of {total} jobs" in str(screen.query_one("#counts").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not hint.display

@@ -21,7 +21,7 @@ from textual.events import ScreenResume, ScreenSuspend
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Label
+from textual.widgets import DataTable, Footer, Input, Label, Static
 
 from aoft_tui.domain.models import TRAIN_LOSS, VALID_LOSS, Job
 from aoft_tui.domain.series import last_step, prepare_series
@@ -108,7 +108,9 @@ class MainScreen(JobActionsMixin, Screen[None]):
             yield ConnectionIndicator(id="connection")
         yield FilterInput(placeholder="filter: id, model, status, suffix — enter to keep, esc to clear", id="filter")
         with Vertical(id="body"):
-            yield JobsTable(id="jobs")
+            with Vertical(id="table-pane"):
+                yield JobsTable(id="jobs")
+                yield Static("", id="empty")
             with Horizontal(id="side"):
                 yield JobSummary(id="summary")
                 yield MetricChart(title="loss", id="preview")
@@ -162,7 +164,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
         if self._select_when_loaded and table.select_job(self._select_when_loaded):
             self._select_when_loaded = None
         active = sum(job.status.is_active for job in message.jobs)
-        self.query_one("#counts", Label).update(f"{len(message.jobs)} jobs · {active} active")
+        self._update_counts()
         self._show_selected(reload_preview=self._selected_is_active())
         fast = DEMO_ACTIVE_INTERVAL if self.app.demo else ACTIVE_INTERVAL
         self._schedule(fast if active else IDLE_INTERVAL)
@@ -270,6 +272,28 @@ class MainScreen(JobActionsMixin, Screen[None]):
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         self.table.set_filter(event.value)
+        self._update_counts()
+        self._show_selected(reload_preview=False)
+
+    def _update_counts(self) -> None:
+        """`8 jobs · 2 active` (or `3 of 8 jobs …` under a filter), and the empty-table hint."""
+        table = self.table
+        total = len(table.jobs)
+        shown = table.row_count
+        active = sum(table.jobs[job_id].status.is_active for job_id in table.visible_ids)
+        jobs = f"{shown} of {total} jobs" if table.filter_text else f"{total} job{'s' * (total != 1)}"
+        self.query_one("#counts", Label).update(f"{jobs} · {active} active")
+        hint = self.query_one("#empty", Static)
+        self.query_one("#table-pane").set_class(not shown, "-empty")
+        if shown:
+            hint.display = False
+            return
+        hint.display = True
+        if table.filter_text:
+            hint.update(f"No job matches “{table.filter_text}”. Press / then esc to clear the filter.")
+        else:
+            hint.update("No fine-tuning jobs on this resource yet.\n"
+                        "Press n to start one, or v to check a training file first.")  # fmt: skip
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
