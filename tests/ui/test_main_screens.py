@@ -66,9 +66,12 @@ async def test_new_job_dismissed_with_an_id_selects_it(seeded_emulator, seeded_s
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)
         last = table(pilot).visible_ids[-1]
+        await pilot.press("slash", *"no-such-job", "enter")  # a filter that hides it
+        await pilot.pause()
         screen._new_job_done(last)  # what NewJobScreen's dismiss callback does
         await settle(pilot)
         assert table(pilot).selected_key == last
+        assert screen.query_one("#filter").value == "" and last in table(pilot).visible_ids
 
 
 async def test_compare_overlays_marked_jobs_one_colour_each(seeded_emulator, seeded_service) -> None:

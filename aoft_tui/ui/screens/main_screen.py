@@ -161,7 +161,11 @@ class MainScreen(JobActionsMixin, Screen[None]):
         table = self.table
         table.sync(message.jobs, self.app.now())
         self.loaded = True
-        if self._select_when_loaded and table.select_job(self._select_when_loaded):
+        wanted = self._select_when_loaded
+        if wanted and wanted in table.jobs:
+            if wanted not in table.visible_ids:
+                self.query_one(FilterInput).value = ""  # the new job must not hide behind a filter
+            table.select_job(wanted)
             self._select_when_loaded = None
         active = sum(job.status.is_active for job in message.jobs)
         self._update_counts()
