@@ -20,6 +20,7 @@ from contract_support import ResponseRecorder, chat_jsonl, poll_until
 from openai import AzureOpenAI
 from openai.types.fine_tuning import FineTuningJob
 from test_contract_sdk import check_sdk_parses_everything
+from test_contract_service import request_problems
 
 BASE_MODEL = "gpt-4o-mini-2024-07-18"
 AZURE_STATES = {"pending", "running", "pausing", "paused", "resuming", "succeeded", "failed", "cancelled"}
@@ -124,6 +125,7 @@ def test_sdk_runs_jobs_to_success_with_metrics_checkpoints_and_results(emulator)
             row = by_step[int(event.data["step"])]
             assert abs(float(row["train_loss"]) - event.data["train_loss"]) < 1e-4, (row, event.data)
 
+    assert request_problems(recorder) == []  # what the SDK sent fits the spec too
     check_sdk_parses_everything(recorder)
     recorder.check()
 
@@ -171,5 +173,6 @@ def test_sdk_against_the_aoft_tui_emulator_command(emulator_command):
         assert max(checkpoints, key=lambda c: c.step_number).fine_tuned_model_checkpoint == done.fine_tuned_model
         rows = _results_csv(client, done)
         assert rows and {"step", "train_loss"} <= set(rows[0])
+    assert request_problems(recorder) == []  # what the SDK sent fits the spec too
     check_sdk_parses_everything(recorder)
     recorder.check()
