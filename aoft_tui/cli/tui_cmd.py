@@ -17,9 +17,10 @@ from pydantic import ValidationError
 
 from aoft_tui.services.settings import ConfigError, Settings, config_file, load_settings
 
-# The demo: a dozen jobs, some running, the simulated clock 30× real time so curves move.
+# The demo: a dozen jobs, some moving; the simulated clock runs 20× real time, so curves
+# visibly grow yet the running jobs last a few minutes.
 DEMO_SEED_JOBS = 12
-DEMO_SPEED = 30.0
+DEMO_SPEED = 20.0
 DEMO_SEED = 2024
 
 
