@@ -33,6 +33,8 @@ from aoft_tui.domain.series import Series, extract_series, prepare_series
 from aoft_tui.ui.widgets.metric_chart import MetricChart
 
 SIZE = (120, 40)
+# the streaming job reports a metrics event every this many steps (Azure: every step)
+METRICS_EVERY = 1
 NAMES = (TRAIN_LOSS, VALID_LOSS, FULL_VALID_LOSS)
 
 
@@ -139,7 +141,7 @@ def _serve_streaming_job(conn, steps: int) -> None:  # noqa: ANN001 - a multipro
     """Child process: an emulator whose one job gains 200 steps every 100 ms until told to stop."""
     from aoft_tui.emulator.embedded import EmbeddedEmulator
 
-    with EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=3) as emu:
+    with EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=3, metrics_every=METRICS_EVERY) as emu:
         job_id = emu.add_job(n_steps=steps, status="running", progress=0.3, seconds_per_step=1.0)
         conn.send((emu.endpoint, emu.api_key, job_id))
         streaming = False
@@ -161,7 +163,8 @@ class _InProcessEmulator:
 
         from aoft_tui.emulator.embedded import EmbeddedEmulator
 
-        self._emu = EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=3).__enter__()
+        emulator = EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=3, metrics_every=METRICS_EVERY)
+        self._emu = emulator.__enter__()
         self.job_id = self._emu.add_job(n_steps=steps, status="running", progress=0.3, seconds_per_step=1.0)
         self.endpoint, self.api_key = self._emu.endpoint, self._emu.api_key
         self._stop = threading.Event()
@@ -237,8 +240,9 @@ async def bench_stream(
             emulator.stream()
             with GcPauses() as pauses:
                 lags = await _probe(seconds)
-            polls = len(app.screen.metrics)
-        assert polls, "the job detail never received metrics"
+            points = len(app.screen.metrics)
+        assert points, "the job detail never received metrics"
+        print(f"      ({points:,} metric points on screen at the end)", flush=True)
     finally:
         service.close()
         emulator.close()
