@@ -93,9 +93,12 @@ async def test_compare_overlays_marked_jobs_one_colour_each(seeded_emulator, see
         assert sorted(chart.series_names) == sorted(with_metrics[:2])
         colours = {chart.colour_for(j) for j in with_metrics[:2]}
         assert len(colours) == 2
-        await pilot.press("a")  # accuracy
+        await pilot.press("l")  # log-scale loss
         await settle(pilot)
-        assert "accuracy" in chart.chart_title
+        assert chart.log_scale and chart.chart_title.endswith("· log")
+        await pilot.press("a")  # accuracy: always linear
+        await settle(pilot)
+        assert "accuracy" in chart.chart_title and not chart.log_scale
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is main_screen(pilot)

@@ -16,7 +16,7 @@ from textual.widgets import DataTable, Footer, Label
 
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import TRAIN_ACCURACY, TRAIN_LOSS, VALID_ACCURACY, VALID_LOSS, Job, MetricPoint
-from aoft_tui.domain.series import Series, downsample_minmax, ema, extract_series
+from aoft_tui.domain.series import Series, downsample_minmax, ema, extract_series, log_safe
 from aoft_tui.services.errors import ServiceError
 from aoft_tui.ui.widgets.metric_chart import MetricChart
 
@@ -34,15 +34,22 @@ class CompareReady(Message):
     """Chart-ready series (downsampled in the worker) and per-job figures for the legend."""
 
     def __init__(self, series: dict[str, Series], rows: dict[str, tuple[int, float | None, float | None]],
-                 errors: dict[str, str]) -> None:  # fmt: skip
+                 errors: dict[str, str], log: bool = False) -> None:  # fmt: skip
         super().__init__()
+        self.log_scale = log
         self.series = series
         self.rows = rows  # job id -> (last step, last value, best value)
         self.errors = errors
 
 
 def compare_series(
-    points: dict[str, list[MetricPoint]], metric: str, *, smoothing: float, budget: int, higher_is_better: bool
+    points: dict[str, list[MetricPoint]],
+    metric: str,
+    *,
+    smoothing: float,
+    budget: int,
+    higher_is_better: bool,
+    log: bool = False,
 ) -> tuple[dict[str, Series], dict[str, tuple[int, float | None, float | None]]]:
     """Pure: one downsampled series per job for `metric`, plus (last step, last, best)."""
     series: dict[str, Series] = {}
@@ -54,6 +61,8 @@ def compare_series(
         rows[job_id] = (last_step, ys[-1] if ys else None, best)
         if smoothing and ys:
             ys = ema(ys, smoothing)
+        if log and ys:
+            ys = log_safe(ys)
         series[job_id] = downsample_minmax(xs, ys, budget)
     return series, rows
 
@@ -64,6 +73,7 @@ class CompareScreen(Screen[None]):
         Binding("a", "toggle_metric", "Loss/accuracy", id="compare.metric", tooltip="Switch between loss and token accuracy"),
         Binding("t", "toggle_split", "Train/valid", id="compare.split", tooltip="Switch between training and validation series"),
         Binding("e", "toggle_smoothing", "Smooth", id="compare.smooth", tooltip="EMA smoothing on/off"),
+        Binding("l", "toggle_log", "Log", id="compare.log", tooltip="Log-scale loss axis (accuracy stays linear)"),
     ]  # fmt: skip
 
     def __init__(self, jobs: list[Job]) -> None:
@@ -72,6 +82,7 @@ class CompareScreen(Screen[None]):
         self.accuracy = False
         self.validation = False
         self.smoothing = False
+        self.log_loss = False
         self.points: dict[str, list[MetricPoint]] | None = None  # written by the worker only
         self.loaded = False
 
@@ -93,10 +104,15 @@ class CompareScreen(Screen[None]):
         return VALID_LOSS if self.validation else TRAIN_LOSS
 
     def _refresh_chart(self) -> None:
-        self._prepare(self.metric, SMOOTHING if self.smoothing else 0.0, self.query_one(MetricChart).point_budget)
+        self._prepare(self.metric, SMOOTHING if self.smoothing else 0.0, self.query_one(MetricChart).point_budget,
+                      self.log_scale)  # fmt: skip
+
+    @property
+    def log_scale(self) -> bool:
+        return self.log_loss and not self.accuracy
 
     @work(thread=True, exclusive=True, group="compare", exit_on_error=False)
-    def _prepare(self, metric: str, smoothing: float, budget: int) -> None:
+    def _prepare(self, metric: str, smoothing: float, budget: int, log: bool) -> None:
         """Fetch metrics once (first call), then extract, smooth and downsample — off the UI thread."""
         errors: dict[str, str] = {}
         if self.points is None:
@@ -110,9 +126,10 @@ class CompareScreen(Screen[None]):
                     errors[job.id] = f"{type(err).__name__}: {err}"
             self.points = fetched
         series, rows = compare_series(
-            self.points, metric, smoothing=smoothing, budget=budget, higher_is_better=metric in ACCURACIES
+            self.points, metric, smoothing=smoothing, budget=budget, higher_is_better=metric in ACCURACIES,
+            log=log,
         )
-        self.post_message(CompareReady(series, rows, errors))
+        self.post_message(CompareReady(series, rows, errors, log))
 
     def on_compare_ready(self, message: CompareReady) -> None:
         for job_id, error in message.errors.items():
@@ -120,9 +137,10 @@ class CompareScreen(Screen[None]):
         chart = self.query_one(MetricChart)
         split = "validation" if self.validation else "training"
         what = "token accuracy" if self.accuracy else "loss"
-        title = f"{split} {what}" + (" (EMA)" if self.smoothing else "")
+        title = f"{split} {what}" + (" (EMA)" if self.smoothing else "") + (" · log" if message.log_scale else "")
         labels = {job.id: f"{job.short_id} {job.suffix or ''}".strip() for job in self.jobs}
-        chart.show(message.series, title=title, ylabel=what, labels=labels, empty_text=f"no {split} {what} reported")
+        chart.show(message.series, title=title, ylabel=what, labels=labels, log=message.log_scale,
+                   empty_text=f"no {split} {what} reported")  # fmt: skip
         legend = self.query_one(DataTable)
         legend.clear()
         for job in self.jobs:
@@ -148,4 +166,8 @@ class CompareScreen(Screen[None]):
 
     def action_toggle_smoothing(self) -> None:
         self.smoothing = not self.smoothing
+        self._refresh_chart()
+
+    def action_toggle_log(self) -> None:
+        self.log_loss = not self.log_loss
         self._refresh_chart()
