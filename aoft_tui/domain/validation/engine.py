@@ -67,8 +67,6 @@ def _chunks_in_workers(path: str, ranges: list[tuple[int, int]], cfg: ScanConfig
             ahead.append(scan_chunk(data, cfg, at_file_start=start == 0, at_file_end=end >= size,
                                     defer_counting=True))
         tokens.wait_loaded(cfg.encoding)
-    for res in ahead:
-        yield count_pending(res, cfg)
     rest = ranges[len(ahead):]
     if not threaded and "fork" in multiprocessing.get_all_start_methods():
         # Single-threaded (the CLI): fork now that the tokenizer is loaded, so its ~65 MB of
@@ -78,8 +76,11 @@ def _chunks_in_workers(path: str, ranges: list[tuple[int, int]], cfg: ScanConfig
         ctx = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint) as pool:
         n = len(rest)
-        yield from pool.map(_scan_path_range, [path] * n, [r[0] for r in rest],
-                            [r[1] for r in rest], [cfg] * n, [size] * n)
+        results = pool.map(_scan_path_range, [path] * n, [r[0] for r in rest],
+                           [r[1] for r in rest], [cfg] * n, [size] * n)
+        for res in ahead:  # counted here while the workers start on the rest
+            yield count_pending(res, cfg)
+        yield from results
 
 
 def _ignore_sigint() -> None:
