@@ -230,6 +230,8 @@ class ValidateScreen(Screen[None]):
         self.app.call_from_thread(self._show, path, report, bins)
 
     def _say(self, message: str, *, error: bool = False) -> None:
+        if not self.is_attached:  # closed while the worker ran
+            return
         summary = self.query_one("#validate-summary", Static)
         summary.update(message)
         summary.set_class(error, "-error")
@@ -241,6 +243,8 @@ class ValidateScreen(Screen[None]):
             self.query_one("#validate-detail").add_class("-hidden")
 
     def _show(self, path: Path, report: ValidationReport, bins: tuple[list[float], list[int], float]) -> None:
+        if not self.is_attached:  # closed while the worker ran
+            return
         self.report = report
         self.report_path = path
         summary = self.query_one("#validate-summary", Static)
