@@ -16,28 +16,30 @@ MIN_EXAMPLES = 10
 
 
 def check_fine_tune_file(data: bytes, filename: str) -> str | None:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    # The project's validator decides (format checks only: no tokenizer in the server);
+    # its first blocking problem, in file order, is put in Azure's words. Warnings pass.
+    from aoft_tui.domain.validation import validate_bytes
+
+    report = validate_bytes(data, name=filename, count_tokens=False, cap_per_code=1)
+    errors = [p for p in report.problems if p.is_error]
+    if not errors:
+        return None
+    # Azure names the first bad line; whole-file verdicts (too few examples) come after.
+    first = min(errors, key=lambda p: (p.line is None, p.line or 0))
+    if first.code in ("too_few_examples", "empty_file"):
+        return (f"Training file has {report.stats.examples} example(s), but must have at least "
+                f"{MIN_EXAMPLES} examples")
+    if first.code in ("utf16_file", "binary_file"):
         return "Invalid file format. The file must be UTF-8 encoded JSON Lines (.jsonl)."
-    examples = 0
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError:
-            return (f"Invalid file format. Example {number} cannot be parsed. Each line must be a "
-                    "valid JSON object.")
-        if not isinstance(record, dict):
-            return f"Invalid file format. Example {number} is not a JSON object."
-        problem = _format_problem(record)
-        if problem:
-            return f"Invalid file format. Example {number} {problem}"
-        examples += 1
-    if examples < MIN_EXAMPLES:
-        return f"Training file has {examples} example(s), but must have at least {MIN_EXAMPLES} examples"
-    return None
+    if first.line is None:
+        return f"Invalid file format. {first.message}"
+    if first.code in ("invalid_json", "truncated_last_line", "not_utf8"):
+        return (f"Invalid file format. Example {first.line} cannot be parsed. Each line must be a "
+                "valid JSON object.")
+    if first.code == "not_an_object":
+        return f"Invalid file format. Example {first.line} is not a JSON object."
+    where = f" ({first.location})" if first.location else ""
+    return f"Invalid file format. Example {first.line}{where}: {first.message}"
 
 
 def _format_problem(record: dict) -> str | None:
