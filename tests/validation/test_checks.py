@@ -69,3 +69,15 @@ def test_format_checks_without_the_tokenizer() -> None:
     full = validate_bytes(jsonl(recs))
     assert [p.code for p in fast.problems] == [p.code for p in full.problems] == ["null_content"]
     assert fast.stats.tokens.total == 0 < full.stats.tokens.total
+
+
+def test_a_chat_missing_its_reply_is_chat_for_a_model_without_reinforcement() -> None:
+    """Ending with a user message looks like reinforcement data; for a supervised/DPO-only
+    model the useful report is the missing assistant reply, not "wrong method"."""
+    no_reply = {"messages": [{"role": "user", "content": "hi"}]}
+    report = validate_bytes(jsonl([no_reply] + many_chats(10)), model="gpt-4.1-mini")
+    assert report.stats.format == "chat"
+    codes = {p.code for p in report.errors}
+    assert "no_assistant_message" in codes and "method_not_supported" not in codes
+    # a model that does reinforcement still gets the reinforcement reading
+    assert validate_bytes(jsonl([no_reply] * 10), model="o4-mini").stats.format == "reinforcement"

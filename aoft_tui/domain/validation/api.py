@@ -9,7 +9,13 @@ from typing import Any
 from aoft_tui.domain import catalog
 from aoft_tui.domain.validation.engine import FileScan, default_workers, scan_source
 from aoft_tui.domain.validation.errors import DatasetIOError
-from aoft_tui.domain.validation.formats import FORMAT_LABELS, detect_format, expected_format
+from aoft_tui.domain.validation.formats import (
+    CHAT_FORMAT,
+    FORMAT_LABELS,
+    RFT_FORMAT,
+    detect_format,
+    expected_format,
+)
 from aoft_tui.domain.validation.problems import DEFAULT_CAP_PER_CODE, ProblemLog
 from aoft_tui.domain.validation.reader import SNIFF_BYTES, UTF8_BOM, open_dataset
 from aoft_tui.domain.validation.report import ValidationReport
@@ -79,7 +85,13 @@ def _decide_format(head: bytes, model: str | None, method: str | None) -> str:
     fmt = expected_format(method, model)
     if fmt is not None:
         return fmt
-    return detect_format(_first_record(head))
+    detected = detect_format(_first_record(head))
+    base = catalog.lookup(model)
+    if detected == RFT_FORMAT and base is not None and catalog.REINFORCEMENT not in base.methods:
+        # A chat file missing its assistant reply looks like reinforcement data; for a model
+        # that cannot do reinforcement, "no assistant message" is the useful report.
+        return CHAT_FORMAT
+    return detected
 
 
 def _first_record(head: bytes) -> dict[str, Any] | None:
