@@ -11,8 +11,7 @@ import math
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-
-import openai
+from typing import TYPE_CHECKING
 
 from aoft_tui.services.errors import (
     AuthError,
@@ -24,6 +23,9 @@ from aoft_tui.services.errors import (
     ServiceError,
 )
 from aoft_tui.services.settings import DEFAULT_API_VERSION
+
+if TYPE_CHECKING:  # the SDK loads lazily (~0.4 s): only at the first request, off the UI thread
+    import openai
 
 REDACTED = "***"
 
@@ -79,6 +81,8 @@ def translate(
     api_version: str | None = None,
 ) -> ServiceError:
     """The ServiceError for an SDK exception (subject: "job ftjob-…", "file file-…")."""
+    import openai
+
     result: ServiceError
     if isinstance(err, openai.APITimeoutError):
         result = ConnectionFailed(
@@ -150,6 +154,8 @@ def _from_status(
 def translated_errors(
     *, endpoint: str, subject: str | None = None, secret: str | None = None, api_version: str | None = None
 ) -> Iterator[None]:
+    import openai  # loaded by now: the block calls the SDK
+
     try:
         yield
     except openai.OpenAIError as err:

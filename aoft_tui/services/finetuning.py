@@ -17,9 +17,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
-from typing import Any
-
-import openai
+from typing import TYPE_CHECKING, Any
 
 from aoft_tui.domain.models import (
     Checkpoint,
@@ -46,6 +44,9 @@ from aoft_tui.services.metrics_source import EventMetricsCache, metrics_from_res
 from aoft_tui.services.settings import DEFAULT_API_VERSION, ConfigError, Settings, config_file
 from aoft_tui.services.traffic import TrafficStats
 from aoft_tui.services.transfer import raise_if_cancelled, write_decoded
+
+if TYPE_CHECKING:  # ~0.4 s to import: loaded at the first request (a worker thread), not at startup
+    import openai
 
 # progress(bytes_sent, bytes_total)
 ProgressCallback = Callable[[int, int], None]
@@ -89,15 +90,9 @@ class FineTuningService:
         self.large_file_threshold = large_file_threshold
         self.part_size = part_size
         self.traffic = TrafficStats()
-        http_client = openai.DefaultHttpxClient(event_hooks={"response": [self.traffic.on_response]})
-        self._client = openai.AzureOpenAI(
-            azure_endpoint=self._endpoint,
-            api_key=api_key,
-            api_version=api_version,
-            max_retries=max_retries,
-            timeout=timeout,
-            http_client=http_client,
-        )
+        self._timeout = timeout
+        self._sdk_client: openai.AzureOpenAI | None = None
+        self._client_lock = threading.Lock()
         self._event_metrics = EventMetricsCache()
         self._results: dict[str, list[MetricPoint]] = {}  # job id -> points (done jobs only)
         self._seen_jobs: dict[str, tuple[float, Job]] = {}  # job id -> (monotonic time, job)
@@ -114,6 +109,28 @@ class FineTuningService:
             )
         endpoint = checked_endpoint(settings.endpoint)
         return cls(endpoint, settings.api_key.get_secret_value(), settings.api_version)
+
+    @property
+    def _client(self) -> openai.AzureOpenAI:
+        """The SDK client, built at first use: importing `openai` costs ~0.4 s, which the
+        dashboard pays in its first poll's worker thread, after the first paint."""
+        client = self._sdk_client
+        if client is not None:
+            return client
+        with self._client_lock:
+            if self._sdk_client is None:
+                import openai
+
+                http_client = openai.DefaultHttpxClient(event_hooks={"response": [self.traffic.on_response]})
+                self._sdk_client = openai.AzureOpenAI(
+                    azure_endpoint=self._endpoint,
+                    api_key=self._secret,
+                    api_version=self.api_version,
+                    max_retries=self._max_retries,
+                    timeout=self._timeout,
+                    http_client=http_client,
+                )
+            return self._sdk_client
 
     @property
     def endpoint(self) -> str:
@@ -347,7 +364,9 @@ class FineTuningService:
             self._client.files.delete(file_id)
 
     def close(self) -> None:
-        self._client.close()
+        with self._client_lock:  # nothing to close if no request was ever made
+            if self._sdk_client is not None:
+                self._sdk_client.close()
 
 
 def _oldest_first(newest_first: list[JobEvent]) -> list[JobEvent]:

@@ -25,13 +25,15 @@ import uuid
 from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
-
-import openai
+from typing import TYPE_CHECKING
 
 from aoft_tui.domain.models import Job, JobSpec
 from aoft_tui.services.api_mapping import as_dict, job_create_body, job_from_api
 from aoft_tui.services.error_mapping import retry_after_seconds
 from aoft_tui.services.errors import ServiceError
+
+if TYPE_CHECKING:  # the SDK loads lazily (~0.4 s): only at the first request, off the UI thread
+    import openai
 
 ErrorsContext = Callable[..., AbstractContextManager[None]]
 
@@ -61,6 +63,8 @@ def _matches(job: Job, spec: JobSpec) -> bool:
 
 
 def _landed(client: openai.AzureOpenAI, spec: JobSpec, before: _Before) -> Job | None:
+    import openai
+
     try:
         recent = _recent_jobs(client)
     except openai.OpenAIError:
@@ -75,6 +79,8 @@ def _landed(client: openai.AzureOpenAI, spec: JobSpec, before: _Before) -> Job |
 
 
 def _delay(attempt: int, err: openai.OpenAIError) -> float:
+    import openai
+
     if isinstance(err, openai.APIStatusError) and err.response is not None:
         retry_after = retry_after_seconds(err.response.headers)
         if retry_after is not None:
@@ -84,12 +90,16 @@ def _delay(attempt: int, err: openai.OpenAIError) -> float:
 
 
 def _retryable(err: openai.OpenAIError) -> bool:
+    import openai
+
     if isinstance(err, openai.APIConnectionError):  # includes timeouts
         return True
     return isinstance(err, openai.APIStatusError) and (err.status_code in (408, 429) or err.status_code >= 500)
 
 
 def _may_have_landed(err: openai.OpenAIError) -> bool:
+    import openai
+
     return isinstance(err, openai.APIConnectionError) or (
         isinstance(err, openai.APIStatusError) and err.status_code >= 500
     )
@@ -104,6 +114,8 @@ def create_exactly_once(
     errors: ErrorsContext,
     sleep: Callable[[float], None] = time.sleep,
 ) -> Job:
+    import openai
+
     key = idempotency_key or f"aoft-tui-{uuid.uuid4()}"
     body = job_create_body(spec)
     model, training_file = body.pop("model"), body.pop("training_file")

@@ -14,13 +14,14 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
-
-import openai
+from typing import TYPE_CHECKING, Any
 
 from aoft_tui.domain.models import FileInfo, FileStatus
 from aoft_tui.services.errors import Cancelled, FileProcessingError, OperationTimeout
 from aoft_tui.services.transfer import FileSlice, ProgressTracker, UploadCancelled, raise_if_cancelled
+
+if TYPE_CHECKING:  # the SDK loads lazily (~0.4 s): only at the first request, off the UI thread
+    import openai
 
 # Azure's Files API takes files up to 512 MB; bigger ones must go through /uploads.
 FILES_API_LIMIT = 512 * 1024 * 1024
@@ -92,12 +93,16 @@ def upload_with_uploads_api(
     tracker.report(size)
     file_obj = completed.file
     if file_obj is None:  # pragma: no cover - the API always returns the file on completion
+        import openai
+
         raise openai.OpenAIError(f"Upload {upload.id} completed without a file object")
     return file_obj.to_dict(mode="json")
 
 
 def _cancel_quietly(client: openai.AzureOpenAI, upload_id: str) -> None:
     # Best effort: the upload expires on its own after an hour if this fails too.
+    import openai
+
     with contextlib.suppress(openai.OpenAIError):
         client.uploads.cancel(upload_id)
 

@@ -48,3 +48,34 @@ def test_import_linter_contracts_hold() -> None:
     exe = shutil.which("lint-imports") or str(Path(sys.executable).with_name("lint-imports"))
     out = subprocess.run([exe], capture_output=True, text=True, cwd=Path(__file__).parents[2])
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_service_and_app_do_not_load_the_sdk_at_import() -> None:
+    """`import openai` costs ~0.4 s: it must happen at the first request (a worker thread,
+    after the dashboard's first paint), not when the app's modules load."""
+    code = (
+        "import json, sys\n"
+        "import aoft_tui.services.finetuning, aoft_tui.ui.app, aoft_tui.ui.screens.main_screen\n"
+        "from aoft_tui.services.finetuning import FineTuningService\n"
+        "service = FineTuningService('http://127.0.0.1:9', 'k' * 32, '2025-04-01-preview')\n"
+        "service.close()\n"
+        "print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] == 'openai')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert json.loads(out.stdout) == []
+
+
+def test_the_sdk_loads_on_first_use() -> None:
+    code = (
+        "import sys\n"
+        "from aoft_tui.services.errors import ConnectionFailed\n"
+        "from aoft_tui.services.finetuning import FineTuningService\n"
+        "service = FineTuningService('http://127.0.0.1:9', 'k' * 32, '2025-04-01-preview', max_retries=0)\n"
+        "try:\n"
+        "    service.list_jobs()\n"
+        "except ConnectionFailed:\n"
+        "    pass\n"
+        "print('openai' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "True"
