@@ -73,6 +73,11 @@ def run_tui(demo: bool) -> None:
                 clock = emulator_clock(emu)
             else:
                 service = FineTuningService.from_settings(settings)
+                # The last list seen paints at once next time. Not in the demo: its emulator
+                # is new each run (another port, regenerated jobs), so a cache would be stale.
+                from aoft_tui.services.jobs_cache import JobsCache
+
+                service.jobs_cache = JobsCache(service.endpoint)
         except ConfigError as err:
             _fail(str(err))
         except ServiceError as err:

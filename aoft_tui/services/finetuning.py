@@ -40,6 +40,7 @@ from aoft_tui.services.api_mapping import (
 from aoft_tui.services.endpoint import checked_endpoint, normalise_endpoint
 from aoft_tui.services.error_mapping import translated_errors
 from aoft_tui.services.errors import BadRequestError, LocalFileError, NotFoundError, ServiceError
+from aoft_tui.services.jobs_cache import JobsCache
 from aoft_tui.services.metrics_source import EventMetricsCache, metrics_from_results
 from aoft_tui.services.settings import DEFAULT_API_VERSION, ConfigError, Settings, config_file
 from aoft_tui.services.traffic import TrafficStats
@@ -69,6 +70,7 @@ class FineTuningService:
     - `large_file_threshold` / `part_size`: uploads above the threshold go through the
       Uploads API in parts of `part_size` (tests lower both to exercise that path);
     - `traffic`: requests and response bytes so far (status bar, tests);
+    - `jobs_cache`: where each full `list_jobs()` is remembered (see services.jobs_cache);
     - `metrics(job_id, job=...)`: pass the Job you hold to save a request.
     """
 
@@ -82,6 +84,7 @@ class FineTuningService:
         timeout: float = 30.0,
         large_file_threshold: int = uploads.FILES_API_LIMIT,
         part_size: int = uploads.PART_SIZE,
+        jobs_cache: JobsCache | None = None,
     ) -> None:
         self._endpoint = normalise_endpoint(endpoint)
         self._secret = api_key
@@ -90,6 +93,7 @@ class FineTuningService:
         self.large_file_threshold = large_file_threshold
         self.part_size = part_size
         self.traffic = TrafficStats()
+        self.jobs_cache = jobs_cache  # each full list_jobs() is remembered here (the dashboard's head start)
         self._timeout = timeout
         self._sdk_client: openai.AzureOpenAI | None = None
         self._client_lock = threading.Lock()
@@ -159,8 +163,11 @@ class FineTuningService:
     def list_jobs(self, status: str | None = None) -> list[Job]:
         """Every job of the resource, newest first (follows every page)."""
         with self._errors():
-            jobs = [job_from_api(as_dict(j)) for j in self._client.fine_tuning.jobs.list(limit=_PAGE)]
+            raw_jobs = [as_dict(j) for j in self._client.fine_tuning.jobs.list(limit=_PAGE)]
+            jobs = [job_from_api(raw) for raw in raw_jobs]
         self._remember(*jobs)
+        if self.jobs_cache is not None:
+            self.jobs_cache.store(raw_jobs)
         if status:
             jobs = [j for j in jobs if j.status.value == status.lower()]
         return jobs

@@ -119,7 +119,20 @@ class MainScreen(JobActionsMixin, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(JobsTable).focus()
+        self._show_cached()
         self.poll_now()
+
+    def _show_cached(self) -> None:
+        """Paint the list remembered from the last run at once (marked as cached) while the
+        first poll — which also loads the SDK — runs; the live list then replaces it by key."""
+        cache = getattr(self.app.service, "jobs_cache", None)
+        jobs = cache.load() if cache is not None else None
+        if not jobs:
+            return
+        self.table.sync(jobs, self.app.now())
+        self.query_one(ConnectionIndicator).cached = True
+        self._update_counts()
+        self._show_selected(reload_preview=False)
 
     # --- polling ------------------------------------------------------------------------------
     @property
@@ -158,6 +171,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
             self.notify(f"Connected to {self.app.endpoint_label} again.", title="Reconnected")
         self._failures = 0
         indicator.state = "ok"
+        indicator.cached = False
         table = self.table
         table.sync(message.jobs, self.app.now())
         self.loaded = True
