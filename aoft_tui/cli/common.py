@@ -17,6 +17,7 @@ from typing import Any, NoReturn, TypeVar
 
 import click
 
+from aoft_tui.services.error_mapping import redact as redact_secrets
 from aoft_tui.services.errors import ServiceError
 from aoft_tui.services.settings import ConfigError, Settings, config_file, load_settings
 
@@ -31,10 +32,7 @@ _SECRETS: set[str] = set()
 
 
 def redact(text: str) -> str:
-    for secret in _SECRETS:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, "***")
-    return text
+    return redact_secrets(text, *_SECRETS)
 
 
 def fail(title: str, message: str, *, code: int = EXIT_FAILED) -> NoReturn:
