@@ -115,7 +115,7 @@ async def test_sort_cycles_columns_and_keeps_selection(seeded_emulator, seeded_s
         await pilot.pause()
         assert [jobs_table.jobs[j].model for j in jobs_table.visible_ids] == sorted(models, reverse=True)
         assert jobs_table.selected_key == chosen
-        assert "▼" in jobs_table.columns["model"].label.plain  # type: ignore[index]
+        assert "▼" in jobs_table.header_label("model")
 
 
 async def test_summary_follows_selection(seeded_emulator, seeded_service) -> None:
@@ -161,13 +161,13 @@ async def test_scrolling_fast_loads_one_preview_at_a_time_and_ends_on_the_last(s
 
 
 async def test_clicking_a_header_sorts_by_that_column(seeded_emulator, seeded_service) -> None:
-    from aoft_tui.ui.widgets.jobs_table import JobsTable, WIDTHS
+    from aoft_tui.ui.widgets.jobs_table import PADDING, WIDTHS, JobsTable
 
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         jobs_table = table(pilot)
-        model_x = WIDTHS["id"] + WIDTHS["status"] + 4 * jobs_table.cell_padding + 2
+        model_x = WIDTHS["id"] + WIDTHS["status"] + 4 * PADDING + 2
         await pilot.click(JobsTable, offset=(model_x, 0))
         await pilot.pause()
         assert jobs_table.sort_column == "model"

@@ -21,7 +21,7 @@ from textual.events import ScreenResume, ScreenSuspend
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Input, Label, Static
+from textual.widgets import Footer, Input, Label, Static
 
 from aoft_tui.domain.models import TRAIN_LOSS, VALID_LOSS, Job
 from aoft_tui.domain.series import last_step, prepare_series
@@ -224,7 +224,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
         job = self.table.selected_job
         return job is not None and job.status.is_active
 
-    @on(DataTable.RowHighlighted, "#jobs")
+    @on(JobsTable.JobHighlighted, "#jobs")
     def _row_highlighted(self) -> None:
         self._show_selected(reload_preview=False)
 
@@ -325,9 +325,9 @@ class MainScreen(JobActionsMixin, Screen[None]):
     def action_sort(self) -> None:
         self.table.cycle_sort()
 
-    @on(DataTable.HeaderSelected, "#jobs")
-    def _header_clicked(self, event: DataTable.HeaderSelected) -> None:
-        self.table.sort_by(str(event.column_key.value))
+    @on(JobsTable.SortRequested, "#jobs")
+    def _header_clicked(self, event: JobsTable.SortRequested) -> None:
+        self.table.sort_by(event.column)
 
     def action_mark(self) -> None:
         table = self.table
@@ -358,7 +358,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
         if job and screen_cls:
             self.app.push_screen(screen_cls(job.id))
 
-    @on(DataTable.RowSelected, "#jobs")
+    @on(JobsTable.JobSelected, "#jobs")
     def _row_selected(self) -> None:
         self.action_open_detail()
 

@@ -1,9 +1,14 @@
 """The live table of fine-tuning jobs.
 
-`JobsTable.sync(jobs, now)` applies a fresh list from the API *by key*: rows that vanished
-are removed, changed cells are updated in place, new jobs are added, then the rows are
-sorted once. The cursor stays on the job it was on and the scroll offset is untouched —
-the table is never cleared and refilled under the user's hands.
+`JobsTable.sync(jobs, now)` applies a fresh list from the API *by key*: each job's cells
+are re-formatted, the rows filtered and sorted once, and the cursor stays on the job it
+was on with the scroll offset untouched — the table is never cleared and refilled under
+the user's hands.
+
+It draws with Textual's line API: only the rows on screen are turned into segments, and
+columns have fixed widths, so nothing is measured. A DataTable measured and rendered every
+cell through Rich: 500 rows cost ~150 ms before the first paint (bench/paint.py); this
+costs a few milliseconds at any length.
 
 Filtering (`filter_text`), sorting (`sort_by`) and marks (`toggle_mark`) are table state;
 the screen only calls these methods.
@@ -15,10 +20,15 @@ from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
 
-from rich.text import Text
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
 from textual.binding import Binding
-from textual.widgets import DataTable
-from textual.widgets.data_table import RowDoesNotExist
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import Job, JobStatus
@@ -39,16 +49,6 @@ OUTPUT_WIDTH = 21  # fine-tuned model names are long; the summary pane shows the
 StepInfo = dict[str, tuple[int, int | None]]
 
 _STATUS_ORDER = {status: i for i, status in enumerate(JobStatus)}
-
-
-class _IdCell(Text):
-    """The id cell remembers its full job id, so sorting can look the job up."""
-
-    __slots__ = ("job_id",)
-
-    def __init__(self, job_id: str, text: str) -> None:
-        super().__init__(text)
-        self.job_id = job_id
 
 
 def _fraction_or_low(job: Job, now: datetime, steps: StepInfo) -> float:
@@ -84,48 +84,147 @@ def job_matches(job: Job, query: str) -> bool:
     return all(word in haystack for word in query.lower().split())
 
 
-class JobsTable(DataTable):
-    """All jobs, one row each, keyed by job id."""
+COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
+_LABELS = {key: label for key, label, _ in COLUMNS}
+_RIGHT_ALIGNED = frozenset({"duration", "tokens", "progress"})
+PADDING = 1  # one space either side of every cell
+TABLE_WIDTH = sum(WIDTHS.values()) + 2 * PADDING * len(COLUMNS)
+_TONES = {tone: Style.parse(spec) for tone, spec in TONE_STYLE.items()}
+_MARK_STYLE = Style.parse("bold magenta")
 
-    # enter opens the job (RowSelected); shown in the footer, remappable as "open_detail"
+
+def _fit(text: str, width: int, *, right: bool = False) -> str:
+    """`text` cropped or padded to exactly `width` cells."""
+    if text.isascii():  # the common case: one cell per character
+        text = text[:width]
+        return text.rjust(width) if right else text.ljust(width)
+    if cell_len(text) > width:
+        text = set_cell_size(text, width)
+    pad = " " * (width - cell_len(text))
+    return pad + text if right else text + pad
+
+
+class _JobMessage(Message):
+    def __init__(self, table: JobsTable, job_id: str | None) -> None:
+        super().__init__()
+        self.table = table
+        self.job_id = job_id
+
+    @property
+    def control(self) -> JobsTable:
+        return self.table
+
+
+class JobsTable(ScrollView, can_focus=True):
+    """All jobs, one row each, keyed by job id; a header line that stays put."""
+
+    class JobHighlighted(_JobMessage):
+        """The cursor is on another job (None: the table is empty)."""
+
+    class JobSelected(_JobMessage):
+        """enter, or a click on the highlighted row: open the job."""
+
+    class SortRequested(Message):
+        """A column header was clicked."""
+
+        def __init__(self, table: JobsTable, column: str) -> None:
+            super().__init__()
+            self.table = table
+            self.column = column
+
+        @property
+        def control(self) -> JobsTable:
+            return self.table
+
+    # enter opens the job (JobSelected); shown in the footer, remappable as "open_detail"
     BINDINGS = [
         Binding("enter", "select_cursor", "Detail", id="open_detail", tooltip="Open the job's charts, events, checkpoints"),
+        Binding("up", "cursor_up", "Cursor up", show=False),
+        Binding("down", "cursor_down", "Cursor down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home,ctrl+home", "first_row", "First job", show=False),
+        Binding("end,ctrl+end", "last_row", "Last job", show=False),
     ]  # fmt: skip
 
+    COMPONENT_CLASSES = {"jobs-table--header", "jobs-table--even-row", "jobs-table--cursor"}
+
+    # DataTable's look, so the table reads the same in every theme
+    DEFAULT_CSS = """
+    JobsTable {
+        background: $surface;
+        color: $foreground;
+        height: auto;
+        max-height: 100%;
+        &:focus {
+            background-tint: $foreground 5%;
+            & > .jobs-table--cursor {
+                background: $block-cursor-background;
+                color: $block-cursor-foreground;
+                text-style: $block-cursor-text-style;
+            }
+            & > .jobs-table--header { background-tint: $foreground 5%; }
+        }
+        &:dark { & > .jobs-table--even-row { background: $surface-darken-1 40%; } }
+        & > .jobs-table--header { text-style: bold; background: $panel; color: $foreground; }
+        &:ansi > .jobs-table--header { background: ansi_bright_blue; color: ansi_default; }
+        & > .jobs-table--even-row { background: $surface-lighten-1 50%; }
+        & > .jobs-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+    }
+    """
+
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
+        super().__init__(id=id, classes=classes)
         self.jobs: dict[str, Job] = {}
         self.steps: StepInfo = {}
         self.marked: set[str] = set()
         self.filter_text = ""
         self.sort_column = "created"
         self.sort_reverse = True  # newest first, like the API
+        self.cursor_row = 0
         self._now: datetime | None = None
-        self._shown: dict[str, tuple[str, ...]] = {}  # what each row displays now
-
-    def on_mount(self) -> None:
-        for key, label, _ in COLUMNS:
-            self.add_column(label, key=key, width=WIDTHS[key])
+        self._shown: dict[str, tuple[str, ...]] = {}  # the cells of each row on display
+        self._order: list[str] = []  # job ids, top row first
+        self._row_of: dict[str, int] = {}
+        self._highlighted: str | None = None
+        self._styles: dict[str, Style] | None = None
+        self.virtual_size = Size(TABLE_WIDTH, 1)
 
     # --- public API -----------------------------------------------------------------
+    @property
+    def row_count(self) -> int:
+        return len(self._order)
+
+    @property
+    def selected_key(self) -> str | None:
+        return self._order[self.cursor_row] if self._order else None
+
     @property
     def selected_job(self) -> Job | None:
         key = self.selected_key
         return self.jobs.get(key) if key else None
 
     @property
-    def selected_key(self) -> str | None:
-        if not self.row_count:
-            return None
-        try:
-            return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
-        except RowDoesNotExist:
-            return None
-
-    @property
     def visible_ids(self) -> list[str]:
         """Job ids in display order."""
-        return [row.key.value for row in self.ordered_rows if row.key.value is not None]
+        return list(self._order)
+
+    def get_cell(self, job_id: str, column: str) -> str:
+        """The text a row shows in `column` (KeyError if the job is not shown)."""
+        return self._shown[job_id][COLUMN_KEYS.index(column)]
+
+    def header_label(self, column: str) -> str:
+        """A column's heading; the sorted column's carries ▼ (descending) or ▲."""
+        if column != self.sort_column:
+            return _LABELS[column]
+        return _LABELS[column] + (" ▼" if self.sort_reverse else " ▲")
+
+    def get_row_index(self, job_id: str) -> int:
+        return self._row_of[job_id]
 
     def sync(self, jobs: Iterable[Job], now: datetime) -> None:
         """Show `jobs` (the complete current list) without moving the cursor off its job."""
@@ -136,8 +235,7 @@ class JobsTable(DataTable):
 
     def set_steps(self, job_id: str, step: int, total: int | None) -> None:
         self.steps[job_id] = (step, total)
-        if self._now is not None and job_id in self._shown:
-            self._update_row(self.jobs[job_id])
+        self._reformat(job_id)
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text.strip()
@@ -163,40 +261,180 @@ class JobsTable(DataTable):
             self.marked.discard(job_id)
         else:
             self.marked.add(job_id)
-        if job_id in self._shown:
-            self._update_row(self.jobs[job_id])
+        self._reformat(job_id)
         return job_id in self.marked
 
     def select_job(self, job_id: str) -> bool:
         """Move the cursor to `job_id`'s row (clearing a filter that hides it)."""
-        if job_id not in self._shown and self.filter_text and job_id in self.jobs:
+        if job_id not in self._row_of and self.filter_text and job_id in self.jobs:
             self.set_filter("")
-        if job_id not in self._shown:
+        if job_id not in self._row_of:
             return False
-        self.move_cursor(row=self.get_row_index(job_id))
+        self.move_cursor(row=self._row_of[job_id])
         return True
 
+    def move_cursor(self, *, row: int, scroll: bool = True) -> None:
+        self.cursor_row = max(0, min(row, len(self._order) - 1))
+        if scroll:
+            self._scroll_to_cursor()
+        self.refresh()
+        self._announce_highlight()
+
+    # --- keys and mouse -------------------------------------------------------------
+    def action_cursor_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - 1)
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + 1)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(row=self.cursor_row - self._rows_in_view())
+
+    def action_page_down(self) -> None:
+        self.move_cursor(row=self.cursor_row + self._rows_in_view())
+
+    def action_first_row(self) -> None:
+        self.move_cursor(row=0)
+
+    def action_last_row(self) -> None:
+        self.move_cursor(row=len(self._order) - 1)
+
+    def action_select_cursor(self) -> None:
+        if self._order:
+            self.post_message(self.JobSelected(self, self.selected_key))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:  # the header: sort by the column under the pointer
+            x = offset.x + int(self.scroll_x)
+            for key in COLUMN_KEYS:
+                x -= WIDTHS[key] + 2 * PADDING
+                if x < 0:
+                    self.post_message(self.SortRequested(self, key))
+                    break
+            return
+        row = int(self.scroll_y) + offset.y - 1
+        if row >= len(self._order):
+            return
+        if row == self.cursor_row:  # a click on the highlighted row opens it, as DataTable did
+            self.action_select_cursor()
+        else:
+            self.move_cursor(row=row)
+
+    # --- drawing --------------------------------------------------------------------
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._styles = None  # theme, focus or size changed: re-read the component styles
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._styles = None
+        self.refresh()
+
+    def _on_blur(self, event: events.Blur) -> None:
+        self._styles = None
+        self.refresh()
+
+    def _rich_styles(self) -> dict[str, Style]:
+        if self._styles is None:
+            base = self.rich_style
+            self._styles = {
+                "base": base,
+                "header": base + self.get_component_rich_style("jobs-table--header"),
+                "even": base + self.get_component_rich_style("jobs-table--even-row"),
+                "cursor": self.get_component_rich_style("jobs-table--cursor"),
+            }
+        return self._styles
+
+    def render_line(self, y: int) -> Strip:
+        styles = self._rich_styles()
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        if y == 0:
+            strip = self._header_strip(styles)
+        else:
+            row = scroll_y + y - 1
+            if row >= len(self._order):
+                return Strip.blank(width, styles["base"])
+            strip = self._row_strip(row, styles)
+        return strip.crop_extend(scroll_x, scroll_x + width, styles["base"])
+
+    def _header_strip(self, styles: dict[str, Style]) -> Strip:
+        pad, style = " " * PADDING, styles["header"]
+        return Strip(
+            [Segment(pad + _fit(self.header_label(key), WIDTHS[key]) + pad, style) for key in COLUMN_KEYS],
+            TABLE_WIDTH,
+        )
+
+    def _row_strip(self, row: int, styles: dict[str, Style]) -> Strip:
+        job_id = self._order[row]
+        job = self.jobs[job_id]
+        style = styles["even"] if row % 2 == 0 else styles["base"]  # zebra, as DataTable drew it
+        pad = " " * PADDING
+        segments: list[Segment] = []
+        for key, text in zip(COLUMN_KEYS, self._shown[job_id], strict=True):
+            cell = _fit(text, WIDTHS[key], right=key in _RIGHT_ALIGNED)
+            if key == "id":
+                segments.append(Segment(pad, style))
+                segments.append(Segment(cell[0], style + _MARK_STYLE))
+                segments.append(Segment(cell[1:] + pad, style))
+            elif key == "status":
+                segments.append(Segment(pad + cell + pad, style + _TONES[fmt.status_tone(job.status)]))
+            else:
+                segments.append(Segment(pad + cell + pad, style))
+        if row == self.cursor_row:
+            segments = list(Segment.apply_style(segments, post_style=styles["cursor"]))
+        return Strip(segments, TABLE_WIDTH)
+
     # --- internals ------------------------------------------------------------------
+    def _rows_in_view(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)  # less the header line
+
+    def _scroll_to_cursor(self) -> None:
+        top, visible = int(self.scroll_y), self._rows_in_view()
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False, immediate=True)
+        elif self.cursor_row >= top + visible:
+            self.scroll_to(y=self.cursor_row - visible + 1, animate=False, immediate=True)
+
+    def _announce_highlight(self) -> None:
+        key = self.selected_key
+        if key != self._highlighted:
+            self._highlighted = key
+            self.post_message(self.JobHighlighted(self, key))
+
+    def _reformat(self, job_id: str) -> None:
+        if self._now is not None and job_id in self._shown:
+            self._shown[job_id] = self._cells(self.jobs[job_id])
+            self.refresh()
+
     def _apply(self) -> None:
         now = self._now
         if now is None:
             return
-        keep = self.selected_key
-        keep_index = self.cursor_row
-        wanted = {jid for jid, job in self.jobs.items() if job_matches(job, self.filter_text)}
-        for jid in list(self._shown):
-            if jid not in wanted:
-                self.remove_row(jid)
-                del self._shown[jid]
-        for jid in wanted:
-            self._update_row(self.jobs[jid])
-        self._sort(now)
-        self._update_header_labels()
-        if keep in self._shown:
-            self.move_cursor(row=self.get_row_index(keep), scroll=False)
-        elif self.row_count:
-            # the job under the cursor left (filtered out or deleted): stay at that height
-            self.move_cursor(row=min(keep_index, self.row_count - 1), scroll=False)
+        keep, keep_row = self.selected_key, self.cursor_row
+        query = self.filter_text
+        self._shown = {jid: self._cells(job) for jid, job in self.jobs.items() if not query or job_matches(job, query)}
+        self._order = self._sorted(self._shown, now)
+        self._row_of = {jid: row for row, jid in enumerate(self._order)}
+        size = Size(TABLE_WIDTH, len(self._order) + 1)
+        if self.virtual_size != size:
+            self.virtual_size = size
+        # the cursor stays on its job; if that job left (filtered out, deleted), at its height
+        self.cursor_row = self._row_of.get(keep, min(keep_row, max(0, len(self._order) - 1))) if keep else 0
+        self.refresh()
+        self._announce_highlight()
+
+    def _sorted(self, job_ids: Iterable[str], now: datetime) -> list[str]:
+        sort_key, jobs, steps = _SORT_KEYS[self.sort_column], self.jobs, self.steps
+
+        def key(job_id: str) -> tuple[Any, float, str]:
+            job = jobs[job_id]
+            # ties: newest first within the chosen column, then by id (a stable order)
+            return (sort_key(job, now, steps), job.created_at.timestamp(), job_id)
+
+        return sorted(job_ids, key=key, reverse=self.sort_reverse)
 
     def _cells(self, job: Job) -> tuple[str, ...]:
         now = self._now
@@ -213,53 +451,3 @@ class JobsTable(DataTable):
             # the step alone is for the summary pane; the column stays narrow
             fmt.progress_text(job, now, step=step if total else None, total_steps=total),
         )
-
-    def _renderable(self, column: str, job: Job, text: str) -> Any:
-        if column == "id":
-            cell = _IdCell(job.id, text)
-            cell.stylize("bold magenta", 0, 1)  # the mark
-            return cell
-        if column == "status":
-            return Text(text, style=TONE_STYLE[fmt.status_tone(job.status)])
-        if column in ("tokens", "progress", "duration"):
-            return Text(text, justify="right")
-        return Text(text)
-
-    def _update_row(self, job: Job) -> None:
-        cells = self._cells(job)
-        before = self._shown.get(job.id)
-        if before == cells:
-            return
-        columns = [key for key, _, _ in COLUMNS]
-        if before is None:
-            self.add_row(
-                *(self._renderable(c, job, t) for c, t in zip(columns, cells, strict=True)),
-                key=job.id,
-            )
-        else:
-            for column, old, new in zip(columns, before, cells, strict=True):
-                if old != new:
-                    self.update_cell(job.id, column, self._renderable(column, job, new), update_width=False)
-        self._shown[job.id] = cells
-
-    def _sort(self, now: datetime) -> None:
-        sort_key = _SORT_KEYS[self.sort_column]
-        jobs, steps = self.jobs, self.steps
-
-        def key(id_cell: _IdCell) -> tuple[Any, float]:
-            job = jobs[id_cell.job_id]
-            # ties: newest first within the chosen column (stable for equal values)
-            return (sort_key(job, now, steps), job.created_at.timestamp())
-
-        self.sort("id", key=key, reverse=self.sort_reverse)
-
-    def _update_header_labels(self) -> None:
-        arrow = " ▼" if self.sort_reverse else " ▲"
-        for key, label, _ in COLUMNS:
-            column = self.columns.get(key)  # type: ignore[call-overload]
-            if column is None:
-                continue
-            wanted = label + (arrow if key == self.sort_column else "  ")
-            if column.label.plain != wanted:
-                column.label = Text(wanted)
-        self.refresh()

@@ -24,24 +24,30 @@ Interface (used by the job detail screen, the main screen's preview and the comp
 - `threaded=True`: plotext builds the picture in a worker thread (it costs 15-50 ms per
   chart even on downsampled data); the UI thread only pastes the result. Use it for charts
   that redraw while data streams in; wait for workers before a snapshot.
+- plotext (through textual-plotext's `Plot`) is imported at the first drawing, not with this
+  module: ~25 ms that the dashboard's first paint, which shows "loading metrics…", never
+  needs. So this is a plain Widget that does what `PlotextPlot` does for us (figure, theme).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from functools import partial
+from typing import TYPE_CHECKING
 
-from plotext._dict import color_codes
 from rich.color import Color
 from rich.style import Style
 from rich.text import Text
 from textual.app import RenderResult
+from textual.color import Color as TextualColor
+from textual.widget import Widget
 from textual.worker import Worker, WorkerState
-from textual_plotext import PlotextPlot
-from textual_plotext.plot import Plot
 
 from aoft_tui.domain import models as m
 from aoft_tui.domain.series import Series, point_budget, step_ticks
+
+if TYPE_CHECKING:
+    from textual_plotext.plot import Plot
 
 # ANSI colour names: readable in 16-colour terminals and on dark or light themes.
 METRIC_COLOURS: dict[str, str] = {
@@ -70,7 +76,7 @@ EMPTY_TEXT = "waiting for metrics…"
 _AXIS_COLUMNS = 10
 
 
-class MetricChart(PlotextPlot):
+class MetricChart(Widget):
     """Metric series over steps, drawn with plotext in braille (2×4 dots per cell)."""
 
     DEFAULT_CSS = """
@@ -96,6 +102,7 @@ class MetricChart(PlotextPlot):
         threaded: bool = False,
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
+        self._figure: Plot | None = None  # made at the first unthreaded drawing
         self.threaded = threaded
         # threaded mode: the last plot built off the UI thread, and the size it was built for
         self._built: Text | None = None
@@ -172,10 +179,21 @@ class MetricChart(PlotextPlot):
         self.set_class(not self._series, "-empty")
         self.refresh()
 
+    @property
+    def plt(self) -> Plot:
+        """The plotext figure this chart draws on (UI-thread drawings)."""
+        if self._figure is None:
+            from textual_plotext.plot import Plot
+
+            self._figure = Plot()
+        return self._figure
+
     # --- rendering --------------------------------------------------------------------------
     def legend(self) -> Text:
         """`loss   ■ train   ■ valid   x = step` — above the plot, so it never hides data
         (plotext draws its own legend over the top-left of the curves)."""
+        from plotext._dict import color_codes
+
         line = Text()
         line.append(self.chart_title or self._ylabel, style="bold")
         for name, label in self._labels.items():
@@ -202,7 +220,7 @@ class MetricChart(PlotextPlot):
             return
         job = partial(
             _build_text, dict(self._series), self._colours(), self._log, width, height,
-            self._get_plotext_theme_name(self.app.theme), self._generation,
+            self._auto_theme(), self._generation,
         )  # fmt: skip
         self.run_worker(job, thread=True, exclusive=True, group=f"chart-{id(self)}", exit_on_error=False)
 
@@ -229,10 +247,19 @@ class MetricChart(PlotextPlot):
             # The last plot built for this data (a resize shows it until the rebuild lands).
             return Text.assemble(legend, "\n", self._built or Text("drawing…", style="dim"))
         # As PlotextPlot.render, one row shorter for the legend line.
-        self._plot.plotsize(width, height)
-        self._plot._set_size(width, height)
-        self._plot.theme(self._get_plotext_theme_name(self.app.theme))
-        return Text.assemble(legend, "\n", Text.from_ansi(self._plot.build()))
+        plt = self.plt
+        plt.plotsize(width, height)
+        plt._set_size(width, height)
+        plt.theme(_use_theme(self._auto_theme()))
+        return Text.assemble(legend, "\n", Text.from_ansi(plt.build()))
+
+    def _auto_theme(self) -> tuple[str, tuple]:
+        """PlotextPlot's "auto" theme: the plot's background and text follow the app theme
+        (the name and the colours; registered with plotext where the drawing happens)."""
+        variables = self.app.theme_variables
+        surface = TextualColor.parse(variables.get("surface")).rgb
+        foreground = TextualColor.parse(variables.get("foreground")).rgb
+        return f"textual-auto-{self.app.theme}", (surface, foreground)
 
 
 def _draw(plt: Plot, series: Mapping[str, Series], colours: Mapping[str, str], log: bool) -> None:
@@ -252,13 +279,26 @@ def _build_text(
     log: bool,
     width: int,
     height: int,
-    theme: str,
+    theme: tuple[str, tuple],
     generation: int,
 ) -> tuple[int, tuple[int, int], Text]:
     """Runs in a worker thread, on a figure of its own (plotext figures share no state)."""
+    from textual_plotext.plot import Plot
+
     plt = Plot()
     _draw(plt, series, colours, log)
     plt.plotsize(width, height)
     plt._set_size(width, height)
-    plt.theme(theme)
+    plt.theme(_use_theme(theme))
     return generation, (width, height), Text.from_ansi(plt.build())
+
+
+def _use_theme(theme: tuple[str, tuple]) -> str:
+    """Register an "auto" theme with plotext once (as PlotextPlot does) and return its name."""
+    from plotext._dict import themes
+    from textual_plotext.plot import _rgbify_theme, _sequence
+
+    name, (surface, foreground) = theme
+    if name not in themes:
+        themes[name] = _rgbify_theme(surface, surface, foreground, "default", _sequence)
+    return name
