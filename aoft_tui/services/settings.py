@@ -1,6 +1,8 @@
 """Settings: environment variables (the SDK's own names) layered over a TOML config file.
 
 Held in one place (`load_settings()` once at start-up) and passed down, not re-read.
+A pydantic model layered by hand rather than pydantic-settings: that package's import
+cost ~60 ms of the dashboard's start (bench/paint.py) for three variables and one file.
 """
 
 from __future__ import annotations
@@ -11,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import platformdirs
-from pydantic import AliasChoices, BaseModel, Field, SecretStr
-from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr
 
 APP_NAME = "aoft-tui"
 # The newest data-plane version whose spec we test against (../shared/azure-openai-spec).
@@ -38,10 +39,10 @@ class WandbSettings(BaseModel):
     mode: str = "auto"  # auto | online | offline
 
 
-class Settings(BaseSettings):
-    """Everything configurable. Env vars win over the config file."""
+class Settings(BaseModel):
+    """Everything configurable: `load_settings()` layers the environment over the config file."""
 
-    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", populate_by_name=True)
 
     endpoint: str | None = Field(
         default=None, validation_alias=AliasChoices("AZURE_OPENAI_ENDPOINT", "endpoint")
@@ -64,31 +65,35 @@ class Settings(BaseSettings):
         """No endpoint configured: the app runs on the embedded emulator."""
         return not self.endpoint
 
-    @classmethod
-    def settings_customise_sources(
-        cls,
-        settings_cls: type[BaseSettings],
-        init_settings: PydanticBaseSettingsSource,
-        env_settings: PydanticBaseSettingsSource,
-        dotenv_settings: PydanticBaseSettingsSource,
-        file_secret_settings: PydanticBaseSettingsSource,
-    ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return (init_settings, env_settings, _TomlSource(settings_cls))
+
+# The openai SDK's own variable names, first match wins per field. Only these are read:
+# a stray variable such as WANDB=1 must not be taken for a setting.
+ENV_VARS: dict[str, tuple[str, ...]] = {
+    "endpoint": ("AZURE_OPENAI_ENDPOINT",),
+    "api_key": ("AZURE_OPENAI_API_KEY", "AZURE_OPENAI_KEY"),
+    "api_version": ("OPENAI_API_VERSION",),
+}
 
 
-class _TomlSource(PydanticBaseSettingsSource):
-    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:  # pragma: no cover
-        return None, field_name, False
+def _from_environment() -> dict[str, str]:
+    values = {}
+    for field, names in ENV_VARS.items():
+        # an empty variable (`export AZURE_OPENAI_ENDPOINT=`) counts as unset
+        value = next((os.environ[n] for n in names if os.environ.get(n)), None)
+        if value is not None:
+            values[field] = value
+    return values
 
-    def __call__(self) -> dict[str, Any]:
-        path = config_file()
-        if not path.is_file():
-            return {}
-        try:
-            with path.open("rb") as fh:
-                return tomllib.load(fh)
-        except (OSError, tomllib.TOMLDecodeError) as exc:
-            raise ConfigError(f"{path}: {exc}. Fix the file or move it aside.") from None
+
+def _from_config_file() -> dict[str, Any]:
+    path = config_file()
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: {exc}. Fix the file or move it aside.") from None
 
 
 class ConfigError(Exception):
@@ -96,4 +101,6 @@ class ConfigError(Exception):
 
 
 def load_settings(**overrides: Any) -> Settings:
-    return Settings(**overrides)
+    """The config file, then the environment over it, then `overrides` (ConfigError for an
+    unreadable file; pydantic's ValidationError for a value of the wrong shape)."""
+    return Settings.model_validate({**_from_config_file(), **_from_environment(), **overrides})

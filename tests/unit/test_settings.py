@@ -1,0 +1,82 @@
+"""Settings layering: the config file, the SDK's environment variables over it, nothing else."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from pydantic import ValidationError
+
+from aoft_tui.services.settings import DEFAULT_API_VERSION, ConfigError, load_settings
+
+
+def _config(text: str) -> Path:
+    path = Path(os.environ["AOFT_TUI_CONFIG_DIR"]) / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_defaults_without_file_or_environment_mean_demo() -> None:
+    settings = load_settings()
+    assert settings.demo and settings.endpoint is None and settings.api_key is None
+    assert settings.api_version == DEFAULT_API_VERSION
+    assert settings.wandb.project == "OpenAI-Fine-Tune" and settings.keymap == {}
+
+
+def test_the_file_is_read_and_the_environment_wins(monkeypatch) -> None:
+    _config(
+        'endpoint = "https://file.openai.azure.com"\napi_key = "file-key"\napi_version = "2024-10-21"\n'
+        '[keymap]\ncancel_job = "x"\n[wandb]\nentity = "team"\n[prices]\n"gpt-4.1-2025-04-14" = 25.0\n'
+    )
+    settings = load_settings()
+    assert settings.endpoint == "https://file.openai.azure.com" and not settings.demo
+    assert settings.api_key is not None and settings.api_key.get_secret_value() == "file-key"
+    assert (settings.api_version, settings.keymap, settings.wandb.entity) == ("2024-10-21", {"cancel_job": "x"}, "team")
+    assert settings.prices == {"gpt-4.1-2025-04-14": 25.0}
+
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://env.openai.azure.com")
+    monkeypatch.setenv("AZURE_OPENAI_KEY", "env-key")  # the older name counts too
+    monkeypatch.setenv("OPENAI_API_VERSION", "2025-04-01-preview")
+    settings = load_settings()
+    assert settings.endpoint == "https://env.openai.azure.com"
+    assert settings.api_key is not None and settings.api_key.get_secret_value() == "env-key"
+    assert settings.api_version == "2025-04-01-preview"
+    assert settings.keymap == {"cancel_job": "x"}  # what the environment doesn't set stays the file's
+
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "new-name-key")  # the SDK's name wins over the old one
+    assert load_settings().api_key.get_secret_value() == "new-name-key"  # type: ignore[union-attr]
+
+
+def test_an_empty_variable_counts_as_unset(monkeypatch) -> None:
+    _config('endpoint = "https://file.openai.azure.com"\n')
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "")
+    assert load_settings().endpoint == "https://file.openai.azure.com"
+
+
+def test_unrelated_variables_are_not_settings(monkeypatch) -> None:
+    for name, value in {"WANDB": "1", "KEYMAP": "x", "ENDPOINT": "https://nope", "PRICES": "{"}.items():
+        monkeypatch.setenv(name, value)
+    settings = load_settings()
+    assert settings.endpoint is None and settings.keymap == {} and settings.prices == {}
+
+
+def test_the_key_never_shows_in_the_settings_repr(monkeypatch) -> None:
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", "sk-very-secret")
+    settings = load_settings()
+    assert "sk-very-secret" not in repr(settings) and "sk-very-secret" not in str(settings.model_dump())
+
+
+def test_bad_toml_is_a_config_error_naming_the_file() -> None:
+    path = _config("endpoint = 'unterminated\n")
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert str(path) in str(err.value) and "Fix the file" in str(err.value)
+
+
+def test_a_value_of_the_wrong_shape_is_a_validation_error_naming_the_field() -> None:
+    _config("keymap = 3\n")
+    with pytest.raises(ValidationError) as err:
+        load_settings()
+    assert err.value.errors()[0]["loc"][0] == "keymap"
