@@ -10,8 +10,6 @@ import importlib
 
 import click
 
-from aoft_tui import __version__
-
 _SUBCOMMANDS = {
     "jobs": ("aoft_tui.cli.jobs_cmd", "List every fine-tuning job of the resource."),
     "validate": ("aoft_tui.cli.validate_cmd", "Check a training file before you upload it."),
@@ -39,7 +37,7 @@ class _LazyGroup(click.Group):
 
 
 @click.group(cls=_LazyGroup, invoke_without_command=True)
-@click.version_option(__version__, prog_name="aoft-tui")
+@click.version_option(package_name="aoft-tui", prog_name="aoft-tui")  # read only for --version
 @click.option("--demo", is_flag=True, help="Use the embedded local emulator even if an endpoint is set.")
 @click.pass_context
 def main(ctx: click.Context, demo: bool) -> None:

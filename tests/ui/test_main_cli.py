@@ -40,3 +40,11 @@ def test_endpoint_without_key_explains_what_to_set() -> None:
     out = _run(env={"AZURE_OPENAI_ENDPOINT": "https://example.openai.azure.com"})
     assert out.returncode == 2
     assert "AZURE_OPENAI_API_KEY" in out.stderr and "Traceback" not in out.stderr + out.stdout
+
+
+def test_version_is_the_installed_distributions() -> None:
+    from importlib.metadata import version
+
+    out = _run("--version")
+    assert out.returncode == 0
+    assert out.stdout.strip() == f"aoft-tui, version {version('aoft-tui')}"
