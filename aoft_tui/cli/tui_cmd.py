@@ -85,6 +85,8 @@ def run_tui(demo: bool) -> None:
         except OSError as err:
             _fail(f"could not start the local emulator: {err}")
         stack.callback(service.close)
+        # the first list travels while Textual and the SDK load (services.prefetch)
+        service.prefetch_job_list()
 
         from aoft_tui.ui.app import AoftApp
 

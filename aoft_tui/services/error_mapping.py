@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import sys
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -154,9 +155,12 @@ def _from_status(
 def translated_errors(
     *, endpoint: str, subject: str | None = None, secret: str | None = None, api_version: str | None = None
 ) -> Iterator[None]:
-    import openai  # loaded by now: the block calls the SDK
-
     try:
         yield
-    except openai.OpenAIError as err:
-        raise translate(err, endpoint=endpoint, subject=subject, secret=secret, api_version=api_version) from None
+    except Exception as err:
+        # an SDK error implies the SDK is loaded; a block that never needed it (the first job
+        # list comes from services.prefetch) must not pay ~0.4 s to import it here
+        openai = sys.modules.get("openai")
+        if openai is not None and isinstance(err, openai.OpenAIError):
+            raise translate(err, endpoint=endpoint, subject=subject, secret=secret, api_version=api_version) from None
+        raise

@@ -49,6 +49,8 @@ from aoft_tui.services.transfer import raise_if_cancelled, write_decoded
 if TYPE_CHECKING:  # ~0.4 s to import: loaded at the first request (a worker thread), not at startup
     import openai
 
+    from aoft_tui.services.prefetch import JobListPrefetch
+
 # progress(bytes_sent, bytes_total)
 ProgressCallback = Callable[[int, int], None]
 # on_status(file_info) while waiting for processing
@@ -71,6 +73,8 @@ class FineTuningService:
       Uploads API in parts of `part_size` (tests lower both to exercise that path);
     - `traffic`: requests and response bytes so far (status bar, tests);
     - `jobs_cache`: where each full `list_jobs()` is remembered (see services.jobs_cache);
+    - `prefetch_job_list()`: send the first list request now, before the SDK is loaded
+      (see services.prefetch); the next `list_jobs()` answers from it;
     - `metrics(job_id, job=...)`: pass the Job you hold to save a request.
     """
 
@@ -96,6 +100,7 @@ class FineTuningService:
         self.jobs_cache = jobs_cache  # each full list_jobs() is remembered here (the dashboard's head start)
         self._timeout = timeout
         self._sdk_client: openai.AzureOpenAI | None = None
+        self._prefetch: JobListPrefetch | None = None
         self._client_lock = threading.Lock()
         self._event_metrics = EventMetricsCache()
         self._results: dict[str, list[MetricPoint]] = {}  # job id -> points (done jobs only)
@@ -160,10 +165,22 @@ class FineTuningService:
         return self.get_job(job_id)
 
     # --- jobs -----------------------------------------------------------------------------
+    def prefetch_job_list(self) -> None:
+        """Request the job list now, over http.client in a thread, while the caller goes on
+        importing; the SDK (~0.45 s to import) is not needed for this first list."""
+        from aoft_tui.services.prefetch import JobListPrefetch
+
+        self._prefetch = JobListPrefetch(
+            self._endpoint, self._secret, self.api_version, timeout=self._timeout, on_response=self.traffic.record
+        ).start()
+
     def list_jobs(self, status: str | None = None) -> list[Job]:
         """Every job of the resource, newest first (follows every page)."""
+        prefetch, self._prefetch = self._prefetch, None
+        raw_jobs = prefetch.take() if prefetch is not None else None
         with self._errors():
-            raw_jobs = [as_dict(j) for j in self._client.fine_tuning.jobs.list(limit=_PAGE)]
+            if raw_jobs is None:  # no prefetch, or it failed: the SDK asks (and reports errors)
+                raw_jobs = [as_dict(j) for j in self._client.fine_tuning.jobs.list(limit=_PAGE)]
             jobs = [job_from_api(raw) for raw in raw_jobs]
         self._remember(*jobs)
         if self.jobs_cache is not None:

@@ -25,7 +25,11 @@ class TrafficStats:
         """httpx2 response hook (the body is not read yet: its size comes from the headers)."""
         length = response.headers.get("content-length")
         size = int(length) if length and length.isdigit() else 0
-        route = f"{response.request.method} {response.request.url.path}"
+        self.record(response.request.method, response.request.url.path, size)
+
+    def record(self, method: str, path: str, size: int) -> None:
+        """One response of `size` bytes (also for requests sent without the SDK)."""
+        route = f"{method} {path}"
         with self._lock:
             self.requests += 1
             self.bytes_received += size
