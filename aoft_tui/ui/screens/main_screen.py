@@ -241,7 +241,9 @@ class MainScreen(JobActionsMixin, Screen[None]):
         if job.id != self._preview_job:
             self._preview_job = job.id
             chart.show({}, title=f"loss · {job.short_id}", empty_text="loading metrics…")
-            self._request_preview(job)
+            # after the frame: the first preview loads the openai SDK (~0.4 s of a thread
+            # holding the GIL half the time), which must not slow the list's first paint
+            self.call_after_refresh(self._request_preview, job)
         elif reload_preview:
             self._request_preview(job)
 

@@ -1,54 +1,93 @@
-"""The selected job at a glance: status, models, times, tokens, progress, error."""
+"""The selected job at a glance: status, models, times, tokens, progress, error.
+
+Two columns (bold labels, values wrapped under themselves) laid out by hand for the widget's
+width: a Rich grid gave the same picture but was measured and rendered again on every layout
+pass, ~15 ms of the dashboard's first paint (bench/paint.py).
+"""
 
 from __future__ import annotations
 
+import textwrap
 from datetime import datetime
 
-from rich.table import Table
+from rich.cells import cell_len
 from rich.text import Text
-from textual.widgets import Static
+from textual.app import RenderResult
+from textual.geometry import Size
+from textual.widget import Widget
 
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import Job
 from aoft_tui.ui.widgets.jobs_table import TONE_STYLE
 
+EMPTY = "No job selected"
+Row = tuple[str, str, str]  # label, value, value style
 
-class JobSummary(Static):
+
+class JobSummary(Widget):
     """Key/value lines for one job; `show(None)` for the empty state."""
 
+    DEFAULT_CSS = "JobSummary { height: auto; }"
+
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__("No job selected", id=id)
-        self.plain = "No job selected"  # what is shown, as text (tests, screen readers)
+        super().__init__(id=id)
+        self._rows: list[Row] = []
+        self.plain = EMPTY  # what is shown, as text (tests, screen readers)
 
     def show(
         self, job: Job | None, now: datetime, *, step: int | None = None, total_steps: int | None = None
     ) -> None:
-        if job is None:
-            self.plain = "No job selected"
-            self.update(self.plain)
-            return
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(style="bold", no_wrap=True)
-        grid.add_column(overflow="fold")
-        status = Text(fmt.status_label(job.status), style=TONE_STYLE[fmt.status_tone(job.status)])
-        grid.add_row("Job", job.id)
-        grid.add_row("Status", status)
-        grid.add_row("Base model", job.model)
-        grid.add_row("Method", job.method)
-        if job.fine_tuned_model:
-            grid.add_row("Fine-tuned", job.fine_tuned_model)
-        elif job.suffix:
-            grid.add_row("Suffix", job.suffix)
-        grid.add_row("Created", f"{fmt.relative_time(job.created_at, now)} ({job.created_at:%Y-%m-%d %H:%M} UTC)")
-        grid.add_row("Duration", fmt.duration(fmt.job_duration(job, now)))
-        if job.estimated_finish and not job.status.is_terminal:
-            grid.add_row("Est. finish", fmt.relative_time(job.estimated_finish, now))
-        grid.add_row("Trained tokens", fmt.token_count(job.trained_tokens))
-        grid.add_row("Progress", fmt.progress_text(job, now, step=step, total_steps=total_steps))
-        if job.error and (job.error.code or job.error.message):
-            grid.add_row("Error", Text(f"{job.error.code or ''} {job.error.message or ''}".strip(), style="red"))
-        self.plain = "\n".join(
-            f"{label}: {value.plain if isinstance(value, Text) else value}"
-            for label, value in zip(grid.columns[0].cells, grid.columns[1].cells, strict=True)
-        )
-        self.update(grid)
+        rows = [] if job is None else _rows(job, now, step=step, total_steps=total_steps)
+        if rows != self._rows:
+            self._rows = rows
+            self.plain = "\n".join(f"{label}: {value}" for label, value, _ in rows) if rows else EMPTY
+            self.refresh(layout=True)
+
+    def render(self) -> RenderResult:
+        return self._text(self.size.width)
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._text(width).split())
+
+    def _text(self, width: int) -> Text:
+        if not self._rows:
+            return Text(EMPTY)
+        label_width = max(cell_len(label) for label, _, _ in self._rows)
+        value_width = max(width - label_width - 1, 8)
+        lines = []
+        for label, value, style in self._rows:
+            for i, part in enumerate(_wrap(value, value_width)):
+                line = Text(no_wrap=True, overflow="crop")
+                line.append((label if i == 0 else "").ljust(label_width) + " ", style="bold")
+                line.append(part, style=style)
+                lines.append(line)
+        return Text("\n", no_wrap=True, overflow="crop").join(lines)
+
+
+def _rows(job: Job, now: datetime, *, step: int | None, total_steps: int | None) -> list[Row]:
+    rows: list[Row] = [
+        ("Job", job.id, ""),
+        ("Status", fmt.status_label(job.status), TONE_STYLE[fmt.status_tone(job.status)]),
+        ("Base model", job.model, ""),
+        ("Method", job.method, ""),
+    ]
+    if job.fine_tuned_model:
+        rows.append(("Fine-tuned", job.fine_tuned_model, ""))
+    elif job.suffix:
+        rows.append(("Suffix", job.suffix, ""))
+    rows.append(("Created", f"{fmt.relative_time(job.created_at, now)} ({job.created_at:%Y-%m-%d %H:%M} UTC)", ""))
+    rows.append(("Duration", fmt.duration(fmt.job_duration(job, now)), ""))
+    if job.estimated_finish and not job.status.is_terminal:
+        rows.append(("Est. finish", fmt.relative_time(job.estimated_finish, now), ""))
+    rows.append(("Trained tokens", fmt.token_count(job.trained_tokens), ""))
+    rows.append(("Progress", fmt.progress_text(job, now, step=step, total_steps=total_steps), ""))
+    if job.error and (job.error.code or job.error.message):
+        rows.append(("Error", f"{job.error.code or ''} {job.error.message or ''}".strip(), "red"))
+    return rows
+
+
+def _wrap(value: str, width: int) -> list[str]:
+    """Wrapped at spaces; a word longer than the column (an id, a model name) folds at its edge."""
+    if cell_len(value) <= width:
+        return [value]
+    return textwrap.wrap(value, width, break_long_words=True, break_on_hyphens=False) or [""]

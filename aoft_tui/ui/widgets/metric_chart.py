@@ -174,7 +174,7 @@ class MetricChart(Widget):
         self._generation += 1
         if self.threaded:
             self._build_in_thread()
-        else:
+        elif self._series:  # an empty chart is only text: no plotext needed
             _draw(self.plt, self._series, self._colours(), log)
         self.set_class(not self._series, "-empty")
         self.refresh()
