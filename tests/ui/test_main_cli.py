@@ -48,3 +48,11 @@ def test_version_is_the_installed_distributions() -> None:
     out = _run("--version")
     assert out.returncode == 0
     assert out.stdout.strip() == f"aoft-tui, version {version('aoft-tui')}"
+
+
+def test_headless_commands_report_a_wrong_shaped_config_too() -> None:
+    path = _config("[prices]\n\"gpt-4.1\" = \"cheap\"\n")
+    out = _run("jobs")
+    assert out.returncode != 0
+    assert str(path) in out.stderr and "prices.gpt-4.1 must be a number" in out.stderr
+    assert "Traceback" not in out.stderr + out.stdout
