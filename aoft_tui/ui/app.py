@@ -8,6 +8,7 @@ Binding has an id, so `[keymap]` in config.toml can remap it (`App.set_keymap`).
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
@@ -22,6 +23,8 @@ from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.settings import Settings
 
 DEMO_LABEL = "demo — local emulator · set AZURE_OPENAI_ENDPOINT to connect"
+# If the job list never arrives (network down), start-up still ends after this long.
+STARTUP_DEADLINE = 5.0
 
 
 class AoftApp(App[None]):
@@ -43,12 +46,24 @@ class AoftApp(App[None]):
         *,
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
+        gc_paused: bool = False,
     ) -> None:
         super().__init__()
         self.service = service
         self.settings = settings
         self.demo = demo
         self._clock = clock or (lambda: datetime.now(UTC))
+        # the command paused the cyclic GC for start-up (cli.tui_cmd); see started()
+        self._gc_paused = gc_paused
+
+    def started(self) -> None:
+        """The job list is on screen (or the first poll failed, or the deadline passed):
+        start-up is over. Its objects — modules, styles, widgets — live as long as the app,
+        so they are frozen out of the collector's passes and the GC is switched back on."""
+        if self._gc_paused:
+            self._gc_paused = False
+            gc.freeze()
+            gc.enable()
 
     # --- what screens ask the app -----------------------------------------------------------
     def now(self) -> datetime:
@@ -70,6 +85,8 @@ class AoftApp(App[None]):
 
     # --- wiring -------------------------------------------------------------------------------
     def on_mount(self) -> None:
+        if self._gc_paused:
+            self.set_timer(STARTUP_DEADLINE, self.started)
         self.theme = "textual-dark"
         if self.settings.keymap:
             self.set_keymap(self.settings.keymap)

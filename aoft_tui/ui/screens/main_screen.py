@@ -174,6 +174,8 @@ class MainScreen(JobActionsMixin, Screen[None]):
         indicator.cached = False
         table = self.table
         table.sync(message.jobs, self.app.now())
+        if not self.loaded:
+            self.call_after_refresh(self.app.started)
         self.loaded = True
         wanted = self._select_when_loaded
         if wanted and wanted in table.jobs:
@@ -188,6 +190,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
         self._schedule(fast if active else IDLE_INTERVAL)
 
     def on_poll_failed(self, message: PollFailed) -> None:
+        self.app.started()
         err = message.error
         self._failures += 1
         offline = self._failures >= OFFLINE_AFTER or isinstance(err, AuthError)
