@@ -21,7 +21,7 @@ from textual.events import ScreenResume, ScreenSuspend
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label, Static
+from textual.widgets import Input, Label, Static
 
 from aoft_tui.domain.models import TRAIN_LOSS, VALID_LOSS, Job
 from aoft_tui.domain.series import last_step, prepare_series
@@ -30,6 +30,7 @@ from aoft_tui.ui.screens.job_actions import JobActionsMixin
 from aoft_tui.ui.widgets.connection import ConnectionIndicator
 from aoft_tui.ui.widgets.job_summary import JobSummary
 from aoft_tui.ui.widgets.jobs_table import JobsTable
+from aoft_tui.ui.widgets.key_bar import KeyBar
 from aoft_tui.ui.widgets.metric_chart import MetricChart
 
 # Seconds between polls: while a job moves / when all are finished; the demo moves faster.
@@ -115,7 +116,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
                 yield JobSummary(id="summary")
                 yield MetricChart(title="loss", id="preview")
         # ctrl+p is listed by ? (help); the footer's room goes to this screen's actions
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
         self.query_one(JobsTable).focus()
@@ -125,7 +126,10 @@ class MainScreen(JobActionsMixin, Screen[None]):
     def _show_cached(self) -> None:
         """Paint the list remembered from the last run at once (marked as cached) while the
         first poll — which also loads the SDK — runs; the live list then replaces it by key."""
-        cache = getattr(self.app.service, "jobs_cache", None)
+        service = self.app.service
+        if getattr(service, "first_list_arrived", False):
+            return  # the live list is already here: reading the cache first would only delay it
+        cache = getattr(service, "jobs_cache", None)
         jobs = cache.load() if cache is not None else None
         if not jobs:
             return
