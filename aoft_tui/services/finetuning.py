@@ -174,6 +174,12 @@ class FineTuningService:
             self._endpoint, self._secret, self.api_version, timeout=self._timeout, on_response=self.traffic.record
         ).start()
 
+    @property
+    def first_list_arrived(self) -> bool:
+        """The prefetched first list is here: the next `list_jobs()` answers without waiting."""
+        prefetch = self._prefetch
+        return prefetch is not None and prefetch.arrived
+
     def list_jobs(self, status: str | None = None) -> list[Job]:
         """Every job of the resource, newest first (follows every page)."""
         prefetch, self._prefetch = self._prefetch, None

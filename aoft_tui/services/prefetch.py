@@ -64,6 +64,11 @@ class JobListPrefetch:
             self._done.set()
         return self
 
+    @property
+    def arrived(self) -> bool:
+        """The list is here and not yet taken (`take()` returns it at once)."""
+        return self._done.is_set() and self._jobs is not None and not self._taken
+
     def take(self) -> list[dict[str, Any]] | None:
         """The jobs' raw API dicts, newest first — once; None if the prefetch failed or was taken."""
         self._done.wait(self._timeout + 1.0)

@@ -100,3 +100,33 @@ async def test_corrupt_cache_is_ignored_without_a_traceback(seeded_emulator, see
     finally:
         service.gate.set()
         service.close()
+
+
+class CountingCache(JobsCache):
+    loads = 0
+
+    def load(self):
+        self.loads += 1
+        return super().load()
+
+
+async def test_a_first_list_already_here_is_shown_instead_of_the_cache(seeded_emulator, seeded_service) -> None:
+    seeded_service.jobs_cache = JobsCache(seeded_service.endpoint)
+    seeded_service.list_jobs()  # last run's cache
+    cache = CountingCache(seeded_service.endpoint)
+    service = FineTuningService(seeded_emulator.endpoint, seeded_emulator.api_key, "2025-04-01-preview",
+                                jobs_cache=cache)  # fmt: skip
+    service.prefetch_job_list()
+    for _ in range(200):  # the first list arrives before the dashboard mounts
+        if service.first_list_arrived:
+            break
+        threading.Event().wait(0.01)
+    try:
+        app = make_app(service, seeded_emulator)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await loaded(pilot)
+            assert table(pilot).row_count == 8
+            assert cache.loads == 0  # the cache was not even read
+            assert service.traffic.count("GET", "/fine_tuning/jobs") == 1  # the prefetched list only
+    finally:
+        service.close()
