@@ -67,3 +67,17 @@ def seeded_service(seeded_emulator):
     svc = _service_for(seeded_emulator)
     yield svc
     svc.close()
+
+
+@pytest.fixture
+def write_config():
+    """Write `config.toml` into the test's own config directory; returns its path."""
+    from pathlib import Path
+
+    def write(text: str) -> Path:
+        path = Path(os.environ["AOFT_TUI_CONFIG_DIR"]) / "config.toml"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        return path
+
+    return write

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 
 def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
@@ -15,22 +14,17 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     )  # fmt: skip
 
 
-def _config(text: str) -> Path:
-    path = Path(os.environ["AOFT_TUI_CONFIG_DIR"]) / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
 
 
-def test_unreadable_config_names_the_file() -> None:
-    path = _config("endpoint = 'https://x.openai.azure.com\n")  # unterminated string
+def test_unreadable_config_names_the_file(write_config) -> None:
+    path = write_config("endpoint = 'https://x.openai.azure.com\n")  # unterminated string
     out = _run()
     assert out.returncode == 2
     assert str(path) in out.stderr and "Traceback" not in out.stderr + out.stdout
 
 
-def test_config_of_the_wrong_shape_says_which_field() -> None:
-    _config("keymap = 3\n")
+def test_config_of_the_wrong_shape_says_which_field(write_config) -> None:
+    write_config("keymap = 3\n")
     out = _run("--demo")
     assert out.returncode == 2
     assert "keymap" in out.stderr and "Traceback" not in out.stderr + out.stdout
@@ -50,8 +44,8 @@ def test_version_is_the_installed_distributions() -> None:
     assert out.stdout.strip() == f"aoft-tui, version {version('aoft-tui')}"
 
 
-def test_headless_commands_report_a_wrong_shaped_config_too() -> None:
-    path = _config("[prices]\n\"gpt-4.1\" = \"cheap\"\n")
+def test_headless_commands_report_a_wrong_shaped_config_too(write_config) -> None:
+    path = write_config("[prices]\n\"gpt-4.1\" = \"cheap\"\n")
     out = _run("jobs")
     assert out.returncode != 0
     assert str(path) in out.stderr and "prices.gpt-4.1 must be a number" in out.stderr

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from dataclasses import asdict
 
@@ -12,11 +11,6 @@ import pytest
 from aoft_tui.services.settings import DEFAULT_API_VERSION, ConfigError, load_settings
 
 
-def _config(text: str) -> Path:
-    path = Path(os.environ["AOFT_TUI_CONFIG_DIR"]) / "config.toml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text)
-    return path
 
 
 def test_defaults_without_file_or_environment_mean_demo() -> None:
@@ -26,8 +20,8 @@ def test_defaults_without_file_or_environment_mean_demo() -> None:
     assert settings.wandb.project == "OpenAI-Fine-Tune" and settings.keymap == {}
 
 
-def test_the_file_is_read_and_the_environment_wins(monkeypatch) -> None:
-    _config(
+def test_the_file_is_read_and_the_environment_wins(write_config, monkeypatch) -> None:
+    write_config(
         'endpoint = "https://file.openai.azure.com"\napi_key = "file-key"\napi_version = "2024-10-21"\n'
         '[keymap]\ncancel_job = "x"\n[wandb]\nentity = "team"\n[prices]\n"gpt-4.1-2025-04-14" = 25.0\n'
     )
@@ -50,8 +44,8 @@ def test_the_file_is_read_and_the_environment_wins(monkeypatch) -> None:
     assert load_settings().api_key.get_secret_value() == "new-name-key"  # type: ignore[union-attr]
 
 
-def test_an_empty_variable_counts_as_unset(monkeypatch) -> None:
-    _config('endpoint = "https://file.openai.azure.com"\n')
+def test_an_empty_variable_counts_as_unset(write_config, monkeypatch) -> None:
+    write_config('endpoint = "https://file.openai.azure.com"\n')
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "")
     assert load_settings().endpoint == "https://file.openai.azure.com"
 
@@ -70,8 +64,8 @@ def test_the_key_never_shows_in_the_settings_repr(monkeypatch) -> None:
     assert settings.api_key is not None and settings.api_key.get_secret_value() == "sk-very-secret"
 
 
-def test_bad_toml_is_a_config_error_naming_the_file() -> None:
-    path = _config("endpoint = 'unterminated\n")
+def test_bad_toml_is_a_config_error_naming_the_file(write_config) -> None:
+    path = write_config("endpoint = 'unterminated\n")
     with pytest.raises(ConfigError) as err:
         load_settings()
     assert str(path) in str(err.value) and "Fix the file" in str(err.value)
@@ -88,23 +82,23 @@ def test_bad_toml_is_a_config_error_naming_the_file() -> None:
         ("[wandb]\nmode = \"sometimes\"\n", "wandb.mode must be one of auto, online, offline"),
     ],
 )
-def test_a_value_of_the_wrong_shape_names_the_file_and_the_field(toml: str, names: str) -> None:
-    path = _config(toml)
+def test_a_value_of_the_wrong_shape_names_the_file_and_the_field(write_config, toml: str, names: str) -> None:
+    path = write_config(toml)
     with pytest.raises(ConfigError) as err:
         load_settings()
     assert str(path) in str(err.value) and names in str(err.value)
 
 
-def test_a_misplaced_key_is_not_echoed_in_the_error() -> None:
-    _config("api_key = 123456789\n")
+def test_a_misplaced_key_is_not_echoed_in_the_error(write_config) -> None:
+    write_config("api_key = 123456789\n")
     with pytest.raises(ConfigError) as err:
         load_settings()
     assert "api_key must be a string, got int" in str(err.value) and "123456789" not in str(err.value)
 
 
-def test_numbers_are_prices_and_booleans_are_not() -> None:
-    _config('[prices]\n"a" = 3\n"b" = 2.5\n')
+def test_numbers_are_prices_and_booleans_are_not(write_config) -> None:
+    write_config('[prices]\n"a" = 3\n"b" = 2.5\n')
     assert load_settings().prices == {"a": 3.0, "b": 2.5}
-    _config('[prices]\n"a" = true\n')
+    write_config('[prices]\n"a" = true\n')
     with pytest.raises(ConfigError):
         load_settings()
