@@ -10,8 +10,6 @@ import importlib
 
 import click
 
-from aoft_tui import __version__
-
 _SUBCOMMANDS = {
     "jobs": ("aoft_tui.cli.jobs_cmd", "List every fine-tuning job of the resource."),
     "validate": ("aoft_tui.cli.validate_cmd", "Check a training file before you upload it."),
@@ -38,8 +36,19 @@ class _LazyGroup(click.Group):
             formatter.write_dl(rows)
 
 
+def _print_version(ctx: click.Context, _param: click.Parameter, value: bool) -> None:
+    """click.version_option's output, with the version looked up only when asked for."""
+    if not value or ctx.resilient_parsing:
+        return
+    from aoft_tui import __version__
+
+    click.echo(f"aoft-tui, version {__version__}")
+    ctx.exit()
+
+
 @click.group(cls=_LazyGroup, invoke_without_command=True)
-@click.version_option(__version__, prog_name="aoft-tui")
+@click.option("--version", is_flag=True, expose_value=False, is_eager=True, callback=_print_version,
+              help="Show the version and exit.")
 @click.option("--demo", is_flag=True, help="Use the embedded local emulator even if an endpoint is set.")
 @click.pass_context
 def main(ctx: click.Context, demo: bool) -> None:
