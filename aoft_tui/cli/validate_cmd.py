@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from aoft_tui.domain import catalog, tokens
+from aoft_tui.domain import catalog
 from aoft_tui.domain.validation import CODES, DatasetIOError, ValidationReport, validate_file
 from aoft_tui.domain.validation.formats import FORMAT_LABELS
 from aoft_tui.domain.validation.stats import FileStats
@@ -42,9 +42,6 @@ def command(train: Path, validation: Path | None, model: str | None, method: str
     Reports each problem with its line and place in the record, token statistics exact
     to the model's tokenizer, duplicates, and the estimated training cost.
     """
-    # The tokenizer loads in a background thread while the settings are read and the first
-    # chunks are parsed (the validator joins it before forking worker processes).
-    tokens.preload(catalog.encoding_for(model))
     prices = _price_overrides()
     try:
         report = validate_file(train, validation=validation, model=model, method=method,

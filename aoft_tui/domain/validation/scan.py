@@ -17,6 +17,7 @@ from aoft_tui.domain import tokens
 from aoft_tui.domain.validation.checks import Texts
 from aoft_tui.domain.validation.fastpath import plain_chat
 from aoft_tui.domain.validation.formats import CHAT_FORMAT, CHECKERS, FORMAT_LABELS, family_of, shape_of
+from aoft_tui.domain.validation.pending import PendingTexts
 from aoft_tui.domain.validation.reader import UTF8_BOM
 
 _SCAN_ONCE = json.JSONDecoder().scan_once  # the C scanner, without json.loads' Python wrappers
@@ -35,8 +36,6 @@ def _parse(text: str) -> object:
 
 # (code, line relative to the chunk, location, message)
 RawProblem = tuple[str, int | None, str | None, str]
-# (line, tokens known without encoding, prompt texts, trained texts, weight-0 texts)
-Pending = tuple[int, int, list[str], list[str], list[str]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +62,7 @@ class ChunkResult:
     digests: list[int] = field(default_factory=list)  # 64-bit hash per non-blank line (duplicates)
     digest_lines: list[int] = field(default_factory=list)
     # Examples checked but not yet counted: see `defer_counting`.
-    pending: list[Pending] = field(default_factory=list)
+    pending: PendingTexts | None = None
 
     def add(self, cap: int, code: str, line: int | None, location: str | None, message: str) -> None:
         n = self.counts.get(code, 0)
@@ -89,7 +88,9 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
     count = enc.count if enc is not None else None
     context = cfg.context
     lengths = res.token_lengths
-    pending = res.pending if cfg.count_tokens and defer_counting else None
+    pending = None
+    if cfg.count_tokens and defer_counting:
+        pending = res.pending = PendingTexts()
     digests, digest_lines = res.digests, res.digest_lines
     # orjson is ~1.6x faster than json and parses the bytes without decoding them first;
     # it serves the fast path only. A record the fast path declines is parsed again with
@@ -123,7 +124,7 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
                 fixed = 4 * n_messages + 3
                 if count is None:
                     if pending is not None:
-                        pending.append((lineno, fixed, prompt, trained, untrained))
+                        pending.add(lineno, fixed, prompt, trained, untrained)
                     continue
                 t = sum(map(count, trained))
                 u = sum(map(count, untrained)) if untrained else 0
@@ -140,7 +141,7 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
         fixed, prompt, trained, untrained = texts
         if count is None:
             if pending is not None:
-                pending.append((lineno, fixed, prompt, trained, untrained))
+                pending.add(lineno, fixed, prompt, trained, untrained)
             continue
         try:
             p = sum(map(count, prompt))
@@ -158,6 +159,8 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
     res.messages += messages
     res.assistant_tokens += assistant_tokens
     res.trained_tokens += trained_tokens
+    if pending is not None:
+        pending.pack()
     return res
 
 
@@ -225,16 +228,17 @@ def _check_line(res: ChunkResult, cfg: ScanConfig, raw: bytes, lineno: int,
 
 def count_pending(res: ChunkResult, cfg: ScanConfig) -> ChunkResult:
     """Count the texts `scan_chunk(defer_counting=True)` kept (in the same order)."""
-    enc = tokens.get_encoding(cfg.encoding)
-    for lineno, fixed, prompt, trained, untrained in res.pending:
-        p, t, u = _count_scrubbed(enc, prompt, trained, untrained)
+    if res.pending is None:
+        return res
+    count = tokens.get_encoding(cfg.encoding).count
+    for lineno, fixed, p, t, u in res.pending.counted(count):
         n = fixed + p + t + u
         res.token_lengths.append(n)
         res.assistant_tokens += t + u
         res.trained_tokens += t
         if n > cfg.context:
             _over_context(res, cfg, lineno, n)
-    res.pending = []
+    res.pending = None
     return res
 
 
