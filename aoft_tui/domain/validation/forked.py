@@ -17,7 +17,6 @@ Only for a process without other threads (the CLI): forking a threaded one can d
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import signal
 from collections import deque
@@ -79,14 +78,8 @@ def scan_forked(path: str, ranges: Ranges, cfg: ScanConfig, size: int,
             # of adding to that of the workers.
             head_start = _receive_all(*head)
             started.remove(head)
-        # Objects the workers inherit are never collected there: without this their
-        # collector would walk (and so copy) every page of them.
-        gc.freeze()
-        try:
-            for _ in range(workers - 1):
-                started.append(_start(ctx, _worker, job))
-        finally:
-            gc.unfreeze()
+        for _ in range(workers - 1):
+            started.append(_start(ctx, _worker, job))
         yield from _in_order(started, job, head_start)
     finally:
         for proc, conn in started:
