@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from aoft_tui.domain import catalog, tokens
+from aoft_tui.domain import catalog
 from aoft_tui.domain.validation import CODES, DatasetIOError, ValidationReport, validate_file
 from aoft_tui.domain.validation.formats import FORMAT_LABELS
 from aoft_tui.domain.validation.stats import FileStats
@@ -42,9 +42,6 @@ def command(train: Path, validation: Path | None, model: str | None, method: str
     Reports each problem with its line and place in the record, token statistics exact
     to the model's tokenizer, duplicates, and the estimated training cost.
     """
-    # The tokenizer loads in a background thread while the settings are read and the first
-    # chunks are parsed (the validator joins it before forking worker processes).
-    tokens.preload(catalog.encoding_for(model))
     prices = _price_overrides()
     try:
         report = validate_file(train, validation=validation, model=model, method=method,
@@ -64,28 +61,15 @@ def command(train: Path, validation: Path | None, model: str | None, method: str
 
 
 def _price_overrides() -> dict[str, float]:
-    """The [prices] table of the user's config file (USD per 1M training tokens).
+    """The [prices] table of the user's settings (USD per 1M training tokens). A broken config
+    file is only a warning here: checking a dataset does not need it, list prices do."""
+    from aoft_tui.services.settings import ConfigError, load_settings
 
-    Read with tomllib rather than through Settings: pydantic would add ~13 MB and 0.1 s to
-    a command that is about speed and memory. The path is settings.config_file()'s."""
-    import os
-    import tomllib
-
-    import platformdirs
-
-    path = Path(os.environ.get("AOFT_TUI_CONFIG_DIR") or platformdirs.user_config_dir("aoft-tui")) / "config.toml"
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        return load_settings().prices
+    except ConfigError as exc:
+        click.echo(f"Warning: price overrides not loaded ({exc}); using list prices.", err=True)
         return {}
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        click.echo(f"Warning: {path}: price overrides not loaded ({exc}); using list prices.", err=True)
-        return {}
-    prices = data.get("prices")
-    if not isinstance(prices, dict):
-        return {}
-    return {str(k): float(v) for k, v in prices.items()
-            if isinstance(v, (int, float)) and not isinstance(v, bool)}
 
 
 def render(report: ValidationReport) -> str:

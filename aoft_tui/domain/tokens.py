@@ -45,30 +45,8 @@ def get_encoding(name: str) -> quicktok.Tokenizer:
     return enc
 
 
-_PRELOADS: dict[str, threading.Thread] = {}
-
-
-def preload(name: str) -> threading.Thread:
-    """Start loading an encoding in the background (~0.6 s for o200k_base; quicktok releases
-    the GIL meanwhile, so other start-up work overlaps it). `get_encoding` waits for it."""
-    thread = _PRELOADS.get(name)
-    if thread is None or (not thread.is_alive() and name not in _ENCODINGS):
-        thread = threading.Thread(target=get_encoding, args=(name,), name=f"load-{name}", daemon=True)
-        _PRELOADS[name] = thread
-        thread.start()
-    return thread
-
-
 def is_loaded(name: str) -> bool:
     return name in _ENCODINGS
-
-
-def wait_loaded(name: str) -> None:
-    """Wait for a `preload` (joined, so no loader thread outlives this call)."""
-    thread = _PRELOADS.get(name)
-    if thread is not None:
-        thread.join()
-    get_encoding(name)
 
 
 def encoding_for_model(model: str | None) -> quicktok.Tokenizer:

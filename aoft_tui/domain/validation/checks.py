@@ -7,7 +7,9 @@ and into token counts. Nothing here raises on bad data.
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 
 Issues = list[tuple[str, str | None, str]]
 
@@ -47,3 +49,17 @@ def check_special_text(text: str, loc: str, issues: Issues) -> None:
             issues.append(("special_token_text", loc,
                            f"The text contains {m.group(0)}, which is trained as ordinary text, "
                            "not as a special token: remove it unless you mean the literal string."))
+
+
+# One encoder for all calls: json.dumps with these options builds a new encoder each time,
+# which is half the cost of a small value.
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False).encode
+
+
+def compact_json(value: Any) -> str:
+    """A value as the compact JSON that is counted for tool definitions and calls ("" when
+    it cannot be serialised)."""
+    try:
+        return _COMPACT(value)
+    except (ValueError, TypeError, RecursionError):
+        return ""

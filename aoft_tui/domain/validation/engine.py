@@ -1,8 +1,9 @@
 """Scanning a whole file: chunks in order (or in parallel worker processes), merged.
 
 Chunks are scanned independently; the merge adds line offsets, caps the listing per code,
-finds exact duplicates across chunks and sums the statistics. Worker processes come from
-a fork server, so forking is safe even from the TUI's threads.
+finds exact duplicates across chunks and sums the statistics. A single-threaded process
+(the CLI) forks its workers (forked.py); a threaded one (the TUI) gets them from a fork
+server, as forking a threaded process can deadlock.
 """
 
 from __future__ import annotations
@@ -13,18 +14,16 @@ import signal
 import threading
 from array import array
 from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aoft_tui.domain import tokens
+from aoft_tui.domain.validation.forked import scan_forked
 from aoft_tui.domain.validation.problems import ProblemLog
 from aoft_tui.domain.validation.reader import CHUNK_BYTES, SNIFF_BYTES, line_ranges, read_range, sniff
-from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, count_pending, scan_chunk
+from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, scan_chunk
 from aoft_tui.domain.validation.stats import FileStats, TokenStats
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024  # below this, worker start-up costs more than it saves
-AHEAD_MAX = 8  # chunks parsed while the tokenizer loads (their texts wait in memory)
 
 
 @dataclass(slots=True)
@@ -55,43 +54,25 @@ def _chunks_in_process(source: bytes | str, ranges: list[tuple[int, int]], cfg: 
 
 def _chunks_in_workers(path: str, ranges: list[tuple[int, int]], cfg: ScanConfig, size: int,
                        workers: int) -> Iterator[ChunkResult]:
-    threaded = threading.active_count() > 1 and not _only_loader_threads()
-    ahead: list[ChunkResult] = []
-    if not threaded and cfg.count_tokens:
-        # The tokenizer loads in a GIL-free background thread: meanwhile this process
-        # parses and checks the first chunks (their texts are counted once it is loaded).
-        tokens.preload(cfg.encoding)
-        while not tokens.is_loaded(cfg.encoding) and len(ahead) < min(AHEAD_MAX, len(ranges) // 2):
-            start, end = ranges[len(ahead)]
-            data = read_range(path, start, end)
-            ahead.append(scan_chunk(data, cfg, at_file_start=start == 0, at_file_end=end >= size,
-                                    defer_counting=True))
-        tokens.wait_loaded(cfg.encoding)
-    rest = ranges[len(ahead):]
+    threaded = threading.active_count() > 1
     if not threaded and "fork" in multiprocessing.get_all_start_methods():
-        # Single-threaded (the CLI): fork now that the tokenizer is loaded, so its ~65 MB of
-        # tables are shared copy-on-write by the workers instead of loaded in each.
-        ctx = multiprocessing.get_context("fork")
-    else:  # forking a threaded process (the TUI) can deadlock: start clean workers
-        ctx = multiprocessing.get_context("forkserver")
+        # Single-threaded (the CLI): forked workers share the tokenizer, and a head start
+        # checks the first chunks while it loads.
+        yield from scan_forked(path, ranges, cfg, size, workers)
+        return
+    # Forking a threaded process (the TUI) can deadlock: start clean workers instead.
+    from concurrent.futures import ProcessPoolExecutor
+
+    ctx = multiprocessing.get_context("forkserver")
     with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint) as pool:
-        n = len(rest)
-        results = pool.map(_scan_path_range, [path] * n, [r[0] for r in rest],
-                           [r[1] for r in rest], [cfg] * n, [size] * n)
-        for res in ahead:  # counted here while the workers start on the rest
-            yield count_pending(res, cfg)
-        yield from results
+        n = len(ranges)
+        yield from pool.map(_scan_path_range, [path] * n, [r[0] for r in ranges],
+                            [r[1] for r in ranges], [cfg] * n, [size] * n)
 
 
 def _ignore_sigint() -> None:
     """Ctrl-C is the parent's to handle: workers must not print their own tracebacks."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _only_loader_threads() -> bool:
-    """True when the only other threads are our tokenizer loaders (joined before forking)."""
-    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
-    return all(t.name.startswith("load-") for t in others)
 
 
 def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLog, *,

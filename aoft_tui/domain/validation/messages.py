@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from aoft_tui.domain.validation.checks import Issues, Texts, check_special_text
+from aoft_tui.domain.validation.checks import Issues, Texts, check_special_text, compact_json
 from aoft_tui.domain.validation.images import MAX_IMAGES_PER_EXAMPLE, check_image_part
 
 ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
@@ -244,7 +244,7 @@ def _check_tool_calls(tool_calls: Any, loc: str, is_assistant: bool, issues: Iss
                        'tool_calls must be a non-empty list of {"id", "type": "function", '
                        '"function": {"name", "arguments"}}.'))
         return
-    out.append(_compact(tool_calls))
+    out.append(compact_json(tool_calls))
     for k, call in enumerate(tool_calls):
         cloc = f"{where}[{k}]"
         fn = call.get("function") if type(call) is dict else None
@@ -273,7 +273,7 @@ def _check_function_call(fc: Any, loc: str, is_assistant: bool, issues: Issues,
                        'function_call belongs on an assistant message as {"name": string, '
                        '"arguments": JSON string}.'))
         return
-    out.append(_compact(fc))
+    out.append(compact_json(fc))
     _check_arguments(fc.get("arguments"), f"{where}.arguments", "invalid_function_call", issues)
 
 
@@ -302,12 +302,6 @@ def _check_tool_answer(m: dict[str, Any], loc: str, issues: Issues, prompt: list
                        f"tool_call_id {call_id!r} matches no earlier assistant tool call: "
                        "fix the id or add the call."))
 
-
-def _compact(value: Any) -> str:
-    try:
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    except (ValueError, TypeError, RecursionError):
-        return ""
 
 
 def _kind(value: Any) -> str:

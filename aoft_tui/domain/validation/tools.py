@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from aoft_tui.domain.validation.checks import PROMPT, Issues, Texts
+from aoft_tui.domain.validation.checks import PROMPT, Issues, Texts, compact_json
 
 
 def check_tools(tools: Any, where: str, issues: Issues, texts: Texts) -> frozenset[str]:
@@ -30,7 +29,7 @@ def check_tools(tools: Any, where: str, issues: Issues, texts: Texts) -> frozens
                            "parameters must be a JSON Schema object, not a string or list."))
     # The definitions are part of what the model reads; counted as compact JSON (an
     # estimate: Azure's exact rendering of tool definitions is not published).
-    texts.add(_compact(tools), PROMPT)
+    texts.add(compact_json(tools), PROMPT)
     return frozenset(names)
 
 
@@ -46,12 +45,6 @@ def check_functions(functions: Any, where: str, issues: Issues, texts: Texts) ->
                            'Each function must be {"name": string, "parameters": JSON schema object}.'))
             continue
         names.add(fn["name"])
-    texts.add(_compact(functions), PROMPT)
+    texts.add(compact_json(functions), PROMPT)
     return frozenset(names)
 
-
-def _compact(value: Any) -> str:
-    try:
-        return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
-    except (ValueError, TypeError, RecursionError):
-        return ""

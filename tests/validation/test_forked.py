@@ -1,0 +1,93 @@
+"""The CLI's forked scan: a head start while the tokenizer loads, then workers; the same
+report as a serial scan, and a worker's failure surfaces as the serial scan's would.
+
+The forked scan is used only in a process without other threads (the CLI), and earlier
+tests leave threads behind, so each case runs in a fresh interpreter."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from validation_helpers import chat, jsonl, write
+
+
+@pytest.fixture(scope="module")
+def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    # ~10 chunks; problems near chunk seams, an example over the context, duplicates.
+    recs = [chat(f"q{i} " + "word " * 200, f"a{i} " + "réponse " * 100) for i in range(6000)]
+    recs[17] = {"messages": [{"role": "user", "content": None}, {"role": "assistant", "content": "x"}]}
+    recs[4321] = chat("<|endoftext|>", reply="weird " * 900)
+    recs[5000] = {"messages": [{"role": "user", "content": "q"},
+                               {"role": "assistant", "content": "a", "weight": 0}]}
+    return write(tmp_path_factory.mktemp("forked") / "big.jsonl", jsonl(recs) + jsonl(recs[:3]))
+
+
+def _in_fresh_interpreter(case: str, path: Path) -> dict:
+    code = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import test_forked as t; " \
+           f"t.{case}({str(path)!r})"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_head_start_and_workers_give_the_serial_report(big_file: Path) -> None:
+    got = _in_fresh_interpreter("case_head_start", big_file)
+    assert got["parallel"] == got["serial"]
+    assert 2 <= got["head_start_chunks"] < got["chunks"] - 2  # it did some, and stopped at its cap
+    serial = got["serial"]
+    assert serial["problem_counts"]["duplicate_example"]["count"] == 3
+    assert {p["line"] for p in serial["problems"]} >= {18, 4322, 5001}
+
+
+def test_a_failing_worker_is_reported_not_hung(big_file: Path) -> None:
+    assert "Permission denied" in _in_fresh_interpreter("case_failing_read", big_file)["error"]
+
+
+def case_head_start(path: str) -> None:
+    import aoft_tui.domain.validation.engine as engine
+    import aoft_tui.domain.validation.forked as forked
+    from aoft_tui.domain import tokens
+    from aoft_tui.domain.validation import validate_file
+
+    serial = validate_file(Path(path), model="gpt-4o-mini", workers=1).to_json()
+    # Unload the tokenizer, and make loading it slow, so that the head start checks chunks.
+    loaded = tokens.get_encoding("o200k_base")
+    tokens._ENCODINGS.clear()
+    tokens.quicktok.get_encoding = lambda name: time.sleep(0.5) or loaded
+    engine.PARALLEL_MIN_BYTES = 1
+    forked.HEAD_START_MAX_BYTES = 3 * 1024 * 1024
+    head_start = []  # chunks the head start checked, counted here
+    real_count = forked.count_pending
+    forked.count_pending = lambda res, cfg: head_start.append(1) or real_count(res, cfg)
+    assert threading.active_count() == 1
+    parallel = validate_file(Path(path), model="gpt-4o-mini", workers=2).to_json()
+    print(json.dumps({"serial": serial, "parallel": parallel, "head_start_chunks": len(head_start),
+                      "chunks": Path(path).stat().st_size // engine.CHUNK_BYTES}))
+
+
+def case_failing_read(path: str) -> None:
+    import aoft_tui.domain.validation.engine as engine
+    import aoft_tui.domain.validation.forked as forked
+    from aoft_tui.domain.validation import DatasetIOError, validate_file
+
+    engine.PARALLEL_MIN_BYTES = 1
+    real_read = forked.read_range
+
+    def read_range(path: str, start: int, end: int) -> bytes:
+        if start > 5_000_000:  # the file becomes unreadable halfway (in whichever process)
+            raise PermissionError(13, "Permission denied", path)
+        return real_read(path, start, end)
+
+    forked.read_range = read_range
+    try:
+        validate_file(Path(path), workers=2)
+    except DatasetIOError as exc:
+        print(json.dumps({"error": str(exc)}))
+    else:
+        print(json.dumps({"error": None}))
