@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import asynccontextmanager
+
 import pytest
 from main_support import loaded, main_screen, make_app, table
 
@@ -19,17 +21,23 @@ def many_jobs():
         service.close()
 
 
+@asynccontextmanager
+async def _dashboard(many_jobs, size: tuple[int, int]):
+    """The app on the 60-job emulator, list loaded, the table focused."""
+    emu, service = many_jobs
+    async with make_app(service, emu).run_test(size=size) as pilot:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        jobs_table.focus()
+        yield pilot, jobs_table
+
+
 def _header(jobs_table: JobsTable) -> str:
     return "".join(segment.text for segment in jobs_table.render_line(0))
 
 
 async def test_paging_and_ends_keep_the_cursor_in_view_under_a_fixed_header(many_jobs) -> None:
-    emu, service = many_jobs
-    app = make_app(service, emu)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        jobs_table = table(pilot)
-        jobs_table.focus()
+    async with _dashboard(many_jobs, (80, 24)) as (pilot, jobs_table):
         rows_in_view = jobs_table.scrollable_content_region.height - 1
         assert 0 < rows_in_view < jobs_table.row_count == 60
 
@@ -52,12 +60,7 @@ async def test_paging_and_ends_keep_the_cursor_in_view_under_a_fixed_header(many
 
 
 async def test_right_scrolls_the_wide_table_sideways(many_jobs) -> None:
-    emu, service = many_jobs
-    app = make_app(service, emu)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await loaded(pilot)
-        jobs_table = table(pilot)
-        jobs_table.focus()
+    async with _dashboard(many_jobs, (80, 24)) as (pilot, jobs_table):
         assert "Progress" not in _header(jobs_table)  # 118 columns of table in an 80-column screen
         for _ in range(60):
             await pilot.press("right")
@@ -66,11 +69,7 @@ async def test_right_scrolls_the_wide_table_sideways(many_jobs) -> None:
 
 
 async def test_a_click_selects_a_row_and_a_second_click_opens_it(many_jobs) -> None:
-    emu, service = many_jobs
-    app = make_app(service, emu)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        jobs_table = table(pilot)
+    async with _dashboard(many_jobs, (120, 40)) as (pilot, jobs_table):
         await pilot.click(JobsTable, offset=(3, 4))  # the header is line 0: line 4 is row 3
         await pilot.pause()
         assert jobs_table.cursor_row == 3

@@ -104,15 +104,20 @@ def _fit(text: str, width: int, *, right: bool = False) -> str:
     return pad + text if right else text + pad
 
 
-class _JobMessage(Message):
-    def __init__(self, table: JobsTable, job_id: str | None) -> None:
+class _TableMessage(Message):
+    def __init__(self, table: JobsTable) -> None:
         super().__init__()
         self.table = table
-        self.job_id = job_id
 
     @property
-    def control(self) -> JobsTable:
+    def control(self) -> JobsTable:  # what @on(..., "#jobs") selectors match
         return self.table
+
+
+class _JobMessage(_TableMessage):
+    def __init__(self, table: JobsTable, job_id: str | None) -> None:
+        super().__init__(table)
+        self.job_id = job_id
 
 
 class JobsTable(ScrollView, can_focus=True):
@@ -124,17 +129,12 @@ class JobsTable(ScrollView, can_focus=True):
     class JobSelected(_JobMessage):
         """enter, or a click on the highlighted row: open the job."""
 
-    class SortRequested(Message):
+    class SortRequested(_TableMessage):
         """A column header was clicked."""
 
         def __init__(self, table: JobsTable, column: str) -> None:
-            super().__init__()
-            self.table = table
+            super().__init__(table)
             self.column = column
-
-        @property
-        def control(self) -> JobsTable:
-            return self.table
 
     # enter opens the job (JobSelected); shown in the footer, remappable as "open_detail"
     BINDINGS = [
