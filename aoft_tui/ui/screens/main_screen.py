@@ -125,7 +125,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
 
     def _show_cached(self) -> None:
         """Paint the list remembered from the last run at once (marked as cached) while the
-        first poll — which also loads the SDK — runs; the live list then replaces it by key."""
+        first list is still on its way (a slow network); the live list replaces it by key."""
         service = self.app.service
         if getattr(service, "first_list_arrived", False):
             return  # the live list is already here: reading the cache first would only delay it
