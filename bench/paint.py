@@ -204,7 +204,7 @@ def _breakdown(emu, jobs: int) -> dict[str, float]:
     from aoft_tui.ui.app import AoftApp
 
     parts[f"first list of {jobs} over http.client (prefetch)"] = median_of(
-        lambda: JobListPrefetch(emu.endpoint, emu.api_key, "2025-04-01-preview").start().take()
+        lambda: JobListPrefetch(emu.endpoint, emu.api_key, "2025-04-01-preview", page=100).start().take()
     )
     service = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview")
     listed: list = []

@@ -171,7 +171,8 @@ class FineTuningService:
         from aoft_tui.services.prefetch import JobListPrefetch
 
         self._prefetch = JobListPrefetch(
-            self._endpoint, self._secret, self.api_version, timeout=self._timeout, on_response=self.traffic.record
+            self._endpoint, self._secret, self.api_version, page=_PAGE, timeout=self._timeout,
+            on_response=self.traffic.record,
         ).start()
 
     @property

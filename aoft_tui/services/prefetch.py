@@ -2,7 +2,7 @@
 
 Before the SDK can send anything, start-up spends ~0.2 s importing Textual and ~0.45 s
 importing the openai SDK. This sends the first "list jobs" request — the same GET the SDK
-sends: `{endpoint}/openai/fine_tuning/jobs?api-version=…&limit=100`, the `api-key` header,
+sends: `{endpoint}/openai/fine_tuning/jobs?api-version=…&limit=…`, the `api-key` header,
 `after=` while `has_more` — from a thread, over the standard library's `http.client`
 (imported in a few ms). Waiting on the socket releases the GIL, so the answer travels
 while the main thread imports; the dashboard's first poll takes it, and the SDK serves
@@ -24,8 +24,7 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-PAGE = 100  # what the SDK path asks for (services.finetuning._PAGE)
-MAX_PAGES = 50  # 5,000 jobs; beyond that the SDK pages on
+MAX_PAGES = 50  # pages of `page` jobs; beyond that the SDK lists them all
 _PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 
 
@@ -38,6 +37,7 @@ class JobListPrefetch:
         api_key: str,
         api_version: str,
         *,
+        page: int,
         timeout: float = 10.0,
         on_response: Callable[[str, str, int], None] | None = None,
     ) -> None:
@@ -45,6 +45,7 @@ class JobListPrefetch:
         self._on_response = on_response  # (method, path, bytes): the service's traffic count
         self._api_key = api_key
         self._api_version = api_version
+        self._page = page  # jobs per request: the service's own page size
         self._timeout = timeout
         self._done = threading.Event()
         self._jobs: list[dict[str, Any]] | None = None
@@ -109,7 +110,7 @@ class JobListPrefetch:
     def _get_page(
         self, connection: http.client.HTTPConnection, after: str | None
     ) -> tuple[list[dict[str, Any]], bool] | None:
-        query: dict[str, Any] = {"api-version": self._api_version, "limit": PAGE}
+        query: dict[str, Any] = {"api-version": self._api_version, "limit": self._page}
         if after:
             query["after"] = after
         path = f"{self._parts.path}/openai/fine_tuning/jobs"

@@ -14,20 +14,21 @@ from aoft_tui.emulator.embedded import EmbeddedEmulator
 from aoft_tui.services.api_mapping import job_from_api
 from aoft_tui.services.errors import AuthError
 from aoft_tui.services.finetuning import FineTuningService
-from aoft_tui.services.prefetch import PAGE, JobListPrefetch
+from aoft_tui.services.prefetch import JobListPrefetch
 
 API_VERSION = "2025-04-01-preview"
+PAGE = 100  # jobs per request, as the service asks
 
 
 def test_prefetched_jobs_are_the_ones_the_sdk_lists(seeded_emulator, seeded_service) -> None:
-    raw = JobListPrefetch(seeded_emulator.endpoint, seeded_emulator.api_key, API_VERSION).start().take()
+    raw = JobListPrefetch(seeded_emulator.endpoint, seeded_emulator.api_key, API_VERSION, page=PAGE).start().take()
     assert raw is not None
     assert [job_from_api(job) for job in raw] == seeded_service.list_jobs()
 
 
 def test_it_follows_every_page_and_hands_the_list_over_once() -> None:
     with EmbeddedEmulator(seed_jobs=2 * PAGE + 37, speed=0.0, seed=3) as emu:
-        prefetch = JobListPrefetch(emu.endpoint, emu.api_key, API_VERSION).start()
+        prefetch = JobListPrefetch(emu.endpoint, emu.api_key, API_VERSION, page=PAGE).start()
         raw = prefetch.take()
         assert raw is not None and len(raw) == 2 * PAGE + 37
         assert len({job["id"] for job in raw}) == len(raw)  # no page read twice
@@ -60,13 +61,13 @@ def test_nothing_listening_gives_none_at_once() -> None:
     with socket.socket() as sock:  # a port that was free a moment ago
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    prefetch = JobListPrefetch(f"http://127.0.0.1:{port}", "key", API_VERSION, timeout=2.0).start()
+    prefetch = JobListPrefetch(f"http://127.0.0.1:{port}", "key", API_VERSION, page=PAGE, timeout=2.0).start()
     assert prefetch.take() is None
 
 
 def test_a_configured_proxy_leaves_the_request_to_the_sdk(monkeypatch, seeded_emulator) -> None:
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.example:3128")
-    prefetch = JobListPrefetch(seeded_emulator.endpoint, seeded_emulator.api_key, API_VERSION)
+    prefetch = JobListPrefetch(seeded_emulator.endpoint, seeded_emulator.api_key, API_VERSION, page=PAGE)
     assert not prefetch.usable
     assert prefetch.start().take() is None
 

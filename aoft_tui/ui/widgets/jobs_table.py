@@ -328,14 +328,6 @@ class JobsTable(ScrollView, can_focus=True):
         super().notify_style_update()
         self._styles = None  # theme, focus or size changed: re-read the component styles
 
-    def _on_focus(self, event: events.Focus) -> None:
-        self._styles = None
-        self.refresh()
-
-    def _on_blur(self, event: events.Blur) -> None:
-        self._styles = None
-        self.refresh()
-
     def _rich_styles(self) -> dict[str, Style]:
         if self._styles is None:
             base = self.rich_style
