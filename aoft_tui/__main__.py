@@ -1,3 +1,3 @@
-from aoft_tui.cli import main
+from aoft_tui.cli import run
 
-main()
+run()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from aoft_tui.cli import exit_promptly
 from aoft_tui.domain import catalog
 from aoft_tui.domain.validation import CODES, DatasetIOError, ValidationReport, validate_file
 from aoft_tui.domain.validation.formats import FORMAT_LABELS
@@ -57,7 +58,7 @@ def command(train: Path, validation: Path | None, model: str | None, method: str
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))
     else:
         click.echo(render(report))
-    sys.exit(EXIT_ERRORS if report.has_errors else EXIT_OK)
+    exit_promptly(EXIT_ERRORS if report.has_errors else EXIT_OK)
 
 
 def _price_overrides() -> dict[str, float]:
