@@ -123,7 +123,7 @@ def test_counting_deferred_while_the_tokenizer_loads_is_the_same(tmp_path: Path)
     direct = scan_chunk(data, cfg, at_file_start=True, at_file_end=True)
     deferred = scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True)
     assert deferred.token_lengths == [] and len(deferred.pending) == 31
-    counted = count_pending(deferred, cfg)
+    counted = count_pending(deferred, cfg, data)
     assert sorted(counted.problems) == sorted(direct.problems)  # over_context is found later
     counted.problems = direct.problems
     assert counted == direct

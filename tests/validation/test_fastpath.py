@@ -1,26 +1,27 @@
-"""The fast path for plain chat records agrees with the full checker wherever it answers.
+"""The fast paths for plain chat lines agree with the full checker wherever they answer.
 
-`plain_chat` may decline any record (the full checker then runs); when it accepts one, the
-full checker must report nothing for it and collect the same texts, and json.loads must
-see the same record orjson parsed."""
+`plain_chat` (spans, for the head start) and `plain_chat_texts` (texts, with a tokenizer at
+hand) may decline any line (the full checker then runs); when one accepts a line, the full
+checker must report nothing for what json.loads makes of it, and collect the same texts."""
 
 from __future__ import annotations
 
 import json
+from array import array
 
-import orjson
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aoft_tui.domain.validation.checks import Texts
-from aoft_tui.domain.validation.fastpath import plain_chat
+from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED, Texts
+from aoft_tui.domain.validation.fastpath import plain_chat, plain_chat_texts
 from aoft_tui.domain.validation.formats import check_chat
 from aoft_tui.domain.validation.scan import ScanConfig, count_pending, scan_chunk
 
 PLAIN_ROLES = ["system", "developer", "user", "assistant", "assistant"]
 ODD_ROLES = ["tool", "function", "robot", "", None, 3, ["user"]]
 TEXTS = st.one_of(st.text(min_size=1, max_size=12), st.text(min_size=1, max_size=12), st.text(max_size=12),
-                  st.sampled_from(["", "Hi", "<|endoftext|>", "a <| b", "x\ud800", "日本語"]))
+                  st.sampled_from(["", "Hi", "<|endoftext|>", "a <| b", "x\ud800", "日本語", 'say "hi"\n',
+                                   "back\\slash", "tab\there", "<", "|>", "\u2028"]))
 ODD_CONTENT = st.one_of(st.none(), st.integers(0, 2), st.just([{"type": "text", "text": "part"}]))
 WEIGHTS = st.sampled_from([2, -1, True, False, 1.0, 0.0, None, "1", 2**70])
 
@@ -59,64 +60,106 @@ def records(draw: st.DrawFn) -> object:
     return rec
 
 
-def _agrees(record: object) -> bool:
-    plain = plain_chat(record)
-    if plain is None:
-        return False
-    n, prompt, trained, untrained = plain
+def _line(record: object, ascii_only: bool) -> bytes:
+    return json.dumps(record, ensure_ascii=ascii_only).encode("utf-8", "surrogatepass")
+
+
+def _full_checker(line: bytes) -> tuple[int, list[str], list[str], list[str]]:
+    """What the full checker makes of a line it passes without a word."""
+    record = json.loads(line)
     issues: list = []
     texts = Texts()
-    rr = check_chat(record, issues, texts)  # type: ignore[arg-type]
+    rr = check_chat(record, issues, texts)
     assert issues == []
-    assert (texts.prompt, texts.trained, texts.untrained) == (prompt, trained, untrained)
-    assert rr.messages == n and rr.images == 0
-    assert rr.overhead + texts.fixed == 4 * n + 3  # 3 per message + 3, and 1 per known role
-    return True
+    assert rr.images == 0
+    assert rr.overhead + texts.fixed == 4 * rr.messages + 3  # 3 per message + 3, and 1 per known role
+    return rr.messages, texts.prompt, texts.trained, texts.untrained
+
+
+def _spanned_texts(line: bytes) -> tuple[int, list[str], list[str], list[str]] | None:
+    try:
+        line.decode()
+    except UnicodeDecodeError:
+        return None  # the scanner calls plain_chat only on UTF-8
+    spans, kinds, escaped = array("q", [7, 7]), array("b", [PROMPT]), array("l", [0])  # one text before
+    n = plain_chat(line, line, 0, spans, kinds, escaped)
+    if n is None:
+        assert (list(spans), list(kinds), list(escaped)) == ([7, 7], [PROMPT], [0])  # nothing appended
+        return None
+    groups: dict[int, list[str]] = {PROMPT: [], TRAINED: [], UNTRAINED: []}
+    for i in range(1, len(kinds)):
+        raw = line[spans[2 * i]:spans[2 * i + 1]]
+        groups[kinds[i]].append(json.loads(raw) if i in escaped else raw.decode())
+    return n, groups[PROMPT], groups[TRAINED], groups[UNTRAINED]
+
+
+def _agrees(record: object, ascii_only: bool = False) -> tuple[bool, bool]:
+    """Whether each fast path took the record; asserts they agree with the full checker."""
+    line = _line(record, ascii_only)
+    texts = plain_chat_texts(line)
+    spanned = _spanned_texts(line)
+    for got in (texts, spanned):
+        if got is not None:
+            assert got == _full_checker(line)
+    return texts is not None, spanned is not None
 
 
 @settings(max_examples=1000, deadline=None)
-@given(record=records())
-def test_fast_path_agrees_with_the_full_checker(record: object) -> None:
-    _agrees(record)
+@given(record=records(), ascii_only=st.booleans())
+def test_fast_paths_agree_with_the_full_checker(record: object, ascii_only: bool) -> None:
+    _agrees(record, ascii_only)
 
 
-def test_the_fuzzed_records_reach_the_fast_path() -> None:
-    found: list[bool] = []
+def test_the_fuzzed_records_reach_both_fast_paths() -> None:
+    found: list[tuple[bool, bool]] = []
 
     @settings(max_examples=300, deadline=None, database=None)
-    @given(record=records())
-    def collect(record: object) -> None:
-        found.append(_agrees(record))
+    @given(record=records(), ascii_only=st.booleans())
+    def collect(record: object, ascii_only: bool) -> None:
+        found.append(_agrees(record, ascii_only))
 
     collect()
-    assert 10 <= sum(found) <= len(found) - 10  # both paths are exercised
+    for taken in zip(*found):
+        assert 10 <= sum(taken) <= len(taken) - 10  # both the fast and the full path are exercised
 
 
-@settings(max_examples=300, deadline=None)
-@given(record=records())
-def test_what_orjson_parses_for_the_fast_path_json_parses_alike(record: object) -> None:
-    line = json.dumps(record, ensure_ascii=False).encode("utf-8", "surrogatepass")
-    try:
-        fast = orjson.loads(line)
-    except orjson.JSONDecodeError:
-        return  # the full path (json) takes the line
-    if plain_chat(fast) is not None:
-        assert json.loads(line) == fast
-
-
-def test_the_fast_path_is_taken_for_plain_records() -> None:
-    rec = {"messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "q"},
+def test_the_fast_paths_take_plain_records_and_decline_the_rest() -> None:
+    rec = {"messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "q\n\"x\""},
                         {"content": "a", "role": "assistant", "weight": 0},
                         {"role": "assistant", "content": "b"}]}
-    assert _agrees(rec)
-    assert plain_chat(rec) == (4, ["s", "q"], ["b"], ["a"])
+    assert _agrees(rec) == (True, True)
+    assert plain_chat_texts(_line(rec, False)) == (4, ["s", 'q\n"x"'], ["b"], ["a"])
+    assert _spanned_texts(_line(rec, True)) == (4, ["s", 'q\n"x"'], ["b"], ["a"])
     for bad in ({**rec, "tools": []}, {"messages": rec["messages"][:3]},
                 {"messages": [*rec["messages"], {"role": "assistant", "content": ""}]},
                 {"messages": [*rec["messages"], {"role": "assistant", "content": "x", "weight": True}]},
                 {"messages": [*rec["messages"], {"role": "user", "content": "<|endoftext|>"}]},
                 {"messages": [*rec["messages"], {"role": "tool", "content": "42"}]},
-                {"messages": [*rec["messages"], {"role": "user", "content": "x", "name": "n"}]}):
-        assert plain_chat(bad) is None
+                {"messages": [*rec["messages"], {"role": "user", "content": "x", "name": "n"}]},
+                {"messages": [*rec["messages"], {"role": "user", "content": None}]},
+                {"messages": [*rec["messages"], {"role": "user", "content": "x\ud800"}]}):
+        for ascii_only in (False, True):
+            assert _agrees(bad, ascii_only) == (False, False), bad
+
+
+def test_lines_json_reads_its_own_way_are_declined_or_read_alike() -> None:
+    """Duplicate keys (json keeps the last), escaped special-token text, invalid UTF-8."""
+    user, reply = '{"role": "user", "content": "q"}', '{"role": "assistant", "content": "a"}'
+    for line in ['{"messages": [%s, {"role": "assistant", "content": "a", "role": "user"}]}' % user,
+                 '{"messages": [%s, {"role": "user", "role": "assistant", "content": "a"}]}' % user,
+                 '{"messages": [{"role": "user", "content": "q", "content": "w"}, %s]}' % reply,
+                 '{"messages": [%s, {"role": "assistant", "content": "a", "weight": 1, "weight": 0}]}' % user,
+                 '{"messages": [%s, %s], "messages": []}' % (user, reply),
+                 '{"messages": [%s, %s]} ' % (user, reply),
+                 '{"messages": [{"role": "user", "content": "\\u003c|endoftext|>"}, %s]}' % reply,
+                 '{"messages": [%s, {"role": "assistant", "content": "a", "weight": 1.0}]}' % user]:
+        raw = line.encode()
+        record = json.loads(raw)
+        for got in (plain_chat_texts(raw), _spanned_texts(raw)):
+            if got is not None:
+                assert got == _full_checker(raw), line
+    latin1 = '{"messages": [{"role": "user", "content": "café"}, %s]}' % reply
+    assert plain_chat_texts(latin1.encode("latin-1")) is None
 
 
 def test_deferred_texts_count_as_the_direct_ones() -> None:
@@ -128,4 +171,4 @@ def test_deferred_texts_count_as_the_direct_ones() -> None:
     direct = scan_chunk(data, cfg, at_file_start=True, at_file_end=True)
     deferred = scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True)
     assert len(deferred.pending) == 5 and deferred.token_lengths == []
-    assert count_pending(deferred, cfg) == direct
+    assert count_pending(deferred, cfg, data) == direct

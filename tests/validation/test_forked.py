@@ -61,10 +61,17 @@ def case_head_start(path: str) -> None:
     tokens._ENCODINGS.clear()
     tokens.quicktok.get_encoding = lambda name: time.sleep(0.5) or loaded
     engine.PARALLEL_MIN_BYTES = 1
-    forked.HEAD_START_MAX_BYTES = 3 * 1024 * 1024
-    head_start = []  # chunks the head start checked, counted here
-    real_count = forked.count_pending
-    forked.count_pending = lambda res, cfg: head_start.append(1) or real_count(res, cfg)
+    # Spans cost ~70 KB a chunk here: the head start stops at its cap after a few.
+    forked.HEAD_START_MAX_BYTES = 150_000
+    head_start = []  # chunks the head start checked (then counted by either process)
+    real_receive_all = forked._receive_all
+
+    def receive_all(*args: object) -> list:
+        got = real_receive_all(*args)
+        head_start.extend(got)
+        return got
+
+    forked._receive_all = receive_all
     assert threading.active_count() == 1
     parallel = validate_file(Path(path), model="gpt-4o-mini", workers=2).to_json()
     print(json.dumps({"serial": serial, "parallel": parallel, "head_start_chunks": len(head_start),

@@ -1,66 +1,155 @@
 """The common case, cheaply: a chat record of plain messages that has nothing to report.
 
 Most lines of a real training file are {"messages": [{"role", "content"}, ...]} with string
-contents and perhaps an assistant `weight`. For those, `plain_chat` collects the texts to
-count without building locations, issue lists or `Texts` records, several times faster
-than the full checker. It accepts a record only when `formats.check_chat` would report
-nothing for it and would collect the same texts; for anything else it returns None and
-the scanner runs the full checker, so problems are found by one code path only.
+contents and perhaps an assistant `weight`. For those, `plain_chat` finds the texts to
+count without building dicts, locations, issue lists or `Texts` records: msgspec checks
+the shape in C (only these keys and roles, a 0/1 weight) and hands back each content as
+its raw JSON literal, whose place in the line is then its span. A text is counted from
+the line's own bytes (UTF-8 already), so no str is built for it, and a span costs
+16 bytes where the text would cost its size: the head start (forked.py) can hold the
+spans of a whole file while the tokenizer loads.
+
+It accepts a record only when `formats.check_chat` would report nothing for it and would
+collect the same texts; for anything else it returns None and the scanner runs the full
+checker, so problems are found by one code path only.
 (tests/validation/test_fastpath.py holds the two paths equal on fuzzed records.)
 """
 
 from __future__ import annotations
 
-from typing import Any
+from array import array
+from typing import Literal, Union
 
-# Roles whose message needs only role + content (assistant is handled apart: weights).
-_PROMPT_ROLES = frozenset({"system", "developer", "user"})
+import msgspec
 
-# (messages, prompt texts, trained assistant texts, weight-0 assistant texts)
-PlainChat = tuple[int, list[str], list[str], list[str]]
+from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED
 
 
-def plain_chat(record: Any) -> PlainChat | None:
-    """The texts of a chat record the full checker would pass without a word, else None.
+def _plain_record(content: object) -> tuple[type, type]:
+    """The msgspec type of a plain chat record whose contents decode as `content`, and its
+    assistant message type. Only these keys and roles; a 0/1 weight on assistants only
+    (bool, float or other ints are reported by the full checker)."""
+    def message(role: str, *more: tuple) -> type:
+        return msgspec.defstruct(f"_{role.title()}", [("content", content), *more], tag_field="role",
+                                 tag=role, forbid_unknown_fields=True)
 
+    prompt = [message(role) for role in ("system", "developer", "user")]
+    assistant = message("assistant", ("weight", Literal[0, 1], 1))
+    record = msgspec.defstruct("_PlainRecord", [("messages", list[Union[(*prompt, assistant)]])],
+                               forbid_unknown_fields=True)
+    return record, assistant
+
+
+# Contents as their raw JSON literals (spans), or decoded (texts).
+_SpanRecord, _SpanAssistant = _plain_record(msgspec.Raw)
+_TextRecord, _TextAssistant = _plain_record(str)
+_decode_spans = msgspec.json.Decoder(_SpanRecord).decode
+_decode_texts = msgspec.json.Decoder(_TextRecord).decode
+_decode_text = msgspec.json.Decoder(str).decode
+# ValidationError is a DecodeError; invalid UTF-8 in a decoded string raises UnicodeDecodeError.
+_DecodeError = (msgspec.DecodeError, UnicodeDecodeError)
+
+_QUOTE = ord('"')
+
+def plain_chat(raw: bytes, chunk: bytes, at: int, spans: array, kinds: array, escaped: array,
+               specials: bool = True) -> int | None:
+    """For a chat line the full checker would pass without a word (`raw`, found at `at` in
+    `chunk`): append its texts' spans in the chunk to `spans` (start, end) and their kinds (PROMPT, TRAINED,
+    UNTRAINED) to `kinds`, and return its number of messages. A text with escapes is
+    spanned as its whole JSON literal, quotes included, and its index goes to `escaped`
+    (decode it before counting). Else None, with nothing appended.
+
+    The caller has checked that the line is UTF-8 (msgspec does not look inside a raw
+    literal), and passes specials=False when the line holds no "<|".
     Why each condition sends a record to the full checker instead: another top-level key
     (tools, functions, unknown keys), a message with more keys than role + content (+ an
     assistant's 0/1 weight), a non-string content (parts, images, null), special-token text
     (a warning), an empty trained reply (a warning), no trained assistant reply (an error)."""
-    if type(record) is not dict or len(record) != 1:
+    if specials and b"<|" in raw:
         return None
-    messages = record.get("messages")
-    if type(messages) is not list or not messages:
+    try:
+        messages = _decode_spans(raw).messages
+    except _DecodeError:
+        return None
+    if not messages:
+        return None
+    backslashes = b"\\" in raw
+    find, add_span, add_kind = chunk.find, spans.append, kinds.append
+    mark = len(kinds)
+    trained = False
+    pos, stop = at, at + len(raw)
+    for m in messages:
+        literal = m.content
+        start = find(literal, pos, stop)  # the same bytes wherever found: the text is the same
+        end = pos = start + len(literal)
+        if chunk[start] != _QUOTE:
+            return _undo(mark, spans, kinds, escaped)
+        if backslashes and find(b"\\", start, end) >= 0:
+            try:
+                text = _decode_text(literal)
+            except _DecodeError:  # a lone surrogate: the full checker counts it tiktoken's way
+                return _undo(mark, spans, kinds, escaped)
+            if "<|" in text:  # perhaps written as \u003c|
+                return _undo(mark, spans, kinds, escaped)
+            escaped.append(len(kinds))
+            add_span(start)
+            add_span(end)
+            empty = False
+        else:
+            add_span(start + 1)
+            add_span(end - 1)
+            empty = end - start == 2
+        if type(m) is not _SpanAssistant:
+            add_kind(PROMPT)
+        elif not m.weight:
+            add_kind(UNTRAINED)
+        elif empty:  # an empty trained reply: a warning
+            return _undo(mark, spans, kinds, escaped)
+        else:
+            add_kind(TRAINED)
+            trained = True
+    if not trained:
+        return _undo(mark, spans, kinds, escaped)
+    return len(messages)
+
+
+def _undo(mark: int, spans: array, kinds: array, escaped: array) -> None:
+    """Drop what a declined record appended."""
+    del spans[2 * mark:]
+    del kinds[mark:]
+    while escaped and escaped[-1] >= mark:
+        escaped.pop()
+
+
+# (messages, prompt texts, trained texts, weight-0 texts)
+PlainTexts = tuple[int, list[str], list[str], list[str]]
+
+
+def plain_chat_texts(raw: bytes, specials: bool = True) -> PlainTexts | None:
+    """The texts of a chat line the full checker would pass without a word, else None:
+    `plain_chat` for a tokenizer at hand, when spans would only cost a copy of each text.
+    msgspec decodes every string of such a record, so it checks the UTF-8 itself. Pass
+    specials=False when the line holds neither "<|" nor a \\u escape."""
+    try:
+        messages = _decode_texts(raw).messages
+    except _DecodeError:
+        return None
+    if not messages:
         return None
     prompt: list[str] = []
     trained: list[str] = []
     untrained: list[str] = []
     for m in messages:
-        if type(m) is not dict:
+        content = m.content
+        if specials and "<|" in content:
             return None
-        content = m.get("content")
-        if type(content) is not str or "<|" in content:
-            return None
-        role = m.get("role")
-        if role == "assistant":
-            size = len(m)
-            if size == 2:
-                weight = 1
-            elif size == 3 and "weight" in m:
-                weight = m["weight"]
-                if type(weight) is not int:  # bool and float weights are reported
-                    return None
-            else:
-                return None
-            if weight == 1 and content:
-                trained.append(content)
-            elif weight == 0:
-                untrained.append(content)
-            else:
-                return None
-        elif len(m) == 2 and type(role) is str and role in _PROMPT_ROLES:
+        if type(m) is not _TextAssistant:
             prompt.append(content)
-        else:
+        elif not m.weight:
+            untrained.append(content)
+        elif content:
+            trained.append(content)
+        else:  # an empty trained reply: a warning
             return None
     if not trained:
         return None

@@ -3,14 +3,16 @@
 Loading o200k_base takes ~0.45 s and holds the GIL, so no thread of this process can
 work meanwhile. So:
 1. a head-start process is forked first (small: nothing is loaded yet). It parses and
-   checks chunks from the start of the file, holding their texts packed (pending.py),
-   while this process loads the tokenizer;
-2. once it is loaded, the other workers are forked: they share its ~65 MB of tables
-   copy-on-write. The head start stops, sends its chunks and exits; this process counts
-   their texts, then scans chunks too, like the workers;
-3. results arrive in any order and are yielded in file order.
-Chunks are claimed from a shared counter: whoever is free takes the next one. This
-process being a worker itself saves one process's memory and keeps no core idle.
+   checks chunks from the start of the file, keeping where their texts are (pending.py:
+   16 bytes a text, so it can go on for the whole load), while this process loads the
+   tokenizer;
+2. once it is loaded, the head start stops and sends its chunks, and the other workers
+   are forked: they share the tokenizer's ~65 MB of tables copy-on-write, and the
+   head start's chunks;
+3. every process, this one included, counts head-start chunks and then scans the rest,
+   claiming each task from a shared counter: whoever is free takes the next one. This
+   process being a worker itself saves one process's memory and keeps no core idle;
+4. results arrive in any order and are yielded in file order.
 
 Only for a process without other threads (the CLI): forking a threaded one can deadlock.
 """
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
-from collections import deque
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
 from typing import Any
@@ -28,9 +29,9 @@ from aoft_tui.domain import tokens
 from aoft_tui.domain.validation.reader import read_range
 from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, count_pending, scan_chunk
 
-# Texts the head start may hold for counting (UTF-8 bytes), ~15 MB of a chat file: bounds
-# its memory (peak PSS). 24 MB would save ~0.05 s on the 100k benchmark file but push peak
-# PSS over a quarter of the cookbook loop's.
+# What the head start may hold for counting: bounds its memory (peak PSS). Spans cost
+# ~1.3 MB for the whole 90 MB benchmark file; texts from the full checker (tool calls,
+# content parts) cost their UTF-8 size.
 HEAD_START_MAX_BYTES = 12 * 1024 * 1024
 
 Ranges = list[tuple[int, int]]
@@ -66,7 +67,6 @@ def scan_forked(path: str, ranges: Ranges, cfg: ScanConfig, size: int,
     ctx = multiprocessing.get_context("fork")
     job = _Job(path, ranges, cfg, size, _Claims(ctx, len(ranges)))
     started: list[tuple[Any, Connection]] = []
-    head_start: list[tuple[int, ChunkResult]] = []
     try:
         if cfg.count_tokens and not tokens.is_loaded(cfg.encoding):
             loading = ctx.RawValue("b", 1)
@@ -74,13 +74,14 @@ def scan_forked(path: str, ranges: Ranges, cfg: ScanConfig, size: int,
             started.append(head)
             tokens.get_encoding(cfg.encoding)  # the head start works meanwhile
             loading.value = 0
-            # Take its chunks before forking more: its memory is freed as it exits, instead
-            # of adding to that of the workers.
-            head_start = _receive_all(*head)
+            # Take its chunks before forking more: the workers inherit them, and its
+            # memory is freed as it exits instead of adding to theirs.
+            job.held = _receive_all(*head)
             started.remove(head)
+        job.counting = _Claims(ctx, len(job.held))
         for _ in range(workers - 1):
             started.append(_start(ctx, _worker, job))
-        yield from _in_order(started, job, head_start)
+        yield from _in_order(started, job)
     finally:
         for proc, conn in started:
             conn.close()
@@ -109,15 +110,28 @@ def _run(target: Callable[..., None], conn: Connection, *args: Any) -> None:
 
 
 class _Job:
-    """What every process needs to scan a chunk of the file by its index."""
+    """What every process needs to scan a chunk of the file by its index, or to count one
+    the head start checked."""
 
     def __init__(self, path: str, ranges: Ranges, cfg: ScanConfig, size: int, claims: _Claims) -> None:
         self.path, self.ranges, self.cfg, self.size, self.claims = path, ranges, cfg, size, claims
+        self.held: list[tuple[int, ChunkResult]] = []  # checked by the head start, not counted
+        self.counting: _Claims | None = None  # claims on `held`
 
     def scan(self, i: int, defer: bool = False) -> ChunkResult:
         start, end = self.ranges[i]
         return scan_chunk(read_range(self.path, start, end), self.cfg, at_file_start=start == 0,
                           at_file_end=end >= self.size, defer_counting=defer)
+
+    def next_result(self) -> tuple[int, ChunkResult] | None:
+        """Do the next task: count a held chunk, else scan an unclaimed one (None: none left)."""
+        if self.counting is not None and (k := self.counting.take()) is not None:
+            i, res = self.held[k]
+            start, end = self.ranges[i]
+            return i, count_pending(res, self.cfg, read_range(self.path, start, end))
+        if (i := self.claims.take()) is not None:
+            return i, self.scan(i)
+        return None
 
 
 def _head_start(conn: Connection, job: _Job, loading: Any) -> None:
@@ -135,8 +149,8 @@ def _head_start(conn: Connection, job: _Job, loading: Any) -> None:
 
 
 def _worker(conn: Connection, job: _Job) -> None:
-    while (i := job.claims.take()) is not None:
-        conn.send((i, job.scan(i)))
+    while (result := job.next_result()) is not None:
+        conn.send(result)
 
 
 def _receive_all(proc: Any, conn: Connection) -> list[tuple[int, ChunkResult]]:
@@ -150,14 +164,11 @@ def _receive_all(proc: Any, conn: Connection) -> list[tuple[int, ChunkResult]]:
     return got
 
 
-def _in_order(started: list[tuple[Any, Connection]], job: _Job,
-              head_start: list[tuple[int, ChunkResult]]) -> Iterator[ChunkResult]:
+def _in_order(started: list[tuple[Any, Connection]], job: _Job) -> Iterator[ChunkResult]:
     """Yield the results in chunk order, working meanwhile: first read whatever the
-    workers sent (so that none waits long on a full pipe), then count one head-start
-    chunk, or else scan the next unclaimed chunk here."""
+    workers sent (so that none waits long on a full pipe), then do one task here."""
     open_conns = {conn: proc for proc, conn in started}
     done: dict[int, ChunkResult] = {}
-    to_count = deque(head_start)
     i, n = 0, len(job.ranges)
     while i < n:
         if i in done:
@@ -170,11 +181,8 @@ def _in_order(started: list[tuple[Any, Connection]], job: _Job,
                 done[j] = res
                 if not conn.poll():
                     break
-        if to_count:
-            j, res = to_count.popleft()
-            done[j] = count_pending(res, job.cfg)
-        elif (j := job.claims.take()) is not None:
-            done[j] = job.scan(j)
+        if (result := job.next_result()) is not None:
+            done[result[0]] = result[1]
         elif i not in done:
             if not open_conns:
                 raise RuntimeError("the validator's worker processes stopped before the end of the file")

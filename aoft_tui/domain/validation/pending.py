@@ -1,58 +1,91 @@
-"""Texts of checked examples that wait for the tokenizer, packed as UTF-8.
+"""The texts of a chunk's checked examples, as spans to count once a tokenizer is at hand.
 
-While the tokenizer loads (about 0.45 s for o200k_base, holding the GIL), a head-start
-process checks the first chunks and keeps their texts here to be counted once it has
-loaded. Packed into one bytes object they cost their UTF-8 size (a list of str objects
-costs ~50 bytes more per text) and cross a pipe without a str being rebuilt: quicktok
-counts UTF-8 bytes exactly as it counts the str they encode.
+Checking and counting are apart so that checking can start before the tokenizer has
+loaded (about 0.45 s for o200k_base, holding the GIL): a head-start process checks the
+first chunks meanwhile and keeps, per text, where it lies instead of the text itself.
+- A plain chat text (fastpath.py) is a span of the chunk's own bytes: the content's UTF-8
+  between its quotes, or its whole JSON literal when it has escapes (decoded when counted).
+- Any other text (from the full checker, as str) is packed as UTF-8 into `blob`, and its
+  span points past the chunk's end: spans index `chunk + blob`.
+Counting reads the chunk again (from the page cache) and counts each span's bytes:
+quicktok counts UTF-8 bytes exactly as it counts the str they encode.
 """
 
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterator
-from itertools import accumulate
+from collections.abc import Callable
+from itertools import compress, islice, repeat
+from operator import add
+
+import msgspec
 
 from aoft_tui.domain import tokens
+from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED
+from aoft_tui.domain.validation.errors import DatasetIOError
+
+_decode_text = msgspec.json.Decoder(str).decode
+
+
+class Counted:
+    """Token counts of a chunk's examples."""
+
+    __slots__ = ("lines", "lengths", "assistant", "trained")
+
+    def __init__(self, lines: array, lengths: list[int], assistant: int, trained: int) -> None:
+        self.lines, self.lengths, self.assistant, self.trained = lines, lengths, assistant, trained
 
 
 class PendingTexts:
-    """Per example: its line, its tokens known without encoding, and its prompt, trained
-    and weight-0 texts (counted later, in the same order)."""
+    """Per example: its line, its tokens known without encoding and its number of texts;
+    per text: its span and its kind (PROMPT, TRAINED or UNTRAINED), in example order."""
 
-    __slots__ = ("lines", "fixed", "groups", "sizes", "blob", "_parts")
+    __slots__ = ("lines", "fixed", "texts", "spans", "kinds", "escaped", "chunk_size", "blob",
+                 "_parts", "_blob_size")
 
-    def __init__(self) -> None:
+    def __init__(self, chunk_size: int) -> None:
         self.lines = array("l")
         self.fixed = array("l")
-        self.groups = array("l")  # 3 per example: how many prompt, trained, weight-0 texts
-        self.sizes = array("l")  # UTF-8 bytes of each text
+        self.texts = array("l")  # per example: how many texts
+        self.spans = array("q")  # 2 per text: start, end in chunk + blob
+        self.kinds = array("b")
+        self.escaped = array("l")  # texts whose span is a JSON literal, by index
+        self.chunk_size = chunk_size
         self.blob = b""
         self._parts: list[bytes] = []
+        self._blob_size = 0
 
     def __len__(self) -> int:
         return len(self.lines)
 
     @property
     def nbytes(self) -> int:
-        return len(self.blob) + sum(map(len, self._parts))
+        """What holding these costs, roughly."""
+        arrays = (self.lines, self.fixed, self.texts, self.spans, self.kinds, self.escaped)
+        return self._blob_size + sum(len(a) * a.itemsize for a in arrays)
 
-    def add(self, line: int, fixed: int, *groups: list[str]) -> None:
+    def add(self, line: int, fixed: int, prompt: list[str], trained: list[str], untrained: list[str]) -> None:
+        """An example with its texts as str (from the full checker)."""
         self.lines.append(line)
         self.fixed.append(fixed)
-        parts, sizes = self._parts, self.sizes
-        for group in groups:
-            self.groups.append(len(group))
+        self.texts.append(len(prompt) + len(trained) + len(untrained))
+        parts, spans, kinds = self._parts, self.spans, self.kinds
+        at = self.chunk_size + self._blob_size
+        for kind, group in ((PROMPT, prompt), (TRAINED, trained), (UNTRAINED, untrained)):
             for text in group:
                 try:
                     b = text.encode()
                 except UnicodeEncodeError:  # lone surrogates: counted as tiktoken counts them
                     b = tokens.scrub_surrogates(text).encode()
                 parts.append(b)
-                sizes.append(len(b))
+                spans.append(at)
+                at += len(b)
+                spans.append(at)
+                kinds.append(kind)
+        self._blob_size = at - self.chunk_size
 
     def pack(self) -> PendingTexts:
-        """Join the texts into one bytes object (before holding or sending them)."""
+        """Join the packed texts into one bytes object (before holding or sending them)."""
         if self._parts:
             self.blob += b"".join(self._parts)
             self._parts = []
@@ -60,25 +93,30 @@ class PendingTexts:
 
     def __getstate__(self) -> tuple:
         self.pack()
-        return self.lines, self.fixed, self.groups, self.sizes, self.blob
+        return (self.lines, self.fixed, self.texts, self.spans, self.kinds, self.escaped,
+                self.chunk_size, self.blob)
 
     def __setstate__(self, state: tuple) -> None:
-        self.lines, self.fixed, self.groups, self.sizes, self.blob = state
+        (self.lines, self.fixed, self.texts, self.spans, self.kinds, self.escaped,
+         self.chunk_size, self.blob) = state
         self._parts = []
+        self._blob_size = len(self.blob)
 
-    def counted(self, count: Callable[[bytes], int]) -> Iterator[tuple[int, int, int, int, int]]:
-        """(line, fixed tokens, prompt, trained, weight-0 tokens) per example."""
+    def count(self, count: Callable[[bytes | str], int], chunk: bytes) -> Counted:
+        """Count the spans in `chunk` (the bytes they were taken from). C-level loops
+        throughout: a Python loop per text or example would cost a fifth of the counting."""
+        if len(chunk) != self.chunk_size:
+            raise DatasetIOError("The file changed while it was being validated: run the validation again.")
         self.pack()
-        blob = self.blob
-        ends = list(accumulate(self.sizes))
-        per_text = list(map(count, map(blob.__getitem__, map(slice, [0, *ends[:-1]], ends))))
-        groups = self.groups
-        k = 0
-        for i, line in enumerate(self.lines):
-            g = 3 * i
-            p_end = k + groups[g]
-            t_end = p_end + groups[g + 1]
-            u_end = t_end + groups[g + 2]
-            yield (line, self.fixed[i], sum(per_text[k:p_end]), sum(per_text[p_end:t_end]),
-                   sum(per_text[t_end:u_end]))
-            k = u_end
+        buf = chunk + self.blob if self.blob else chunk
+        spans = self.spans
+        texts = list(map(buf.__getitem__, map(slice, islice(spans, 0, None, 2), islice(spans, 1, None, 2))))
+        for i in self.escaped:
+            texts[i] = _decode_text(texts[i])
+        per_text = list(map(count, texts))
+        del texts
+        it = iter(per_text)
+        lengths = list(map(add, self.fixed, map(sum, map(islice, repeat(it), self.texts))))
+        kinds = self.kinds
+        return Counted(self.lines, lengths, sum(compress(per_text, kinds)),
+                       sum(compress(per_text, map(TRAINED.__eq__, kinds))))

@@ -7,15 +7,14 @@ and picklable-in/picklable-out so it can run in a worker process.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 
-import orjson
+from xxhash import xxh3_64_intdigest
 
 from aoft_tui.domain import tokens
 from aoft_tui.domain.validation.checks import Texts
-from aoft_tui.domain.validation.fastpath import plain_chat
+from aoft_tui.domain.validation.fastpath import plain_chat, plain_chat_texts
 from aoft_tui.domain.validation.formats import CHAT_FORMAT, CHECKERS, FORMAT_LABELS, family_of, shape_of
 from aoft_tui.domain.validation.pending import PendingTexts
 from aoft_tui.domain.validation.reader import UTF8_BOM
@@ -76,79 +75,79 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
     """Read, parse, check and count one chunk. With defer_counting the texts are kept in
     `pending` for `count_pending` (used while the tokenizer is still loading)."""
     res = ChunkResult()
-    if at_file_start and data.startswith(UTF8_BOM):
-        data = data[len(UTF8_BOM):]
-    lines = data.split(b"\n")
+    origin = len(UTF8_BOM) if at_file_start and data.startswith(UTF8_BOM) else 0
+    lines = (data[origin:] if origin else data).split(b"\n")
     unterminated = lines[-1] != b""
     if not unterminated:
         lines.pop()  # the empty piece after the final newline
     res.lines = len(lines)
 
-    enc = tokens.get_encoding(cfg.encoding) if cfg.count_tokens and not defer_counting else None
+    deferred = cfg.count_tokens and defer_counting
+    enc = tokens.get_encoding(cfg.encoding) if cfg.count_tokens and not deferred else None
     count = enc.count if enc is not None else None
-    context = cfg.context
-    lengths = res.token_lengths
-    pending = None
-    if cfg.count_tokens and defer_counting:
-        pending = res.pending = PendingTexts()
+    pending = PendingTexts(len(data))
     digests, digest_lines = res.digests, res.digest_lines
-    # orjson is ~1.6x faster than json and parses the bytes without decoding them first;
-    # it serves the fast path only. A record the fast path declines is parsed again with
-    # json, so the full checker sees exactly what json.loads gives (orjson differs at the
-    # edges: NaN, lone surrogates, integers over 64 bits).
-    fast = plain_chat if cfg.fmt == CHAT_FORMAT else None
-    fast_loads = orjson.loads
-    sha1 = hashlib.sha1
+    # The fast path takes plain chat records (most lines) and leaves the rest to the full
+    # checker, which sees exactly what json.loads gives.
+    fast = cfg.fmt == CHAT_FORMAT
+    spans, kinds, escaped = pending.spans, pending.kinds, pending.escaped
+    p_lines, p_fixed, p_texts = pending.lines.append, pending.fixed.append, pending.texts.append
+    # Checks for the whole chunk instead of every line: spans need UTF-8, and special-token
+    # text is rare ("<" is found at memchr speed, "<|" much slower; a decoded text may hold
+    # one written as \u003c|).
+    utf8 = deferred and _is_utf8(data)
+    specials = b"<" in data and b"<|" in data
+    text_specials = specials or b"\\u" in data
+    context = cfg.context
+    digest = xxh3_64_intdigest
     last = len(lines)
     messages = assistant_tokens = trained_tokens = 0
+    lengths = res.token_lengths
+    at = origin
 
     for lineno, raw in enumerate(lines, 1):
+        line_at = at
+        at += len(raw) + 1
         if raw.endswith(b"\r"):
             raw = raw[:-1]
         if not raw or raw.isspace():
             res.add(cfg.cap, "blank_line", lineno, None,
                     "Blank line: delete it (every line must hold one JSON object).")
             continue
-        # 64 bits of SHA-1 (hardware-accelerated) to spot exact copies; not for security.
-        digests.append(int.from_bytes(sha1(raw, usedforsecurity=False).digest()[:8], "little"))
+        # A 64-bit hash to spot exact copies (not for security).
+        digests.append(digest(raw))
         digest_lines.append(lineno)
-        if fast is not None:
-            try:
-                plain = fast(fast_loads(raw))
-            except ValueError:  # orjson.JSONDecodeError: the full path gives json's message
-                plain = None
-            if plain is not None:
-                n_messages, prompt, trained, untrained = plain
-                messages += n_messages
-                # The cookbook's 3 per message + 3, and 1 for each message's (known) role.
-                fixed = 4 * n_messages + 3
-                if count is None:
-                    if pending is not None:
-                        pending.add(lineno, fixed, prompt, trained, untrained)
+        if deferred:
+            if fast and (utf8 or _is_utf8(raw)):
+                n_messages = plain_chat(raw, data, line_at, spans, kinds, escaped, specials)
+                if n_messages is not None:
+                    messages += n_messages
+                    p_lines(lineno)
+                    # The cookbook's 3 per message + 3, and 1 for each message's (known) role.
+                    p_fixed(4 * n_messages + 3)
+                    p_texts(n_messages)
                     continue
-                t = sum(map(count, trained))
-                u = sum(map(count, untrained)) if untrained else 0
-                n = fixed + sum(map(count, prompt)) + t + u
-                lengths.append(n)
-                assistant_tokens += t + u
-                trained_tokens += t
-                if n > context:
-                    _over_context(res, cfg, lineno, n)
-                continue
-        texts = _check_line(res, cfg, raw, lineno, at_file_end and unterminated and lineno == last)
-        if texts is None:
+            texts = _check_line(res, cfg, raw, lineno, at_file_end and unterminated and lineno == last)
+            if texts is not None:
+                pending.add(lineno, *texts)
             continue
-        fixed, prompt, trained, untrained = texts
+        if fast and (plain := plain_chat_texts(raw, text_specials)) is not None:
+            n_messages, prompt, trained, untrained = plain
+            messages += n_messages
+            fixed = 4 * n_messages + 3  # as in plain_chat
+        else:
+            texts = _check_line(res, cfg, raw, lineno, at_file_end and unterminated and lineno == last)
+            if texts is None:
+                continue
+            fixed, prompt, trained, untrained = texts
         if count is None:
-            if pending is not None:
-                pending.add(lineno, fixed, prompt, trained, untrained)
             continue
         try:
             p = sum(map(count, prompt))
             t = sum(map(count, trained))
             u = sum(map(count, untrained)) if untrained else 0
         except TypeError:  # a lone surrogate (from a "\ud800" escape): tiktoken's way
-            p, t, u = _count_scrubbed(enc, prompt, trained, untrained)
+            p, t, u = (sum(tokens.count_text(enc, x) for x in group) for group in (prompt, trained, untrained))
         n = fixed + p + t + u
         lengths.append(n)
         assistant_tokens += t + u
@@ -159,9 +158,19 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
     res.messages += messages
     res.assistant_tokens += assistant_tokens
     res.trained_tokens += trained_tokens
-    if pending is not None:
-        pending.pack()
+    if deferred:
+        res.pending = pending.pack()
     return res
+
+
+def _is_utf8(data: bytes) -> bool:
+    if data.isascii():
+        return True
+    try:
+        data.decode()
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _check_line(res: ChunkResult, cfg: ScanConfig, raw: bytes, lineno: int,
@@ -226,25 +235,21 @@ def _check_line(res: ChunkResult, cfg: ScanConfig, raw: bytes, lineno: int,
     return rr.overhead + texts.fixed, texts.prompt, texts.trained, texts.untrained
 
 
-def count_pending(res: ChunkResult, cfg: ScanConfig) -> ChunkResult:
-    """Count the texts `scan_chunk(defer_counting=True)` kept (in the same order)."""
+def count_pending(res: ChunkResult, cfg: ScanConfig, chunk: bytes) -> ChunkResult:
+    """Count the texts `scan_chunk(defer_counting=True)` kept; `chunk` is the chunk's
+    bytes, read again."""
     if res.pending is None:
         return res
-    count = tokens.get_encoding(cfg.encoding).count
-    for lineno, fixed, p, t, u in res.pending.counted(count):
-        n = fixed + p + t + u
-        res.token_lengths.append(n)
-        res.assistant_tokens += t + u
-        res.trained_tokens += t
-        if n > cfg.context:
-            _over_context(res, cfg, lineno, n)
+    counted = res.pending.count(tokens.get_encoding(cfg.encoding).count, chunk)
+    res.token_lengths.extend(counted.lengths)
+    res.assistant_tokens += counted.assistant
+    res.trained_tokens += counted.trained
+    if max(counted.lengths, default=0) > cfg.context:
+        for lineno, n in zip(counted.lines, counted.lengths):
+            if n > cfg.context:
+                _over_context(res, cfg, lineno, n)
     res.pending = None
     return res
-
-
-def _count_scrubbed(enc: object, *groups: list[str]) -> tuple[int, int, int]:
-    return tuple(sum(tokens.count_text(enc, x) for x in group)  # type: ignore[return-value]
-                 for group in groups)
 
 
 def _over_context(res: ChunkResult, cfg: ScanConfig, lineno: int, n: int) -> None:
