@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED, Texts
 from aoft_tui.domain.validation.fastpath import plain_chat, plain_chat_texts
+from aoft_tui.domain.validation.fastpath_tools import tool_chat_texts
 from aoft_tui.domain.validation.formats import check_chat
 from aoft_tui.domain.validation.scan import ScanConfig, count_pending, scan_chunk
 
@@ -172,3 +173,108 @@ def test_deferred_texts_count_as_the_direct_ones() -> None:
     deferred = scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True)
     assert len(deferred.pending) == 5 and deferred.token_lengths == []
     assert count_pending(deferred, cfg, data) == direct
+
+
+# --- records with tools ---
+
+NAMES = ["lookup_order", "get_weather"]
+ARGUMENTS = st.sampled_from(['{"order_id": "1"}', "{}", '{"x": 1.5e-7}', "not json", '{"a": NaN}', "[1, 2]"])
+
+
+@st.composite
+def tool_defs(draw: st.DrawFn) -> object:
+    tools = [{"type": "function", "function": {"name": name, "description": draw(TEXTS),
+                                               "parameters": {"type": "object", "properties": {}}}}
+             for name in draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=2))]
+    change = draw(st.sampled_from(["none"] * 8 + ["type", "name", "parameters", "shape", "float"]))
+    if change == "type":
+        tools[0]["type"] = "retrieval"
+    elif change == "name":
+        del tools[0]["function"]["name"]
+    elif change == "parameters":
+        tools[0]["function"]["parameters"] = "a string"
+    elif change == "shape":
+        return {"tools": tools}
+    elif change == "float":
+        tools[0]["function"]["parameters"]["minimum"] = 1e16  # json.dumps writes 1e+16
+    return tools
+
+
+@st.composite
+def tool_exchange(draw: st.DrawFn, n: int) -> list[dict]:
+    """An assistant's tool calls and the tool messages that answer them."""
+    calls = [{"id": f"call_{n}_{k}", "type": "function",
+              "function": {"name": draw(st.sampled_from(NAMES)), "arguments": draw(ARGUMENTS)}}
+             for k in range(draw(st.integers(1, 2)))]
+    change = draw(st.sampled_from(["none"] * 8 + ["no type", "extra", "no id", "dict args", "empty", "null"]))
+    if change == "no type":
+        del calls[0]["type"]
+    elif change == "extra":
+        calls[0]["index"] = 0
+    elif change == "no id":
+        del calls[0]["id"]
+    elif change == "dict args":
+        calls[0]["function"]["arguments"] = {"order_id": "1"}
+    assistant: dict = {"role": "assistant",
+                       "tool_calls": [] if change == "empty" else None if change == "null" else calls}
+    content = draw(st.sampled_from(["absent", None, "", "Let me check."]))
+    if content != "absent":
+        assistant["content"] = content
+    if draw(st.sampled_from([False, False, True])):
+        assistant["weight"] = draw(st.sampled_from([0, 1, 2]))
+    answers = [{"role": "tool", "tool_call_id": draw(st.sampled_from([c.get("id", "x"), "call_unknown"])),
+                "content": draw(st.sampled_from(['{"status": "shipped"}', "", None, "<|endoftext|>"]))}
+               for c in calls[:draw(st.integers(0, len(calls)))]]
+    return [{k: m[k] for k in draw(st.permutations(list(m)))} for m in [assistant, *answers]]
+
+
+@st.composite
+def tool_records(draw: st.DrawFn) -> dict:
+    messages: list[dict] = [{"role": "system", "content": draw(TEXTS)}, {"role": "user", "content": draw(TEXTS)}]
+    for n in range(draw(st.integers(0, 2))):
+        messages += draw(tool_exchange(n))
+    if draw(st.booleans()):
+        messages.append({"role": "assistant", "content": draw(TEXTS)})
+    rec: dict = {"messages": messages}
+    if draw(st.sampled_from([True, True, True, False])):
+        rec["tools"] = draw(tool_defs())
+    return {k: rec[k] for k in draw(st.permutations(list(rec)))}
+
+
+def _tools_agree(record: object, ascii_only: bool) -> bool:
+    line = _line(record, ascii_only)
+    got = tool_chat_texts(line)
+    if got is not None:
+        assert got == _full_checker(line)
+    return got is not None
+
+
+@settings(max_examples=1000, deadline=None)
+@given(record=tool_records(), ascii_only=st.booleans())
+def test_the_tools_fast_path_agrees_with_the_full_checker(record: dict, ascii_only: bool) -> None:
+    _tools_agree(record, ascii_only)
+
+
+def test_the_fuzzed_tool_records_reach_the_tools_fast_path() -> None:
+    found: list[bool] = []
+
+    @settings(max_examples=300, deadline=None, database=None)
+    @given(record=tool_records(), ascii_only=st.booleans())
+    def collect(record: dict, ascii_only: bool) -> None:
+        found.append(_tools_agree(record, ascii_only))
+
+    collect()
+    assert 10 <= sum(found) <= len(found) - 10
+
+
+def test_a_tool_exchange_takes_the_tools_fast_path() -> None:
+    tools = [{"type": "function", "function": {"name": "lookup_order", "parameters": {"type": "object"}}}]
+    call = {"id": "call_1", "type": "function", "function": {"name": "lookup_order", "arguments": '{"id": "7"}'}}
+    rec = {"messages": [{"role": "user", "content": "Where is order 7?"},
+                        {"role": "assistant", "content": None, "tool_calls": [call]},
+                        {"role": "tool", "tool_call_id": "call_1", "content": '{"status": "shipped"}'},
+                        {"role": "assistant", "content": "It has shipped."}], "tools": tools}
+    line = _line(rec, False)
+    assert tool_chat_texts(line) == _full_checker(line) == (
+        4, [json.dumps(tools, separators=(",", ":")), "Where is order 7?", "call_1", '{"status": "shipped"}'],
+        [json.dumps([call], separators=(",", ":")), "It has shipped."], [])

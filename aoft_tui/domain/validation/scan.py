@@ -15,6 +15,7 @@ from xxhash import xxh3_64_intdigest
 from aoft_tui.domain import tokens
 from aoft_tui.domain.validation.checks import Texts
 from aoft_tui.domain.validation.fastpath import plain_chat, plain_chat_texts
+from aoft_tui.domain.validation.fastpath_tools import tool_chat_texts
 from aoft_tui.domain.validation.formats import CHAT_FORMAT, CHECKERS, FORMAT_LABELS, family_of, shape_of
 from aoft_tui.domain.validation.pending import PendingTexts
 from aoft_tui.domain.validation.reader import UTF8_BOM
@@ -117,8 +118,11 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
         # A 64-bit hash to spot exact copies (not for security).
         digests.append(digest(raw))
         digest_lines.append(lineno)
-        if deferred:
-            if fast and (utf8 or _is_utf8(raw)):
+        plain = None
+        if fast:
+            if not deferred:
+                plain = plain_chat_texts(raw, text_specials)
+            elif utf8 or _is_utf8(raw):
                 n_messages = plain_chat(raw, data, line_at, spans, kinds, escaped, specials)
                 if n_messages is not None:
                     messages += n_messages
@@ -127,11 +131,9 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
                     p_fixed(4 * n_messages + 3)
                     p_texts(n_messages)
                     continue
-            texts = _check_line(res, cfg, raw, lineno, at_file_end and unterminated and lineno == last)
-            if texts is not None:
-                pending.add(lineno, *texts)
-            continue
-        if fast and (plain := plain_chat_texts(raw, text_specials)) is not None:
+            if plain is None and b'"tools"' in raw:
+                plain = tool_chat_texts(raw, text_specials)
+        if plain is not None:
             n_messages, prompt, trained, untrained = plain
             messages += n_messages
             fixed = 4 * n_messages + 3  # as in plain_chat
@@ -140,6 +142,9 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
             if texts is None:
                 continue
             fixed, prompt, trained, untrained = texts
+        if deferred:
+            pending.add(lineno, fixed, prompt, trained, untrained)
+            continue
         if count is None:
             continue
         try:
