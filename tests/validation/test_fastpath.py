@@ -114,7 +114,7 @@ def test_fast_paths_agree_with_the_full_checker(record: object, ascii_only: bool
 def test_the_fuzzed_records_reach_both_fast_paths() -> None:
     found: list[tuple[bool, bool]] = []
 
-    @settings(max_examples=300, deadline=None, database=None)
+    @settings(max_examples=300, deadline=None, database=None, derandomize=True)  # not flaky
     @given(record=records(), ascii_only=st.booleans())
     def collect(record: object, ascii_only: bool) -> None:
         found.append(_agrees(record, ascii_only))
@@ -258,7 +258,7 @@ def test_the_tools_fast_path_agrees_with_the_full_checker(record: dict, ascii_on
 def test_the_fuzzed_tool_records_reach_the_tools_fast_path() -> None:
     found: list[bool] = []
 
-    @settings(max_examples=300, deadline=None, database=None)
+    @settings(max_examples=300, deadline=None, database=None, derandomize=True)  # not flaky
     @given(record=tool_records(), ascii_only=st.booleans())
     def collect(record: dict, ascii_only: bool) -> None:
         found.append(_tools_agree(record, ascii_only))
