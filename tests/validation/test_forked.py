@@ -63,18 +63,24 @@ def case_head_start(path: str) -> None:
     engine.PARALLEL_MIN_BYTES = 1
     # Spans cost ~70 KB a chunk here: the head start stops at its cap after a few.
     forked.HEAD_START_MAX_BYTES = 150_000
-    head_start = []  # chunks the head start checked (then counted by either process)
-    real_receive_all = forked._receive_all
+    head_start = forked.multiprocessing.Value("i", 0)  # chunks the head start checked
+    real_head_start = forked._head_start
 
-    def receive_all(*args: object) -> list:
-        got = real_receive_all(*args)
-        head_start.extend(got)
-        return got
+    def counting_head_start(conn: object, job: object, *args: object) -> None:
+        real_put = job.held.put
 
-    forked._receive_all = receive_all
+        def put(item: object) -> None:
+            if item is not None:
+                head_start.value += 1
+            real_put(item)
+
+        job.held.put = put
+        real_head_start(conn, job, *args)
+
+    forked._head_start = counting_head_start
     assert threading.active_count() == 1
     parallel = validate_file(Path(path), model="gpt-4o-mini", workers=2).to_json()
-    print(json.dumps({"serial": serial, "parallel": parallel, "head_start_chunks": len(head_start),
+    print(json.dumps({"serial": serial, "parallel": parallel, "head_start_chunks": head_start.value,
                       "chunks": Path(path).stat().st_size // engine.CHUNK_BYTES}))
 
 

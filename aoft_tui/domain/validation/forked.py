@@ -6,13 +6,13 @@ work meanwhile. So:
    checks chunks from the start of the file, keeping where their texts are (pending.py:
    16 bytes a text, so it can go on for the whole load), while this process loads the
    tokenizer;
-2. once it is loaded, the head start stops and sends its chunks, and the other workers
-   are forked: they share the tokenizer's ~65 MB of tables copy-on-write, and the
-   head start's chunks;
-3. every process, this one included, counts head-start chunks and then scans the rest,
-   claiming each task from a shared counter: whoever is free takes the next one. This
-   process being a worker itself saves one process's memory and keeps no core idle;
-4. results arrive in any order and are yielded in file order.
+2. once it is loaded, the other workers are forked at once (they share the tokenizer's
+   ~65 MB of tables copy-on-write) and scan chunks the head start did not take; the head
+   start stops after its current chunk and puts its chunks on a queue, from which every
+   process, this one included, takes chunks to count before scanning more;
+3. results arrive in any order and are yielded in file order.
+Chunks are claimed from a shared counter: whoever is free takes the next one. This
+process being a worker itself saves one process's memory and keeps no core idle.
 
 Only for a process without other threads (the CLI): forking a threaded one can deadlock.
 """
@@ -70,15 +70,10 @@ def scan_forked(path: str, ranges: Ranges, cfg: ScanConfig, size: int,
     try:
         if cfg.count_tokens and not tokens.is_loaded(cfg.encoding):
             loading = ctx.RawValue("b", 1)
-            head = _start(ctx, _head_start, job, loading)
-            started.append(head)
+            job.held = ctx.SimpleQueue()
+            started.append(_start(ctx, _head_start, job, loading, workers))
             tokens.get_encoding(cfg.encoding)  # the head start works meanwhile
             loading.value = 0
-            # Take its chunks before forking more: the workers inherit them, and its
-            # memory is freed as it exits instead of adding to theirs.
-            job.held = _receive_all(*head)
-            started.remove(head)
-        job.counting = _Claims(ctx, len(job.held))
         for _ in range(workers - 1):
             started.append(_start(ctx, _worker, job))
         yield from _in_order(started, job)
@@ -115,8 +110,9 @@ class _Job:
 
     def __init__(self, path: str, ranges: Ranges, cfg: ScanConfig, size: int, claims: _Claims) -> None:
         self.path, self.ranges, self.cfg, self.size, self.claims = path, ranges, cfg, size, claims
-        self.held: list[tuple[int, ChunkResult]] = []  # checked by the head start, not counted
-        self.counting: _Claims | None = None  # claims on `held`
+        # The head start's checked chunks, then one None per process; each process's
+        # copy is set to None once it has taken its None.
+        self.held: Any = None
 
     def scan(self, i: int, defer: bool = False) -> ChunkResult:
         start, end = self.ranges[i]
@@ -124,17 +120,26 @@ class _Job:
                           at_file_end=end >= self.size, defer_counting=defer)
 
     def next_result(self) -> tuple[int, ChunkResult] | None:
-        """Do the next task: count a held chunk, else scan an unclaimed one (None: none left)."""
-        if self.counting is not None and (k := self.counting.take()) is not None:
-            i, res = self.held[k]
+        """Do the next task: count a chunk the head start checked, else scan an unclaimed
+        one, else wait for the head start's next chunk. None when nothing is left."""
+        while True:
+            if self.held is not None and not self.held.empty():
+                item = self.held.get()
+            elif (i := self.claims.take()) is not None:
+                return i, self.scan(i)
+            elif self.held is not None:
+                item = self.held.get()  # the head start is still sending
+            else:
+                return None
+            if item is None:
+                self.held = None
+                continue
+            i, res = item
             start, end = self.ranges[i]
             return i, count_pending(res, self.cfg, read_range(self.path, start, end))
-        if (i := self.claims.take()) is not None:
-            return i, self.scan(i)
-        return None
 
 
-def _head_start(conn: Connection, job: _Job, loading: Any) -> None:
+def _head_start(conn: Connection, job: _Job, loading: Any, processes: int) -> None:
     held: list[tuple[int, ChunkResult]] = []
     nbytes = 0
     while loading.value and nbytes < HEAD_START_MAX_BYTES:
@@ -144,24 +149,15 @@ def _head_start(conn: Connection, job: _Job, loading: Any) -> None:
         res = job.scan(i, defer=True)
         nbytes += res.pending.nbytes if res.pending is not None else 0
         held.append((i, res))
-    for item in held:  # the parent reads once the tokenizer is loaded
-        conn.send(item)
+    for item in held:  # the others read once the tokenizer is loaded
+        job.held.put(item)
+    for _ in range(processes):
+        job.held.put(None)
 
 
 def _worker(conn: Connection, job: _Job) -> None:
     while (result := job.next_result()) is not None:
         conn.send(result)
-
-
-def _receive_all(proc: Any, conn: Connection) -> list[tuple[int, ChunkResult]]:
-    """Everything one process sends until it is done (then it has exited)."""
-    got = []
-    open_conns = {conn: proc}
-    while (msg := _receive(conn, open_conns)) is not None:
-        got.append(msg)
-    conn.close()
-    proc.join()
-    return got
 
 
 def _in_order(started: list[tuple[Any, Connection]], job: _Job) -> Iterator[ChunkResult]:
