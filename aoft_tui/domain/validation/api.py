@@ -144,7 +144,7 @@ def _finish(scan: FileScan, vscan: FileScan | None, log: ProblemLog, cfg: ScanCo
     counted = len(scan.lengths)
     st.epochs_auto = n_epochs is None
     st.epochs = n_epochs if n_epochs is not None else auto_epochs(counted)
-    st.billed_tokens = billed_tokens(list(scan.lengths), cfg.context, st.epochs)
+    st.billed_tokens = billed_tokens(scan.lengths, cfg.context, st.epochs)
     if method != catalog.REINFORCEMENT and cfg.fmt != "reinforcement":
         st.price_per_million = catalog.price_per_million(model, prices)
     st.est_cost_usd = estimate_cost(st.billed_tokens, st.price_per_million)

@@ -157,4 +157,4 @@ def _merge(chunks: Iterator[ChunkResult], name: str, out: FileScan, log: Problem
                         f"An exact duplicate of line {first}: duplicates weigh that example "
                         "more in training; remove the copy.", file=name, line=line + offset)
         offset += res.lines
-    st.tokens = TokenStats.of(list(out.lengths))
+    st.tokens = TokenStats.of(out.lengths)

@@ -9,7 +9,11 @@ context.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from itertools import accumulate, repeat
 from typing import Any
 
 TARGET_EPOCHS = 3
@@ -51,12 +55,21 @@ class TokenStats:
     total: int = 0
 
     @classmethod
-    def of(cls, lengths: list[int]) -> TokenStats:
+    def of(cls, lengths: Sequence[int]) -> TokenStats:
         if not lengths:
             return cls()
-        s = sorted(lengths)
-        total = sum(s)
-        return cls(s[0], round(total / len(s), 1), percentile(s, 50), percentile(s, 95), s[-1], total)
+        # Counting, not sorting: lengths repeat a lot (100k examples hold a few hundred
+        # distinct values), and Counter counts in C: ~3 ms for 100k against ~9 to sort.
+        counts = Counter(lengths)
+        values = sorted(counts)
+        ranks = list(accumulate(counts[v] for v in values))  # examples up to each value
+        n = len(lengths)
+        total = sum(v * counts[v] for v in values)
+
+        def percentile_of(q: float) -> int:  # nearest rank, as `percentile`
+            return values[bisect_left(ranks, max(1, math.ceil(q / 100 * n)))]
+
+        return cls(values[0], round(total / n, 1), percentile_of(50), percentile_of(95), values[-1], total)
 
 
 @dataclass(slots=True)
@@ -89,8 +102,11 @@ class FileStats:
         return asdict(self)
 
 
-def billed_tokens(lengths: list[int], context: int, epochs: int) -> int:
-    return epochs * sum(min(context, n) for n in lengths)
+def billed_tokens(lengths: Sequence[int], context: int, epochs: int) -> int:
+    """Tokens billed: each example up to the context (longer ones are truncated), per epoch."""
+    if max(lengths, default=0) <= context:
+        return epochs * sum(lengths)
+    return epochs * sum(map(min, lengths, repeat(context)))
 
 
 def estimate_cost(billed: int, price_per_million: float | None) -> float | None:
