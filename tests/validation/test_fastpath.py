@@ -166,7 +166,7 @@ def test_lines_json_reads_its_own_way_are_declined_or_read_alike() -> None:
 def test_deferred_texts_count_as_the_direct_ones() -> None:
     lines = [{"messages": [{"role": "user", "content": t}, {"role": "assistant", "content": "ok " + t}]}
              for t in ["plain", "日本語のテキスト", "x\ud800y", "Grüße 😀", "tab\tand\nnewline"]]
-    # Raw UTF-8, but the lone surrogate as a \ud800 escape (json.loads gives it; orjson refuses it).
+    # Raw UTF-8, but the lone surrogate as a \ud800 escape (json.loads gives it; msgspec refuses it).
     data = b"".join(json.dumps(r, ensure_ascii=i == 2).encode() + b"\n" for i, r in enumerate(lines))
     cfg = ScanConfig(fmt="chat", method_given=False, encoding="o200k_base", context=65_536)
     direct = scan_chunk(data, cfg, at_file_start=True, at_file_end=True)
