@@ -15,6 +15,7 @@ import click
 from aoft_tui.cli import exit_promptly
 from aoft_tui.domain import catalog
 from aoft_tui.domain.validation import CODES, DatasetIOError, ValidationReport, validate_file
+from aoft_tui.domain.validation.errors import ValidationStopped
 from aoft_tui.domain.validation.formats import FORMAT_LABELS
 from aoft_tui.domain.validation.stats import FileStats
 
@@ -52,7 +53,8 @@ def command(train: Path, validation: Path | None, model: str | None, method: str
         if as_json:
             click.echo(json.dumps({"schema": "aoft-tui/validation-report/v1", "ok": False,
                                    "io_error": str(exc)}))
-        click.echo(f"Error: cannot read the dataset: {exc}", err=True)
+        what = "" if isinstance(exc, ValidationStopped) else "cannot read the dataset: "
+        click.echo(f"Error: {what}{exc}", err=True)
         sys.exit(EXIT_USAGE)
     if as_json:
         click.echo(json.dumps(report.to_json(), indent=2, ensure_ascii=False))

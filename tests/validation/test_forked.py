@@ -28,10 +28,10 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write(tmp_path_factory.mktemp("forked") / "big.jsonl", jsonl(recs) + jsonl(recs[:3]))
 
 
-def _in_fresh_interpreter(case: str, path: Path) -> dict:
+def _in_fresh_interpreter(case: str, path: Path, timeout: float = 300) -> dict:
     code = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import test_forked as t; " \
            f"t.{case}({str(path)!r})"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 
@@ -47,6 +47,12 @@ def test_head_start_and_workers_give_the_serial_report(big_file: Path) -> None:
 
 def test_a_failing_worker_is_reported_not_hung(big_file: Path) -> None:
     assert "Permission denied" in _in_fresh_interpreter("case_failing_read", big_file)["error"]
+
+
+def test_a_head_start_that_dies_is_reported_not_waited_for(big_file: Path) -> None:
+    got = _in_fresh_interpreter("case_head_start_dies", big_file, timeout=60)
+    assert got["error"].startswith(f"{big_file}: the validation stopped: a validator worker process died")
+    assert got["error"].endswith("with --workers 1 it runs in one process.")
 
 
 def case_head_start(path: str) -> None:
@@ -101,6 +107,33 @@ def case_failing_read(path: str) -> None:
     try:
         validate_file(Path(path), workers=2)
     except DatasetIOError as exc:
+        print(json.dumps({"error": str(exc)}))
+    else:
+        print(json.dumps({"error": None}))
+
+
+def case_head_start_dies(path: str) -> None:
+    """The head start exits abruptly after one chunk, before handing anything over."""
+    import os
+
+    import aoft_tui.domain.validation.engine as engine
+    import aoft_tui.domain.validation.forked as forked
+    from aoft_tui.domain import tokens
+    from aoft_tui.domain.validation import DatasetIOError, validate_file
+
+    loaded = tokens.get_encoding("o200k_base")
+    tokens._ENCODINGS.clear()
+    tokens.quicktok.get_encoding = lambda name: time.sleep(0.5) or loaded
+    engine.PARALLEL_MIN_BYTES = 1
+
+    def dying_head_start(conn: object, job: object, *args: object) -> None:
+        job.scan(job.claims.take(), defer=True)
+        os._exit(3)
+
+    forked._head_start = dying_head_start
+    try:
+        validate_file(Path(path), model="gpt-4o-mini", workers=2)
+    except DatasetIOError as exc:  # ValidationStopped: every caller reports it
         print(json.dumps({"error": str(exc)}))
     else:
         print(json.dumps({"error": None}))

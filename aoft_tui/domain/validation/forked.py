@@ -26,6 +26,7 @@ from multiprocessing.connection import Connection, wait
 from typing import Any
 
 from aoft_tui.domain import tokens
+from aoft_tui.domain.validation.errors import ValidationStopped
 from aoft_tui.domain.validation.reader import read_range
 from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, count_pending, scan_chunk
 
@@ -70,13 +71,17 @@ def scan_forked(path: str, ranges: Ranges, cfg: ScanConfig, size: int,
     try:
         if cfg.count_tokens and not tokens.is_loaded(cfg.encoding):
             loading = ctx.RawValue("b", 1)
-            job.held = ctx.SimpleQueue()
+            job.held = _Handover(ctx)
             started.append(_start(ctx, _head_start, job, loading, workers))
+            job.held.writer.close()  # the head start's now: the workers forked later lack it
             tokens.get_encoding(cfg.encoding)  # the head start works meanwhile
             loading.value = 0
         for _ in range(workers - 1):
             started.append(_start(ctx, _worker, job))
         yield from _in_order(started, job)
+    except ValidationStopped as exc:
+        raise ValidationStopped(f"{path}: the validation stopped: {exc}. Run it again; with --workers 1 "
+                                "it runs in one process.") from None
     finally:
         for proc, conn in started:
             conn.close()
@@ -104,34 +109,57 @@ def _run(target: Callable[..., None], conn: Connection, *args: Any) -> None:
         conn.close()
 
 
+_NOTHING_YET = object()
+
+
+class _Handover:
+    """The head start's checked chunks, then one None per process, for whichever process
+    is free: one writer (the head start), several readers."""
+
+    def __init__(self, ctx: Any) -> None:
+        self.reader, self.writer = ctx.Pipe(duplex=False)
+        self._lock = ctx.Lock()
+
+    def put(self, item: tuple[int, ChunkResult] | None) -> None:
+        self.writer.send(item)
+
+    def take(self, block: bool) -> Any:
+        """The next item, or _NOTHING_YET when none is there and block is False."""
+        with self._lock:
+            if not block and not self.reader.poll():
+                return _NOTHING_YET
+            return self.reader.recv()
+
+
 class _Job:
     """What every process needs to scan a chunk of the file by its index, or to count one
     the head start checked."""
 
     def __init__(self, path: str, ranges: Ranges, cfg: ScanConfig, size: int, claims: _Claims) -> None:
         self.path, self.ranges, self.cfg, self.size, self.claims = path, ranges, cfg, size, claims
-        # The head start's checked chunks, then one None per process; each process's
-        # copy is set to None once it has taken its None.
-        self.held: Any = None
+        # The head start's checked chunks; each process's copy is set to None once it
+        # has taken its end marker.
+        self.held: _Handover | None = None
 
     def scan(self, i: int, defer: bool = False) -> ChunkResult:
         start, end = self.ranges[i]
         return scan_chunk(read_range(self.path, start, end), self.cfg, at_file_start=start == 0,
                           at_file_end=end >= self.size, defer_counting=defer)
 
-    def next_result(self) -> tuple[int, ChunkResult] | None:
+    def next_result(self, block: bool = True) -> tuple[int, ChunkResult] | None:
         """Do the next task: count a chunk the head start checked, else scan an unclaimed
-        one, else wait for the head start's next chunk. None when nothing is left."""
+        one, else (if block) wait for the head start's next chunk. None when there is
+        nothing to do (then, if not block, the head start may still send chunks)."""
         while True:
-            if self.held is not None and not self.held.empty():
-                item = self.held.get()
+            if self.held is not None and (item := self.held.take(block=False)) is not _NOTHING_YET:
+                pass
             elif (i := self.claims.take()) is not None:
                 return i, self.scan(i)
-            elif self.held is not None:
-                item = self.held.get()  # the head start is still sending
+            elif self.held is not None and block:
+                item = self.held.take(block=True)
             else:
                 return None
-            if item is None:
+            if item is None:  # this process's end marker: the head start has sent all
                 self.held = None
                 continue
             i, res = item
@@ -177,12 +205,15 @@ def _in_order(started: list[tuple[Any, Connection]], job: _Job) -> Iterator[Chun
                 done[j] = res
                 if not conn.poll():
                     break
-        if (result := job.next_result()) is not None:
+        # Never blocking on the head start's chunks here: if it died, its pipe to this
+        # process says so, and the workers are stopped.
+        if (result := job.next_result(block=False)) is not None:
             done[result[0]] = result[1]
         elif i not in done:
-            if not open_conns:
-                raise RuntimeError("the validator's worker processes stopped before the end of the file")
-            wait(list(open_conns))  # nothing left to do here but wait for the others
+            sources = [*open_conns, *([job.held.reader] if job.held is not None else [])]
+            if not sources:
+                raise ValidationStopped("the validator's worker processes stopped before the end of the file")
+            wait(sources)  # nothing left to do here but wait for the others
 
 
 def _receive(conn: Connection, open_conns: dict[Connection, Any]) -> tuple[int, ChunkResult] | None:
@@ -191,7 +222,7 @@ def _receive(conn: Connection, open_conns: dict[Connection, Any]) -> tuple[int, 
     except EOFError:
         proc = open_conns.pop(conn)
         proc.join()
-        raise RuntimeError(f"a validator worker process died (exit code {proc.exitcode})") from None
+        raise ValidationStopped(f"a validator worker process died (exit code {proc.exitcode})") from None
     if msg is None:  # that process is done
         del open_conns[conn]
     elif isinstance(msg, _Failed):
