@@ -91,8 +91,8 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
     count = enc.count if enc is not None else None
     pending = PendingTexts(len(data))
     digests, digest_lines = res.digests, res.digest_lines
-    # The fast path takes plain chat records (most lines) and leaves the rest to the full
-    # checker, which sees exactly what json.loads gives.
+    # The fast paths take plain chat records and records with tools (most lines) and leave
+    # the rest to the full checker, which sees exactly what json.loads gives.
     fast = cfg.fmt == CHAT_FORMAT
     spans, kinds, escaped = pending.spans, pending.kinds, pending.escaped
     p_lines, p_fixed, p_texts = pending.lines.append, pending.fixed.append, pending.texts.append
