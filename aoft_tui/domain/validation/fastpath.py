@@ -24,6 +24,11 @@ import msgspec
 
 from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED
 
+try:  # the C walk (_native.c); without it, the same walk in Python below
+    from aoft_tui.domain.validation._native import plain_spans as _native_spans
+except ImportError:  # pragma: no cover - built by pip install; optional
+    _native_spans = None
+
 
 def _plain_record(content: object) -> tuple[type, type]:
     """The msgspec type of a plain chat record whose contents decode as `content`, and its
@@ -73,6 +78,34 @@ def plain_chat(raw: bytes, chunk: bytes, at: int, spans: array, kinds: array, es
         return None
     if not messages:
         return None
+    if _native_spans is not None:
+        return _spans_in_c(messages, chunk, at, at + len(raw), spans, kinds, escaped)
+    return _spans_in_python(messages, raw, chunk, at, spans, kinds, escaped)
+
+
+def _spans_in_c(messages: list, chunk: bytes, at: int, stop: int, spans: array, kinds: array,
+                escaped: array) -> int | None:
+    found = _native_spans(chunk, at, stop, messages, _SpanAssistant)
+    if found is None:
+        return None
+    line_spans, line_kinds, line_escaped = found
+    first = len(kinds)
+    for k in line_escaped:  # literals with escapes: decoded and checked here, as below
+        start, end = array("q", line_spans[16 * k:16 * k + 16])
+        try:
+            text = _decode_text(chunk[start:end])
+        except _DecodeError:
+            return None
+        if "<|" in text:
+            return None
+        escaped.append(first + k)
+    spans.frombytes(line_spans)
+    kinds.frombytes(line_kinds)
+    return len(messages)
+
+
+def _spans_in_python(messages: list, raw: bytes, chunk: bytes, at: int, spans: array, kinds: array,
+                     escaped: array) -> int | None:
     backslashes = b"\\" in raw
     find, add_span, add_kind = chunk.find, spans.append, kinds.append
     mark = len(kinds)

@@ -24,6 +24,11 @@ from aoft_tui.domain import tokens
 from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED
 from aoft_tui.domain.validation.errors import DatasetIOError
 
+try:  # the C loop (_native.c); without it, the same slicing in Python below
+    from aoft_tui.domain.validation._native import slices as _native_slices
+except ImportError:  # pragma: no cover - built by pip install; optional
+    _native_slices = None
+
 _decode_text = msgspec.json.Decoder(str).decode
 
 
@@ -110,7 +115,10 @@ class PendingTexts:
         self.pack()
         buf = chunk + self.blob if self.blob else chunk
         spans = self.spans
-        texts = list(map(buf.__getitem__, map(slice, islice(spans, 0, None, 2), islice(spans, 1, None, 2))))
+        if _native_slices is not None:
+            texts = _native_slices(buf, spans)
+        else:
+            texts = list(map(buf.__getitem__, map(slice, islice(spans, 0, None, 2), islice(spans, 1, None, 2))))
         for i in self.escaped:
             texts[i] = _decode_text(texts[i])
         per_text = list(map(count, texts))

@@ -1,0 +1,76 @@
+"""The C loops (_native.c) give what the Python loops they replace give.
+
+The extension is optional for users (no compiler: the Python loops run), but it is built
+wherever the tests run, so a build that breaks fails here instead of only slowing down."""
+
+from __future__ import annotations
+
+from array import array
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_fastpath import _line, records
+
+from aoft_tui.domain.validation import fastpath, pending
+from aoft_tui.domain.validation._native import plain_spans, slices
+
+
+def _walk(walk: str, line: bytes, at: int) -> tuple:
+    """One line's outcome and what it appended, through the C or the Python walk."""
+    chunk = b"x" * at + line + b"\n" + line  # a copy after it: the search must stop at the line
+    try:
+        messages = fastpath._decode_spans(line).messages
+    except fastpath._DecodeError:
+        return ("declined by msgspec",)
+    spans, kinds, escaped = array("q", [1, 2]), array("b", [0]), array("l", [0])  # one text before
+    if walk == "c":
+        n = fastpath._spans_in_c(messages, chunk, at, at + len(line), spans, kinds, escaped)
+    else:
+        n = fastpath._spans_in_python(messages, line, chunk, at, spans, kinds, escaped)
+    return n, list(spans), list(kinds), list(escaped)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(record=records(), ascii_only=st.booleans(), at=st.integers(0, 5))
+def test_the_c_walk_finds_what_the_python_walk_finds(record: object, ascii_only: bool, at: int) -> None:
+    line = _line(record, ascii_only)
+    assert _walk("c", line, at) == _walk("python", line, at)
+
+
+def test_the_c_walk_declines_non_string_contents_and_empty_replies() -> None:
+    for line in [b'{"messages": [{"role": "user", "content": 1}, {"role": "assistant", "content": "a"}]}',
+                 b'{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": ""}]}',
+                 b'{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a", "weight": 0}]}']:
+        assert _walk("c", line, 0)[0] is None
+        assert _walk("python", line, 0)[0] is None
+    with pytest.raises(TypeError):
+        plain_spans(b"{}", 0, 2, ("not", "a list"), object)
+
+
+@given(data=st.binary(max_size=200), cuts=st.lists(st.integers(0, 200), max_size=40))
+def test_slices_are_python_slices(data: bytes, cuts: list[int]) -> None:
+    cuts = sorted(min(c, len(data)) for c in cuts)[: len(cuts) // 2 * 2]
+    spans = array("q", cuts)
+    assert slices(data, spans) == [data[a:b] for a, b in zip(cuts[::2], cuts[1::2])]
+
+
+def test_slices_refuse_spans_outside_the_buffer() -> None:
+    with pytest.raises(ValueError):
+        slices(b"abc", array("q", [1, 9]))
+    with pytest.raises(ValueError):
+        slices(b"abc", array("q", [2, 1]))
+
+
+def test_counting_without_the_c_slices_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aoft_tui.domain.validation.scan import ScanConfig, count_pending, scan_chunk
+
+    data = b"".join(_line({"messages": [{"role": "user", "content": f"question {i} é"},
+                                        {"role": "assistant", "content": f"answer\\n{i}"}]}, i % 2 == 0) + b"\n"
+                    for i in range(50))
+    cfg = ScanConfig(fmt="chat", method_given=False, encoding="o200k_base", context=65_536)
+    with_c = count_pending(scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True), cfg, data)
+    monkeypatch.setattr(pending, "_native_slices", None)
+    monkeypatch.setattr(fastpath, "_native_spans", None)
+    without = count_pending(scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True), cfg, data)
+    assert with_c == without and sum(with_c.token_lengths) > 0
