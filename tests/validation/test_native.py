@@ -10,10 +10,10 @@ from array import array
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_fastpath import _line, records
+from test_fastpath import _line, records, tool_records
 
 from aoft_tui.domain.validation import fastpath, pending
-from aoft_tui.domain.validation._native import plain_spans, slices
+from aoft_tui.domain.validation._native import is_utf8, plain_spans, slices
 
 
 def _walk(walk: str, line: bytes, at: int) -> tuple:
@@ -74,3 +74,52 @@ def test_counting_without_the_c_slices_is_the_same(monkeypatch: pytest.MonkeyPat
     monkeypatch.setattr(fastpath, "_native_spans", None)
     without = count_pending(scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True), cfg, data)
     assert with_c == without and sum(with_c.token_lengths) > 0
+
+
+@given(data=st.one_of(st.binary(max_size=64), st.text(max_size=32).map(lambda t: t.encode("utf-8", "surrogatepass")),
+                      st.lists(st.sampled_from([b"a", b"\xc3\xa9", b"\xe6\x97\xa5", b"\xf0\x9f\x98\x80", b"\xed\xa0\x80",
+                                                b"\xc0\x80", b"\xe0\x80\x80", b"\xf4\x90\x80\x80", b"\x80", b"\xff",
+                                                b"\xf0", b"abcdefgh"]), max_size=20).map(b"".join)))
+def test_is_utf8_accepts_what_python_decodes(data: bytes) -> None:
+    try:
+        data.decode()
+        expected = True
+    except UnicodeDecodeError:
+        expected = False
+    assert is_utf8(data) is expected
+
+
+LINES = st.one_of(
+    records().map(lambda r: _line(r, False)), records().map(lambda r: _line(r, True)),
+    tool_records().map(lambda r: _line(r, False)),
+    st.sampled_from([b"", b"   ", b"not json", b"[1, 2]", b'{"prompt": "p", "completion": "c"}',
+                     b'{"messages": [{"role": "user", "content": "caf\xe9"}, {"role": "assistant", "content": "a"}]}',
+                     b'{"messages": [{"role": "user", "content": "\\u003c|endoftext|>"}, {"role": "assistant", "content": "a"}]}',
+                     b'{"messages": [{"role": "user", "content": "x <|endoftext|>"}, {"role": "assistant", "content": "a"}]}']))
+
+
+def _deferred_scan(data: bytes, at_file_start: bool) -> tuple:
+    from aoft_tui.domain.validation.scan import ScanConfig, scan_chunk
+
+    cfg = ScanConfig(fmt="chat", method_given=False, encoding="o200k_base", context=65_536, cap=3)
+    res = scan_chunk(data, cfg, at_file_start=at_file_start, at_file_end=True, defer_counting=True)
+    held = res.pending.__getstate__() if res.pending is not None else None
+    res.pending = None
+    return res, held
+
+
+@settings(max_examples=300, deadline=None)
+@given(lines=st.lists(LINES, max_size=12), crlf=st.booleans(), bom=st.booleans(), last_newline=st.booleans())
+def test_the_c_loop_scans_a_chunk_as_the_python_loop_does(lines: list[bytes], crlf: bool, bom: bool,
+                                                           last_newline: bool) -> None:
+    from aoft_tui.domain.validation import scan
+
+    end = b"\r\n" if crlf else b"\n"
+    data = (b"\xef\xbb\xbf" if bom else b"") + end.join(lines) + (end if last_newline else b"")
+    with_c = _deferred_scan(data, bom)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(scan, "_native_run", None)
+        mp.setattr(scan, "_native_is_utf8", None)
+        mp.setattr(fastpath, "_native_spans", None)
+        without = _deferred_scan(data, bom)
+    assert with_c == without

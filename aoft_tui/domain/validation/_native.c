@@ -3,7 +3,12 @@
  *
  * plain_spans: for a plain chat line msgspec has checked, find each content's raw JSON
  *   literal in the chunk and tell its kind, as fastpath.plain_chat's Python walk does.
+ * scan_run: the head start's loop over a chunk's lines (scan.scan_chunk, deferred), for
+ *   as long as the lines are plain chat records; it stops at the first line that needs
+ *   anything more and leaves that line to the Python loop.
  * slices: the bytes of each (start, end) span of a buffer, as a list (for counting).
+ * is_utf8: whether a buffer is UTF-8 as Python's strict decoder takes it, without
+ *   building the str (the head start checks each chunk before spanning its texts).
  *
  * Both read only what Python hands them; neither decides anything the Python code does
  * not (tests/validation/test_native.py holds them equal on fuzzed input).
@@ -28,7 +33,7 @@ static const char *find_bytes(const char *hay, size_t hay_len, const char *needl
     return NULL;
 }
 
-static PyObject *str_content, *str_weight;
+static PyObject *str_content, *str_weight, *str_messages;
 
 /* plain_spans(chunk, at, stop, messages, assistant_type) ->
  *   None (the record goes to the full checker), or
@@ -120,6 +125,149 @@ done:
     return result;
 }
 
+/* A growable buffer of fixed-size items. */
+typedef struct { char *data; Py_ssize_t len, cap; } Buf;
+
+static int buf_add(Buf *b, const void *item, Py_ssize_t size) {
+    if (b->len + size > b->cap) {
+        Py_ssize_t cap = b->cap ? b->cap * 2 : 4096;
+        while (cap < b->len + size) cap *= 2;
+        char *data = PyMem_Realloc(b->data, (size_t)cap);
+        if (!data) { PyErr_NoMemory(); return -1; }
+        b->data = data;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, item, (size_t)size);
+    b->len += size;
+    return 0;
+}
+
+static int is_blank(const char *p, Py_ssize_t n) { /* bytes.isspace(), or empty */
+    for (Py_ssize_t i = 0; i < n; i++)
+        if (!(p[i] == ' ' || (p[i] >= '\t' && p[i] <= '\r'))) return 0;
+    return 1;
+}
+
+/* scan_run(lines, i, at, chunk, decode, digest, assistant, specials) ->
+ *   (i, at, messages, spans, kinds, escaped, example_lines, fixed, texts, digests)
+ * From lines[i] (found at byte `at` of chunk), take each line that is a plain chat record
+ * plain_spans would take, whose escapes (if any) are not \u escapes (those may decode to
+ * "<|" or a lone surrogate: the Python walk checks them), and, when `specials`, that holds
+ * no "<|". Stops at the first other line (blank, anything else): it returns that line's
+ * index and place. Outputs are packed for array.frombytes: spans int64 pairs, kinds int8,
+ * escaped (text indices from this run's first text), example lines, fixed tokens (4 per
+ * message + 3) and text counts as C longs (array "l"), line hashes as uint64. */
+static PyObject *scan_run(PyObject *self, PyObject *args) {
+    PyObject *lines, *decode, *digest, *assistant;
+    Py_ssize_t i, at;
+    int specials;
+    Py_buffer chunk;
+    if (!PyArg_ParseTuple(args, "O!nny*OOOp", &PyList_Type, &lines, &i, &at, &chunk, &decode, &digest,
+                          &assistant, &specials))
+        return NULL;
+    Buf spans = {0}, kinds = {0}, escaped = {0}, ex_lines = {0}, fixed = {0}, texts = {0}, digests = {0};
+    PyObject *result = NULL;
+    long messages = 0, n_texts = 0;
+    const char *base = (const char *)chunk.buf;
+    Py_ssize_t n_lines = PyList_GET_SIZE(lines);
+    for (; i < n_lines; i++) {
+        PyObject *line = PyList_GET_ITEM(lines, i);
+        if (!PyBytes_Check(line)) break;
+        Py_ssize_t len = PyBytes_GET_SIZE(line), raw_len = len;
+        const char *p = PyBytes_AS_STRING(line);
+        if (raw_len && p[raw_len - 1] == '\r') raw_len--;
+        if (is_blank(p, raw_len) || at + len > chunk.len) break;
+        if (specials && find_bytes(p, (size_t)raw_len, "<|", 2)) break;
+        PyObject *raw = raw_len == len ? Py_NewRef(line) : PyBytes_FromStringAndSize(p, raw_len);
+        if (!raw) goto error;
+        PyObject *record = PyObject_CallOneArg(decode, raw);
+        if (!record) {
+            Py_DECREF(raw);
+            if (!PyErr_ExceptionMatches(PyExc_Exception)) goto error;
+            PyErr_Clear(); /* not a plain record: the Python loop reports what it is */
+            break;
+        }
+        PyObject *msgs = PyObject_GetAttr(record, str_messages);
+        Py_DECREF(record);
+        if (!msgs) { Py_DECREF(raw); goto error; }
+        Py_ssize_t n = PyList_Check(msgs) ? PyList_GET_SIZE(msgs) : 0;
+        /* Walk the messages into the buffers; on a decline, roll the buffers back. */
+        Py_ssize_t mark[4] = {spans.len, kinds.len, escaped.len, 0};
+        Py_ssize_t pos = at, stop = at + raw_len;
+        int trained = 0, ok = n > 0;
+        for (Py_ssize_t k = 0; ok && k < n; k++) {
+            PyObject *m = PyList_GET_ITEM(msgs, k);
+            PyObject *literal = PyObject_GetAttr(m, str_content);
+            if (!literal) { Py_DECREF(msgs); Py_DECREF(raw); goto error; }
+            Py_buffer lit;
+            if (PyObject_GetBuffer(literal, &lit, PyBUF_SIMPLE) < 0) {
+                Py_DECREF(literal); Py_DECREF(msgs); Py_DECREF(raw); goto error;
+            }
+            const char *found = lit.len >= 2 ? find_bytes(base + pos, (size_t)(stop - pos), lit.buf, (size_t)lit.len) : NULL;
+            Py_ssize_t llen = lit.len;
+            PyBuffer_Release(&lit);
+            Py_DECREF(literal);
+            if (!found || *found != '"') { ok = 0; break; }
+            Py_ssize_t start = found - base, end = start + llen;
+            pos = end;
+            int esc = memchr(found, '\\', (size_t)llen) != NULL;
+            if (esc && find_bytes(found, (size_t)llen, "\\u", 2)) { ok = 0; break; }
+            int64_t span[2] = {esc ? start : start + 1, esc ? end : end - 1};
+            long index = n_texts + k;
+            if (buf_add(&spans, span, sizeof span) < 0 || (esc && buf_add(&escaped, &index, sizeof index) < 0)) {
+                Py_DECREF(msgs); Py_DECREF(raw); goto error;
+            }
+            signed char kind = PROMPT;
+            if ((PyObject *)Py_TYPE(m) == assistant) {
+                PyObject *weight = PyObject_GetAttr(m, str_weight);
+                if (!weight) { Py_DECREF(msgs); Py_DECREF(raw); goto error; }
+                long w = PyLong_AsLong(weight);
+                Py_DECREF(weight);
+                if (w == -1 && PyErr_Occurred()) { Py_DECREF(msgs); Py_DECREF(raw); goto error; }
+                if (w == 0) kind = UNTRAINED;
+                else if (!esc && llen == 2) { ok = 0; break; } /* an empty trained reply */
+                else { kind = TRAINED; trained = 1; }
+            }
+            if (buf_add(&kinds, &kind, 1) < 0) { Py_DECREF(msgs); Py_DECREF(raw); goto error; }
+        }
+        Py_DECREF(msgs);
+        if (!ok || !trained) {
+            Py_DECREF(raw);
+            spans.len = mark[0];
+            kinds.len = mark[1];
+            escaped.len = mark[2];
+            break;
+        }
+        PyObject *hash = PyObject_CallOneArg(digest, raw);
+        Py_DECREF(raw);
+        if (!hash) goto error;
+        unsigned long long h = PyLong_AsUnsignedLongLong(hash);
+        Py_DECREF(hash);
+        if (h == (unsigned long long)-1 && PyErr_Occurred()) goto error;
+        long lineno = (long)(i + 1), fixed_tokens = 4 * (long)n + 3, count = (long)n;
+        if (buf_add(&ex_lines, &lineno, sizeof lineno) < 0 || buf_add(&fixed, &fixed_tokens, sizeof fixed_tokens) < 0 ||
+            buf_add(&texts, &count, sizeof count) < 0 || buf_add(&digests, &h, sizeof h) < 0)
+            goto error;
+        messages += (long)n;
+        n_texts += (long)n;
+        at += len + 1;
+    }
+    result = Py_BuildValue("(nnly#y#y#y#y#y#y#)", i, at, messages, spans.data ? spans.data : "", spans.len,
+                           kinds.data ? kinds.data : "", kinds.len, escaped.data ? escaped.data : "", escaped.len,
+                           ex_lines.data ? ex_lines.data : "", ex_lines.len, fixed.data ? fixed.data : "", fixed.len,
+                           texts.data ? texts.data : "", texts.len, digests.data ? digests.data : "", digests.len);
+error:
+    PyMem_Free(spans.data);
+    PyMem_Free(kinds.data);
+    PyMem_Free(escaped.data);
+    PyMem_Free(ex_lines.data);
+    PyMem_Free(fixed.data);
+    PyMem_Free(texts.data);
+    PyMem_Free(digests.data);
+    PyBuffer_Release(&chunk);
+    return result;
+}
+
 /* slices(buf, spans) -> [buf[spans[0]:spans[1]], buf[spans[2]:spans[3]], ...]
  * spans: a buffer of int64 (an array('q')). */
 static PyObject *slices(PyObject *self, PyObject *args) {
@@ -154,9 +302,42 @@ done:
     return list;
 }
 
+/* is_utf8(buf) -> bool: what bytes.decode("utf-8") accepts (no surrogates, no overlong
+ * forms, nothing above U+10FFFF), 8 ASCII bytes at a time. */
+static PyObject *is_utf8(PyObject *self, PyObject *args) {
+    Py_buffer buf;
+    if (!PyArg_ParseTuple(args, "y*", &buf)) return NULL;
+    const unsigned char *p = buf.buf, *end = p + buf.len;
+    int ok = 1;
+    while (p < end) {
+        if (end - p >= 8) {
+            uint64_t word;
+            memcpy(&word, p, 8);
+            if (!(word & 0x8080808080808080ULL)) { p += 8; continue; }
+        }
+        unsigned char c = *p;
+        if (c < 0x80) { p++; continue; }
+        Py_ssize_t n;
+        unsigned char lo = 0x80, hi = 0xBF; /* the second byte's range */
+        if (c >= 0xC2 && c <= 0xDF) n = 2;
+        else if (c >= 0xE0 && c <= 0xEF) { n = 3; if (c == 0xE0) lo = 0xA0; else if (c == 0xED) hi = 0x9F; }
+        else if (c >= 0xF0 && c <= 0xF4) { n = 4; if (c == 0xF0) lo = 0x90; else if (c == 0xF4) hi = 0x8F; }
+        else { ok = 0; break; }
+        if (end - p < n || p[1] < lo || p[1] > hi) { ok = 0; break; }
+        for (Py_ssize_t k = 2; k < n; k++)
+            if ((p[k] & 0xC0) != 0x80) { ok = 0; break; }
+        if (!ok) break;
+        p += n;
+    }
+    PyBuffer_Release(&buf);
+    return PyBool_FromLong(ok);
+}
+
 static PyMethodDef methods[] = {
     {"plain_spans", plain_spans, METH_VARARGS, "Spans and kinds of a plain chat line's contents."},
     {"slices", slices, METH_VARARGS, "The bytes of each span of a buffer."},
+    {"scan_run", scan_run, METH_VARARGS, "The head start's loop over plain chat lines."},
+    {"is_utf8", is_utf8, METH_VARARGS, "Whether a buffer is valid UTF-8."},
     {NULL, NULL, 0, NULL},
 };
 
@@ -165,6 +346,7 @@ static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_native", NULL, -1, 
 PyMODINIT_FUNC PyInit__native(void) {
     str_content = PyUnicode_InternFromString("content");
     str_weight = PyUnicode_InternFromString("weight");
-    if (!str_content || !str_weight) return NULL;
+    str_messages = PyUnicode_InternFromString("messages");
+    if (!str_content || !str_weight || !str_messages) return NULL;
     return PyModule_Create(&module);
 }

@@ -15,7 +15,7 @@ from xxhash import xxh3_64_intdigest
 
 from aoft_tui.domain import tokens
 from aoft_tui.domain.validation.checks import Texts
-from aoft_tui.domain.validation.fastpath import plain_chat, plain_chat_texts
+from aoft_tui.domain.validation.fastpath import _SpanAssistant, _decode_spans, plain_chat, plain_chat_texts
 from aoft_tui.domain.validation.fastpath_tools import tool_chat_texts
 from aoft_tui.domain.validation.formats import CHAT_FORMAT, CHECKERS, FORMAT_LABELS, family_of, shape_of
 from aoft_tui.domain.validation.pending import PendingTexts
@@ -108,8 +108,20 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
     messages = assistant_tokens = trained_tokens = 0
     lengths = res.token_lengths
     at = origin
+    # The head start's loop runs in C (_native.c) over runs of plain chat lines; each line
+    # it leaves (blank, tools, anything else) goes through the loop below.
+    native = _native_run if deferred and fast and utf8 and _native_run is not None else None
+    i = 0
 
-    for lineno, raw in enumerate(lines, 1):
+    while i < last:
+        if native is not None:
+            i, at, n_messages = native(lines, i, at, data, pending, res, specials)
+            messages += n_messages
+            if i >= last:
+                break
+        raw = lines[i]
+        i += 1
+        lineno = i
         line_at = at
         at += len(raw) + 1
         if raw.endswith(b"\r"):
@@ -171,7 +183,35 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
     return res
 
 
+def _native_lines(lines: list[bytes], i: int, at: int, data: bytes, pending: PendingTexts,
+                  res: ChunkResult, specials: bool) -> tuple[int, int, int]:
+    """Run the C loop from lines[i]: append what it found, return where it stopped."""
+    (i, at, n_messages, spans, kinds, escaped, ex_lines, fixed, texts,
+     digests) = _native_scan_run(lines, i, at, data, _decode_spans, xxh3_64_intdigest, _SpanAssistant, specials)
+    if escaped:
+        first = len(pending.kinds)
+        pending.escaped.extend(first + k for k in array("l", escaped))
+    pending.spans.frombytes(spans)
+    pending.kinds.frombytes(kinds)
+    pending.lines.frombytes(ex_lines)
+    pending.fixed.frombytes(fixed)
+    pending.texts.frombytes(texts)
+    res.digests.frombytes(digests)
+    res.digest_lines.frombytes(ex_lines)
+    return i, at, n_messages
+
+
+try:  # the head start's loop in C (_native.c); without it, the loop in scan_chunk
+    from aoft_tui.domain.validation._native import is_utf8 as _native_is_utf8
+    from aoft_tui.domain.validation._native import scan_run as _native_scan_run
+    _native_run = _native_lines
+except ImportError:  # pragma: no cover - built by pip install; optional
+    _native_run = _native_is_utf8 = None
+
+
 def _is_utf8(data: bytes) -> bool:
+    if _native_is_utf8 is not None:
+        return _native_is_utf8(data)
     if data.isascii():
         return True
     try:
