@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from test_fastpath import _line, records, tool_records
 
 from aoft_tui.domain.validation import fastpath, pending
-from aoft_tui.domain.validation._native import is_utf8, plain_spans, slices
+from aoft_tui.domain.validation._native import count_spans, is_utf8, plain_spans
 
 
 def _walk(walk: str, line: bytes, at: int) -> tuple:
@@ -48,32 +48,34 @@ def test_the_c_walk_declines_non_string_contents_and_empty_replies() -> None:
         plain_spans(b"{}", 0, 2, ("not", "a list"), object)
 
 
-@given(data=st.binary(max_size=200), cuts=st.lists(st.integers(0, 200), max_size=40))
-def test_slices_are_python_slices(data: bytes, cuts: list[int]) -> None:
-    cuts = sorted(min(c, len(data)) for c in cuts)[: len(cuts) // 2 * 2]
-    spans = array("q", cuts)
-    assert slices(data, spans) == [data[a:b] for a, b in zip(cuts[::2], cuts[1::2])]
+def test_count_spans_refuses_spans_outside_the_chunk_and_blob() -> None:
+    def counted(spans: list[int]) -> object:
+        return count_spans(b"abc", b"de", array("q", spans), array("l"), array("l", [len(spans) // 2]),
+                           array("l", [0]), array("b", [0] * (len(spans) // 2)), len, bytes)
+
+    assert counted([0, 3, 3, 5]) == ([5], 0, 0)  # "abc" and the blob's "de"
+    for bad in ([1, 9], [2, 1], [3, 6]):
+        with pytest.raises(ValueError):
+            counted(bad)
 
 
-def test_slices_refuse_spans_outside_the_buffer() -> None:
-    with pytest.raises(ValueError):
-        slices(b"abc", array("q", [1, 9]))
-    with pytest.raises(ValueError):
-        slices(b"abc", array("q", [2, 1]))
-
-
-def test_counting_without_the_c_slices_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_counting_without_the_c_loops_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     from aoft_tui.domain.validation.scan import ScanConfig, count_pending, scan_chunk
 
     data = b"".join(_line({"messages": [{"role": "user", "content": f"question {i} é"},
                                         {"role": "assistant", "content": f"answer\\n{i}"}]}, i % 2 == 0) + b"\n"
                     for i in range(50))
+    tools = [{"type": "function", "function": {"name": "lookup", "parameters": {}}}]
+    call = {"id": "c1", "type": "function", "function": {"name": "lookup", "arguments": "{}"}}
+    data += _line({"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "tool_calls": [call]},
+                                {"role": "tool", "tool_call_id": "c1", "content": "done"},
+                                {"role": "assistant", "content": "ok"}], "tools": tools}, False) + b"\n"
     cfg = ScanConfig(fmt="chat", method_given=False, encoding="o200k_base", context=65_536)
     with_c = count_pending(scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True), cfg, data)
-    monkeypatch.setattr(pending, "_native_slices", None)
+    monkeypatch.setattr(pending, "_native_count_spans", None)
     monkeypatch.setattr(fastpath, "_native_spans", None)
     without = count_pending(scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True), cfg, data)
-    assert with_c == without and sum(with_c.token_lengths) > 0
+    assert with_c == without and len(with_c.token_lengths) == 51 and sum(with_c.token_lengths) > 0
 
 
 @given(data=st.one_of(st.binary(max_size=64), st.text(max_size=32).map(lambda t: t.encode("utf-8", "surrogatepass")),

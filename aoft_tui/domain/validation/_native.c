@@ -6,7 +6,7 @@
  * scan_run: the head start's loop over a chunk's lines (scan.scan_chunk, deferred), for
  *   as long as the lines are plain chat records; it stops at the first line that needs
  *   anything more and leaves that line to the Python loop.
- * slices: the bytes of each (start, end) span of a buffer, as a list (for counting).
+ * count_spans: count each spanned text and sum them per example (PendingTexts.count).
  * is_utf8: whether a buffer is UTF-8 as Python's strict decoder takes it, without
  *   building the str (the head start checks each chunk before spanning its texts).
  *
@@ -268,38 +268,91 @@ error:
     return result;
 }
 
-/* slices(buf, spans) -> [buf[spans[0]:spans[1]], buf[spans[2]:spans[3]], ...]
- * spans: a buffer of int64 (an array('q')). */
-static PyObject *slices(PyObject *self, PyObject *args) {
-    Py_buffer buf, spans;
-    if (!PyArg_ParseTuple(args, "y*y*", &buf, &spans)) return NULL;
-    PyObject *list = NULL;
-    if (spans.len % (Py_ssize_t)(2 * sizeof(int64_t)) != 0) {
-        PyErr_SetString(PyExc_ValueError, "spans must be int64 start/end pairs");
+/* count_spans(chunk, blob, spans, escaped, texts, fixed, kinds, count, decode) ->
+ *   (lengths: list of int, assistant tokens, trained tokens)
+ * PendingTexts.count's loop: each span (of chunk, or of blob past the chunk's end) is
+ * counted with count(bytes) (an escaped literal: count(decode(literal))); an example's
+ * length is its fixed tokens plus its texts' (texts[e] of them, in order); a text of kind
+ * TRAINED adds to both sums, UNTRAINED to the assistant sum. Arrays: spans int64 pairs,
+ * escaped (ascending) / texts / fixed as C longs, kinds int8. */
+static PyObject *count_spans(PyObject *self, PyObject *args) {
+    Py_buffer chunk, blob, spans, escaped, texts, fixed, kinds;
+    PyObject *count, *decode;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*OO", &chunk, &blob, &spans, &escaped, &texts, &fixed, &kinds,
+                          &count, &decode))
+        return NULL;
+    PyObject *lengths = NULL, *result = NULL;
+    const int64_t *span = spans.buf;
+    const long *esc = escaped.buf, *per_example = texts.buf, *fixed_tokens = fixed.buf;
+    const signed char *kind = kinds.buf;
+    Py_ssize_t n_texts = spans.len / (Py_ssize_t)(2 * sizeof(int64_t));
+    Py_ssize_t n_escaped = escaped.len / (Py_ssize_t)sizeof(long);
+    Py_ssize_t n_examples = texts.len / (Py_ssize_t)sizeof(long);
+    if (kinds.len != n_texts || fixed.len != texts.len) {
+        PyErr_SetString(PyExc_ValueError, "count_spans: arrays of different lengths");
         goto done;
     }
-    Py_ssize_t n = spans.len / (Py_ssize_t)(2 * sizeof(int64_t));
-    const int64_t *s = (const int64_t *)spans.buf;
-    list = PyList_New(n);
-    if (!list) goto done;
-    for (Py_ssize_t i = 0; i < n; i++) {
-        int64_t a = s[2 * i], b = s[2 * i + 1];
-        if (a < 0 || b < a || b > buf.len) {
-            PyErr_SetString(PyExc_ValueError, "a span lies outside the buffer");
-            Py_CLEAR(list);
-            goto done;
+    lengths = PyList_New(n_examples);
+    if (!lengths) goto done;
+    long long assistant = 0, trained = 0;
+    Py_ssize_t t = 0, next_esc = 0;
+    for (Py_ssize_t e = 0; e < n_examples; e++) {
+        long long total = fixed_tokens[e];
+        for (long k = 0; k < per_example[e]; k++, t++) {
+            if (t >= n_texts) {
+                PyErr_SetString(PyExc_ValueError, "count_spans: more texts than spans");
+                goto fail;
+            }
+            int64_t a = span[2 * t], b = span[2 * t + 1];
+            const char *src;
+            if (a >= chunk.len) {
+                src = (const char *)blob.buf;
+                a -= chunk.len;
+                b -= chunk.len;
+                if (b > blob.len) goto out_of_range;
+            } else {
+                src = (const char *)chunk.buf;
+                if (b > chunk.len) goto out_of_range;
+            }
+            if (a < 0 || b < a) goto out_of_range;
+            PyObject *text = PyBytes_FromStringAndSize(src + a, (Py_ssize_t)(b - a));
+            if (!text) goto fail;
+            if (next_esc < n_escaped && esc[next_esc] == t) {
+                next_esc++;
+                PyObject *decoded = PyObject_CallOneArg(decode, text);
+                Py_DECREF(text);
+                if (!decoded) goto fail;
+                text = decoded;
+            }
+            PyObject *n = PyObject_CallOneArg(count, text);
+            Py_DECREF(text);
+            if (!n) goto fail;
+            long long c = PyLong_AsLongLong(n);
+            Py_DECREF(n);
+            if (c == -1 && PyErr_Occurred()) goto fail;
+            total += c;
+            if (kind[t] != PROMPT) assistant += c;
+            if (kind[t] == TRAINED) trained += c;
         }
-        PyObject *item = PyBytes_FromStringAndSize((const char *)buf.buf + a, (Py_ssize_t)(b - a));
-        if (!item) {
-            Py_CLEAR(list);
-            goto done;
-        }
-        PyList_SET_ITEM(list, i, item);
+        PyObject *length = PyLong_FromLongLong(total);
+        if (!length) goto fail;
+        PyList_SET_ITEM(lengths, e, length);
     }
+    result = Py_BuildValue("(OLL)", lengths, assistant, trained);
+    goto fail; /* drop our reference to lengths */
+out_of_range:
+    PyErr_SetString(PyExc_ValueError, "count_spans: a span lies outside the chunk and blob");
+fail:
+    Py_DECREF(lengths);
 done:
-    PyBuffer_Release(&buf);
+    PyBuffer_Release(&chunk);
+    PyBuffer_Release(&blob);
     PyBuffer_Release(&spans);
-    return list;
+    PyBuffer_Release(&escaped);
+    PyBuffer_Release(&texts);
+    PyBuffer_Release(&fixed);
+    PyBuffer_Release(&kinds);
+    return result;
 }
 
 /* is_utf8(buf) -> bool: what bytes.decode("utf-8") accepts (no surrogates, no overlong
@@ -335,7 +388,7 @@ static PyObject *is_utf8(PyObject *self, PyObject *args) {
 
 static PyMethodDef methods[] = {
     {"plain_spans", plain_spans, METH_VARARGS, "Spans and kinds of a plain chat line's contents."},
-    {"slices", slices, METH_VARARGS, "The bytes of each span of a buffer."},
+    {"count_spans", count_spans, METH_VARARGS, "Token counts of a chunk's spanned texts, per example."},
     {"scan_run", scan_run, METH_VARARGS, "The head start's loop over plain chat lines."},
     {"is_utf8", is_utf8, METH_VARARGS, "Whether a buffer is valid UTF-8."},
     {NULL, NULL, 0, NULL},

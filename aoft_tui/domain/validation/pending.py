@@ -24,10 +24,10 @@ from aoft_tui.domain import tokens
 from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED
 from aoft_tui.domain.validation.errors import DatasetIOError
 
-try:  # the C loop (_native.c); without it, the same slicing in Python below
-    from aoft_tui.domain.validation._native import slices as _native_slices
+try:  # the counting loop in C (_native.c); without it, the same loop in Python below
+    from aoft_tui.domain.validation._native import count_spans as _native_count_spans
 except ImportError:  # pragma: no cover - built by pip install; optional
-    _native_slices = None
+    _native_count_spans = None
 
 _decode_text = msgspec.json.Decoder(str).decode
 
@@ -113,12 +113,13 @@ class PendingTexts:
         if len(chunk) != self.chunk_size:
             raise DatasetIOError("The file changed while it was being validated: run the validation again.")
         self.pack()
+        if _native_count_spans is not None:
+            lengths, assistant, trained = _native_count_spans(
+                chunk, self.blob, self.spans, self.escaped, self.texts, self.fixed, self.kinds, count, _decode_text)
+            return Counted(self.lines, lengths, assistant, trained)
         buf = chunk + self.blob if self.blob else chunk
         spans = self.spans
-        if _native_slices is not None:
-            texts = _native_slices(buf, spans)
-        else:
-            texts = list(map(buf.__getitem__, map(slice, islice(spans, 0, None, 2), islice(spans, 1, None, 2))))
+        texts = list(map(buf.__getitem__, map(slice, islice(spans, 0, None, 2), islice(spans, 1, None, 2))))
         for i in self.escaped:
             texts[i] = _decode_text(texts[i])
         per_text = list(map(count, texts))
