@@ -82,7 +82,7 @@ def _spanned_texts(line: bytes) -> tuple[int, list[str], list[str], list[str]] |
         line.decode()
     except UnicodeDecodeError:
         return None  # the scanner calls plain_chat only on UTF-8
-    spans, kinds, escaped = array("q", [7, 7]), array("b", [PROMPT]), array("l", [0])  # one text before
+    spans, kinds, escaped = array("I", [7, 7]), array("b", [PROMPT]), array("i", [0])  # one text before
     n = plain_chat(line, line, 0, spans, kinds, escaped)
     if n is None:
         assert (list(spans), list(kinds), list(escaped)) == ([7, 7], [PROMPT], [0])  # nothing appended

@@ -45,6 +45,11 @@ def test_head_start_and_workers_give_the_serial_report(big_file: Path) -> None:
     assert {p["line"] for p in serial["problems"]} >= {18, 4322, 5001}
 
 
+def test_a_chunk_too_big_to_span_is_scanned_whole(big_file: Path) -> None:
+    got = _in_fresh_interpreter("case_chunk_too_big_to_span", big_file)
+    assert got["parallel"] == got["serial"]
+
+
 def test_a_failing_worker_is_reported_not_hung(big_file: Path) -> None:
     assert "Permission denied" in _in_fresh_interpreter("case_failing_read", big_file)["error"]
 
@@ -137,3 +142,20 @@ def case_head_start_dies(path: str) -> None:
         print(json.dumps({"error": str(exc)}))
     else:
         print(json.dumps({"error": None}))
+
+
+def case_chunk_too_big_to_span(path: str) -> None:
+    """Spans are 4-byte offsets: a chunk of 2 GB (one giant line) is left to a worker."""
+    import aoft_tui.domain.validation.engine as engine
+    import aoft_tui.domain.validation.forked as forked
+    from aoft_tui.domain import tokens
+    from aoft_tui.domain.validation import validate_file
+
+    serial = validate_file(Path(path), model="gpt-4o-mini", workers=1).to_json()
+    loaded = tokens.get_encoding("o200k_base")
+    tokens._ENCODINGS.clear()
+    tokens.quicktok.get_encoding = lambda name: time.sleep(0.3) or loaded
+    engine.PARALLEL_MIN_BYTES = 1
+    forked.MAX_SPANNED_CHUNK = 1  # every chunk is "too big"
+    parallel = validate_file(Path(path), model="gpt-4o-mini", workers=2).to_json()
+    print(json.dumps({"serial": serial, "parallel": parallel}))

@@ -23,7 +23,7 @@ def _walk(walk: str, line: bytes, at: int) -> tuple:
         messages = fastpath._decode_spans(line).messages
     except fastpath._DecodeError:
         return ("declined by msgspec",)
-    spans, kinds, escaped = array("q", [1, 2]), array("b", [0]), array("l", [0])  # one text before
+    spans, kinds, escaped = array("I", [1, 2]), array("b", [0]), array("i", [0])  # one text before
     if walk == "c":
         n = fastpath._spans_in_c(messages, chunk, at, at + len(line), spans, kinds, escaped)
     else:
@@ -50,8 +50,8 @@ def test_the_c_walk_declines_non_string_contents_and_empty_replies() -> None:
 
 def test_count_spans_refuses_spans_outside_the_chunk_and_blob() -> None:
     def counted(spans: list[int]) -> object:
-        return count_spans(b"abc", b"de", array("q", spans), array("l"), array("l", [len(spans) // 2]),
-                           array("l", [0]), array("b", [0] * (len(spans) // 2)), len, bytes)
+        return count_spans(b"abc", b"de", array("I", spans), array("i"), array("i", [len(spans) // 2]),
+                           array("i", [0]), array("b", [0] * (len(spans) // 2)), len, bytes)
 
     assert counted([0, 3, 3, 5]) == ([5], 0, 0)  # "abc" and the blob's "de"
     for bad in ([1, 9], [2, 1], [3, 6]):

@@ -37,7 +37,7 @@ static PyObject *str_content, *str_weight, *str_messages;
 
 /* plain_spans(chunk, at, stop, messages, assistant_type) ->
  *   None (the record goes to the full checker), or
- *   (spans: bytes of int64 start/end pairs, kinds: bytes of int8, escaped: tuple of ints)
+ *   (spans: bytes of uint32 start/end pairs, kinds: bytes of int8, escaped: tuple of ints)
  * A literal without escapes is spanned between its quotes; one with escapes is spanned
  * whole, quotes included, and its index (in this line's texts) is in `escaped`: the
  * caller decodes it and checks it. */
@@ -50,12 +50,12 @@ static PyObject *plain_spans(PyObject *self, PyObject *args) {
     PyObject *spans = NULL, *kinds = NULL, *escaped = NULL, *escaped_tuple = NULL, *result = NULL;
     Py_ssize_t n = PyList_GET_SIZE(messages);
     const char *base = (const char *)chunk.buf;
-    if (at < 0 || stop > chunk.len || at > stop || n == 0) goto decline;
-    spans = PyBytes_FromStringAndSize(NULL, n * 2 * (Py_ssize_t)sizeof(int64_t));
+    if (at < 0 || stop > chunk.len || at > stop || n == 0 || chunk.len > (Py_ssize_t)UINT32_MAX) goto decline;
+    spans = PyBytes_FromStringAndSize(NULL, n * 2 * (Py_ssize_t)sizeof(uint32_t));
     kinds = PyBytes_FromStringAndSize(NULL, n);
     escaped = PyList_New(0);
     if (!spans || !kinds || !escaped) goto error;
-    int64_t *out = (int64_t *)PyBytes_AS_STRING(spans);
+    uint32_t *out = (uint32_t *)PyBytes_AS_STRING(spans);
     char *kind = PyBytes_AS_STRING(kinds);
     Py_ssize_t pos = at;
     int trained = 0;
@@ -82,11 +82,11 @@ static PyObject *plain_spans(PyObject *self, PyObject *args) {
             int failed = !index || PyList_Append(escaped, index) < 0;
             Py_XDECREF(index);
             if (failed) goto error;
-            out[2 * i] = start;
-            out[2 * i + 1] = end;
+            out[2 * i] = (uint32_t)start;
+            out[2 * i + 1] = (uint32_t)end;
         } else {
-            out[2 * i] = start + 1;
-            out[2 * i + 1] = end - 1;
+            out[2 * i] = (uint32_t)(start + 1);
+            out[2 * i + 1] = (uint32_t)(end - 1);
         }
         if ((PyObject *)Py_TYPE(m) != assistant) {
             kind[i] = PROMPT;
@@ -154,9 +154,10 @@ static int is_blank(const char *p, Py_ssize_t n) { /* bytes.isspace(), or empty 
  * plain_spans would take, whose escapes (if any) are not \u escapes (those may decode to
  * "<|" or a lone surrogate: the Python walk checks them), and, when `specials`, that holds
  * no "<|". Stops at the first other line (blank, anything else): it returns that line's
- * index and place. Outputs are packed for array.frombytes: spans int64 pairs, kinds int8,
- * escaped (text indices from this run's first text), example lines, fixed tokens (4 per
- * message + 3) and text counts as C longs (array "l"), line hashes as uint64. */
+ * index and place. Outputs are packed for array.frombytes: spans as uint32 pairs (array
+ * "I"), kinds int8 ("b"), escaped (text indices from this run's first text), example
+ * lines, fixed tokens (4 per message + 3) and text counts as int32 ("i"), line hashes as
+ * uint64 ("Q"). */
 static PyObject *scan_run(PyObject *self, PyObject *args) {
     PyObject *lines, *decode, *digest, *assistant;
     Py_ssize_t i, at;
@@ -169,7 +170,7 @@ static PyObject *scan_run(PyObject *self, PyObject *args) {
     PyObject *result = NULL;
     long messages = 0, n_texts = 0;
     const char *base = (const char *)chunk.buf;
-    Py_ssize_t n_lines = PyList_GET_SIZE(lines);
+    Py_ssize_t n_lines = chunk.len > (Py_ssize_t)UINT32_MAX ? 0 : PyList_GET_SIZE(lines);
     for (; i < n_lines; i++) {
         PyObject *line = PyList_GET_ITEM(lines, i);
         if (!PyBytes_Check(line)) break;
@@ -179,17 +180,17 @@ static PyObject *scan_run(PyObject *self, PyObject *args) {
         if (is_blank(p, raw_len) || at + len > chunk.len) break;
         if (specials && find_bytes(p, (size_t)raw_len, "<|", 2)) break;
         PyObject *raw = raw_len == len ? Py_NewRef(line) : PyBytes_FromStringAndSize(p, raw_len);
-        if (!raw) goto error;
+        if (!raw) goto cleanup;
         PyObject *record = PyObject_CallOneArg(decode, raw);
         if (!record) {
             Py_DECREF(raw);
-            if (!PyErr_ExceptionMatches(PyExc_Exception)) goto error;
+            if (!PyErr_ExceptionMatches(PyExc_Exception)) goto cleanup;
             PyErr_Clear(); /* not a plain record: the Python loop reports what it is */
             break;
         }
         PyObject *msgs = PyObject_GetAttr(record, str_messages);
         Py_DECREF(record);
-        if (!msgs) { Py_DECREF(raw); goto error; }
+        if (!msgs) { Py_DECREF(raw); goto cleanup; }
         Py_ssize_t n = PyList_Check(msgs) ? PyList_GET_SIZE(msgs) : 0;
         /* Walk the messages into the buffers; on a decline, roll the buffers back. */
         Py_ssize_t mark[4] = {spans.len, kinds.len, escaped.len, 0};
@@ -198,10 +199,10 @@ static PyObject *scan_run(PyObject *self, PyObject *args) {
         for (Py_ssize_t k = 0; ok && k < n; k++) {
             PyObject *m = PyList_GET_ITEM(msgs, k);
             PyObject *literal = PyObject_GetAttr(m, str_content);
-            if (!literal) { Py_DECREF(msgs); Py_DECREF(raw); goto error; }
+            if (!literal) { Py_DECREF(msgs); Py_DECREF(raw); goto cleanup; }
             Py_buffer lit;
             if (PyObject_GetBuffer(literal, &lit, PyBUF_SIMPLE) < 0) {
-                Py_DECREF(literal); Py_DECREF(msgs); Py_DECREF(raw); goto error;
+                Py_DECREF(literal); Py_DECREF(msgs); Py_DECREF(raw); goto cleanup;
             }
             const char *found = lit.len >= 2 ? find_bytes(base + pos, (size_t)(stop - pos), lit.buf, (size_t)lit.len) : NULL;
             Py_ssize_t llen = lit.len;
@@ -212,23 +213,23 @@ static PyObject *scan_run(PyObject *self, PyObject *args) {
             pos = end;
             int esc = memchr(found, '\\', (size_t)llen) != NULL;
             if (esc && find_bytes(found, (size_t)llen, "\\u", 2)) { ok = 0; break; }
-            int64_t span[2] = {esc ? start : start + 1, esc ? end : end - 1};
-            long index = n_texts + k;
+            uint32_t span[2] = {(uint32_t)(esc ? start : start + 1), (uint32_t)(esc ? end : end - 1)};
+            int32_t index = (int32_t)(n_texts + k);
             if (buf_add(&spans, span, sizeof span) < 0 || (esc && buf_add(&escaped, &index, sizeof index) < 0)) {
-                Py_DECREF(msgs); Py_DECREF(raw); goto error;
+                Py_DECREF(msgs); Py_DECREF(raw); goto cleanup;
             }
             signed char kind = PROMPT;
             if ((PyObject *)Py_TYPE(m) == assistant) {
                 PyObject *weight = PyObject_GetAttr(m, str_weight);
-                if (!weight) { Py_DECREF(msgs); Py_DECREF(raw); goto error; }
+                if (!weight) { Py_DECREF(msgs); Py_DECREF(raw); goto cleanup; }
                 long w = PyLong_AsLong(weight);
                 Py_DECREF(weight);
-                if (w == -1 && PyErr_Occurred()) { Py_DECREF(msgs); Py_DECREF(raw); goto error; }
+                if (w == -1 && PyErr_Occurred()) { Py_DECREF(msgs); Py_DECREF(raw); goto cleanup; }
                 if (w == 0) kind = UNTRAINED;
                 else if (!esc && llen == 2) { ok = 0; break; } /* an empty trained reply */
                 else { kind = TRAINED; trained = 1; }
             }
-            if (buf_add(&kinds, &kind, 1) < 0) { Py_DECREF(msgs); Py_DECREF(raw); goto error; }
+            if (buf_add(&kinds, &kind, 1) < 0) { Py_DECREF(msgs); Py_DECREF(raw); goto cleanup; }
         }
         Py_DECREF(msgs);
         if (!ok || !trained) {
@@ -240,14 +241,14 @@ static PyObject *scan_run(PyObject *self, PyObject *args) {
         }
         PyObject *hash = PyObject_CallOneArg(digest, raw);
         Py_DECREF(raw);
-        if (!hash) goto error;
+        if (!hash) goto cleanup;
         unsigned long long h = PyLong_AsUnsignedLongLong(hash);
         Py_DECREF(hash);
-        if (h == (unsigned long long)-1 && PyErr_Occurred()) goto error;
-        long lineno = (long)(i + 1), fixed_tokens = 4 * (long)n + 3, count = (long)n;
+        if (h == (unsigned long long)-1 && PyErr_Occurred()) goto cleanup;
+        int32_t lineno = (int32_t)(i + 1), fixed_tokens = (int32_t)(4 * n + 3), count = (int32_t)n;
         if (buf_add(&ex_lines, &lineno, sizeof lineno) < 0 || buf_add(&fixed, &fixed_tokens, sizeof fixed_tokens) < 0 ||
             buf_add(&texts, &count, sizeof count) < 0 || buf_add(&digests, &h, sizeof h) < 0)
-            goto error;
+            goto cleanup;
         messages += (long)n;
         n_texts += (long)n;
         at += len + 1;
@@ -256,7 +257,7 @@ static PyObject *scan_run(PyObject *self, PyObject *args) {
                            kinds.data ? kinds.data : "", kinds.len, escaped.data ? escaped.data : "", escaped.len,
                            ex_lines.data ? ex_lines.data : "", ex_lines.len, fixed.data ? fixed.data : "", fixed.len,
                            texts.data ? texts.data : "", texts.len, digests.data ? digests.data : "", digests.len);
-error:
+cleanup: /* success falls through here too */
     PyMem_Free(spans.data);
     PyMem_Free(kinds.data);
     PyMem_Free(escaped.data);
@@ -273,8 +274,8 @@ error:
  * PendingTexts.count's loop: each span (of chunk, or of blob past the chunk's end) is
  * counted with count(bytes) (an escaped literal: count(decode(literal))); an example's
  * length is its fixed tokens plus its texts' (texts[e] of them, in order); a text of kind
- * TRAINED adds to both sums, UNTRAINED to the assistant sum. Arrays: spans int64 pairs,
- * escaped (ascending) / texts / fixed as C longs, kinds int8. */
+ * TRAINED adds to both sums, UNTRAINED to the assistant sum. Arrays: spans uint32 pairs,
+ * escaped (ascending) / texts / fixed int32, kinds int8. */
 static PyObject *count_spans(PyObject *self, PyObject *args) {
     Py_buffer chunk, blob, spans, escaped, texts, fixed, kinds;
     PyObject *count, *decode;
@@ -282,12 +283,12 @@ static PyObject *count_spans(PyObject *self, PyObject *args) {
                           &count, &decode))
         return NULL;
     PyObject *lengths = NULL, *result = NULL;
-    const int64_t *span = spans.buf;
-    const long *esc = escaped.buf, *per_example = texts.buf, *fixed_tokens = fixed.buf;
+    const uint32_t *span = spans.buf;
+    const int32_t *esc = escaped.buf, *per_example = texts.buf, *fixed_tokens = fixed.buf;
     const signed char *kind = kinds.buf;
-    Py_ssize_t n_texts = spans.len / (Py_ssize_t)(2 * sizeof(int64_t));
-    Py_ssize_t n_escaped = escaped.len / (Py_ssize_t)sizeof(long);
-    Py_ssize_t n_examples = texts.len / (Py_ssize_t)sizeof(long);
+    Py_ssize_t n_texts = spans.len / (Py_ssize_t)(2 * sizeof(uint32_t));
+    Py_ssize_t n_escaped = escaped.len / (Py_ssize_t)sizeof(int32_t);
+    Py_ssize_t n_examples = texts.len / (Py_ssize_t)sizeof(int32_t);
     if (kinds.len != n_texts || fixed.len != texts.len) {
         PyErr_SetString(PyExc_ValueError, "count_spans: arrays of different lengths");
         goto done;
@@ -298,12 +299,12 @@ static PyObject *count_spans(PyObject *self, PyObject *args) {
     Py_ssize_t t = 0, next_esc = 0;
     for (Py_ssize_t e = 0; e < n_examples; e++) {
         long long total = fixed_tokens[e];
-        for (long k = 0; k < per_example[e]; k++, t++) {
+        for (int32_t k = 0; k < per_example[e]; k++, t++) {
             if (t >= n_texts) {
                 PyErr_SetString(PyExc_ValueError, "count_spans: more texts than spans");
-                goto fail;
+                goto drop_lengths;
             }
-            int64_t a = span[2 * t], b = span[2 * t + 1];
+            Py_ssize_t a = span[2 * t], b = span[2 * t + 1];
             const char *src;
             if (a >= chunk.len) {
                 src = (const char *)blob.buf;
@@ -316,33 +317,33 @@ static PyObject *count_spans(PyObject *self, PyObject *args) {
             }
             if (a < 0 || b < a) goto out_of_range;
             PyObject *text = PyBytes_FromStringAndSize(src + a, (Py_ssize_t)(b - a));
-            if (!text) goto fail;
+            if (!text) goto drop_lengths;
             if (next_esc < n_escaped && esc[next_esc] == t) {
                 next_esc++;
                 PyObject *decoded = PyObject_CallOneArg(decode, text);
                 Py_DECREF(text);
-                if (!decoded) goto fail;
+                if (!decoded) goto drop_lengths;
                 text = decoded;
             }
             PyObject *n = PyObject_CallOneArg(count, text);
             Py_DECREF(text);
-            if (!n) goto fail;
+            if (!n) goto drop_lengths;
             long long c = PyLong_AsLongLong(n);
             Py_DECREF(n);
-            if (c == -1 && PyErr_Occurred()) goto fail;
+            if (c == -1 && PyErr_Occurred()) goto drop_lengths;
             total += c;
             if (kind[t] != PROMPT) assistant += c;
             if (kind[t] == TRAINED) trained += c;
         }
         PyObject *length = PyLong_FromLongLong(total);
-        if (!length) goto fail;
+        if (!length) goto drop_lengths;
         PyList_SET_ITEM(lengths, e, length);
     }
-    result = Py_BuildValue("(OLL)", lengths, assistant, trained);
-    goto fail; /* drop our reference to lengths */
+    result = Py_BuildValue("(OLL)", lengths, assistant, trained); /* its own reference */
+    goto drop_lengths;
 out_of_range:
     PyErr_SetString(PyExc_ValueError, "count_spans: a span lies outside the chunk and blob");
-fail:
+drop_lengths:
     Py_DECREF(lengths);
 done:
     PyBuffer_Release(&chunk);

@@ -95,7 +95,7 @@ def _spans_in_c(messages: list, chunk: bytes, at: int, stop: int, spans: array, 
     line_spans, line_kinds, line_escaped = found
     first = len(kinds)
     for k in line_escaped:  # literals with escapes: decoded and checked here, as below
-        start, end = array("q", line_spans[16 * k:16 * k + 16])
+        start, end = array("I", line_spans[8 * k:8 * k + 8])
         try:
             text = _decode_text(chunk[start:end])
         except _DecodeError:

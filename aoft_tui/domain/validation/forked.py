@@ -34,6 +34,8 @@ from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, count_pendi
 # ~1.3 MB for the whole 90 MB benchmark file; texts from the full checker (tool calls,
 # content parts) cost their UTF-8 size.
 HEAD_START_MAX_BYTES = 12 * 1024 * 1024
+# Spans are 4-byte offsets (pending.py): a chunk this big (a line of 2 GB) is not spanned.
+MAX_SPANNED_CHUNK = 2**31
 
 Ranges = list[tuple[int, int]]
 
@@ -163,6 +165,8 @@ class _Job:
                 self.held = None
                 continue
             i, res = item
+            if res is None:  # a chunk the head start left unchecked
+                return i, self.scan(i)
             start, end = self.ranges[i]
             return i, count_pending(res, self.cfg, read_range(self.path, start, end))
 
@@ -173,6 +177,10 @@ def _head_start(conn: Connection, job: _Job, loading: Any, processes: int) -> No
     while loading.value and nbytes < HEAD_START_MAX_BYTES:
         i = job.claims.take()
         if i is None:
+            break
+        start, end = job.ranges[i]
+        if end - start >= MAX_SPANNED_CHUNK:  # a giant line: left whole to a process that counts
+            held.append((i, None))
             break
         res = job.scan(i, defer=True)
         nbytes += res.pending.nbytes if res.pending is not None else 0

@@ -49,12 +49,14 @@ class PendingTexts:
                  "_parts", "_blob_size")
 
     def __init__(self, chunk_size: int) -> None:
-        self.lines = array("l")
-        self.fixed = array("l")
-        self.texts = array("l")  # per example: how many texts
-        self.spans = array("q")  # 2 per text: start, end in chunk + blob
+        # 4-byte items (the head start holds these for a whole load): a chunk and its blob
+        # stay under 4 GB (forked.py spans no chunk of 2 GB or more).
+        self.lines = array("i")
+        self.fixed = array("i")
+        self.texts = array("i")  # per example: how many texts
+        self.spans = array("I")  # 2 per text: start, end in chunk + blob
         self.kinds = array("b")
-        self.escaped = array("l")  # texts whose span is a JSON literal, by index
+        self.escaped = array("i")  # texts whose span is a JSON literal, by index
         self.chunk_size = chunk_size
         self.blob = b""
         self._parts: list[bytes] = []

@@ -63,7 +63,7 @@ class ChunkResult:
     # A 64-bit hash per non-blank line (duplicates), and its line. Arrays: 8 bytes an
     # entry where a list of ints costs ~40, and they pickle as one block.
     digests: array = field(default_factory=lambda: array("Q"))
-    digest_lines: array = field(default_factory=lambda: array("l"))
+    digest_lines: array = field(default_factory=lambda: array("i"))
     # Examples checked but not yet counted: see `defer_counting`.
     pending: PendingTexts | None = None
 
@@ -190,7 +190,7 @@ def _native_lines(lines: list[bytes], i: int, at: int, data: bytes, pending: Pen
      digests) = _native_scan_run(lines, i, at, data, _decode_spans, xxh3_64_intdigest, _SpanAssistant, specials)
     if escaped:
         first = len(pending.kinds)
-        pending.escaped.extend(first + k for k in array("l", escaped))
+        pending.escaped.extend(first + k for k in array("i", escaped))
     pending.spans.frombytes(spans)
     pending.kinds.frombytes(kinds)
     pending.lines.frombytes(ex_lines)
