@@ -125,3 +125,23 @@ def test_the_c_loop_scans_a_chunk_as_the_python_loop_does(lines: list[bytes], cr
         mp.setattr(fastpath, "_native_spans", None)
         without = _deferred_scan(data, bom)
     assert with_c == without
+
+
+@settings(max_examples=100, deadline=None)
+@given(lines=st.lists(LINES, max_size=12))
+def test_a_counted_scan_is_the_same_with_or_without_the_c_loops(lines: list[bytes]) -> None:
+    """With the C loops a counted scan spans then counts; without, it decodes each text."""
+    from aoft_tui.domain.validation import scan
+
+    data = b"\n".join(lines) + b"\n"
+    cfg = scan.ScanConfig(fmt="chat", method_given=False, encoding="o200k_base", context=200, cap=3)
+    with_c = scan.scan_chunk(data, cfg, at_file_start=True, at_file_end=True)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(scan, "_native_run", None)
+        mp.setattr(scan, "_native_is_utf8", None)
+        mp.setattr(fastpath, "_native_spans", None)
+        mp.setattr(pending, "_native_count_spans", None)
+        without = scan.scan_chunk(data, cfg, at_file_start=True, at_file_end=True)
+    assert sorted(with_c.problems) == sorted(without.problems)  # over_context found at another time
+    with_c.problems = without.problems
+    assert with_c == without

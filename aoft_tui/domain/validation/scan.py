@@ -78,6 +78,11 @@ def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end
                defer_counting: bool = False) -> ChunkResult:
     """Read, parse, check and count one chunk. With defer_counting the texts are kept in
     `pending` for `count_pending` (used while the tokenizer is still loading)."""
+    if cfg.count_tokens and not defer_counting and cfg.fmt == CHAT_FORMAT and _native_run is not None:
+        # With the C loops (_native.c), spanning the texts and then counting the spans
+        # beats decoding every text to count it: ~10.6 against ~12 ms a 1 MB chunk.
+        res = scan_chunk(data, cfg, at_file_start=at_file_start, at_file_end=at_file_end, defer_counting=True)
+        return count_pending(res, cfg, data)
     res = ChunkResult()
     origin = len(UTF8_BOM) if at_file_start and data.startswith(UTF8_BOM) else 0
     lines = (data[origin:] if origin else data).split(b"\n")
