@@ -60,18 +60,25 @@ def test_a_head_start_that_dies_is_reported_not_waited_for(big_file: Path) -> No
     assert got["error"].endswith("with --workers 1 it runs in one process.")
 
 
+def _slow_tokenizer_load(seconds: float) -> None:
+    """Unload the tokenizer and make loading it take `seconds`, so that the head start
+    checks chunks meanwhile; and scan even a small file with workers."""
+    import aoft_tui.domain.validation.engine as engine
+    from aoft_tui.domain import tokens
+
+    loaded = tokens.get_encoding("o200k_base")
+    tokens._ENCODINGS.clear()
+    tokens.quicktok.get_encoding = lambda name: time.sleep(seconds) or loaded
+    engine.PARALLEL_MIN_BYTES = 1
+
+
 def case_head_start(path: str) -> None:
     import aoft_tui.domain.validation.engine as engine
     import aoft_tui.domain.validation.forked as forked
-    from aoft_tui.domain import tokens
     from aoft_tui.domain.validation import validate_file
 
     serial = validate_file(Path(path), model="gpt-4o-mini", workers=1).to_json()
-    # Unload the tokenizer, and make loading it slow, so that the head start checks chunks.
-    loaded = tokens.get_encoding("o200k_base")
-    tokens._ENCODINGS.clear()
-    tokens.quicktok.get_encoding = lambda name: time.sleep(0.5) or loaded
-    engine.PARALLEL_MIN_BYTES = 1
+    _slow_tokenizer_load(0.5)
     # Spans cost ~70 KB a chunk here: the head start stops at its cap after a few.
     forked.HEAD_START_MAX_BYTES = 150_000
     head_start = forked.multiprocessing.Value("i", 0)  # chunks the head start checked
@@ -121,15 +128,10 @@ def case_head_start_dies(path: str) -> None:
     """The head start exits abruptly after one chunk, before handing anything over."""
     import os
 
-    import aoft_tui.domain.validation.engine as engine
     import aoft_tui.domain.validation.forked as forked
-    from aoft_tui.domain import tokens
     from aoft_tui.domain.validation import DatasetIOError, validate_file
 
-    loaded = tokens.get_encoding("o200k_base")
-    tokens._ENCODINGS.clear()
-    tokens.quicktok.get_encoding = lambda name: time.sleep(0.5) or loaded
-    engine.PARALLEL_MIN_BYTES = 1
+    _slow_tokenizer_load(0.5)
 
     def dying_head_start(conn: object, job: object, *args: object) -> None:
         job.scan(job.claims.take(), defer=True)
@@ -146,16 +148,11 @@ def case_head_start_dies(path: str) -> None:
 
 def case_chunk_too_big_to_span(path: str) -> None:
     """Spans are 4-byte offsets: a chunk of 2 GB (one giant line) is left to a worker."""
-    import aoft_tui.domain.validation.engine as engine
     import aoft_tui.domain.validation.forked as forked
-    from aoft_tui.domain import tokens
     from aoft_tui.domain.validation import validate_file
 
     serial = validate_file(Path(path), model="gpt-4o-mini", workers=1).to_json()
-    loaded = tokens.get_encoding("o200k_base")
-    tokens._ENCODINGS.clear()
-    tokens.quicktok.get_encoding = lambda name: time.sleep(0.3) or loaded
-    engine.PARALLEL_MIN_BYTES = 1
+    _slow_tokenizer_load(0.3)
     forked.MAX_SPANNED_CHUNK = 1  # every chunk is "too big"
     parallel = validate_file(Path(path), model="gpt-4o-mini", workers=2).to_json()
     print(json.dumps({"serial": serial, "parallel": parallel}))
