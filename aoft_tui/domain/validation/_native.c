@@ -1,4 +1,4 @@
-/* The validator's two per-text loops, in C: an optional speed-up of fastpath.py and
+/* The validator's inner loops, in C: an optional speed-up of fastpath.py, scan.py and
  * pending.py, which run the same loops in Python when this module is not built.
  *
  * plain_spans: for a plain chat line msgspec has checked, find each content's raw JSON
@@ -10,8 +10,8 @@
  * is_utf8: whether a buffer is UTF-8 as Python's strict decoder takes it, without
  *   building the str (the head start checks each chunk before spanning its texts).
  *
- * Both read only what Python hands them; neither decides anything the Python code does
- * not (tests/validation/test_native.py holds them equal on fuzzed input).
+ * They read only what Python hands them and decide nothing the Python code does not
+ * (tests/validation/test_native.py holds them equal to it on fuzzed input).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
