@@ -63,10 +63,10 @@ _QUOTE = ord('"')
 def plain_chat(raw: bytes, chunk: bytes, at: int, spans: array, kinds: array, escaped: array,
                specials: bool = True) -> int | None:
     """For a chat line the full checker would pass without a word (`raw`, found at `at` in
-    `chunk`): append its texts' spans in the chunk to `spans` (start, end) and their kinds (PROMPT, TRAINED,
-    UNTRAINED) to `kinds`, and return its number of messages. A text with escapes is
-    spanned as its whole JSON literal, quotes included, and its index goes to `escaped`
-    (decode it before counting). Else None, with nothing appended.
+    `chunk`): append its texts' spans in the chunk to `spans` (start, end) and their kinds
+    (PROMPT, TRAINED, UNTRAINED) to `kinds`, and return its number of messages. A text
+    with escapes is spanned as its whole JSON literal, quotes included, and its index goes
+    to `escaped` (decode it before counting). Else None, with nothing appended.
 
     The caller has checked that the line is UTF-8 (msgspec does not look inside a raw
     literal), and passes specials=False when the line holds no "<|".
