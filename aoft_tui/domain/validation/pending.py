@@ -22,7 +22,7 @@ import msgspec
 
 from aoft_tui.domain import tokens
 from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED
-from aoft_tui.domain.validation.errors import DatasetIOError
+from aoft_tui.domain.validation.errors import ValidationStopped
 
 try:  # the counting loop in C (_native.c); without it, the same loop in Python below
     from aoft_tui.domain.validation._native import count_spans as _native_count_spans
@@ -113,7 +113,7 @@ class PendingTexts:
         """Count the spans in `chunk` (the bytes they were taken from). C-level loops
         throughout: a Python loop per text or example would cost a fifth of the counting."""
         if len(chunk) != self.chunk_size:
-            raise DatasetIOError("The file changed while it was being validated: run the validation again.")
+            raise ValidationStopped("the file changed while it was being validated")
         self.pack()
         if _native_count_spans is not None:
             lengths, assistant, trained = _native_count_spans(
