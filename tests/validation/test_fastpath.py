@@ -278,3 +278,15 @@ def test_a_tool_exchange_takes_the_tools_fast_path() -> None:
     assert tool_chat_texts(line) == _full_checker(line) == (
         4, [json.dumps(tools, separators=(",", ":")), "Where is order 7?", "call_1", '{"status": "shipped"}'],
         [json.dumps([call], separators=(",", ":")), "It has shipped."], [])
+
+
+def test_counting_a_chunk_that_changed_stops_the_validation() -> None:
+    import pytest
+
+    from aoft_tui.domain.validation.errors import ValidationStopped
+
+    data = _line({"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}, False) + b"\n"
+    cfg = ScanConfig(fmt="chat", method_given=False, encoding="o200k_base", context=65_536)
+    deferred = scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True)
+    with pytest.raises(ValidationStopped, match="changed while it was being validated"):
+        count_pending(deferred, cfg, data + b"{}\n")  # the file grew since the head start read it
