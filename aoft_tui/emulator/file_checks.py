@@ -10,8 +10,6 @@ examples, and the keys of a known format (chat `messages`, DPO `input` + `prefer
 
 from __future__ import annotations
 
-import json
-
 MIN_EXAMPLES = 10
 
 

@@ -98,11 +98,11 @@ ENV_VARS: dict[str, tuple[str, ...]] = {
 
 def _from_environment() -> dict[str, str]:
     values = {}
-    for field, names in ENV_VARS.items():
+    for key, names in ENV_VARS.items():
         # an empty variable (`export AZURE_OPENAI_ENDPOINT=`) counts as unset
         value = next((os.environ[n] for n in names if os.environ.get(n)), None)
         if value is not None:
-            values[field] = value
+            values[key] = value
     return values
 
 

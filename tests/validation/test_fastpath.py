@@ -155,7 +155,6 @@ def test_lines_json_reads_its_own_way_are_declined_or_read_alike() -> None:
                  '{"messages": [{"role": "user", "content": "\\u003c|endoftext|>"}, %s]}' % reply,
                  '{"messages": [%s, {"role": "assistant", "content": "a", "weight": 1.0}]}' % user]:
         raw = line.encode()
-        record = json.loads(raw)
         for got in (plain_chat_texts(raw), _spanned_texts(raw)):
             if got is not None:
                 assert got == _full_checker(raw), line

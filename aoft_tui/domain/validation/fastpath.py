@@ -34,16 +34,19 @@ except ImportError:  # pragma: no cover - built by pip install; optional
     _native_spans = None
 
 
+def tagged_message(role: str, *fields: tuple) -> type:
+    """A msgspec struct for a message of `role` with exactly these fields (name, type[,
+    default]): msgspec picks it by the "role" key and refuses any other key."""
+    return msgspec.defstruct(f"_{role.title()}Message", list(fields), tag_field="role", tag=role,
+                             forbid_unknown_fields=True)
+
+
 def _plain_record(content: object) -> tuple[type, type]:
     """The msgspec type of a plain chat record whose contents decode as `content`, and its
     assistant message type. Only these keys and roles; a 0/1 weight on assistants only
     (bool, float or other ints are reported by the full checker)."""
-    def message(role: str, *more: tuple) -> type:
-        return msgspec.defstruct(f"_{role.title()}", [("content", content), *more], tag_field="role",
-                                 tag=role, forbid_unknown_fields=True)
-
-    prompt = [message(role) for role in ("system", "developer", "user")]
-    assistant = message("assistant", ("weight", Literal[0, 1], 1))
+    prompt = [tagged_message(role, ("content", content)) for role in ("system", "developer", "user")]
+    assistant = tagged_message("assistant", ("content", content), ("weight", Literal[0, 1], 1))
     record = msgspec.defstruct("_PlainRecord", [("messages", list[Union[(*prompt, assistant)]])],
                                forbid_unknown_fields=True)
     return record, assistant

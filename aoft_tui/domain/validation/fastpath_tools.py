@@ -22,7 +22,7 @@ from typing import Literal, Union
 import msgspec
 
 from aoft_tui.domain.validation.checks import compact_json
-from aoft_tui.domain.validation.fastpath import PlainTexts
+from aoft_tui.domain.validation.fastpath import _DecodeError, PlainTexts, tagged_message
 
 UNSET = msgspec.UNSET
 
@@ -38,16 +38,11 @@ class _Call(msgspec.Struct, forbid_unknown_fields=True):
     type: Literal["function"] = "function"
 
 
-def _message(role: str, *fields: tuple) -> type:
-    return msgspec.defstruct(f"_{role.title()}Message", list(fields), tag_field="role", tag=role,
-                             forbid_unknown_fields=True)
-
-
-_PROMPTS = tuple(_message(role, ("content", str)) for role in ("system", "developer", "user"))
-_Assistant = _message("assistant", ("content", Union[str, None, msgspec.UnsetType], UNSET),
+_PROMPTS = tuple(tagged_message(role, ("content", str)) for role in ("system", "developer", "user"))
+_Assistant = tagged_message("assistant", ("content", Union[str, None, msgspec.UnsetType], UNSET),
                       ("weight", Literal[0, 1], 1),
                       ("tool_calls", Union[msgspec.Raw, msgspec.UnsetType], UNSET))
-_Tool = _message("tool", ("tool_call_id", str), ("content", str))
+_Tool = tagged_message("tool", ("tool_call_id", str), ("content", str))
 _ToolRecord = msgspec.defstruct(
     "_ToolRecord", [("messages", list[Union[(*_PROMPTS, _Assistant, _Tool)]]), ("tools", msgspec.Raw)],
     forbid_unknown_fields=True)
@@ -56,7 +51,6 @@ _decode_record = msgspec.json.Decoder(_ToolRecord).decode
 _decode_calls = msgspec.json.Decoder(list[_Call]).decode
 _decode_any = msgspec.json.decode
 _encode = msgspec.json.encode
-_DecodeError = (msgspec.DecodeError, UnicodeDecodeError)
 
 # tools literal -> (declared names, compact JSON), or None when the full checker has
 # something to say about them. Bounded: a file with a new tool set on every line gains

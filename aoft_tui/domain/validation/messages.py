@@ -55,7 +55,7 @@ def check_messages(messages: Any, where: str, mode: str, issues: Issues, texts: 
         return res
     res.messages = len(messages)
     last_role: Any = None
-    prompt, trained, untrained = texts.prompt, texts.trained, texts.untrained
+    prompt, trained = texts.prompt, texts.trained
     fixed = 0
     for i, m in enumerate(messages):
         if type(m) is not dict:

@@ -18,18 +18,16 @@ from collections.abc import Callable
 from itertools import compress, islice, repeat
 from operator import add
 
-import msgspec
-
 from aoft_tui.domain import tokens
 from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED
 from aoft_tui.domain.validation.errors import ValidationStopped
+from aoft_tui.domain.validation.fastpath import _decode_text
 
 try:  # the counting loop in C (_native.c); without it, the same loop in Python below
     from aoft_tui.domain.validation._native import count_spans as _native_count_spans
 except ImportError:  # pragma: no cover - built by pip install; optional
     _native_count_spans = None
 
-_decode_text = msgspec.json.Decoder(str).decode
 
 
 class Counted:
