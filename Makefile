@@ -33,6 +33,7 @@ screenshots:        ## README pictures (needs rsvg-convert)
 
 bench:              ## every benchmark, each prints ratios against a baseline measured in the same run
 	$(PY) bench/paint.py
+	$(PY) bench/paint_pty.py
 	$(PY) bench/chart.py
 	$(PY) bench/validate.py
 	$(PY) bench/push.py
