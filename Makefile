@@ -38,6 +38,7 @@ bench:              ## every benchmark, each prints ratios against a baseline me
 	$(PY) bench/validate.py
 	$(PY) bench/push.py
 	$(PY) bench/emulator.py
+	$(PY) bench/idle.py
 
 wheel:              ## the release artefacts: an sdist and a wheel in dist/
 	$(PY) -m build

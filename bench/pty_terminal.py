@@ -61,6 +61,17 @@ class PtyRun:
             if test(self.screen.display):
                 return time.perf_counter() - self.started
 
+    def drain(self, seconds: float) -> None:
+        """Keep reading what the command writes for `seconds`, as a terminal does."""
+        end = time.perf_counter() + seconds
+        while (remaining := end - time.perf_counter()) > 0:
+            ready, _, _ = select.select([self.master], [], [], remaining)
+            if ready:
+                try:
+                    self.stream.feed(os.read(self.master, 1 << 16))
+                except OSError:
+                    return
+
     def close(self) -> None:
         """End the command (and anything it started) and drain the pty."""
         if self.process.poll() is None:

@@ -1,0 +1,111 @@
+"""The dashboard left open: CPU and memory of the installed `aoft-tui` over minutes.
+
+    python bench/idle.py [--minutes 10] [--jobs 500]
+
+Users leave the dashboard open for hours. This starts the installed command on a real
+120x40 pty (as `bench/paint_pty.py` does) against an emulator with `--jobs` jobs, none of
+them moving, waits until the list is on screen and
+`--settle` seconds more (the SDK loads after the first paint), then samples the process's CPU time and
+memory (PSS from /proc/PID/smaps_rollup) at the start and end of `--minutes`. Then it starts one job
+that trains (and keeps training), so the list polls at its fast rate, and samples as long
+again. Printed: the share of one core used, and memory at the start and end of each phase.
+The baseline is a bare Textual hello-world idling on the same pty for the same time.
+
+Targets: <= 1% of a core idle, no memory growth (the end within 5% of the start).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+from paint_pty import _hello_visible, _job_rows_visible  # noqa: E402
+from pty_terminal import PtyRun  # noqa: E402
+
+HELLO = textwrap.dedent(
+    """
+    from textual.app import App
+    from textual.widgets import Static
+
+    class Hello(App):
+        def compose(self):
+            yield Static("Hello, world")
+
+    Hello().run()
+    """
+)
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime + stime
+
+
+def pss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        if line.startswith("Pss:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def sample(run: PtyRun, seconds: float) -> dict[str, float]:
+    """Share of a core and PSS over `seconds`, the pty drained meanwhile (as a terminal does)."""
+    pid = run.process.pid
+    cpu0, t0, mem0 = cpu_seconds(pid), time.perf_counter(), pss_mib(pid)
+    run.drain(seconds)
+    return {
+        "core_percent": 100 * (cpu_seconds(pid) - cpu0) / (time.perf_counter() - t0),
+        "pss_start": mem0,
+        "pss_end": pss_mib(pid),
+    }
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--jobs", type=int, default=500)
+    parser.add_argument("--settle", type=float, default=30.0,
+                        help="seconds after the first paint before sampling (start-up's tail: the SDK loads)")
+    args = parser.parse_args()
+    seconds = args.minutes * 60
+
+    from aoft_tui.emulator.embedded import EmbeddedEmulator
+
+    command = shutil.which("aoft-tui") or str(Path(sys.executable).with_name("aoft-tui"))
+    with EmbeddedEmulator(seed_jobs=args.jobs, speed=1.0, seed=1) as emu, tempfile.TemporaryDirectory() as tmp:
+        emu.advance(30 * 86400)  # every seeded job that can finish has finished
+        base = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI", "AOFT_TUI"))}
+        base.update(AOFT_TUI_CONFIG_DIR=str(Path(tmp, "config")), AOFT_TUI_STATE_DIR=str(Path(tmp, "state")),
+                    TEXTUAL_ANIMATIONS="none")
+        hello = Path(tmp, "hello.py")
+        hello.write_text(HELLO)
+        with PtyRun([sys.executable, str(hello)], base) as run:
+            run.wait_for(_hello_visible)
+            baseline = sample(run, seconds)
+        live = {**base, "AZURE_OPENAI_ENDPOINT": emu.endpoint, "AZURE_OPENAI_API_KEY": emu.api_key}
+        with PtyRun([command], live) as run:
+            run.wait_for(_job_rows_visible)
+            run.drain(args.settle)
+            idle = sample(run, seconds)
+            emu.add_job(n_steps=1_000_000, status="running", progress=0.01)  # a job that keeps training
+            following = sample(run, seconds)
+    print(f"{args.minutes:g} min per phase, {args.jobs} jobs, pty 120x40")
+    for name, figures in (("hello-world idle", baseline), ("aoft-tui, nothing moving", idle),
+                          ("aoft-tui, one job training", following)):
+        growth = 100 * (figures["pss_end"] / figures["pss_start"] - 1)
+        print(f"  {name:<28}: {figures['core_percent']:5.2f}% of a core  PSS {figures['pss_start']:.1f} -> "
+              f"{figures['pss_end']:.1f} MiB ({growth:+.1f}%)")
+    print("targets: <= 1% of a core idle; no memory growth")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
