@@ -108,7 +108,7 @@ def build() -> None:  # noqa: PLR0915 - one line per case reads best
     case("content_part_text_not_string", lines_with(msgs({"role": "user", "content": [{"type": "text", "text": 1}]},
                                                          ASSIST)), "invalid_content_part", 3)
     case("endoftext_in_content", lines_with(msgs(USER, {"role": "assistant", "content": "Done.<|endoftext|>"})),
-         "special_token_text", 3)
+         "special_token", 3)
     case("ok_lone_surrogate_escape", lines_with('{"messages": [{"role": "user", "content": "x\\ud800y"}, '
                                                 '{"role": "assistant", "content": "ok"}]}'), None)
     case("unknown_role", lines_with(msgs({"role": "bot", "content": "x"}, ASSIST)), "unknown_role", 3)
