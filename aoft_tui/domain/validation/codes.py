@@ -65,6 +65,7 @@ CODES: dict[str, tuple[str, str]] = {
     "invalid_image_detail": (ERROR, "An image detail is not low, high or auto"),
     "too_many_images": (ERROR, "Too many images in one example"),
     "too_many_image_examples": (ERROR, "Too many examples with images"),
+    "images_may_be_dropped": (WARNING, "Examples the service may drop after screening their images"),
     # DPO
     "invalid_dpo_input": (ERROR, "DPO `input` is malformed"),
     "invalid_dpo_output": (ERROR, "A DPO output is malformed"),

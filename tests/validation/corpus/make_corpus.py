@@ -164,7 +164,10 @@ def build() -> None:  # noqa: PLR0915 - one line per case reads best
         "name": "get_weather", "arguments": "not json"}}, {"role": "function", "name": "get_weather", "content": "{}"},
         ASSIST, functions=[{"name": "get_weather"}])), "invalid_function_call", 3)
     # --- images ---
-    case("ok_image_data_uri", lines_with(msgs(image(PNG, detail="low"), ASSIST)), None, model="gpt-4o")
+    # A valid image trains, unless the service's screening drops it: a warning that says how many.
+    case("image_data_uri_screened", lines_with(msgs(image(PNG, detail="low"), ASSIST)), "images_may_be_dropped",
+         model="gpt-4o", service="processed",
+         source="https://learn.microsoft.com/en-us/azure/ai-services/openai/how-to/fine-tuning-vision")
     case("image_http_url", lines_with(msgs(image("http://example.com/cat.png"), ASSIST)), "invalid_image_url", 3)
     case("image_ftp_url", lines_with(msgs(image("ftp://example.com/cat.png"), ASSIST)), "invalid_image_url", 3)
     case("image_gif_data_uri", lines_with(msgs(image("data:image/gif;base64,R0lGODlhAQABAAAAACw="), ASSIST)),
