@@ -14,6 +14,7 @@ from aoft_tui.emulator.file_checks import FileVerdict, check_fine_tune_file, che
 from aoft_tui.emulator.simulator import VALIDATION_SECONDS
 
 CORPUS = Path(__file__).parent / "corpus"
+AZURE_REAL = Path(__file__).parent.parent / "fixtures" / "azure-real"
 CASES = json.loads((CORPUS / "expected.json").read_text())
 
 
@@ -101,6 +102,7 @@ def test_a_special_token_uploads_then_fails_the_job(emulator) -> None:
     job = client.fine_tuning.jobs.retrieve(job.id)
     assert job.status == "failed"
     assert (job.error.code, job.error.param) == ("invalid_training_file", "training_file")
-    assert job.error.message == ("The job failed due to a file format error in the training file. Invalid file "
-                                 "format. Example 7 message contains an invalid token: <|fim_suffix|>.")
+    # The live service's words (tests/fixtures/azure-real), for this file's example and token.
+    real = json.loads((AZURE_REAL / "job_error_invalid_token.json").read_text())["message"]
+    assert job.error.message == real.replace("Example 6174", "Example 7")
     client.close()
