@@ -7,6 +7,7 @@ from typing import Any
 
 from aoft_tui.domain import catalog
 from aoft_tui.emulator.errors import ApiError, bad_request
+from aoft_tui.emulator.file_checks import job_failure_message
 from aoft_tui.emulator.records import JobRec
 from aoft_tui.emulator.simulator import VALIDATION_SECONDS, make_plan
 from aoft_tui.emulator.store import Store
@@ -77,6 +78,11 @@ def build_job(store: Store, body: Any, now: float, *, methods: tuple[str, ...] =
         param = "training_file" if train.status_details else "validation_file"
         job.fail_reason = {"code": "invalid_training_file" if param == "training_file"
                            else "invalid_validation_file", "message": bad, "param": param}
+    elif train.job_failure or (valid is not None and valid.job_failure):
+        # The files processed; the job's own read of them fails (e.g. a special token).
+        which = "training" if train.job_failure else "validation"
+        job.fail_reason = {"code": f"invalid_{which}_file", "param": f"{which}_file",
+                           "message": job_failure_message(train.job_failure or valid.job_failure, which)}
     return job
 
 

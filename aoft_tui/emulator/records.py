@@ -25,6 +25,7 @@ class FileRec:
     content: bytes | None  # None for results files (regenerated from their job)
     size: int | None
     status_details: str | None = None  # Azure's message when processing fails
+    job_failure: str | None = None  # processed, but a job on it fails with this (file_checks.py)
     n_examples: int = 0
     approx_tokens: int = 0
     result_of_job: str | None = None
@@ -49,7 +50,7 @@ class FileRec:
             "id": self.id, "filename": self.filename, "purpose": self.purpose,
             "created_at": self.created_at, "size": self.size, "status_details": self.status_details,
             "n_examples": self.n_examples, "approx_tokens": self.approx_tokens,
-            "result_of_job": self.result_of_job,
+            "result_of_job": self.result_of_job, "job_failure": self.job_failure,
         }
 
     @classmethod

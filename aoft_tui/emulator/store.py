@@ -21,7 +21,7 @@ from typing import Any
 
 from aoft_tui.emulator import timeline
 from aoft_tui.emulator.clock import SimClock
-from aoft_tui.emulator.file_checks import check_fine_tune_file, count_examples
+from aoft_tui.emulator.file_checks import check_training_file, count_examples
 from aoft_tui.emulator.records import FileRec, JobRec, UploadRec
 from aoft_tui.emulator.simulator import results_csv
 
@@ -64,7 +64,9 @@ class Store:
                 content=content, size=len(content),
             )
             if purpose == "fine-tune":
-                rec.status_details = check_fine_tune_file(content, filename) if check else None
+                if check:
+                    verdict = check_training_file(content, filename)
+                    rec.status_details, rec.job_failure = verdict.status_details, verdict.job_failure
                 rec.n_examples = count_examples(content)
                 rec.approx_tokens = max(1, len(content) // 4)  # ~4 bytes per token for English
             if processed:

@@ -81,3 +81,19 @@ def test_a_chat_missing_its_reply_is_chat_for_a_model_without_reinforcement() ->
     assert "no_assistant_message" in codes and "method_not_supported" not in codes
     # a model that does reinforcement still gets the reinforcement reading
     assert validate_bytes(jsonl([no_reply] * 10), model="o4-mini").stats.format == "reinforcement"
+
+
+def test_images_the_service_may_drop_are_a_warning_that_says_how_many() -> None:
+    """The service screens images and drops, silently, examples whose image it will not train
+    on (people, faces, CAPTCHAs, an unreachable URL); over 200 dropped fails the job."""
+    img = {"role": "user", "content": [{"type": "text", "text": "What is this?"},
+                                       {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}]}
+    recs = many_chats(12)
+    for i in (2, 5, 9):
+        recs[i] = {"messages": [img, {"role": "assistant", "content": f"A cat {i}."}]}
+    report = validate_bytes(jsonl(recs), model="gpt-4o")
+    (p,) = report.problems
+    assert (p.code, p.severity, p.line) == ("images_may_be_dropped", "warning", None)
+    assert "3 of 12 examples (25.0%)" in p.message and "200" in p.message
+    assert not report.has_errors
+    assert validate_bytes(jsonl(many_chats(12)), model="gpt-4o").problems == []

@@ -22,7 +22,9 @@ PLAIN_ROLES = ["system", "developer", "user", "assistant", "assistant"]
 ODD_ROLES = ["tool", "function", "robot", "", None, 3, ["user"]]
 TEXTS = st.one_of(st.text(min_size=1, max_size=12), st.text(min_size=1, max_size=12), st.text(max_size=12),
                   st.sampled_from(["", "Hi", "<|endoftext|>", "a <| b", "x\ud800", "日本語", 'say "hi"\n',
-                                   "back\\slash", "tab\there", "<", "|>", "\u2028"]))
+                                   "back\\slash", "tab\there", "<", "|>", "\u2028",
+                                   # special tokens (errors) and token-like text (a warning)
+                                   "<|fim_suffix|>", "a<|endofprompt|>b", "<|im_start|>", "<| endoftext |>"]))
 ODD_CONTENT = st.one_of(st.none(), st.integers(0, 2), st.just([{"type": "text", "text": "part"}]))
 WEIGHTS = st.sampled_from([2, -1, True, False, 1.0, 0.0, None, "1", 2**70])
 
@@ -177,7 +179,8 @@ def test_deferred_texts_count_as_the_direct_ones() -> None:
 # --- records with tools ---
 
 NAMES = ["lookup_order", "get_weather"]
-ARGUMENTS = st.sampled_from(['{"order_id": "1"}', "{}", '{"x": 1.5e-7}', "not json", '{"a": NaN}', "[1, 2]"])
+ARGUMENTS = st.sampled_from(['{"order_id": "1"}', "{}", '{"x": 1.5e-7}', "not json", '{"a": NaN}', "[1, 2]",
+                            '{"q": "<|fim_middle|>"}', '{"q": "\\u003c|endoftext|>"}'])
 
 
 @st.composite
@@ -202,7 +205,7 @@ def tool_defs(draw: st.DrawFn) -> object:
 @st.composite
 def tool_exchange(draw: st.DrawFn, n: int) -> list[dict]:
     """An assistant's tool calls and the tool messages that answer them."""
-    calls = [{"id": f"call_{n}_{k}", "type": "function",
+    calls = [{"id": f"call_{n}_{k}" + draw(st.sampled_from([""] * 6 + ["<|endoftext|>"])), "type": "function",
               "function": {"name": draw(st.sampled_from(NAMES)), "arguments": draw(ARGUMENTS)}}
              for k in range(draw(st.integers(1, 2)))]
     change = draw(st.sampled_from(["none"] * 8 + ["no type", "extra", "no id", "dict args", "empty", "null"]))

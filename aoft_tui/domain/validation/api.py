@@ -120,6 +120,18 @@ def _config(fmt: str, model: str | None, method: str | None, cap: int,
                       context=context, cap=cap, count_tokens=count_tokens)
 
 
+def _images_may_be_dropped(log: ProblemLog, name: str, with_images: int, examples: int) -> None:
+    # Microsoft Learn, "Vision fine-tuning": images of people, faces or CAPTCHAs are excluded
+    # from training; Microsoft Q&A 2225236: unreachable URLs too, and "Number of skipped
+    # multimodal examples exceed the maximum allowed 200 limit" fails the job.
+    log.add("images_may_be_dropped",
+            f"{with_images:,} of {examples:,} examples ({100 * with_images / max(examples, 1):.1f}%) hold "
+            "images. The service screens every image before training and drops, without an error, "
+            "each example whose image shows people, faces or CAPTCHAs or whose URL it cannot "
+            "download; more than 200 dropped examples fail the job. Check those images, and use "
+            "public https URLs or data URIs.", file=name)
+
+
 def _finish(scan: FileScan, vscan: FileScan | None, log: ProblemLog, cfg: ScanConfig,
             model: str | None, method: str | None, n_epochs: int | None,
             prices: dict[str, float] | None) -> ValidationReport:
@@ -138,6 +150,8 @@ def _finish(scan: FileScan, vscan: FileScan | None, log: ProblemLog, cfg: ScanCo
         log.add("too_many_image_examples",
                 f"{st.image_examples:,} examples contain images; Azure allows at most 50,000 per "
                 "training file. Split the data or drop some image examples.", file=name)
+    if st.image_examples:
+        _images_may_be_dropped(log, name, st.image_examples, st.examples)
     if vscan is not None:
         _overlap(scan, vscan, log)
 

@@ -41,14 +41,63 @@ class Texts:
         return self.prompt + self.trained + self.untrained
 
 
-def check_special_text(text: str, loc: str, issues: Issues) -> None:
-    """`<|endoftext|>` typed in data is trained on as plain text; usually a copy-paste slip."""
+# The special tokens of the tokenizers of Azure's fine-tunable models: cl100k_base has all
+# five; o200k_base publishes only <|endoftext|> and <|endofprompt|>. The service tokenizes
+# training text with specials refused and fails the job on the first one: "Invalid file
+# format. Example 6174 message contains an invalid token: <|fim_suffix|>."
+# (johny-b/llmcomp#59; the report does not name the model). All five are refused for every
+# model: a literal marker costs the user an edit, a missed one a failed job.
+SPECIAL_TOKENS = frozenset({"<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>",
+                            "<|endofprompt|>"})
+
+
+def special_token_in(text: str) -> str | None:
+    """The first special token of the model's tokenizer that `text` spells, else None."""
     if "<|" in text:
+        for m in _SPECIAL.finditer(text):
+            if m.group(0) in SPECIAL_TOKENS:
+                return m.group(0)
+    return None
+
+
+def check_special_text(text: str, loc: str, issues: Issues) -> None:
+    """A special token spelled in data fails the job; other `<|name|>` text (ChatML's
+    <|im_start|>, say) is trained as ordinary text, usually a copy-paste slip."""
+    if "<|" in text:
+        token = special_token_in(text)
+        if token is not None:
+            issues.append(("special_token", loc,
+                           f"{loc} contains {token}, a special token of the model's tokenizer: the "
+                           "service fails the job (\"message contains an invalid token\"). Remove it, "
+                           f"or break it up (e.g. \"{token[:2]} {token[2:-2]} {token[-2:]}\") if you "
+                           "mean the literal text."))
+            return
         m = _SPECIAL.search(text)
         if m:
             issues.append(("special_token_text", loc,
                            f"The text contains {m.group(0)}, which is trained as ordinary text, "
                            "not as a special token: remove it unless you mean the literal string."))
+
+
+def check_special_json(value: Any, text: str, loc: str, issues: Issues) -> None:
+    """Special-token text anywhere in a JSON value sent to the model (tool definitions, tool
+    calls), reported at the string that holds it. `text` is the value's compact JSON: one
+    search of it spares the walk on the common, clean value."""
+    if "<|" in text:
+        _special_in_value(value, loc, issues)
+
+
+def _special_in_value(value: Any, loc: str, issues: Issues) -> None:
+    if type(value) is str:
+        check_special_text(value, loc, issues)
+    elif type(value) is dict:
+        for key, item in value.items():
+            if type(key) is str:
+                check_special_text(key, f"{loc}.{key}", issues)
+            _special_in_value(item, f"{loc}.{key}", issues)
+    elif type(value) is list:
+        for i, item in enumerate(value):
+            _special_in_value(item, f"{loc}[{i}]", issues)
 
 
 # One encoder for all calls: json.dumps with these options builds a new encoder each time,

@@ -45,7 +45,8 @@ CODES: dict[str, tuple[str, str]] = {
     "no_assistant_message": (ERROR, "An example has no assistant message"),
     "no_trained_assistant": (ERROR, "Every assistant message has weight 0"),
     "empty_assistant": (WARNING, "An assistant message is empty"),
-    "special_token_text": (WARNING, "Special-token text in content"),
+    "special_token": (ERROR, "Text spells a special token of the model's tokenizer"),
+    "special_token_text": (WARNING, "Special-token-like text in content"),
     # tools and functions
     "invalid_tools": (ERROR, "`tools` is malformed"),
     "invalid_tool_calls": (ERROR, "`tool_calls` is malformed"),
@@ -64,6 +65,7 @@ CODES: dict[str, tuple[str, str]] = {
     "invalid_image_detail": (ERROR, "An image detail is not low, high or auto"),
     "too_many_images": (ERROR, "Too many images in one example"),
     "too_many_image_examples": (ERROR, "Too many examples with images"),
+    "images_may_be_dropped": (WARNING, "Examples the service may drop after screening their images"),
     # DPO
     "invalid_dpo_input": (ERROR, "DPO `input` is malformed"),
     "invalid_dpo_output": (ERROR, "A DPO output is malformed"),

@@ -71,6 +71,9 @@ def tool_chat_texts(raw: bytes, specials: bool = True) -> PlainTexts | None:
     if declared is None:
         return None
     names, tools_text = declared
+    # Special-token text in tool definitions, calls or answers is the full checker's to report.
+    if specials and "<|" in tools_text:
+        return None
     messages = record.messages
     prompt: list[str] = [tools_text]
     trained: list[str] = []
@@ -83,7 +86,7 @@ def tool_chat_texts(raw: bytes, specials: bool = True) -> PlainTexts | None:
             content = m.content
             if m.tool_calls is not UNSET:
                 calls_text = _calls(m.tool_calls, names, call_ids)
-                if calls_text is None:
+                if calls_text is None or (specials and "<|" in calls_text):
                     return None
                 out.append(calls_text)
             elif type(content) is not str or (not content and m.weight):
@@ -93,7 +96,7 @@ def tool_chat_texts(raw: bytes, specials: bool = True) -> PlainTexts | None:
                     return None
                 out.append(content)
         elif cls is _Tool:
-            if m.tool_call_id not in call_ids or (specials and "<|" in m.content):
+            if m.tool_call_id not in call_ids or (specials and ("<|" in m.content or "<|" in m.tool_call_id)):
                 return None
             prompt.append(m.tool_call_id)
             prompt.append(m.content)

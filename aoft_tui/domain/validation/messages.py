@@ -10,7 +10,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from aoft_tui.domain.validation.checks import Issues, Texts, check_special_text, compact_json
+from aoft_tui.domain.validation.checks import Issues, Texts, check_special_json, check_special_text, compact_json
 from aoft_tui.domain.validation.images import MAX_IMAGES_PER_EXAMPLE, check_image_part
 
 ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
@@ -136,6 +136,7 @@ def _check_other_keys(m: dict[str, Any], role: Any, is_assistant: bool, loc: str
         res.names += 1
         if type(m["name"]) is str:
             prompt.append(m["name"])
+            check_special_text(m["name"], f"{loc}.name", issues)
         else:
             issues.append(("invalid_name", f"{loc}.name", "name must be a string."))
     out = prompt
@@ -244,7 +245,9 @@ def _check_tool_calls(tool_calls: Any, loc: str, is_assistant: bool, issues: Iss
                        'tool_calls must be a non-empty list of {"id", "type": "function", '
                        '"function": {"name", "arguments"}}.'))
         return
-    out.append(compact_json(tool_calls))
+    text = compact_json(tool_calls)
+    out.append(text)
+    check_special_json(tool_calls, text, where, issues)
     for k, call in enumerate(tool_calls):
         cloc = f"{where}[{k}]"
         fn = call.get("function") if type(call) is dict else None
@@ -273,7 +276,9 @@ def _check_function_call(fc: Any, loc: str, is_assistant: bool, issues: Issues,
                        'function_call belongs on an assistant message as {"name": string, '
                        '"arguments": JSON string}.'))
         return
-    out.append(compact_json(fc))
+    text = compact_json(fc)
+    out.append(text)
+    check_special_json(fc, text, where, issues)
     _check_arguments(fc.get("arguments"), f"{where}.arguments", "invalid_function_call", issues)
 
 
@@ -294,6 +299,7 @@ def _check_tool_answer(m: dict[str, Any], loc: str, issues: Issues, prompt: list
     call_id = m.get("tool_call_id")
     if isinstance(call_id, str):
         prompt.append(call_id)
+        check_special_text(call_id, f"{loc}.tool_call_id", issues)
     if not isinstance(call_id, str):
         issues.append(("missing_tool_call_id", f"{loc}.tool_call_id",
                        "A tool message needs the tool_call_id of the assistant call it answers."))

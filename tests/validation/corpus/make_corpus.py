@@ -37,6 +37,12 @@ def lines_with(bad: Any, at: int = 3, n: int = 10) -> str:
     return "\n".join(out) + "\n"
 
 
+# The service's verdict on each file: "processed" (uploads, the job trains), "rejected" (the
+# upload's processing fails, status "error") or "job_fails" (uploads, then the job fails on
+# a file format error). Errors are rejected at upload unless a case says otherwise.
+JOB_FAILS = {"service": "job_fails", "source": "https://github.com/johny-b/llmcomp/issues/59"}
+
+
 def case(name: str, data: str | bytes, code: str | None, line: int | None = None, **opts: Any) -> None:
     path = HERE / f"{name}.jsonl"
     path.write_bytes(data.encode("utf-8") if isinstance(data, str) else data)
@@ -108,6 +114,13 @@ def build() -> None:  # noqa: PLR0915 - one line per case reads best
     case("content_part_text_not_string", lines_with(msgs({"role": "user", "content": [{"type": "text", "text": 1}]},
                                                          ASSIST)), "invalid_content_part", 3)
     case("endoftext_in_content", lines_with(msgs(USER, {"role": "assistant", "content": "Done.<|endoftext|>"})),
+         "special_token", 3, **JOB_FAILS)
+    # johny-b/llmcomp#59: "Example 6174 message contains an invalid token: <|fim_suffix|>."
+    case("fim_suffix_in_reply", lines_with(msgs(USER, {"role": "assistant", "content": "x = 1<|fim_suffix|>"}), at=7),
+         "special_token", 7, **JOB_FAILS)
+    case("endofprompt_in_content_part", lines_with(msgs({"role": "user", "content": [
+        {"type": "text", "text": "<|endofprompt|>Hi"}]}, ASSIST)), "special_token", 3, **JOB_FAILS)
+    case("im_start_text_in_content", lines_with(msgs(USER, {"role": "assistant", "content": "<|im_start|>Hi"})),
          "special_token_text", 3)
     case("ok_lone_surrogate_escape", lines_with('{"messages": [{"role": "user", "content": "x\\ud800y"}, '
                                                 '{"role": "assistant", "content": "ok"}]}'), None)
@@ -141,12 +154,20 @@ def build() -> None:  # noqa: PLR0915 - one line per case reads best
         "invalid_tool_calls", 3)
     case("undeclared_tool", lines_with(msgs(USER, call('{}', name="get_time"), answer, ASSIST, tools=TOOLS)),
          "undeclared_tool", 3)
+    case("fim_prefix_in_tool_arguments", lines_with(msgs(USER, call('{"city": "<|fim_prefix|>"}'), answer, ASSIST,
+                                                         tools=TOOLS)), "special_token", 3, **JOB_FAILS)
+    described = [{**TOOLS[0], "function": {**TOOLS[0]["function"], "description": "Ends at <|endoftext|>."}}]
+    case("endoftext_in_tool_definition", lines_with(msgs(USER, ASSIST, tools=described)), "special_token", 3,
+         **JOB_FAILS)
     case("tools_not_list", lines_with(msgs(USER, ASSIST, tools={"name": "x"})), "invalid_tools", 3)
     case("function_call_bad_arguments", lines_with(msgs(USER, {"role": "assistant", "function_call": {
         "name": "get_weather", "arguments": "not json"}}, {"role": "function", "name": "get_weather", "content": "{}"},
         ASSIST, functions=[{"name": "get_weather"}])), "invalid_function_call", 3)
     # --- images ---
-    case("ok_image_data_uri", lines_with(msgs(image(PNG, detail="low"), ASSIST)), None, model="gpt-4o")
+    # A valid image trains, unless the service's screening drops it: a warning that says how many.
+    case("image_data_uri_screened", lines_with(msgs(image(PNG, detail="low"), ASSIST)), "images_may_be_dropped",
+         model="gpt-4o", service="processed",
+         source="https://learn.microsoft.com/en-us/azure/ai-services/openai/how-to/fine-tuning-vision")
     case("image_http_url", lines_with(msgs(image("http://example.com/cat.png"), ASSIST)), "invalid_image_url", 3)
     case("image_ftp_url", lines_with(msgs(image("ftp://example.com/cat.png"), ASSIST)), "invalid_image_url", 3)
     case("image_gif_data_uri", lines_with(msgs(image("data:image/gif;base64,R0lGODlhAQABAAAAACw="), ASSIST)),
@@ -176,6 +197,9 @@ def build() -> None:  # noqa: PLR0915 - one line per case reads best
          "invalid_dpo_output", 3)
     case("dpo_identical_outputs", dpo_file({**dpo, "non_preferred_output": dpo["preferred_output"]}),
          "dpo_identical_outputs", 3)
+    case("fim_middle_in_dpo_output", dpo_file({**dpo, "preferred_output": [
+        {"role": "assistant", "content": "Hello<|fim_middle|>"}]}), "special_token", 3, method="dpo",
+        model="gpt-4.1-mini", **JOB_FAILS)
     case("dpo_file_for_gpt35", dpo_file(dpo), "method_not_supported", None, model="gpt-35-turbo")
     rft = lambda k: {"messages": [{"role": "developer", "content": "Solve it."},  # noqa: E731
                                   {"role": "user", "content": f"{k} * 3 = ?"}], "reference_answer": str(3 * k)}
@@ -190,6 +214,8 @@ def build() -> None:  # noqa: PLR0915 - one line per case reads best
     case("ok_prompt_completion", pc, None, model="babbage-002")
     case("prompt_completion_not_string", pc + dumps({"prompt": "Q", "completion": 5}) + "\n",
          "invalid_prompt_completion", 11, model="davinci-002")
+    case("endoftext_in_completion", pc + dumps({"prompt": "Q ->", "completion": " A<|endoftext|>"}) + "\n",
+         "special_token", 11, model="davinci-002", **JOB_FAILS)
     case("prompt_completion_for_chat_model", pc, "wrong_format_for_method", 1, model="gpt-4o-mini",
          method="supervised")
     case("mixed_chat_and_dpo", lines_with(dpo, at=6), "mixed_formats", 6)
