@@ -43,26 +43,26 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-def _load() -> Settings:
+def _load(profile: str | None = None) -> Settings:
     try:
-        return load_settings()
+        return load_settings(profile=profile)
     except ConfigError as err:  # an unreadable file or a value of the wrong shape, named
         _fail(str(err))
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def run_tui(demo: bool) -> None:
+def run_tui(demo: bool, profile: str | None = None) -> None:
     # Start-up makes ~10^5 long-lived objects; the cyclic GC's passes over them cost ~25 ms
     # of the first paint. Off until the job list is on screen (AoftApp.started), then on.
     gc.disable()
     try:
-        _run_tui(demo)
+        _run_tui(demo, profile)
     finally:
         gc.enable()
 
 
-def _run_tui(demo: bool) -> None:
-    settings = _load()
+def _run_tui(demo: bool, profile: str | None = None) -> None:
+    settings = _load(profile)
     use_demo = demo or settings.demo
     from aoft_tui.services.errors import ServiceError
     from aoft_tui.services.finetuning import FineTuningService
