@@ -98,6 +98,8 @@ def _run_tui(demo: bool, profile: str | None = None) -> None:
         from aoft_tui.ui.app import AoftApp
 
         app = AoftApp(service, settings, demo=use_demo, clock=clock, gc_paused=True)
+        for problem in app.keymap_problems:  # also in the app, but stderr outlives the screen
+            click.echo(f"aoft-tui: {problem}", err=True)
         app.run()
     if app.return_code:
         sys.exit(app.return_code)

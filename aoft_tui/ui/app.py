@@ -55,6 +55,14 @@ class AoftApp(App[None]):
         self._clock = clock or (lambda: datetime.now(UTC))
         # the command paused the cyclic GC for start-up (cli.tui_cmd); see started()
         self._gc_paused = gc_paused
+        # [keymap] entries that are safe to apply, and why the others are left out (ui.keymap);
+        # checked only when there is a keymap (it imports every screen module)
+        self.keymap_problems: list[str] = []
+        self._checked_keymap: dict[str, str] = {}
+        if settings.keymap:
+            from aoft_tui.ui.keymap import checked_keymap
+
+            self._checked_keymap, self.keymap_problems = checked_keymap(settings.keymap, self.BINDINGS)
 
     def started(self) -> None:
         """The job list is on screen (or the first poll failed, or the deadline passed):
@@ -88,8 +96,10 @@ class AoftApp(App[None]):
         if self._gc_paused:
             self.set_timer(STARTUP_DEADLINE, self.started)
         self.theme = "textual-dark"
-        if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
+        if self._checked_keymap:
+            self.set_keymap(self._checked_keymap)
+        for problem in self.keymap_problems:
+            self.notify(problem, title="Keymap", severity="warning", timeout=20)
         from aoft_tui.ui.screens.main_screen import MainScreen
 
         self.push_screen(MainScreen())
