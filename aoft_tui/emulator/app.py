@@ -22,7 +22,7 @@ from aoft_tui.emulator.context import EmulatorState
 from aoft_tui.emulator.errors import RESOURCE_NOT_FOUND, ApiError, unauthorized
 from aoft_tui.emulator.faults import FaultMiddleware, Faults
 from aoft_tui.emulator.store import Store
-from aoft_tui.emulator.tokens import INVALID_TOKEN, TokenIssuer
+from aoft_tui.emulator.tokens import InvalidTokenError, TokenIssuer
 
 # Data-plane versions Azure OpenAI accepts for the fine-tuning and files APIs.
 API_VERSIONS = frozenset({
@@ -66,7 +66,7 @@ class AzureGate:
             if self.state.tokens.valid(token):
                 key = self.state.api_key
             elif not secrets.compare_digest(token.encode(), self.state.api_key.encode()):
-                return ApiError(401, "401", INVALID_TOKEN)
+                return InvalidTokenError()  # type: ignore[return-value] - answers like ApiError
             else:
                 key = token
         if key is None or not secrets.compare_digest(key.encode(), self.state.api_key.encode()):

@@ -12,12 +12,23 @@ from __future__ import annotations
 import secrets
 import threading
 import time
+from typing import Any
 
 # Azure's words for a missing, invalid or expired token (its 401 body for AAD auth).
 INVALID_TOKEN = (
     "Unauthorized. Access token is missing, invalid, audience is incorrect "
     "(https://cognitiveservices.azure.com), or have expired."
 )
+
+
+class InvalidTokenError:
+    """Azure's 401 for a bad bearer token. Its body is not the usual {"error": {...}} but a
+    top-level {"statusCode", "message"} (tests/fixtures/azure-real/401_invalid_bearer_token.*)."""
+
+    def response(self) -> Any:
+        from starlette.responses import JSONResponse
+
+        return JSONResponse({"statusCode": 401, "message": INVALID_TOKEN}, status_code=401)
 
 
 class TokenIssuer:
