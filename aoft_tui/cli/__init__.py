@@ -30,7 +30,12 @@ class _LazyGroup(click.Group):
         if name not in _SUBCOMMANDS:
             return None
         module = importlib.import_module(_SUBCOMMANDS[name][0])
-        return module.command
+        command = module.command
+        if name != "emulator" and not any(p.name == "profile" for p in command.params):
+            from aoft_tui.cli.common import profile_option
+
+            command.params.append(profile_option())  # `aoft-tui jobs --profile prod` as well
+        return command
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Help text without importing every sub-command module.
@@ -42,17 +47,22 @@ class _LazyGroup(click.Group):
 @click.group(cls=_LazyGroup, invoke_without_command=True)
 @click.version_option(package_name="aoft-tui", prog_name="aoft-tui")  # read only for --version
 @click.option("--demo", is_flag=True, help="Use the embedded local emulator even if an endpoint is set.")
+@click.option("--profile", metavar="NAME", default=None,
+              help="Use [profiles.NAME] of config.toml (default: $AOFT_TUI_PROFILE, then default_profile).")
 @click.pass_context
-def main(ctx: click.Context, demo: bool) -> None:
+def main(ctx: click.Context, demo: bool, profile: str | None) -> None:
     """Terminal dashboard for Azure OpenAI fine-tuning jobs.
 
     With no sub-command, opens the dashboard. Without AZURE_OPENAI_ENDPOINT it runs
     on an embedded local emulator (demo mode).
     """
+    from aoft_tui.cli import common
+
+    common.selected_profile = profile  # each run starts from the option (tests run many in one process)
     if ctx.invoked_subcommand is None:
         from aoft_tui.cli.tui_cmd import run_tui
 
-        run_tui(demo=demo)
+        run_tui(demo=demo, profile=profile)
 
 
 # Set by the console script: a finished command may then leave without the teardown.

@@ -29,6 +29,23 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 # Keys seen in this process, scrubbed from any error text we print.
 _SECRETS: set[str] = set()
+# `--profile NAME` (before or after the sub-command); None: $AOFT_TUI_PROFILE or default_profile
+selected_profile: str | None = None
+
+
+def choose_profile(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Callback of every `--profile` option: remember the choice for load_cli_settings()."""
+    global selected_profile
+    if value:
+        selected_profile = value
+    return value
+
+
+def profile_option() -> click.Option:
+    return click.Option(
+        ["--profile"], metavar="NAME", expose_value=False, is_eager=True, callback=choose_profile,
+        help="Use [profiles.NAME] of config.toml (default: $AOFT_TUI_PROFILE, then default_profile).",
+    )
 
 
 def redact(text: str) -> str:
@@ -42,7 +59,7 @@ def fail(title: str, message: str, *, code: int = EXIT_FAILED) -> NoReturn:
 
 def load_cli_settings() -> Settings:
     try:
-        settings = load_settings()
+        settings = load_settings(profile=selected_profile)
     except ConfigError as exc:
         fail("Configuration", str(exc), code=EXIT_CONFIG)
     if settings.api_key is not None:
@@ -71,11 +88,20 @@ def cli_service(settings: Settings | None = None) -> Iterator[Any]:
     """The FineTuningService for the configured resource, closed on exit; exit 2 when none is set."""
     from aoft_tui.services.finetuning import FineTuningService
 
+    from aoft_tui.services.endpoint import endpoint_warnings
+
     settings = settings or load_cli_settings()
-    if not settings.endpoint or settings.api_key is None or not settings.api_key.get_secret_value():
+    has_key = settings.api_key is not None and bool(settings.api_key.get_secret_value())
+    if not settings.endpoint or not (has_key or settings.auth != "key"):
         fail("Not configured", missing_resource_message(settings), code=EXIT_CONFIG)
-    _SECRETS.add(settings.api_key.get_secret_value())
-    service = FineTuningService.from_settings(settings)
+    if has_key:
+        _SECRETS.add(settings.api_key.get_secret_value())  # type: ignore[union-attr]
+    try:
+        service = FineTuningService.from_settings(settings)
+    except ConfigError as exc:
+        fail("Configuration", str(exc), code=EXIT_CONFIG)
+    for warning in endpoint_warnings(settings.endpoint):
+        click.echo(f"Warning: {warning}", err=True)
     try:
         yield service
     finally:

@@ -43,26 +43,26 @@ def _fail(message: str) -> None:
     sys.exit(2)
 
 
-def _load() -> Settings:
+def _load(profile: str | None = None) -> Settings:
     try:
-        return load_settings()
+        return load_settings(profile=profile)
     except ConfigError as err:  # an unreadable file or a value of the wrong shape, named
         _fail(str(err))
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def run_tui(demo: bool) -> None:
+def run_tui(demo: bool, profile: str | None = None) -> None:
     # Start-up makes ~10^5 long-lived objects; the cyclic GC's passes over them cost ~25 ms
     # of the first paint. Off until the job list is on screen (AoftApp.started), then on.
     gc.disable()
     try:
-        _run_tui(demo)
+        _run_tui(demo, profile)
     finally:
         gc.enable()
 
 
-def _run_tui(demo: bool) -> None:
-    settings = _load()
+def _run_tui(demo: bool, profile: str | None = None) -> None:
+    settings = _load(profile)
     use_demo = demo or settings.demo
     from aoft_tui.services.errors import ServiceError
     from aoft_tui.services.finetuning import FineTuningService
@@ -98,6 +98,8 @@ def _run_tui(demo: bool) -> None:
         from aoft_tui.ui.app import AoftApp
 
         app = AoftApp(service, settings, demo=use_demo, clock=clock, gc_paused=True)
+        for problem in app.keymap_problems:  # also in the app, but stderr outlives the screen
+            click.echo(f"aoft-tui: {problem}", err=True)
         app.run()
     if app.return_code:
         sys.exit(app.return_code)

@@ -22,6 +22,7 @@ from aoft_tui.emulator.context import EmulatorState
 from aoft_tui.emulator.errors import RESOURCE_NOT_FOUND, ApiError, unauthorized
 from aoft_tui.emulator.faults import FaultMiddleware, Faults
 from aoft_tui.emulator.store import Store
+from aoft_tui.emulator.tokens import InvalidTokenError, TokenIssuer
 
 # Data-plane versions Azure OpenAI accepts for the fine-tuning and files APIs.
 API_VERSIONS = frozenset({
@@ -60,7 +61,14 @@ class AzureGate:
         key = headers.get("api-key")
         auth = headers.get("authorization", "")
         if key is None and auth.lower().startswith("bearer "):
-            key = auth[7:].strip()
+            # an Entra token it issued, or (as the v1 API allows) the key itself as a bearer
+            token = auth[7:].strip()
+            if self.state.tokens.valid(token):
+                key = self.state.api_key
+            elif not secrets.compare_digest(token.encode(), self.state.api_key.encode()):
+                return InvalidTokenError()  # type: ignore[return-value] - answers like ApiError
+            else:
+                key = token
         if key is None or not secrets.compare_digest(key.encode(), self.state.api_key.encode()):
             return unauthorized()
         query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
@@ -95,10 +103,10 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return ApiError(500, "internalFailure", "The server had an error while processing your request.").response()
 
 
-def create_app(store: Store, *, api_key: str, faults: Faults | None = None) -> Any:
-    """The emulator's ASGI app over `store`, accepting `api_key`."""
+def create_app(store: Store, *, api_key: str, faults: Faults | None = None, tokens: TokenIssuer | None = None) -> Any:
+    """The emulator's ASGI app over `store`, accepting `api_key` and the bearer tokens `tokens` issues."""
     routes = routes_files.ROUTES + routes_jobs.ROUTES + routes_models.ROUTES
-    state = EmulatorState(store=store, api_key=api_key, faults=faults or Faults())
+    state = EmulatorState(store=store, api_key=api_key, faults=faults or Faults(), tokens=tokens or TokenIssuer())
     app = Starlette(
         routes=[Mount("/openai/v1", routes=routes), Mount("/openai", routes=routes)],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected},

@@ -12,6 +12,7 @@ from aoft_tui.emulator.errors import bad_request
 from aoft_tui.emulator.faults import Faults
 from aoft_tui.emulator.store import Store
 from aoft_tui.emulator.events import EventIndex
+from aoft_tui.emulator.tokens import TokenIssuer
 
 
 @dataclass
@@ -20,6 +21,7 @@ class EmulatorState:
     api_key: str
     faults: Faults
     events: EventIndex = field(init=False)
+    tokens: TokenIssuer = field(default_factory=TokenIssuer)  # Entra-style bearer tokens it issued
 
     def __post_init__(self) -> None:
         self.events = EventIndex(self.store.metrics_every)

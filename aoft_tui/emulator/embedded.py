@@ -36,6 +36,7 @@ from aoft_tui.emulator.clock import SimClock
 from aoft_tui.emulator.faults import Faults
 from aoft_tui.emulator.seeding import add_job, seed_jobs
 from aoft_tui.emulator.store import Store
+from aoft_tui.emulator.tokens import TokenIssuer
 
 
 class EmbeddedEmulator:
@@ -57,7 +58,8 @@ class EmbeddedEmulator:
                                  metrics_every=metrics_every)
         self.faults = Faults(rate=fault_rate, seed=seed)
         self.api_key = api_key or secrets.token_hex(16)
-        self._app = create_app(self.store, api_key=self.api_key, faults=self.faults)
+        self.tokens = TokenIssuer()  # Entra-style bearer tokens (issue_token)
+        self._app = create_app(self.store, api_key=self.api_key, faults=self.faults, tokens=self.tokens)
         # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets that say they are TCP;
         # without it every keep-alive response waits ~40 ms for a delayed ACK (Nagle).
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -85,6 +87,16 @@ class EmbeddedEmulator:
     @property
     def endpoint(self) -> str:
         return f"http://{self.host}:{self.port}"
+
+    def issue_token(self, lifetime: float = 3600.0) -> tuple[str, int]:
+        """A bearer token this emulator accepts until it expires (Entra ID, emulated):
+        (token, expires_on epoch seconds). See emulator/tokens.py."""
+        return self.tokens.issue(lifetime)
+
+    @property
+    def tokens_accepted(self) -> int:
+        """Requests let in by an issued token so far."""
+        return self.tokens.accepted
 
     def advance(self, seconds: float) -> None:
         """Move the simulated clock forward; jobs progress accordingly (thread-safe)."""

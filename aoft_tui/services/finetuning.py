@@ -37,7 +37,7 @@ from aoft_tui.services.api_mapping import (
     job_from_api,
     model_from_api,
 )
-from aoft_tui.services.endpoint import checked_endpoint, normalise_endpoint
+from aoft_tui.services.endpoint import checked_endpoint, masked_endpoint, normalise_endpoint
 from aoft_tui.services.error_mapping import translated_errors
 from aoft_tui.services.errors import BadRequestError, LocalFileError, NotFoundError, ServiceError
 from aoft_tui.services.jobs_cache import JobsCache
@@ -89,9 +89,13 @@ class FineTuningService:
         large_file_threshold: int = uploads.FILES_API_LIMIT,
         part_size: int = uploads.PART_SIZE,
         jobs_cache: JobsCache | None = None,
+        token_provider: Callable[[], str] | None = None,
     ) -> None:
         self._endpoint = normalise_endpoint(endpoint)
+        self._shown_endpoint = masked_endpoint(self._endpoint)  # what messages and screens show
         self._secret = api_key
+        # Microsoft Entra ID: a bearer token per request instead of the api-key header
+        self._token_provider = token_provider
         self.api_version = api_version
         self._max_retries = max_retries
         self.large_file_threshold = large_file_threshold
@@ -108,16 +112,27 @@ class FineTuningService:
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> FineTuningService:
-        if not settings.endpoint or settings.api_key is None or not settings.api_key.get_secret_value():
+    def from_settings(cls, settings: Settings, *, credential: Any = None) -> FineTuningService:
+        """The service for the configured resource and auth method. `credential`: an
+        azure-identity TokenCredential to use instead of the one `settings.auth` names."""
+        from aoft_tui.services import credentials
+
+        entra = settings.auth in credentials.ENTRA_AUTH_METHODS
+        has_key = settings.api_key is not None and bool(settings.api_key.get_secret_value())
+        if not settings.endpoint or not (entra or has_key):
             missing = "AZURE_OPENAI_ENDPOINT" if not settings.endpoint else "AZURE_OPENAI_API_KEY"
             raise ConfigError(
                 f"No Azure OpenAI resource configured ({missing} is not set). Set AZURE_OPENAI_ENDPOINT "
                 f"and AZURE_OPENAI_API_KEY (or endpoint/api_key in {config_file()}), or run "
                 "`aoft-tui emulator` and export what it prints."
             )
-        endpoint = checked_endpoint(settings.endpoint)
-        return cls(endpoint, settings.api_key.get_secret_value(), settings.api_version)
+        endpoint = checked_endpoint(settings.endpoint, settings.endpoint_source)
+        if not entra:
+            return cls(endpoint, settings.api_key.get_secret_value(), settings.api_version)  # type: ignore[union-attr]
+        if credential is None:
+            credentials.require_identity_package(settings.auth)
+        provider = credentials.token_provider(credential, auth=settings.auth)
+        return cls(endpoint, "", settings.api_version, token_provider=provider)
 
     @property
     def _client(self) -> openai.AzureOpenAI:
@@ -133,7 +148,8 @@ class FineTuningService:
                 http_client = openai.DefaultHttpxClient(event_hooks={"response": [self.traffic.on_response]})
                 self._sdk_client = openai.AzureOpenAI(
                     azure_endpoint=self._endpoint,
-                    api_key=self._secret,
+                    **({"azure_ad_token_provider": self._token_provider} if self._token_provider
+                       else {"api_key": self._secret}),
                     api_version=self.api_version,
                     max_retries=self._max_retries,
                     timeout=self._timeout,
@@ -143,12 +159,13 @@ class FineTuningService:
 
     @property
     def endpoint(self) -> str:
-        """The resource endpoint (never the key), for status bars and error messages."""
-        return self._endpoint
+        """The resource endpoint (never the key, credentials in the URL masked), for status
+        bars, messages and per-resource caches."""
+        return self._shown_endpoint
 
     def _errors(self, subject: str | None = None) -> AbstractContextManager[None]:
         return translated_errors(
-            endpoint=self._endpoint, subject=subject, secret=self._secret, api_version=self.api_version
+            endpoint=self._shown_endpoint, subject=subject, secret=self._secret, api_version=self.api_version
         )
 
     def _remember(self, *jobs: Job) -> None:
@@ -172,7 +189,7 @@ class FineTuningService:
 
         self._prefetch = JobListPrefetch(
             self._endpoint, self._secret, self.api_version, page=_PAGE, timeout=self._timeout,
-            on_response=self.traffic.record,
+            on_response=self.traffic.record, token_provider=self._token_provider,
         ).start()
 
     @property
@@ -236,7 +253,7 @@ class FineTuningService:
             self.get_job(job_id)  # raises NotFoundError itself when the job is really unknown
             # The job exists, the route does not: older API versions have no pause/resume.
             raise BadRequestError(
-                f"{self._endpoint} has no '{action}' operation in API version {self.api_version!r}. "
+                f"{self._shown_endpoint} has no '{action}' operation in API version {self.api_version!r}. "
                 f"Set OPENAI_API_VERSION={DEFAULT_API_VERSION} (or newer) to {action} jobs.",
                 status_code=404,
             ) from None

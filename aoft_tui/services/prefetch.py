@@ -11,7 +11,10 @@ every request after that.
 It is an optimisation only: on anything unexpected — a proxy configured (the SDK honours
 it, http.client would not), an error status, a redirect, a timeout, JSON of another shape
 — the result is None and the first poll goes through the SDK, which reports errors the
-one usual way. The key goes in a header, never in a URL or a message.
+one usual way. The key goes in a header, never in a URL or a message. With Microsoft Entra
+ID (`token_provider`) the thread asks the provider for the token (azure-identity caches it, so
+the SDK's first request reuses it) and sends `Authorization: Bearer …` instead; if sign-in
+fails the prefetch yields None and the SDK's request reports the failure.
 """
 
 from __future__ import annotations
@@ -40,10 +43,12 @@ class JobListPrefetch:
         page: int,
         timeout: float = 10.0,
         on_response: Callable[[str, str, int], None] | None = None,
+        token_provider: Callable[[], str] | None = None,
     ) -> None:
         self._parts = urlsplit(endpoint.rstrip("/"))
         self._on_response = on_response  # (method, path, bytes): the service's traffic count
         self._api_key = api_key
+        self._token_provider = token_provider
         self._api_version = api_version
         self._page = page  # jobs per request: the service's own page size
         self._timeout = timeout
@@ -114,7 +119,10 @@ class JobListPrefetch:
         if after:
             query["after"] = after
         path = f"{self._parts.path}/openai/fine_tuning/jobs"
-        headers = {"api-key": self._api_key, "Accept": "application/json"}
+        if self._token_provider is not None:
+            headers = {"Authorization": f"Bearer {self._token_provider()}", "Accept": "application/json"}
+        else:
+            headers = {"api-key": self._api_key, "Accept": "application/json"}
         connection.request("GET", f"{path}?{urlencode(query)}", headers=headers)
         response = connection.getresponse()
         body = response.read()

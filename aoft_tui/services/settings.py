@@ -68,6 +68,9 @@ class WandbSettings:
     mode: str = "auto"  # auto | online | offline
 
 
+AUTH_METHODS = ("key", "entra", "azure-cli")
+
+
 @dataclass
 class Settings:
     """Everything configurable: `load_settings()` layers the environment over the config file."""
@@ -75,6 +78,17 @@ class Settings:
     endpoint: str | None = None
     api_key: Secret | None = None
     api_version: str = DEFAULT_API_VERSION
+    # key: the api-key header; entra: DefaultAzureCredential; azure-cli: AzureCliCredential
+    auth: str = "key"
+    # where the endpoint came from, for messages ("AZURE_OPENAI_ENDPOINT", "endpoint in …")
+    endpoint_source: str = "AZURE_OPENAI_ENDPOINT"
+    # the profile in use (None: the flat keys), and every profile the file defines
+    profile: str | None = None
+    profile_names: tuple[str, ...] = ()
+    # for the deploy feature: the resource in Azure Resource Manager's terms
+    subscription_id: str | None = None
+    resource_group: str | None = None
+    account_name: str | None = None
     # binding id -> key(s), e.g. {"cancel_job": "x"}; applied with App.set_keymap
     keymap: dict[str, str] = field(default_factory=dict)
     wandb: WandbSettings = field(default_factory=WandbSettings)
@@ -111,8 +125,14 @@ def _from_config_file() -> dict[str, Any]:
     if not path.is_file():
         return {}
     try:
-        with path.open("rb") as fh:
-            return tomllib.load(fh)
+        data = path.read_bytes()
+        return tomllib.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}, line {line}: not UTF-8 text (byte 0x{data[exc.start]:02x}). "
+            "Save the file as UTF-8 (most editors: 'Save with encoding') or move it aside."
+        ) from None
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}. Fix the file or move it aside.") from None
 
@@ -121,14 +141,69 @@ class ConfigError(Exception):
     """The config file is unreadable; the message names the file and the problem."""
 
 
-def load_settings(**overrides: Any) -> Settings:
+PROFILE_ENV = "AOFT_TUI_PROFILE"
+# keys of the file's top level that are not settings of a profile
+_FILE_ONLY = ("profiles", "default_profile")
+
+
+def load_settings(*, profile: str | None = None, **overrides: Any) -> Settings:
     """The config file, then the environment over it, then `overrides`. A ConfigError names
-    the file and the field for an unreadable file or a value of the wrong shape."""
-    values = {**_from_config_file(), **_from_environment(), **overrides}
+    the file and the field for an unreadable file or a value of the wrong shape.
+
+    With profiles (`[profiles.NAME]`), the one named by `profile`, else $AOFT_TUI_PROFILE,
+    else the file's `default_profile`, is laid over the file's flat keys. A profile chosen
+    by name (argument or variable) also wins over the SDK's variables: it was asked for."""
+    file_values = _from_config_file()
+    environment = _from_environment()
     try:
-        return _settings_from(values)
+        profiles = _profiles(file_values)
+        chosen = profile or os.environ.get(PROFILE_ENV) or None
+        name = chosen or _optional_str(file_values, "default_profile")
+        if name is not None and name not in profiles:
+            known = ", ".join(sorted(profiles)) or "none"
+            raise _Invalid(
+                f"there is no profile {name!r} (profiles defined: {known}); "
+                f"add a [profiles.{name}] table or choose another with --profile"
+            )
+        flat = {k: v for k, v in file_values.items() if k not in _FILE_ONLY}
+        values = {**flat, "endpoint_source": f"endpoint in {config_file()}"}
+        profile_values = dict(profiles[name]) if name else {}
+        if "endpoint" in profile_values:
+            profile_values["endpoint_source"] = f"profiles.{name}.endpoint in {config_file()}"
+        env_values = {**environment, "endpoint_source": "AZURE_OPENAI_ENDPOINT"} if "endpoint" in environment else environment
+        layers = [values, profile_values, env_values] if not chosen else [values, env_values, profile_values]
+        for layer in layers:
+            values = _merged(values, layer)
+        values = {**values, **overrides}
+        if name is not None:
+            values = {**values, "profile": name}
+        settings = _settings_from(values)
+        settings.profile_names = tuple(profiles)
+        return settings
     except _Invalid as err:
         raise ConfigError(f"{config_file()}: {err}. Fix the file or move it aside.") from None
+
+
+def _merged(base: dict[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
+    """`layer` over `base`; a profile's [wandb] table refines the file's, key by key."""
+    out = {**base, **layer}
+    if isinstance(base.get("wandb"), Mapping) and isinstance(layer.get("wandb"), Mapping):
+        out["wandb"] = {**base["wandb"], **layer["wandb"]}
+    return out
+
+
+def _profiles(file_values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    table = file_values.get("profiles")
+    if table is None:
+        return {}
+    if not isinstance(table, Mapping):
+        raise _Invalid(f"profiles must be a table of [profiles.NAME] tables, got {_shown(table)}")
+    out = {}
+    for name, body in table.items():
+        if not isinstance(body, Mapping):
+            raise _Invalid(f"profiles.{name} must be a table (endpoint, auth, api_key_env, ...), got {_shown(body)}")
+        out[str(name)] = {f"profiles.{name}.": None, **body}  # the prefix names fields in errors
+    return out
 
 
 class _Invalid(ValueError):
@@ -136,22 +211,35 @@ class _Invalid(ValueError):
 
 
 def _settings_from(values: Mapping[str, Any]) -> Settings:
-    api_key = _optional_str(values, "api_key", secret=True)
+    prefix = next((k for k in values if k.startswith("profiles.") and k.endswith(".")), "")
+    api_key = _optional_str(values, "api_key", secret=True, prefix=prefix)
+    key_variable = _optional_str(values, "api_key_env", prefix=prefix)
+    if key_variable:  # the profile names the variable that holds its key
+        api_key = os.environ.get(key_variable) or None
+    auth = _optional_str(values, "auth", prefix=prefix) or "key"
+    if auth not in AUTH_METHODS:
+        raise _Invalid(f"{prefix}auth must be one of {', '.join(AUTH_METHODS)}, got {auth!r}")
     return Settings(
-        endpoint=_optional_str(values, "endpoint"),
+        endpoint=_optional_str(values, "endpoint", prefix=prefix),
         api_key=Secret(api_key) if api_key is not None else None,
-        api_version=_optional_str(values, "api_version") or DEFAULT_API_VERSION,
+        api_version=_optional_str(values, "api_version", prefix=prefix) or DEFAULT_API_VERSION,
+        auth=auth,
+        endpoint_source=values.get("endpoint_source") or Settings.endpoint_source,
+        profile=values.get("profile"),
+        subscription_id=_optional_str(values, "subscription_id", prefix=prefix),
+        resource_group=_optional_str(values, "resource_group", prefix=prefix),
+        account_name=_optional_str(values, "account_name", prefix=prefix),
         keymap=_table(values, "keymap", str, "binding id = key"),
         wandb=_wandb(values.get("wandb")),
         prices=_table(values, "prices", float, "model = USD per 1M training tokens"),
     )
 
 
-def _optional_str(values: Mapping[str, Any], name: str, *, secret: bool = False) -> str | None:
+def _optional_str(values: Mapping[str, Any], name: str, *, secret: bool = False, prefix: str = "") -> str | None:
     value = values.get(name)
     if value is None or isinstance(value, str):
         return value
-    raise _Invalid(f"{name} must be a string, got {type(value).__name__ if secret else _shown(value)}")
+    raise _Invalid(f"{prefix}{name} must be a string, got {type(value).__name__ if secret else _shown(value)}")
 
 
 def _table(values: Mapping[str, Any], name: str, kind: type, shape: str) -> dict[str, Any]:

@@ -55,6 +55,14 @@ class AoftApp(App[None]):
         self._clock = clock or (lambda: datetime.now(UTC))
         # the command paused the cyclic GC for start-up (cli.tui_cmd); see started()
         self._gc_paused = gc_paused
+        # [keymap] entries that are safe to apply, and why the others are left out (ui.keymap);
+        # checked only when there is a keymap (it imports every screen module)
+        self.keymap_problems: list[str] = []
+        self._checked_keymap: dict[str, str] = {}
+        if settings.keymap:
+            from aoft_tui.ui.keymap import checked_keymap
+
+            self._checked_keymap, self.keymap_problems = checked_keymap(settings.keymap, self.BINDINGS)
 
     def started(self) -> None:
         """The job list is on screen (or the first poll failed, or the deadline passed):
@@ -66,6 +74,10 @@ class AoftApp(App[None]):
             gc.enable()
 
     # --- what screens ask the app -----------------------------------------------------------
+    def reset_clock(self) -> None:
+        """Back to the wall clock (a real resource after the demo's simulated one)."""
+        self._clock = lambda: datetime.now(UTC)
+
     def now(self) -> datetime:
         """"Now" for relative times (the emulator's clock in demo mode)."""
         return self._clock()
@@ -81,15 +93,42 @@ class AoftApp(App[None]):
 
     @property
     def mode_label(self) -> str:
-        return DEMO_LABEL if self.demo else self.endpoint_label
+        """The header's "where am I": the profile and the live resource (or the demo)."""
+        if self.demo:
+            return DEMO_LABEL
+        profile = getattr(self.settings, "profile", None)
+        return f"{profile} · {self.endpoint_label}" if profile else self.endpoint_label
+
+    # --- profiles -----------------------------------------------------------------------------
+    def switch_profile(self, name: str) -> None:
+        """Connect to profile `name` of config.toml: a new service, a fresh job list."""
+        from aoft_tui.ui.profiles import switch_to_profile
+
+        switch_to_profile(self, name)
+
+    def action_connect(self) -> None:
+        from aoft_tui.ui.screens.connect_dialog import ConnectScreen
+
+        def connected(name: str | None) -> None:
+            if name:
+                self.switch_profile(name)
+
+        self.push_screen(ConnectScreen(), connected)
 
     # --- wiring -------------------------------------------------------------------------------
     def on_mount(self) -> None:
         if self._gc_paused:
             self.set_timer(STARTUP_DEADLINE, self.started)
         self.theme = "textual-dark"
-        if self.settings.keymap:
-            self.set_keymap(self.settings.keymap)
+        if self._checked_keymap:
+            self.set_keymap(self._checked_keymap)
+        for problem in self.keymap_problems:
+            self.notify(problem, title="Keymap", severity="warning", timeout=20)
+        if not self.demo and self.settings.endpoint:
+            from aoft_tui.services.endpoint import endpoint_warnings
+
+            for warning in endpoint_warnings(self.settings.endpoint):
+                self.notify(warning, title="Insecure endpoint", severity="warning", timeout=20)
         from aoft_tui.ui.screens.main_screen import MainScreen
 
         self.push_screen(MainScreen())
@@ -114,4 +153,10 @@ class AoftApp(App[None]):
             yield SystemCommand(title, binding.tooltip or binding.description,
                                 partial(active.node.run_action, binding.action))  # fmt: skip
         yield SystemCommand("Help", "Keys for this screen (? or F1)", self.action_help)
+        yield SystemCommand("Connect to Azure…", "Add a profile (endpoint and sign-in) to config.toml and use it",
+                            self.action_connect)
+        for name in getattr(self.settings, "profile_names", ()):
+            if name != getattr(self.settings, "profile", None) or self.demo:
+                yield SystemCommand(f"Switch profile: {name}", f"Connect to [profiles.{name}] of config.toml",
+                                    partial(self.switch_profile, name))
         yield from super().get_system_commands(screen)

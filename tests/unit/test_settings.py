@@ -101,3 +101,94 @@ def test_numbers_are_prices_and_booleans_are_not(write_config) -> None:
     write_config('[prices]\n"a" = true\n')
     with pytest.raises(ConfigError):
         load_settings()
+
+
+# --- #11: a config file that is not UTF-8 --------------------------------------------------
+
+
+def test_a_config_file_that_is_not_utf8_is_one_config_error_naming_the_line(write_config) -> None:
+    path = write_config("")
+    path.write_bytes(b'endpoint = "https://x.openai.azure.com"\n# caf\xe9 in Latin-1\n')
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    text = str(err.value)
+    assert f"{path}, line 2" in text and "not UTF-8" in text and "0xe9" in text and "Save the file as UTF-8" in text
+
+
+# --- #12: profiles ----------------------------------------------------------------------------
+
+PROFILES = """
+endpoint = "https://flat.openai.azure.com"
+default_profile = "dev"
+
+[wandb]
+entity = "team"
+
+[profiles.dev]
+endpoint = "https://dev.openai.azure.com"
+api_key_env = "DEV_AOAI_KEY"
+
+[profiles.prod]
+endpoint = "https://prod.cognitiveservices.azure.com/openai/v1"
+auth = "entra"
+api_version = "2024-10-21"
+subscription_id = "00000000-0000-0000-0000-000000000000"
+resource_group = "rg-ft"
+account_name = "prod"
+[profiles.prod.wandb]
+project = "prod-ft"
+"""
+
+
+def test_the_default_profile_is_used_and_its_key_comes_from_the_named_variable(write_config, monkeypatch) -> None:
+    write_config(PROFILES)
+    monkeypatch.setenv("DEV_AOAI_KEY", "dev-secret")
+    settings = load_settings()
+    assert (settings.profile, settings.endpoint, settings.auth) == ("dev", "https://dev.openai.azure.com", "key")
+    assert settings.api_key is not None and settings.api_key.get_secret_value() == "dev-secret"
+    assert settings.profile_names == ("dev", "prod") and settings.wandb.entity == "team"
+    assert "profiles.dev.endpoint" in settings.endpoint_source
+
+
+def test_a_profile_chosen_by_name_or_variable_wins_and_refines_the_wandb_table(write_config, monkeypatch) -> None:
+    write_config(PROFILES)
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://env.openai.azure.com")
+    assert load_settings().endpoint == "https://env.openai.azure.com"  # the default profile sits under the env
+    for chosen in (lambda: load_settings(profile="prod"), lambda: (monkeypatch.setenv("AOFT_TUI_PROFILE", "prod"), load_settings())[1]):
+        settings = chosen()
+        assert settings.profile == "prod" and settings.auth == "entra" and settings.api_version == "2024-10-21"
+        assert settings.endpoint == "https://prod.cognitiveservices.azure.com/openai/v1"
+        assert (settings.subscription_id, settings.resource_group, settings.account_name) == (
+            "00000000-0000-0000-0000-000000000000", "rg-ft", "prod")
+        assert (settings.wandb.project, settings.wandb.entity) == ("prod-ft", "team")
+
+
+def test_the_flat_config_keeps_working_beside_profiles(write_config) -> None:
+    write_config(PROFILES.replace('default_profile = "dev"\n', ""))
+    settings = load_settings()
+    assert settings.profile is None and settings.endpoint == "https://flat.openai.azure.com"
+    assert settings.profile_names == ("dev", "prod")
+
+
+def test_an_unknown_profile_names_the_ones_there_are(write_config) -> None:
+    path = write_config(PROFILES)
+    with pytest.raises(ConfigError) as err:
+        load_settings(profile="staging")
+    text = str(err.value)
+    assert str(path) in text and "no profile 'staging'" in text and "dev, prod" in text and "[profiles.staging]" in text
+
+
+@pytest.mark.parametrize(
+    ("toml", "names"),
+    [
+        ('[profiles.a]\nauth = "password"\n', "profiles.a.auth must be one of key, entra, azure-cli"),
+        ('profiles = 1\n', "profiles must be a table"),
+        ('[profiles]\na = 2\n', "profiles.a must be a table"),
+        ('default_profile = "a"\n[profiles.a]\nendpoint = 3\n', "profiles.a.endpoint must be a string"),
+    ],
+)
+def test_a_bad_profile_names_the_field(write_config, toml: str, names: str) -> None:
+    write_config(toml)
+    with pytest.raises(ConfigError) as err:
+        load_settings(profile="a") if "auth" in toml else load_settings()
+    assert names in str(err.value)

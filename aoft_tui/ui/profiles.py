@@ -1,0 +1,42 @@
+"""Switching the app to another profile of config.toml (command palette, connect dialog).
+
+The new settings and service are built first; only when that worked is the old service
+replaced (and closed) and the dashboard rebuilt on the new one — a profile that cannot be
+used leaves the app where it was, with a notification saying why.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aoft_tui.services.endpoint import endpoint_warnings
+from aoft_tui.services.errors import ServiceError
+from aoft_tui.services.finetuning import FineTuningService
+from aoft_tui.services.settings import ConfigError, load_settings
+
+if TYPE_CHECKING:
+    from aoft_tui.ui.app import AoftApp
+
+
+def switch_to_profile(app: AoftApp, name: str) -> bool:
+    try:
+        settings = load_settings(profile=name)
+        service = FineTuningService.from_settings(settings)
+    except (ConfigError, ServiceError) as err:
+        app.notify(str(err), title=f"Profile {name} not usable", severity="error", timeout=15)
+        return False
+    from aoft_tui.services.jobs_cache import JobsCache
+    from aoft_tui.ui.screens.main_screen import MainScreen
+
+    service.jobs_cache = JobsCache(service.endpoint)
+    old = app.service
+    app.service, app.settings, app.demo = service, settings, False
+    app.reset_clock()
+    while len(app.screen_stack) > 1:
+        app.pop_screen()
+    app.push_screen(MainScreen())
+    old.close()
+    app.notify(f"Connected to {app.mode_label}.", title="Profile")
+    for warning in endpoint_warnings(settings.endpoint or ""):
+        app.notify(warning, title="Insecure endpoint", severity="warning", timeout=15)
+    return True

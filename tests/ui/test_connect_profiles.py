@@ -1,0 +1,78 @@
+"""Profiles inside the app: switch from the command palette, or add one with the connect
+dialog; the header names the profile and the live resource."""
+
+from __future__ import annotations
+
+import stat
+
+from main_support import loaded, make_app, settle, table
+
+from aoft_tui.ui.screens.connect_dialog import ConnectScreen
+
+
+def _profiles(write_config, emu) -> None:
+    write_config(f'[profiles.emu]\nendpoint = "{emu.endpoint}"\napi_key_env = "EMU_KEY"\n'
+                 '[profiles.broken]\nendpoint = "http://[::1"\napi_key = "k"\n')
+
+
+async def test_switching_profile_lists_the_other_resource_and_names_it(
+    write_config, monkeypatch, emulator, service, seeded_emulator
+) -> None:
+    _profiles(write_config, seeded_emulator)
+    monkeypatch.setenv("EMU_KEY", seeded_emulator.api_key)
+    app = make_app(service, emulator, profile_names=("emu", "broken"))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        assert table(pilot).row_count == 0
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Switch profile: emu" in titles and "Connect to Azure…" in titles
+        app.switch_profile("emu")
+        screen = await loaded(pilot)
+        assert table(pilot).row_count == 8 and app.service.endpoint == seeded_emulator.endpoint
+        assert str(screen.query_one("#mode").render()).startswith(f"emu · 127.0.0.1:{seeded_emulator.port}")
+        # a profile that cannot be used leaves the app where it was, saying why
+        app.switch_profile("broken")
+        await settle(pilot)
+        assert app.settings.profile == "emu" and table(pilot).row_count == 8
+        assert any("profiles.broken.endpoint" in n.message and "not a valid URL" in n.message
+                   for n in app._notifications)
+
+
+async def test_the_connect_dialog_writes_a_profile_and_connects(
+    write_config, emulator, service, seeded_emulator
+) -> None:
+    path = write_config("")
+    app = make_app(service, emulator)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        app.action_connect()
+        await pilot.pause()
+        assert isinstance(app.screen, ConnectScreen)
+        app.screen.query_one("#connect-name").value = "lab"
+        app.screen.query_one("#connect-endpoint").value = seeded_emulator.endpoint + "/openai/v1/"
+        app.screen.query_one("#connect-key").value = seeded_emulator.api_key
+        app.screen.query_one("#connect-save").press()
+        await pilot.pause()
+        await loaded(pilot)
+        assert table(pilot).row_count == 8 and app.settings.profile == "lab" and not app.demo
+        assert seeded_emulator.api_key not in str(app.screen.query_one("#mode").render())
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    text = path.read_text()
+    assert text.startswith('default_profile = "lab"') and f'endpoint = "{seeded_emulator.endpoint}"' in text
+
+
+async def test_the_connect_dialog_says_what_is_wrong_and_stays(write_config, emulator, service) -> None:
+    write_config("")
+    app = make_app(service, emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        app.action_connect()
+        await pilot.pause()
+        app.screen.query_one("#connect-name").value = "lab"
+        app.screen.query_one("#connect-endpoint").value = "my-resource"
+        app.screen.query_one("#connect-key").value = "secret-key-123"
+        app.screen.query_one("#connect-save").press()
+        await pilot.pause()
+        assert isinstance(app.screen, ConnectScreen)
+        error = str(app.screen.query_one("#connect-error").render())
+        assert "must be a URL like https://" in error and "secret-key-123" not in error
