@@ -19,6 +19,7 @@ class EmulatorState:
     store: Store
     api_key: str
     faults: Faults
+    strict_spec: bool = False  # True: only the spec's shapes (contract tests); False: the live service's habits
     events: EventIndex = field(init=False)
 
     def __post_init__(self) -> None:

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from aoft_tui.emulator import actions, timeline
 from aoft_tui.emulator.context import int_param, is_ga, is_v1, json_body, list_body, page_after, state
-from aoft_tui.emulator.errors import RESOURCE_NOT_FOUND, not_found, wrong_state
+from aoft_tui.emulator.errors import RESOURCE_NOT_FOUND, gateway_not_found, not_found, wrong_state
 from aoft_tui.emulator.job_create import METHODS, VERSIONED_METHODS, build_job
 from aoft_tui.emulator.views import checkpoints, job_json
 
@@ -48,7 +48,8 @@ def _job(request: Request):
     job_id = request.path_params["job_id"]
     job = st.store.jobs.get(job_id)
     if job is None:
-        raise not_found(f"Fine-tuning job with id '{job_id}' not found.", param="fine-tuning-job-id")
+        # the live service answers an unknown job with its gateway's bare "Resource not found"
+        raise gateway_not_found(f"Fine-tuning job with id '{job_id}' not found.", param="fine-tuning-job-id")
     return st, job
 
 
@@ -77,7 +78,7 @@ def _action(fn):
     async def handler(request: Request) -> Response:
         st = state(request)
         if fn is not actions.cancel and is_ga(request):
-            raise not_found(RESOURCE_NOT_FOUND)  # pause/resume do not exist in GA api-versions
+            raise gateway_not_found(RESOURCE_NOT_FOUND)  # pause/resume do not exist in GA api-versions
         with st.store.lock:
             now = st.store.settle()
             _, job = _job(request)
