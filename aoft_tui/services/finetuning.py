@@ -11,6 +11,7 @@ the signatures. Methods are blocking: the TUI calls them from thread workers.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
@@ -38,7 +39,7 @@ from aoft_tui.services.api_mapping import (
     model_from_api,
 )
 from aoft_tui.services.endpoint import checked_endpoint, normalise_endpoint
-from aoft_tui.services.error_mapping import translated_errors
+from aoft_tui.services.error_mapping import api_version_message, translated_errors
 from aoft_tui.services.errors import BadRequestError, LocalFileError, NotFoundError, ServiceError
 from aoft_tui.services.jobs_cache import JobsCache
 from aoft_tui.services.metrics_source import EventMetricsCache, metrics_from_results
@@ -106,6 +107,7 @@ class FineTuningService:
         self._results: dict[str, list[MetricPoint]] = {}  # job id -> points (done jobs only)
         self._seen_jobs: dict[str, tuple[float, Job]] = {}  # job id -> (monotonic time, job)
         self._lock = threading.Lock()
+        self._version_confirmed = False  # the models list answered: 404s are about ids, not the version
 
     @classmethod
     def from_settings(cls, settings: Settings) -> FineTuningService:
@@ -147,9 +149,36 @@ class FineTuningService:
         return self._endpoint
 
     def _errors(self, subject: str | None = None) -> AbstractContextManager[None]:
-        return translated_errors(
-            endpoint=self._endpoint, subject=subject, secret=self._secret, api_version=self.api_version
-        )
+        return self._not_found_checked(subject)
+
+    @contextlib.contextmanager
+    def _not_found_checked(self, subject: str | None) -> Iterator[None]:
+        """Azure's gateway answers an unknown job, a wrong path and a wrong api-version with the
+        same bare 404 "Resource not found": on a 404 ask the models list, which exists in every
+        version, to tell which it is."""
+        try:
+            with translated_errors(
+                endpoint=self._endpoint, subject=subject, secret=self._secret, api_version=self.api_version
+            ):
+                yield
+        except NotFoundError as err:
+            if not self._version_confirmed and not self._api_version_answers():
+                raise BadRequestError(
+                    api_version_message(self._endpoint, self.api_version, "Resource not found"), status_code=404
+                ) from None
+            raise err from None
+
+    def _api_version_answers(self) -> bool:
+        import openai
+
+        try:
+            self._client.models.list()
+        except openai.NotFoundError:
+            return False
+        except openai.OpenAIError:
+            return True  # cannot tell (auth, network): keep the original answer
+        self._version_confirmed = True
+        return True
 
     def _remember(self, *jobs: Job) -> None:
         now = time.monotonic()

@@ -29,9 +29,9 @@ def test_wrong_or_missing_key_is_401_with_azures_words(emulator, http):
     bad = sdk(emulator, api_key="not-the-key")
     with pytest.raises(openai.AuthenticationError) as err:
         bad.fine_tuning.jobs.list()
-    assert err.value.body["message"] == ACCESS_DENIED and err.value.body["code"] == "unauthorized"
+    assert err.value.body["message"] == ACCESS_DENIED and err.value.body["code"] == "401"  # the gateway's code
     r = http.get("/openai/fine_tuning/jobs", params={"api-version": API_VERSION})
-    assert r.status_code == 401
+    assert r.status_code == 401 and r.json() == {"error": {"code": "401", "message": ACCESS_DENIED}}
     assert "not-the-key" not in r.text
 
 
@@ -45,8 +45,28 @@ def test_bearer_token_is_accepted(emulator, http):
 def test_missing_or_unknown_api_version_is_azures_bare_404(emulator, http, params):
     r = http.get("/openai/fine_tuning/jobs", params=params, headers={"api-key": emulator.api_key})
     assert r.status_code == 404
+    # the live gateway's body, exactly (tests/fixtures/azure-real/404_resource_not_found.json)
+    assert r.json() == {"error": {"code": "404", "message": "Resource not found"}}
+
+
+@pytest.mark.parametrize("params", [{}, {"api-version": "2099-01-01"}])
+def test_strict_spec_404_keeps_the_spec_shape_and_names_the_parameter(params):
+    from aoft_tui.emulator.embedded import EmbeddedEmulator
+
+    with EmbeddedEmulator(speed=0.0, strict_spec=True) as strict, httpx2.Client(base_url=strict.endpoint) as http:
+        r = http.get("/openai/fine_tuning/jobs", params=params, headers={"api-key": strict.api_key})
+    assert r.status_code == 404
     assert r.json()["error"] == {"code": "notFound", "message": "Resource not found", "param": "api-version",
                                  "type": "invalid_request_error"}
+
+
+def test_unknown_job_is_the_same_bare_404_and_every_answer_has_a_request_id(emulator, http):
+    r = http.get("/openai/fine_tuning/jobs/ftjob-nope", params={"api-version": API_VERSION},
+                 headers={"api-key": emulator.api_key})
+    assert r.status_code == 404 and r.json() == {"error": {"code": "404", "message": "Resource not found"}}
+    assert r.headers["apim-request-id"] == r.headers["x-request-id"] and r.headers["x-ms-region"]
+    ok = http.get("/openai/fine_tuning/jobs", params={"api-version": API_VERSION}, headers={"api-key": emulator.api_key})
+    assert ok.headers["apim-request-id"] != r.headers["apim-request-id"]
 
 
 @pytest.mark.parametrize("version", ["2024-10-21", "2024-05-01-preview", "2024-08-01-preview", "2025-02-01-preview"])
@@ -75,7 +95,7 @@ def test_ga_version_has_no_pause(emulator, client):
 
 def test_unknown_route_is_an_azure_404(emulator, http):
     r = http.get("/openai/nope", params={"api-version": API_VERSION}, headers={"api-key": emulator.api_key})
-    assert r.status_code == 404 and r.json()["error"]["code"] == "notFound"
+    assert r.status_code == 404 and r.json()["error"]["code"] == "404"
 
 
 @pytest.mark.parametrize(("kwargs", "param", "fragment"), [
