@@ -24,7 +24,7 @@ async def create_job(request: Request) -> Response:
             job = store.jobs[store.idempotency[key]]  # a retry of a request we already served
         else:
             methods = METHODS if is_v1(request) else VERSIONED_METHODS
-            job = store.insert_job(build_job(store, body, now, methods=methods))
+            job = store.insert_job(build_job(store, body, now, methods=methods, live=not st.strict_spec))
             if key:
                 store.idempotency[key] = job.id
             store.settle(now)

@@ -40,6 +40,8 @@ def job_json(job: JobRec, now: float, *, ga: bool = False, v1: bool = False) -> 
         # DPO/reinforcement settings (beta, …) have no top-level field: Azure returns them in
         # OpenAI's shape, method.<type>.hyperparameters (always so on /openai/v1).
         body["method"][job.method] = {"hyperparameters": _effective_hp(job)}
+    if job.training_type is not None:
+        body["trainingType"] = job.training_type  # live mode echoes the tier (not in the spec)
     if ga:
         body["status"] = _GA_STATUS.get(body["status"], body["status"])
         del body["method"], body["integrations"]

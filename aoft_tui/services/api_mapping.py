@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from aoft_tui.domain import catalog
 from aoft_tui.domain.models import (
     Checkpoint,
     EventLevel,
@@ -164,8 +165,9 @@ def job_create_body(spec: JobSpec) -> dict[str, Any]:
         body["suffix"] = spec.suffix
     if spec.seed is not None:
         body["seed"] = spec.seed
-    if spec.training_type:
-        # Azure's deployment type for training (Standard / GlobalStandard / Developer);
-        # not in the Swagger files, sent as Azure's docs show it: camelCase key, lowercase value.
-        body["trainingType"] = spec.training_type.lower()
+    # Azure's training tier, always sent (without it Azure trains in Standard, which many
+    # models lack in many regions): not in the Swagger files, a top-level `trainingType` spelled
+    # as Microsoft Learn's samples spell it (tests/fixtures/azure-real/create_job_training_type.json).
+    tier = (spec.training_type or "").strip() or catalog.default_training_type(spec.model)
+    body["trainingType"] = catalog.TRAINING_TYPE_WIRE.get(tier.lower(), tier)
     return body

@@ -116,9 +116,10 @@ def test_bad_create_requests_are_400_with_the_param(client, kwargs, param, fragm
     assert client.fine_tuning.jobs.list().data == []
 
 
-@pytest.mark.parametrize("spelling", ["GlobalStandard", "globalstandard", "Standard", "developer", 1])
+@pytest.mark.parametrize("spelling", ["GlobalStandard", "globalstandard", "Standard", "developer", "developerTier", 1])
 def test_training_type_spellings(client, spelling):
-    job = create_job(client, processed_file(client), extra_body={"trainingType": spelling})
+    # gpt-4o: every tier, Standard included, in the emulated region
+    job = create_job(client, processed_file(client), model="gpt-4o-2024-08-06", extra_body={"trainingType": spelling})
     assert job.status == "pending"
 
 
@@ -195,3 +196,22 @@ def test_reinforcement_is_a_v1_method(emulator, client):
     assert job.method.type == "reinforcement"
     with pytest.raises(openai.BadRequestError, match="not supported for model"):
         v1.fine_tuning.jobs.create(model="o4-mini-2025-04-16", training_file=train, method={"type": "supervised"})
+
+
+@pytest.mark.parametrize(("model", "extra_body"), [
+    ("gpt-4.1-mini-2025-04-14", None),  # no tier: Azure trains in Standard, absent in this region for gpt-4.1
+    ("gpt-4o-mini-2024-07-18", {"trainingType": "Standard"}),
+    ("gpt-35-turbo-0125", {"trainingType": "GlobalStandard"}),  # older models train regionally only
+])
+def test_a_tier_the_model_cannot_train_in_gets_azures_misleading_answer(client, model, extra_body):
+    with pytest.raises(openai.BadRequestError) as err:
+        create_job(client, processed_file(client), model=model, extra_body=extra_body or {})
+    assert err.value.body["message"] == "The specified base model does not support fine-tuning."
+
+
+def test_the_tier_is_echoed_on_the_job_and_standard_works_where_the_region_has_it(client, http, emulator):
+    job = create_job(client, processed_file(client), model="gpt-4o-2024-08-06", extra_body={"trainingType": "Standard"})
+    r = http.get(f"/openai/fine_tuning/jobs/{job.id}", params={"api-version": API_VERSION},
+                 headers={"api-key": emulator.api_key})
+    assert r.json()["trainingType"] == "Standard"
+    assert create_job(client, processed_file(client)).model_extra["trainingType"] == "GlobalStandard"

@@ -75,3 +75,27 @@ def test_emulator_429_with_the_wait_only_in_words(emulator, make_service) -> Non
         service.list_jobs()
     assert info.value.retry_after == 86400 and "1 day" in str(info.value)
     assert info.value.request_id and info.value.request_id in str(info.value)
+
+
+def _processed(service, write_dataset) -> str:
+    info = service.upload_file(write_dataset(30))
+    return service.wait_for_file(info.id, poll_interval=0.05, timeout=10).id
+
+
+def test_a_tier_is_sent_without_being_asked_and_echoed(service, write_dataset) -> None:
+    from aoft_tui.domain.models import JobSpec
+
+    job = service.create_job(JobSpec(model="gpt-4.1-mini-2025-04-14", training_file=_processed(service, write_dataset)))
+    assert job.raw["trainingType"] == "GlobalStandard"
+
+
+def test_does_not_support_fine_tuning_says_to_try_another_tier(service, write_dataset) -> None:
+    from aoft_tui.domain.models import JobSpec
+
+    spec = JobSpec(model="gpt-4.1-mini-2025-04-14", training_file=_processed(service, write_dataset),
+                   training_type="standard")  # no Standard training for gpt-4.1-mini in the emulated region
+    with pytest.raises(BadRequestError) as info:
+        service.create_job(spec)
+    text = str(info.value)
+    assert "does not support fine-tuning" in text and "--training-type globalstandard" in text
+    assert info.value.request_id and info.value.request_id in text
