@@ -99,3 +99,16 @@ def test_does_not_support_fine_tuning_says_to_try_another_tier(service, write_da
     text = str(info.value)
     assert "does not support fine-tuning" in text and "--training-type globalstandard" in text
     assert info.value.request_id and info.value.request_id in text
+
+
+def test_a_new_job_shows_auto_not_minus_one_and_keeps_the_raw_numbers() -> None:
+    from aoft_tui.services.api_mapping import job_from_api
+    from aoft_tui.ui.widgets.job_overview import hyperparameter_rows
+
+    raw = json.loads((REAL / "job_at_creation.json").read_text())
+    job = job_from_api(raw)
+    assert job.result_files == () and job.estimated_finish is None
+    assert dict(hyperparameter_rows(job)) == {"batch_size": "auto", "learning_rate_multiplier": "auto", "n_epochs": "auto"}
+    assert job.raw["hyperparameters"]["n_epochs"] == -1  # --json stays the API's JSON
+    resolved = job_from_api({**raw, "hyperparameters": {"n_epochs": 3, "batch_size": 1, "learning_rate_multiplier": 1}})
+    assert dict(hyperparameter_rows(resolved))["learning_rate_multiplier"] == "1"
