@@ -177,6 +177,14 @@ class Checkpoint:
     fine_tuned_model_checkpoint: str
     metrics: dict[str, float] = field(default_factory=dict)
 
+    @property
+    def deployable(self) -> tuple[str, str]:
+        """(what to deploy it by, what that is): Azure deploys a checkpoint by its id
+        `ftchkpt-<32 hex>`; ids of other shapes (the spec's examples) by the model name."""
+        if self.id.startswith("ftchkpt-"):
+            return self.id, "checkpoint id (deploy by this id)"
+        return self.fine_tuned_model_checkpoint, "checkpoint model"
+
 
 class FileStatus(StrEnum):
     UPLOADED = "uploaded"
