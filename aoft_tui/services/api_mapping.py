@@ -124,8 +124,19 @@ def file_from_api(raw: Mapping[str, Any]) -> FileInfo:
         purpose=str(raw.get("purpose") or ""),
         status=FileStatus.parse(raw.get("status")),
         created_at=_time(raw.get("created_at")),
-        status_details=raw.get("status_details") or None,
+        status_details=_file_problem(raw),
     )
+
+
+def _file_problem(raw: Mapping[str, Any]) -> str | None:
+    """Why the service rejected a file: `status_details` is deprecated (2025-04-01-preview);
+    newer answers explain in an `error` object. Whichever the service sent."""
+    err = raw.get("error")
+    if isinstance(err, Mapping) and err.get("message"):
+        line = err.get("line")
+        where = f" (line {line})" if line not in (None, "") else ""
+        return f"{err['message']}{where}"
+    return raw.get("status_details") or None
 
 
 def model_from_api(raw: Mapping[str, Any]) -> ModelInfo:

@@ -112,3 +112,14 @@ def test_a_new_job_shows_auto_not_minus_one_and_keeps_the_raw_numbers() -> None:
     assert job.raw["hyperparameters"]["n_epochs"] == -1  # --json stays the API's JSON
     resolved = job_from_api({**raw, "hyperparameters": {"n_epochs": 3, "batch_size": 1, "learning_rate_multiplier": 1}})
     assert dict(hyperparameter_rows(resolved))["learning_rate_multiplier"] == "1"
+
+
+def test_a_rejected_file_explains_itself_from_either_field() -> None:
+    from aoft_tui.services.api_mapping import file_from_api
+
+    base = {"id": "file-1", "filename": "t.jsonl", "purpose": "fine-tune", "status": "error", "created_at": 1}
+    old = file_from_api({**base, "status_details": "Line 3: missing 'messages'."})
+    new = file_from_api({**base, "status_details": None,
+                         "error": {"code": "invalid_file", "message": "Missing 'messages'.", "line": 3}})
+    assert old.status_details == "Line 3: missing 'messages'."
+    assert new.status_details == "Missing 'messages'. (line 3)"
