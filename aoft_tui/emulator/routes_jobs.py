@@ -38,7 +38,8 @@ async def list_jobs(request: Request) -> Response:
     limit = int_param(request, "limit", 20, hi=100)
     with st.store.lock:
         now = st.store.settle()
-        jobs, has_more = page_after(st.store.jobs_newest_first(), request.query_params.get("after"), limit)
+        jobs, has_more = page_after(st.store.jobs_newest_first(), request.query_params.get("after"), limit,
+                                    unknown_is_empty=not st.strict_spec)
         data = [job_json(j, now, ga=is_ga(request), v1=is_v1(request)) for j in jobs]
     return JSONResponse(list_body(data, has_more))
 

@@ -41,6 +41,7 @@ from aoft_tui.services.api_mapping import (
 from aoft_tui.services.endpoint import checked_endpoint, normalise_endpoint
 from aoft_tui.services.error_mapping import api_version_message, translated_errors
 from aoft_tui.services.errors import BadRequestError, LocalFileError, NotFoundError, ServiceError
+from aoft_tui.services.job_pages import all_raw_jobs
 from aoft_tui.services.jobs_cache import JobsCache
 from aoft_tui.services.metrics_source import EventMetricsCache, metrics_from_results
 from aoft_tui.services.settings import DEFAULT_API_VERSION, ConfigError, Settings, config_file
@@ -216,7 +217,7 @@ class FineTuningService:
         raw_jobs = prefetch.take() if prefetch is not None else None
         with self._errors():
             if raw_jobs is None:  # no prefetch, or it failed: the SDK asks (and reports errors)
-                raw_jobs = [as_dict(j) for j in self._client.fine_tuning.jobs.list(limit=_PAGE)]
+                raw_jobs = all_raw_jobs(self._client.fine_tuning.jobs, page_size=_PAGE)
             jobs = [job_from_api(raw) for raw in raw_jobs]
         self._remember(*jobs)
         if self.jobs_cache is not None:
