@@ -44,7 +44,13 @@ from aoft_tui.services.errors import BadRequestError, LocalFileError, NotFoundEr
 from aoft_tui.services.job_pages import all_raw_jobs
 from aoft_tui.services.jobs_cache import JobsCache
 from aoft_tui.services.metrics_source import EventMetricsCache, metrics_from_results
-from aoft_tui.services.settings import DEFAULT_API_VERSION, ConfigError, Settings, config_file
+from aoft_tui.services.settings import (
+    DEFAULT_API_VERSION,
+    V1_API_VERSION,
+    ConfigError,
+    Settings,
+    config_file,
+)
 from aoft_tui.services.traffic import TrafficStats
 from aoft_tui.services.transfer import raise_if_cancelled, write_decoded
 
@@ -101,7 +107,7 @@ class FineTuningService:
         self.traffic = TrafficStats()
         self.jobs_cache = jobs_cache  # each full list_jobs() is remembered here (the dashboard's head start)
         self._timeout = timeout
-        self._sdk_client: openai.AzureOpenAI | None = None
+        self._sdk_client: openai.OpenAI | None = None  # AzureOpenAI, or OpenAI for the v1 API
         self._prefetch: JobListPrefetch | None = None
         self._client_lock = threading.Lock()
         self._event_metrics = EventMetricsCache()
@@ -123,7 +129,7 @@ class FineTuningService:
         return cls(endpoint, settings.api_key.get_secret_value(), settings.api_version)
 
     @property
-    def _client(self) -> openai.AzureOpenAI:
+    def _client(self) -> openai.OpenAI:
         """The SDK client, built at first use: importing `openai` costs ~0.4 s, which the
         dashboard pays in its first poll's worker thread, after the first paint."""
         client = self._sdk_client
@@ -134,6 +140,13 @@ class FineTuningService:
                 import openai
 
                 http_client = openai.DefaultHttpxClient(event_hooks={"response": [self.traffic.on_response]})
+                if self.api_version == V1_API_VERSION:
+                    # the v1 API is OpenAI's own shape under /openai/v1: the plain client, key as bearer
+                    self._sdk_client = openai.OpenAI(
+                        base_url=f"{self._endpoint}/openai/v1", api_key=self._secret,
+                        max_retries=self._max_retries, timeout=self._timeout, http_client=http_client,
+                    )
+                    return self._sdk_client
                 self._sdk_client = openai.AzureOpenAI(
                     azure_endpoint=self._endpoint,
                     api_key=self._secret,

@@ -98,12 +98,7 @@ class ValidateScreen(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
-<<<<<<< Updated upstream
         Binding("escape", "close", "Close", id="validate.close"),
-=======
-        Binding("escape", "close", "Close", id="validate.close",
-                tooltip="Cancel the running validation, else close"),
->>>>>>> Stashed changes
         Binding("ctrl+r,f5", "run", "Validate", id="validate.run", tooltip="Validate the file in the path box"),
         Binding("ctrl+o", "focus_files", "Files", id="validate.files", tooltip="Pick a file in the tree"),
         Binding("ctrl+l", "focus_problems", "Problems", id="validate.problems", show=False,
