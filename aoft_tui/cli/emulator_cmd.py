@@ -29,8 +29,11 @@ API_VERSION = "2025-04-01-preview"
               help="A metrics event every N training steps.")
 @click.option("--state-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Persist state here (JSON) and reload it on restart.")
+@click.option("--strict-spec", is_flag=True, default=False,
+              help="Answer only in the Swagger spec's shapes, without the live service's habits "
+                   "(gateway error bodies, request ids, training tiers, checkpoint ids).")
 def command(host: str, port: int, api_key: str | None, seed_jobs: int, speed: float, seed: int,
-            fault_rate: float, metrics_every: int, state_dir: Path | None) -> None:
+            fault_rate: float, metrics_every: int, state_dir: Path | None, strict_spec: bool = False) -> None:
     """Run a local emulator of the Azure OpenAI fine-tuning REST API (files, uploads, jobs,
     events, checkpoints, models) for demos, offline CI and your own scripts."""
     import uvicorn
@@ -43,7 +46,7 @@ def command(host: str, port: int, api_key: str | None, seed_jobs: int, speed: fl
     key = api_key or _saved_or_new_key(state_dir)
     store = build_store(SimClock(speed=speed), seed=seed, seed_jobs=seed_jobs, state_dir=state_dir,
                         metrics_every=metrics_every)
-    app = create_app(store, api_key=key, faults=Faults(rate=fault_rate, seed=seed))
+    app = create_app(store, api_key=key, faults=Faults(rate=fault_rate, seed=seed), strict_spec=strict_spec)
     # IPPROTO_TCP so asyncio sets TCP_NODELAY on connections (no 40 ms delayed-ACK stalls)
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM,
                          socket.IPPROTO_TCP)

@@ -71,7 +71,8 @@ def _err(message: str = "", **kw) -> None:
 @click.option("--learning-rate-multiplier", default="", metavar="X|auto", help="Above 0, at most 10.")
 @click.option("--beta", default="", metavar="X|auto", help="DPO only: above 0, at most 2.")
 @click.option("--seed", default="", metavar="N", help="0–2147483647, for reproducible runs.")
-@click.option("--training-type", type=click.Choice(TRAINING_TYPES), default=None, help="Training tier.")
+@click.option("--training-type", type=click.Choice(TRAINING_TYPES), default=None,
+              help="Training tier; default: the model's (globalstandard where it has one). Always sent.")
 @click.option("--yes", "-y", is_flag=True, help="Accept pre-flight warnings without asking.")
 @click.option("--wait", is_flag=True, help="Follow the job until it succeeds, fails or is cancelled.")
 @click.option("--interval", default=10.0, show_default=True, metavar="SECONDS", help="Poll interval for --wait.")

@@ -26,12 +26,26 @@ class BaseModel:
     # ISO dates after which fine-tuning / inference is retired (None: not announced)
     fine_tune_deprecation: str | None = None
     inference_deprecation: str | None = None
+    # Training tiers Azure offers for the model, and the regions with Standard (regional)
+    # training (Microsoft Learn's fine-tuning model table, tests/fixtures/azure-real/SOURCE.md).
+    training_types: tuple[str, ...] = ("globalstandard", "standard", "developer")
+    standard_regions: tuple[str, ...] = ("North Central US", "Sweden Central")
 
+
+STANDARD, GLOBAL_STANDARD, DEVELOPER = "standard", "globalstandard", "developer"
+TRAINING_TYPES = (GLOBAL_STANDARD, STANDARD, DEVELOPER)
+# What the create body's `trainingType` says for each tier, spelled as Microsoft Learn's
+# samples spell it (the developer tier is accepted only as "developerTier").
+TRAINING_TYPE_WIRE = {STANDARD: "Standard", GLOBAL_STANDARD: "GlobalStandard", DEVELOPER: "developerTier"}
 
 SUPERVISED = "supervised"
 DPO = "dpo"
 REINFORCEMENT = "reinforcement"
 METHODS = (SUPERVISED, DPO, REINFORCEMENT)
+
+# Older models predate Global and Developer training.
+_REGIONAL_ONLY = (STANDARD,)
+_GPT35_REGIONS = ("East US 2", "North Central US", "Sweden Central", "Switzerland West")
 
 BASE_MODELS: tuple[BaseModel, ...] = (
     BaseModel("gpt-4.1-2025-04-14", "gpt-4.1", 65_536, "o200k_base", (SUPERVISED, DPO), 25.0,
@@ -41,25 +55,29 @@ BASE_MODELS: tuple[BaseModel, ...] = (
     BaseModel("gpt-4.1-nano-2025-04-14", "gpt-4.1-nano", 32_768, "o200k_base", (SUPERVISED, DPO), 1.5,
               fine_tune_deprecation="2026-10-14", inference_deprecation="2027-04-14"),
     BaseModel("gpt-4o-2024-08-06", "gpt-4o", 65_536, "o200k_base", (SUPERVISED, DPO), 25.0,
-              fine_tune_deprecation="2026-09-30", inference_deprecation="2027-03-31"),
+              fine_tune_deprecation="2026-09-30", inference_deprecation="2027-03-31",
+              standard_regions=("East US 2", "North Central US", "Sweden Central")),
     BaseModel("gpt-4o-mini-2024-07-18", "gpt-4o-mini", 65_536, "o200k_base", (SUPERVISED, DPO), 3.0,
               fine_tune_deprecation="2026-09-30", inference_deprecation="2027-03-31"),
     BaseModel("o4-mini-2025-04-16", "o4-mini", 65_536, "o200k_base", (REINFORCEMENT,), None,
               lifecycle_status="preview", fine_tune_deprecation="2026-10-16",
-              inference_deprecation="2027-04-16"),
+              inference_deprecation="2027-04-16", training_types=("globalstandard", "standard"),
+              standard_regions=("East US 2", "Sweden Central")),
     BaseModel("gpt-35-turbo-0125", "gpt-35-turbo", 16_385, "cl100k_base", (SUPERVISED,), 8.0,
-              fine_tune_deprecation="2025-09-30", inference_deprecation="2026-03-31"),
+              fine_tune_deprecation="2025-09-30", inference_deprecation="2026-03-31",
+              training_types=_REGIONAL_ONLY, standard_regions=_GPT35_REGIONS),
     BaseModel("gpt-35-turbo-1106", "gpt-35-turbo-1106", 16_385, "cl100k_base", (SUPERVISED,), 8.0,
-              fine_tune_deprecation="2025-09-30", inference_deprecation="2026-03-31"),
+              fine_tune_deprecation="2025-09-30", inference_deprecation="2026-03-31",
+              training_types=_REGIONAL_ONLY, standard_regions=_GPT35_REGIONS),
     BaseModel("gpt-35-turbo-0613", "gpt-35-turbo-0613", 4_096, "cl100k_base", (SUPERVISED,), 8.0,
               lifecycle_status="deprecated", fine_tune_deprecation="2025-02-01",
-              inference_deprecation="2025-02-01"),
+              inference_deprecation="2025-02-01", training_types=_REGIONAL_ONLY, standard_regions=_GPT35_REGIONS),
     BaseModel("babbage-002", "babbage-002", 16_384, "cl100k_base", (SUPERVISED,), 0.4,
               lifecycle_status="deprecated", fine_tune_deprecation="2025-01-27",
-              inference_deprecation="2025-01-27"),
+              inference_deprecation="2025-01-27", training_types=_REGIONAL_ONLY),
     BaseModel("davinci-002", "davinci-002", 16_384, "cl100k_base", (SUPERVISED,), 6.0,
               lifecycle_status="deprecated", fine_tune_deprecation="2025-01-27",
-              inference_deprecation="2025-01-27"),
+              inference_deprecation="2025-01-27", training_types=_REGIONAL_ONLY),
 )
 
 # Legacy completion models train on {"prompt", "completion"} records, not chat.
@@ -83,6 +101,16 @@ def lookup(model: str | None) -> BaseModel | None:
             if best is None or len(m.family) > len(best.family):
                 best = m
     return best
+
+
+def default_training_type(model: str | None) -> str:
+    """The tier to send when the user picks none: Global Standard where the model has it
+    (Microsoft's recommendation: cheaper, shortest queues), else Standard. Azure's own
+    default, Standard, fails for models without regional training in the resource's region."""
+    m = lookup(model)
+    if m is None or GLOBAL_STANDARD in m.training_types:
+        return GLOBAL_STANDARD
+    return m.training_types[0]
 
 
 def encoding_for(model: str | None) -> str:

@@ -82,6 +82,10 @@ class JobError:
     param: str | None = None
 
 
+def _is_auto_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == -1
+
+
 @dataclass(frozen=True, slots=True)
 class Job:
     """One fine-tuning job as the API reports it."""
@@ -106,6 +110,16 @@ class Job:
     error: JobError | None = None
     # the API's JSON for this job, unchanged (API field names), for --json and W&B config
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def shown_hyperparameters(self) -> dict[str, Any]:
+        """The hyper-parameters for people: until the service picks them, Azure reports "auto"
+        as -1 (and the learning-rate multiplier as 1 beside those -1s), shown as "auto"
+        (tests/fixtures/azure-real/job_at_creation.json). `raw` keeps the API's numbers."""
+        hp = self.hyperparameters
+        unresolved = any(_is_auto_number(v) for v in hp.values())
+        return {k: "auto" if _is_auto_number(v) or (unresolved and k == "learning_rate_multiplier" and v == 1)
+                else v for k, v in hp.items()}
 
     @property
     def short_id(self) -> str:
@@ -162,6 +176,14 @@ class Checkpoint:
     created_at: datetime
     fine_tuned_model_checkpoint: str
     metrics: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def deployable(self) -> tuple[str, str]:
+        """(what to deploy it by, what that is): Azure deploys a checkpoint by its id
+        `ftchkpt-<32 hex>`; ids of other shapes (the spec's examples) by the model name."""
+        if self.id.startswith("ftchkpt-"):
+            return self.id, "checkpoint id (deploy by this id)"
+        return self.fine_tuned_model_checkpoint, "checkpoint model"
 
 
 class FileStatus(StrEnum):

@@ -3,6 +3,9 @@
 Request pipeline (outermost first): FaultMiddleware (injected faults) → AzureGate (auth,
 api-version, Azure error bodies for unknown routes) → Starlette routes. After every
 mutating request the state is saved when a state dir is configured.
+
+By default the emulator answers like the live service (gateway error bodies, request-id and
+region headers: see live.py); `strict_spec=True` keeps to the Swagger spec's shapes only.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from starlette.routing import Mount
 
 from aoft_tui.emulator import routes_files, routes_jobs, routes_models
 from aoft_tui.emulator.context import EmulatorState
-from aoft_tui.emulator.errors import RESOURCE_NOT_FOUND, ApiError, unauthorized
+from aoft_tui.emulator.errors import ApiError, gateway_not_found, unauthorized
+from aoft_tui.emulator.live import LiveHeaders
 from aoft_tui.emulator.faults import FaultMiddleware, Faults
 from aoft_tui.emulator.store import Store
 from aoft_tui.emulator.tokens import InvalidTokenError, TokenIssuer
@@ -48,7 +52,7 @@ class AzureGate:
         path: str = scope["path"]
         error = self._check(scope, path)
         if error is not None:
-            await error.response()(scope, receive, send)
+            await error.response(strict_spec=self.state.strict_spec)(scope, receive, send)
             return
         await self.app(scope, receive, send)
         if scope["method"] in ("POST", "DELETE"):
@@ -56,7 +60,7 @@ class AzureGate:
 
     def _check(self, scope: dict, path: str) -> ApiError | None:
         if not path.startswith("/openai/"):
-            return ApiError(404, "notFound", RESOURCE_NOT_FOUND)
+            return gateway_not_found()
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
         key = headers.get("api-key")
         auth = headers.get("authorization", "")
@@ -79,14 +83,18 @@ class AzureGate:
                                 "API; omit api-version or use 'preview'.", param="api-version")
             return None
         if version is None or version not in API_VERSIONS:
-            # Azure answers both with a bare 404 "Resource not found"; `param` is our hint.
-            return ApiError(404, "notFound", RESOURCE_NOT_FOUND, param="api-version")
+            # Azure answers both with a bare 404 "Resource not found"; `param` is the strict mode's hint.
+            return gateway_not_found(param="api-version")
         return None
+
+
+def _strict(request: Request) -> bool:
+    return request.app.state.emulator.strict_spec
 
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, ApiError)
-    return exc.response()
+    return exc.response(strict_spec=_strict(request))
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
@@ -94,7 +102,7 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     if exc.status_code == 405:
         return ApiError(405, "invalidPayload", f"Method {request.method} is not allowed on this path.").response()
     if exc.status_code == 404:
-        return ApiError(404, "notFound", RESOURCE_NOT_FOUND).response()
+        return gateway_not_found().response(strict_spec=_strict(request))
     return ApiError(exc.status_code, "invalidPayload", str(exc.detail)).response()
 
 
@@ -103,13 +111,21 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return ApiError(500, "internalFailure", "The server had an error while processing your request.").response()
 
 
-def create_app(store: Store, *, api_key: str, faults: Faults | None = None, tokens: TokenIssuer | None = None) -> Any:
-    """The emulator's ASGI app over `store`, accepting `api_key` and the bearer tokens `tokens` issues."""
+def create_app(
+    store: Store, *, api_key: str, faults: Faults | None = None, tokens: TokenIssuer | None = None,
+    strict_spec: bool = False,
+) -> Any:
+    """The emulator's ASGI app over `store`, accepting `api_key` and the bearer tokens `tokens`
+    issues; live-service habits unless `strict_spec`."""
     routes = routes_files.ROUTES + routes_jobs.ROUTES + routes_models.ROUTES
-    state = EmulatorState(store=store, api_key=api_key, faults=faults or Faults(), tokens=tokens or TokenIssuer())
+    faults = faults or Faults()
+    faults.strict_spec = strict_spec
+    state = EmulatorState(store=store, api_key=api_key, faults=faults, tokens=tokens or TokenIssuer(),
+                          strict_spec=strict_spec)
     app = Starlette(
         routes=[Mount("/openai/v1", routes=routes), Mount("/openai", routes=routes)],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected},
     )
     app.state.emulator = state
-    return FaultMiddleware(AzureGate(app, state), state.faults)
+    gate = AzureGate(app, state)
+    return FaultMiddleware(gate if strict_spec else LiveHeaders(gate), state.faults)

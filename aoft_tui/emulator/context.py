@@ -20,6 +20,7 @@ class EmulatorState:
     store: Store
     api_key: str
     faults: Faults
+    strict_spec: bool = False  # True: only the spec's shapes (contract tests); False: the live service's habits
     events: EventIndex = field(init=False)
     tokens: TokenIssuer = field(default_factory=TokenIssuer)  # Entra-style bearer tokens it issued
 
@@ -66,14 +67,20 @@ def int_param(request: Request, name: str, default: int, *, lo: int = 1, hi: int
     return value
 
 
-def page_after(items: list, after: str | None, limit: int, key=lambda x: x.id) -> tuple[list, bool]:
-    """Cursor paging over an already-ordered list: items after the one whose id is `after`."""
+def page_after(items: list, after: str | None, limit: int, key=lambda x: x.id, *,
+               unknown_is_empty: bool = False) -> tuple[list, bool]:
+    """Cursor paging over an already-ordered list: items after the one whose id is `after`.
+    A cursor naming no item restarts from the first (the spec says nothing), or with
+    `unknown_is_empty` (live mode) answers an empty last page."""
     start = 0
     if after:
         for i, item in enumerate(items):
             if key(item) == after:
                 start = i + 1
                 break
+        else:
+            if unknown_is_empty:
+                return [], False
     chosen = items[start:start + limit]
     return chosen, start + limit < len(items)
 

@@ -16,6 +16,8 @@ Test hooks:
 - `emu.add_job(model=..., n_steps=100_000, status="running", progress=0.5,
   seconds_per_step=1.0, n_epochs=3, validation=True, method="supervised")` → job id: a job
   with an explicit step count (chart benchmarks); "succeeded" and "pending" also work.
+- `strict_spec=True`: only the Swagger spec's shapes (contract tests); by default the
+  emulator also has the live service's habits (emulator/live.py).
 - `emu.job_count()`, `emu.store` (the state, for white-box assertions; take `emu.store.lock`).
 """
 
@@ -52,6 +54,7 @@ class EmbeddedEmulator:
         metrics_every: int = 10,
         host: str = "127.0.0.1",
         port: int = 0,
+        strict_spec: bool = False,
     ) -> None:
         self.clock = SimClock(speed=speed)
         self.store = build_store(self.clock, seed=seed, seed_jobs=seed_jobs, state_dir=state_dir,
@@ -59,7 +62,9 @@ class EmbeddedEmulator:
         self.faults = Faults(rate=fault_rate, seed=seed)
         self.api_key = api_key or secrets.token_hex(16)
         self.tokens = TokenIssuer()  # Entra-style bearer tokens (issue_token)
-        self._app = create_app(self.store, api_key=self.api_key, faults=self.faults, tokens=self.tokens)
+        self.strict_spec = strict_spec
+        self._app = create_app(self.store, api_key=self.api_key, faults=self.faults, tokens=self.tokens,
+                               strict_spec=strict_spec)
         # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets that say they are TCP;
         # without it every keep-alive response waits ~40 ms for a delayed ACK (Nagle).
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)

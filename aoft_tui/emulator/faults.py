@@ -4,7 +4,9 @@
 
 Kinds:
 - "429": Too Many Requests with `Retry-After` (whole seconds) and `retry-after-ms` headers
-  (default 1 s; `retry_after=`).
+  (default 1 s; `retry_after=`; `wait_headers=False` leaves the wait to the message alone).
+  Unless strict_spec, in the live service's shape: code "429", "Please retry after N
+  seconds", request-id, region and x-ratelimit-* headers.
 - "500", "503": server errors with Azure bodies (503 also carries Retry-After).
 - "reset_before": the connection is dropped before the request is handled (nothing happens).
 - "reset_after": the request is handled and committed (e.g. the job IS created), then the
@@ -26,6 +28,8 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
+from aoft_tui.emulator import live
+
 KINDS = ("429", "500", "503", "reset_before", "reset_after", "stall", "truncate")
 RANDOM_KINDS = ("429", "500", "503", "reset_before")
 RANDOM_RETRY_AFTER = 0.25  # seconds (retry-after-ms 250; Retry-After rounds up to 1)
@@ -39,6 +43,7 @@ class ScheduledFault:
     count: int
     retry_after: float = 1.0
     seconds: float = 3.0
+    wait_headers: bool = True
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and self.path_contains in path
@@ -53,16 +58,17 @@ class Faults:
         self._scheduled: list[ScheduledFault] = []
         self._lock = threading.Lock()
         self.injected: list[tuple[str, str, str]] = []  # (kind, method, path), for tests
+        self.strict_spec = False  # set by create_app: spec-only bodies, no live headers
 
     def schedule(self, kind: str, *, method: str | None = "POST", path_contains: str = "/fine_tuning/jobs",
-                 count: int = 1, retry_after: float = 1.0, seconds: float = 3.0) -> None:
+                 count: int = 1, retry_after: float = 1.0, seconds: float = 3.0, wait_headers: bool = True) -> None:
         """Inject `kind` into the next `count` requests matching method + path substring.
         `method=None` matches any method."""
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; use one of {', '.join(KINDS)}")
         with self._lock:
             self._scheduled.append(ScheduledFault(kind, method and method.upper(), path_contains, count,
-                                                  retry_after, seconds))
+                                                  retry_after, seconds, wait_headers))
 
     def clear(self) -> None:
         with self._lock:
@@ -109,7 +115,15 @@ class FaultMiddleware:
         if kind in ("429", "500", "503"):
             status = int(kind)
             headers = [(b"content-type", b"application/json")]
-            if kind == "429":
+            live_mode = not self.faults.strict_spec
+            if live_mode:
+                headers += live.request_id_headers()
+            if kind == "429" and live_mode:
+                version = next((v for k, v in _query(scope) if k == "api-version"), None)
+                message = live.rate_limit_message(_operation(scope), version, fault.retry_after)
+                body = json.dumps({"error": {"code": "429", "message": message}}).encode()
+                headers += live.rate_limit_headers()
+            elif kind == "429":
                 body = _error_body("tooManyRequests", "Requests to the fine-tuning API have exceeded the "
                                    "rate limit of your current tier. Please retry after "
                                    f"{fault.retry_after:g} seconds.")
@@ -117,7 +131,7 @@ class FaultMiddleware:
                 body = _error_body("internalFailure", "The server had an error while processing your request.")
             else:
                 body = _error_body("serviceUnavailable", "The service is temporarily unavailable.")
-            if kind in ("429", "503"):
+            if kind in ("429", "503") and fault.wait_headers:
                 # Like Azure: whole seconds in Retry-After, the exact wait in retry-after-ms
                 # (which the openai SDK prefers).
                 headers.append((b"retry-after", str(max(1, math.ceil(fault.retry_after))).encode()))
@@ -148,6 +162,18 @@ class FaultMiddleware:
         await send(start)
         await send({"type": "http.response.body", "body": body[: len(body) // 2], "more_body": True})
         await _drop(send)
+
+
+def _query(scope: dict) -> list[tuple[str, str]]:
+    from urllib.parse import parse_qsl
+
+    return parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+
+
+def _operation(scope: dict) -> str:
+    """Azure names the throttled operation ("FineTuning_List"); near enough for a message."""
+    area = "Files" if "/files" in scope["path"] else "FineTuning"
+    return f"{area}_{'List' if scope['method'] == 'GET' else 'Create'}"
 
 
 async def _drop(send: Any) -> None:

@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 from aoft_tui.domain import catalog
+from aoft_tui.emulator.live import REGION
 from aoft_tui.emulator.errors import ApiError, bad_request
 from aoft_tui.emulator.file_checks import job_failure_message
 from aoft_tui.emulator.records import JobRec
@@ -21,6 +22,8 @@ TRAINING_TYPES = {
     "2": "GlobalStandard",
     "developer": "Developer", "developertier": "Developer", "developer_tier": "Developer", "3": "Developer",
 }
+# the catalog's tier names, by TRAINING_TYPES value
+_CATALOG_TIER = {"Standard": catalog.STANDARD, "GlobalStandard": catalog.GLOBAL_STANDARD, "Developer": catalog.DEVELOPER}
 UNSUPPORTED_MODEL = "The specified base model does not support fine-tuning."
 
 
@@ -28,7 +31,9 @@ UNSUPPORTED_MODEL = "The specified base model does not support fine-tuning."
 VERSIONED_METHODS = ("supervised", "dpo")
 
 
-def build_job(store: Store, body: Any, now: float, *, methods: tuple[str, ...] = METHODS) -> JobRec:
+def build_job(store: Store, body: Any, now: float, *, methods: tuple[str, ...] = METHODS,
+              live: bool = False) -> JobRec:
+    """`live`: enforce training tiers the way Azure does (see _tier_for) and echo the tier."""
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object.")
     model = _required_str(body, "model")
@@ -55,7 +60,9 @@ def build_job(store: Store, body: Any, now: float, *, methods: tuple[str, ...] =
     if base is not None and method not in base.methods:
         raise bad_request(f"The fine-tuning method '{method}' is not supported for model '{model}'.",
                           param="method")
-    _training_type(body)
+    tier = _training_type(body)
+    if live:
+        tier = _tier_for(base, tier)
     integrations = body.get("integrations")
     if integrations is not None and not _valid_integrations(integrations):
         raise bad_request("integrations must be a list of {'type': 'wandb', 'wandb': {'project': ...}}.",
@@ -72,6 +79,7 @@ def build_job(store: Store, body: Any, now: float, *, methods: tuple[str, ...] =
         training_file=training_file, validation_file=validation_file, method=method,
         requested_hp=hp, seed=seed if seed is not None else store.rng.randrange(2**31),
         plan=plan, suffix=suffix, integrations=integrations, ready_at=now + VALIDATION_SECONDS,
+        training_type=tier if live else None,
     )
     bad = train.status_details or (valid.status_details if valid else None)
     if bad:
@@ -187,6 +195,19 @@ def _training_type(body: dict) -> str | None:
                                param=key)
             return TRAINING_TYPES[value]
     return None
+
+
+def _tier_for(base: catalog.BaseModel | None, tier: str | None) -> str:
+    """Azure trains in Standard when no tier is given; a tier the model lacks — or Standard
+    where the resource's region has no regional training for it — gets the misleading
+    "does not support fine-tuning" answer (tests/fixtures/azure-real/SOURCE.md)."""
+    chosen = tier or "Standard"  # a TRAINING_TYPES value
+    if base is None:
+        return chosen
+    key = _CATALOG_TIER[chosen]
+    if key not in base.training_types or (key == catalog.STANDARD and REGION not in base.standard_regions):
+        raise bad_request(UNSUPPORTED_MODEL, param="model")
+    return chosen
 
 
 def _valid_integrations(value: Any) -> bool:

@@ -103,6 +103,7 @@ class JobRec:
     fail_reason: dict[str, Any] | None = None  # fail at ready_at (data the service rejects)
     fail_at_step: int | None = None  # seeded: an internal failure mid-training
     events: list[EventRec] = field(default_factory=list)
+    training_type: str | None = None  # the tier the job trains in, echoed as `trainingType` (live mode)
 
     @property
     def hex(self) -> str:
@@ -135,6 +136,7 @@ class JobRec:
             "fine_tuned_model": self.fine_tuned_model, "result_files": self.result_files,
             "error": self.error, "fail_reason": self.fail_reason, "fail_at_step": self.fail_at_step,
             "events": [[e.id, e.t, e.message, e.level] for e in self.events],
+            "training_type": self.training_type,
         }
 
     @classmethod

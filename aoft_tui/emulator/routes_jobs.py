@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from aoft_tui.emulator import actions, timeline
 from aoft_tui.emulator.context import int_param, is_ga, is_v1, json_body, list_body, page_after, state
-from aoft_tui.emulator.errors import RESOURCE_NOT_FOUND, not_found, wrong_state
+from aoft_tui.emulator.errors import RESOURCE_NOT_FOUND, gateway_not_found, not_found, wrong_state
 from aoft_tui.emulator.job_create import METHODS, VERSIONED_METHODS, build_job
 from aoft_tui.emulator.views import checkpoints, job_json
 
@@ -24,7 +24,7 @@ async def create_job(request: Request) -> Response:
             job = store.jobs[store.idempotency[key]]  # a retry of a request we already served
         else:
             methods = METHODS if is_v1(request) else VERSIONED_METHODS
-            job = store.insert_job(build_job(store, body, now, methods=methods))
+            job = store.insert_job(build_job(store, body, now, methods=methods, live=not st.strict_spec))
             if key:
                 store.idempotency[key] = job.id
             store.settle(now)
@@ -38,7 +38,8 @@ async def list_jobs(request: Request) -> Response:
     limit = int_param(request, "limit", 20, hi=100)
     with st.store.lock:
         now = st.store.settle()
-        jobs, has_more = page_after(st.store.jobs_newest_first(), request.query_params.get("after"), limit)
+        jobs, has_more = page_after(st.store.jobs_newest_first(), request.query_params.get("after"), limit,
+                                    unknown_is_empty=not st.strict_spec)
         data = [job_json(j, now, ga=is_ga(request), v1=is_v1(request)) for j in jobs]
     return JSONResponse(list_body(data, has_more))
 
@@ -48,7 +49,8 @@ def _job(request: Request):
     job_id = request.path_params["job_id"]
     job = st.store.jobs.get(job_id)
     if job is None:
-        raise not_found(f"Fine-tuning job with id '{job_id}' not found.", param="fine-tuning-job-id")
+        # the live service answers an unknown job with its gateway's bare "Resource not found"
+        raise gateway_not_found(f"Fine-tuning job with id '{job_id}' not found.", param="fine-tuning-job-id")
     return st, job
 
 
@@ -77,7 +79,7 @@ def _action(fn):
     async def handler(request: Request) -> Response:
         st = state(request)
         if fn is not actions.cancel and is_ga(request):
-            raise not_found(RESOURCE_NOT_FOUND)  # pause/resume do not exist in GA api-versions
+            raise gateway_not_found(RESOURCE_NOT_FOUND)  # pause/resume do not exist in GA api-versions
         with st.store.lock:
             now = st.store.settle()
             _, job = _job(request)
@@ -107,7 +109,7 @@ async def list_checkpoints(request: Request) -> Response:
     with st.store.lock:
         now = st.store.settle()
         _, job = _job(request)
-        items = checkpoints(job, now)
+        items = checkpoints(job, now, live=not st.strict_spec)
     chosen, has_more = page_after(items, request.query_params.get("after"), limit, key=lambda c: c["id"])
     return JSONResponse(list_body(chosen, has_more))
 

@@ -40,6 +40,8 @@ def job_json(job: JobRec, now: float, *, ga: bool = False, v1: bool = False) -> 
         # DPO/reinforcement settings (beta, …) have no top-level field: Azure returns them in
         # OpenAI's shape, method.<type>.hyperparameters (always so on /openai/v1).
         body["method"][job.method] = {"hyperparameters": _effective_hp(job)}
+    if job.training_type is not None:
+        body["trainingType"] = job.training_type  # live mode echoes the tier (not in the spec)
     if ga:
         body["status"] = _GA_STATUS.get(body["status"], body["status"])
         del body["method"], body["integrations"]
@@ -103,9 +105,12 @@ def upload_json(store: Store, up: UploadRec, now: float) -> dict[str, Any]:
     }
 
 
-def checkpoints(job: JobRec, now: float) -> list[dict[str, Any]]:
-    """Newest first: the last three epoch checkpoints reached."""
-    step = timeline.step_at(job, now)
+def checkpoints(job: JobRec, now: float, *, live: bool = False) -> list[dict[str, Any]]:
+    """Newest first: the last three epoch checkpoints reached (a succeeded job's final one
+    always). `live`: ids as Azure deploys them, `ftchkpt-<32 hex>`
+    (tests/fixtures/azure-real/checkpoint_deploy_id.txt); else the spec's `ftckpt` prefix."""
+    # a succeeded job reached its last step, whatever the float sum of its segments says
+    step = job.plan.total_steps if job.status == "succeeded" else timeline.step_at(job, now)
     if job.status == "failed" and job.fail_reason is not None:
         return []
     reached = [s for s in epoch_end_steps(job.plan) if s <= step]
@@ -118,7 +123,7 @@ def checkpoints(job: JobRec, now: float) -> list[dict[str, Any]]:
         metrics: dict[str, float | int] = {**metrics_at(job.plan, job.seed, s), "step": s}
         out.append({
             "object": "fine_tuning.job.checkpoint",
-            "id": derived_id("ftckpt", job.id, s),
+            "id": derived_id("ftchkpt" if live else "ftckpt", job.id, s),
             "created_at": int(t if t is not None else now),
             "fine_tuned_model_checkpoint": name,
             "fine_tuning_job_id": job.id,

@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from aoft_tui.domain import catalog
 from aoft_tui.domain.models import (
     Checkpoint,
     EventLevel,
@@ -123,8 +124,19 @@ def file_from_api(raw: Mapping[str, Any]) -> FileInfo:
         purpose=str(raw.get("purpose") or ""),
         status=FileStatus.parse(raw.get("status")),
         created_at=_time(raw.get("created_at")),
-        status_details=raw.get("status_details") or None,
+        status_details=_file_problem(raw),
     )
+
+
+def _file_problem(raw: Mapping[str, Any]) -> str | None:
+    """Why the service rejected a file: `status_details` is deprecated (2025-04-01-preview);
+    newer answers explain in an `error` object. Whichever the service sent."""
+    err = raw.get("error")
+    if isinstance(err, Mapping) and err.get("message"):
+        line = err.get("line")
+        where = f" (line {line})" if line not in (None, "") else ""
+        return f"{err['message']}{where}"
+    return raw.get("status_details") or None
 
 
 def model_from_api(raw: Mapping[str, Any]) -> ModelInfo:
@@ -164,8 +176,9 @@ def job_create_body(spec: JobSpec) -> dict[str, Any]:
         body["suffix"] = spec.suffix
     if spec.seed is not None:
         body["seed"] = spec.seed
-    if spec.training_type:
-        # Azure's deployment type for training (Standard / GlobalStandard / Developer);
-        # not in the Swagger files, sent as Azure's docs show it: camelCase key, lowercase value.
-        body["trainingType"] = spec.training_type.lower()
+    # Azure's training tier, always sent (without it Azure trains in Standard, which many
+    # models lack in many regions): not in the Swagger files, a top-level `trainingType` spelled
+    # as Microsoft Learn's samples spell it (tests/fixtures/azure-real/create_job_training_type.json).
+    tier = (spec.training_type or "").strip() or catalog.default_training_type(spec.model)
+    body["trainingType"] = catalog.TRAINING_TYPE_WIRE.get(tier.lower(), tier)
     return body

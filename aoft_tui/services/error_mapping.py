@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+import re
 import sys
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
@@ -73,6 +74,45 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
     return None
 
 
+_RETRY_AFTER_WORDS = re.compile(r"retry after (\d+(?:\.\d+)?) seconds?", re.IGNORECASE)
+
+
+def retry_after_in_message(message: str) -> float | None:
+    """Azure's own wait, "Please retry after 86400 seconds", when no header carries it."""
+    match = _RETRY_AFTER_WORDS.search(message)
+    return float(match.group(1)) if match else None
+
+
+def human_wait(seconds: float) -> str:
+    """7 s, 2 min, 3 h, 1 day: Azure's waits run from a second to a day."""
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 2 * 3600:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.0f} h" if seconds < 86400 else f"{seconds / 86400:.0f} day"
+    return f"{seconds / 86400:.0f} days"
+
+
+def request_id(err: openai.APIStatusError) -> str | None:
+    """The id Azure gives every answer (apim-request-id, else x-request-id): what a support
+    ticket needs."""
+    response = err.response
+    if response is None:
+        return None
+    return response.headers.get("apim-request-id") or response.headers.get("x-request-id") or None
+
+
+# Azure gives this answer also when the model cannot be trained in the requested (or the
+# default, Standard) training tier in this region — not only for models that cannot be tuned.
+UNSUPPORTED_BASE_MODEL = "does not support fine-tuning"
+TIER_HINT = (
+    " Azure also says this when the model cannot be trained in the chosen training tier in this "
+    "resource's region (without a tier Azure uses Standard): try another tier, e.g. "
+    "--training-type globalstandard (or standard / developer), or pick it in the new-job form."
+)
+
+
 def translate(
     err: openai.OpenAIError,
     *,
@@ -98,6 +138,10 @@ def translate(
         )
     elif isinstance(err, openai.APIStatusError):
         result = _from_status(err, endpoint=endpoint, subject=subject, api_version=api_version)
+        rid = request_id(err)
+        if rid:
+            result.request_id = rid
+            result.args = (f"{result} (request id: {rid})",)
     else:
         result = ServiceError(f"{endpoint}: {err}")
     text = redact(str(result), secret)
@@ -109,6 +153,12 @@ def translate(
 def _about_api_version(err: openai.APIStatusError) -> bool:
     body = err.body
     return isinstance(body, Mapping) and str(body.get("param") or "").lower() in ("api-version", "api_version")
+
+
+def api_version_message(endpoint: str, api_version: str | None, message: str) -> str:
+    version = f"API version {api_version!r}" if api_version else "this API version"
+    return (f"{endpoint} does not accept {version} ({message}). Set OPENAI_API_VERSION to a "
+            f"supported version, e.g. {DEFAULT_API_VERSION}.")
 
 
 def _from_status(
@@ -140,14 +190,19 @@ def _from_status(
         return NotFoundError(f"{what} was not found on {endpoint} ({message}).", status_code=status)
     if status == 429:
         retry_after = retry_after_seconds(err.response.headers) if err.response is not None else None
-        when = f"retrying in {retry_after:.0f} s" if retry_after is not None else "retrying shortly"
-        return RateLimitError(f"{endpoint} rate-limited the request: {when}.", retry_after=retry_after)
+        if retry_after is None:
+            retry_after = retry_after_in_message(message)
+        when = f"retrying in {human_wait(retry_after)}" if retry_after is not None else "retrying shortly"
+        said = f" Azure says: {message}" if retry_after_in_message(message) is not None else ""
+        return RateLimitError(f"{endpoint} rate-limited the request: {when}.{said}", retry_after=retry_after)
     if status >= 500:
         return ServerError(
             f"{endpoint} answered HTTP {status}: {message}. This is a problem on the service's "
             "side; try again in a minute.",
             status_code=status,
         )
+    if UNSUPPORTED_BASE_MODEL in message.lower():
+        return BadRequestError(message + TIER_HINT, status_code=status)
     return BadRequestError(message, status_code=status)
 
 

@@ -11,6 +11,7 @@ class ServiceError(Exception):
     """Base class. `title` is a short heading (for a toast), `str(err)` the full advice."""
 
     title = "Azure OpenAI error"
+    request_id: str | None = None  # Azure's apim-request-id / x-request-id of the failed answer
 
     def __init__(self, message: str, *, status_code: int | None = None) -> None:
         super().__init__(message)

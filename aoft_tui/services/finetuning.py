@@ -11,6 +11,7 @@ the signatures. Methods are blocking: the TUI calls them from thread workers.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import threading
 import time
@@ -38,11 +39,18 @@ from aoft_tui.services.api_mapping import (
     model_from_api,
 )
 from aoft_tui.services.endpoint import checked_endpoint, masked_endpoint, normalise_endpoint
-from aoft_tui.services.error_mapping import translated_errors
+from aoft_tui.services.error_mapping import api_version_message, translated_errors
 from aoft_tui.services.errors import BadRequestError, LocalFileError, NotFoundError, ServiceError
+from aoft_tui.services.job_pages import all_raw_jobs
 from aoft_tui.services.jobs_cache import JobsCache
 from aoft_tui.services.metrics_source import EventMetricsCache, metrics_from_results
-from aoft_tui.services.settings import DEFAULT_API_VERSION, ConfigError, Settings, config_file
+from aoft_tui.services.settings import (
+    DEFAULT_API_VERSION,
+    V1_API_VERSION,
+    ConfigError,
+    Settings,
+    config_file,
+)
 from aoft_tui.services.traffic import TrafficStats
 from aoft_tui.services.transfer import raise_if_cancelled, write_decoded
 
@@ -103,13 +111,14 @@ class FineTuningService:
         self.traffic = TrafficStats()
         self.jobs_cache = jobs_cache  # each full list_jobs() is remembered here (the dashboard's head start)
         self._timeout = timeout
-        self._sdk_client: openai.AzureOpenAI | None = None
+        self._sdk_client: openai.OpenAI | None = None  # AzureOpenAI, or OpenAI for the v1 API
         self._prefetch: JobListPrefetch | None = None
         self._client_lock = threading.Lock()
         self._event_metrics = EventMetricsCache()
         self._results: dict[str, list[MetricPoint]] = {}  # job id -> points (done jobs only)
         self._seen_jobs: dict[str, tuple[float, Job]] = {}  # job id -> (monotonic time, job)
         self._lock = threading.Lock()
+        self._version_confirmed = False  # the models list answered: 404s are about ids, not the version
 
     @classmethod
     def from_settings(cls, settings: Settings, *, credential: Any = None) -> FineTuningService:
@@ -135,7 +144,7 @@ class FineTuningService:
         return cls(endpoint, "", settings.api_version, token_provider=provider)
 
     @property
-    def _client(self) -> openai.AzureOpenAI:
+    def _client(self) -> openai.OpenAI:
         """The SDK client, built at first use: importing `openai` costs ~0.4 s, which the
         dashboard pays in its first poll's worker thread, after the first paint."""
         client = self._sdk_client
@@ -146,6 +155,13 @@ class FineTuningService:
                 import openai
 
                 http_client = openai.DefaultHttpxClient(event_hooks={"response": [self.traffic.on_response]})
+                if self.api_version == V1_API_VERSION:
+                    # the v1 API is OpenAI's own shape under /openai/v1: the plain client, key as bearer
+                    self._sdk_client = openai.OpenAI(
+                        base_url=f"{self._endpoint}/openai/v1", api_key=self._secret,
+                        max_retries=self._max_retries, timeout=self._timeout, http_client=http_client,
+                    )
+                    return self._sdk_client
                 self._sdk_client = openai.AzureOpenAI(
                     azure_endpoint=self._endpoint,
                     **({"azure_ad_token_provider": self._token_provider} if self._token_provider
@@ -164,9 +180,36 @@ class FineTuningService:
         return self._shown_endpoint
 
     def _errors(self, subject: str | None = None) -> AbstractContextManager[None]:
-        return translated_errors(
-            endpoint=self._shown_endpoint, subject=subject, secret=self._secret, api_version=self.api_version
-        )
+        return self._not_found_checked(subject)
+
+    @contextlib.contextmanager
+    def _not_found_checked(self, subject: str | None) -> Iterator[None]:
+        """Azure's gateway answers an unknown job, a wrong path and a wrong api-version with the
+        same bare 404 "Resource not found": on a 404 ask the models list, which exists in every
+        version, to tell which it is."""
+        try:
+            with translated_errors(
+                endpoint=self._shown_endpoint, subject=subject, secret=self._secret, api_version=self.api_version
+            ):
+                yield
+        except NotFoundError as err:
+            if not self._version_confirmed and not self._api_version_answers():
+                raise BadRequestError(
+                    api_version_message(self._shown_endpoint, self.api_version, "Resource not found"), status_code=404
+                ) from None
+            raise err from None
+
+    def _api_version_answers(self) -> bool:
+        import openai
+
+        try:
+            self._client.models.list()
+        except openai.NotFoundError:
+            return False
+        except openai.OpenAIError:
+            return True  # cannot tell (auth, network): keep the original answer
+        self._version_confirmed = True
+        return True
 
     def _remember(self, *jobs: Job) -> None:
         now = time.monotonic()
@@ -204,7 +247,7 @@ class FineTuningService:
         raw_jobs = prefetch.take() if prefetch is not None else None
         with self._errors():
             if raw_jobs is None:  # no prefetch, or it failed: the SDK asks (and reports errors)
-                raw_jobs = [as_dict(j) for j in self._client.fine_tuning.jobs.list(limit=_PAGE)]
+                raw_jobs = all_raw_jobs(self._client.fine_tuning.jobs, page_size=_PAGE)
             jobs = [job_from_api(raw) for raw in raw_jobs]
         self._remember(*jobs)
         if self.jobs_cache is not None:

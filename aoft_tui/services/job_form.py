@@ -17,7 +17,7 @@ from aoft_tui.domain.models import JobSpec
 
 # Azure's rule for the suffix added to the fine-tuned model's name.
 SUFFIX_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-TRAINING_TYPES = ("globalstandard", "standard", "developer")
+TRAINING_TYPES = catalog.TRAINING_TYPES  # globalstandard, standard, developer
 SEED_MAX = 2**31 - 1  # the API's seed is an int32
 
 # (low, high, integer?) per hyper-parameter; float lows are exclusive (must be > 0).
@@ -173,10 +173,17 @@ def check_form(form: JobForm) -> FormCheck:
             if not 0 <= seed <= SEED_MAX:
                 errors["seed"] = f"Seed must be from 0 to {SEED_MAX} (got {seed})."
 
-    training_type = form.training_type.strip().lower() or None
-    if training_type is not None and training_type not in TRAINING_TYPES:
+    # A tier is always sent: without one Azure trains in Standard, which many models lack in
+    # many regions, and answers "The specified base model does not support fine-tuning".
+    training_type = form.training_type.strip().lower() or catalog.default_training_type(model)
+    base = catalog.lookup(model)
+    if training_type not in TRAINING_TYPES:
         errors["training_type"] = (
             f"Training tier must be one of {', '.join(TRAINING_TYPES)} (got {form.training_type!r})."
+        )
+    elif base is not None and training_type not in base.training_types:
+        errors["training_type"] = (
+            f"{base.family} has no {training_type} training; use {' or '.join(base.training_types)}."
         )
 
     if errors:

@@ -27,6 +27,8 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from aoft_tui.services.settings import V1_API_VERSION as V1
+
 MAX_PAGES = 50  # pages of `page` jobs; beyond that the SDK lists them all
 _PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
 
@@ -115,10 +117,11 @@ class JobListPrefetch:
     def _get_page(
         self, connection: http.client.HTTPConnection, after: str | None
     ) -> tuple[list[dict[str, Any]], bool] | None:
-        query: dict[str, Any] = {"api-version": self._api_version, "limit": self._page}
+        v1 = self._api_version == V1  # the v1 API: /openai/v1/..., no api-version
+        query: dict[str, Any] = {"limit": self._page} if v1 else {"api-version": self._api_version, "limit": self._page}
         if after:
             query["after"] = after
-        path = f"{self._parts.path}/openai/fine_tuning/jobs"
+        path = f"{self._parts.path}/openai/v1/fine_tuning/jobs" if v1 else f"{self._parts.path}/openai/fine_tuning/jobs"
         if self._token_provider is not None:
             headers = {"Authorization": f"Bearer {self._token_provider()}", "Accept": "application/json"}
         else:

@@ -20,6 +20,9 @@ import platformdirs
 APP_NAME = "aoft-tui"
 # The newest data-plane version whose spec we test against (../shared/azure-openai-spec).
 DEFAULT_API_VERSION = "2025-04-01-preview"
+# api_version "v1" selects the v1 API, {endpoint}/openai/v1/... without an api-version
+# parameter (what Foundry documents now; reinforcement fine-tuning lives there).
+V1_API_VERSION = "v1"
 
 
 def config_dir() -> Path:

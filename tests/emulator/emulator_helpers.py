@@ -34,6 +34,8 @@ def processed_file(client: AzureOpenAI, data: bytes | None = None, name: str = "
 
 
 def create_job(client: AzureOpenAI, training_file: str, **kwargs):
+    # a tier, as the live service (and so the emulator by default) needs one for most models
+    kwargs.setdefault("extra_body", {"trainingType": "GlobalStandard"})
     return client.fine_tuning.jobs.create(model=kwargs.pop("model", MODEL), training_file=training_file, **kwargs)
 
 

@@ -93,7 +93,7 @@ FUZZ = settings(
 
 @pytest.fixture(scope="module")
 def fuzz_emulator():
-    with EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=3) as emu:
+    with EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=3, strict_spec=True) as emu:
         yield emu
 
 

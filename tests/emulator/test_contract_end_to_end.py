@@ -144,7 +144,7 @@ def emulator_command(tmp_path):
     log = tmp_path / "emulator.log"
     with log.open("w") as stderr:
         process = subprocess.Popen(
-            [sys.executable, "-m", "aoft_tui", "emulator", "--port", "0", "--speed", "20000", "--seed", "11"],
+            [sys.executable, "-m", "aoft_tui", "emulator", "--port", "0", "--speed", "20000", "--seed", "11", "--strict-spec"],
             stdout=subprocess.PIPE, stderr=stderr, text=True, env={**os.environ, "AOFT_EMULATOR_API_KEY": key},
         )  # fmt: skip
     try:

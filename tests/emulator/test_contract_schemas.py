@@ -63,7 +63,7 @@ def api(recorder, emulator):
 def shared_emulator():
     from aoft_tui.emulator.embedded import EmbeddedEmulator
 
-    with EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=5) as emu:
+    with EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=5, strict_spec=True) as emu:
         yield emu
 
 

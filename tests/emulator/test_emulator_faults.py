@@ -23,7 +23,10 @@ def test_429_carries_retry_after_and_the_sdk_retries(emulator, client):
         client.fine_tuning.jobs.list()
     assert err.value.response.headers["retry-after"] == "1"
     assert err.value.response.headers["retry-after-ms"] == "100"
-    assert err.value.body["code"] == "tooManyRequests"
+    # Azure's shape: code "429", the wait in words, request id, region and x-ratelimit-* headers
+    assert err.value.body["code"] == "429" and "Please retry after 0.1 seconds" in err.value.body["message"]
+    headers = err.value.response.headers
+    assert headers["apim-request-id"] and headers["x-ms-region"] and headers["x-ratelimit-remaining-requests"] == "0"
     emulator.faults.schedule("429", method="GET", path_contains="/fine_tuning/jobs", retry_after=0.1)
     assert sdk(emulator, max_retries=1).fine_tuning.jobs.list().data == []
 

@@ -29,9 +29,9 @@ def test_wrong_or_missing_key_is_401_with_azures_words(emulator, http):
     bad = sdk(emulator, api_key="not-the-key")
     with pytest.raises(openai.AuthenticationError) as err:
         bad.fine_tuning.jobs.list()
-    assert err.value.body["message"] == ACCESS_DENIED and err.value.body["code"] == "unauthorized"
+    assert err.value.body["message"] == ACCESS_DENIED and err.value.body["code"] == "401"  # the gateway's code
     r = http.get("/openai/fine_tuning/jobs", params={"api-version": API_VERSION})
-    assert r.status_code == 401
+    assert r.status_code == 401 and r.json() == {"error": {"code": "401", "message": ACCESS_DENIED}}
     assert "not-the-key" not in r.text
 
 
@@ -45,8 +45,28 @@ def test_bearer_token_is_accepted(emulator, http):
 def test_missing_or_unknown_api_version_is_azures_bare_404(emulator, http, params):
     r = http.get("/openai/fine_tuning/jobs", params=params, headers={"api-key": emulator.api_key})
     assert r.status_code == 404
+    # the live gateway's body, exactly (tests/fixtures/azure-real/404_resource_not_found.json)
+    assert r.json() == {"error": {"code": "404", "message": "Resource not found"}}
+
+
+@pytest.mark.parametrize("params", [{}, {"api-version": "2099-01-01"}])
+def test_strict_spec_404_keeps_the_spec_shape_and_names_the_parameter(params):
+    from aoft_tui.emulator.embedded import EmbeddedEmulator
+
+    with EmbeddedEmulator(speed=0.0, strict_spec=True) as strict, httpx2.Client(base_url=strict.endpoint) as http:
+        r = http.get("/openai/fine_tuning/jobs", params=params, headers={"api-key": strict.api_key})
+    assert r.status_code == 404
     assert r.json()["error"] == {"code": "notFound", "message": "Resource not found", "param": "api-version",
                                  "type": "invalid_request_error"}
+
+
+def test_unknown_job_is_the_same_bare_404_and_every_answer_has_a_request_id(emulator, http):
+    r = http.get("/openai/fine_tuning/jobs/ftjob-nope", params={"api-version": API_VERSION},
+                 headers={"api-key": emulator.api_key})
+    assert r.status_code == 404 and r.json() == {"error": {"code": "404", "message": "Resource not found"}}
+    assert r.headers["apim-request-id"] == r.headers["x-request-id"] and r.headers["x-ms-region"]
+    ok = http.get("/openai/fine_tuning/jobs", params={"api-version": API_VERSION}, headers={"api-key": emulator.api_key})
+    assert ok.headers["apim-request-id"] != r.headers["apim-request-id"]
 
 
 @pytest.mark.parametrize("version", ["2024-10-21", "2024-05-01-preview", "2024-08-01-preview", "2025-02-01-preview"])
@@ -75,7 +95,7 @@ def test_ga_version_has_no_pause(emulator, client):
 
 def test_unknown_route_is_an_azure_404(emulator, http):
     r = http.get("/openai/nope", params={"api-version": API_VERSION}, headers={"api-key": emulator.api_key})
-    assert r.status_code == 404 and r.json()["error"]["code"] == "notFound"
+    assert r.status_code == 404 and r.json()["error"]["code"] == "404"
 
 
 @pytest.mark.parametrize(("kwargs", "param", "fragment"), [
@@ -96,9 +116,10 @@ def test_bad_create_requests_are_400_with_the_param(client, kwargs, param, fragm
     assert client.fine_tuning.jobs.list().data == []
 
 
-@pytest.mark.parametrize("spelling", ["GlobalStandard", "globalstandard", "Standard", "developer", 1])
+@pytest.mark.parametrize("spelling", ["GlobalStandard", "globalstandard", "Standard", "developer", "developerTier", 1])
 def test_training_type_spellings(client, spelling):
-    job = create_job(client, processed_file(client), extra_body={"trainingType": spelling})
+    # gpt-4o: every tier, Standard included, in the emulated region
+    job = create_job(client, processed_file(client), model="gpt-4o-2024-08-06", extra_body={"trainingType": spelling})
     assert job.status == "pending"
 
 
@@ -175,3 +196,22 @@ def test_reinforcement_is_a_v1_method(emulator, client):
     assert job.method.type == "reinforcement"
     with pytest.raises(openai.BadRequestError, match="not supported for model"):
         v1.fine_tuning.jobs.create(model="o4-mini-2025-04-16", training_file=train, method={"type": "supervised"})
+
+
+@pytest.mark.parametrize(("model", "extra_body"), [
+    ("gpt-4.1-mini-2025-04-14", None),  # no tier: Azure trains in Standard, absent in this region for gpt-4.1
+    ("gpt-4o-mini-2024-07-18", {"trainingType": "Standard"}),
+    ("gpt-35-turbo-0125", {"trainingType": "GlobalStandard"}),  # older models train regionally only
+])
+def test_a_tier_the_model_cannot_train_in_gets_azures_misleading_answer(client, model, extra_body):
+    with pytest.raises(openai.BadRequestError) as err:
+        create_job(client, processed_file(client), model=model, extra_body=extra_body or {})
+    assert err.value.body["message"] == "The specified base model does not support fine-tuning."
+
+
+def test_the_tier_is_echoed_on_the_job_and_standard_works_where_the_region_has_it(client, http, emulator):
+    job = create_job(client, processed_file(client), model="gpt-4o-2024-08-06", extra_body={"trainingType": "Standard"})
+    r = http.get(f"/openai/fine_tuning/jobs/{job.id}", params={"api-version": API_VERSION},
+                 headers={"api-key": emulator.api_key})
+    assert r.json()["trainingType"] == "Standard"
+    assert create_job(client, processed_file(client)).model_extra["trainingType"] == "GlobalStandard"

@@ -45,13 +45,14 @@ def test_create_body_shapes() -> None:
                    hyperparameters={"beta": 0.2, "n_epochs": None, "batch_size": "auto"})
     assert job_create_body(spec) == {
         "model": "gpt-4.1-2025-04-14", "training_file": "file-t", "validation_file": "file-v",
-        "suffix": "exp_1", "seed": 42, "trainingType": "globalstandard",
+        "suffix": "exp_1", "seed": 42, "trainingType": "GlobalStandard",
         "method": {"type": "dpo", "dpo": {"hyperparameters": {"beta": 0.2}}},
     }
     plain = job_create_body(JobSpec(model="m", training_file="f"))
-    assert plain == {"model": "m", "training_file": "f"}
-    supervised = job_create_body(JobSpec(model="m", training_file="f", hyperparameters={"n_epochs": 3}))
-    assert supervised == {"model": "m", "training_file": "f", "hyperparameters": {"n_epochs": 3}}
+    assert plain == {"model": "m", "training_file": "f", "trainingType": "GlobalStandard"}  # a tier always
+    supervised = job_create_body(JobSpec(model="gpt-35-turbo-0125", training_file="f", hyperparameters={"n_epochs": 3}))
+    assert supervised == {"model": "gpt-35-turbo-0125", "training_file": "f", "hyperparameters": {"n_epochs": 3},
+                          "trainingType": "Standard"}  # the model's only tier
 
 
 def test_model_capabilities_and_deprecation() -> None:
@@ -114,3 +115,14 @@ def test_a_key_echoed_by_the_server_is_scrubbed() -> None:
                     endpoint="https://res.openai.azure.com", secret=key)
     assert key not in str(err) and "***" in str(err)
     assert "is not valid for this API" in str(err)
+
+
+def test_training_tiers_are_sent_as_microsoft_learn_spells_them() -> None:
+    import json
+    from pathlib import Path
+
+    real = json.loads((Path(__file__).parents[1] / "fixtures/azure-real/create_job_training_type.json").read_text())
+    for tier, sample in (("globalstandard", "global"), ("developer", "developer")):
+        body = job_create_body(JobSpec(model="gpt-4.1-mini", training_file="f", training_type=tier))
+        assert body["trainingType"] == real[sample]["trainingType"]
+    assert job_create_body(JobSpec(model="m", training_file="f", training_type="standard"))["trainingType"] == "Standard"

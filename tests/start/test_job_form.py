@@ -79,3 +79,16 @@ def test_suffix_rule_matches_azure(suffix: str) -> None:
     ok = check_form(JobForm(model="gpt-4o", suffix=suffix)).ok
     stripped = suffix.strip()
     assert ok == (not stripped or bool(re.fullmatch(r"[A-Za-z0-9_-]{1,40}", stripped)))
+
+
+@pytest.mark.parametrize(("model", "tier"), [("gpt-4.1-mini-2025-04-14", "globalstandard"),
+                                             ("o4-mini", "globalstandard"), ("gpt-35-turbo-0125", "standard")])
+def test_a_tier_is_always_chosen_from_the_model(model: str, tier: str) -> None:
+    method = "reinforcement" if model == "o4-mini" else "supervised"
+    check = check_form(JobForm(model=model, method=method))
+    assert check.options is not None and check.options.training_type == tier
+
+
+def test_a_tier_the_model_lacks_is_refused_with_the_ones_it_has() -> None:
+    check = check_form(JobForm(model="o4-mini", method="reinforcement", training_type="developer"))
+    assert check.errors["training_type"] == "o4-mini has no developer training; use globalstandard or standard."

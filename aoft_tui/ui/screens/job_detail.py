@@ -71,7 +71,7 @@ class JobDetailScreen(JobActionsMixin, Screen[None]):
         Binding("l", "toggle_log", "Log scale", id="detail.log_scale", show=False,
                 tooltip="Logarithmic loss axis"),
         Binding("y", "copy", "Copy", id="copy_id",
-                tooltip="Copy the job id, or the selected checkpoint's model (OSC 52)"),
+                tooltip="Copy the job id, or what the selected checkpoint deploys by (OSC 52)"),
         Binding("Y", "copy_model", "Copy model", id="copy_model", show=False,
                 tooltip="Copy the fine-tuned model"),
         Binding("c", "cancel_job", "Cancel", id="cancel_job", tooltip="Cancel this job"),
@@ -318,7 +318,7 @@ class JobDetailScreen(JobActionsMixin, Screen[None]):
         if self.query_one(TabbedContent).active == "checkpoints":
             checkpoint = self.query_one(CheckpointsTable).selected_checkpoint()
             if checkpoint is not None:
-                self._copy(checkpoint.fine_tuned_model_checkpoint, "checkpoint model")
+                self._copy(*checkpoint.deployable)
                 return
         self._copy(self.job_id, "job id")
 

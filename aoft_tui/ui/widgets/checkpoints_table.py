@@ -1,4 +1,5 @@
-"""A job's checkpoints: step, metrics at that step, and the model id to deploy (copy with y)."""
+"""A job's checkpoints: step, metrics at that step, and the model id (y copies what Azure
+deploys it by: the checkpoint id `ftchkpt-…` where the service gives one)."""
 
 from __future__ import annotations
 

@@ -73,7 +73,7 @@ def _trained_tokens(n: int | None) -> str:
 def hyperparameter_rows(job: Job) -> Rows:
     if not job.hyperparameters:
         return [("(none reported)", "")]
-    return [(key, _value(value)) for key, value in sorted(job.hyperparameters.items())]
+    return [(key, _value(value)) for key, value in sorted(job.shown_hyperparameters.items())]
 
 
 def file_rows(job: Job, files: dict[str, FileInfo | str]) -> Rows:

@@ -1,0 +1,39 @@
+"""api_version "v1" selects {endpoint}/openai/v1/... (no api-version) for the whole client."""
+
+from __future__ import annotations
+
+import pytest
+
+from aoft_tui.domain.models import JobSpec
+from aoft_tui.services.errors import BadRequestError
+from aoft_tui.services.finetuning import FineTuningService
+
+
+@pytest.fixture
+def v1_service(emulator):
+    svc = FineTuningService(emulator.endpoint, emulator.api_key, "v1", max_retries=0, timeout=10)
+    yield svc
+    svc.close()
+
+
+def test_every_call_goes_to_the_v1_paths(v1_service, write_dataset) -> None:
+    info = v1_service.upload_file(write_dataset(30))
+    file_id = v1_service.wait_for_file(info.id, poll_interval=0.05, timeout=10).id
+    job = v1_service.create_job(JobSpec(model="o4-mini", training_file=file_id, method="reinforcement"))
+    assert job.method == "reinforcement" and job.raw["trainingType"] == "GlobalStandard"
+    assert [j.id for j in v1_service.list_jobs()] == [job.id]
+    routes = list(v1_service.traffic.by_route)
+    assert routes and all("/openai/v1/" in route for route in routes), routes
+
+
+def test_the_prefetched_first_list_uses_v1_too(emulator, v1_service) -> None:
+    v1_service.prefetch_job_list()
+    assert v1_service.list_jobs() == []
+    assert all("/openai/v1/" in route for route in v1_service.traffic.by_route)
+
+
+def test_reinforcement_needs_v1_on_a_dated_api_version(service, write_dataset) -> None:
+    info = service.upload_file(write_dataset(30))
+    file_id = service.wait_for_file(info.id, poll_interval=0.05, timeout=10).id
+    with pytest.raises(BadRequestError, match="/openai/v1"):
+        service.create_job(JobSpec(model="o4-mini", training_file=file_id, method="reinforcement"))
