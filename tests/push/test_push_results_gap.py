@@ -1,0 +1,102 @@
+"""A finished job whose results.csv cannot be downloaded is never pushed as complete.
+
+The emulator refuses the results file's content (after the SDK's retries); the push must
+say it is incomplete (CLI: non-zero exit, "run it again"; dialog: not "complete"), and
+the next push, with the file back, writes every step of results.csv exactly once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from aoft_tui.services.wandb_push import PushOptions, push_job
+from push_support import finished_job, read_run, read_runs, training_steps
+
+
+def _options(tmp_path: Path) -> PushOptions:
+    return PushOptions(mode="offline", wandb_dir=tmp_path / "wandb", datasets=False)
+
+
+def _refuse_results(emulator, service, job_id: str) -> str:  # noqa: ANN001
+    """Every download of the job's results file answers 500 until `faults.clear()`."""
+    [results_id] = service.get_job(job_id).result_files
+    emulator.faults.schedule("500", method="GET", path_contains=f"/files/{results_id}/content", count=1_000)
+    return results_id
+
+
+def test_a_failed_results_download_is_not_complete_and_the_next_push_fills_the_gap(
+        emulator, service, tmp_path: Path) -> None:
+    job_id = finished_job(emulator, service, n_steps=162)
+    results_id = _refuse_results(emulator, service, job_id)
+
+    first = push_job(service, job_id, _options(tmp_path))
+    assert not first.complete
+    assert first.incomplete is not None and results_id in first.incomplete and "again" in first.incomplete
+    assert first.to_json()["complete"] is False and first.to_json()["incomplete"] == first.incomplete
+    assert any(kind == "500" for kind, _m, _p in emulator.faults.injected)
+
+    emulator.faults.clear()
+    second = push_job(service, job_id, _options(tmp_path))
+    assert second.complete and second.incomplete is None
+    steps = training_steps(read_runs(second.sync_dirs))
+    expected = [m.step for m in service.metrics(job_id)]
+    assert len(expected) == 162
+    assert sorted(steps) == expected and len(steps) == len(set(steps))  # every step, once
+    third = push_job(service, job_id, _options(tmp_path))
+    assert third.complete and third.steps_logged == 0
+
+
+def test_the_command_exits_non_zero_and_says_to_run_it_again(emulator, service, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    from aoft_tui.cli import main
+
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", emulator.endpoint)
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", emulator.api_key)
+    monkeypatch.chdir(tmp_path)
+    job_id = finished_job(emulator, service, n_steps=40)
+    results_id = _refuse_results(emulator, service, job_id)
+    result = CliRunner().invoke(main, ["push", job_id, "--mode", "offline", "--no-datasets", "--json"])
+    assert result.exit_code == 1, result.stderr
+    import json
+
+    doc = json.loads(result.stdout)
+    assert doc["complete"] is False and results_id in doc["incomplete"]
+    assert "run it again" in result.stderr and results_id in result.stderr
+    assert "Traceback" not in result.stderr and emulator.api_key not in result.output + result.stderr
+    run = read_run(Path(doc["run_dir"]))
+    assert run.run_id == job_id
+
+
+async def test_the_push_dialog_says_incomplete_not_done(emulator, service, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from textual.app import App
+    from textual.widgets import Static, Switch
+
+    from aoft_tui.services.settings import Settings
+    from aoft_tui.ui.screens.push_screen import PushScreen
+
+    monkeypatch.chdir(tmp_path)
+    job_id = finished_job(emulator, service, n_steps=40)
+    results_id = _refuse_results(emulator, service, job_id)
+    screen = PushScreen(service, job_id, Settings())
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    async with Host().run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen.query_one("#datasets", Switch).value = False
+        await pilot.press("ctrl+s")
+        for _ in range(400):
+            await pilot.pause(0.05)
+            if not screen.running and screen.result is not None:
+                break
+        assert screen.result is not None and not screen.result.complete
+        status = str(screen.query_one("#push-status", Static).render())
+        assert "incomplete" in status.lower() and "complete)" not in status
+        assert results_id in status and "again" in status
+        assert screen.query_one("#push-status", Static).has_class("-error")
