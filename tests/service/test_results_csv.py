@@ -142,7 +142,9 @@ def test_any_written_table_reads_back(rows: dict[int, dict[str, float]], spellin
     if encode:
         data = base64.b64encode(data)
     points = parse_results_csv(data)
-    expected = sorted((step, values) for step, values in rows.items() if values)
+    # Azure's -1 is "no value": a row reads back without it
+    kept = {step: {n: v for n, v in values.items() if v != -1} for step, values in rows.items()}
+    expected = sorted((step, values) for step, values in kept.items() if values)
     assert [(p.step, p.values) for p in points] == expected
 
 
