@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from aoft_tui.domain.metric_values import present_metrics
 from aoft_tui.domain.models import (
     Checkpoint,
     EventLevel,
@@ -111,7 +112,8 @@ def checkpoint_from_api(raw: Mapping[str, Any]) -> Checkpoint:
         step=int(raw.get("step_number") or 0),
         created_at=_time(raw.get("created_at")),
         fine_tuned_model_checkpoint=str(raw.get("fine_tuned_model_checkpoint") or ""),
-        metrics=numeric_metrics(metrics) if isinstance(metrics, Mapping) else {},
+        # Azure's -1 is "no value" (domain/metric_values.py)
+        metrics=present_metrics(numeric_metrics(metrics)) if isinstance(metrics, Mapping) else {},
     )
 
 

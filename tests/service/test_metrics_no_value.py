@@ -64,3 +64,20 @@ def test_metrics_events_with_minus_one_leave_the_value_out() -> None:
     [point] = metrics_from_events([event])
     assert point.values == {TRAIN_LOSS: 0.4}
     assert VALID_LOSS not in point.values and VALID_ACCURACY not in point.values
+
+
+def test_checkpoint_metrics_with_minus_one_leave_the_value_out() -> None:
+    """The checkpoints table (dashboard and W&B) shows an empty cell, not -1."""
+    from aoft_tui.services.api_mapping import checkpoint_from_api
+    from aoft_tui.services.wandb_push.job_tables import CHECKPOINT_COLUMNS, checkpoint_rows
+
+    checkpoint = checkpoint_from_api({
+        "id": "ftckpt-1", "created_at": 1721764867, "step_number": 20,
+        "fine_tuned_model_checkpoint": "gpt-4o-mini:ckpt-step-20",
+        "metrics": {"step": 20, "train_loss": 0.31, "valid_loss": -1, "full_valid_loss": -1.0},
+    })
+    assert checkpoint.metrics == {TRAIN_LOSS: 0.31}
+    [row] = checkpoint_rows([checkpoint])
+    cells = dict(zip(CHECKPOINT_COLUMNS, row, strict=True))
+    assert cells["train_loss"] == 0.31 and cells["valid_loss"] is None and cells["full_valid_loss"] is None
+    assert "-1" not in cells["metrics"]
