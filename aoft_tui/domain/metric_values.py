@@ -14,7 +14,7 @@ import math
 NO_VALUE = -1.0
 
 
-def metric_value(value: float | int | None) -> float | None:
+def metric_value(value: float | None) -> float | None:
     """`value` as a float, or None when it is missing, Azure's -1, NaN or infinite."""
     if value is None or isinstance(value, bool):
         return None
