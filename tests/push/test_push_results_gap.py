@@ -100,3 +100,29 @@ async def test_the_push_dialog_says_incomplete_not_done(emulator, service, tmp_p
         assert "incomplete" in status.lower() and "complete)" not in status
         assert results_id in status and "again" in status
         assert screen.query_one("#push-status", Static).has_class("-error")
+
+
+def test_a_run_an_older_push_called_complete_with_steps_missing_is_completed(
+        emulator, service, tmp_path: Path) -> None:
+    """A record from before this rule may say "complete" for a run that holds only the
+    metrics events' steps: the next push checks it against results.csv and fills the gap."""
+    import json
+    import os
+
+    job_id = emulator.add_job(n_steps=162, status="running", progress=0.5, seconds_per_step=1.0, examples=20)
+    first = push_job(service, job_id, _options(tmp_path))  # running: the events' steps only
+    assert not first.complete and 0 < first.steps_logged < 81
+    while not service.get_job(job_id).status.is_terminal:
+        emulator.advance(600)
+    [record] = (Path(os.environ["AOFT_TUI_STATE_DIR"]) / "wandb-push").glob("*.json")
+    old = json.loads(record.read_text())
+    old.update(complete=True, status="succeeded")  # what the old push saved after its fallback
+    old.pop("results_file", None)
+    record.write_text(json.dumps(old))
+
+    second = push_job(service, job_id, _options(tmp_path))
+    assert second.complete and second.steps_logged == 162 - first.steps_logged
+    steps = training_steps(read_runs(second.sync_dirs))
+    assert sorted(steps) == list(range(1, 163)) and len(steps) == len(set(steps))
+    third = push_job(service, job_id, _options(tmp_path))
+    assert third.steps_logged == 0 and third.notes == ["Already pushed completely; nothing new to write."]
