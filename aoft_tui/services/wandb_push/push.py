@@ -123,6 +123,8 @@ def _adopt_server_history(wb: WandbRun, record: PushRecord, result: PushResult) 
 def _nothing_new(record: PushRecord, job: Job, options: PushOptions) -> bool:
     if not (record.complete and job.status.is_terminal and record.status == str(job.status)):
         return False
+    if job.result_files and record.results_file != job.result_files[0]:
+        return False  # not known to hold every step of results.csv: check again
     wanted = {artifact_name(p, f) for p, _t, attr in _DATASETS if (f := getattr(job, attr))}
     return not options.datasets or wanted <= set(record.artifacts)
 
@@ -208,6 +210,8 @@ class _Pusher:
                 f"{len(missing):,} steps of results.csv (first: {missing[0]}) are not in the run; "
                 "push again to complete it."
             )
+        elif self.job.result_files:
+            self.record.results_file = self.job.result_files[0]
 
     def _final_points(self, work: Path) -> list[MetricPoint] | None:
         if not self.job.result_files:
