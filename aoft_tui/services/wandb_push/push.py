@@ -311,10 +311,8 @@ class _Pusher:
             if "model-metadata" not in self.record.artifacts:
                 self.record.artifacts.append("model-metadata")
         self.record.status = str(job.status)
-        if self.result.incomplete:
-            return  # not complete: the next push writes what is missing
-        self.record.complete = True
-        self.result.complete = True
+        # complete only when nothing is missing; otherwise the next push writes what is
+        self.record.complete = self.result.complete = not self.result.incomplete
 
 
 def _done_message(result: PushResult) -> str:
