@@ -194,7 +194,7 @@ class PushScreen(ModalScreen[None]):
         bar = self.query_one("#push-progress", ProgressBar)
         bar.update(total=1, progress=1)
         if result.incomplete:  # Azure refused part of it: never shown as done
-            self._set_status(f"Pushed {result.steps_logged:,} new steps, incomplete: {result.incomplete}")
+            self._set_status(f"Incomplete ({result.steps_logged:,} new steps pushed): {result.incomplete}")
             self.query_one("#push-status", Static).add_class("-error")
         else:
             state = "complete" if result.complete else f"job {result.status}: push again to continue"
