@@ -7,6 +7,8 @@ the next push, with the file back, writes every step of results.csv exactly once
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -60,8 +62,6 @@ def test_the_command_exits_non_zero_and_says_to_run_it_again(emulator, service, 
     results_id = _refuse_results(emulator, service, job_id)
     result = CliRunner().invoke(main, ["push", job_id, "--mode", "offline", "--no-datasets", "--json"])
     assert result.exit_code == 1, result.stderr
-    import json
-
     doc = json.loads(result.stdout)
     assert doc["complete"] is False and results_id in doc["incomplete"]
     assert "run it again" in result.stderr.lower() and results_id in result.stderr
@@ -106,9 +106,6 @@ def test_a_run_an_older_push_called_complete_with_steps_missing_is_completed(
         emulator, service, tmp_path: Path) -> None:
     """A record from before this rule may say "complete" for a run that holds only the
     metrics events' steps: the next push checks it against results.csv and fills the gap."""
-    import json
-    import os
-
     job_id = emulator.add_job(n_steps=162, status="running", progress=0.5, seconds_per_step=1.0, examples=20)
     first = push_job(service, job_id, _options(tmp_path))  # running: the events' steps only
     assert not first.complete and 0 < first.steps_logged < 81
