@@ -4,7 +4,9 @@
     python bench/push.py --quick    # 500 examples, 200 steps (a smoke run)
 
 Each push runs in its own subprocess (5 times per side, alternating; medians shown) (so peak RSS is that push's alone) against the same
-job on an embedded emulator served by this process. Printed: wall time of the push call
+job on an embedded emulator served by this process. A third side is the real command,
+`aoft-tui push JOB --mode offline --json`, timed as a process from spawn to exit (its own
+line under "ours"; CPU and peak RSS from the process's rusage). Printed: wall time of the push call
 (imports included on both sides), its CPU time in the pushing process (steadier than wall
 time on a busy machine), peak RSS of the pushing process, and ours/theirs ratios. Targets: time ≤ 1.0×;
 peak RSS ≤ 1/3 of WandbLogger's at 50,000 examples.
@@ -130,6 +132,32 @@ def run_child(kind: str, endpoint: str, key: str, job_id: str, work: Path) -> di
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 
+def run_command(endpoint: str, key: str, job_id: str, work: Path) -> dict[str, float]:
+    """`aoft-tui push JOB --mode offline` as a user runs it: one process, timed from spawn to
+    exit (interpreter start, imports and CLI included); CPU and peak RSS from its rusage."""
+    out_dir = Path(tempfile.mkdtemp(prefix="cli-", dir=work))
+    env = {**os.environ, "AZURE_OPENAI_ENDPOINT": endpoint, "AZURE_OPENAI_API_KEY": key,
+           "WANDB_MODE": "offline", "WANDB_SILENT": "true", "WANDB_DIR": str(out_dir),
+           "AOFT_TUI_STATE_DIR": str(out_dir / "state"), "AOFT_TUI_CONFIG_DIR": str(out_dir / "config")}
+    for var in ("WANDB_DATA_DIR", "WANDB_CACHE_DIR", "WANDB_CONFIG_DIR"):
+        env[var] = str(out_dir / var.lower())
+    env.pop("WANDB_SERVICE", None)  # its own wandb service, as in a fresh shell
+    script = Path(sys.executable).with_name("aoft-tui")
+    cmd = [str(script)] if script.exists() else [sys.executable, "-m", "aoft_tui"]
+    cmd += ["push", job_id, "--mode", "offline", "--json"]
+    with (out_dir / "stdout").open("w") as out, (out_dir / "stderr").open("w") as err:
+        started = time.perf_counter()
+        proc = subprocess.Popen(cmd, cwd=out_dir, env=env, stdout=out, stderr=err)
+        _pid, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - started
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise SystemExit(f"aoft-tui push failed ({proc.returncode}):\n{(out_dir / 'stderr').read_text()[-4000:]}")
+    doc = json.loads((out_dir / "stdout").read_text())
+    return {"seconds": elapsed, "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mib": usage.ru_maxrss / 1024, "steps": doc["steps_logged"]}
+
+
 def _median(samples: list[dict[str, float]]) -> dict[str, float]:
     return {key: statistics.median(s[key] for s in samples) for key in samples[0]}
 
@@ -164,16 +192,25 @@ def main() -> None:
         for n_examples, steps in cases:
             job_id = make_job(service, emu, work, n_examples, steps)
             # alternate the sides so drift on a busy machine hits both alike
-            runs: dict[str, list[dict[str, float]]] = {"wandblogger": [], "ours": []}
+            runs: dict[str, list[dict[str, float]]] = {"wandblogger": [], "ours": [], "command": []}
             for _ in range(max(1, args.repeat)):
                 for kind in runs:
-                    runs[kind].append(run_child(kind, emu.endpoint, emu.api_key, job_id, work))
+                    if kind == "command":
+                        runs[kind].append(run_command(emu.endpoint, emu.api_key, job_id, work))
+                    else:
+                        runs[kind].append(run_child(kind, emu.endpoint, emu.api_key, job_id, work))
             theirs, ours = _median(runs["wandblogger"]), _median(runs["ours"])
+            command = _median(runs["command"])
             rows = f"{theirs['steps']:,}/{ours['steps']:,}"
             print(f"{n_examples:>9,} {rows:>11} | {theirs['seconds']:>13.2f} {ours['seconds']:>7.2f} "
                   f"{ours['seconds'] / theirs['seconds']:>5.2f}x | {theirs['cpu_seconds']:>12.2f} {ours['cpu_seconds']:>5.2f} "
                   f"{ours['cpu_seconds'] / theirs['cpu_seconds']:>5.2f}x | {theirs['peak_rss_mib']:>15.0f} "
                   f"{ours['peak_rss_mib']:>8.0f} {ours['peak_rss_mib'] / theirs['peak_rss_mib']:>5.2f}x", flush=True)
+            print(f"{'':>9} {'`aoft-tui push` process':>23} {command['seconds']:>7.2f} "
+                  f"{command['seconds'] / theirs['seconds']:>5.2f}x | {'':>12} {command['cpu_seconds']:>5.2f} "
+                  f"{command['cpu_seconds'] / theirs['cpu_seconds']:>5.2f}x | {'':>15} "
+                  f"{command['peak_rss_mib']:>8.0f} {command['peak_rss_mib'] / theirs['peak_rss_mib']:>5.2f}x "
+                  f"({command['steps']:,.0f} rows)", flush=True)
         service.close()
     print("targets: time ratio <= 1.00x; RSS ratio <= 0.33x at 50,000 examples")
 

@@ -3,8 +3,10 @@
 Progress goes to stderr; with --json the result is one JSON document on stdout (the run
 URL, or the offline run folder and the exact `wandb sync` command).
 
-Exit codes: 0 pushed; 1 Azure or W&B refused; 2 bad options or configuration;
-130 interrupted (Ctrl-C while following stops the follow and keeps what was written).
+Exit codes: 0 pushed; 1 Azure or W&B refused (also when Azure refused part of a push,
+e.g. the results.csv download: the run is kept and running the push again completes it);
+2 bad options or configuration; 130 interrupted (Ctrl-C while following stops the follow
+and keeps what was written).
 """
 
 from __future__ import annotations
@@ -93,6 +95,9 @@ def command(
             _print_result(result)
         if interrupted:
             sys.exit(EXIT_INTERRUPTED)
+        incomplete = result.incomplete  # type: ignore[attr-defined]
+        if incomplete:  # the run is kept; never exit 0 for part of a job
+            fail("Push incomplete", f"{incomplete} To finish, run it again: aoft-tui push {job_id}")
 
 
 def _print_progress(p: PushProgress) -> None:

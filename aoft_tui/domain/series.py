@@ -12,6 +12,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from aoft_tui.domain.metric_values import metric_value
 from aoft_tui.domain.models import (
     FULL_VALID_ACCURACY,
     FULL_VALID_LOSS,
@@ -31,7 +32,8 @@ MIN_BUDGET = 8
 
 
 def extract_series(points: Iterable[MetricPoint], names: Sequence[str]) -> dict[str, Series]:
-    """One series per requested metric name, by step, skipping steps without a finite value.
+    """One series per requested metric name, by step, skipping steps without a value (absent,
+    not finite, or Azure's -1).
 
     Names with no value at all are left out, so the chart shows only what the job reported.
     The result keeps the order of `names` (which fixes legend order).
@@ -42,11 +44,8 @@ def extract_series(points: Iterable[MetricPoint], names: Sequence[str]) -> dict[
         xs: list[float] = []
         ys: list[float] = []
         for point in ordered:
-            value = point.values.get(name)
-            if value is None:
-                continue
-            value = float(value)
-            if math.isfinite(value):
+            value = metric_value(point.values.get(name))  # None for Azure's -1 ("no value")
+            if value is not None:
                 xs.append(float(point.step))
                 ys.append(value)
         if xs:

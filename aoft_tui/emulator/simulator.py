@@ -27,6 +27,7 @@ from aoft_tui.domain.models import (
     VALID_LOSS,
 )
 
+NO_VALUE_CELL = "-1"  # the live results.csv's "no value" (tests/fixtures/azure-real/SOURCE.md)
 RESULT_COLUMNS = ("step", TRAIN_LOSS, TRAIN_ACCURACY, VALID_LOSS, VALID_ACCURACY, FULL_VALID_LOSS,
                   FULL_VALID_ACCURACY)
 
@@ -203,14 +204,15 @@ def epoch_end_steps(plan: TrainingPlan) -> list[int]:
 
 
 def results_csv(plan: TrainingPlan, seed: int, last_step: int) -> bytes:
-    """Azure's results.csv: one row per step, blank cells for metrics the step lacks."""
+    """Azure's results.csv: one row per step; a metric the step lacks (validation on a step
+    without it, or a job without a validation file) is `-1`, as the live service writes it."""
     lines = [",".join(RESULT_COLUMNS)]
     for step in range(1, last_step + 1):
         m = metrics_at(plan, seed, step)
         cells = [str(step)]
         for col in RESULT_COLUMNS[1:]:
             value = m.get(col)
-            cells.append("" if value is None else repr(value))
+            cells.append(NO_VALUE_CELL if value is None else repr(value))
         lines.append(",".join(cells))
     return ("\n".join(lines) + "\n").encode()
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aoft_tui.domain import catalog
+from aoft_tui.domain.metric_values import present_metrics
 from aoft_tui.domain.models import (
     Checkpoint,
     EventLevel,
@@ -112,7 +113,8 @@ def checkpoint_from_api(raw: Mapping[str, Any]) -> Checkpoint:
         step=int(raw.get("step_number") or 0),
         created_at=_time(raw.get("created_at")),
         fine_tuned_model_checkpoint=str(raw.get("fine_tuned_model_checkpoint") or ""),
-        metrics=numeric_metrics(metrics) if isinstance(metrics, Mapping) else {},
+        # Azure's -1 is "no value" (domain/metric_values.py)
+        metrics=present_metrics(numeric_metrics(metrics)) if isinstance(metrics, Mapping) else {},
     )
 
 

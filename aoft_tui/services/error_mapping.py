@@ -218,4 +218,10 @@ def translated_errors(
         openai = sys.modules.get("openai")
         if openai is not None and isinstance(err, openai.OpenAIError):
             raise translate(err, endpoint=endpoint, subject=subject, secret=secret, api_version=api_version) from None
+        # A body cut mid-stream (link dropped while a file downloads) surfaces from httpx2
+        # after the SDK has handed the response over, so the SDK never wraps it.
+        httpx2 = sys.modules.get("httpx2")
+        if httpx2 is not None and isinstance(err, httpx2.TransportError):
+            message = f"The connection to {endpoint} broke off ({err}). Check your network and try again."
+            raise ConnectionFailed(redact(message, secret)) from None
         raise

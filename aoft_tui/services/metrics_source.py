@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+from aoft_tui.domain.metric_values import present_metrics
 from aoft_tui.domain.models import JobEvent, MetricPoint
 from aoft_tui.services.api_mapping import numeric_metrics
 from aoft_tui.services.results_csv import parse_results_csv
@@ -29,7 +30,7 @@ def metrics_from_events(events: list[JobEvent]) -> list[MetricPoint]:
         step = event.data.get("step")
         if isinstance(step, bool) or not isinstance(step, int | float):
             continue
-        values = numeric_metrics(event.data)
+        values = present_metrics(numeric_metrics(event.data))  # Azure's -1 is "no value"
         if values:
             by_step.setdefault(int(step), {}).update(values)
     return [MetricPoint(step=step, values=values) for step, values in sorted(by_step.items())]

@@ -2,7 +2,7 @@
 
 Azure serves this file in several shapes: plain CSV or base64 of it, with
 `valid_mean_token_accuracy` or `validation_mean_token_accuracy`, with or without the
-validation columns, sometimes with empty cells. A pure function, so odd inputs are
+validation columns, with `-1` (the live service) or empty cells for "no value". A pure function, so odd inputs are
 unit-tested without a server.
 """
 
@@ -15,6 +15,7 @@ import io
 import math
 import re
 
+from aoft_tui.domain.metric_values import metric_value
 from aoft_tui.domain.models import MetricPoint
 
 # Spellings Azure and OpenAI use for the same series -> the domain's constants.
@@ -67,7 +68,8 @@ def _to_float(cell: str | None) -> float | None:
 
 
 def parse_results_csv(content: bytes | str) -> list[MetricPoint]:
-    """Metric points by ascending step; empty or missing cells are simply absent.
+    """Metric points by ascending step; empty or missing cells, and Azure's `-1` for
+    "no value", are simply absent.
 
     Raises ResultsFormatError when there is no `step` column (not a results file).
     """
@@ -96,7 +98,7 @@ def parse_results_csv(content: bytes | str) -> list[MetricPoint]:
         for index, name in enumerate(names):
             if index == step_index or index >= len(row) or not name:
                 continue
-            value = _to_float(row[index])
+            value = metric_value(_to_float(row[index]))  # Azure's -1 is "no value"
             if value is not None:
                 values[name] = value
     return [MetricPoint(step=step, values=values) for step, values in sorted(by_step.items()) if values]

@@ -70,7 +70,8 @@ def test_upload_create_advance_succeeds_with_metrics_checkpoints_and_results(emu
     assert len(rows) == total and rows[0]["step"] == "1"
     assert list(rows[0]) == ["step", "train_loss", "train_mean_token_accuracy", "valid_loss",
                              "valid_mean_token_accuracy", "full_valid_loss", "full_valid_mean_token_accuracy"]
-    assert rows[19]["full_valid_loss"] and not rows[18]["full_valid_loss"]
+    # full validation at the epoch end only; elsewhere Azure's "no value", -1
+    assert float(rows[19]["full_valid_loss"]) > 0 and rows[18]["full_valid_loss"] == "-1"
     assert float(rows[9]["train_loss"]) == metrics[0].data["train_loss"]
     assert result.bytes == len(client.files.content(result.id).content)
 

@@ -142,5 +142,35 @@ def test_any_written_table_reads_back(rows: dict[int, dict[str, float]], spellin
     if encode:
         data = base64.b64encode(data)
     points = parse_results_csv(data)
-    expected = sorted((step, values) for step, values in rows.items() if values)
+    # Azure's -1 is "no value": a row reads back without it
+    kept = {step: {n: v for n, v in values.items() if v != -1} for step, values in rows.items()}
+    expected = sorted((step, values) for step, values in kept.items() if values)
     assert [(p.step, p.values) for p in points] == expected
+
+
+# --- "-1" means "no value" (Azure's pipeline drops those rows; tests/fixtures/azure-real/SOURCE.md)
+AZURE_REAL = __import__("pathlib").Path(__file__).parents[1] / "fixtures" / "azure-real"
+
+
+def test_minus_one_cells_of_the_live_shape_are_missing_values() -> None:
+    from aoft_tui.domain.models import FULL_VALID_LOSS
+
+    points = parse_results_csv((AZURE_REAL / "results_minus_one.csv").read_bytes())
+    assert [p.step for p in points] == [1, 2, 3, 4]
+    # a step without validation has only its training values
+    assert points[1].values == {TRAIN_LOSS: 1.64211, TRAIN_ACCURACY: 0.64706}
+    assert FULL_VALID_LOSS not in points[0].values and points[3].values[FULL_VALID_LOSS] == 1.20315
+    assert all(value != -1 for p in points for value in p.values.values())
+
+
+@pytest.mark.parametrize("cell", ["-1", "-1.0", "-1.000", " -1 ", "-1e0"])
+def test_every_spelling_of_exactly_minus_one_is_missing(cell: str) -> None:
+    points = parse_results_csv(f"step,train_loss,valid_loss\n7,0.5,{cell}\n")
+    assert points[0].values == {TRAIN_LOSS: 0.5}
+
+
+@pytest.mark.parametrize("cell", ["-1.5", "-0.999", "-2"])
+def test_other_negative_values_are_kept(cell: str) -> None:
+    """Only the sentinel is missing: a (DPO) loss below zero is still a value."""
+    points = parse_results_csv(f"step,train_loss,valid_loss\n7,0.5,{cell}\n")
+    assert points[0].values == {TRAIN_LOSS: 0.5, VALID_LOSS: float(cell)}

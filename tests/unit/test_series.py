@@ -194,3 +194,19 @@ def test_chart_data_log_applies_to_loss_only():
     assert min(loss[TRAIN_LOSS][1]) > 0
     assert accuracy[TRAIN_ACCURACY][1][0] == 0.0
     assert len(loss[TRAIN_LOSS][0]) <= 20
+
+
+def test_minus_one_is_no_value_in_every_chart_series() -> None:
+    """Azure's "-1" (no validation on this step) never becomes a dip to -1 in a chart."""
+    points = [
+        MetricPoint(1, {TRAIN_LOSS: 2.0, VALID_LOSS: 2.2}),
+        MetricPoint(2, {TRAIN_LOSS: 1.8, VALID_LOSS: -1.0}),
+        MetricPoint(3, {TRAIN_LOSS: 1.5, VALID_LOSS: 1.7}),
+    ]
+    series = extract_series(points, [TRAIN_LOSS, VALID_LOSS])
+    assert series[VALID_LOSS] == ([1.0, 3.0], [2.2, 1.7])
+    assert series[TRAIN_LOSS] == ([1.0, 2.0, 3.0], [2.0, 1.8, 1.5])
+    smoothed = prepare_series(points, [VALID_LOSS], max_points=100, smoothing=0.6, log=True)
+    assert smoothed[VALID_LOSS][0] == [1.0, 3.0] and min(smoothed[VALID_LOSS][1]) > 1.0
+    only_missing = [MetricPoint(s, {VALID_LOSS: -1.0}) for s in range(1, 5)]
+    assert extract_series(only_missing, [VALID_LOSS]) == {}  # no series, not a flat line at -1

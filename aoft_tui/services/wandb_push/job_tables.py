@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from aoft_tui.domain.metric_values import present_metrics
 from aoft_tui.domain.models import Checkpoint, Job, JobEvent, MetricPoint
 
 EVENT_COLUMNS = ["created_at", "level", "type", "message", "data"]
@@ -65,7 +66,8 @@ def job_summary(job: Job) -> dict[str, Any]:
 def metric_row(point: MetricPoint) -> dict[str, Any]:
     """A history row keyed by results.csv column names (`step` included, as its x axis)."""
     row: dict[str, Any] = {"step": point.step}
-    row.update(point.values)
+    # no -1 ("no value") in W&B: it would be a point on the chart and the run's summary
+    row.update(present_metrics(point.values))
     return row
 
 

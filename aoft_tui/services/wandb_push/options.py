@@ -52,6 +52,8 @@ class PushResult:
     steps_logged: int = 0
     last_step: int | None = None
     complete: bool = False  # the job ended and everything about it is in the run
+    # what the run still lacks because Azure refused part of it, and how to finish it
+    incomplete: str | None = None
     url: str | None = None
     run_dir: Path | None = None
     sync_dirs: list[Path] = field(default_factory=list)
@@ -80,6 +82,7 @@ class PushResult:
             "steps_logged": self.steps_logged,
             "last_step": self.last_step,
             "complete": self.complete,
+            "incomplete": self.incomplete,
             "artifacts": self.artifacts,
             "notes": self.notes,
         }

@@ -15,7 +15,8 @@ from pathlib import Path
 from aoft_tui.domain.models import Job, JobEvent, JobStatus, MetricPoint
 from aoft_tui.services.errors import ServiceError
 from aoft_tui.services.finetuning import FineTuningService
-from aoft_tui.services.metrics_source import metrics_from_events
+from aoft_tui.services.metrics_source import metrics_from_events, metrics_from_results
+from aoft_tui.services.results_csv import ResultsFormatError
 from aoft_tui.services.wandb_push.job_tables import (
     CHECKPOINT_COLUMNS,
     EVENT_COLUMNS,
@@ -122,6 +123,8 @@ def _adopt_server_history(wb: WandbRun, record: PushRecord, result: PushResult) 
 def _nothing_new(record: PushRecord, job: Job, options: PushOptions) -> bool:
     if not (record.complete and job.status.is_terminal and record.status == str(job.status)):
         return False
+    if job.result_files and record.results_file != job.result_files[0]:
+        return False  # not known to hold every step of results.csv: check again
     wanted = {artifact_name(p, f) for p, _t, attr in _DATASETS if (f := getattr(job, attr))}
     return not options.datasets or wanted <= set(record.artifacts)
 
@@ -151,9 +154,9 @@ class _Pusher:
         if self.options.datasets:
             self._datasets(work)
         if self.job.status.is_terminal:
-            self._write(self.service.metrics(self.job.id), final=True)
+            self._write_final(work)
         elif self.options.follow:
-            self._follow()
+            self._follow(work)
         else:
             self._write(self.service.metrics(self.job.id), final=False)
             self.result.notes.append(
@@ -191,11 +194,54 @@ class _Pusher:
                 self.report(PushProgress("metrics", f"Logged step {step:,}", done, total))
         self.result.last_step = max((r[1] for r in self.written.ranges), default=None)
 
+    def _write_final(self, work: Path) -> None:
+        """Write an ended job's every step, from its results.csv.
+
+        Metrics events cover only some steps (every 10th), so when results.csv cannot be
+        read the push writes no metrics and says it is incomplete: writing the events as
+        the whole job would make every later push think nothing is left to write."""
+        points = self._final_points(work)
+        if points is None:
+            return
+        self._write(points, final=True)
+        missing = [p.step for p in points if p.step not in self.written]
+        if missing:  # never call a run complete that lacks a step of the results file
+            self.result.incomplete = (
+                f"{len(missing):,} steps of results.csv (first: {missing[0]}) are not in the run; "
+                "push again to complete it."
+            )
+        elif self.job.result_files:
+            self.record.results_file = self.job.result_files[0]
+
+    def _final_points(self, work: Path) -> list[MetricPoint] | None:
+        if not self.job.result_files:
+            if self.job.status == JobStatus.SUCCEEDED:
+                self.result.incomplete = (
+                    "Azure has not published the job's results.csv yet, so its metrics are not in "
+                    "the run; push again later to complete it."
+                )
+                return None
+            # ended before training (e.g. its file failed validation): the events are all there is
+            return self.service.metrics(self.job.id, job=self.job)
+        file_id = self.job.result_files[0]
+        self.report(PushProgress("metrics", f"Downloading results.csv ({file_id})…"))
+        try:
+            path = self.service.download_file(file_id, work / f"{file_id}.csv")
+            return metrics_from_results(path.read_bytes())
+        except (ServiceError, ResultsFormatError) as exc:
+            title = getattr(exc, "title", "Not a results file")
+            self.result.incomplete = (
+                f"results.csv ({file_id}) could not be downloaded ({title}: {exc}), so the job's metrics "
+                "are not in the run yet; push again to complete it."
+            )
+            self.report(PushProgress("metrics", self.result.incomplete))
+            return None
+
     def _check_cancel(self) -> None:
         if self.cancel.is_set():
             raise _Stopped
 
-    def _follow(self) -> None:
+    def _follow(self, work: Path) -> None:
         last_event_id: str | None = None
         seen: list[JobEvent] = []
         while True:
@@ -214,7 +260,7 @@ class _Pusher:
         self.events = seen
         if self.job.status.is_terminal:
             self.report(PushProgress("metrics", f"Job {self.job.status}: completing from results…"))
-            self._write(self.service.metrics(self.job.id), final=True)
+            self._write_final(work)
 
     # --- datasets, tables, model ------------------------------------------------------------
     def _datasets(self, work: Path) -> None:
@@ -264,12 +310,15 @@ class _Pusher:
             self.wb.log_model_metadata(job_id=job.id, metadata=job_config(job), tables=tables, work_dir=work)
             if "model-metadata" not in self.record.artifacts:
                 self.record.artifacts.append("model-metadata")
-        self.record.complete = True
         self.record.status = str(job.status)
-        self.result.complete = True
+        # complete only when nothing is missing; otherwise the next push writes what is
+        self.record.complete = self.result.complete = not self.result.incomplete
 
 
 def _done_message(result: PushResult) -> str:
     where = result.url or (f"offline run {result.run_dir}" if result.run_dir else "W&B")
-    state = "complete" if result.complete else f"job {result.status}, push again later to continue"
+    if result.incomplete:
+        state = "INCOMPLETE: " + result.incomplete
+    else:
+        state = "complete" if result.complete else f"job {result.status}, push again later to continue"
     return f"Pushed {result.steps_logged:,} new steps to {where} ({state})."

@@ -58,6 +58,9 @@ class PushRecord:
     offline_dirs: list[str] = field(default_factory=list)  # in push order
     complete: bool = False
     status: str | None = None
+    # the results.csv whose every step is in the run; a record without it (from a push
+    # before that was checked) is not trusted to be complete
+    results_file: str | None = None
 
     @classmethod
     def path_for(cls, run_id: str, project: str, entity: str | None) -> Path:

@@ -193,8 +193,12 @@ class PushScreen(ModalScreen[None]):
         self.result = result
         bar = self.query_one("#push-progress", ProgressBar)
         bar.update(total=1, progress=1)
-        state = "complete" if result.complete else f"job {result.status}: push again to continue"
-        self._set_status(f"Pushed {result.steps_logged:,} new steps ({state}).")
+        if result.incomplete:  # Azure refused part of it: never shown as done
+            self._set_status(f"Incomplete ({result.steps_logged:,} new steps pushed): {result.incomplete}")
+            self.query_one("#push-status", Static).add_class("-error")
+        else:
+            state = "complete" if result.complete else f"job {result.status}: push again to continue"
+            self._set_status(f"Pushed {result.steps_logged:,} new steps ({state}).")
         notes = self.query_one("#push-notes", Static)
         notes.update("\n".join(f"note: {n}" for n in result.notes))
         notes.display = bool(result.notes)
