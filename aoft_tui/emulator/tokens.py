@@ -25,9 +25,13 @@ class InvalidTokenError:
     """Azure's 401 for a bad bearer token. Its body is not the usual {"error": {...}} but a
     top-level {"statusCode", "message"} (tests/fixtures/azure-real/401_invalid_bearer_token.*)."""
 
-    def response(self) -> Any:
+    def response(self, *, strict_spec: bool = False) -> Any:
         from starlette.responses import JSONResponse
 
+        if strict_spec:  # the spec knows only its own error body: the usual 401
+            from aoft_tui.emulator.errors import unauthorized
+
+            return unauthorized().response(strict_spec=True)
         return JSONResponse({"statusCode": 401, "message": INVALID_TOKEN}, status_code=401)
 
 
