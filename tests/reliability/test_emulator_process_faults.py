@@ -1,0 +1,89 @@
+"""`aoft-tui emulator --state-dir D` as a real process, stopped by SIGTERM or kill -9 and
+restarted: nothing it answered is lost, and simulated time never goes backwards."""
+
+from __future__ import annotations
+
+import signal
+import time
+
+import pytest
+
+from .process_support import EmulatorProcess, chat_lines, saved_jobs
+
+SPEED = 600  # a ~7-minute simulated job (validation, training, post-processing) in under a second
+
+
+def _event_ids(events: list[dict]) -> list[str]:
+    return [e["id"] for e in events]
+
+
+@pytest.mark.parametrize("how", ["kill", "term"])
+def test_a_succeeded_job_stays_succeeded_after_a_stop(tmp_path, how):
+    state = tmp_path / "state"
+    first = EmulatorProcess(state, speed=SPEED)
+    training = first.upload(chat_lines(20))
+    job_id = first.create_job(training)["id"]
+    done = first.wait_for(job_id, "succeeded")
+    events = first.events(job_id)
+    first.stop(how)
+    assert "Traceback" not in first.stderr
+
+    again = EmulatorProcess(state, speed=SPEED)
+    try:
+        after = again.job(job_id)
+        assert after["status"] == "succeeded"
+        assert (after["fine_tuned_model"], after["result_files"], after["finished_at"]) == (
+            done["fine_tuned_model"], done["result_files"], done["finished_at"])
+        later = again.events(job_id)
+        ids = _event_ids(later)
+        assert len(ids) == len(set(ids))  # no event twice
+        assert set(_event_ids(events)) <= set(ids)  # every event a client saw is still there
+        assert [e["message"] for e in later].count("Job succeeded.") == 1
+        assert len(again.http.get("/fine_tuning/jobs").json()["data"]) == 1
+    finally:
+        again.stop()
+
+
+def test_sigterm_saves_what_the_clients_saw(tmp_path):
+    state = tmp_path / "state"
+    proc = EmulatorProcess(state, speed=SPEED)
+    job_id = proc.create_job(proc.upload(chat_lines(20)))["id"]
+    proc.wait_for(job_id, "succeeded")
+    code = proc.stop("term")
+    assert code in (0, -signal.SIGTERM), proc.stderr
+    assert saved_jobs(state)[job_id]["status"] == "succeeded"  # on disk, not just recomputed
+
+
+def test_a_running_job_never_loses_progress_across_kill_9(tmp_path):
+    state = tmp_path / "state"
+    first = EmulatorProcess(state, speed=60)
+    job_id = first.create_job(first.upload(chat_lines(20)))["id"]
+    first.wait_for(job_id, "running")
+    deadline = time.monotonic() + 20
+    while not (metrics := [e for e in first.events(job_id) if e["type"] == "metrics"]):
+        assert time.monotonic() < deadline, "no metrics event"
+        time.sleep(0.05)
+    seen_step = metrics[0]["data"]["step"]  # newest first
+    first.stop("kill")
+
+    again = EmulatorProcess(state, speed=60)
+    try:
+        assert again.job(job_id)["status"] in ("running", "succeeded")
+        steps = [e["data"]["step"] for e in again.events(job_id) if e["type"] == "metrics"]
+        assert steps and steps[0] >= seen_step
+    finally:
+        again.stop()
+
+
+def test_an_upload_answered_before_kill_9_is_kept(tmp_path):
+    state = tmp_path / "state"
+    first = EmulatorProcess(state)
+    data = chat_lines(12)
+    file_id = first.http.post("/files", files={"file": ("t.jsonl", data)}, data={"purpose": "fine-tune"}).json()["id"]
+    first.stop("kill")  # right after the answer: the save must have come before it
+
+    again = EmulatorProcess(state)
+    try:
+        assert again.http.get(f"/files/{file_id}/content").content == data
+    finally:
+        again.stop()
