@@ -87,3 +87,40 @@ def test_an_upload_answered_before_kill_9_is_kept(tmp_path):
         assert again.http.get(f"/files/{file_id}/content").content == data
     finally:
         again.stop()
+
+
+def test_a_state_file_that_is_not_json_is_refused_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from aoft_tui.cli.emulator_cmd import command
+
+    state = tmp_path / "state"
+    state.mkdir()
+    (state / "emulator-state.json").write_text('{"version": 2, "jobs": [')  # cut short by a full disk
+    result = CliRunner().invoke(command, ["--port", "0", "--state-dir", str(state)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in result.output
+    assert "emulator-state.json: not an emulator state file" in lines[0] and "move it away" in lines[0]
+
+
+def test_a_poisoned_record_is_dropped_with_a_warning_at_start(tmp_path):
+    import json
+
+    state = tmp_path / "state"
+    first = EmulatorProcess(state)
+    job_id = first.create_job(first.upload(chat_lines(20)))["id"]
+    first.stop("term")
+    path = state / "emulator-state.json"
+    saved = json.loads(path.read_text())
+    saved["jobs"][0]["plan"]["learning_rate_multiplier"] = float("inf")
+    path.write_text(json.dumps(saved))
+
+    again = EmulatorProcess(state)
+    try:
+        listed = again.http.get("/fine_tuning/jobs")
+        assert listed.status_code == 200 and listed.json()["data"] == []
+    finally:
+        again.stop("term")
+    assert f"Warning: emulator state: dropped job {job_id}" in again.stderr
+    assert "Traceback" not in again.stderr
