@@ -46,12 +46,15 @@ def command(host: str, port: int, api_key: str | None, seed_jobs: int, speed: fl
         click.echo(f"Warning: --host {host} serves the emulator to the network: anyone who can reach this "
                    "machine can try the key-protected API and read the files uploaded to it. Use "
                    "--host 127.0.0.1 unless you mean that.", err=True)
-    key = api_key or _saved_or_new_key(state_dir)
     try:
+        key = api_key or _saved_or_new_key(state_dir)
         store = build_store(SimClock(speed=speed), seed=seed, seed_jobs=seed_jobs, state_dir=state_dir,
                             metrics_every=metrics_every)
     except StateFileError as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot use the state dir {state_dir}: {exc.strerror or exc} "
+                                   f"({exc.filename or state_dir}). Pick a folder you can write to.") from None
     for warning in store.load_warnings:
         click.echo(f"Warning: {warning}", err=True)
     app = create_app(store, api_key=key, faults=Faults(rate=fault_rate, seed=seed))

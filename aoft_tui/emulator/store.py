@@ -200,7 +200,8 @@ class Store:
             self._slot_free_at = free if isinstance(free, int | float) and free == free else float("-inf")
             self.files = {f.id: f for f in files}
             self.jobs = {j.id: j for j in jobs}
-            self.idempotency = {k: v for k, v in state["idempotency"].items() if v in self.jobs}
+            self.idempotency = {k: v for k, v in state["idempotency"].items()
+                                if isinstance(k, str) and isinstance(v, str) and v in self.jobs}
             self.clock.resume_at(self._resume_time(state["clock"]))
             self.load_warnings = warnings
             self._saved_revision = self.revision = 0

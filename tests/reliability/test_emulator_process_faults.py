@@ -124,3 +124,22 @@ def test_a_poisoned_record_is_dropped_with_a_warning_at_start(tmp_path):
         again.stop("term")
     assert f"Warning: emulator state: dropped job {job_id}" in again.stderr
     assert "Traceback" not in again.stderr
+
+
+def test_a_state_dir_it_cannot_write_is_a_one_line_error(tmp_path):
+    import os
+
+    from click.testing import CliRunner
+
+    from aoft_tui.cli.emulator_cmd import command
+
+    if os.geteuid() == 0:
+        blocked = tmp_path / "a-file"
+        blocked.write_text("not a folder")
+        state = blocked / "state"  # a folder under a file: not even root can create it
+    else:
+        state = tmp_path / "locked" / "state"
+        state.parent.mkdir(mode=0o500)
+    result = CliRunner().invoke(command, ["--port", "0", "--seed-jobs", "2", "--state-dir", str(state)])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"cannot use the state dir {state}" in result.output, result.output
