@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -201,3 +202,19 @@ class UploadRec:
     @property
     def expires_at(self) -> float:
         return self.created_at + 2 * 3600  # Azure: an Upload expires two hours after creation
+
+    def to_json(self) -> dict[str, Any]:
+        """Parts' bytes live beside the JSON (one file per part id), like uploaded files."""
+        return {"id": self.id, "filename": self.filename, "purpose": self.purpose, "size": self.size,
+                "mime_type": self.mime_type, "created_at": self.created_at, "status": self.status,
+                "parts": [[p.id, p.block_id] for p in self.parts], "file_id": self.file_id}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any], part_data: Callable[[str], bytes]) -> UploadRec:
+        check_finite(d, "upload")
+        d = dict(d)
+        d["parts"] = [PartRec(part_id, block_id, part_data(part_id)) for part_id, block_id in d["parts"]]
+        up = cls(**d)
+        if not _is_number(up.created_at) or not isinstance(up.size, int):
+            raise ValueError("created_at and bytes must be numbers")
+        return up

@@ -200,6 +200,7 @@ async def complete_upload(request: Request) -> Response:
     with st.store.lock:
         rec = st.store.add_file(up.filename, up.purpose, content)
         up.file_id, up.status = rec.id, "completed"
+        up.parts.clear()  # the bytes now live in the file; a state dir drops the part files
         out = upload_json(st.store, up, st.store.clock.now())
     return JSONResponse(out)
 

@@ -165,18 +165,29 @@ class Store:
                 "idempotency": self.idempotency,
                 "files": [f.to_json() for f in self.files.values()],
                 "jobs": [j.to_json() for j in self.jobs.values()],
+                "uploads": [u.to_json() for u in self.uploads.values()],
             }
             contents = private_dir(self.state_dir / CONTENT_DIR)
-            for rec in self.files.values():  # uploads never change: write each once
-                target = contents / rec.id
-                if rec.content is not None and not target.exists():
-                    atomic_write(target, rec.content)
+            kept = {name: data for name, data in self._contents()}
+            for name, content in kept.items():  # contents never change: write each once
+                target = contents / name
+                if not target.exists():
+                    atomic_write(target, content)
             data = dumps_strict(state)
             atomic_write(private_dir(self.state_dir) / STATE_FILE, data)
             self._saved_revision = revision
-            for stale in contents.iterdir():  # contents of deleted files leave the disk too
-                if stale.name not in self.files and not stale.name.endswith(".tmp"):
+            for stale in contents.iterdir():  # deleted files and used-up parts leave the disk too
+                if stale.name not in kept and not stale.name.endswith(".tmp"):
                     stale.unlink(missing_ok=True)
+
+    def _contents(self):
+        """(name, bytes) of everything kept beside the JSON: uploaded files and upload parts."""
+        for rec in self.files.values():
+            if rec.content is not None:
+                yield rec.id, rec.content
+        for up in self.uploads.values():
+            for part in up.parts:
+                yield part.id, part.data
 
     def load(self) -> bool:
         """Reload a saved state; returns False when the state dir holds none.
@@ -190,6 +201,8 @@ class Store:
         files = load_records(self.state_dir, state["files"], "file",
                              lambda d: FileRec.from_json(dict(d), self._saved_content(d)), warnings)
         jobs = load_records(self.state_dir, state["jobs"], "job", JobRec.from_json, warnings)
+        uploads = load_records(self.state_dir, state.get("uploads") or [], "upload",
+                               lambda d: UploadRec.from_json(d, self._saved_part), warnings)
         with self.lock:
             try:
                 self.rng.setstate(_rng_from_json(state["rng"]))
@@ -200,6 +213,7 @@ class Store:
             self._slot_free_at = free if isinstance(free, int | float) and free == free else float("-inf")
             self.files = {f.id: f for f in files}
             self.jobs = {j.id: j for j in jobs}
+            self.uploads = {u.id: u for u in uploads}
             self.idempotency = {k: v for k, v in state["idempotency"].items()
                                 if isinstance(k, str) and isinstance(v, str) and v in self.jobs}
             self.clock.resume_at(self._resume_time(state["clock"]))
@@ -224,6 +238,14 @@ class Store:
             recorded.extend(e.t for e in job.events)
         recorded.extend(f.created_at for f in self.files.values())
         return max(resume, *recorded)
+
+    def _saved_part(self, part_id: Any) -> bytes:
+        if not isinstance(part_id, str) or "/" in part_id or part_id.startswith("."):
+            raise ValueError("a part id is not an id")
+        path = self.state_dir / CONTENT_DIR / part_id if self.state_dir else None
+        if path is None or not path.exists():
+            raise ValueError(f"the data of its part {part_id} is missing")
+        return path.read_bytes()
 
     def _saved_content(self, d: dict[str, Any]) -> bytes | None:
         if d.get("result_of_job"):

@@ -143,3 +143,25 @@ def test_a_state_dir_it_cannot_write_is_a_one_line_error(tmp_path):
     result = CliRunner().invoke(command, ["--port", "0", "--seed-jobs", "2", "--state-dir", str(state)])
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"cannot use the state dir {state}" in result.output, result.output
+
+
+def test_an_upload_in_progress_continues_after_kill_9(tmp_path):
+    state = tmp_path / "state"
+    data = chat_lines(30)
+    half = len(data) // 2
+    first = EmulatorProcess(state)
+    upload_id = first.http.post("/uploads", json={"purpose": "fine-tune", "filename": "big.jsonl",
+                                                  "bytes": len(data), "mime_type": "text/jsonl"}).json()["id"]
+    part_one = first.http.post(f"/uploads/{upload_id}/parts", files={"data": ("p1", data[:half])}).json()["id"]
+    first.stop("kill")
+
+    again = EmulatorProcess(state)
+    try:
+        part_two = again.http.post(f"/uploads/{upload_id}/parts", files={"data": ("p2", data[half:])})
+        assert part_two.status_code == 200, part_two.text
+        done = again.http.post(f"/uploads/{upload_id}/complete", json={"part_ids": [part_one, part_two.json()["id"]]})
+        assert done.status_code == 200 and done.json()["status"] == "completed", done.text
+        assert again.http.get(f"/files/{done.json()['file']['id']}/content").content == data
+    finally:
+        again.stop()
+    assert not [p for p in (state / "files").iterdir() if p.name.startswith("uplprt-")]  # parts are gone once used
