@@ -12,7 +12,6 @@ does not queue: it may then train beside the job that took the slot).
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time

@@ -175,8 +175,9 @@ def requests(draw, world: World) -> dict:
         content = json.dumps({"purpose": "fine-tune", "filename": draw(st.text(max_size=10)),
                               "content_url": url}).encode()
     if content is not None and draw(st.integers(0, 3)):
-        headers["content-type"] = draw(st.sampled_from(["application/json", "text/plain", "multipart/form-data",
-                                                        "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"]))
+        headers["content-type"] = draw(st.sampled_from([
+            "application/json", "text/plain", "multipart/form-data", "multipart/form-data; boundary=x",
+            "application/x-www-form-urlencoded"]))
     return {"method": method, "url": prefix + path, "params": params, "headers": headers, "content": content,
             "files": files, "data": data}
 
@@ -205,7 +206,7 @@ def test_no_request_breaks_the_emulator(world):
     case()
 
 
-def test_the_fuzzed_state_reloads(world, tmp_path):
+def test_the_fuzzed_state_reloads(world):
     """Everything the fuzzing left behind is a state the next start loads without a warning."""
     world.emu.store.save()
     with EmbeddedEmulator(speed=0, seed=11, state_dir=world.emu.store.state_dir) as again:
