@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 import socket
 from pathlib import Path
@@ -42,10 +43,23 @@ def command(host: str, port: int, api_key: str | None, seed_jobs: int, speed: fl
     from aoft_tui.emulator.clock import SimClock
     from aoft_tui.emulator.embedded import build_store
     from aoft_tui.emulator.faults import Faults
+    from aoft_tui.emulator.persistence import StateFileError
 
-    key = api_key or _saved_or_new_key(state_dir)
-    store = build_store(SimClock(speed=speed), seed=seed, seed_jobs=seed_jobs, state_dir=state_dir,
-                        metrics_every=metrics_every)
+    if not _is_loopback(host):
+        click.echo(f"Warning: --host {host} serves the emulator to the network: anyone who can reach this "
+                   "machine can try the key-protected API and read the files uploaded to it. Use "
+                   "--host 127.0.0.1 unless you mean that.", err=True)
+    try:
+        key = api_key or _saved_or_new_key(state_dir)
+        store = build_store(SimClock(speed=speed), seed=seed, seed_jobs=seed_jobs, state_dir=state_dir,
+                            metrics_every=metrics_every)
+    except StateFileError as exc:
+        raise click.ClickException(str(exc)) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot use the state dir {state_dir}: {exc.strerror or exc} "
+                                   f"({exc.filename or state_dir}). Pick a folder you can write to.") from None
+    for warning in store.load_warnings:
+        click.echo(f"Warning: {warning}", err=True)
     app = create_app(store, api_key=key, faults=Faults(rate=fault_rate, seed=seed), strict_spec=strict_spec)
     # IPPROTO_TCP so asyncio sets TCP_NODELAY on connections (no 40 ms delayed-ACK stalls)
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM,
@@ -68,22 +82,42 @@ def command(host: str, port: int, api_key: str | None, seed_jobs: int, speed: fl
     click.echo("Stop with Ctrl+C.", err=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http="h11", ws="none",
                             timeout_graceful_shutdown=1)
+
+    class SavingServer(uvicorn.Server):
+        """Saves at shutdown: uvicorn re-raises SIGTERM/SIGINT after it, which ends the
+        process before the `finally` below would run."""
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().shutdown(sockets=sockets)
+            store.save()
+
     try:
-        uvicorn.Server(config).run(sockets=[sock])
+        SavingServer(config).run(sockets=[sock])
     finally:
         store.save()
         sock.close()
 
 
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # a name that may resolve to any interface
+
+
 def _saved_or_new_key(state_dir: Path | None) -> str:
     """With a state dir the generated key survives restarts, so exported variables stay valid."""
+    from aoft_tui.emulator.persistence import private_dir
+
     if state_dir is None:
         return secrets.token_hex(16)
     path = state_dir / "api-key"
     if path.exists():
         return path.read_text().strip()
     key = secrets.token_hex(16)
-    state_dir.mkdir(parents=True, exist_ok=True)
+    private_dir(state_dir)
     path.touch(mode=0o600)
     path.write_text(key + "\n")
     return key

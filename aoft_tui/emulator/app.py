@@ -1,8 +1,9 @@
 """The ASGI app: routes under /openai/... (api-version required) and /openai/v1/...
 
 Request pipeline (outermost first): FaultMiddleware (injected faults) → AzureGate (auth,
-api-version, Azure error bodies for unknown routes) → Starlette routes. After every
-mutating request the state is saved when a state dir is configured.
+api-version, Azure error bodies for unknown routes) → Starlette routes. A request that
+changed the state (any POST/DELETE, or a read that materialised a transition) is saved,
+when a state dir is configured, before its answer is sent.
 
 By default the emulator answers like the live service (gateway error bodies, request-id and
 region headers: see live.py); `strict_spec=True` keeps to the Swagger spec's shapes only.
@@ -10,6 +11,8 @@ region headers: see live.py); `strict_spec=True` keeps to the Swagger spec's sha
 
 from __future__ import annotations
 
+import json
+import logging
 import secrets
 from typing import Any
 from urllib.parse import parse_qs
@@ -27,6 +30,8 @@ from aoft_tui.emulator.live import LiveHeaders
 from aoft_tui.emulator.faults import FaultMiddleware, Faults
 from aoft_tui.emulator.store import Store
 from aoft_tui.emulator.tokens import InvalidTokenError, TokenIssuer
+
+logger = logging.getLogger(__name__)
 
 # Data-plane versions Azure OpenAI accepts for the fine-tuning and files APIs.
 API_VERSIONS = frozenset({
@@ -54,9 +59,7 @@ class AzureGate:
         if error is not None:
             await error.response(strict_spec=self.state.strict_spec)(scope, receive, send)
             return
-        await self.app(scope, receive, send)
-        if scope["method"] in ("POST", "DELETE"):
-            self.state.store.save()
+        await self.app(scope, receive, _saving_first(send, self.state.store, scope["method"]))
 
     def _check(self, scope: dict, path: str) -> ApiError | None:
         if not path.startswith("/openai/"):
@@ -90,6 +93,36 @@ class AzureGate:
 
 def _strict(request: Request) -> bool:
     return request.app.state.emulator.strict_spec
+
+
+def _saving_first(send: Any, store: Store, method: str) -> Any:
+    """`send` that saves a changed state before the answer leaves: a client is never told
+    about a job, file or event that a kill -9 right after the answer would lose. A state
+    that cannot be written turns the answer into a 500 that says so."""
+    failed = False
+
+    async def send_after_save(message: dict) -> None:
+        nonlocal failed
+        if failed:
+            return  # the rest of the original answer is replaced by the error
+        if message["type"] == "http.response.start" and (store.unsaved or method in ("POST", "DELETE")):
+            try:
+                store.save()
+            except OSError as exc:
+                failed = True
+                logger.error("emulator state not saved: %s", exc)
+                error = ApiError(500, "internalFailure", "The emulator could not save its state "
+                                 f"({exc.strerror or exc}); the change is not durable. Free disk space or "
+                                 "fix the state dir's permissions, then retry.")
+                body = json.dumps(error.body()).encode()
+                await send({"type": "http.response.start", "status": 500,
+                            "headers": [(b"content-type", b"application/json"),
+                                        (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await send(message)
+
+    return send_after_save
 
 
 async def _api_error(request: Request, exc: Exception) -> JSONResponse:

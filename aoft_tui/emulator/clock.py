@@ -40,6 +40,11 @@ class SimClock:
         with self._lock:
             return self._offset
 
+    def resume_at(self, sim: float) -> None:
+        """Continue from simulated time `sim` (a reloaded state dir), at this clock's speed."""
+        with self._lock:
+            self.start_epoch, self._t0, self._offset = float(sim), time.monotonic(), 0.0
+
     def restore(self, *, offset: float) -> None:
         """Used when reloading a state dir: keep the earlier run's manual offset."""
         with self._lock:

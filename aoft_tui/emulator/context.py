@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -44,14 +45,55 @@ def state(request: Request) -> EmulatorState:
     return request.app.state.emulator
 
 
+# System.Text.Json's default MaxDepth, what a .NET front end accepts; far above any real body.
+MAX_JSON_DEPTH = 64
+
+
 async def json_body(request: Request) -> Any:
     raw = await request.body()
     if not raw:
         raise bad_request("The request body is empty; a JSON object is required.")
+    too_deep = False
     try:
-        return json.loads(raw)
+        body = json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
+    except _NotFinite as exc:
+        raise bad_request(f"The request body holds {exc.args[0]}, which is not a finite number; use a "
+                          "finite number (e.g. 0.5).") from None
+    except RecursionError:
+        body, too_deep = None, True  # nested too deeply even for the parser
     except ValueError as exc:
         raise bad_request(f"The request body is not valid JSON: {exc}.") from None
+    if too_deep or _too_deep(body):
+        raise bad_request(f"The request body is nested more than {MAX_JSON_DEPTH} levels deep; "
+                          "a fine-tuning request needs only a few.")
+    return body
+
+
+class _NotFinite(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    raise _NotFinite(name)
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400 overflows to inf: a job holding it could never be listed
+        raise _NotFinite(text)
+    return value
+
+
+def _too_deep(body: Any) -> bool:
+    stack = [(body, 1)]
+    while stack:  # iterative: the check itself must not recurse
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
 
 
 def int_param(request: Request, name: str, default: int, *, lo: int = 1, hi: int = 10_000) -> int:

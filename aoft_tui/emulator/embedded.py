@@ -106,6 +106,7 @@ class EmbeddedEmulator:
     def advance(self, seconds: float) -> None:
         """Move the simulated clock forward; jobs progress accordingly (thread-safe)."""
         self.clock.advance(seconds)
+        self.store.save()  # with a state dir: a restart resumes from the advanced time
 
     def now(self) -> float:
         return self.clock.now()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -173,8 +174,8 @@ def _check_hp(hp: dict[str, Any], method: str) -> None:
             raise bad_request("n_epochs must be 'auto' or an integer from 1 to 50.", param=key)
         if key == "batch_size" and not (_is_int(value) and 1 <= value <= 256):
             raise bad_request("batch_size must be 'auto' or an integer from 1 to 256.", param=key)
-        if key in ("learning_rate_multiplier", "beta") and not (_is_num(value) and value > 0):
-            raise bad_request(f"{key} must be 'auto' or a number greater than 0.", param=key)
+        if key in ("learning_rate_multiplier", "beta") and not (_is_finite(value) and value > 0):
+            raise bad_request(f"{key} must be 'auto' or a finite number greater than 0.", param=key)
 
 
 def _is_int(v: Any) -> bool:
@@ -183,6 +184,16 @@ def _is_int(v: Any) -> bool:
 
 def _is_num(v: Any) -> bool:
     return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def _is_finite(v: Any) -> bool:
+    """A number a float can hold: an int of 400 digits or inf would break the plan and the JSON."""
+    if not _is_num(v):
+        return False
+    try:
+        return math.isfinite(float(v))
+    except OverflowError:
+        return False
 
 
 def _training_type(body: dict) -> str | None:

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from aoft_tui.emulator.persistence import check_finite
 from aoft_tui.emulator.simulator import TrainingPlan
+
+JOB_STATUSES = frozenset({"pending", "running", "pausing", "paused", "resuming", "succeeded", "failed",
+                          "cancelled"})
 
 # A file leaves "pending"/"running" after this much simulated time…
 FILE_RUNNING_AFTER = 3.0
@@ -56,7 +62,13 @@ class FileRec:
     @classmethod
     def from_json(cls, d: dict[str, Any], content: bytes | None) -> FileRec:
         """`content` is kept beside the JSON (one file per upload), not inside it."""
-        return cls(**d, content=content, created_mono=None)
+        check_finite(d, "file")
+        rec = cls(**d, content=content, created_mono=None)
+        if not (isinstance(rec.id, str) and isinstance(rec.filename, str) and isinstance(rec.purpose, str)):
+            raise ValueError("id, filename and purpose must be strings")
+        if not _is_number(rec.created_at):
+            raise ValueError("created_at must be a number")
+        return rec
 
 
 @dataclass(slots=True)
@@ -145,7 +157,30 @@ class JobRec:
         d["plan"] = TrainingPlan.from_json(d["plan"])
         d["segments"] = [Segment(*s) for s in d["segments"]]
         d["events"] = [EventRec(*e) for e in d["events"]]
-        return cls(**d)
+        job = cls(**d)
+        job.check()
+        return job
+
+    def check(self) -> None:
+        """ValueError naming what makes this job unusable: such a job is never stored (a
+        NaN or infinite number in its body would make every job list fail to render)."""
+        check_finite(self.to_json(), "job")
+        if self.status not in JOB_STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+        if not isinstance(self.id, str) or "-" not in self.id:
+            raise ValueError("id must be a string like ftjob-<hex>")
+        plan = self.plan
+        if not (plan.total_steps >= 1 and plan.steps_per_epoch >= 1 and plan.n_epochs >= 1
+                and plan.batch_size >= 1 and plan.train_seconds > 0 and plan.learning_rate_multiplier > 0):
+            raise ValueError("its training plan has a step count, epoch count, batch size, duration or "
+                             "learning rate that is not positive")
+        for number in (self.created_at, self.ready_at):
+            if not _is_number(number):
+                raise ValueError("created_at and ready_at must be numbers")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclass(slots=True)
@@ -170,3 +205,19 @@ class UploadRec:
     @property
     def expires_at(self) -> float:
         return self.created_at + 2 * 3600  # Azure: an Upload expires two hours after creation
+
+    def to_json(self) -> dict[str, Any]:
+        """Parts' bytes live beside the JSON (one file per part id), like uploaded files."""
+        return {"id": self.id, "filename": self.filename, "purpose": self.purpose, "size": self.size,
+                "mime_type": self.mime_type, "created_at": self.created_at, "status": self.status,
+                "parts": [[p.id, p.block_id] for p in self.parts], "file_id": self.file_id}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any], part_data: Callable[[str], bytes]) -> UploadRec:
+        check_finite(d, "upload")
+        d = dict(d)
+        d["parts"] = [PartRec(part_id, block_id, part_data(part_id)) for part_id, block_id in d["parts"]]
+        up = cls(**d)
+        if not _is_number(up.created_at) or not isinstance(up.size, int):
+            raise ValueError("created_at and bytes must be numbers")
+        return up

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import binascii
 import hashlib
+import urllib.parse
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -72,14 +74,27 @@ async def import_file(request: Request) -> Response:
     if not isinstance(url, str) or not url.startswith(("http://", "https://", "data:")):
         raise bad_request("'content_url' must be an http(s) URL.", param="content_url")
     # The emulator is offline: a data: URL (base64) is imported, other URLs yield an error file.
-    content = b""
-    if url.startswith("data:") and "," in url:
-        content = base64.b64decode(url.split(",", 1)[1])
+    content = _data_url_content(url) if url.startswith("data:") else b""
     rec = st.store.add_file(filename, purpose, content)
     if not content:
         rec.status_details = f"Import of file failed: the emulator cannot download {url.split('?')[0]}."
     return JSONResponse(file_json(st.store, rec, st.store.clock.now()), status_code=201,
                         headers={"Location": _location(request, f"files/{rec.id}")})
+
+
+def _data_url_content(url: str) -> bytes:
+    """The bytes of a `data:[<type>][;base64],<data>` URL; a malformed one is the client's 400."""
+    header, comma, data = url.partition(",")
+    if not comma:
+        raise bad_request("'content_url' is a data: URL without a ',' before its data.", param="content_url")
+    if not header.endswith(";base64"):
+        return urllib.parse.unquote_to_bytes(data)
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise bad_request(f"'content_url' is a data: URL whose data is not valid base64 ({exc}); encode "
+                          "the file with standard base64 (A-Z, a-z, 0-9, +, /, = padding).",
+                          param="content_url") from None
 
 
 def _get(request: Request):
@@ -185,6 +200,7 @@ async def complete_upload(request: Request) -> Response:
     with st.store.lock:
         rec = st.store.add_file(up.filename, up.purpose, content)
         up.file_id, up.status = rec.id, "completed"
+        up.parts.clear()  # the bytes now live in the file; a state dir drops the part files
         out = upload_json(st.store, up, st.store.clock.now())
     return JSONResponse(out)
 

@@ -1,0 +1,1 @@
+"""Reliability tests: real emulator processes stopped mid-flight, and HTTP fuzzing."""
