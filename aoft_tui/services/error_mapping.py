@@ -53,6 +53,26 @@ def azure_message(err: openai.APIStatusError) -> str:
     return text[:500] or f"HTTP {err.status_code}"
 
 
+def sentence(text: str) -> str:
+    """`text` ending in exactly one full stop, so joined sentences never read "request.. This"."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def tries_taken(err: openai.APIStatusError) -> int | None:
+    """How many times the SDK sent the request before giving up (it numbers its retries in
+    the `x-stainless-retry-count` header of each attempt)."""
+    request = getattr(err.response, "request", None) if err.response is not None else None
+    try:
+        return int(request.headers["x-stainless-retry-count"]) + 1 if request is not None else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _wait_text(seconds: float) -> str:
+    return f"{seconds:.1f} s" if seconds < 10 else f"{seconds:.0f} s"
+
+
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
     """Seconds from `retry-after-ms` / `retry-after` (seconds or an HTTP date)."""
     lowered = {k.lower(): v for k, v in headers.items()}
@@ -131,7 +151,7 @@ def _from_status(
         )
     if status == 403:
         return AuthError(
-            f"{endpoint} refused access: {message}. The key or identity lacks permission for this "
+            f"{endpoint} refused access: {sentence(message)} The key or identity lacks permission for this "
             "operation on this resource.",
             status_code=status,
         )
@@ -139,12 +159,19 @@ def _from_status(
         what = subject or "The requested resource"
         return NotFoundError(f"{what} was not found on {endpoint} ({message}).", status_code=status)
     if status == 429:
+        # This error is what is left once the retries are spent: it says so, never "retrying".
         retry_after = retry_after_seconds(err.response.headers) if err.response is not None else None
-        when = f"retrying in {retry_after:.0f} s" if retry_after is not None else "retrying shortly"
-        return RateLimitError(f"{endpoint} rate-limited the request: {when}.", retry_after=retry_after)
+        tries = tries_taken(err)
+        gave_up = f"gave up after {tries} {'try' if tries == 1 else 'tries'}" if tries else "gave up"
+        asked = f" (it asked to wait {_wait_text(retry_after)} before the next one)" if retry_after is not None else ""
+        return RateLimitError(
+            f"{endpoint} rate-limited the request; {gave_up}{asked}. Try again in a minute, "
+            "or make fewer requests at once.",
+            retry_after=retry_after,
+        )
     if status >= 500:
         return ServerError(
-            f"{endpoint} answered HTTP {status}: {message}. This is a problem on the service's "
+            f"{endpoint} answered HTTP {status}: {sentence(message)} This is a problem on the service's "
             "side; try again in a minute.",
             status_code=status,
         )
