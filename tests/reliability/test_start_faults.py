@@ -195,3 +195,22 @@ def test_the_intent_is_private_and_on_disk_before_the_create_is_sent(held, train
     finally:
         _kill(proc)
         hold.release.set()
+
+
+def test_a_second_process_with_the_same_request_waits_its_turn(held, train: Path) -> None:
+    """Two `start`s of the same files and options at once: the second refuses (exit 1, the
+    holder's pid named) instead of racing the first to a second job."""
+    emu, hold = held
+    hold.arm("POST", "/fine_tuning/jobs")
+    first = _spawn(train)
+    try:
+        assert hold.landed.wait(90)
+        second = subprocess.run(_command(train), capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+        assert second.returncode == 1 and second.stdout == ""
+        assert f"pid {first.pid}" in second.stderr and "Already starting" in second.stderr
+        assert "Traceback" not in second.stderr
+    finally:
+        hold.release.set()
+    out, err = first.communicate(timeout=60)
+    assert first.returncode == 0, err
+    assert emu.job_count() == 1 and out.strip() in emu.store.jobs
