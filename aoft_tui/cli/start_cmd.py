@@ -268,6 +268,8 @@ def _follow(service, job, interval: float, *, on_give_up=None):
             time.sleep(interval)
     except KeyboardInterrupt:
         printer.finish()
+        if on_give_up is not None:
+            on_give_up(job)
         _err(f"Stopped following {job.id}; the job keeps running (aoft-tui jobs shows it).")
         sys.exit(EXIT_INTERRUPTED)
     printer.finish()
