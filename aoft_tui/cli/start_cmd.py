@@ -132,11 +132,14 @@ def command(
     request = StartRequest(training=train, validation=validation, options=check.options)
     with cli_service(settings) as service:  # exits 2 first when no resource is configured
         _preflight(request, yes=yes, prices=settings.prices or None)
-        starter = _start(service, request)
+        starter, interrupted = _start(service, request)
         job = starter.job
-        if not as_json or not wait:
+        if not as_json or not wait or interrupted:
             _emit_job(job, as_json)  # now, not after --wait: a script has its id whatever follows
         starter.finish()  # reported: a rerun of the same command is a new job
+        if interrupted:  # Ctrl-C came while the create was under way: stop once it is reported
+            _err(f"Interrupted: {job.id} was created and keeps running (aoft-tui jobs shows it).")
+            sys.exit(EXIT_INTERRUPTED)
         if wait:
             job = _follow(service, job, interval, on_give_up=(lambda last: _emit_job(last, True)) if as_json
                           else None)
@@ -181,6 +184,7 @@ def _start(service, request: StartRequest):
     starter = JobStarter(service, request, on_progress=throttled(printer), poll_interval=FILE_POLL_INTERVAL,
                          keep_intent=True)
     outcome: dict = {}
+    interrupted: list[bool] = []
 
     def work(done: threading.Event) -> None:
         try:
@@ -203,11 +207,12 @@ def _start(service, request: StartRequest):
                 if starter.cancel():
                     printer.line("Cancelling (deleting this submit's uploads)…")
                 else:
+                    interrupted.append(True)
                     printer.line("The job is being created and can no longer be cancelled here; waiting…")
 
     attempt()
     error = outcome.get("error")
-    if isinstance(error, _UNSURE) and "job" not in outcome:
+    if isinstance(error, _UNSURE) and "job" not in outcome and not interrupted:
         # One more try of the same submit: it looks for the job first and reuses the key.
         printer.line(f"{error.title}: retrying once (same files, same request key)…")
         outcome.clear()
@@ -224,7 +229,7 @@ def _start(service, request: StartRequest):
              code=EXIT_USAGE)
     if error is not None:
         raise error
-    return starter
+    return starter, bool(interrupted)
 
 
 def _follow(service, job, interval: float, *, on_give_up=None):

@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,52 @@ def test_no_stale_status_line_after_the_final_event(env, data_dir: Path) -> None
     assert after, result.stderr
     for line in after:
         assert not any(f" {status}" in line for status in ACTIVE), f"stale line {line!r} in:\n{result.stderr}"
+
+
+def test_json_wait_interrupted_still_prints_the_job(env, data_dir: Path) -> None:
+    """With --json the document comes at the end — also when following is interrupted."""
+    import json
+
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aoft_tui", "start", str(data_dir / "train.jsonl"), "-m", MODEL,
+         "--wait", "--interval", "0.2", "--json"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+    )
+    assert proc.stderr is not None
+    created = None
+    for line in proc.stderr:
+        if line.startswith("Created ftjob-"):
+            created = line.split()[1]
+        elif created and line.startswith(f"{created} "):  # the status line: it is following now
+            break
+    else:
+        raise AssertionError(f"never followed; exit {proc.wait()}")
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    payload = json.loads(out)
+    assert payload["id"] == created and payload["status"] in ACTIVE
+
+
+def test_ctrl_c_during_the_create_reports_the_job_and_stops(env, service, data_dir: Path) -> None:
+    """The create cannot be taken back: the command waits for it, prints the id, and does
+    not go on to follow the job the user asked to stop watching."""
+    env.faults.schedule("stall", method="POST", path_contains="/fine_tuning/jobs", count=1, seconds=1.0)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aoft_tui", "start", str(data_dir / "train.jsonl"), "-m", MODEL,
+         "--wait", "--interval", "0.2"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:
+        if line.startswith("Creating the"):
+            break
+    while not any(kind == "stall" for kind, *_ in env.faults.injected):
+        assert proc.poll() is None
+        time.sleep(0.01)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    [job] = service.list_jobs()
+    assert out.strip() == job.id
+    assert "can no longer be cancelled" in err and f"Interrupted: {job.id} was created" in err
