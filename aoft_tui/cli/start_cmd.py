@@ -1,8 +1,14 @@
 """`aoft-tui start TRAIN.jsonl --model MODEL …`: pre-flight, upload, create — headless.
 
-The job id goes to stdout (or the job as JSON with --json); everything else — the
-pre-flight summary, upload progress, the --wait progress line — goes to stderr, so
-`JOB=$(aoft-tui start …)` works in scripts.
+The job id goes to stdout the moment the job exists (flushed, before --wait follows it),
+or the job as JSON at the end with --json; everything else — the pre-flight summary,
+upload progress, the --wait progress line — goes to stderr, so `JOB=$(aoft-tui start …)`
+works in scripts. While following, rate limits and network trouble are waited out (stderr
+says when the next try is); the job keeps running whatever happens to this command.
+
+A run that was killed part-way (kill -9, a lost laptop lid) is resumed by running the same
+command again: it finds the upload or the job that already reached Azure (see
+services.start_intent) instead of sending it twice.
 
 Exit codes: 0 done (with --wait: the job succeeded); 1 the job failed or was cancelled, or
 Azure refused a request; 2 bad options or pre-flight errors; 130 interrupted (Ctrl-C
@@ -16,6 +22,7 @@ import shutil
 import sys
 import threading
 import time
+from datetime import datetime
 from pathlib import Path
 
 import click
@@ -23,7 +30,14 @@ import click
 from aoft_tui.cli.common import cli_service, fail, load_cli_settings
 from aoft_tui.domain.catalog import METHODS
 from aoft_tui.domain.models import JobStatus
-from aoft_tui.services.errors import Cancelled, ConnectionFailed, OperationTimeout, ServerError, ServiceError
+from aoft_tui.services.errors import (
+    Cancelled,
+    ConnectionFailed,
+    OperationTimeout,
+    RateLimitError,
+    ServerError,
+    ServiceError,
+)
 from aoft_tui.services.job_form import TRAINING_TYPES, JobForm, check_form
 from aoft_tui.services.start_job import (
     JobStarter,
@@ -38,6 +52,9 @@ from aoft_tui.services.start_job import (
 from aoft_tui.services.transfer_meter import describe_transfer, format_bytes
 
 _UNSURE = (ConnectionFailed, ServerError, OperationTimeout)
+# Errors a --wait waits out: the job runs on regardless, so giving up would only lose it.
+_TRANSIENT = (*_UNSURE, RateLimitError)
+MAX_FOLLOW_BACKOFF = 60.0  # seconds between tries while the service keeps failing
 
 # Form field → the option that sets it, so messages name what the user typed.
 _OPTION_OF = {
@@ -116,10 +133,19 @@ def command(
     request = StartRequest(training=train, validation=validation, options=check.options)
     with cli_service(settings) as service:  # exits 2 first when no resource is configured
         _preflight(request, yes=yes, prices=settings.prices or None)
-        job = _start(service, request)
+        starter, interrupted = _start(service, request)
+        job = starter.job
+        if not as_json or not wait or interrupted:
+            _emit_job(job, as_json)  # now, not after --wait: a script has its id whatever follows
+        starter.finish()  # reported: a rerun of the same command is a new job
+        if interrupted:  # Ctrl-C came while the create was under way: stop once it is reported
+            _err(f"Interrupted: {job.id} was created and keeps running (aoft-tui jobs shows it).")
+            sys.exit(EXIT_INTERRUPTED)
         if wait:
-            job = _follow(service, job, interval)
-        _emit_job(job, as_json)
+            job = _follow(service, job, interval, on_give_up=(lambda last: _emit_job(last, True)) if as_json
+                          else None)
+            if as_json:
+                _emit_job(job, True)
         if wait and job.status is not JobStatus.SUCCEEDED:
             sys.exit(EXIT_FAILED)
 
@@ -156,8 +182,10 @@ def _preflight(request: StartRequest, *, yes: bool, prices: dict[str, float] | N
 def _start(service, request: StartRequest):
     """Run the submit in a worker thread so Ctrl-C here can cancel it cleanly."""
     printer = _ProgressPrinter(sys.stderr.isatty())
-    starter = JobStarter(service, request, on_progress=throttled(printer), poll_interval=FILE_POLL_INTERVAL)
+    starter = JobStarter(service, request, on_progress=throttled(printer), poll_interval=FILE_POLL_INTERVAL,
+                         keep_intent=True)
     outcome: dict = {}
+    interrupted: list[bool] = []
 
     def work(done: threading.Event) -> None:
         try:
@@ -180,11 +208,12 @@ def _start(service, request: StartRequest):
                 if starter.cancel():
                     printer.line("Cancelling (deleting this submit's uploads)…")
                 else:
+                    interrupted.append(True)
                     printer.line("The job is being created and can no longer be cancelled here; waiting…")
 
     attempt()
     error = outcome.get("error")
-    if isinstance(error, _UNSURE) and "job" not in outcome:
+    if isinstance(error, _UNSURE) and "job" not in outcome and not interrupted:
         # One more try of the same submit: it looks for the job first and reuses the key.
         printer.line(f"{error.title}: retrying once (same files, same request key)…")
         outcome.clear()
@@ -201,25 +230,38 @@ def _start(service, request: StartRequest):
              code=EXIT_USAGE)
     if error is not None:
         raise error
-    return outcome["job"]
+    return starter, bool(interrupted)
 
 
-def _follow(service, job, interval: float):
-    """Poll the job until it ends, with one progress line (events printed above it)."""
+def _follow(service, job, interval: float, *, on_give_up=None):
+    """Poll the job until it ends, with one progress line (events printed above it).
+
+    Transient errors (rate limits included) are waited out — the job runs on either way —
+    with a line saying when the next try is. `on_give_up(job)` runs before a permanent
+    error ends the command (the JSON output still gets the last known job)."""
     printer = _ProgressPrinter(sys.stderr.isatty())
     last_event: str | None = None
     latest: dict = {}
+    failures = 0
     try:
         while True:
             try:
-                job = service.get_job(job.id)
+                # Events first, then the job: the status line drawn below the events is
+                # never older than they are ("Job succeeded" then "pending" was a lie).
                 events = service.events_since(job.id, last_event)
+                job = service.get_job(job.id)
             except ServiceError as exc:
-                if not isinstance(exc, _UNSURE):
+                if not isinstance(exc, _TRANSIENT):
                     printer.finish()
+                    if on_give_up is not None:
+                        on_give_up(job)
                     _fail(exc)
-                printer.line(f"{exc.title}: {exc} (still waiting)")
-                events = []
+                failures += 1
+                delay = _retry_delay(exc, interval, failures)
+                printer.line(_waiting_line(exc, job.id, delay))
+                time.sleep(delay)
+                continue
+            failures = 0
             for event in events:
                 last_event = event.id
                 if event.type == "metrics" and event.data:
@@ -232,6 +274,8 @@ def _follow(service, job, interval: float):
             time.sleep(interval)
     except KeyboardInterrupt:
         printer.finish()
+        if on_give_up is not None:
+            on_give_up(job)
         _err(f"Stopped following {job.id}; the job keeps running (aoft-tui jobs shows it).")
         sys.exit(EXIT_INTERRUPTED)
     printer.finish()
@@ -241,6 +285,20 @@ def _follow(service, job, interval: float):
         reason = job.error.message if job.error and job.error.message else "no reason given"
         _err(f"Job {job.id} {job.status}: {reason}")
     return job
+
+
+def _retry_delay(exc: ServiceError, interval: float, failures: int) -> float:
+    delay = min(MAX_FOLLOW_BACKOFF, max(interval, interval * 2 ** (failures - 1)))
+    retry_after = getattr(exc, "retry_after", None)
+    return max(delay, retry_after) if retry_after else delay
+
+
+def _waiting_line(exc: ServiceError, job_id: str, delay: float) -> str:
+    next_try = datetime.fromtimestamp(time.time() + delay).strftime("%H:%M:%S")
+    # A rate limit's own text says the SDK gave up; this command has not, so only its title.
+    why = exc.title if isinstance(exc, RateLimitError) else f"{exc.title}: {str(exc).rstrip('.')}"
+    wait = f"{delay:.0f} s" if delay >= 1 else f"{delay:.1f} s"
+    return f"{why} — still following {job_id}: next try at {next_try} (in {wait})."
 
 
 def _job_line(job, metrics: dict) -> str:
@@ -316,6 +374,7 @@ def _emit_job(job, as_json: bool) -> None:
         click.echo(json.dumps(payload, indent=2, sort_keys=True))
     else:
         click.echo(job.id)
+    sys.stdout.flush()  # `JOB=$(…)` or a pipe gets it now, not when the command ends
 
 
 def _fail(error: ServiceError) -> None:

@@ -54,6 +54,29 @@ def azure_message(err: openai.APIStatusError) -> str:
     return text[:500] or f"HTTP {err.status_code}"
 
 
+def sentence(text: str) -> str:
+    """`text` ending in exactly one full stop, so joined sentences never read "request.. This"."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else f"{text}."
+
+
+def tries_taken(err: openai.APIStatusError) -> int | None:
+    """How many times the SDK sent the request before giving up (it numbers its retries in
+    the `x-stainless-retry-count` header of each attempt)."""
+    request = getattr(err.response, "request", None) if err.response is not None else None
+    try:
+        return int(request.headers["x-stainless-retry-count"]) + 1 if request is not None else None
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _wait_text(seconds: float) -> str:
+    """0.2 s, 7 s, then as `human_wait` (2 min, 3 h, 1 day): never "0 s" for a short wait."""
+    if seconds < 10:
+        return f"{seconds:.1f} s"
+    return f"{seconds:.0f} s" if seconds < 120 else human_wait(seconds)
+
+
 def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
     """Seconds from `retry-after-ms` / `retry-after` (seconds or an HTTP date)."""
     lowered = {k.lower(): v for k, v in headers.items()}
@@ -181,7 +204,7 @@ def _from_status(
         )
     if status == 403:
         return AuthError(
-            f"{endpoint} refused access: {message}. The key or identity lacks permission for this "
+            f"{endpoint} refused access: {sentence(message)} The key or identity lacks permission for this "
             "operation on this resource.",
             status_code=status,
         )
@@ -189,15 +212,22 @@ def _from_status(
         what = subject or "The requested resource"
         return NotFoundError(f"{what} was not found on {endpoint} ({message}).", status_code=status)
     if status == 429:
+        # This error is what is left once the retries are spent: it says so, never "retrying".
         retry_after = retry_after_seconds(err.response.headers) if err.response is not None else None
         if retry_after is None:
             retry_after = retry_after_in_message(message)
-        when = f"retrying in {human_wait(retry_after)}" if retry_after is not None else "retrying shortly"
+        tries = tries_taken(err)
+        gave_up = f"gave up after {tries} {'try' if tries == 1 else 'tries'}" if tries else "gave up"
+        asked = f" (it asked to wait {_wait_text(retry_after)} before the next one)" if retry_after is not None else ""
         said = f" Azure says: {message}" if retry_after_in_message(message) is not None else ""
-        return RateLimitError(f"{endpoint} rate-limited the request: {when}.{said}", retry_after=retry_after)
+        return RateLimitError(
+            f"{endpoint} rate-limited the request; {gave_up}{asked}. Try again later, "
+            f"or make fewer requests at once.{said}",
+            retry_after=retry_after,
+        )
     if status >= 500:
         return ServerError(
-            f"{endpoint} answered HTTP {status}: {message}. This is a problem on the service's "
+            f"{endpoint} answered HTTP {status}: {sentence(message)} This is a problem on the service's "
             "side; try again in a minute.",
             status_code=status,
         )

@@ -7,7 +7,10 @@ from the same code. The rules it keeps:
 - a file already on the resource (same name, size, SHA-256, still processed) is reused;
 - a cancelled submit creates nothing and leaves no file of its own behind;
 - exactly one job per submit: one idempotency key, made once, reused on every retry,
-  and before a retry the recent jobs are searched for one that already landed.
+  and before a retry the recent jobs are searched for one that already landed;
+- across processes too: the intent is written down before anything is sent
+  (services.start_intent), so a run after a kill -9 finds the upload or the job that
+  landed instead of sending it again (services.start_resume).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -34,6 +37,8 @@ from aoft_tui.services.errors import (
     ServiceError,
 )
 from aoft_tui.services.job_form import JobOptions
+from aoft_tui.services.start_intent import StartIntent, open_intent
+from aoft_tui.services.start_resume import landed_job, landed_upload
 from aoft_tui.services.transfer_meter import TransferMeter
 from aoft_tui.services.upload_cache import LocalFile, UploadCache, fingerprint
 
@@ -57,6 +62,7 @@ class Phase(StrEnum):
     CREATED = "created"
     CANCELLING = "cancelling"
     CANCELLED = "cancelled"
+    RESUMING = "resuming"
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +171,12 @@ def estimate_line(report: ValidationReport) -> str:
 
 class JobStarter:
     """One submit. `run()` may be called again after a failure: it keeps the files it has and
-    the same idempotency key, so a retry never makes a second job."""
+    the same idempotency key, so a retry never makes a second job.
+
+    The intent of the submit lives on disk until the job exists (see services.start_intent):
+    a later run of the same request — in this process or the next — resumes it. With
+    `keep_intent=True` the caller clears it with `finish()` once it has reported the job
+    (the CLI, after printing the id), so a kill in between still resumes to the same job."""
 
     def __init__(
         self,
@@ -176,6 +187,8 @@ class JobStarter:
         cache: UploadCache | None = None,
         poll_interval: float = 2.0,
         file_timeout: float = 1800.0,
+        intents_dir: Path | None = None,
+        keep_intent: bool = False,
     ) -> None:
         self.service = service
         self.request = request
@@ -192,6 +205,10 @@ class JobStarter:
         self._uploaded_here: set[str] = set()  # file ids this submit made (deleted on cancel)
         self._jobs_before: set[str] | None = None
         self._create_attempts = 0
+        self._intents_dir = intents_dir
+        self._keep_intent = keep_intent
+        self._locals: dict[str, LocalFile] = {}
+        self.intent: StartIntent | None = None
 
     # --- control ---------------------------------------------------------------------------
     def cancel(self) -> bool:
@@ -212,31 +229,78 @@ class JobStarter:
         if self.job is not None:
             return self.job
         try:
-            for role, path in self.request.files():
-                if role not in self.files:
-                    self.files[role] = self._prepare(role, path)
-            with self._lock:
-                if self._cancel.is_set():
-                    raise Cancelled("Cancelled before the job was created.")
-                self._creating = True
-        except Cancelled:
-            self._clean_up_cancelled()
-            raise Cancelled(CANCELLED_MESSAGE) from None
-        self.job = self._create()
+            try:
+                self._open_intent()
+                for role, path in self.request.files():
+                    if role not in self.files:
+                        self.files[role] = self._prepare(role, path, self._locals[role])
+                with self._lock:
+                    if self._cancel.is_set():
+                        raise Cancelled("Cancelled before the job was created.")
+                    self._creating = True
+            except Cancelled:
+                try:
+                    self._clean_up_cancelled()
+                finally:
+                    self.finish()  # nothing of this submit is left to resume
+                raise Cancelled(CANCELLED_MESSAGE) from None
+            self.job = self._create()
+        except (FileRejected, BadRequestError):
+            self.finish()  # refused for good: a rerun starts afresh
+            raise
+        finally:
+            if self.job is None and self.intent is not None:
+                self.intent.release()  # kept on disk: the next run resumes it
         self._emit(StartProgress(Phase.CREATED, f"Created {self.job.id}"))
+        if not self._keep_intent:
+            self.finish()
         return self.job
 
-    def _prepare(self, role: str, path: Path) -> FileInfo:
+    def finish(self) -> None:
+        """The submit is over (the job was reported, or nothing is left to resume)."""
+        if self.intent is not None:
+            self.intent.clear()
+
+    def _open_intent(self) -> None:
+        for role, path in self.request.files():
+            if role not in self._locals:
+                self._locals[role] = self._fingerprint(role, path)
+        if self.intent is None:
+            self.intent = open_intent(self.service.endpoint, self._locals, asdict(self.request.options),
+                                      self._intents_dir)
+        self.intent.acquire()
+        self.idempotency_key = self.intent.idempotency_key
+        if self.intent.resumed:
+            self._emit(StartProgress(Phase.RESUMING, "Resuming the start interrupted at "
+                                     f"{self.intent.started_at}: looking for what already reached Azure"))
+        else:
+            self.intent.save()  # before anything is sent
+
+    def _fingerprint(self, role: str, path: Path) -> LocalFile:
         def on_hash(done: int, total: int) -> None:
             self._emit(StartProgress(Phase.HASHING, f"Reading {path.name}", role, done, total))
 
-        local = fingerprint(path, progress=on_hash, cancel=self._cancel)
+        return fingerprint(path, progress=on_hash, cancel=self._cancel)
+
+    def _prepare(self, role: str, path: Path, local: LocalFile) -> FileInfo:
         reused = self._reusable(role, local)
         if reused is not None:
             self._emit(StartProgress(Phase.REUSED, f"Reusing {reused.id} for {path.name}", role,
                                      local.size, local.size, file_status=str(reused.status)))
             return reused
+        assert self.intent is not None
+        landed = landed_upload(self.service, self.intent.upload(role), local)
+        if landed is not None:
+            # An interrupted run's upload reached Azure: adopt it instead of sending it again.
+            self.cache.remember(local, landed.id)
+            self.intent.upload_landed(role, local, landed.id)
+            self._uploaded_here.add(landed.id)
+            self._emit(StartProgress(Phase.REUSED, f"Found {landed.id}: the interrupted run's upload of "
+                                     f"{path.name} reached Azure", role, local.size, local.size,
+                                     file_status=str(landed.status)))
+            return landed if landed.status is FileStatus.PROCESSED else self._wait(role, path, landed)
         info = self._upload(role, path, local)
+        self.intent.upload_landed(role, local, info.id)
         # Remembered at once, not when processed: if the wait times out or the network drops,
         # the next submit waits for this upload instead of sending the file a second time.
         self.cache.remember(local, info.id)
@@ -261,8 +325,13 @@ class JobStarter:
         return info
 
     def _upload(self, role: str, path: Path, local: LocalFile) -> FileInfo:
-        # Files that existed before: on cancel, anything new with our name and size is ours.
-        before = {f.id for f in self.service.list_files(purpose="fine-tune")}
+        # Files that existed before: on cancel, anything new with our name and size is ours;
+        # after a kill, the next run recognises our upload the same way.
+        existing = self.service.list_files(purpose="fine-tune")
+        before = {f.id for f in existing}
+        assert self.intent is not None
+        self.intent.upload_started(role, local, {f.id for f in existing
+                                                 if f.filename == local.name and f.bytes == local.size})
         meter = TransferMeter(local.size)
 
         def on_bytes(sent: int, total: int) -> None:
@@ -308,8 +377,18 @@ class JobStarter:
             self.files[TRAINING].id, self.files[VALIDATION].id if VALIDATION in self.files else None
         )
         self._emit(StartProgress(Phase.CREATING, f"Creating the {spec.method} job on {spec.model}"))
-        if self._jobs_before is None:
+        intent = self.intent
+        assert intent is not None
+        if self._jobs_before is None and intent.create_sent and intent.jobs_before is not None:
+            # An interrupted run sent the create: did it land? (Azure need not honour the key.)
+            self._jobs_before = intent.jobs_before
+            if (landed := self._landed_job(spec)) is not None:
+                self._emit(StartProgress(Phase.RESUMING, f"Found {landed.id}: the interrupted run's "
+                                         "create reached Azure"))
+                return landed
+        elif self._jobs_before is None:
             self._jobs_before = {j.id for j in self.service.list_jobs()}
+            intent.create_sending(self._jobs_before)
         elif self._create_attempts and (landed := self._landed_job(spec)) is not None:
             return landed  # the earlier attempt reached Azure after all
         self._create_attempts += 1
@@ -329,14 +408,7 @@ class JobStarter:
             ) from None
 
     def _landed_job(self, spec: Any) -> Job | None:
-        for job in self.service.list_jobs():
-            if job.id in (self._jobs_before or set()):
-                continue
-            if (job.training_file, job.validation_file, job.suffix) == (
-                spec.training_file, spec.validation_file, spec.suffix
-            ) and job.model.startswith(spec.model.split(".ft-")[0]):
-                return job
-        return None
+        return landed_job(self.service, spec, self._jobs_before or set())
 
     # --- cancellation and clean-up ------------------------------------------------------------
     def _check_cancel(self) -> None:

@@ -31,13 +31,26 @@ def test_not_found_names_the_id(service) -> None:
         service.get_file("file-nope")
 
 
-def test_rate_limit_after_retries_says_when(emulator, make_service) -> None:
+def test_rate_limit_after_retries_says_it_gave_up_and_after_how_many_tries(emulator, make_service) -> None:
+    """The error is what is left once the retries are spent: "retrying in 0 s" was a lie."""
+    service = make_service(emulator, max_retries=2)
+    emulator.faults.schedule("429", method="GET", path_contains="/fine_tuning/jobs", count=3, retry_after=0.2)
+    with pytest.raises(RateLimitError) as info:
+        service.list_jobs()
+    text = str(info.value)
+    assert info.value.retry_after == pytest.approx(0.2)
+    assert "gave up after 3 tries" in text
+    assert "asked to wait 0.2 s" in text
+    assert "retrying" not in text
+
+
+def test_rate_limit_without_retries_counts_one_try(emulator, make_service) -> None:
     service = make_service(emulator, max_retries=0)
     emulator.faults.schedule("429", method="GET", path_contains="/fine_tuning/jobs", count=1, retry_after=7)
     with pytest.raises(RateLimitError) as info:
         service.list_jobs()
     assert info.value.retry_after == pytest.approx(7)
-    assert "retrying in 7 s" in str(info.value)
+    assert "gave up after 1 try" in str(info.value) and "wait 7.0 s" in str(info.value)
 
 
 def test_rate_limit_is_retried_by_the_sdk(emulator, make_service) -> None:
@@ -53,6 +66,9 @@ def test_server_error(emulator, make_service) -> None:
     with pytest.raises(ServerError, match="HTTP 500") as info:
         service.list_jobs()
     assert info.value.status_code == 500
+    # Azure's message ends in a full stop; joining it to ours must not make "request.. This"
+    assert "your request. This is a problem" in str(info.value)
+    assert ".." not in str(info.value)
 
 
 def test_unreachable_endpoint_is_a_connection_failure(emulator, make_service) -> None:

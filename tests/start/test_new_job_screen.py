@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
+from aoft_tui.emulator.file_checks import FileVerdict
 from aoft_tui.services.settings import load_settings
 from aoft_tui.ui.app import AoftApp
 from aoft_tui.ui.screens.confirm import ConfirmScreen
@@ -164,7 +165,7 @@ async def test_a_rejected_file_shows_azures_status_details_verbatim(
     service, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     details = "The file failed a server-side check: example 7 contains disallowed content."
-    monkeypatch.setattr("aoft_tui.emulator.store.check_fine_tune_file", lambda data, name: details)
+    monkeypatch.setattr("aoft_tui.emulator.store.check_training_file", lambda data, name: FileVerdict(details, None))
     app = app_for(service)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_form(pilot)

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from aoft_tui.emulator.file_checks import FileVerdict
 from aoft_tui.cli import main
 
 MODEL = "gpt-4o-mini-2024-07-18"
@@ -140,7 +141,7 @@ def test_missing_file_is_a_clear_error(env, tmp_path: Path) -> None:
 def test_a_rejected_file_exits_1_with_azures_words(env, service, data_dir: Path,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     details = "The training file failed a server-side check (example 4)."
-    monkeypatch.setattr("aoft_tui.emulator.store.check_fine_tune_file", lambda data, name: details)
+    monkeypatch.setattr("aoft_tui.emulator.store.check_training_file", lambda data, name: FileVerdict(details, None))
     result = _start(str(data_dir / "train.jsonl"), "-m", MODEL)
     assert result.exit_code == 1
     assert details in result.stderr

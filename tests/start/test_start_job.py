@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from aoft_tui.emulator.file_checks import FileVerdict
 from aoft_tui.services.errors import BadRequestError, Cancelled, ConnectionFailed
 from aoft_tui.services.job_form import JobForm, check_form
 from aoft_tui.services.start_job import FileRejected, JobStarter, Phase, StartProgress, StartRequest
@@ -81,7 +82,7 @@ def test_a_rejected_file_shows_azures_details_verbatim_and_is_deleted(
     service, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     details = "The training file failed content checks: 3 examples were flagged (lines 2, 5, 9)."
-    monkeypatch.setattr("aoft_tui.emulator.store.check_fine_tune_file", lambda data, name: details)
+    monkeypatch.setattr("aoft_tui.emulator.store.check_training_file", lambda data, name: FileVerdict(details, None))
     starter = _starter(service, _request(data_dir / "train.jsonl"))
     with pytest.raises(FileRejected) as caught:
         starter.run()

@@ -165,8 +165,11 @@ class MainScreen(JobActionsMixin, Screen[None]):
 
     def _schedule(self, delay: float) -> None:
         self._polling = False
+        indicator = self.query_one(ConnectionIndicator)  # it shows when the next try is
         if self._suspended:
+            indicator.next_try_in(None)
             return  # ScreenResume polls again
+        indicator.next_try_in(delay)
         self._timer = self.set_timer(delay, self.poll_now, name="poll")
 
     def on_jobs_loaded(self, message: JobsLoaded) -> None:
@@ -174,7 +177,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
         if self._failures:  # the outage had its toast; so does its end
             self.notify(f"Connected to {self.app.endpoint_label} again.", title="Reconnected")
         self._failures = 0
-        indicator.state = "ok"
+        indicator.answered()
         indicator.cached = False
         table = self.table
         table.sync(message.jobs, self.app.now())

@@ -1,11 +1,20 @@
 """Connection indicator: `● connected`, `◐ retrying`, `○ offline` (symbol + word, so it
 reads without colour). Colours come from app.tcss via the `-ok/-retrying/-offline` classes.
 
+"Connected" is a claim about the last answer, not about now: it is shown only while that
+answer is fresh. After that the text says when the last answer came and when the next
+try is — `● answered 12:03:10 · next check in 8 s`, `◐ no answer since 12:03:10 · retry
+in 8 s` — so a service that died between two polls is never reported as connected for
+the whole interval. It redraws itself every second.
+
 While the table shows the list cached from the last run (`cached` is True) the text says
 so — `◌ cached · connecting…` — until the first live list arrives."""
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from datetime import datetime
 from typing import Literal
 
 from textual.reactive import reactive
@@ -19,15 +28,39 @@ _TEXT: dict[str, str] = {
     "retrying": "◐ retrying",
     "offline": "○ offline",
 }
+# An answer younger than this is "connected" (a poll of an active job comes every 2 s).
+FRESH_FOR = 4.0
+# A try overdue by this much is hanging (a stalled service, the SDK's retries): say so.
+OVERDUE_AFTER = 3.0
 
 
 class ConnectionIndicator(Static):
     state: reactive[ConnectionState] = reactive("connecting")
     cached: reactive[bool] = reactive(False)
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None, clock: Callable[[], float] = time.time) -> None:  # noqa: A002
         super().__init__(_TEXT["connecting"], id=id, markup=False)
+        self.clock = clock  # wall-clock seconds (tests freeze or move it)
+        self.last_answer: float | None = None
+        self.next_try_at: float | None = None
 
+    def on_mount(self) -> None:
+        self.set_interval(1.0, self._show, name="connection-age")
+
+    # --- what the poller tells it ------------------------------------------------------------
+    def answered(self) -> None:
+        """An answer arrived just now."""
+        self.last_answer = self.clock()
+        self.next_try_at = None
+        self.state = "ok"
+        self._show()
+
+    def next_try_in(self, seconds: float | None) -> None:
+        """The next request goes out in `seconds` (None: not scheduled, e.g. a screen on top)."""
+        self.next_try_at = None if seconds is None else self.clock() + seconds
+        self._show()
+
+    # --- drawing -------------------------------------------------------------------------------
     def watch_state(self, old: str, new: str) -> None:
         self.remove_class(f"-{old}")
         self.add_class(f"-{new}")
@@ -37,9 +70,33 @@ class ConnectionIndicator(Static):
         self.set_class(cached, "-cached")
         self._show()
 
+    def describe(self) -> str:
+        if self.cached:
+            symbol, word = _TEXT[self.state].split(" ", 1)
+            return f"{symbol} cached · {word}{'…' if self.state in ('connecting', 'retrying') else ''}"
+        if self.state == "connecting":
+            return _TEXT["connecting"]
+        now = self.clock()
+        since = "yet" if self.last_answer is None else f"since {_clock_time(self.last_answer)}"
+        overdue = self.next_try_at is not None and now - self.next_try_at > OVERDUE_AFTER
+        if self.state == "ok":
+            if overdue:  # asked, and no answer has come: the service may be gone
+                return f"◐ no answer {since} · trying…"
+            if self.last_answer is None or now - self.last_answer <= FRESH_FOR:
+                return _TEXT["ok"]
+            return f"● answered {_clock_time(self.last_answer)}{self._next(now, 'next check')}"
+        symbol = "◐" if self.state == "retrying" else "○"
+        return f"{symbol} no answer {since}{' · trying…' if overdue else self._next(now, 'retry')}"
+
+    def _next(self, now: float, word: str) -> str:
+        if self.next_try_at is None:
+            return ""
+        left = self.next_try_at - now
+        return f" · {word} now" if left < 0.5 else f" · {word} in {left:.0f} s"
+
     def _show(self) -> None:
-        if not self.cached:
-            self.update(_TEXT[self.state])
-            return
-        symbol, word = _TEXT[self.state].split(" ", 1)
-        self.update(f"{symbol} cached · {word}{'…' if self.state in ('connecting', 'retrying') else ''}")
+        self.update(self.describe())
+
+
+def _clock_time(at: float) -> str:
+    return datetime.fromtimestamp(at).strftime("%H:%M:%S")
