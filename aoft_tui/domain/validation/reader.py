@@ -7,6 +7,7 @@ just after a newline, which workers read one at a time (constant memory, paralle
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -58,8 +59,13 @@ def _looks_utf16(head: bytes) -> bool:
 def open_dataset(path: Path) -> BinaryIO:
     """Open a dataset for reading, turning OS errors into a clear DatasetIOError."""
     try:
-        if path.is_dir():
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
             raise DatasetIOError(f"{path} is a directory: give the path of a .jsonl file.")
+        if not stat.S_ISREG(mode):
+            # Opening a FIFO would wait for a writer forever; a device never ends.
+            raise DatasetIOError(f"{path} is {_kind_of(mode)}, not a regular file: the validator reads "
+                                 "a file twice (and in parallel), so save the data to a .jsonl file first.")
         return open(path, "rb")  # noqa: SIM115 - the caller closes it
     except FileNotFoundError:
         raise DatasetIOError(f"{path}: no such file.") from None
@@ -67,6 +73,12 @@ def open_dataset(path: Path) -> BinaryIO:
         raise DatasetIOError(f"{path}: permission denied (check the file's read permission).") from None
     except OSError as exc:
         raise DatasetIOError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+
+
+def _kind_of(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((what for test, what in kinds if test(mode)), "not a regular file")
 
 
 def line_ranges(f: BinaryIO, size: int, chunk: int = CHUNK_BYTES) -> Iterator[tuple[int, int]]:
