@@ -19,7 +19,7 @@ MODEL = "gpt-4o-mini-2024-07-18"
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The real command in its own process: a hang is a timeout here, not a stuck suite."""
     return subprocess.run([sys.executable, "-c", "from aoft_tui.cli import run; run()", *args],
-                          capture_output=True, text=True, timeout=15, env={**os.environ, **(env or {})})
+                          check=False, capture_output=True, text=True, timeout=15, env={**os.environ, **(env or {})})
 
 
 @pytest.fixture
@@ -42,7 +42,7 @@ def test_validate_refuses_a_fifo_as_the_validation_file(fifo: Path, tmp_path: Pa
     assert result.returncode == 2 and "named pipe" in result.stderr
 
 
-def test_start_refuses_a_fifo_before_uploading(fifo: Path, emulator, service) -> None:  # noqa: ANN001
+def test_start_refuses_a_fifo_before_uploading(fifo: Path, emulator, service) -> None:
     result = _cli("start", str(fifo), "-m", MODEL,
                   env={"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.api_key})
     assert result.returncode == 2, result.stderr

@@ -13,7 +13,7 @@ import os
 import signal
 import threading
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +24,9 @@ from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, scan_chunk
 from aoft_tui.domain.validation.stats import FileStats, TokenStats
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024  # below this, worker start-up costs more than it saves
+
+# Called after each chunk with (bytes of this file done, lines of this file done).
+ChunkProgress = Callable[[int, int], None]
 
 
 @dataclass(slots=True)
@@ -76,8 +79,10 @@ def _ignore_sigint() -> None:
 
 
 def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLog, *,
-                workers: int = 1, head: bytes | None = None) -> FileScan:
-    """Scan a file (by path) or an in-memory upload, adding its problems to `log`."""
+                workers: int = 1, head: bytes | None = None,
+                progress: ChunkProgress | None = None) -> FileScan:
+    """Scan a file (by path) or an in-memory upload, adding its problems to `log`.
+    `progress` may raise to stop the scan (the workers are stopped too)."""
     if isinstance(source, bytes):
         size = len(source)
         head = source[:SNIFF_BYTES]
@@ -107,10 +112,27 @@ def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLo
             chunks = _chunks_in_workers(str(source), ranges, cfg, size, workers)
         else:
             chunks = _chunks_in_process(str(source), ranges, cfg, size)
+    if progress is not None:
+        chunks = _reporting(chunks, ranges, out.stats, progress)
     _merge(chunks, name, out, log)
     if out.stats.examples == 0 and not log.counts.get("empty_file"):
         log.add("empty_file", "The file has no examples (only blank lines).", file=name)
     return out
+
+
+def _reporting(chunks: Iterator[ChunkResult], ranges: list[tuple[int, int]], st: FileStats,
+               progress: ChunkProgress) -> Iterator[ChunkResult]:
+    """The chunks, telling `progress` after each one has been merged."""
+    lines = 0
+    try:
+        for res, (_, end) in zip(chunks, ranges):
+            lines += res.lines
+            yield res
+            progress(end, lines)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:  # a generator over worker processes: stop them now
+            close()
 
 
 def _byte_ranges(data: bytes, chunk: int = CHUNK_BYTES) -> list[tuple[int, int]]:
