@@ -23,10 +23,10 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from aoft_tui.domain.validation import DatasetIOError, ValidationReport
-from aoft_tui.domain.validation.errors import ValidationStopped
+if TYPE_CHECKING:  # the validator loads in the child, not on the TUI's start path
+    from aoft_tui.domain.validation import ValidationReport
 
 ProgressSink = Callable[[int, int, int], None]  # bytes done, bytes in all, lines done
 PROGRESS_INTERVAL = 0.1  # seconds between progress frames
@@ -93,6 +93,8 @@ class ChildValidation:
                 return frame[1]
             elif kind == "error":
                 raise frame[1]
+        from aoft_tui.domain.validation.errors import ValidationStopped
+
         code = proc.wait()
         if self._cancelled:
             raise ValidationCancelled("The validation was cancelled.")
@@ -123,7 +125,7 @@ class ChildValidation:
 
 def _child() -> None:
     """The child's side: read the arguments, validate, send the frames."""
-    from aoft_tui.domain.validation import validate_file
+    from aoft_tui.domain.validation import DatasetIOError, validate_file
 
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print must not corrupt the frames
