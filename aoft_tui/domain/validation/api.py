@@ -18,7 +18,7 @@ from aoft_tui.domain.validation.formats import (
     expected_format,
 )
 from aoft_tui.domain.validation.problems import DEFAULT_CAP_PER_CODE, ProblemLog
-from aoft_tui.domain.validation.reader import SNIFF_BYTES, UTF8_BOM, open_dataset
+from aoft_tui.domain.validation.reader import MAX_LINE_BYTES, SNIFF_BYTES, UTF8_BOM, open_dataset
 from aoft_tui.domain.validation.report import ValidationReport
 from aoft_tui.domain.validation.scan import ScanConfig
 from aoft_tui.domain.validation.stats import (
@@ -36,12 +36,14 @@ def validate_file(train: Path, *, validation: Path | None = None, model: str | N
                   method: str | None = None, n_epochs: int | None = None,
                   prices: dict[str, float] | None = None, workers: int | None = None,
                   cap_per_code: int = DEFAULT_CAP_PER_CODE,
-                  progress: Callable[[int, int, int], None] | None = None) -> ValidationReport:
+                  progress: Callable[[int, int, int], None] | None = None,
+                  max_line_bytes: int = MAX_LINE_BYTES) -> ValidationReport:
     """Validate a training file (and optionally a validation file) for a fine-tuning job.
 
     Raises DatasetIOError when a file is missing or unreadable; every problem in the data
     itself is reported, never raised. `progress(bytes_done, bytes_total, lines_done)` is
-    called after each chunk (of both files); an exception it raises stops the validation."""
+    called after each chunk (of both files); an exception it raises stops the validation.
+    A line over `max_line_bytes` is reported (line_too_long) without being read."""
     train = Path(train)
     head = _read_head(train)
     vhead = _read_head(Path(validation)) if validation is not None else None
@@ -62,11 +64,12 @@ def validate_file(train: Path, *, validation: Path | None = None, model: str | N
         def valid_progress(done: int, lines: int) -> None:
             progress(train_size + done, total, train_lines[0] + lines)
     try:
-        scan = scan_source(train, str(train), cfg, log, workers=n_workers, head=head, progress=train_progress)
+        scan = scan_source(train, str(train), cfg, log, workers=n_workers, head=head, progress=train_progress,
+                           max_line_bytes=max_line_bytes)
         vscan = None
         if validation is not None:
             vscan = scan_source(Path(validation), str(validation), cfg, log, workers=n_workers, head=vhead,
-                                progress=valid_progress)
+                                progress=valid_progress, max_line_bytes=max_line_bytes)
     except OSError as exc:  # the file vanished or became unreadable mid-scan
         raise DatasetIOError(f"{exc.filename or train}: cannot be read ({exc.strerror or exc}).") from None
     return _finish(scan, vscan, log, cfg, model, method, n_epochs, prices)

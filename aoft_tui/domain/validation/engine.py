@@ -19,7 +19,9 @@ from pathlib import Path
 
 from aoft_tui.domain.validation.forked import scan_forked
 from aoft_tui.domain.validation.problems import ProblemLog
-from aoft_tui.domain.validation.reader import CHUNK_BYTES, SNIFF_BYTES, line_ranges, read_range, sniff
+from aoft_tui.domain.validation.reader import (
+    CHUNK_BYTES, MAX_LINE_BYTES, SNIFF_BYTES, plan_ranges, read_range, sniff,
+)
 from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, scan_chunk
 from aoft_tui.domain.validation.stats import FileStats, TokenStats
 
@@ -80,7 +82,7 @@ def _ignore_sigint() -> None:
 
 def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLog, *,
                 workers: int = 1, head: bytes | None = None,
-                progress: ChunkProgress | None = None) -> FileScan:
+                progress: ChunkProgress | None = None, max_line_bytes: int = MAX_LINE_BYTES) -> FileScan:
     """Scan a file (by path) or an in-memory upload, adding its problems to `log`.
     `progress` may raise to stop the scan (the workers are stopped too)."""
     if isinstance(source, bytes):
@@ -107,17 +109,41 @@ def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLo
         chunks = _chunks_in_process(source, ranges, cfg, size)
     else:
         with open(source, "rb") as f:
-            ranges = list(line_ranges(f, size))
-        if workers > 1 and size >= PARALLEL_MIN_BYTES and len(ranges) > 1:
-            chunks = _chunks_in_workers(str(source), ranges, cfg, size, workers)
+            ranges, too_long = plan_ranges(f, size, max_line=max_line_bytes)
+        scanned = [r for i, r in enumerate(ranges) if i not in too_long] if too_long else ranges
+        if workers > 1 and size >= PARALLEL_MIN_BYTES and len(scanned) > 1:
+            chunks = _chunks_in_workers(str(source), scanned, cfg, size, workers)
         else:
-            chunks = _chunks_in_process(str(source), ranges, cfg, size)
+            chunks = _chunks_in_process(str(source), scanned, cfg, size)
+        if too_long:
+            chunks = _with_long_lines(chunks, ranges, too_long, cfg, max_line_bytes)
     if progress is not None:
         chunks = _reporting(chunks, ranges, out.stats, progress)
     _merge(chunks, name, out, log)
     if out.stats.examples == 0 and not log.counts.get("empty_file"):
         log.add("empty_file", "The file has no examples (only blank lines).", file=name)
     return out
+
+
+def _with_long_lines(chunks: Iterator[ChunkResult], ranges: list[tuple[int, int]], too_long: set[int],
+                     cfg: ScanConfig, max_line: int) -> Iterator[ChunkResult]:
+    """The scanned chunks' results, with a refusal in the place of each line too long to
+    read (it is never read: its length alone rules it out)."""
+    try:
+        for i, (start, end) in enumerate(ranges):
+            if i not in too_long:
+                yield next(chunks)
+                continue
+            res = ChunkResult(lines=1, examples=1)
+            res.add(cfg.cap, "line_too_long", 1, None,
+                    f"The line is {(end - start) / 1_048_576:,.0f} MB, longer than any example Azure "
+                    f"accepts ({max_line / 1_048_576:,.0f} MB: 64 images of 10 MB as base64 data URIs, "
+                    "plus text); it was not read. Remove it, or split it into smaller examples.")
+            yield res
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
 
 
 def _reporting(chunks: Iterator[ChunkResult], ranges: list[tuple[int, int]], st: FileStats,

@@ -17,6 +17,14 @@ from aoft_tui.domain.validation.errors import DatasetIOError
 UTF8_BOM = b"\xef\xbb\xbf"
 CHUNK_BYTES = 1024 * 1024
 SNIFF_BYTES = 64 * 1024
+# The longest line (one example) worth reading. Azure documents no byte limit per example,
+# but its largest possible one is 64 images of at most 10 MB each (Microsoft Learn, "Vision
+# fine-tuning": image dataset requirements), as base64 data URIs (4/3 larger: ~13.3 MiB
+# each, ~853 MiB in all), plus its text, which training truncates at the context anyway:
+# 16 MiB allowed for that. A longer line cannot be a valid example, so it is refused by
+# its length alone, never read into memory (a 1 GB line once took 3.9 GB to check).
+MAX_IMAGE_DATA_URI_BYTES = 4 * -(-10 * 1024 * 1024 // 3)
+MAX_LINE_BYTES = 64 * MAX_IMAGE_DATA_URI_BYTES + 16 * 1024 * 1024
 
 _MAGIC = (
     (b"\x1f\x8b", "a gzip archive: decompress it first (gunzip)"),
@@ -103,6 +111,33 @@ def line_ranges(f: BinaryIO, size: int, chunk: int = CHUNK_BYTES) -> Iterator[tu
             end += len(block)
         yield start, end
         start = end
+
+
+def plan_ranges(f: BinaryIO, size: int, chunk: int = CHUNK_BYTES,
+                max_line: int = MAX_LINE_BYTES) -> tuple[list[tuple[int, int]], set[int]]:
+    """`line_ranges`, with each line longer than `max_line` bytes (newline excluded) in a
+    range of its own, whose index is in the returned set: those are never read whole."""
+    ranges: list[tuple[int, int]] = []
+    giants: set[int] = set()
+    for start, end in line_ranges(f, size, chunk):
+        if end - start <= max_line:  # no line in it can be too long: the common case
+            ranges.append((start, end))
+            continue
+        # Only a range's last line can be longer than `chunk`: it starts after the last
+        # newline before the chunk boundary.
+        f.seek(start)
+        cut = f.read(min(chunk, end - start)).rfind(b"\n")
+        last = start + cut + 1 if cut >= 0 else start
+        f.seek(max(last, end - 2))
+        tail = f.read(end - max(last, end - 2))
+        if end - last - (len(tail) - len(tail.rstrip(b"\r\n"))) <= max_line:
+            ranges.append((start, end))
+            continue
+        if last > start:
+            ranges.append((start, last))
+        giants.add(len(ranges))
+        ranges.append((last, end))
+    return ranges, giants
 
 
 def read_range(path: str, start: int, end: int) -> bytes:
