@@ -100,7 +100,7 @@ class ValidateScreen(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
-        Binding("escape", "close", "Close/Cancel", id="validate.close",
+        Binding("escape", "close", "Close", id="validate.close",
                 tooltip="Cancel the running validation, else close"),
         Binding("ctrl+r,f5", "run", "Validate", id="validate.run", tooltip="Validate the file in the path box"),
         Binding("ctrl+o", "focus_files", "Files", id="validate.files", tooltip="Pick a file in the tree"),
