@@ -83,7 +83,7 @@ async def test_a_large_file_is_validated_with_progress(large_file: Path) -> None
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process groups from /proc")
 async def test_escape_cancels_the_validation_and_its_processes(large_file: Path) -> None:
     app = Host()
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(50, 16)) as pilot:  # a small terminal: the bar fits in it
         screen = app.screen
         screen.query_one("#validate-path").value = str(large_file)
         await pilot.press("enter")
@@ -93,6 +93,8 @@ async def test_escape_cancels_the_validation_and_its_processes(large_file: Path)
             if running.pid is not None:
                 break
             await pilot.pause(0.01)
+        bar = screen.query_one("#validate-progress", ProgressBar)
+        assert bar.region.width > 0 and bar.region.right <= 50
         pgid = running.pid
         assert pgid is not None
         started = time.monotonic()
