@@ -69,7 +69,14 @@ def _chunks_in_workers(path: str, ranges: list[tuple[int, int]], cfg: ScanConfig
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint) as pool:
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+    except (OSError, ValueError):
+        # No helper process can start when stdio are not real files (a TUI's replaced
+        # stderr: "bad value(s) in fds_to_keep"): scan here, slower but complete.
+        yield from _chunks_in_process(path, ranges, cfg, size)
+        return
+    with pool:
         n = len(ranges)
         yield from pool.map(_scan_path_range, [path] * n, [r[0] for r in ranges],
                             [r[1] for r in ranges], [cfg] * n, [size] * n)
