@@ -24,7 +24,7 @@ def _long_line(nbytes: int) -> bytes:
     return line
 
 
-def _codes_at(report) -> list[tuple[str, int | None]]:  # noqa: ANN001
+def _codes_at(report) -> list[tuple[str, int | None]]:
     return [(p.code, p.line) for p in report.problems if p.code == "line_too_long"]
 
 

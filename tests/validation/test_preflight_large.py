@@ -59,7 +59,7 @@ def _outcome(screen: NewJobScreen) -> str:
     return str(screen.query_one("#outcome", Static).render())
 
 
-async def test_preflight_checks_a_large_file(service, large_file: Path) -> None:  # noqa: ANN001
+async def test_preflight_checks_a_large_file(service, large_file: Path) -> None:
     app = AoftApp(service, load_settings())
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _form_with(pilot, large_file)
@@ -73,7 +73,7 @@ async def test_preflight_checks_a_large_file(service, large_file: Path) -> None:
     assert service.list_files() == []
 
 
-async def test_escape_stops_a_large_preflight(service, large_file: Path) -> None:  # noqa: ANN001
+async def test_escape_stops_a_large_preflight(service, large_file: Path) -> None:
     app = AoftApp(service, load_settings())
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _form_with(pilot, large_file)
