@@ -118,7 +118,11 @@ def _stats_lines(st: FileStats) -> list[str]:
 def _cost_line(report: ValidationReport) -> str:
     st = report.stats
     epochs = f"{st.epochs} epoch{'s' if st.epochs != 1 else ''}" + (" (auto)" if st.epochs_auto else "")
-    base = f"Cost      {epochs} × {st.tokens.total:,} tokens ≈ {st.billed_tokens or 0:,} billed tokens"
+    billed = st.billed_tokens or 0
+    # Each example is billed up to the context: per epoch that is the capped sum, not the total.
+    per_epoch = billed // st.epochs if st.epochs else st.tokens.total
+    capped = f" (examples capped at the {st.context_tokens:,}-token context)" if per_epoch < st.tokens.total else ""
+    base = f"Cost      {epochs} × {per_epoch:,} tokens{capped} ≈ {billed:,} billed tokens"
     if st.est_cost_usd is not None and st.price_per_million is not None:
         model = report.model or "the model"
         return base + f" × ${st.price_per_million:,.2f}/1M ({model}) ≈ " + \

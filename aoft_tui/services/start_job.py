@@ -125,12 +125,15 @@ class FileRejected(FileProcessingError):
         )
 
 
-def preflight(request: StartRequest, *, prices: dict[str, float] | None = None) -> ValidationReport:
-    """Validate both files for the chosen model and method (raises DatasetIOError on I/O)."""
-    from aoft_tui.domain.validation import validate_file
+def preflight(request: StartRequest, *, prices: dict[str, float] | None = None,
+              validate: Callable[..., ValidationReport] | None = None) -> ValidationReport:
+    """Validate both files for the chosen model and method (raises DatasetIOError on I/O).
+    `validate` stands in for validate_file (the TUI's runs in a child process)."""
+    if validate is None:
+        from aoft_tui.domain.validation import validate_file as validate
 
     opts = request.options
-    return validate_file(
+    return validate(
         request.training,
         validation=request.validation,
         model=opts.model,

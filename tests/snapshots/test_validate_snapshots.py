@@ -23,7 +23,11 @@ class Host(App):
 
 
 async def validate(pilot, name: str = "support-train.jsonl") -> None:  # noqa: ANN001
-    pilot.app.screen.query_one("#validate-path").value = str(DATA / name)
+    path_input = pilot.app.screen.query_one("#validate-path")
+    # The report comes from a child process (~0.5 s): the cursor must not blink meanwhile,
+    # or the snapshot catches it on or off by chance.
+    path_input.cursor_blink = False
+    path_input.value = str(DATA / name)
     await pilot.press("enter")
     for _ in range(400):  # the report arrives from a thread worker
         await pilot.pause(0.02)

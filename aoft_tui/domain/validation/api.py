@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from aoft_tui.domain.validation.formats import (
     expected_format,
 )
 from aoft_tui.domain.validation.problems import DEFAULT_CAP_PER_CODE, ProblemLog
-from aoft_tui.domain.validation.reader import SNIFF_BYTES, UTF8_BOM, open_dataset
+from aoft_tui.domain.validation.reader import MAX_LINE_BYTES, SNIFF_BYTES, UTF8_BOM, open_dataset
 from aoft_tui.domain.validation.report import ValidationReport
 from aoft_tui.domain.validation.scan import ScanConfig
 from aoft_tui.domain.validation.stats import (
@@ -34,11 +35,15 @@ DEFAULT_CONTEXT = 65_536  # gpt-4o / gpt-4.1 family, when no model is given
 def validate_file(train: Path, *, validation: Path | None = None, model: str | None = None,
                   method: str | None = None, n_epochs: int | None = None,
                   prices: dict[str, float] | None = None, workers: int | None = None,
-                  cap_per_code: int = DEFAULT_CAP_PER_CODE) -> ValidationReport:
+                  cap_per_code: int = DEFAULT_CAP_PER_CODE,
+                  progress: Callable[[int, int, int], None] | None = None,
+                  max_line_bytes: int = MAX_LINE_BYTES) -> ValidationReport:
     """Validate a training file (and optionally a validation file) for a fine-tuning job.
 
     Raises DatasetIOError when a file is missing or unreadable; every problem in the data
-    itself is reported, never raised."""
+    itself is reported, never raised. `progress(bytes_done, bytes_total, lines_done)` is
+    called after each chunk (of both files); an exception it raises stops the validation.
+    A line over `max_line_bytes` is reported (line_too_long) without being read."""
     train = Path(train)
     head = _read_head(train)
     vhead = _read_head(Path(validation)) if validation is not None else None
@@ -46,11 +51,25 @@ def validate_file(train: Path, *, validation: Path | None = None, model: str | N
     cfg = _config(fmt, model, method, cap_per_code)
     log = ProblemLog(cap_per_code)
     n_workers = workers if workers is not None else default_workers()
+    train_progress = valid_progress = None
+    if progress is not None:
+        train_size = train.stat().st_size
+        total = train_size + (Path(validation).stat().st_size if validation is not None else 0)
+        train_lines = [0]
+
+        def train_progress(done: int, lines: int) -> None:
+            train_lines[0] = lines
+            progress(done, total, lines)
+
+        def valid_progress(done: int, lines: int) -> None:
+            progress(train_size + done, total, train_lines[0] + lines)
     try:
-        scan = scan_source(train, str(train), cfg, log, workers=n_workers, head=head)
+        scan = scan_source(train, str(train), cfg, log, workers=n_workers, head=head, progress=train_progress,
+                           max_line_bytes=max_line_bytes)
         vscan = None
         if validation is not None:
-            vscan = scan_source(Path(validation), str(validation), cfg, log, workers=n_workers, head=vhead)
+            vscan = scan_source(Path(validation), str(validation), cfg, log, workers=n_workers, head=vhead,
+                                progress=valid_progress, max_line_bytes=max_line_bytes)
     except OSError as exc:  # the file vanished or became unreadable mid-scan
         raise DatasetIOError(f"{exc.filename or train}: cannot be read ({exc.strerror or exc}).") from None
     return _finish(scan, vscan, log, cfg, model, method, n_epochs, prices)

@@ -19,6 +19,7 @@ CODES: dict[str, tuple[str, str]] = {
     "blank_line": (WARNING, "Blank line"),
     "invalid_json": (ERROR, "A line is not valid JSON"),
     "truncated_last_line": (ERROR, "The last line is cut off"),
+    "line_too_long": (ERROR, "A line is longer than any example Azure accepts"),
     "not_an_object": (ERROR, "A line is JSON but not an object"),
     "unchecked_record": (ERROR, "A record the validator could not check (a bug)"),
     # format of the file

@@ -13,17 +13,22 @@ import os
 import signal
 import threading
 from array import array
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aoft_tui.domain.validation.forked import scan_forked
 from aoft_tui.domain.validation.problems import ProblemLog
-from aoft_tui.domain.validation.reader import CHUNK_BYTES, SNIFF_BYTES, line_ranges, read_range, sniff
+from aoft_tui.domain.validation.reader import (
+    CHUNK_BYTES, MAX_LINE_BYTES, SNIFF_BYTES, plan_ranges, read_range, sniff,
+)
 from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, scan_chunk
 from aoft_tui.domain.validation.stats import FileStats, TokenStats
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024  # below this, worker start-up costs more than it saves
+
+# Called after each chunk with (bytes of this file done, lines of this file done).
+ChunkProgress = Callable[[int, int], None]
 
 
 @dataclass(slots=True)
@@ -64,7 +69,14 @@ def _chunks_in_workers(path: str, ranges: list[tuple[int, int]], cfg: ScanConfig
     from concurrent.futures import ProcessPoolExecutor
 
     ctx = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint) as pool:
+    try:
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
+    except (OSError, ValueError):
+        # No helper process can start when stdio are not real files (a TUI's replaced
+        # stderr: "bad value(s) in fds_to_keep"): scan here, slower but complete.
+        yield from _chunks_in_process(path, ranges, cfg, size)
+        return
+    with pool:
         n = len(ranges)
         yield from pool.map(_scan_path_range, [path] * n, [r[0] for r in ranges],
                             [r[1] for r in ranges], [cfg] * n, [size] * n)
@@ -76,8 +88,10 @@ def _ignore_sigint() -> None:
 
 
 def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLog, *,
-                workers: int = 1, head: bytes | None = None) -> FileScan:
-    """Scan a file (by path) or an in-memory upload, adding its problems to `log`."""
+                workers: int = 1, head: bytes | None = None,
+                progress: ChunkProgress | None = None, max_line_bytes: int = MAX_LINE_BYTES) -> FileScan:
+    """Scan a file (by path) or an in-memory upload, adding its problems to `log`.
+    `progress` may raise to stop the scan (the workers are stopped too)."""
     if isinstance(source, bytes):
         size = len(source)
         head = source[:SNIFF_BYTES]
@@ -102,15 +116,56 @@ def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLo
         chunks = _chunks_in_process(source, ranges, cfg, size)
     else:
         with open(source, "rb") as f:
-            ranges = list(line_ranges(f, size))
-        if workers > 1 and size >= PARALLEL_MIN_BYTES and len(ranges) > 1:
-            chunks = _chunks_in_workers(str(source), ranges, cfg, size, workers)
+            ranges, too_long = plan_ranges(f, size, max_line=max_line_bytes)
+        scanned = [r for i, r in enumerate(ranges) if i not in too_long] if too_long else ranges
+        if workers > 1 and size >= PARALLEL_MIN_BYTES and len(scanned) > 1:
+            chunks = _chunks_in_workers(str(source), scanned, cfg, size, workers)
         else:
-            chunks = _chunks_in_process(str(source), ranges, cfg, size)
+            chunks = _chunks_in_process(str(source), scanned, cfg, size)
+        if too_long:
+            chunks = _with_long_lines(chunks, ranges, too_long, cfg, max_line_bytes)
+    if progress is not None:
+        chunks = _reporting(chunks, ranges, out.stats, progress)
     _merge(chunks, name, out, log)
     if out.stats.examples == 0 and not log.counts.get("empty_file"):
         log.add("empty_file", "The file has no examples (only blank lines).", file=name)
     return out
+
+
+def _with_long_lines(chunks: Iterator[ChunkResult], ranges: list[tuple[int, int]], too_long: set[int],
+                     cfg: ScanConfig, max_line: int) -> Iterator[ChunkResult]:
+    """The scanned chunks' results, with a refusal in the place of each line too long to
+    read (it is never read: its length alone rules it out)."""
+    try:
+        for i, (start, end) in enumerate(ranges):
+            if i not in too_long:
+                yield next(chunks)
+                continue
+            res = ChunkResult(lines=1, examples=1)
+            res.add(cfg.cap, "line_too_long", 1, None,
+                    f"The line is {(end - start) / 1_048_576:,.0f} MB, longer than any example Azure "
+                    f"accepts ({max_line / 1_048_576:,.0f} MB: 64 images of 10 MB as base64 data URIs, "
+                    "plus text); it was not read. Remove it, or split it into smaller examples.")
+            yield res
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:
+            close()
+
+
+def _reporting(chunks: Iterator[ChunkResult], ranges: list[tuple[int, int]], st: FileStats,
+               progress: ChunkProgress) -> Iterator[ChunkResult]:
+    """The chunks, telling `progress` after each one has been merged."""
+    lines = 0
+    try:
+        for res, (_, end) in zip(chunks, ranges):
+            lines += res.lines
+            yield res
+            progress(end, lines)
+    finally:
+        close = getattr(chunks, "close", None)
+        if close is not None:  # a generator over worker processes: stop them now
+            close()
 
 
 def _byte_ranges(data: bytes, chunk: int = CHUNK_BYTES) -> list[tuple[int, int]]:

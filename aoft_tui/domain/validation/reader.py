@@ -7,6 +7,7 @@ just after a newline, which workers read one at a time (constant memory, paralle
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
@@ -16,6 +17,14 @@ from aoft_tui.domain.validation.errors import DatasetIOError
 UTF8_BOM = b"\xef\xbb\xbf"
 CHUNK_BYTES = 1024 * 1024
 SNIFF_BYTES = 64 * 1024
+# The longest line (one example) worth reading. Azure documents no byte limit per example,
+# but its largest possible one is 64 images of at most 10 MB each (Microsoft Learn, "Vision
+# fine-tuning": image dataset requirements), as base64 data URIs (4/3 larger: ~13.3 MiB
+# each, ~853 MiB in all), plus its text, which training truncates at the context anyway:
+# 16 MiB allowed for that. A longer line cannot be a valid example, so it is refused by
+# its length alone, never read into memory (a 1 GB line once took 3.9 GB to check).
+MAX_IMAGE_DATA_URI_BYTES = 4 * -(-10 * 1024 * 1024 // 3)
+MAX_LINE_BYTES = 64 * MAX_IMAGE_DATA_URI_BYTES + 16 * 1024 * 1024
 
 _MAGIC = (
     (b"\x1f\x8b", "a gzip archive: decompress it first (gunzip)"),
@@ -58,8 +67,13 @@ def _looks_utf16(head: bytes) -> bool:
 def open_dataset(path: Path) -> BinaryIO:
     """Open a dataset for reading, turning OS errors into a clear DatasetIOError."""
     try:
-        if path.is_dir():
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
             raise DatasetIOError(f"{path} is a directory: give the path of a .jsonl file.")
+        if not stat.S_ISREG(mode):
+            # Opening a FIFO would wait for a writer forever; a device never ends.
+            raise DatasetIOError(f"{path} is {_kind_of(mode)}, not a regular file: the validator reads "
+                                 "a file twice (and in parallel), so save the data to a .jsonl file first.")
         return open(path, "rb")  # noqa: SIM115 - the caller closes it
     except FileNotFoundError:
         raise DatasetIOError(f"{path}: no such file.") from None
@@ -67,6 +81,12 @@ def open_dataset(path: Path) -> BinaryIO:
         raise DatasetIOError(f"{path}: permission denied (check the file's read permission).") from None
     except OSError as exc:
         raise DatasetIOError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+
+
+def _kind_of(mode: int) -> str:
+    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
+             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    return next((what for test, what in kinds if test(mode)), "not a regular file")
 
 
 def line_ranges(f: BinaryIO, size: int, chunk: int = CHUNK_BYTES) -> Iterator[tuple[int, int]]:
@@ -91,6 +111,33 @@ def line_ranges(f: BinaryIO, size: int, chunk: int = CHUNK_BYTES) -> Iterator[tu
             end += len(block)
         yield start, end
         start = end
+
+
+def plan_ranges(f: BinaryIO, size: int, chunk: int = CHUNK_BYTES,
+                max_line: int = MAX_LINE_BYTES) -> tuple[list[tuple[int, int]], set[int]]:
+    """`line_ranges`, with each line longer than `max_line` bytes (newline excluded) in a
+    range of its own, whose index is in the returned set: those are never read whole."""
+    ranges: list[tuple[int, int]] = []
+    giants: set[int] = set()
+    for start, end in line_ranges(f, size, chunk):
+        if end - start <= max_line:  # no line in it can be too long: the common case
+            ranges.append((start, end))
+            continue
+        # Only a range's last line can be longer than `chunk`: it starts after the last
+        # newline before the chunk boundary.
+        f.seek(start)
+        cut = f.read(min(chunk, end - start)).rfind(b"\n")
+        last = start + cut + 1 if cut >= 0 else start
+        f.seek(max(last, end - 2))
+        tail = f.read(end - max(last, end - 2))
+        if end - last - (len(tail) - len(tail.rstrip(b"\r\n"))) <= max_line:
+            ranges.append((start, end))
+            continue
+        if last > start:
+            ranges.append((start, last))
+        giants.add(len(ranges))
+        ranges.append((last, end))
+    return ranges, giants
 
 
 def read_range(path: str, start: int, end: int) -> bytes:

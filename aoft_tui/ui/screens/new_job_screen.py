@@ -33,6 +33,7 @@ from aoft_tui.services.start_job import (
     problem_counts,
     throttled,
 )
+from aoft_tui.services.validation_run import ChildValidation, ValidationCancelled
 from aoft_tui.ui.screens.new_job_dialogs import FilePickerScreen, PreflightReportScreen
 from aoft_tui.ui.screens.new_job_widgets import (
     SubmitProgress,
@@ -74,6 +75,7 @@ class NewJobScreen(Screen[str | None]):
         self._report_lines: list[str] = []
         self._report_file: Path | None = None  # the file the first problem is in
         self._retry: JobStarter | None = None  # kept after an unsure create failure
+        self.preflight_run: ChildValidation | None = None  # the pre-flight's child process
 
     # --- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -250,7 +252,8 @@ class NewJobScreen(Screen[str | None]):
             return
         self._retry = None
         self._set_busy(True, "Checking the files…")
-        self._run_preflight(request)
+        self.preflight_run = ChildValidation(on_progress=self._preflight_progress_from_thread)
+        self._run_preflight(request, self.preflight_run)
 
     def action_browse(self) -> None:
         if self.busy:
@@ -292,7 +295,9 @@ class NewJobScreen(Screen[str | None]):
     def action_back(self) -> None:
         if self.starter is not None and self.busy:
             self.action_cancel_upload()
-        elif self.busy:  # the pre-flight: nothing is uploaded yet, so just stop waiting for it
+        elif self.busy:  # the pre-flight: nothing is uploaded yet, so just stop it
+            if self.preflight_run is not None:
+                self.preflight_run.cancel()  # its child process and workers stop now
             self.workers.cancel_group(self, "new-job")
             self._set_busy(False)
             self._show_outcome("Pre-flight abandoned; nothing was uploaded.")
@@ -324,12 +329,16 @@ class NewJobScreen(Screen[str | None]):
 
     # --- pre-flight -----------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="new-job", exit_on_error=False)
-    def _run_preflight(self, request: StartRequest) -> None:
+    def _run_preflight(self, request: StartRequest, run: ChildValidation) -> None:
         from aoft_tui.domain.validation import DatasetIOError
 
         prices = getattr(getattr(self.app, "settings", None), "prices", None) or None
         try:
-            report = preflight(request, prices=prices)
+            # In a child process: this app's threads and stdio rule out the validator's
+            # own worker processes here (services/validation_run.py).
+            report = preflight(request, prices=prices, validate=run.validate_file)
+        except ValidationCancelled:
+            return  # escape said so
         except DatasetIOError as exc:
             self.app.call_from_thread(self._preflight_failed, str(exc))
             return
@@ -339,11 +348,21 @@ class NewJobScreen(Screen[str | None]):
         if not get_current_worker().is_cancelled:  # escape abandons a slow check
             self.app.call_from_thread(self._preflight_done, request, report)
 
+    def _preflight_progress_from_thread(self, done: int, total: int, lines: int) -> None:
+        self.app.call_from_thread(self._preflight_progress, done, total, lines)
+
+    def _preflight_progress(self, done: int, total: int, lines: int) -> None:
+        if self.busy and self.starter is None and self.preflight_run is not None:
+            self._show_outcome(f"Checking the files… {done / 1_048_576:,.1f} of {total / 1_048_576:,.1f} MB "
+                               f"({lines:,} lines)")
+
     def _preflight_failed(self, message: str) -> None:
+        self.preflight_run = None
         self._set_busy(False)
         self._show_outcome(message, error=True)
 
     def _preflight_done(self, request: StartRequest, report) -> None:
+        self.preflight_run = None
         self._set_busy(False)
         problems = list(report.errors) + list(report.warnings)
         n_errors, n_warnings = problem_counts(report)

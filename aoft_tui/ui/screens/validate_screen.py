@@ -1,7 +1,8 @@
 """Dataset validation screen (key v on the dashboard).
 
 Pick a .jsonl file in the tree (or type its path), choose the model and method, and the
-validator runs in a thread worker. The report: a summary with token statistics and cost,
+validator runs in a child process (services/validation_run.py: the CLI's fast path, with
+progress; escape cancels it and its workers). The report: a summary with token statistics and cost,
 a histogram of tokens per example, and the problem list; enter on a problem shows that
 line of the file as pretty JSON.
 """
@@ -20,13 +21,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, DirectoryTree, Footer, Input, Label, Select, Static
+from textual.widgets import Button, DataTable, DirectoryTree, Footer, Input, Label, ProgressBar, Select, Static
 from textual_plotext import PlotextPlot
 
 from aoft_tui.domain import catalog
-from aoft_tui.domain.validation import DatasetIOError, Problem, ValidationReport, validate_file
+from aoft_tui.domain.validation import DatasetIOError, Problem, ValidationReport
 from aoft_tui.domain.validation.formats import FORMAT_LABELS
 from aoft_tui.domain.validation.stats import histogram
+from aoft_tui.services.validation_run import ChildValidation, ValidationCancelled
 
 AUTO = "auto"
 PREVIEW_LIMIT = 60_000  # characters of a line shown (data-URI images make huge lines)
@@ -98,7 +100,8 @@ class ValidateScreen(Screen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
-        Binding("escape", "close", "Close", id="validate.close"),
+        Binding("escape", "close", "Close", id="validate.close",
+                tooltip="Cancel the running validation, else close"),
         Binding("ctrl+r,f5", "run", "Validate", id="validate.run", tooltip="Validate the file in the path box"),
         Binding("ctrl+o", "focus_files", "Files", id="validate.files", tooltip="Pick a file in the tree"),
         Binding("ctrl+l", "focus_problems", "Problems", id="validate.problems", show=False,
@@ -111,6 +114,7 @@ class ValidateScreen(Screen[None]):
         self.model = model
         self.report: ValidationReport | None = None
         self.report_path: Path | None = None
+        self.running: ChildValidation | None = None  # the validation in progress
 
     # --- layout ---------------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -130,6 +134,7 @@ class ValidateScreen(Screen[None]):
                         yield Select([("Method: detect", AUTO)] + [(f"Method: {m}", m) for m in catalog.METHODS],
                                      value=AUTO, allow_blank=False, id="validate-method")
                 yield Static("Pick a file in the tree, or type a path and press enter.", id="validate-summary")
+                yield ProgressBar(id="validate-progress", show_eta=False, classes="-hidden")
                 yield PlotextPlot(id="validate-histogram", classes="-hidden")
                 yield DataTable(id="validate-problems", cursor_type="row", zebra_stripes=True,
                                 classes="-hidden")
@@ -153,8 +158,23 @@ class ValidateScreen(Screen[None]):
 
     # --- actions --------------------------------------------------------------------------------
     def action_close(self) -> None:
+        if self.running is not None:  # escape first stops a running validation
+            self._cancel_run()
+            self._say("Validation cancelled.")
+            return
         self.workers.cancel_group(self, "validate")
         self.dismiss(None)
+
+    def _cancel_run(self) -> None:
+        running, self.running = self.running, None
+        if running is not None:
+            running.cancel()  # the child and its workers stop now; the worker thread then ends
+        self.workers.cancel_group(self, "validate")
+        self.query_one("#validate-progress").add_class("-hidden")
+
+    def on_unmount(self) -> None:
+        if self.running is not None:
+            self.running.cancel()
 
     def action_focus_files(self) -> None:
         self.query_one("#validate-tree").focus()
@@ -170,8 +190,13 @@ class ValidateScreen(Screen[None]):
         path = Path(value).expanduser()
         model = self.query_one("#validate-model", Select).value
         method = self.query_one("#validate-method", Select).value
+        self._cancel_run()  # a new request replaces one still running
         self._say(f"Validating {value}…")
-        self._validate(path, None if model is Select.NULL else str(model),
+        bar = self.query_one("#validate-progress", ProgressBar)
+        bar.update(total=None, progress=0)
+        bar.remove_class("-hidden")
+        self.running = ChildValidation(on_progress=self._progress_from_thread)
+        self._validate(self.running, path, None if model is Select.NULL else str(model),
                        None if method in (AUTO, Select.NULL) else str(method))
 
     @on(Input.Submitted, "#validate-path")
@@ -219,15 +244,38 @@ class ValidateScreen(Screen[None]):
 
     # --- work -----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
-    def _validate(self, path: Path, model: str | None, method: str | None) -> None:
+    def _validate(self, run: ChildValidation, path: Path, model: str | None, method: str | None) -> None:
         prices = dict(getattr(getattr(self.app, "settings", None), "prices", None) or {})
         try:
-            report = validate_file(path, model=model, method=method, prices=prices)
+            report = run.validate_file(path, model=model, method=method, prices=prices)
+            bins = histogram(report.token_lengths)
+        except ValidationCancelled:
+            return  # action_close has said so
         except DatasetIOError as exc:
-            self.app.call_from_thread(self._say, str(exc), error=True)
+            self.app.call_from_thread(self._finished, run, str(exc))
             return
-        bins = histogram(report.token_lengths)
-        self.app.call_from_thread(self._show, path, report, bins)
+        self.app.call_from_thread(self._finished, run, (path, report, bins))
+
+    def _progress_from_thread(self, done: int, total: int, lines: int) -> None:
+        self.app.call_from_thread(self._progress, done, total, lines)
+
+    def _progress(self, done: int, total: int, lines: int) -> None:
+        if not self.is_attached or self.running is None:
+            return
+        self.query_one("#validate-progress", ProgressBar).update(total=total, progress=done)
+        path = self.query_one("#validate-path", Input).value.strip()
+        self.query_one("#validate-summary", Static).update(
+            f"Validating {path}… {done / 1_048_576:,.1f} of {total / 1_048_576:,.1f} MB · {lines:,} lines")
+
+    def _finished(self, run: ChildValidation, outcome: str | tuple) -> None:
+        if not self.is_attached or run is not self.running:  # closed, cancelled or replaced meanwhile
+            return
+        self.running = None
+        self.query_one("#validate-progress").add_class("-hidden")
+        if isinstance(outcome, str):
+            self._say(outcome, error=True)
+        else:
+            self._show(*outcome)
 
     def _say(self, message: str, *, error: bool = False) -> None:
         if not self.is_attached:  # closed while the worker ran

@@ -1,0 +1,94 @@
+"""The new-job form's pre-flight on a file of 16 MB or more, in the real app against the
+emulator: it is checked (not "bad value(s) in fds_to_keep"), with progress, and escape
+stops the check and its processes."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Select, Static
+
+from aoft_tui.domain.validation.engine import PARALLEL_MIN_BYTES
+from aoft_tui.services.settings import load_settings
+from aoft_tui.ui.app import AoftApp
+from aoft_tui.ui.screens.confirm import ConfirmScreen
+from aoft_tui.ui.screens.new_job_screen import NewJobScreen
+
+MODEL = "gpt-4o-mini-2024-07-18"
+N_EXAMPLES = 60_000
+
+
+@pytest.fixture(scope="module")
+def large_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("large") / "large.jsonl"
+    filler = "lorem ipsum dolor sit amet " * 4
+    with path.open("w") as f:
+        for i in range(N_EXAMPLES):
+            f.write(json.dumps({"messages": [{"role": "user", "content": f"Question {i}: {filler}"},
+                                             {"role": "assistant", "content": f"Answer {i}: {filler}"}]}) + "\n")
+    assert path.stat().st_size > PARALLEL_MIN_BYTES
+    return path
+
+
+async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+
+
+async def _form_with(pilot: Pilot, training: Path) -> NewJobScreen:
+    await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "MainScreen", "the dashboard")
+    await pilot.press("n")
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, NewJobScreen), "the form")
+    screen = pilot.app.screen
+    await wait_for(pilot, lambda: screen.query_one("#model-select", Select).prompt == "Choose a base model",
+                   "the model list")
+    screen.query_one("#model-select", Select).value = MODEL
+    screen.query_one("#training", Input).value = str(training)
+    return screen
+
+
+def _outcome(screen: NewJobScreen) -> str:
+    return str(screen.query_one("#outcome", Static).render())
+
+
+async def test_preflight_checks_a_large_file(service, large_file: Path) -> None:
+    app = AoftApp(service, load_settings())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _form_with(pilot, large_file)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) or not screen.busy, "the pre-flight")
+        assert isinstance(app.screen, ConfirmScreen), _outcome(screen)
+        message = str(app.screen.query_one("#confirm-message", Static).render())
+        assert "billed tokens" in message
+        await pilot.press("n")
+        await pilot.pause()
+    assert service.list_files() == []
+
+
+async def test_escape_stops_a_large_preflight(service, large_file: Path) -> None:
+    app = AoftApp(service, load_settings())
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _form_with(pilot, large_file)
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: screen.preflight_run is not None and screen.preflight_run.pid is not None,
+                       "the check's process")
+        run = screen.preflight_run
+        pgid = run.pid
+        await pilot.press("escape")
+        assert not screen.busy and "abandoned" in _outcome(screen)
+        assert run.cancelled and run.pid is None
+        await wait_for(pilot, lambda: not any(w.group == "new-job" for w in app.workers), "the worker", 2.0)
+        from test_validate_screen_large import _alive_in_group
+
+        assert _alive_in_group(pgid) == []
+        await pilot.pause(0.3)
+        assert app.screen is screen and "abandoned" in _outcome(screen)
+    assert service.list_files() == []
