@@ -79,7 +79,7 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
         Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause this running job"),
         Binding("r", "resume_job", "Resume", id="resume_job", tooltip="Resume this paused job"),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", tooltip="Fetch everything now"),
-        Binding("d", "export_job", "Export", id="export_job", show=False, tooltip="Write the job's metrics CSV, events and results file to ./aoft-export/"),
+        Binding("d", "export_job", "Export", id="export_job", show=False, tooltip="Export metrics, events and results to ./aoft-export/"),
     ]
 
     @dataclass

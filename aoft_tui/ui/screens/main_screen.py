@@ -78,7 +78,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by id, model, status or suffix"),
         Binding("s", "sort", "Sort", id="sort", tooltip="Sort by the next column (click a header, too)"),
-        Binding("space", "mark", "Mark", id="mark", key_display="␣", tooltip="Mark the job for comparison"),
+        Binding("space", "mark", "Mark", id="mark", key_display="␣", tooltip="Mark the job (for m compare, C W D bulk actions)"),
         Binding("m", "compare", "Compare", id="compare", tooltip="Overlay the marked jobs' loss curves"),
         Binding("c", "cancel_job", "Cancel", id="cancel_job", tooltip="Cancel the selected job"),
         Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause the selected running job"),
@@ -89,7 +89,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         Binding("v", "validate", "Validate", id="validate", tooltip="Check a training file before uploading"),
         Binding("w", "push_wandb", "W&B", id="push_wandb", tooltip="Push the job to Weights & Biases"),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", show=False, tooltip="Poll the jobs now"),
-        Binding("d", "export_job", "Export", id="export_job", show=False, tooltip="Write the job's metrics CSV, events and results file to ./aoft-export/"),
+        Binding("d", "export_job", "Export", id="export_job", show=False, tooltip="Export metrics, events and results to ./aoft-export/"),
         Binding("F", "follow_newest", "Follow", id="follow_newest", show=False, tooltip="Keep the newest job selected as jobs appear"),
         Binding("C", "bulk_cancel", "Cancel marked", id="bulk_cancel", show=False, tooltip="Cancel every marked job (one confirmation)"),
         Binding("W", "bulk_push", "Push marked", id="bulk_push", show=False, tooltip="Push every marked job to W&B"),
