@@ -129,3 +129,30 @@ async def test_a_job_that_ends_under_another_screen_raises_a_toast(emulator, ser
             await pilot.pause(0.05)
         assert ("Job succeeded", f"{job_id} succeeded.") in toasts(app)
         assert app.screen is not main_screen(pilot)
+
+
+async def test_bulk_push_pushes_started_jobs_and_skips_pending_ones(seeded_emulator, seeded_service) -> None:
+    import os
+    from pathlib import Path
+
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        by_status = {jobs_table.jobs[j].status: j for j in jobs_table.visible_ids}
+        done, pending = by_status[JobStatus.SUCCEEDED], by_status[JobStatus.PENDING]
+        jobs_table.set_marked([done, pending])
+        await pilot.press("W")
+        await pilot.pause()
+        text = str(app.screen.query_one("#confirm-message").render())
+        assert done in text and f"{pending}: pending: no training to push yet" in text
+        await pilot.press("y")
+        for _ in range(600):  # W&B offline runs take a few seconds
+            if any(t.startswith("Bulk push") for t, _ in toasts(app)):
+                break
+            await pilot.pause(0.05)
+        title, message = next((t, m) for t, m in toasts(app) if t.startswith("Bulk push"))
+        assert title == "Bulk push", message
+        assert "Pushed 1 of 1." in message and f"Skipped {pending}" in message
+    runs = list(Path(os.environ["WANDB_DIR"]).rglob("offline-run-*"))
+    assert len(runs) == 1
