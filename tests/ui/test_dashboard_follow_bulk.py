@@ -156,3 +156,18 @@ async def test_bulk_push_pushes_started_jobs_and_skips_pending_ones(seeded_emula
         assert "Pushed 1 of 1." in message and f"Skipped {pending}" in message
     runs = list(Path(os.environ["WANDB_DIR"]).rglob("offline-run-*"))
     assert len(runs) == 1
+
+
+async def test_d_on_the_detail_screen_exports_that_job(seeded_emulator, seeded_service, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        job_id = table(pilot).selected_key
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen is not main_screen(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        assert any(t == "Exported" and m.startswith(str(tmp_path / "aoft-export" / job_id)) for t, m in toasts(app))
+    assert (tmp_path / "aoft-export" / job_id / "events.jsonl").exists()

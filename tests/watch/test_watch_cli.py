@@ -165,3 +165,14 @@ def test_bad_usage_is_one_line_exit_2(emulator, args, expected) -> None:
         watch.kill()
     assert watch.stderr.startswith("Error: ") and expected in watch.stderr
     assert "Traceback" not in watch.stderr and len(watch.stderr_lines) == 1
+
+
+def test_all_with_nothing_in_progress_says_so_and_exits_0(emulator) -> None:
+    emulator.add_job(n_steps=20, progress=0.5)
+    emulator.advance(3600)
+    watch = WatchProcess(emulator, "--all", *FAST)
+    try:
+        assert watch.wait() == 0
+    finally:
+        watch.kill()
+    assert watch.remaining_lines() == [] and "nothing to watch" in watch.stderr
