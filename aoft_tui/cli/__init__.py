@@ -18,6 +18,8 @@ _SUBCOMMANDS = {
     "validate": ("aoft_tui.cli.validate_cmd", "Check a training file before you upload it."),
     "start": ("aoft_tui.cli.start_cmd", "Upload files and start a fine-tuning job."),
     "push": ("aoft_tui.cli.push_cmd", "Push a job's metrics, files and model to W&B."),
+    "watch": ("aoft_tui.cli.watch_cmd", "Wait for jobs to end, one line per state change (for scripts, CI)."),
+    "export": ("aoft_tui.cli.export_cmd", "Write a job's metrics (CSV), events (JSONL) and results file to a folder."),
     "emulator": ("aoft_tui.cli.emulator_cmd", "Run the local Azure OpenAI fine-tuning emulator."),
 }
 

@@ -27,6 +27,7 @@ from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import Checkpoint, Job, MetricPoint
 from aoft_tui.domain.series import ChartOptions, Series, chart_data, point_budget
 from aoft_tui.services.errors import ServiceError
+from aoft_tui.ui.screens.bulk_actions import ExportActionMixin
 from aoft_tui.ui.screens.job_actions import JobActionsMixin
 from aoft_tui.ui.screens.job_detail_data import DetailFetcher, DetailUpdate, next_interval
 from aoft_tui.ui.widgets.checkpoints_table import CheckpointsTable
@@ -47,7 +48,7 @@ FREEZE_GC = True
 _REFREEZE_FACTOR = 2  # freeze again once the metric points have doubled
 
 
-class JobDetailScreen(JobActionsMixin, Screen[None]):
+class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
     CSS_PATH = "job_detail.tcss"
 
     # Actions shared with the main screen use the same binding ids, so one `[keymap]` entry
@@ -78,6 +79,7 @@ class JobDetailScreen(JobActionsMixin, Screen[None]):
         Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause this running job"),
         Binding("r", "resume_job", "Resume", id="resume_job", tooltip="Resume this paused job"),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", tooltip="Fetch everything now"),
+        Binding("d", "export_job", "Export", id="export_job", show=False, tooltip="Export metrics, events and results to ./aoft-export/"),
     ]
 
     @dataclass

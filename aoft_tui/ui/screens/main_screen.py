@@ -26,6 +26,8 @@ from textual.widgets import Input, Label, Static
 from aoft_tui.domain.models import TRAIN_LOSS, VALID_LOSS, Job
 from aoft_tui.domain.series import last_step, prepare_series
 from aoft_tui.services.errors import AuthError, RateLimitError, ServiceError
+from aoft_tui.ui.screens.bulk_actions import BulkActionsMixin, ExportActionMixin
+from aoft_tui.ui.screens.dashboard_memory import BACKGROUND_INTERVAL, DashboardMemoryMixin
 from aoft_tui.ui.screens.job_actions import JobActionsMixin
 from aoft_tui.ui.widgets.connection import ConnectionIndicator
 from aoft_tui.ui.widgets.job_summary import JobSummary
@@ -70,13 +72,13 @@ class FilterInput(Input):
         self.screen.query_one(JobsTable).focus()
 
 
-class MainScreen(JobActionsMixin, Screen[None]):
+class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobActionsMixin, Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (172, "-wide")]
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by id, model, status or suffix"),
         Binding("s", "sort", "Sort", id="sort", tooltip="Sort by the next column (click a header, too)"),
-        Binding("space", "mark", "Mark", id="mark", key_display="␣", tooltip="Mark the job for comparison"),
+        Binding("space", "mark", "Mark", id="mark", key_display="␣", tooltip="Mark the job (for m compare, C W D bulk actions)"),
         Binding("m", "compare", "Compare", id="compare", tooltip="Overlay the marked jobs' loss curves"),
         Binding("c", "cancel_job", "Cancel", id="cancel_job", tooltip="Cancel the selected job"),
         Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause the selected running job"),
@@ -87,6 +89,11 @@ class MainScreen(JobActionsMixin, Screen[None]):
         Binding("v", "validate", "Validate", id="validate", tooltip="Check a training file before uploading"),
         Binding("w", "push_wandb", "W&B", id="push_wandb", tooltip="Push the job to Weights & Biases"),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", show=False, tooltip="Poll the jobs now"),
+        Binding("d", "export_job", "Export", id="export_job", show=False, tooltip="Export metrics, events and results to ./aoft-export/"),
+        Binding("F", "follow_newest", "Follow", id="follow_newest", show=False, tooltip="Keep the newest job selected as jobs appear"),
+        Binding("C", "bulk_cancel", "Cancel marked", id="bulk_cancel", show=False, tooltip="Cancel every marked job (one confirmation)"),
+        Binding("W", "bulk_push", "Push marked", id="bulk_push", show=False, tooltip="Push every marked job to W&B"),
+        Binding("D", "bulk_export", "Export marked", id="bulk_export", show=False, tooltip="Export every marked job to ./aoft-export/"),
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -120,6 +127,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one(JobsTable).focus()
+        self._restore_ui_state()
         self._show_cached()
         self.poll_now()
 
@@ -166,9 +174,11 @@ class MainScreen(JobActionsMixin, Screen[None]):
     def _schedule(self, delay: float) -> None:
         self._polling = False
         indicator = self.query_one(ConnectionIndicator)  # it shows when the next try is
-        if self._suspended:
-            indicator.next_try_in(None)
-            return  # ScreenResume polls again
+        if self._suspended:  # only to tell of jobs that end meanwhile; ScreenResume polls at once
+            if not any(job.status.is_active for job in self.table.jobs.values()):
+                indicator.next_try_in(None)
+                return
+            delay = max(delay, BACKGROUND_INTERVAL)
         indicator.next_try_in(delay)
         self._timer = self.set_timer(delay, self.poll_now, name="poll")
 
@@ -191,6 +201,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
             table.select_job(wanted)
             self._select_when_loaded = None
         active = sum(job.status.is_active for job in message.jobs)
+        self._after_jobs_loaded(message.jobs)
         self._update_counts()
         self._show_selected(reload_preview=self._selected_is_active())
         fast = DEMO_ACTIVE_INTERVAL if self.app.demo else ACTIVE_INTERVAL
@@ -214,6 +225,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
         if self._timer is not None:
             self._timer.stop()
             self._timer = None
+            self._schedule(BACKGROUND_INTERVAL)  # slower, and only while a job moves
 
     def on_screen_resume(self, _: ScreenResume) -> None:
         was_suspended, self._suspended = self._suspended, False
@@ -237,6 +249,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
     @on(JobsTable.JobHighlighted, "#jobs")
     def _row_highlighted(self) -> None:
         self._show_selected(reload_preview=False)
+        self._cursor_moved()
 
     def _show_selected(self, *, reload_preview: bool) -> None:
         table = self.table
@@ -312,7 +325,8 @@ class MainScreen(JobActionsMixin, Screen[None]):
         shown = table.row_count
         active = sum(table.jobs[job_id].status.is_active for job_id in table.visible_ids)
         jobs = f"{shown} of {total} jobs" if table.filter_text else f"{total} job{'s' * (total != 1)}"
-        self.query_one("#counts", Label).update(f"{jobs} · {active} active")
+        self.query_one("#counts", Label).update(f"{jobs} · {active} active{self.follow_label()}")
+        self._ui_state_changed()
         hint = self.query_one("#empty", Static)
         self.query_one("#table-pane").set_class(not shown, "-empty")
         if shown:
@@ -336,10 +350,12 @@ class MainScreen(JobActionsMixin, Screen[None]):
 
     def action_sort(self) -> None:
         self.table.cycle_sort()
+        self._ui_state_changed()
 
     @on(JobsTable.SortRequested, "#jobs")
     def _header_clicked(self, event: JobsTable.SortRequested) -> None:
         self.table.sort_by(event.column)
+        self._ui_state_changed()
 
     def action_mark(self) -> None:
         table = self.table
@@ -348,6 +364,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
             return
         table.toggle_mark(key)
         table.action_cursor_down()
+        self._ui_state_changed()
 
     def action_compare(self) -> None:
         table = self.table

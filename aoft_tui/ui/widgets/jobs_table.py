@@ -264,6 +264,14 @@ class JobsTable(ScrollView, can_focus=True):
         self._reformat(job_id)
         return job_id in self.marked
 
+    def set_marked(self, job_ids: Iterable[str]) -> None:
+        """Mark exactly `job_ids` (those in the list; restored marks of deleted jobs drop out)."""
+        wanted = set(job_ids) & self.jobs.keys()
+        changed = self.marked.symmetric_difference(wanted)
+        self.marked = wanted
+        for job_id in changed:
+            self._reformat(job_id)
+
     def select_job(self, job_id: str) -> bool:
         """Move the cursor to `job_id`'s row (clearing a filter that hides it)."""
         if job_id not in self._row_of and self.filter_text and job_id in self.jobs:
