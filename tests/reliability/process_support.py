@@ -14,6 +14,8 @@ import httpx2
 
 API_VERSION = "2025-04-01-preview"
 MODEL = "gpt-4o-mini-2024-07-18"
+# the live-mode emulator, like Azure, refuses a model without the tier it trains in
+TRAINING_TYPE = "GlobalStandard"
 EXPORT_RE = re.compile(r"export AZURE_OPENAI_ENDPOINT=(\S+) AZURE_OPENAI_API_KEY=(\w+) OPENAI_API_VERSION=\S+\n")
 
 
@@ -46,7 +48,7 @@ class EmulatorProcess:
         return file_id
 
     def create_job(self, training_file: str) -> dict:
-        reply = self.http.post("/fine_tuning/jobs", json={"model": MODEL, "training_file": training_file})
+        reply = self.http.post("/fine_tuning/jobs", json={"model": MODEL, "training_file": training_file, "trainingType": TRAINING_TYPE})
         assert reply.status_code == 201, reply.text
         return reply.json()
 

@@ -96,7 +96,8 @@ def test_a_special_token_uploads_then_fails_the_job(emulator) -> None:
         assert time.monotonic() < deadline, "file never processed"
         time.sleep(0.05)
     assert status == "processed"
-    job = client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file=f.id)
+    job = client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file=f.id,
+                                         extra_body={"trainingType": "GlobalStandard"})
     assert job.status in ("pending", "validating_files")
     emulator.advance(VALIDATION_SECONDS + 1)
     job = client.fine_tuning.jobs.retrieve(job.id)
