@@ -25,7 +25,7 @@ class InvalidTokenError:
     """Azure's 401 for a bad bearer token. Its body is not the usual {"error": {...}} but a
     top-level {"statusCode", "message"} (tests/fixtures/azure-real/401_invalid_bearer_token.*)."""
 
-    def response(self) -> Any:
+    def response(self, **_options: Any) -> Any:  # the same body whatever strict_spec says
         from starlette.responses import JSONResponse
 
         return JSONResponse({"statusCode": 401, "message": INVALID_TOKEN}, status_code=401)
