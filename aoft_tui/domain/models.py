@@ -108,6 +108,7 @@ class Job:
     hyperparameters: dict[str, Any] = field(default_factory=dict)
     seed: int | None = None
     error: JobError | None = None
+    metadata: dict[str, str] = field(default_factory=dict)  # the job's tags (`metadata`)
     # the API's JSON for this job, unchanged (API field names), for --json and W&B config
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -240,3 +241,5 @@ class JobSpec:
     hyperparameters: dict[str, Any] = field(default_factory=dict)
     seed: int | None = None
     training_type: str | None = None  # globalstandard | standard | developer
+    grader: dict[str, Any] | None = None  # reinforcement only (domain/graders.py checks it)
+    metadata: dict[str, str] = field(default_factory=dict)  # up to 16 KEY=VALUE tags
