@@ -160,6 +160,13 @@ FULL_VALID_LOSS = "full_valid_loss"
 FULL_VALID_ACCURACY = "full_valid_mean_token_accuracy"
 LOSS_SERIES = (TRAIN_LOSS, VALID_LOSS, FULL_VALID_LOSS)
 ACCURACY_SERIES = (TRAIN_ACCURACY, VALID_ACCURACY, FULL_VALID_ACCURACY)
+# Reinforcement fine-tuning's own (Microsoft Learn's RFT guide: results.csv and metrics events).
+TRAIN_REWARD = "train_reward_mean"
+VALID_REWARD = "valid_reward_mean"
+TRAIN_REASONING_TOKENS = "train_reasoning_tokens_mean"
+VALID_REASONING_TOKENS = "valid_reasoning_tokens_mean"
+REWARD_SERIES = (TRAIN_REWARD, VALID_REWARD)
+REASONING_TOKEN_SERIES = (TRAIN_REASONING_TOKENS, VALID_REASONING_TOKENS)
 
 
 @dataclass(frozen=True, slots=True)

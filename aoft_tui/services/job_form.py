@@ -263,7 +263,8 @@ def _check_reinforcement(form: JobForm, method: str, hyperparameters: dict[str, 
 def parse_metadata(text: str) -> tuple[dict[str, str], str | None]:
     """`team=nlp, run=3` → {"team": "nlp", "run": "3"}, or a message naming the bad pair."""
     pairs: dict[str, str] = {}
-    for raw in re.split(r"[,\n]", text):
+    # a comma separates pairs only where a new KEY= follows, so "tags=a,b" stays one value
+    for raw in re.split(r"\n|,\s*(?=[^,=\s]+\s*=)", text):
         item = raw.strip()
         if not item:
             continue

@@ -139,3 +139,10 @@ def test_rft_settings_and_a_grader_are_refused_for_other_methods() -> None:
                                             (",".join(f"k{i}=v" for i in range(17)), "at most 16")])
 def test_bad_metadata_is_refused_with_the_rule(text, fragment) -> None:
     assert fragment in check_form(JobForm(model="gpt-4.1-mini-2025-04-14", metadata=text)).errors["metadata"]
+
+
+def test_the_multi_grader_shape_the_service_takes_is_accepted_and_a_single_inner_grader_is_not() -> None:
+    real = json.loads((Path(__file__).parents[1] / "fixtures/azure-real/rft_multi_grader.json").read_text())
+    assert check_grader(real) == []
+    sdk_shape = {**real, "graders": real["graders"]["compliant"]}  # what the SDK's types describe
+    assert check_grader(sdk_shape)  # the service refuses it ("graders.input: expected an object")
