@@ -7,6 +7,7 @@ the service choose" (the field is left out of the request).
 
 from __future__ import annotations
 
+import json
 import math
 import re
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ from typing import Any
 
 from aoft_tui.domain import catalog
 from aoft_tui.domain.graders import parse_grader_text
-from aoft_tui.domain.models import JobSpec
+from aoft_tui.domain.models import Job, JobSpec
 
 # Azure's rule for the suffix added to the fine-tuned model's name.
 SUFFIX_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -280,3 +281,31 @@ def parse_metadata(text: str) -> tuple[dict[str, str], str | None]:
     if len(pairs) > METADATA_MAX_PAIRS:
         return {}, f"Metadata: at most {METADATA_MAX_PAIRS} pairs (got {len(pairs)})."
     return pairs, None
+
+
+def form_from_job(job: Job, *, base_model: str | None = None) -> JobForm:
+    """A form prefilled from a job. `base_model` None: a clone (same model and settings);
+    else continued fine-tuning from that model (a fine-tuned model or a checkpoint's), keeping
+    the job's method, tier, grader and tags but leaving the training settings on auto."""
+    method_obj = job.raw.get("method") if isinstance(job.raw.get("method"), dict) else {}
+    grader = (method_obj.get(job.method) or {}).get("grader") if job.method == catalog.REINFORCEMENT else None
+    tier = str(job.raw.get("trainingType") or job.raw.get("training_type") or "").lower()
+    tier = {"developertier": catalog.DEVELOPER}.get(tier, tier)
+    common = {
+        "method": job.method if job.method in catalog.METHODS else catalog.SUPERVISED,
+        "training_type": tier if tier in TRAINING_TYPES else "",
+        "grader": json.dumps(grader, indent=2) if isinstance(grader, dict) else "",
+        "grader_source": f"the grader of {job.id}",
+        "metadata": ", ".join(f"{k}={v}" for k, v in job.metadata.items()),
+    }
+    if base_model is not None:
+        return JobForm(model=base_model, **common)
+    shown = job.shown_hyperparameters
+
+    def text(name: str) -> str:
+        value = shown.get(name)
+        return "" if value in (None, "auto") else str(value)
+
+    return JobForm(model=job.model, suffix=job.suffix or "", seed="" if job.seed is None else str(job.seed),
+                   reasoning_effort=text("reasoning_effort"),
+                   **{name: text(name) for name in RANGES}, **common)
