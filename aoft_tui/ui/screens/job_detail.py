@@ -78,6 +78,10 @@ class JobDetailScreen(JobActionsMixin, Screen[None]):
         Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause this running job"),
         Binding("r", "resume_job", "Resume", id="resume_job", tooltip="Resume this paused job"),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", tooltip="Fetch everything now"),
+        Binding("n", "continue_job", "Continue", id="detail.continue_job", show=False,
+                tooltip="New job from this job's fine-tuned model, or from the selected checkpoint"),
+        Binding("d", "clone_job", "Clone", id="clone_job", show=False,
+                tooltip="New job prefilled from this one (same model and settings)"),
     ]
 
     @dataclass
@@ -334,6 +338,21 @@ class JobDetailScreen(JobActionsMixin, Screen[None]):
 
     def action_refresh(self) -> None:
         self._start_poll()
+
+    def action_continue_job(self) -> None:
+        from aoft_tui.ui.screens.new_job_launch import open_continue
+
+        if self.job is None:
+            return
+        on_checkpoints = self.query_one(TabbedContent).active == "checkpoints"
+        checkpoint = self.query_one(CheckpointsTable).selected_checkpoint() if on_checkpoints else None
+        open_continue(self, self.job, checkpoint)
+
+    def action_clone_job(self) -> None:
+        from aoft_tui.ui.screens.new_job_launch import open_clone
+
+        if self.job is not None:
+            open_clone(self, self.job)
 
     # --- job actions ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

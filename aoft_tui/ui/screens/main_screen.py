@@ -84,6 +84,8 @@ class MainScreen(JobActionsMixin, Screen[None]):
         Binding("y", "copy_id", "Copy", id="copy_id", tooltip="Copy the job id (OSC 52, works over SSH)"),
         Binding("Y", "copy_model", "Copy model", id="copy_model", show=False, tooltip="Copy the fine-tuned model name"),
         Binding("n", "new_job", "New", id="new_job", tooltip="Upload data and start a fine-tuning job"),
+        Binding("d", "clone_job", "Clone", id="clone_job", show=False,
+                tooltip="New job prefilled from the selected one (same model and settings)"),
         Binding("v", "validate", "Validate", id="validate", tooltip="Check a training file before uploading"),
         Binding("w", "push_wandb", "W&B", id="push_wandb", tooltip="Push the job to Weights & Biases"),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", show=False, tooltip="Poll the jobs now"),
@@ -380,6 +382,13 @@ class MainScreen(JobActionsMixin, Screen[None]):
         screen_cls = self._screen_class("new_job_screen", "NewJobScreen", "New job")
         if screen_cls:
             self.app.push_screen(screen_cls(self.app.service), self._new_job_done)
+
+    def action_clone_job(self) -> None:
+        job = self._target_or_toast()
+        if job is not None:
+            from aoft_tui.ui.screens.new_job_launch import open_clone
+
+            open_clone(self, job, self._new_job_done)
 
     def _new_job_done(self, job_id: str | None) -> None:
         if job_id:
