@@ -90,6 +90,7 @@ class NewJobFieldsMixin:
     start_dir: Path
     _prefilled_grader: str
     _model_options: list[tuple[str, str]] = []
+    _tier_set_here = ""  # the tier _refresh_tiers chose (not the user)
 
     if TYPE_CHECKING:
         query_one = DOMNode.query_one
@@ -101,9 +102,12 @@ class NewJobFieldsMixin:
         """Name the tier that will be sent for this model; keep the user's choice if it has it."""
         select = self.query_one("#training_type", Select)
         options, default = tier_options(self._model_value())
-        keep = wanted or (select.value if isinstance(select.value, str) else "")
+        current = select.value if isinstance(select.value, str) else ""
+        # a tier this method put there follows the model; one the user picked stays if it can
+        keep = wanted or (current if current != self._tier_set_here else "")
         select.set_options(options)
         select.value = keep if keep in {v for _, v in options} else default
+        self._tier_set_here = "" if keep and select.value == keep else select.value
 
     def _choose_model(self, model: str) -> None:
         select = self.query_one("#model-select", Select)

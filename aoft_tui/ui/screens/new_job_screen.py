@@ -134,6 +134,7 @@ class NewJobScreen(NewJobFieldsMixin, Screen[str | None]):
         self.query_one("#model-info").display = False
         self.query_one("#progress").display = False
         self.query_one("#rft").display = False
+        self._refresh_tiers()
         if self.prefill is not None:
             self._apply_prefill(self.prefill)
         self._load_models()
