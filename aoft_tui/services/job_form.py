@@ -135,6 +135,8 @@ def parse_hyperparameter(name: str, text: str) -> tuple[int | float | None, str 
         except ValueError:
             return None, f"{label} must be a whole number from {low:g} to {high:g}, or auto (got {raw!r})."
         if not low <= value <= high:
+            if high >= SEED_MAX:  # no upper bound worth naming
+                return None, f"{label} must be a whole number, {low:g} or more, or auto (got {value})."
             return None, f"{label} must be from {low:g} to {high:g}, or auto (got {value})."
         return value, None
     try:

@@ -107,6 +107,7 @@ class NewJobFieldsMixin:
         keep = wanted or (current if current != self._tier_set_here else "")
         select.set_options(options)
         select.value = keep if keep in {v for _, v in options} else default
+        select.mutate_reactive(Select.value)  # redraw the label when the value stayed the same
         self._tier_set_here = "" if keep and select.value == keep else select.value
 
     def _choose_model(self, model: str) -> None:
