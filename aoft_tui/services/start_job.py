@@ -314,7 +314,7 @@ class JobStarter:
             return landed  # the earlier attempt reached Azure after all
         self._create_attempts += 1
         try:
-            return self.service.create_job(spec, idempotency_key=self.idempotency_key)
+            job = self.service.create_job(spec, idempotency_key=self.idempotency_key)
         except BadRequestError as exc:
             raise BadRequestError(
                 f"{exc}\n\nNo job was created. Fix the value above and submit again; "
@@ -327,6 +327,9 @@ class JobStarter:
                 "the retry first looks for it and reuses the same request key, so at most one job results.",
                 status_code=exc.status_code,
             ) from None
+        with contextlib.suppress(OSError):  # a record for failure triage; the job exists either way
+            self.cache.remember_request(job.id, spec.hyperparameters)
+        return job
 
     def _landed_job(self, spec: Any) -> Job | None:
         for job in self.service.list_jobs():

@@ -231,7 +231,8 @@ class JobDetailScreen(JobActionsMixin, Screen[None]):
     def _render_job(self, update: DetailUpdate) -> None:
         job = update.job
         latest = self.metrics[-1] if self.metrics else None
-        self.query_one(JobOverview).show(job, update.files, latest, self._now())
+        self.query_one(JobOverview).show(job, update.files, latest, self._now(),
+                                         failing_line=update.failing_line, requested=update.requested)
         events = self.query_one(EventsLog)
         events.append(update.new_events)
         table = self.query_one(CheckpointsTable)
