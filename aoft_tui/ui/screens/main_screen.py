@@ -74,7 +74,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (172, "-wide")]
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by id, model, status or suffix"),
+        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by id, model, status, suffix or a tag (team=nlp)"),
         Binding("s", "sort", "Sort", id="sort", tooltip="Sort by the next column (click a header, too)"),
         Binding("space", "mark", "Mark", id="mark", key_display="␣", tooltip="Mark the job for comparison"),
         Binding("m", "compare", "Compare", id="compare", tooltip="Overlay the marked jobs' loss curves"),
