@@ -25,9 +25,12 @@ class InvalidTokenError:
     """Azure's 401 for a bad bearer token. Its body is not the usual {"error": {...}} but a
     top-level {"statusCode", "message"} (tests/fixtures/azure-real/401_invalid_bearer_token.*)."""
 
-    def response(self, **_options: Any) -> Any:  # the same body whatever strict_spec says
+    def response(self, *, strict_spec: bool = False) -> Any:
         from starlette.responses import JSONResponse
 
+        if strict_spec:  # the spec's error shape; the live service's own below
+            return JSONResponse({"error": {"code": "unauthorized", "message": INVALID_TOKEN, "param": None,
+                                           "type": "authentication_error"}}, status_code=401)
         return JSONResponse({"statusCode": 401, "message": INVALID_TOKEN}, status_code=401)
 
 
