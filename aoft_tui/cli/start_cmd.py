@@ -289,7 +289,7 @@ def _job_line(job, metrics: dict) -> str:
     parts = [f"{job.id} {job.status}"]
     if "step" in metrics:
         parts.append(f"step {metrics['step']}")
-    for key in ("train_loss", "valid_loss", "train_mean_token_accuracy"):
+    for key in ("train_loss", "valid_loss", "train_mean_token_accuracy", "train_reward_mean", "valid_reward_mean"):
         value = metrics.get(key)
         if isinstance(value, int | float):
             parts.append(f"{key} {value:.4f}")

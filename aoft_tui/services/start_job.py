@@ -311,6 +311,8 @@ class JobStarter:
         if self._jobs_before is None:
             self._jobs_before = {j.id for j in self.service.list_jobs()}
         elif self._create_attempts and (landed := self._landed_job(spec)) is not None:
+            with contextlib.suppress(OSError):
+                self.cache.remember_request(landed.id, spec.hyperparameters)
             return landed  # the earlier attempt reached Azure after all
         self._create_attempts += 1
         try:
