@@ -38,7 +38,7 @@ from aoft_tui.services.errors import (
     ServerError,
     ServiceError,
 )
-from aoft_tui.services.job_form import TRAINING_TYPES, JobForm, check_form
+from aoft_tui.services.job_form import REASONING_EFFORTS, TRAINING_TYPES, JobForm, check_form
 from aoft_tui.services.start_job import (
     JobStarter,
     Phase,
@@ -67,6 +67,12 @@ _OPTION_OF = {
     "beta": "--beta",
     "seed": "--seed",
     "training_type": "--training-type",
+    "grader": "--grader",
+    "reasoning_effort": "--reasoning-effort",
+    "compute_multiplier": "--compute-multiplier",
+    "eval_interval": "--eval-interval",
+    "eval_samples": "--eval-samples",
+    "metadata": "--metadata",
 }
 EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 MAX_PROBLEMS_SHOWN = 20
@@ -90,6 +96,16 @@ def _err(message: str = "", **kw) -> None:
 @click.option("--seed", default="", metavar="N", help="0–2147483647, for reproducible runs.")
 @click.option("--training-type", type=click.Choice(TRAINING_TYPES), default=None,
               help="Training tier; default: the model's (globalstandard where it has one). Always sent.")
+@click.option("--grader", "grader_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Reinforcement: a JSON file with the grader (string_check, text_similarity, score_model, "
+                   "python or multi). Checked before anything is uploaded.")
+@click.option("--reasoning-effort", type=click.Choice(REASONING_EFFORTS), default=None,
+              help="Reinforcement: the reasoning effort while training; the service's default when left out.")
+@click.option("--compute-multiplier", default="", metavar="X|auto", help="Reinforcement: above 0, at most 10.")
+@click.option("--eval-interval", default="", metavar="N|auto", help="Reinforcement: training steps between evals.")
+@click.option("--eval-samples", default="", metavar="N|auto", help="Reinforcement: samples per eval.")
+@click.option("--metadata", "metadata", multiple=True, metavar="KEY=VALUE",
+              help="A tag on the job (repeat for more; up to 16). Shown in the dashboard, filterable with /.")
 @click.option("--yes", "-y", is_flag=True, help="Accept pre-flight warnings without asking.")
 @click.option("--wait", is_flag=True, help="Follow the job until it succeeds, fails or is cancelled.")
 @click.option("--interval", default=10.0, show_default=True, metavar="SECONDS", help="Poll interval for --wait.")
@@ -106,6 +122,12 @@ def command(
     beta: str,
     seed: str,
     training_type: str | None,
+    grader_file: Path | None,
+    reasoning_effort: str | None,
+    compute_multiplier: str,
+    eval_interval: str,
+    eval_samples: str,
+    metadata: tuple[str, ...],
     yes: bool,
     wait: bool,
     interval: float,
@@ -121,12 +143,15 @@ def command(
     form = JobForm(
         model=model, method=method, suffix=suffix, n_epochs=n_epochs, batch_size=batch_size,
         learning_rate_multiplier=learning_rate_multiplier, beta=beta, seed=seed,
-        training_type=training_type or "",
+        training_type=training_type or "", reasoning_effort=reasoning_effort or "",
+        compute_multiplier=compute_multiplier, eval_interval=eval_interval, eval_samples=eval_samples,
+        metadata="\n".join(metadata), **_grader_fields(grader_file),
     )
     check = check_form(form)
     if not check.ok:
         for name, message in check.errors.items():
-            _err(f"Error: {_OPTION_OF[name]}: {message}")
+            for line in message.splitlines():  # a grader file may have several problems
+                _err(f"Error: {_OPTION_OF[name]}: {line}")
         sys.exit(EXIT_USAGE)
     assert check.options is not None
     settings = load_cli_settings()
@@ -150,6 +175,19 @@ def command(
             sys.exit(EXIT_FAILED)
 
 
+def _grader_fields(grader_file: Path | None) -> dict[str, str]:
+    """The grader file's text for the form (which checks it), or exit 2 when it cannot be read."""
+    if grader_file is None:
+        return {}
+    try:
+        text = grader_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        _err(f"Error: --grader: cannot read {grader_file}: {reason}. Fix: give the path of a JSON grader file.")
+        sys.exit(EXIT_USAGE)
+    return {"grader": text, "grader_source": str(grader_file)}
+
+
 # --- steps ----------------------------------------------------------------------------------
 def _preflight(request: StartRequest, *, yes: bool, prices: dict[str, float] | None) -> None:
     from aoft_tui.domain.validation import DatasetIOError
@@ -160,6 +198,10 @@ def _preflight(request: StartRequest, *, yes: bool, prices: dict[str, float] | N
         report = preflight(request, prices=prices)
     except DatasetIOError as exc:
         fail("Cannot read the dataset", str(exc), code=EXIT_USAGE)
+    if request.options.grader is not None:
+        from aoft_tui.domain.graders import describe_grader
+
+        _err(f"Grader: {describe_grader(request.options.grader)}")
     problems = list(report.errors) + list(report.warnings)
     n_errors, n_warnings = problem_counts(report)
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
@@ -305,7 +347,7 @@ def _job_line(job, metrics: dict) -> str:
     parts = [f"{job.id} {job.status}"]
     if "step" in metrics:
         parts.append(f"step {metrics['step']}")
-    for key in ("train_loss", "valid_loss", "train_mean_token_accuracy"):
+    for key in ("train_loss", "valid_loss", "train_mean_token_accuracy", "train_reward_mean", "valid_reward_mean"):
         value = metrics.get(key)
         if isinstance(value, int | float):
             parts.append(f"{key} {value:.4f}")

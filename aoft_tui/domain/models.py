@@ -108,6 +108,7 @@ class Job:
     hyperparameters: dict[str, Any] = field(default_factory=dict)
     seed: int | None = None
     error: JobError | None = None
+    metadata: dict[str, str] = field(default_factory=dict)  # the job's tags (`metadata`)
     # the API's JSON for this job, unchanged (API field names), for --json and W&B config
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
@@ -159,6 +160,13 @@ FULL_VALID_LOSS = "full_valid_loss"
 FULL_VALID_ACCURACY = "full_valid_mean_token_accuracy"
 LOSS_SERIES = (TRAIN_LOSS, VALID_LOSS, FULL_VALID_LOSS)
 ACCURACY_SERIES = (TRAIN_ACCURACY, VALID_ACCURACY, FULL_VALID_ACCURACY)
+# Reinforcement fine-tuning's own (Microsoft Learn's RFT guide: results.csv and metrics events).
+TRAIN_REWARD = "train_reward_mean"
+VALID_REWARD = "valid_reward_mean"
+TRAIN_REASONING_TOKENS = "train_reasoning_tokens_mean"
+VALID_REASONING_TOKENS = "valid_reasoning_tokens_mean"
+REWARD_SERIES = (TRAIN_REWARD, VALID_REWARD)
+REASONING_TOKEN_SERIES = (TRAIN_REASONING_TOKENS, VALID_REASONING_TOKENS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -240,3 +248,5 @@ class JobSpec:
     hyperparameters: dict[str, Any] = field(default_factory=dict)
     seed: int | None = None
     training_type: str | None = None  # globalstandard | standard | developer
+    grader: dict[str, Any] | None = None  # reinforcement only (domain/graders.py checks it)
+    metadata: dict[str, str] = field(default_factory=dict)  # up to 16 KEY=VALUE tags

@@ -18,8 +18,10 @@ from aoft_tui.domain.models import (
     FULL_VALID_LOSS,
     TRAIN_ACCURACY,
     TRAIN_LOSS,
+    TRAIN_REWARD,
     VALID_ACCURACY,
     VALID_LOSS,
+    VALID_REWARD,
     MetricPoint,
 )
 
@@ -188,6 +190,8 @@ KINDS: dict[str, tuple[str, str]] = {
     "valid": (VALID_LOSS, VALID_ACCURACY),
     "full": (FULL_VALID_LOSS, FULL_VALID_ACCURACY),
 }
+# A reinforcement job's second chart is its mean reward (Azure reports no full-valid reward).
+REWARD_KINDS: dict[str, str] = {"train": TRAIN_REWARD, "valid": VALID_REWARD}
 SMOOTHING_STEPS = (0.0, 0.3, 0.6, 0.8, 0.9, 0.95, 0.99)
 DEFAULT_SMOOTHING = 0.6
 
@@ -226,15 +230,21 @@ class ChartOptions:
         return [pair[column] for kind, pair in KINDS.items() if kind in self.kinds]
 
 
+def has_reward(points: Sequence[MetricPoint]) -> bool:
+    """A reinforcement job's metrics: they carry a mean reward."""
+    return any(TRAIN_REWARD in p.values or VALID_REWARD in p.values for p in points)
+
+
 def chart_data(
     points: Sequence[MetricPoint], options: ChartOptions, max_points: int
 ) -> tuple[dict[str, Series], dict[str, Series]]:
-    """(loss series, token-accuracy series) ready to draw. Log scale applies to loss only:
-    accuracy lives in [0, 1] where a log axis only distorts."""
+    """(loss series, second series) ready to draw: token accuracy, or for a reinforcement job
+    its mean reward (train_reward_mean, valid_reward_mean). Log scale applies to loss only:
+    accuracy and reward live in [0, 1] where a log axis only distorts."""
     loss = prepare_series(
         points, options.names(False), max_points=max_points, smoothing=options.smoothing, log=options.log
     )
-    accuracy = prepare_series(
-        points, options.names(True), max_points=max_points, smoothing=options.smoothing
-    )
+    second = ([REWARD_KINDS[k] for k in REWARD_KINDS if k in options.kinds] if has_reward(points)
+              else options.names(True))
+    accuracy = prepare_series(points, second, max_points=max_points, smoothing=options.smoothing)
     return loss, accuracy

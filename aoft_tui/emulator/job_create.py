@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from aoft_tui.domain import catalog
+from aoft_tui.domain.graders import check_grader
 from aoft_tui.emulator.live import REGION
 from aoft_tui.emulator.errors import ApiError, bad_request
 from aoft_tui.emulator.file_checks import job_failure_message
@@ -57,6 +58,8 @@ def build_job(store: Store, body: Any, now: float, *, methods: tuple[str, ...] =
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**31):
         raise bad_request("seed must be an integer between 0 and 2147483647.", param="seed")
     method, hp = _method_and_hyperparameters(body, methods)
+    grader = _grader(body, method)
+    metadata = _metadata(body.get("metadata"))
     base = catalog.lookup(base_model)
     if base is not None and method not in base.methods:
         raise bad_request(f"The fine-tuning method '{method}' is not supported for model '{model}'.",
@@ -80,7 +83,7 @@ def build_job(store: Store, body: Any, now: float, *, methods: tuple[str, ...] =
         training_file=training_file, validation_file=validation_file, method=method,
         requested_hp=hp, seed=seed if seed is not None else store.rng.randrange(2**31),
         plan=plan, suffix=suffix, integrations=integrations, ready_at=now + VALIDATION_SECONDS,
-        training_type=tier if live else None,
+        training_type=tier if live else None, grader=grader, metadata=metadata,
     )
     bad = train.status_details or (valid.status_details if valid else None)
     if bad:
@@ -174,8 +177,40 @@ def _check_hp(hp: dict[str, Any], method: str) -> None:
             raise bad_request("n_epochs must be 'auto' or an integer from 1 to 50.", param=key)
         if key == "batch_size" and not (_is_int(value) and 1 <= value <= 256):
             raise bad_request("batch_size must be 'auto' or an integer from 1 to 256.", param=key)
-        if key in ("learning_rate_multiplier", "beta") and not (_is_finite(value) and value > 0):
+        if key in ("learning_rate_multiplier", "beta", "compute_multiplier") and not (_is_finite(value) and value > 0):
             raise bad_request(f"{key} must be 'auto' or a finite number greater than 0.", param=key)
+        if key in ("eval_interval", "eval_samples") and not (_is_int(value) and value >= 1):
+            raise bad_request(f"{key} must be 'auto' or a positive integer.", param=key)
+        if key == "reasoning_effort" and value not in ("default", "low", "medium", "high"):
+            raise bad_request("reasoning_effort must be one of default, low, medium, high.", param=key)
+
+
+def _grader(body: dict, method: str) -> dict[str, Any] | None:
+    """Reinforcement needs method.reinforcement.grader, checked like Azure checks it."""
+    if method != "reinforcement":
+        return None
+    grader = (body["method"].get("reinforcement") or {}).get("grader")
+    if grader is None:
+        raise bad_request("method.reinforcement.grader is required for reinforcement fine-tuning.",
+                          param="method.reinforcement.grader")
+    problems = check_grader(grader)
+    if problems:
+        first = problems[0]
+        raise bad_request(f"Invalid grader: {first.field or 'grader'}: {first.message}",
+                          param=f"method.reinforcement.grader.{first.field}".rstrip("."))
+    return grader
+
+
+def _metadata(value: Any) -> dict[str, str] | None:
+    """Up to 16 string pairs, keys ≤ 64 and values ≤ 512 characters (the spec's Metadata)."""
+    if value is None:
+        return None
+    if (not isinstance(value, dict) or len(value) > 16
+            or not all(isinstance(k, str) and isinstance(v, str) and len(k) <= 64 and len(v) <= 512
+                       for k, v in value.items())):
+        raise bad_request("metadata must be an object of at most 16 string pairs (keys up to 64 "
+                          "characters, values up to 512).", param="metadata")
+    return dict(value)
 
 
 def _is_int(v: Any) -> bool:

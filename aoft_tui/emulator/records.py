@@ -116,6 +116,8 @@ class JobRec:
     fail_at_step: int | None = None  # seeded: an internal failure mid-training
     events: list[EventRec] = field(default_factory=list)
     training_type: str | None = None  # the tier the job trains in, echoed as `trainingType` (live mode)
+    grader: dict[str, Any] | None = None  # reinforcement: method.reinforcement.grader, echoed back
+    metadata: dict[str, str] | None = None
 
     @property
     def hex(self) -> str:
@@ -148,7 +150,7 @@ class JobRec:
             "fine_tuned_model": self.fine_tuned_model, "result_files": self.result_files,
             "error": self.error, "fail_reason": self.fail_reason, "fail_at_step": self.fail_at_step,
             "events": [[e.id, e.t, e.message, e.level] for e in self.events],
-            "training_type": self.training_type,
+            "training_type": self.training_type, "grader": self.grader, "metadata": self.metadata,
         }
 
     @classmethod

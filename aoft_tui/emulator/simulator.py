@@ -23,13 +23,19 @@ from aoft_tui.domain.models import (
     FULL_VALID_LOSS,
     TRAIN_ACCURACY,
     TRAIN_LOSS,
+    TRAIN_REASONING_TOKENS,
+    TRAIN_REWARD,
     VALID_ACCURACY,
     VALID_LOSS,
+    VALID_REASONING_TOKENS,
+    VALID_REWARD,
 )
 
 NO_VALUE_CELL = "-1"  # the live results.csv's "no value" (tests/fixtures/azure-real/SOURCE.md)
 RESULT_COLUMNS = ("step", TRAIN_LOSS, TRAIN_ACCURACY, VALID_LOSS, VALID_ACCURACY, FULL_VALID_LOSS,
                   FULL_VALID_ACCURACY)
+# a reinforcement job's results.csv adds its reward and reasoning-token columns
+RFT_COLUMNS = (TRAIN_REWARD, VALID_REWARD, TRAIN_REASONING_TOKENS, VALID_REASONING_TOKENS)
 
 # Timeline constants (simulated seconds).
 VALIDATION_SECONDS = 120.0  # queued/validating files before training can start
@@ -180,6 +186,20 @@ def metrics_at(plan: TrainingPlan, seed: int, step: int) -> dict[str, float]:
         if is_epoch_end(plan, step):
             out[FULL_VALID_LOSS] = round(v_smooth * (1.0 + 0.02 * _noise(seed, step, 5)), 5)
             out[FULL_VALID_ACCURACY] = round(_clip(acc_smooth - 0.02 + 0.005 * _noise(seed, step, 6)), 5)
+    if plan.method == "reinforcement":
+        out.update(_rft_metrics(plan, seed, step, epoch))
+    return out
+
+
+def _rft_metrics(plan: TrainingPlan, seed: int, step: int, epoch: float) -> dict[str, float]:
+    """Mean reward rises towards ~0.8; reasoning tokens settle as the policy learns."""
+    reward = 0.25 + 0.55 * (1.0 - math.exp(-1.4 * epoch))
+    tokens = 1800.0 + 1400.0 * math.exp(-0.9 * epoch)
+    out = {TRAIN_REWARD: round(_clip(reward + 0.06 * _noise(seed, step, 11)), 5),
+           TRAIN_REASONING_TOKENS: round(tokens * (1.0 + 0.1 * _noise(seed, step, 12)), 1)}
+    if plan.has_validation:
+        out[VALID_REWARD] = round(_clip(reward - 0.04 + 0.05 * _noise(seed, step, 13)), 5)
+        out[VALID_REASONING_TOKENS] = round(tokens * 0.9 * (1.0 + 0.1 * _noise(seed, step, 14)), 1)
     return out
 
 
@@ -206,11 +226,12 @@ def epoch_end_steps(plan: TrainingPlan) -> list[int]:
 def results_csv(plan: TrainingPlan, seed: int, last_step: int) -> bytes:
     """Azure's results.csv: one row per step; a metric the step lacks (validation on a step
     without it, or a job without a validation file) is `-1`, as the live service writes it."""
-    lines = [",".join(RESULT_COLUMNS)]
+    columns = RESULT_COLUMNS + (RFT_COLUMNS if plan.method == "reinforcement" else ())
+    lines = [",".join(columns)]
     for step in range(1, last_step + 1):
         m = metrics_at(plan, seed, step)
         cells = [str(step)]
-        for col in RESULT_COLUMNS[1:]:
+        for col in columns[1:]:
             value = m.get(col)
             cells.append(NO_VALUE_CELL if value is None else repr(value))
         lines.append(",".join(cells))

@@ -40,6 +40,10 @@ def job_json(job: JobRec, now: float, *, ga: bool = False, v1: bool = False) -> 
         # DPO/reinforcement settings (beta, …) have no top-level field: Azure returns them in
         # OpenAI's shape, method.<type>.hyperparameters (always so on /openai/v1).
         body["method"][job.method] = {"hyperparameters": _effective_hp(job)}
+        if job.grader is not None:
+            body["method"][job.method]["grader"] = job.grader
+    if job.metadata is not None:
+        body["metadata"] = job.metadata  # sent only by clients that set it (not in the Azure spec files)
     if job.training_type is not None:
         body["trainingType"] = job.training_type  # live mode echoes the tier (not in the spec)
     if ga:
@@ -75,7 +79,10 @@ def _job_json(job: JobRec, now: float) -> dict[str, Any]:
 
 
 def _effective_hp(job: JobRec) -> dict[str, Any]:
-    return job.plan.hyperparameters() if job.started_at is not None else _requested_hp(job)
+    hp = job.plan.hyperparameters() if job.started_at is not None else _requested_hp(job)
+    if job.method == "reinforcement":  # the RFT settings as sent; ones left to the service stay absent
+        hp.update({k: v for k, v in job.requested_hp.items() if k not in hp and v not in (None, "auto")})
+    return hp
 
 
 def _requested_hp(job: JobRec) -> dict[str, Any]:

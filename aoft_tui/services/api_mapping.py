@@ -41,7 +41,9 @@ def as_dict(obj: Any) -> dict[str, Any]:
         return dict(obj)
     to_dict = getattr(obj, "to_dict", None)
     if to_dict is not None:
-        return to_dict(mode="json")
+        # warnings off: where the SDK's types are wrong (a multi grader's `graders` is a named
+        # map, the SDK types one grader: openai/openai-java#647) the JSON is still what was sent
+        return to_dict(mode="json", warnings=False)
     return obj.model_dump(mode="json")  # pragma: no cover - every SDK model has to_dict
 
 
@@ -80,6 +82,8 @@ def job_from_api(raw: Mapping[str, Any]) -> Job:
         hyperparameters=_hyperparameters(raw, method),
         seed=raw.get("seed"),
         error=error,
+        metadata={str(k): str(v) for k, v in (raw.get("metadata") or {}).items()}
+        if isinstance(raw.get("metadata"), Mapping) else {},
         raw=dict(raw),
     )
 
@@ -169,8 +173,11 @@ def job_create_body(spec: JobSpec) -> dict[str, Any]:
             body["hyperparameters"] = hyper
     else:
         method: dict[str, Any] = {"type": spec.method}
-        if hyper:
-            method[spec.method] = {"hyperparameters": hyper}
+        own: dict[str, Any] = {"hyperparameters": hyper} if hyper else {}
+        if spec.method == "reinforcement" and spec.grader is not None:
+            own = {"grader": spec.grader, **own}  # method.reinforcement.grader (OpenAI's shape)
+        if own:
+            method[spec.method] = own
         body["method"] = method
     if spec.validation_file:
         body["validation_file"] = spec.validation_file
@@ -178,6 +185,8 @@ def job_create_body(spec: JobSpec) -> dict[str, Any]:
         body["suffix"] = spec.suffix
     if spec.seed is not None:
         body["seed"] = spec.seed
+    if spec.metadata:
+        body["metadata"] = dict(spec.metadata)
     # Azure's training tier, always sent (without it Azure trains in Standard, which many
     # models lack in many regions): not in the Swagger files, a top-level `trainingType` spelled
     # as Microsoft Learn's samples spell it (tests/fixtures/azure-real/create_job_training_type.json).

@@ -136,6 +136,16 @@ TIER_HINT = (
 )
 
 
+# Azure answers 401 for a token of another tenant or audience, and for an identity without a
+# data-plane role on the resource (Owner/Contributor alone are control-plane roles).
+TOKEN_REJECTED = (
+    "The Microsoft Entra token was rejected by {endpoint}. The signed-in identity needs the "
+    "Cognitive Services OpenAI Contributor role on this resource (Access control (IAM) in the "
+    "Azure portal; roles take up to 5 minutes to apply), and the sign-in must be for the "
+    "resource's tenant (`az login --tenant …`)."
+)
+
+
 def translate(
     err: openai.OpenAIError,
     *,
@@ -143,8 +153,10 @@ def translate(
     subject: str | None = None,
     secret: str | None = None,
     api_version: str | None = None,
+    signed_in: bool = False,
 ) -> ServiceError:
-    """The ServiceError for an SDK exception (subject: "job ftjob-…", "file file-…")."""
+    """The ServiceError for an SDK exception (subject: "job ftjob-…", "file file-…").
+    `signed_in`: the request carried a Microsoft Entra token rather than a key."""
     import openai
 
     result: ServiceError
@@ -160,7 +172,8 @@ def translate(
             f"Could not reach {endpoint}{reason}. Check AZURE_OPENAI_ENDPOINT and your network."
         )
     elif isinstance(err, openai.APIStatusError):
-        result = _from_status(err, endpoint=endpoint, subject=subject, api_version=api_version)
+        result = _from_status(err, endpoint=endpoint, subject=subject, api_version=api_version,
+                              signed_in=signed_in)
         rid = request_id(err)
         if rid:
             result.request_id = rid
@@ -185,7 +198,8 @@ def api_version_message(endpoint: str, api_version: str | None, message: str) ->
 
 
 def _from_status(
-    err: openai.APIStatusError, *, endpoint: str, subject: str | None, api_version: str | None = None
+    err: openai.APIStatusError, *, endpoint: str, subject: str | None, api_version: str | None = None,
+    signed_in: bool = False,
 ) -> ServiceError:
     status = err.status_code
     message = azure_message(err)
@@ -196,6 +210,8 @@ def _from_status(
             f"supported version, e.g. {DEFAULT_API_VERSION}.",
             status_code=status,
         )
+    if status == 401 and signed_in:
+        return AuthError(TOKEN_REJECTED.format(endpoint=endpoint), status_code=status)
     if status == 401:
         return AuthError(
             f"The API key was rejected by {endpoint}. Check AZURE_OPENAI_API_KEY (or api_key in "
@@ -238,7 +254,8 @@ def _from_status(
 
 @contextlib.contextmanager
 def translated_errors(
-    *, endpoint: str, subject: str | None = None, secret: str | None = None, api_version: str | None = None
+    *, endpoint: str, subject: str | None = None, secret: str | None = None, api_version: str | None = None,
+    signed_in: bool = False,
 ) -> Iterator[None]:
     try:
         yield
@@ -247,7 +264,8 @@ def translated_errors(
         # list comes from services.prefetch) must not pay ~0.4 s to import it here
         openai = sys.modules.get("openai")
         if openai is not None and isinstance(err, openai.OpenAIError):
-            raise translate(err, endpoint=endpoint, subject=subject, secret=secret, api_version=api_version) from None
+            raise translate(err, endpoint=endpoint, subject=subject, secret=secret, api_version=api_version,
+                            signed_in=signed_in) from None
         # A body cut mid-stream (link dropped while a file downloads) surfaces from httpx2
         # after the SDK has handed the response over, so the SDK never wraps it.
         httpx2 = sys.modules.get("httpx2")

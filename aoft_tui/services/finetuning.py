@@ -189,7 +189,8 @@ class FineTuningService:
         version, to tell which it is."""
         try:
             with translated_errors(
-                endpoint=self._shown_endpoint, subject=subject, secret=self._secret, api_version=self.api_version
+                endpoint=self._shown_endpoint, subject=subject, secret=self._secret, api_version=self.api_version,
+                signed_in=self._token_provider is not None,
             ):
                 yield
         except NotFoundError as err:

@@ -393,10 +393,12 @@ class JobStarter:
             self._jobs_before = {j.id for j in self.service.list_jobs()}
             intent.create_sending(self._jobs_before)
         elif self._create_attempts and (landed := self._landed_job(spec)) is not None:
+            with contextlib.suppress(OSError):
+                self.cache.remember_request(landed.id, spec.hyperparameters)
             return landed  # the earlier attempt reached Azure after all
         self._create_attempts += 1
         try:
-            return self.service.create_job(spec, idempotency_key=self.idempotency_key)
+            job = self.service.create_job(spec, idempotency_key=self.idempotency_key)
         except BadRequestError as exc:
             raise BadRequestError(
                 f"{exc}\n\nNo job was created. Fix the value above and submit again; "
@@ -409,6 +411,9 @@ class JobStarter:
                 "the retry first looks for it and reuses the same request key, so at most one job results.",
                 status_code=exc.status_code,
             ) from None
+        with contextlib.suppress(OSError):  # a record for failure triage; the job exists either way
+            self.cache.remember_request(job.id, spec.hyperparameters)
+        return job
 
     def _landed_job(self, spec: Any) -> Job | None:
         return landed_job(self.service, spec, self._jobs_before or set())

@@ -122,6 +122,18 @@ class UploadCache:
                 del entries[key]
             self._write(data)
 
+    def remember_request(self, job_id: str, hyperparameters: dict) -> None:
+        """What a job this app created asked for (the service reports only what it ran with),
+        so a failed job can show requested beside effective settings."""
+        with self._locked():
+            data = self._read()
+            data.setdefault("requests", {}).setdefault(self._resource, {})[job_id] = dict(hyperparameters)
+            self._write(data)
+
+    def requested(self, job_id: str) -> dict | None:
+        entry = self._read().get("requests", {}).get(self._resource, {}).get(job_id)
+        return dict(entry) if isinstance(entry, dict) else None
+
     def file_ids(self) -> set[str]:
         entries = self._read().get("resources", {}).get(self._resource, {})
         return {v["file_id"] for v in entries.values() if isinstance(v, dict) and "file_id" in v}

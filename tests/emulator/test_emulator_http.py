@@ -191,8 +191,10 @@ def test_reinforcement_is_a_v1_method(emulator, client):
         create_job(client, train, model="o4-mini-2025-04-16", method={"type": "reinforcement"})
     assert err.value.body["param"] == "method"
     v1 = openai.OpenAI(base_url=f"{emulator.endpoint}/openai/v1", api_key=emulator.api_key, max_retries=0)
+    grader = {"type": "string_check", "name": "exact", "input": "{{sample.output_text}}",
+              "reference": "{{item.answer}}", "operation": "eq"}
     job = v1.fine_tuning.jobs.create(model="o4-mini-2025-04-16", training_file=train,
-                                     method={"type": "reinforcement"})
+                                     method={"type": "reinforcement", "reinforcement": {"grader": grader}})
     assert job.method.type == "reinforcement"
     with pytest.raises(openai.BadRequestError, match="not supported for model"):
         v1.fine_tuning.jobs.create(model="o4-mini-2025-04-16", training_file=train, method={"type": "supervised"})

@@ -120,3 +120,26 @@ def test_entra_without_the_extra_installed_says_how_to_install_it(monkeypatch) -
     with pytest.raises(ConfigError) as err:
         FineTuningService.from_settings(settings)
     assert "pip install 'aoft-tui[entra]'" in str(err.value) and 'auth = "entra"' in str(err.value)
+
+
+class ForgedCredential:
+    """A sign-in that succeeds locally but whose token the resource does not accept (wrong
+    tenant, or the identity lacks a role: Azure answers 401 either way)."""
+
+    def get_token(self, *scopes: str, **kwargs) -> AccessToken:
+        return AccessToken("forged-token-not-issued-by-the-emulator", int(time.time()) + 3600)
+
+
+def test_a_rejected_token_is_reported_as_a_token_with_the_role_to_grant(seeded_emulator) -> None:
+    from aoft_tui.services.errors import AuthError
+
+    service = FineTuningService.from_settings(entra_settings(seeded_emulator), credential=ForgedCredential())
+    try:
+        with pytest.raises(AuthError) as err:
+            service.list_jobs()
+    finally:
+        service.close()
+    text = str(err.value)
+    assert "API key" not in text and "AZURE_OPENAI_API_KEY" not in text
+    assert "token was rejected" in text and "Cognitive Services OpenAI Contributor" in text
+    assert "forged-token" not in text  # the token itself never reaches a message

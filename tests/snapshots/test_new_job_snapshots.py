@@ -56,3 +56,27 @@ def test_new_job_form_with_messages_and_estimate(snap_compare, app) -> None:
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=fill)
+
+
+def test_new_job_form_reinforcement_section(snap_compare, app) -> None:
+    """o4-mini with reinforcement: the grader file (checked, summarised), reasoning effort and
+    the RFT settings; one of them wrong, so its message shows."""
+
+    async def fill(pilot) -> None:
+        await _open_form(pilot)
+        Path("grader.json").write_text(
+            '{"type": "text_similarity", "name": "close", "input": "{{sample.output_text}}",\n'
+            ' "reference": "{{item.answer}}", "pass_threshold": 0.8, "evaluation_metric": "bleu"}\n')
+        screen = pilot.app.screen
+        screen.query_one("#model-select", Select).value = "o4-mini-2025-04-16"
+        screen.query_one("#method", Select).value = "reinforcement"
+        await pilot.pause()
+        screen.query_one("#grader", Input).value = "grader.json"
+        screen.query_one("#reasoning_effort", Select).value = "medium"
+        screen.query_one("#eval_interval", Input).value = "0"
+        screen.query_one("#metadata", Input).value = "team=nlp"
+        await pilot.pause()
+        screen.query_one("#grader", Input).focus()
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=fill)

@@ -286,3 +286,51 @@ async def test_escape_abandons_a_slow_preflight(service, data_dir: Path, monkeyp
         await pilot.pause(0.2)
         assert app.screen is screen  # the late result asks no question
     assert service.list_files() == []
+
+
+async def test_the_tier_select_names_the_tier_that_will_be_sent_and_follows_the_model(service) -> None:
+    app = app_for(service)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot)
+        tier = screen.query_one("#training_type", Select)
+        fill(screen, model="gpt-35-turbo-0125")
+        await pilot.pause()
+        assert tier.value == "standard" and "standard (default for gpt-35-turbo)" in str(tier.query_one("SelectCurrent #label", Static).render())
+        assert screen.form().training_type == "standard"
+        fill(screen, model=MODEL)
+        await pilot.pause()
+        assert tier.value == "globalstandard" and "default for gpt-4o-mini" in str(tier.query_one("SelectCurrent #label", Static).render())
+        tier.value = "developer"  # the user's choice stays while the next model has that tier
+        fill(screen, model="gpt-4.1-nano-2025-04-14")
+        await pilot.pause()
+        assert tier.value == "developer"
+        fill(screen, model="gpt-35-turbo-0125")  # no developer tier: back to what will be sent
+        await pilot.pause()
+        assert tier.value == "standard"
+
+
+async def test_the_reinforcement_section_appears_for_reinforcement_and_checks_the_grader(
+        service, tmp_path: Path) -> None:
+    grader = tmp_path / "grader.json"
+    grader.write_text('{\n  "type": "string_check",\n  "name": "exact",\n  "input": "{{sample.output_text}}",\n'
+                      '  "reference": "{{item.answer}}",\n  "operation": "same"\n}\n')
+    app = app_for(service)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_form(pilot)
+        assert not screen.query_one("#rft").display
+        fill(screen, model="o4-mini-2025-04-16")
+        screen.query_one("#method", Select).value = "reinforcement"
+        await pilot.pause()
+        assert screen.query_one("#rft").display
+        assert "needs a grader" in str(screen.query_one("#error-grader", Static).render())
+        screen.query_one("#grader", Input).value = str(grader)
+        await pilot.pause()
+        assert (f"{grader}:6: operation: 'same' is not an operation. Fix: use one of eq, ne, like, ilike."
+                in str(screen.query_one("#error-grader", Static).render()))
+        grader.write_text(grader.read_text().replace('"same"', '"eq"'))
+        screen.query_one("#grader", Input).value = str(grader) + " "  # typed again
+        screen.query_one("#eval_samples", Input).value = "0"
+        await pilot.pause()
+        assert screen.query_one("#error-grader", Static).has_class("-empty")
+        assert str(screen.query_one("#grader-info", Static).render()) == 'Grader: string_check "exact": eq'
+        assert "1 or more" in str(screen.query_one("#error-eval_samples", Static).render())

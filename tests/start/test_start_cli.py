@@ -181,3 +181,71 @@ def test_ctrl_c_cancels_the_upload_and_deletes_it(env, service, data_dir: Path,
     assert out == ""
     assert "no job was created" in err and "Traceback" not in err
     assert service.list_files(purpose="fine-tune") == [] and service.list_jobs() == []
+
+
+# --- reinforcement: --grader FILE.json and the RFT settings ----------------------------------
+RFT_MODEL = "o4-mini-2025-04-16"
+GRADER = {"type": "multi", "name": "both", "calculate_output": "0.7 * exact + 0.3 * close",
+          "graders": {"exact": {"type": "string_check", "name": "exact", "input": "{{sample.output_text}}",
+                                "reference": "{{item.answer}}", "operation": "eq"},
+                      "close": {"type": "text_similarity", "name": "close", "input": "{{sample.output_text}}",
+                                "reference": "{{item.answer}}", "pass_threshold": 0.8,
+                                "evaluation_metric": "fuzzy_match"}}}
+
+
+def _rft_examples(n: int, start: int = 0) -> str:
+    return "".join(json.dumps({"messages": [{"role": "developer", "content": "Answer with one word."},
+                                            {"role": "user", "content": f"What is {i} + {i}?"}],
+                               "answer": str(2 * i)}) + "\n" for i in range(start, start + n))
+
+
+@pytest.fixture
+def rft_env(env, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    monkeypatch.setenv("OPENAI_API_VERSION", "v1")  # reinforcement is on the v1 API
+    (tmp_path / "rft_train.jsonl").write_text(_rft_examples(20))
+    (tmp_path / "rft_valid.jsonl").write_text(_rft_examples(10, start=100))
+    (tmp_path / "grader.json").write_text(json.dumps(GRADER, indent=2))
+    return tmp_path
+
+
+def test_start_with_a_grader_file_creates_a_reinforcement_job_with_it(rft_env: Path, env) -> None:
+    result = _start(str(rft_env / "rft_train.jsonl"), "-m", RFT_MODEL, "--method", "reinforcement",
+                    "--validation", str(rft_env / "rft_valid.jsonl"), "--grader", str(rft_env / "grader.json"),
+                    "--reasoning-effort", "low", "--eval-interval", "4", "--eval-samples", "2",
+                    "--compute-multiplier", "1.5", "--metadata", "team=nlp", "--metadata", "tags=a,b", "--json")
+    assert result.exit_code == 0, result.stderr
+    job = json.loads(result.stdout)
+    assert job["method"]["type"] == "reinforcement"
+    assert job["method"]["reinforcement"]["grader"] == GRADER
+    assert {k: job["method"]["reinforcement"]["hyperparameters"][k] for k in
+            ("reasoning_effort", "eval_interval", "eval_samples", "compute_multiplier")} == {
+        "reasoning_effort": "low", "eval_interval": 4, "eval_samples": 2, "compute_multiplier": 1.5}
+    assert job["metadata"] == {"team": "nlp", "tags": "a,b"}
+    assert 'Grader: multi "both": exact, close → 0.7 * exact + 0.3 * close' in result.stderr
+
+
+def test_a_grader_that_breaks_the_schema_is_refused_before_upload(rft_env: Path, env, service) -> None:
+    broken = json.loads(json.dumps(GRADER))
+    del broken["graders"]["close"]["evaluation_metric"]
+    broken["graders"]["exact"]["operation"] = "equals"
+    (rft_env / "bad_grader.json").write_text(json.dumps(broken, indent=2))
+    text = (rft_env / "bad_grader.json").read_text().splitlines()
+    line = next(i for i, l in enumerate(text, 1) if '"operation"' in l)
+    result = _start(str(rft_env / "rft_train.jsonl"), "-m", RFT_MODEL, "--method", "reinforcement",
+                    "--grader", str(rft_env / "bad_grader.json"))
+    assert result.exit_code == 2 and result.stdout == ""
+    assert (f"Error: --grader: {rft_env / 'bad_grader.json'}:{line}: graders.exact.operation: 'equals' is not "
+            "an operation. Fix: use one of eq, ne, like, ilike.") in result.stderr
+    assert "graders.close.evaluation_metric: required for text_similarity but missing. Fix: add " \
+           '"evaluation_metric": "fuzzy_match"' in result.stderr
+    assert "Traceback" not in result.stderr
+    assert service.list_files() == [] and env.store.jobs == {}  # nothing was uploaded or created
+
+
+def test_reinforcement_without_a_grader_or_with_an_unreadable_one_says_what_to_pass(rft_env: Path) -> None:
+    train = str(rft_env / "rft_train.jsonl")
+    missing = _start(train, "-m", RFT_MODEL, "--method", "reinforcement")
+    unreadable = _start(train, "-m", RFT_MODEL, "--method", "reinforcement", "--grader", str(rft_env / "nope.json"))
+    assert missing.exit_code == unreadable.exit_code == 2
+    assert "Error: --grader: Reinforcement fine-tuning needs a grader" in missing.stderr
+    assert f"Error: --grader: cannot read {rft_env / 'nope.json'}: No such file or directory" in unreadable.stderr

@@ -100,7 +100,7 @@ async def test_help_on_question_mark_and_f1(seeded_emulator, seeded_service) -> 
             assert isinstance(app.screen, HelpScreen)
             rows = dict((what, keys) for keys, what in app.screen.rows)
             assert rows["Cancel the selected job"] == "c"
-            assert rows["Filter by id, model, status or suffix"] == "/"
+            assert rows["Filter by id, model, status, suffix or a tag (team=nlp)"] == "/"
             assert "Open the job's charts, events, checkpoints" in rows
             await pilot.press("escape")
             await pilot.pause()

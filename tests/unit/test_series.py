@@ -210,3 +210,18 @@ def test_minus_one_is_no_value_in_every_chart_series() -> None:
     assert smoothed[VALID_LOSS][0] == [1.0, 3.0] and min(smoothed[VALID_LOSS][1]) > 1.0
     only_missing = [MetricPoint(s, {VALID_LOSS: -1.0}) for s in range(1, 5)]
     assert extract_series(only_missing, [VALID_LOSS]) == {}  # no series, not a flat line at -1
+
+
+def test_a_reinforcement_job_charts_its_reward_where_others_chart_token_accuracy() -> None:
+    from aoft_tui.domain.models import TRAIN_REWARD, VALID_REWARD, MetricPoint
+    from aoft_tui.domain.series import ChartOptions, chart_data
+
+    rft = [MetricPoint(s, {"train_loss": 1.0 / s, TRAIN_REWARD: 0.1 * s, VALID_REWARD: 0.08 * s,
+                           "train_reasoning_tokens_mean": 2000.0 - s}) for s in range(1, 6)]
+    sft = [MetricPoint(s, {"train_loss": 1.0 / s, "train_mean_token_accuracy": 0.5 + 0.01 * s}) for s in range(1, 6)]
+    loss, second = chart_data(rft, ChartOptions(), 100)
+    assert list(loss) == ["train_loss"] and list(second) == [TRAIN_REWARD, VALID_REWARD]
+    assert second[TRAIN_REWARD][1] == [0.1 * s for s in range(1, 6)]
+    _, hidden_valid = chart_data(rft, ChartOptions().toggled("valid"), 100)
+    assert list(hidden_valid) == [TRAIN_REWARD]  # `a` hides the valid reward as it hides valid accuracy
+    assert list(chart_data(sft, ChartOptions(), 100)[1]) == ["train_mean_token_accuracy"]

@@ -80,6 +80,10 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
         Binding("r", "resume_job", "Resume", id="resume_job", tooltip="Resume this paused job"),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", tooltip="Fetch everything now"),
         Binding("d", "export_job", "Export", id="export_job", show=False, tooltip="Export metrics, events and results to ./aoft-export/"),
+        Binding("n", "continue_job", "Continue", id="detail.continue_job", show=False,
+                tooltip="New job from this job's fine-tuned model, or from the selected checkpoint"),
+        Binding("d", "clone_job", "Clone", id="clone_job", show=False,
+                tooltip="New job prefilled from this one (same model and settings)"),
     ]
 
     @dataclass
@@ -229,7 +233,8 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
     def _render_job(self, update: DetailUpdate) -> None:
         job = update.job
         latest = self.metrics[-1] if self.metrics else None
-        self.query_one(JobOverview).show(job, update.files, latest, self._now())
+        self.query_one(JobOverview).show(job, update.files, latest, self._now(),
+                                         failing_line=update.failing_line, requested=update.requested)
         events = self.query_one(EventsLog)
         events.append(update.new_events)
         table = self.query_one(CheckpointsTable)
@@ -336,6 +341,21 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
 
     def action_refresh(self) -> None:
         self._start_poll()
+
+    def action_continue_job(self) -> None:
+        from aoft_tui.ui.screens.new_job_launch import open_continue
+
+        if self.job is None:
+            return
+        on_checkpoints = self.query_one(TabbedContent).active == "checkpoints"
+        checkpoint = self.query_one(CheckpointsTable).selected_checkpoint() if on_checkpoints else None
+        open_continue(self, self.job, checkpoint)
+
+    def action_clone_job(self) -> None:
+        from aoft_tui.ui.screens.new_job_launch import open_clone
+
+        if self.job is not None:
+            open_clone(self, self.job)
 
     # --- job actions ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from aoft_tui.domain.models import Checkpoint, FileInfo, Job, JobEvent, MetricPoint
 from aoft_tui.domain.series import ChartOptions, Series, chart_data
 from aoft_tui.services.errors import NotFoundError, ServiceError
+from aoft_tui.services.failure_triage import FailingLine, fetch_failing_line
 from aoft_tui.services.finetuning import FineTuningService
 
 # Poll intervals (seconds): a moving job, a paused one, and after an error (doubling to the cap).
@@ -33,6 +34,9 @@ class DetailUpdate:
     accuracy: dict[str, Series] | None = None
     # True once the job is over and everything it will ever have has been fetched
     finished: bool = False
+    # failure triage: the dataset line the error names; what this app asked for (None: unknown)
+    failing_line: FailingLine | None = None
+    requested: dict | None = None
 
 
 class DetailFetcher:
@@ -45,6 +49,7 @@ class DetailFetcher:
         self._files: dict[str, FileInfo | str] = {}
         self._metric_count = -1
         self._last_step: int | None = None
+        self._triage: tuple[FailingLine | None, dict | None] | None = None  # fetched once
 
     def fetch(self, options: ChartOptions, max_points: int) -> DetailUpdate:
         """One poll: job, new events, metrics, checkpoints, and (once) its files' details."""
@@ -65,12 +70,24 @@ class DetailFetcher:
             files=dict(self._files),
             finished=job.status.is_terminal,
         )
+        update.failing_line, update.requested = self._triage_for(job)
         last_step = metrics[-1].step if metrics else None
         if (len(metrics), last_step) != (self._metric_count, self._last_step):
             self._metric_count, self._last_step = len(metrics), last_step
             update.options = options
             update.loss, update.accuracy = chart_data(metrics, options, max_points)
         return update
+
+    def _triage_for(self, job: Job) -> tuple[FailingLine | None, dict | None]:
+        if self._triage is None and job.status.is_terminal:
+            from aoft_tui.services.upload_cache import UploadCache
+
+            try:
+                requested = UploadCache(self.service.endpoint).requested(job.id)
+            except OSError:
+                requested = None
+            self._triage = (fetch_failing_line(self.service, job), requested)
+        return self._triage or (None, None)
 
     def _file(self, file_id: str) -> FileInfo | str:
         try:

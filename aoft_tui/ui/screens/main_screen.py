@@ -76,7 +76,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (172, "-wide")]
 
     BINDINGS = [
-        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by id, model, status or suffix"),
+        Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by id, model, status, suffix or a tag (team=nlp)"),
         Binding("s", "sort", "Sort", id="sort", tooltip="Sort by the next column (click a header, too)"),
         Binding("space", "mark", "Mark", id="mark", key_display="␣", tooltip="Mark the job (for m compare, C W D bulk actions)"),
         Binding("m", "compare", "Compare", id="compare", tooltip="Overlay the marked jobs' loss curves"),
@@ -86,6 +86,8 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         Binding("y", "copy_id", "Copy", id="copy_id", tooltip="Copy the job id (OSC 52, works over SSH)"),
         Binding("Y", "copy_model", "Copy model", id="copy_model", show=False, tooltip="Copy the fine-tuned model name"),
         Binding("n", "new_job", "New", id="new_job", tooltip="Upload data and start a fine-tuning job"),
+        Binding("d", "clone_job", "Clone", id="clone_job", show=False,
+                tooltip="New job prefilled from the selected one (same model and settings)"),
         Binding("v", "validate", "Validate", id="validate", tooltip="Check a training file before uploading"),
         Binding("w", "push_wandb", "W&B", id="push_wandb", tooltip="Push the job to Weights & Biases"),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", show=False, tooltip="Poll the jobs now"),
@@ -400,6 +402,13 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         screen_cls = self._screen_class("new_job_screen", "NewJobScreen", "New job")
         if screen_cls:
             self.app.push_screen(screen_cls(self.app.service), self._new_job_done)
+
+    def action_clone_job(self) -> None:
+        job = self._target_or_toast()
+        if job is not None:
+            from aoft_tui.ui.screens.new_job_launch import open_clone
+
+            open_clone(self, job, self._new_job_done)
 
     def _new_job_done(self, job_id: str | None) -> None:
         if job_id:

@@ -23,7 +23,7 @@ from aoft_tui.domain import catalog
 from aoft_tui.domain.models import ModelInfo
 from aoft_tui.services.errors import Cancelled, ConnectionFailed, OperationTimeout, ServerError, ServiceError
 from aoft_tui.services.finetuning import FineTuningService
-from aoft_tui.services.job_form import TRAINING_TYPES, JobForm, check_form
+from aoft_tui.services.job_form import JobForm, check_form
 from aoft_tui.services.start_job import (
     JobStarter,
     StartProgress,
@@ -35,6 +35,13 @@ from aoft_tui.services.start_job import (
 )
 from aoft_tui.services.validation_run import ChildValidation, ValidationCancelled
 from aoft_tui.ui.screens.new_job_dialogs import FilePickerScreen, PreflightReportScreen
+from aoft_tui.ui.screens.new_job_rft import (
+    FORM_TEXT_FIELDS,
+    OTHER_MODEL,
+    NewJobFieldsMixin,
+    extra_rows,
+    tier_options,
+)
 from aoft_tui.ui.screens.new_job_widgets import (
     SubmitProgress,
     confirm_text,
@@ -43,14 +50,13 @@ from aoft_tui.ui.screens.new_job_widgets import (
     resolve_dataset,
 )
 
-OTHER_MODEL = "__other__"
 AUTO = ""
 # Form fields backed by an Input (id == JobForm field name).
-_TEXT_FIELDS = ("suffix", "n_epochs", "batch_size", "learning_rate_multiplier", "beta", "seed")
+_TEXT_FIELDS = FORM_TEXT_FIELDS
 _UNSURE = (ConnectionFailed, ServerError, OperationTimeout)
 
 
-class NewJobScreen(Screen[str | None]):
+class NewJobScreen(NewJobFieldsMixin, Screen[str | None]):
     CSS_PATH = "new_job_screen.tcss"
     BINDINGS = [
         Binding("ctrl+s", "submit", "Start", id="new_job.submit"),
@@ -66,8 +72,12 @@ class NewJobScreen(Screen[str | None]):
     # How often Azure is asked whether an upload is processed (seconds).
     file_poll_interval = 2.0
 
-    def __init__(self, service: FineTuningService, *, start_dir: Path | None = None) -> None:
+    def __init__(self, service: FineTuningService, *, start_dir: Path | None = None,
+                 prefill: JobForm | None = None, prefill_note: str = "") -> None:
+        """`prefill`: a clone or continued fine-tune of a job (services.job_form.form_from_job)."""
         super().__init__()
+        self.prefill, self.prefill_note = prefill, prefill_note
+        self._prefilled_grader = prefill.grader if prefill is not None else ""
         self.service = service
         self.start_dir = (start_dir or Path.cwd()).resolve()
         self.starter: JobStarter | None = None
@@ -105,8 +115,9 @@ class NewJobScreen(Screen[str | None]):
             yield from self._row("Beta (DPO)", Input(placeholder="auto (> 0, ≤ 2)", id="beta", compact=True,
                                                      disabled=True), "beta")
             yield from self._row("Seed", Input(placeholder="random", id="seed", compact=True), "seed")
-            yield from self._row("Training tier", Select([(t, t) for t in TRAINING_TYPES], id="training_type",
-                                                         prompt="default", compact=True), "training_type")
+            yield from self._row("Training tier", Select(tier_options("")[0], id="training_type",
+                                                         allow_blank=False, compact=True), "training_type")
+            yield from extra_rows(self._row)
             with Horizontal(id="actions"):
                 yield Button("Start (ctrl+s)", id="start", variant="primary", compact=True)
                 yield Static("", id="estimate")
@@ -124,6 +135,10 @@ class NewJobScreen(Screen[str | None]):
         self.query_one("#model-text").display = False
         self.query_one("#model-info").display = False
         self.query_one("#progress").display = False
+        self.query_one("#rft").display = False
+        self._refresh_tiers()
+        if self.prefill is not None:
+            self._apply_prefill(self.prefill)
         self._load_models()
 
     # --- models ---------------------------------------------------------------------------
@@ -142,8 +157,11 @@ class NewJobScreen(Screen[str | None]):
             models = [ModelInfo(m.id, True, m.lifecycle_status) for m in catalog.BASE_MODELS]
         options = model_choices(models)
         options.append(("Other… (type a model id)", OTHER_MODEL))
+        self._model_options = options
         select.set_options(options)
         select.prompt = "Choose a base model"
+        if self.prefill is not None:  # the model list replaced the options: choose the model again
+            self._choose_model(self.prefill.model)
         if error is not None:
             self.notify(f"{error}\nShowing the models aoft-tui knows.", title=error.title, severity="warning")
 
@@ -155,6 +173,7 @@ class NewJobScreen(Screen[str | None]):
         if other:
             text.focus()
         self._refresh_model_info()
+        self._refresh_tiers()
         self._recheck()
 
     def _model_value(self) -> str:
@@ -177,12 +196,16 @@ class NewJobScreen(Screen[str | None]):
     def form(self) -> JobForm:
         method = self.query_one("#method", Select).value
         tier = self.query_one("#training_type", Select).value
+        effort = self.query_one("#reasoning_effort", Select).value
         values = {name: self.query_one(f"#{name}", Input).value for name in _TEXT_FIELDS}
+        grader, _ = self._grader_fields()
         return JobForm(
             model=self._model_value(),
             method=method if isinstance(method, str) else catalog.SUPERVISED,
             training_type=tier if isinstance(tier, str) else AUTO,
+            reasoning_effort=effort if isinstance(effort, str) else AUTO,
             **values,
+            **grader,
         )
 
     def _paths(self) -> tuple[Path | None, Path | None, dict[str, str]]:
@@ -200,17 +223,23 @@ class NewJobScreen(Screen[str | None]):
     def _on_typed(self, event: Input.Changed) -> None:
         if event.input.id == "model-text":
             self._refresh_model_info()
+            self._refresh_tiers()
+        if event.input.id == "grader":
+            self._refresh_grader_info()
         self._recheck()
 
-    @on(Select.Changed, "#method, #training_type")
+    @on(Select.Changed, "#method, #training_type, #reasoning_effort")
     def _on_chosen(self, event: Select.Changed) -> None:
         if event.select.id == "method":
-            self.query_one("#beta", Input).disabled = event.value != catalog.DPO
+            self._show_method(event.value)
         self._recheck()
 
     def _recheck(self, *, submitting: bool = False) -> bool:
         """Field messages for what has been typed (`model` and files only when submitting)."""
         errors = dict(check_form(self.form()).errors)
+        _, grader_error = self._grader_fields()
+        if grader_error and "grader" in errors:
+            errors["grader"] = grader_error  # "cannot read" beats "needs a grader"
         if submitting:
             *_, path_errors = self._paths()
             errors.update(path_errors)

@@ -49,6 +49,8 @@ class DetailCharts(Vertical):
             title=f"loss{' (log)' if options.log else ''}{smoothing}",
             empty_text=empty_text,
         )
+        # a reinforcement job's second chart is its reward (domain.series.chart_data)
+        second = "mean reward" if any(name.endswith("_reward_mean") for name in accuracy) else "token accuracy"
         self.query_one("#accuracy-chart", MetricChart).show(
-            accuracy, title=f"token accuracy{smoothing}", empty_text=empty_text
+            accuracy, title=f"{second}{smoothing}", empty_text=empty_text
         )

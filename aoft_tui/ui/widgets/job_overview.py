@@ -13,6 +13,7 @@ from textual.widgets import Static
 
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import FileInfo, Job, MetricPoint
+from aoft_tui.services.failure_triage import FailingLine, hyperparameter_comparison
 
 Rows = list[tuple[str, str]]
 
@@ -52,6 +53,7 @@ def job_rows(job: Job, now: datetime, latest: MetricPoint | None) -> Rows:
         ("suffix", job.suffix or fmt.DASH),
         ("method", job.method),
         ("seed", _value(job.seed)),
+        *([("metadata", ", ".join(f"{k}={v}" for k, v in job.metadata.items()))] if job.metadata else []),
         ("created", when(job.created_at, now)),
     ]
     if job.finished_at is not None:
@@ -70,10 +72,26 @@ def _trained_tokens(n: int | None) -> str:
     return f"{fmt.token_count(n)} ({n:,})" if n >= 1000 else str(n)
 
 
-def hyperparameter_rows(job: Job) -> Rows:
+def hyperparameter_rows(job: Job, requested: dict | None = None) -> Rows:
+    """The effective settings; beside what was asked for when this app made the job."""
+    if requested is not None:
+        return [(name, f"{effective}  (requested {asked})" if asked != effective else effective)
+                for name, asked, effective in hyperparameter_comparison(job, requested)]
     if not job.hyperparameters:
         return [("(none reported)", "")]
     return [(key, _value(value)) for key, value in sorted(job.shown_hyperparameters.items())]
+
+
+def error_text(job: Job, failing_line: FailingLine | None) -> str:
+    """Azure's message, the field it is about, and the dataset line it names."""
+    assert job.error is not None
+    parts = [job.error.message or "(no message)"]
+    if job.error.param:
+        parts.append(f"param: {job.error.param}")
+    if failing_line is not None:
+        parts.append(f"{failing_line.role} file {failing_line.file_id}, line {failing_line.number}:")
+        parts.append(failing_line.text)
+    return "\n".join(parts)
 
 
 def file_rows(job: Job, files: dict[str, FileInfo | str]) -> Rows:
@@ -144,19 +162,23 @@ class JobOverview(VerticalScroll):
         files: dict[str, FileInfo | str],
         latest: MetricPoint | None,
         now: datetime | None = None,
+        *,
+        failing_line: FailingLine | None = None,
+        requested: dict | None = None,
     ) -> None:
         now = now or datetime.now(UTC)
         self._section("job", job_rows(job, now, latest))
-        self._section("hyperparameters", hyperparameter_rows(job))
+        self._section("hyperparameters", hyperparameter_rows(job, requested))
         self._section("files", file_rows(job, files))
         self._section("metrics", metric_rows(latest))
         error_box = self.query_one("#overview-error", Static)
         if job.error is not None and (job.error.code or job.error.message):
-            if error_box.display and self.error_text:
+            text = error_text(job, failing_line)
+            if error_box.display and self.error_text.endswith(text):
                 return
             error_box.border_title = f"✖ Error {job.error.code or ''}".rstrip()
-            self.error_text = f"{job.error.code or ''}: {job.error.message or '(no message)'}"
-            error_box.update(Text(job.error.message or "(no message)"))
+            self.error_text = f"{job.error.code or ''}: {text}"
+            error_box.update(Text(text))
             error_box.display = True
         else:
             self.error_text = ""

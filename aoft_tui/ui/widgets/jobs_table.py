@@ -77,9 +77,11 @@ _SORT_KEYS = {key: fn for key, _, fn in COLUMNS}
 
 
 def job_matches(job: Job, query: str) -> bool:
-    """Every word of `query` appears in the id, model, status, suffix or fine-tuned model."""
+    """Every word of `query` appears in the id, model, status, suffix, fine-tuned model or a
+    metadata tag (written `key=value`, so `team=nlp` finds the jobs tagged so)."""
     haystack = " ".join(
-        (job.id, job.model, fmt.status_label(job.status), job.suffix or "", job.fine_tuned_model or "")
+        (job.id, job.model, fmt.status_label(job.status), job.suffix or "", job.fine_tuned_model or "",
+         *(f"{key}={value}" for key, value in job.metadata.items()))
     ).lower()
     return all(word in haystack for word in query.lower().split())
 

@@ -69,6 +69,8 @@ METRIC_LABELS: dict[str, str] = {
     m.TRAIN_ACCURACY: "train",
     m.VALID_ACCURACY: "valid",
     m.FULL_VALID_ACCURACY: "full valid",
+    m.TRAIN_REWARD: "train",
+    m.VALID_REWARD: "valid",
 }
 
 EMPTY_TEXT = "waiting for metrics…"
