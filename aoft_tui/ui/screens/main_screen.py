@@ -27,6 +27,7 @@ from aoft_tui.domain.models import TRAIN_LOSS, VALID_LOSS, Job
 from aoft_tui.domain.series import last_step, prepare_series
 from aoft_tui.services.errors import AuthError, RateLimitError, ServiceError
 from aoft_tui.ui.screens.job_actions import JobActionsMixin
+from aoft_tui.ui.screens.main_views import MainViewsMixin
 from aoft_tui.ui.widgets.connection import ConnectionIndicator
 from aoft_tui.ui.widgets.job_summary import JobSummary
 from aoft_tui.ui.widgets.jobs_table import JobsTable
@@ -70,7 +71,7 @@ class FilterInput(Input):
         self.screen.query_one(JobsTable).focus()
 
 
-class MainScreen(JobActionsMixin, Screen[None]):
+class MainScreen(JobActionsMixin, MainViewsMixin, Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (172, "-wide")]
 
     BINDINGS = [
@@ -87,6 +88,8 @@ class MainScreen(JobActionsMixin, Screen[None]):
         Binding("v", "validate", "Validate", id="validate", tooltip="Check a training file before uploading"),
         Binding("w", "push_wandb", "W&B", id="push_wandb", tooltip="Push the job to Weights & Biases"),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", show=False, tooltip="Poll the jobs now"),
+        Binding("F", "open_files", "Files", id="open_files", show=False, tooltip="The resource's files and file quota"),
+        Binding("d", "delete_job", "Delete", id="delete_job", show=False, tooltip="Delete the selected finished job"),
     ]  # fmt: skip
 
     def __init__(self) -> None:
