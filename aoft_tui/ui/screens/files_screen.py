@@ -106,16 +106,18 @@ class FilesScreen(Screen[None]):
         selected = self.selected
         table.clear()
         now = self.app.now()
+        name_width = 28 if self.size.width >= 100 else 18  # 80 columns: no sideways scrolling
         for usage in message.overview.files:
             f = usage.file
             users = ", ".join(job.short_id for job in usage.jobs) or fmt.DASH
             status = Text(f.status.value, style="red" if f.status.value == "error" else "")
-            table.add_row(fmt.ellipsize_middle(f.filename, 28), f.purpose, files_service.human_bytes(f.bytes),
+            table.add_row(fmt.ellipsize_middle(f.filename, name_width), f.purpose, files_service.human_bytes(f.bytes),
                           status, fmt.relative_time(f.created_at, now), users, key=f.id)  # fmt: skip
         if selected is not None and selected.file.id in table.rows:
             table.move_cursor(row=table.get_row_index(selected.file.id))
         self.query_one("#files-quota", Static).update(quota_gauge(message.overview.quota))
-        self.query_one("#files-title", Label).update(f"Files · {self.app.endpoint_label}")
+        where = "the demo emulator" if self.app.demo else self.app.endpoint_label
+        self.query_one("#files-title", Label).update(f"Files of {where}")
         self._show_detail()
         self.loaded = True
 

@@ -7,6 +7,8 @@ only when something changed. The filter matches any column, the error text inclu
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,6 +22,13 @@ from aoft_tui.ui.widgets.key_bar import KeyBar
 
 REFRESH_SECONDS = 0.5
 API_PREFIX = "/openai"  # every data-plane path starts with it: left out to save a column
+_LONG_ID = re.compile(r"\b(?:ftjob|file|ftckpt|upload)-[0-9A-Za-z]{9,}")
+
+
+def short_path(path: str) -> str:
+    """`/openai/fine_tuning/jobs/ftjob-…c28c2e/events` → `/fine_tuning/jobs/…d4c28c2e/events`:
+    ids cut to their last 8 characters, as the dashboard shows them."""
+    return _LONG_ID.sub(lambda m: "…" + m.group()[-8:], path.removeprefix(API_PREFIX)) or "/"
 
 
 class LogFilter(Input):
@@ -68,7 +77,7 @@ class LogScreen(Screen[None]):
                            ("ms", "ms"), ("Request id", "rid")):  # fmt: skip
             table.add_column(label, key=key)
         table.focus()
-        self._refresh_rows()
+        self.call_after_refresh(self._refresh_rows)  # after layout: the columns fit the width
         self.set_interval(REFRESH_SECONDS, self._refresh_rows, name="log-refresh")
 
     def _refresh_rows(self, *, force: bool = False) -> None:
@@ -84,10 +93,18 @@ class LogScreen(Screen[None]):
         table = self.query_one(DataTable)
         row = table.cursor_row
         table.clear()
+        # below 110 columns the request id is cut to its first 8 characters (the detail line
+        # and the copy key have it whole) and the path gets the rest
+        narrow = self.size.width < 110
+        path_width = max(16, self.size.width - (52 if narrow else 80))
         for index, entry in enumerate(entries):
-            path = entry.path.removeprefix(API_PREFIX) or "/"
-            table.add_row(entry.at.astimezone().strftime("%H:%M:%S"), entry.method, fmt.ellipsize_middle(path, 44),
-                          status_text(entry), f"{entry.duration * 1000:.0f}", entry.request_id or fmt.DASH,
+            path = short_path(entry.path)
+            if narrow:  # every job path has it: the detail line has the whole path
+                path = path.removeprefix("/fine_tuning")
+            rid = entry.request_id or fmt.DASH
+            table.add_row(entry.at.astimezone().strftime("%H:%M:%S"), entry.method,
+                          fmt.ellipsize_middle(path, path_width), status_text(entry),
+                          f"{entry.duration * 1000:.0f}", rid[:8] + "…" if narrow and len(rid) > 8 else rid,
                           key=str(index))  # fmt: skip
         if entries:
             table.move_cursor(row=min(row, len(entries) - 1))
@@ -113,8 +130,9 @@ class LogScreen(Screen[None]):
             needle = self.query_one(LogFilter).value.strip()
             detail.update(f"Nothing matches “{needle}”." if needle else "No requests yet.")
             return
-        text = Text(f"{entry.method} {entry.path}", style="bold")
-        text.append(f"  request id {entry.request_id}" if entry.request_id else "  no request id")
+        text = Text(f"request id {entry.request_id}" if entry.request_id else "no request id", style="bold")
+        if self.size.width >= 110:
+            text.append(f"  {entry.method} {entry.path}")
         if entry.error:
             text.append("\n" + entry.error, style="red")
         detail.update(text)
