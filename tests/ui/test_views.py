@@ -139,3 +139,30 @@ async def test_delete_of_a_running_job_is_refused_without_a_request(seeded_emula
         assert not isinstance(app.screen, ConfirmScreen)
         assert toasts(app)[-1][0] == "Can't delete"
         assert seeded_service.traffic.count("DELETE", job_id) == 0
+
+
+async def test_links_are_hyperlinks_and_y_copies_the_highlighted_one(seeded_emulator, seeded_service) -> None:
+    from textual.widgets import OptionList
+
+    from aoft_tui.ui.screens.links_screen import LinksScreen
+
+    app = make_app(seeded_service, seeded_emulator, subscription_id="sub-1", resource_group="rg",
+                   account_name="aoai")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        job_id = await select_job(pilot, lambda j: j.status is JobStatus.SUCCEEDED)
+        await pilot.press("u")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LinksScreen) and screen.job_id == job_id
+        url = "https://portal.azure.com/#resource/subscriptions/sub-1/resourceGroups/rg/providers/" \
+              "Microsoft.CognitiveServices/accounts/aoai/overview"
+        prompt = screen.query_one(OptionList).get_option_at_index(0).prompt
+        assert any(span.style.link == url for span in prompt.spans)  # OSC 8 where the terminal can
+        await pilot.press("y")
+        await pilot.pause()
+        assert app.clipboard == url
+        assert toasts(app)[-1] == ("Copied link", url)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, LinksScreen)

@@ -90,6 +90,7 @@ class MainScreen(JobActionsMixin, MainViewsMixin, Screen[None]):
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", show=False, tooltip="Poll the jobs now"),
         Binding("F", "open_files", "Files", id="open_files", show=False, tooltip="The resource's files and file quota"),
         Binding("d", "delete_job", "Delete", id="delete_job", show=False, tooltip="Delete the selected finished job"),
+        Binding("u", "open_links", "Links", id="open_links", show=False, tooltip="The job's Azure portal and W&B links"),
     ]  # fmt: skip
 
     def __init__(self) -> None:

@@ -1,4 +1,4 @@
-"""The dashboard's ways out to the Files and Log views, and deleting a finished job.
+"""The dashboard's ways out to the Files view and a job's links, and deleting a finished job.
 
 A mixin for `MainScreen` (kept apart so the dashboard module stays small): the screen
 provides `_target_or_toast()` (JobActionsMixin), `table` and `poll_now()`.
@@ -37,6 +37,15 @@ class MainViewsMixin:
         from aoft_tui.ui.screens.files_screen import FilesScreen
 
         self.app.push_screen(FilesScreen())  # type: ignore[attr-defined]
+
+    def action_open_links(self) -> None:
+        job: Job | None = self._target_or_toast()  # type: ignore[attr-defined]
+        if job is None:
+            return
+        from aoft_tui.services.links import job_links
+        from aoft_tui.ui.screens.links_screen import LinksScreen
+
+        self.app.push_screen(LinksScreen(job.id, job_links(job.id, self.app.settings)))  # type: ignore[attr-defined]
 
     def action_delete_job(self) -> None:
         job: Job | None = self._target_or_toast()  # type: ignore[attr-defined]
