@@ -90,3 +90,24 @@ def test_files_view(snap_compare, frozen_demo, size):
 def test_log_view(snap_compare, frozen_demo, size):
     app, emu = frozen_demo
     assert snap_compare(app, terminal_size=size, run_before=_log_after_a_failure(emu))
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_links_view(snap_compare, size):
+    from aoft_tui.emulator.embedded import EmbeddedEmulator
+    from aoft_tui.services.finetuning import FineTuningService
+
+    async def run_before(pilot) -> None:
+        await loaded(pilot)
+        await pilot.press("down", "u")
+        await pilot.pause()
+
+    with time_machine.travel(FROZEN_AT, tick=False):
+        with EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as emu:
+            svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10)
+            app = make_app(svc, emu, subscription_id="00000000-1111-2222-3333-444444444444",
+                           resource_group="rg-ft", account_name="my-aoai")
+            try:
+                assert snap_compare(app, terminal_size=size, run_before=run_before)
+            finally:
+                svc.close()

@@ -56,7 +56,7 @@ class LinksScreen(ModalScreen[None]):
                        disabled=self.links.wandb is None),
                 id="links",
             )
-            yield Label("y / enter copy · click a link to open it (where the terminal can) · esc close",
+            yield Label("y or enter copies · a click opens it (where the terminal can) · esc",
                         id="links-hint")
 
     def on_mount(self) -> None:
