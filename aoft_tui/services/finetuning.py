@@ -44,6 +44,7 @@ from aoft_tui.services.errors import BadRequestError, LocalFileError, NotFoundEr
 from aoft_tui.services.job_pages import all_raw_jobs
 from aoft_tui.services.jobs_cache import JobsCache
 from aoft_tui.services.metrics_source import EventMetricsCache, metrics_from_results
+from aoft_tui.services.request_log import RequestLog, logged_errors
 from aoft_tui.services.settings import (
     DEFAULT_API_VERSION,
     V1_API_VERSION,
@@ -51,7 +52,6 @@ from aoft_tui.services.settings import (
     Settings,
     config_file,
 )
-from aoft_tui.services.request_log import RequestLog, logged_errors
 from aoft_tui.services.traffic import TrafficStats
 from aoft_tui.services.transfer import raise_if_cancelled, write_decoded
 

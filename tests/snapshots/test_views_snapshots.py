@@ -16,7 +16,7 @@ import pytest
 import time_machine
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
-from main_support import loaded, make_app, settle  # noqa: E402
+from main_support import loaded, make_app, settle
 
 FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -26,14 +26,13 @@ def frozen_demo():
     from aoft_tui.emulator.embedded import EmbeddedEmulator
     from aoft_tui.services.finetuning import FineTuningService
 
-    with time_machine.travel(FROZEN_AT, tick=False):
-        with EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as emu:
-            emu.advance(600)
-            svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10)
-            try:
-                yield make_app(svc, emu), emu
-            finally:
-                svc.close()
+    with time_machine.travel(FROZEN_AT, tick=False), EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as emu:
+        emu.advance(600)
+        svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10)
+        try:
+            yield make_app(svc, emu), emu
+        finally:
+            svc.close()
 
 
 async def _files(pilot) -> None:
@@ -102,12 +101,11 @@ def test_links_view(snap_compare, size):
         await pilot.press("down", "u")
         await pilot.pause()
 
-    with time_machine.travel(FROZEN_AT, tick=False):
-        with EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as emu:
-            svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10)
-            app = make_app(svc, emu, subscription_id="00000000-1111-2222-3333-444444444444",
-                           resource_group="rg-ft", account_name="my-aoai")
-            try:
-                assert snap_compare(app, terminal_size=size, run_before=run_before)
-            finally:
-                svc.close()
+    with time_machine.travel(FROZEN_AT, tick=False), EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as emu:
+        svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10)
+        app = make_app(svc, emu, subscription_id="00000000-1111-2222-3333-444444444444",
+                       resource_group="rg-ft", account_name="my-aoai")
+        try:
+            assert snap_compare(app, terminal_size=size, run_before=run_before)
+        finally:
+            svc.close()

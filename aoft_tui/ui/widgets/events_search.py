@@ -12,7 +12,7 @@ from aoft_tui.ui.widgets.events_log import EventsLog
 class EventsSearch(Input):
     BINDINGS = [Binding("escape", "clear", "Clear search", id="filter.events_clear")]
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="search events — enter to keep, esc to clear", id=id)
         self.display = False
 
