@@ -237,7 +237,7 @@ class FineTuningService:
 
         self._prefetch = JobListPrefetch(
             self._endpoint, self._secret, self.api_version, page=_PAGE, timeout=self._timeout,
-            on_response=self.traffic.record, token_provider=self._token_provider,
+            on_response=self.traffic.record, token_provider=self._token_provider, request_log=self.request_log,
         ).start()
 
     @property

@@ -67,3 +67,13 @@ def test_the_key_never_reaches_the_log(seeded_emulator, make_service) -> None:
     service.request_log.record("GET", f"/odd/{key}", 400, 0.1, error=f"echoed {key}")
     text = repr(service.request_log.entries())
     assert key not in text and "429" in text
+
+
+def test_the_prefetched_first_list_is_logged_too(seeded_emulator, make_service) -> None:
+    service = make_service(seeded_emulator)
+    service.prefetch_job_list()
+    jobs = service.list_jobs()
+    assert service.traffic.count("GET", "/openai/fine_tuning/jobs") == 1  # answered by the prefetch
+    (entry,) = service.request_log.entries()
+    assert (entry.method, entry.path, entry.status) == ("GET", "/openai/fine_tuning/jobs", 200)
+    assert entry.request_id and entry.duration > 0 and jobs
