@@ -44,6 +44,7 @@ from aoft_tui.services.errors import BadRequestError, LocalFileError, NotFoundEr
 from aoft_tui.services.job_pages import all_raw_jobs
 from aoft_tui.services.jobs_cache import JobsCache
 from aoft_tui.services.metrics_source import EventMetricsCache, metrics_from_results
+from aoft_tui.services.request_log import RequestLog, logged_errors
 from aoft_tui.services.settings import (
     DEFAULT_API_VERSION,
     V1_API_VERSION,
@@ -109,6 +110,7 @@ class FineTuningService:
         self.large_file_threshold = large_file_threshold
         self.part_size = part_size
         self.traffic = TrafficStats()
+        self.request_log = RequestLog(secret=api_key)  # the Log view's requests and errors
         self.jobs_cache = jobs_cache  # each full list_jobs() is remembered here (the dashboard's head start)
         self._timeout = timeout
         self._sdk_client: openai.OpenAI | None = None  # AzureOpenAI, or OpenAI for the v1 API
@@ -154,7 +156,10 @@ class FineTuningService:
             if self._sdk_client is None:
                 import openai
 
-                http_client = openai.DefaultHttpxClient(event_hooks={"response": [self.traffic.on_response]})
+                http_client = openai.DefaultHttpxClient(event_hooks={
+                    "request": [self.request_log.on_request],
+                    "response": [self.traffic.on_response, self.request_log.on_response],
+                })
                 if self.api_version == V1_API_VERSION:
                     # the v1 API is OpenAI's own shape under /openai/v1: the plain client, key as bearer
                     self._sdk_client = openai.OpenAI(
@@ -188,7 +193,7 @@ class FineTuningService:
         same bare 404 "Resource not found": on a 404 ask the models list, which exists in every
         version, to tell which it is."""
         try:
-            with translated_errors(
+            with logged_errors(self.request_log), translated_errors(
                 endpoint=self._shown_endpoint, subject=subject, secret=self._secret, api_version=self.api_version,
                 signed_in=self._token_provider is not None,
             ):
@@ -233,7 +238,7 @@ class FineTuningService:
 
         self._prefetch = JobListPrefetch(
             self._endpoint, self._secret, self.api_version, page=_PAGE, timeout=self._timeout,
-            on_response=self.traffic.record, token_provider=self._token_provider,
+            on_response=self.traffic.record, token_provider=self._token_provider, request_log=self.request_log,
         ).start()
 
     @property
@@ -274,6 +279,14 @@ class FineTuningService:
         )
         self._remember(job)
         return job
+
+    def delete_job(self, job_id: str) -> None:
+        """Delete a finished job (the spec's FineTuning_Delete: DELETE /fine_tuning/jobs/{id},
+        204). The SDK has no method for it (OpenAI's API cannot delete jobs): a raw DELETE."""
+        with self._errors(f"Job {job_id}"):
+            self._client.delete(f"/fine_tuning/jobs/{job_id}", cast_to=type(None))
+        with self._lock:
+            self._seen_jobs.pop(job_id, None)
 
     def cancel_job(self, job_id: str) -> Job:
         with self._errors(f"Job {job_id}"):

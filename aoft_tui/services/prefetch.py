@@ -23,11 +23,15 @@ import http.client
 import json
 import os
 import threading
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode, urlsplit
 
 from aoft_tui.services.settings import V1_API_VERSION as V1
+
+if TYPE_CHECKING:
+    from aoft_tui.services.request_log import RequestLog
 
 MAX_PAGES = 50  # pages of `page` jobs; beyond that the SDK lists them all
 _PROXY_VARS = ("HTTPS_PROXY", "https_proxy", "HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy")
@@ -46,8 +50,10 @@ class JobListPrefetch:
         timeout: float = 10.0,
         on_response: Callable[[str, str, int], None] | None = None,
         token_provider: Callable[[], str] | None = None,
+        request_log: RequestLog | None = None,
     ) -> None:
         self._parts = urlsplit(endpoint.rstrip("/"))
+        self._request_log = request_log  # the Log view sees this request like the SDK's
         self._on_response = on_response  # (method, path, bytes): the service's traffic count
         self._api_key = api_key
         self._token_provider = token_provider
@@ -126,8 +132,12 @@ class JobListPrefetch:
             headers = {"Authorization": f"Bearer {self._token_provider()}", "Accept": "application/json"}
         else:
             headers = {"api-key": self._api_key, "Accept": "application/json"}
+        started = time.monotonic()
         connection.request("GET", f"{path}?{urlencode(query)}", headers=headers)
         response = connection.getresponse()
+        if self._request_log is not None:
+            request_id = response.getheader("apim-request-id") or response.getheader("x-request-id")
+            self._request_log.record("GET", path, response.status, time.monotonic() - started, request_id=request_id)
         body = response.read()
         if self._on_response is not None:
             self._on_response("GET", path, len(body))

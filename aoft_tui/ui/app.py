@@ -37,6 +37,7 @@ class AoftApp(App[None]):
         Binding("question_mark,f1", "help", "Help", id="help", tooltip="Keys for this screen"),
         Binding("ctrl+p", "command_palette", "Commands", id="command_palette", show=False,
                 tooltip="Search every action"),  # fmt: skip
+        Binding("L", "open_log", "Log", id="log", show=False, tooltip="This session's requests and errors"),
     ]
 
     def __init__(
@@ -132,6 +133,12 @@ class AoftApp(App[None]):
         from aoft_tui.ui.screens.main_screen import MainScreen
 
         self.push_screen(MainScreen())
+
+    def action_open_log(self) -> None:
+        from aoft_tui.ui.screens.log_screen import LogScreen
+
+        if not isinstance(self.screen, LogScreen):
+            self.push_screen(LogScreen())
 
     def action_help(self) -> None:
         from aoft_tui.ui.screens.help_screen import HelpScreen

@@ -22,7 +22,7 @@ async def test_d_exports_the_selected_job_and_says_where(seeded_emulator, seeded
         jobs_table = table(pilot)
         job_id = next(j for j in jobs_table.visible_ids if jobs_table.jobs[j].status is JobStatus.SUCCEEDED)
         jobs_table.select_job(job_id)
-        await pilot.press("d")
+        await pilot.press("e")
         await settle(pilot)
         folder = tmp_path / "aoft-export" / job_id
         assert ("Exported", f"{folder}\n(path copied)") in toasts(app)
@@ -41,7 +41,7 @@ async def test_follow_moves_to_new_jobs_until_the_cursor_moves(emulator, service
         jobs_table = table(pilot)
         jobs_table.sort_by("id")  # the newest is not on top: following must find it
         await pilot.pause()
-        await pilot.press("F")
+        await pilot.press("ctrl+f")
         await pilot.pause()
         newest = max(jobs_table.jobs.values(), key=lambda j: j.created_at).id
         assert jobs_table.selected_key == newest
@@ -92,7 +92,7 @@ async def test_bulk_export_writes_one_folder_per_marked_job(seeded_emulator, see
         jobs_table = table(pilot)
         marked = jobs_table.visible_ids[:3]
         jobs_table.set_marked(marked)
-        await pilot.press("D")
+        await pilot.press("E")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
@@ -167,7 +167,7 @@ async def test_d_on_the_detail_screen_exports_that_job(seeded_emulator, seeded_s
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is not main_screen(pilot)
-        await pilot.press("d")
+        await pilot.press("e")
         await settle(pilot)
         assert any(t == "Exported" and m.startswith(str(tmp_path / "aoft-export" / job_id)) for t, m in toasts(app))
     assert (tmp_path / "aoft-export" / job_id / "events.jsonl").exists()

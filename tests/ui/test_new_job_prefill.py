@@ -94,12 +94,12 @@ async def test_n_on_a_running_job_says_there_is_nothing_to_continue_from(seeded_
         assert [n.title for n in app._notifications] == ["Nothing to continue from"]
 
 
-async def test_d_clones_a_job_with_its_settings_and_tags(seeded_service) -> None:
+async def test_N_clones_a_job_with_its_settings_and_tags(seeded_service) -> None:
     job = job_with(seeded_service, JobStatus.SUCCEEDED)
     app = DetailApp(seeded_service, job.id)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("d")
+        await pilot.press("N")
         form = await _wait_form(pilot)
         cloned = form.form()
         shown = job.shown_hyperparameters

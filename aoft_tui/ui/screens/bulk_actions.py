@@ -1,4 +1,4 @@
-"""Export one job (d), and cancel / push / export every marked job at once (C, W, D).
+"""Export one job (e), and cancel / push / export every marked job at once (C, W, E).
 
 Mixins for screens that have `action_target()` / `_target_or_toast()` (JobActionsMixin);
 the bulk mixin also needs the screen's `table` (JobsTable with `marked`). One
@@ -85,7 +85,7 @@ def export_parent() -> Path:
 
 
 class ExportActionMixin:
-    """`d`: write the selected job's metrics, events and results file to ./aoft-export/<id>/."""
+    """`e`: write the selected job's metrics, events and results file to ./aoft-export/<id>/."""
 
     def action_export_job(self) -> None:
         job = self._target_or_toast()  # type: ignore[attr-defined]

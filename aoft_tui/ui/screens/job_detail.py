@@ -32,12 +32,14 @@ from aoft_tui.ui.screens.job_actions import JobActionsMixin
 from aoft_tui.ui.screens.job_detail_data import DetailFetcher, DetailUpdate, next_interval
 from aoft_tui.ui.widgets.checkpoints_table import CheckpointsTable
 from aoft_tui.ui.widgets.detail_charts import DetailCharts
-from aoft_tui.ui.widgets.events_log import EventsLog
+from aoft_tui.ui.widgets.events_log import LEVEL_STEPS, EventsLog
+from aoft_tui.ui.widgets.events_search import EventsSearch, filter_state
 from aoft_tui.ui.widgets.job_overview import JobOverview
 from aoft_tui.ui.widgets.metric_chart import EMPTY_TEXT
 
 TABS = ("overview", "charts", "events", "checkpoints")
 CHART_ACTIONS = {"toggle_kind", "toggle_smoothing", "smoothing", "toggle_log"}
+EVENT_ACTIONS = {"search_events", "cycle_event_level"}
 # y-axis labels and the frame take about this many columns of the terminal
 _CHART_CHROME = 12
 # Gen-2 garbage collections walk every tracked object and stop every thread, drawing
@@ -79,11 +81,15 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
         Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause this running job"),
         Binding("r", "resume_job", "Resume", id="resume_job", tooltip="Resume this paused job"),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", tooltip="Fetch everything now"),
-        Binding("d", "export_job", "Export", id="export_job", show=False, tooltip="Export metrics, events and results to ./aoft-export/"),
+        Binding("e", "export_job", "Export", id="export_job", show=False, tooltip="Export metrics, events and results to ./aoft-export/"),
         Binding("n", "continue_job", "Continue", id="detail.continue_job", show=False,
                 tooltip="New job from this job's fine-tuned model, or from the selected checkpoint"),
-        Binding("d", "clone_job", "Clone", id="clone_job", show=False,
+        Binding("N", "clone_job", "Clone", id="clone_job", show=False,
                 tooltip="New job prefilled from this one (same model and settings)"),
+        Binding("slash", "search_events", "Search", id="detail.events_search", show=False,
+                tooltip="Events: show only events containing a text"),
+        Binding("i", "cycle_event_level", "Level", id="detail.events_level", show=False,
+                tooltip="Events: all levels → warnings and errors → errors only"),
     ]
 
     @dataclass
@@ -126,6 +132,8 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
             with TabPane("Charts [2]", id="charts"):
                 yield DetailCharts(id="detail-charts")
             with TabPane("Events [3]", id="events"):
+                yield EventsSearch(id="events-search")
+                yield Static("", id="events-filter-state", markup=False)
                 yield EventsLog(id="events-log")
             with TabPane("Checkpoints [4]", id="checkpoints"):
                 yield CheckpointsTable(id="checkpoints-table")
@@ -237,6 +245,8 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
                                          failing_line=update.failing_line, requested=update.requested)
         events = self.query_one(EventsLog)
         events.append(update.new_events)
+        if update.new_events and filter_state(events):
+            self._show_filter_state()  # the "n of m events" count moves
         table = self.query_one(CheckpointsTable)
         table.update_checkpoints(update.checkpoints)
         # Every update below is skipped when nothing changed: each one costs a layout pass.
@@ -357,11 +367,31 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
         if self.job is not None:
             open_clone(self, self.job)
 
+    # --- events filter ------------------------------------------------------------------------
+    def action_search_events(self) -> None:
+        search = self.query_one(EventsSearch)
+        search.display = True
+        search.focus()
+
+    def action_cycle_event_level(self) -> None:
+        log = self.query_one(EventsLog)
+        log.set_filter(levels=LEVEL_STEPS[(LEVEL_STEPS.index(log.levels) + 1) % len(LEVEL_STEPS)])
+        self._show_filter_state()
+
+    @on(EventsSearch.Changed, "#events-search")
+    def _show_filter_state(self) -> None:
+        state = filter_state(self.query_one(EventsLog))
+        label = self.query_one("#events-filter-state", Static)
+        label.update(state)
+        label.display = bool(state)
+
     # --- job actions ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in CHART_ACTIONS:
             # Chart keys only where the charts are (keeps the footer short at 80 columns).
             return self.is_mounted and self.query_one(TabbedContent).active == "charts"
+        if action in EVENT_ACTIONS:
+            return self.is_mounted and self.query_one(TabbedContent).active == "events"
         allowed = {
             "cancel_job": lambda s: s.can_cancel,
             "pause_job": lambda s: s.can_pause,

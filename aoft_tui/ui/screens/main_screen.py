@@ -29,6 +29,7 @@ from aoft_tui.services.errors import AuthError, RateLimitError, ServiceError
 from aoft_tui.ui.screens.bulk_actions import BulkActionsMixin, ExportActionMixin
 from aoft_tui.ui.screens.dashboard_memory import BACKGROUND_INTERVAL, DashboardMemoryMixin
 from aoft_tui.ui.screens.job_actions import JobActionsMixin
+from aoft_tui.ui.screens.main_views import MainViewsMixin
 from aoft_tui.ui.widgets.connection import ConnectionIndicator
 from aoft_tui.ui.widgets.job_summary import JobSummary
 from aoft_tui.ui.widgets.jobs_table import JobsTable
@@ -72,7 +73,7 @@ class FilterInput(Input):
         self.screen.query_one(JobsTable).focus()
 
 
-class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobActionsMixin, Screen[None]):
+class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobActionsMixin, MainViewsMixin, Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (172, "-wide")]
 
     BINDINGS = [
@@ -86,16 +87,19 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         Binding("y", "copy_id", "Copy", id="copy_id", tooltip="Copy the job id (OSC 52, works over SSH)"),
         Binding("Y", "copy_model", "Copy model", id="copy_model", show=False, tooltip="Copy the fine-tuned model name"),
         Binding("n", "new_job", "New", id="new_job", tooltip="Upload data and start a fine-tuning job"),
-        Binding("d", "clone_job", "Clone", id="clone_job", show=False,
+        Binding("N", "clone_job", "Clone", id="clone_job", show=False,
                 tooltip="New job prefilled from the selected one (same model and settings)"),
         Binding("v", "validate", "Validate", id="validate", tooltip="Check a training file before uploading"),
         Binding("w", "push_wandb", "W&B", id="push_wandb", tooltip="Push the job to Weights & Biases"),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", show=False, tooltip="Poll the jobs now"),
-        Binding("d", "export_job", "Export", id="export_job", show=False, tooltip="Export metrics, events and results to ./aoft-export/"),
-        Binding("F", "follow_newest", "Follow", id="follow_newest", show=False, tooltip="Keep the newest job selected as jobs appear"),
+        Binding("e", "export_job", "Export", id="export_job", show=False, tooltip="Export metrics, events and results to ./aoft-export/"),
+        Binding("ctrl+f", "follow_newest", "Follow", id="follow_newest", show=False, tooltip="Keep the newest job selected as jobs appear"),
         Binding("C", "bulk_cancel", "Cancel marked", id="bulk_cancel", show=False, tooltip="Cancel every marked job (one confirmation)"),
         Binding("W", "bulk_push", "Push marked", id="bulk_push", show=False, tooltip="Push every marked job to W&B"),
-        Binding("D", "bulk_export", "Export marked", id="bulk_export", show=False, tooltip="Export every marked job to ./aoft-export/"),
+        Binding("E", "bulk_export", "Export marked", id="bulk_export", show=False, tooltip="Export every marked job to ./aoft-export/"),
+        Binding("F", "open_files", "Files", id="open_files", show=False, tooltip="The resource's files and file quota"),
+        Binding("X", "delete_job", "Delete", id="delete_job", show=False, tooltip="Delete the selected finished job"),
+        Binding("u", "open_links", "Links", id="open_links", show=False, tooltip="The job's Azure portal and W&B links"),
     ]  # fmt: skip
 
     def __init__(self) -> None:

@@ -1,4 +1,4 @@
-"""Open the new-job form prefilled from a job: a clone (`d`, on the dashboard and in the
+"""Open the new-job form prefilled from a job: a clone (`N`, on the dashboard and in the
 detail) or continued fine-tuning from its model or a checkpoint (`n` in the detail).
 The form is imported only when asked for (it is off the start path)."""
 

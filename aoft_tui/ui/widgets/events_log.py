@@ -19,6 +19,12 @@ LEVEL_MARKS: dict[EventLevel, str] = {
 # A tail, not an archive: every kept line is a few tracked objects the GC walks on each
 # full collection (those pauses, not drawing, bound the worst UI stall on a long job).
 MAX_LINES = 1_000
+# The level filter's steps (`i` on the Events tab): everything, warnings and errors, errors.
+LEVEL_STEPS: tuple[frozenset[EventLevel], ...] = (
+    frozenset(EventLevel),
+    frozenset({EventLevel.WARNING, EventLevel.ERROR}),
+    frozenset({EventLevel.ERROR}),
+)
 # Lines written per UI-thread turn: a backlog of thousands of events (opening a long job)
 # is drawn in slices so the screen never freezes for more than a few milliseconds.
 CHUNK = 40
@@ -48,6 +54,30 @@ class EventsLog(RichLog):
         self.event_count = 0
         self._pending: deque[JobEvent] = deque(maxlen=MAX_LINES)
         self._draining = False
+        # every event kept (as many as are drawn), so a filter change can redraw them
+        self._kept: deque[JobEvent] = deque(maxlen=MAX_LINES)
+        self.levels: frozenset[EventLevel] = LEVEL_STEPS[0]
+        self.search = ""
+
+    def matches(self, event: JobEvent) -> bool:
+        return event.level in self.levels and (not self.search or self.search in event.message.lower())
+
+    @property
+    def shown_count(self) -> int:
+        """Kept events that pass the filter."""
+        return sum(self.matches(e) for e in self._kept)
+
+    def set_filter(self, *, levels: frozenset[EventLevel] | None = None, search: str | None = None) -> None:
+        """Show only events of `levels` whose message contains `search` (case-insensitive)."""
+        if levels is not None:
+            self.levels = levels
+        if search is not None:
+            self.search = search.strip().lower()
+        self.clear()
+        self._pending = deque((e for e in self._kept if self.matches(e)), maxlen=MAX_LINES)
+        if self._pending and not self._draining:
+            self._draining = True
+            self.call_later(self._drain)
 
     @property
     def pending(self) -> int:
@@ -56,7 +86,8 @@ class EventsLog(RichLog):
 
     def append(self, events: Iterable[JobEvent]) -> None:
         events = list(events)
-        self._pending.extend(events)  # beyond MAX_LINES the oldest would scroll away anyway
+        self._kept.extend(events)
+        self._pending.extend(e for e in events if self.matches(e))  # beyond MAX_LINES the oldest would scroll away anyway
         self.event_count += len(events)
         if self._pending and not self._draining:
             self._draining = True

@@ -1,0 +1,27 @@
+"""The keys this feature adds mean one thing on every screen (no other binding takes them)."""
+
+from __future__ import annotations
+
+from aoft_tui.ui.app import AoftApp
+from aoft_tui.ui.keymap import binding_scopes
+
+# key -> the binding ids allowed on it anywhere (one meaning: "delete the selected item", …)
+NEW_KEYS = {
+    "F": {"open_files"},
+    "L": {"log"},
+    "u": {"open_links"},
+    "X": {"delete_job", "files.delete"},
+    "e": {"export_job"},
+    "E": {"bulk_export"},
+    "N": {"clone_job"},
+    "ctrl+f": {"follow_newest"},
+    "i": {"detail.events_level"},
+    "slash": {"filter", "log.filter", "detail.events_search"},
+}
+
+
+def test_each_new_key_has_one_meaning_on_every_screen() -> None:
+    scopes = binding_scopes(AoftApp.BINDINGS)
+    for key, allowed in NEW_KEYS.items():
+        used = {binding_id for scope in scopes.values() for binding_id, keys in scope.items() if key in keys}
+        assert used == allowed, f"{key!r} is bound to {sorted(used)}"
