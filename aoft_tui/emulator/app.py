@@ -17,7 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount
 
-from aoft_tui.emulator import routes_files, routes_jobs, routes_models
+from aoft_tui.emulator import chat, control_plane, routes_files, routes_jobs, routes_models
 from aoft_tui.emulator.context import EmulatorState
 from aoft_tui.emulator.errors import RESOURCE_NOT_FOUND, ApiError, unauthorized
 from aoft_tui.emulator.faults import FaultMiddleware, Faults
@@ -97,11 +97,15 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
 
 def create_app(store: Store, *, api_key: str, faults: Faults | None = None) -> Any:
     """The emulator's ASGI app over `store`, accepting `api_key`."""
-    routes = routes_files.ROUTES + routes_jobs.ROUTES + routes_models.ROUTES
+    routes = routes_files.ROUTES + routes_jobs.ROUTES + routes_models.ROUTES + chat.ROUTES
     state = EmulatorState(store=store, api_key=api_key, faults=faults or Faults())
     app = Starlette(
         routes=[Mount("/openai/v1", routes=routes), Mount("/openai", routes=routes)],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected},
     )
     app.state.emulator = state
-    return FaultMiddleware(AzureGate(app, state), state.faults)
+    # /subscriptions/...: the deployments control plane (ARM), beside the data plane
+    from aoft_tui.emulator.control_plane_state import registry_for
+
+    arm = control_plane.create_arm_app(registry_for(store), api_key=api_key)
+    return FaultMiddleware(control_plane.SplitByPath(AzureGate(app, state), arm), state.faults)
