@@ -19,6 +19,11 @@ _SUBCOMMANDS = {
     "start": ("aoft_tui.cli.start_cmd", "Upload files and start a fine-tuning job."),
     "push": ("aoft_tui.cli.push_cmd", "Push a job's metrics, files and model to W&B."),
     "emulator": ("aoft_tui.cli.emulator_cmd", "Run the local Azure OpenAI fine-tuning emulator."),
+    # module:attribute when one module holds several commands
+    "deploy": ("aoft_tui.cli.deploy_cmd", "Deploy a fine-tuned model (job, checkpoint or model name)."),
+    "deployments": ("aoft_tui.cli.deploy_cmd:deployments_command", "List model deployments, hosting cost, time left."),
+    "undeploy": ("aoft_tui.cli.deploy_cmd:undeploy_command", "Delete a model deployment."),
+    "try": ("aoft_tui.cli.deploy_cmd:try_command", "Chat with a deployment beside its base, or quick-eval it."),
 }
 
 
@@ -29,8 +34,9 @@ class _LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in _SUBCOMMANDS:
             return None
-        module = importlib.import_module(_SUBCOMMANDS[name][0])
-        return module.command
+        module_name, _, attribute = _SUBCOMMANDS[name][0].partition(":")
+        module = importlib.import_module(module_name)
+        return getattr(module, attribute or "command")
 
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         # Help text without importing every sub-command module.
