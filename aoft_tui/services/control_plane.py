@@ -130,3 +130,14 @@ def authentication_policy(credential: Any, scopes: list[str]) -> Any:
             super().on_request(request)
 
     return LoopbackAwareArmAuthentication(credential, *scopes)
+
+
+def dashboard_config(*, demo: bool, endpoint: str, api_key: str | None) -> ControlPlaneConfig:
+    """The dashboard's control plane: in the demo, the embedded emulator's stand-in (its key is
+    the bearer token there); otherwise `control_plane_config()`."""
+    if not demo:
+        return control_plane_config()
+    from aoft_tui.emulator.control_plane_state import ACCOUNT_NAME, RESOURCE_GROUP, SUBSCRIPTION_ID
+
+    return ControlPlaneConfig(SUBSCRIPTION_ID, RESOURCE_GROUP, ACCOUNT_NAME, endpoint.rstrip("/"),
+                              Secret(api_key) if api_key else None)
