@@ -20,8 +20,15 @@ from typing import Any
 import click
 
 from aoft_tui.cli.common import (
-    EXIT_CONFIG, EXIT_FAILED, _SECRETS, cli_service, fail, handle_errors, load_cli_settings,
-    missing_resource_message, print_json,
+    _SECRETS,
+    EXIT_CONFIG,
+    EXIT_FAILED,
+    cli_service,
+    fail,
+    handle_errors,
+    load_cli_settings,
+    missing_resource_message,
+    print_json,
 )
 from aoft_tui.domain.deployments import Deployment
 
@@ -177,7 +184,11 @@ def undeploy_command(name: str, yes: bool) -> None:
 def try_command(name: str, base: str | None, prompt: str | None, eval_file: Path | None, n: int,
                 as_json: bool) -> None:
     """Ask deployment NAME (and --base beside it), or score it on --eval FILE."""
-    from aoft_tui.services.deployment_chat import DeploymentChat, eval_examples, quick_eval
+    from aoft_tui.services.deployment_chat import (
+        DeploymentChat,
+        eval_examples,
+        quick_eval,
+    )
 
     settings = load_cli_settings()
     if not settings.endpoint or settings.api_key is None or not settings.api_key.get_secret_value():

@@ -23,7 +23,11 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from aoft_tui.emulator.context import json_body, state
-from aoft_tui.emulator.control_plane_state import DeploymentRec, DeploymentRegistry, registry_for
+from aoft_tui.emulator.control_plane_state import (
+    DeploymentRec,
+    DeploymentRegistry,
+    registry_for,
+)
 from aoft_tui.emulator.errors import ApiError, bad_request
 
 _WORD = re.compile(r"[a-z0-9]+")

@@ -25,8 +25,16 @@ from starlette.routing import Route
 
 from aoft_tui.domain import catalog
 from aoft_tui.emulator.control_plane_state import (
-    ACCOUNT_NAME, BASE_SKUS, FINE_TUNED_SKUS, FINE_TUNED_VERSION, LOCATION, MAX_FINE_TUNED_DEPLOYMENTS,
-    RESOURCE_GROUP, SUBSCRIPTION_ID, DeploymentRec, DeploymentRegistry,
+    ACCOUNT_NAME,
+    BASE_SKUS,
+    FINE_TUNED_SKUS,
+    FINE_TUNED_VERSION,
+    LOCATION,
+    MAX_FINE_TUNED_DEPLOYMENTS,
+    RESOURCE_GROUP,
+    SUBSCRIPTION_ID,
+    DeploymentRec,
+    DeploymentRegistry,
 )
 
 # Versions of Microsoft.CognitiveServices the stand-in answers (the SDK 14.x sends 2025-09-01).

@@ -137,7 +137,11 @@ def dashboard_config(*, demo: bool, endpoint: str, api_key: str | None) -> Contr
     the bearer token there); otherwise `control_plane_config()`."""
     if not demo:
         return control_plane_config()
-    from aoft_tui.emulator.control_plane_state import ACCOUNT_NAME, RESOURCE_GROUP, SUBSCRIPTION_ID
+    from aoft_tui.emulator.control_plane_state import (
+        ACCOUNT_NAME,
+        RESOURCE_GROUP,
+        SUBSCRIPTION_ID,
+    )
 
     return ControlPlaneConfig(SUBSCRIPTION_ID, RESOURCE_GROUP, ACCOUNT_NAME, endpoint.rstrip("/"),
                               Secret(api_key) if api_key else None)

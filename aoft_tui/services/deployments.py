@@ -21,11 +21,20 @@ from typing import Any
 
 from aoft_tui.domain.deployments import FAILED, SUCCEEDED, Deployment
 from aoft_tui.services.control_plane import (
-    ControlPlaneConfig, authentication_policy, control_plane_config, credential_for,
+    ControlPlaneConfig,
+    authentication_policy,
+    control_plane_config,
+    credential_for,
 )
 from aoft_tui.services.error_mapping import redact
 from aoft_tui.services.errors import (
-    AuthError, BadRequestError, ConnectionFailed, NotFoundError, OperationTimeout, ServerError, ServiceError,
+    AuthError,
+    BadRequestError,
+    ConnectionFailed,
+    NotFoundError,
+    OperationTimeout,
+    ServerError,
+    ServiceError,
 )
 from aoft_tui.services.settings import ConfigError
 
@@ -113,7 +122,11 @@ class DeploymentService:
                 existing = self.wait(name, timeout=timeout, progress=progress)
             return DeployOutcome(existing, created=False)
         from azure.mgmt.cognitiveservices.models import Deployment as ArmDeployment
-        from azure.mgmt.cognitiveservices.models import DeploymentModel, DeploymentProperties, Sku
+        from azure.mgmt.cognitiveservices.models import (
+            DeploymentModel,
+            DeploymentProperties,
+            Sku,
+        )
 
         body = ArmDeployment(
             sku=Sku(name=sku, capacity=capacity),
@@ -165,7 +178,10 @@ class DeploymentService:
     @contextlib.contextmanager
     def _errors(self, subject: str | None = None) -> Iterator[None]:
         from azure.core.exceptions import (
-            ClientAuthenticationError, HttpResponseError, ServiceRequestError, ServiceResponseError,
+            ClientAuthenticationError,
+            HttpResponseError,
+            ServiceRequestError,
+            ServiceResponseError,
         )
 
         where = self.config.management_endpoint

@@ -121,5 +121,5 @@ def test_deployments_survive_an_emulator_restart(tmp_path):
         assert call("PUT", account_url(emu.endpoint) + "/deployments/kept", token="k",
                     body=put_body(model))[0] == 201
     with EmbeddedEmulator(seed_jobs=8, speed=0, seed=7, state_dir=tmp_path, api_key="k") as emu:
-        status, _, body = call("GET", account_url(emu.endpoint) + "/deployments", token="k")
+        _, _, body = call("GET", account_url(emu.endpoint) + "/deployments", token="k")
         assert "kept" in {d["name"] for d in body["value"]}
