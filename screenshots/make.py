@@ -107,7 +107,42 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("validate", (120, 40), _keys("v")),
     ("new-job", (120, 40), _keys("n")),
     ("push", (120, 40), lambda p: _push(p)),
+    ("deployments", (150, 30), lambda p: _deployments(p)),
+    ("deploy-dialog", (120, 40), lambda p: _deploy_dialog(p)),
+    ("try", (150, 30), lambda p: _try(p)),
 ]
+
+
+async def _deployments(pilot: Pilot) -> None:
+    await _loaded(pilot)
+    await pilot.press("e")
+    for _ in range(250):
+        if getattr(pilot.app.screen, "loaded", False) and hasattr(pilot.app.screen, "items"):
+            break
+        await pilot.pause(0.02)
+    await _settle(pilot)
+
+
+async def _deploy_dialog(pilot: Pilot) -> None:
+    await _select(pilot, "succeeded")
+    await pilot.press("D")
+    await _settle(pilot)
+
+
+async def _try(pilot: Pilot) -> None:
+    await _deployments(pilot)
+    screen = pilot.app.screen
+    screen.query_one("#deployments").move_cursor(row=[d.fine_tuned for d in screen.items.values()].index(True))
+    await pilot.press("t")
+    await _settle(pilot)
+    try_screen = pilot.app.screen
+    try_screen.query_one("#try-prompt").value = "My invoice shows the wrong billing address"
+    await pilot.press("enter")
+    for _ in range(250):
+        if try_screen.streams_done == 2:
+            break
+        await pilot.pause(0.02)
+    await _settle(pilot)
 
 
 async def _push(pilot: Pilot) -> None:
@@ -145,7 +180,10 @@ def main() -> int:
             emu.advance(900)  # running jobs have curves worth looking at
             svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0)
             try:
+                wanted = set(sys.argv[1:])  # names to render (default: all)
                 for name, size, steps in SHOTS:
+                    if wanted and name not in wanted:
+                        continue
                     try:
                         svg = asyncio.run(_shoot(name, size, steps, emu, svc))
                     except Exception as err:  # noqa: BLE001 - one broken screen must not stop the rest

@@ -21,6 +21,11 @@ _SUBCOMMANDS = {
     "watch": ("aoft_tui.cli.watch_cmd", "Wait for jobs to end, one line per state change (for scripts, CI)."),
     "export": ("aoft_tui.cli.export_cmd", "Write a job's metrics (CSV), events (JSONL) and results file to a folder."),
     "emulator": ("aoft_tui.cli.emulator_cmd", "Run the local Azure OpenAI fine-tuning emulator."),
+    # module:attribute when one module holds several commands
+    "deploy": ("aoft_tui.cli.deploy_cmd", "Deploy a fine-tuned model (job, checkpoint or model name)."),
+    "deployments": ("aoft_tui.cli.deploy_cmd:deployments_command", "List model deployments, hosting cost, time left."),
+    "undeploy": ("aoft_tui.cli.deploy_cmd:undeploy_command", "Delete a model deployment."),
+    "try": ("aoft_tui.cli.deploy_cmd:try_command", "Chat with a deployment beside its base, or quick-eval it."),
 }
 
 
@@ -31,8 +36,9 @@ class _LazyGroup(click.Group):
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         if name not in _SUBCOMMANDS:
             return None
-        module = importlib.import_module(_SUBCOMMANDS[name][0])
-        command = module.command
+        module_name, _, attribute = _SUBCOMMANDS[name][0].partition(":")
+        module = importlib.import_module(module_name)
+        command = getattr(module, attribute or "command")
         if name != "emulator" and not any(p.name == "profile" for p in command.params):
             from aoft_tui.cli.common import profile_option
 

@@ -79,6 +79,7 @@ def command(host: str, port: int, api_key: str | None, seed_jobs: int, speed: fl
     click.echo("Point clients at it:", err=True)
     click.echo(f"export AZURE_OPENAI_ENDPOINT={endpoint} AZURE_OPENAI_API_KEY={key} "
                f"OPENAI_API_VERSION={API_VERSION}")
+    _print_deploy_exports(endpoint, key)
     click.echo("Stop with Ctrl+C.", err=True)
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off", http="h11", ws="none",
                             timeout_graceful_shutdown=1)
@@ -121,3 +122,12 @@ def _saved_or_new_key(state_dir: Path | None) -> str:
     path.touch(mode=0o600)
     path.write_text(key + "\n")
     return key
+
+
+def _print_deploy_exports(endpoint: str, key: str) -> None:
+    """For `aoft-tui deploy …`: the emulator's control plane takes its key as the bearer token."""
+    from aoft_tui.emulator.control_plane_state import ACCOUNT_NAME, RESOURCE_GROUP, SUBSCRIPTION_ID
+
+    click.echo(f"export AZURE_MANAGEMENT_ENDPOINT={endpoint} AOFT_MANAGEMENT_TOKEN={key} "
+               f"AZURE_SUBSCRIPTION_ID={SUBSCRIPTION_ID} AZURE_RESOURCE_GROUP={RESOURCE_GROUP} "
+               f"AZURE_OPENAI_ACCOUNT={ACCOUNT_NAME}")

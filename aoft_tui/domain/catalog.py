@@ -132,3 +132,25 @@ def price_per_million(model: str | None, overrides: dict[str, float] | None = No
         if key in overrides:
             return float(overrides[key])
     return m.price_per_million if m else None
+
+
+# --- hosting a deployed fine-tuned model ---------------------------------------------------------
+# USD per hour a fine-tuned deployment costs while it exists, used or not, by deployment type
+# (SKU). Sources: Microsoft Learn, "Fine-tuning cost management" (hosting is billed hourly; its
+# worked examples use $1.70/h) and "Test your fine-tuned model" (a Developer deployment has no
+# hosting fee, only tokens). Estimates: check your region's price; override them in the config
+# file's [prices] table as "hosting.<SKU>" = USD per hour.
+HOSTING_PRICE_PER_HOUR: dict[str, float] = {"Standard": 1.70, "GlobalStandard": 1.70, "Developer": 0.0}
+# How long Azure keeps a fine-tuned deployment: Developer tier a fixed 24 h; the others until
+# they have gone 15 days without a chat completions or responses call.
+DEVELOPER_LIFETIME_HOURS = 24
+IDLE_DELETION_DAYS = 15
+
+
+def hosting_price_per_hour(sku: str, overrides: dict[str, float] | None = None) -> float | None:
+    """USD per hour of hosting a fine-tuned deployment of `sku`; the user's override wins."""
+    overrides = overrides or {}
+    key = f"hosting.{sku}"
+    if key in overrides:
+        return float(overrides[key])
+    return HOSTING_PRICE_PER_HOUR.get(sku)

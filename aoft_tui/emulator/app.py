@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount
 
-from aoft_tui.emulator import routes_files, routes_jobs, routes_models
+from aoft_tui.emulator import chat, control_plane, routes_files, routes_jobs, routes_models
 from aoft_tui.emulator.context import EmulatorState
 from aoft_tui.emulator.errors import ApiError, gateway_not_found, unauthorized
 from aoft_tui.emulator.live import LiveHeaders
@@ -150,7 +150,7 @@ def create_app(
 ) -> Any:
     """The emulator's ASGI app over `store`, accepting `api_key` and the bearer tokens `tokens`
     issues; live-service habits unless `strict_spec`."""
-    routes = routes_files.ROUTES + routes_jobs.ROUTES + routes_models.ROUTES
+    routes = routes_files.ROUTES + routes_jobs.ROUTES + routes_models.ROUTES + chat.ROUTES
     faults = faults or Faults()
     faults.strict_spec = strict_spec
     state = EmulatorState(store=store, api_key=api_key, faults=faults, tokens=tokens or TokenIssuer(),
@@ -161,4 +161,9 @@ def create_app(
     )
     app.state.emulator = state
     gate = AzureGate(app, state)
-    return FaultMiddleware(gate if strict_spec else LiveHeaders(gate), state.faults)
+    data_plane = gate if strict_spec else LiveHeaders(gate)
+    # /subscriptions/...: the deployments control plane (ARM), beside the data plane
+    from aoft_tui.emulator.control_plane_state import registry_for
+
+    arm = control_plane.create_arm_app(registry_for(store), api_key=api_key)
+    return FaultMiddleware(control_plane.SplitByPath(data_plane, arm), state.faults)

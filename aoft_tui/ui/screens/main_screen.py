@@ -100,6 +100,8 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         Binding("F", "open_files", "Files", id="open_files", show=False, tooltip="The resource's files and file quota"),
         Binding("X", "delete_job", "Delete", id="delete_job", show=False, tooltip="Delete the selected finished job"),
         Binding("u", "open_links", "Links", id="open_links", show=False, tooltip="The job's Azure portal and W&B links"),
+        Binding("D", "deploy_job", "Deploy", id="deploy_job", show=False, tooltip="Deploy the succeeded job's model"),
+        Binding("H", "deployments", "Deployments", id="deployments", show=False, tooltip="Hosted models: deployments, their cost, try one"),
     ]  # fmt: skip
 
     def __init__(self) -> None:
@@ -424,6 +426,27 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         screen_cls = self._screen_class("push_screen", "PushScreen", "Push to W&B")
         if job and screen_cls:
             self.app.push_screen(screen_cls(self.app.service, job.id, self.app.settings))
+
+    def action_deploy_job(self) -> None:
+        job = self._target_or_toast()
+        if job is None:
+            return
+        if not job.fine_tuned_model:
+            self.notify(f"{job.id} has no fine-tuned model to deploy (status: {job.status.value}).",
+                        title="Nothing to deploy", severity="warning")  # fmt: skip
+            return
+        dialog = self._screen_class("deploy_dialog", "DeployDialog", "Deploy")
+        if dialog:
+            self.app.push_screen(dialog(job), self._deployed)
+
+    def _deployed(self, name: str | None) -> None:
+        if name:
+            self.action_deployments(select=name)
+
+    def action_deployments(self, select: str | None = None) -> None:
+        screen_cls = self._screen_class("deployments_screen", "DeploymentsScreen", "Deployments")
+        if screen_cls:
+            self.app.push_screen(screen_cls(select=select))
 
     def _screen_class(self, module: str, name: str, feature: str) -> type | None:
         """Import a feature's screen only when its key is pressed (fast start-up)."""

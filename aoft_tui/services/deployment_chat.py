@@ -1,0 +1,119 @@
+"""Talk to a deployment (chat completions on the resource's data plane) and a quick eval.
+
+The data plane takes the resource's API key, unlike the control plane. Used by `aoft-tui try`
+and the try screen; the quick eval sends N examples' prompts to a fine-tuned deployment and
+its base and scores both against the examples' answers.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from aoft_tui.domain.deployments import exact_match, text_similarity
+from aoft_tui.services.endpoint import normalise_endpoint
+from aoft_tui.services.error_mapping import translated_errors
+from aoft_tui.services.errors import LocalFileError
+
+
+@dataclass
+class Reply:
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+class DeploymentChat:
+    def __init__(self, endpoint: str, api_key: str, api_version: str, *, timeout: float = 60.0) -> None:
+        import openai
+
+        self._endpoint = normalise_endpoint(endpoint)
+        self._secret = api_key
+        self.api_version = api_version
+        self._client = openai.AzureOpenAI(azure_endpoint=self._endpoint, api_key=api_key,
+                                          api_version=api_version, timeout=timeout, max_retries=2)
+
+    def _errors(self, deployment: str) -> Any:
+        return translated_errors(endpoint=self._endpoint, subject=deployment, secret=self._secret,
+                                 api_version=self.api_version)
+
+    def ask(self, deployment: str, messages: list[dict[str, Any]]) -> Reply:
+        with self._errors(deployment):
+            answer = self._client.chat.completions.create(model=deployment, messages=messages)
+        usage = answer.usage
+        return Reply(answer.choices[0].message.content or "", getattr(usage, "prompt_tokens", 0) or 0,
+                     getattr(usage, "completion_tokens", 0) or 0)
+
+    def stream(self, deployment: str, messages: list[dict[str, Any]]) -> Iterator[str]:
+        """The answer's pieces as they arrive."""
+        with self._errors(deployment):
+            for chunk in self._client.chat.completions.create(model=deployment, messages=messages, stream=True):
+                for choice in chunk.choices or ():
+                    if choice.delta and choice.delta.content:
+                        yield choice.delta.content
+
+    def close(self) -> None:
+        self._client.close()
+
+
+@dataclass
+class EvalSide:
+    deployment: str
+    exact: int = 0
+    similarity_sum: float = 0.0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    answers: list[str] = field(default_factory=list)
+
+    def add(self, reply: Reply, expected: str) -> None:
+        self.answers.append(reply.text)
+        self.exact += exact_match(reply.text, expected)
+        self.similarity_sum += text_similarity(reply.text, expected)
+        self.prompt_tokens += reply.prompt_tokens
+        self.completion_tokens += reply.completion_tokens
+
+    def summary(self, n: int) -> dict[str, Any]:
+        return {"deployment": self.deployment, "exact_match": self.exact, "examples": n,
+                "exact_match_rate": round(self.exact / n, 4) if n else 0.0,
+                "mean_similarity": round(self.similarity_sum / n, 4) if n else 0.0,
+                "prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
+
+
+def eval_examples(path: Path, n: int) -> list[tuple[list[dict[str, Any]], str]]:
+    """The first `n` chat examples of a JSONL file: (messages before the last assistant turn,
+    that turn's text). A line that is not a chat example is named, with its number."""
+    examples: list[tuple[list[dict[str, Any]], str]] = []
+    try:
+        handle = path.open(encoding="utf-8")
+    except OSError as exc:
+        raise LocalFileError(f"{path}: cannot read it ({exc.strerror}).") from None
+    with handle:
+        for number, line in enumerate(handle, 1):
+            if len(examples) >= n:
+                break
+            if not line.strip():
+                continue
+            try:
+                messages = json.loads(line)["messages"]
+                last = max(i for i, m in enumerate(messages) if m.get("role") == "assistant")
+            except (ValueError, KeyError, TypeError, AttributeError):
+                raise LocalFileError(f"{path}, line {number}: not a chat example with an assistant answer "
+                                     "({\"messages\": [..., {\"role\": \"assistant\", …}]}). Fix the line or "
+                                     "check it with `aoft-tui validate`.") from None
+            examples.append((messages[:last], str(messages[last].get("content") or "")))
+    if not examples:
+        raise LocalFileError(f"{path}: no chat examples in it.")
+    return examples
+
+
+def quick_eval(chat: DeploymentChat, deployment: str, base: str | None, examples: list[tuple[list, str]]
+               ) -> dict[str, Any]:
+    sides = [EvalSide(deployment)] + ([EvalSide(base)] if base else [])
+    for messages, expected in examples:
+        for side in sides:
+            side.add(chat.ask(side.deployment, messages), expected)
+    n = len(examples)
+    return {"examples": n, "results": [side.summary(n) for side in sides]}

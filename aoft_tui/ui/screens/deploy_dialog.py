@@ -1,0 +1,103 @@
+"""Deploy a succeeded job's model: name (from its suffix), SKU with price and lifetime,
+capacity; shows provisioning until it has Succeeded, then returns the deployment's name."""
+
+from __future__ import annotations
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from aoft_tui.domain import catalog
+from aoft_tui.domain.models import Job
+
+SKUS = ("Standard", "GlobalStandard", "Developer")
+
+
+def sku_label(sku: str, prices: dict[str, float] | None = None) -> str:
+    rate = catalog.hosting_price_per_hour(sku, prices)
+    price = "no hosting fee" if not rate else f"${rate:.2f}/h hosting"
+    life = (f"ends after {catalog.DEVELOPER_LIFETIME_HOURS} h" if sku == "Developer"
+            else f"deleted after {catalog.IDLE_DELETION_DAYS} idle days")
+    return f"{sku} — {price}, {life}"
+
+
+def default_name(job: Job) -> str:
+    base = (job.suffix or job.id.removeprefix("ftjob-")[:12]).lower()
+    return "".join(c if c.isalnum() or c in "-_." else "-" for c in base)[:64] or "fine-tuned"
+
+
+class DeployDialog(ModalScreen[str | None]):
+    CSS_PATH = "deployments_screen.tcss"
+    BINDINGS = [Binding("escape", "dismiss_none", "Close", id="deploy.close")]
+
+    def __init__(self, job: Job) -> None:
+        super().__init__()
+        self.job = job
+        self.state = "editing"
+
+    def compose(self) -> ComposeResult:
+        prices = getattr(self.app.settings, "prices", None)
+        with Vertical(id="deploy-dialog"):
+            yield Label(f"Deploy {self.job.fine_tuned_model}", id="deploy-title")
+            yield Label("Deployment name")
+            yield Input(default_name(self.job), id="deploy-name")
+            yield Label("Deployment type (SKU)")
+            yield Select([(sku_label(s, prices), s) for s in SKUS], value="Standard", allow_blank=False,
+                         id="deploy-sku")
+            yield Label("Capacity (thousands of tokens per minute)")
+            yield Input("1", id="deploy-capacity", type="integer")
+            yield Static("", id="deploy-progress")
+            with Horizontal(id="deploy-buttons"):
+                yield Button("Cancel", id="deploy-cancel")
+                yield Button("Deploy", id="deploy-go", variant="primary")
+
+    def action_dismiss_none(self) -> None:
+        # leaving while provisioning loses nothing: the Deployments view shows it Creating
+        self.dismiss(None if self.state != "provisioning" else self.query_one("#deploy-name", Input).value)
+
+    @on(Button.Pressed, "#deploy-cancel")
+    def _cancel(self) -> None:
+        self.action_dismiss_none()
+
+    @on(Button.Pressed, "#deploy-go")
+    def _go(self) -> None:
+        name = self.query_one("#deploy-name", Input).value.strip()
+        capacity_text = self.query_one("#deploy-capacity", Input).value.strip()
+        progress = self.query_one("#deploy-progress", Static)
+        if not name:
+            progress.update("Give the deployment a name.")
+            return
+        if not capacity_text.isdigit() or int(capacity_text) < 1:
+            progress.update("Capacity must be a whole number of at least 1.")
+            return
+        self.state = "provisioning"
+        self.query_one("#deploy-go", Button).disabled = True
+        progress.update(f"Deploying {name}…")
+        self._deploy(name, str(self.query_one("#deploy-sku", Select).value), int(capacity_text))
+
+    @work(thread=True, exclusive=True, group="deploy", exit_on_error=False)
+    def _deploy(self, name: str, sku: str, capacity: int) -> None:
+        from aoft_tui.ui.screens.deploy_support import deploy_services
+
+        progress = self.query_one("#deploy-progress", Static)
+
+        def show(d: object) -> None:
+            self.app.call_from_thread(progress.update, f"{name}: {getattr(d, 'state', '')}")
+
+        try:
+            service = deploy_services(self.app)[0]
+            outcome = service.deploy(name, self.job.fine_tuned_model or "", sku=sku, capacity=capacity,
+                                     wait=True, progress=show)
+        except Exception as err:  # noqa: BLE001 - shown in the dialog, never a traceback
+            self.state = "editing"
+            self.app.call_from_thread(progress.update, f"Not deployed: {err}")
+            self.app.call_from_thread(setattr, self.query_one("#deploy-go", Button), "disabled", False)
+            return
+        if not outcome.created:
+            self.app.call_from_thread(self.notify, f"{name} already existed; nothing new was created.",
+                                      title="Already deployed")
+        self.state = "done"
+        self.app.call_from_thread(self.dismiss, name)

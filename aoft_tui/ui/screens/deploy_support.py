@@ -1,0 +1,26 @@
+"""The deploy screens' services, built once per app at first use (not on the start path)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def deploy_services(app: Any) -> tuple[Any, Any]:
+    """(DeploymentService, DeploymentChat) for this app; raises ConfigError/ServiceError with
+    a message to show when deploying is not set up."""
+    cached = getattr(app, "_aoft_deploy_services", None)
+    if cached is not None:
+        return cached
+    from aoft_tui.services.control_plane import dashboard_config
+    from aoft_tui.services.deployment_chat import DeploymentChat
+    from aoft_tui.services.deployments import DeploymentService
+
+    service = app.service
+    # the data-plane key the jobs service already holds (also the demo emulator's bearer token)
+    key = getattr(service, "_secret", None)
+    config = dashboard_config(demo=app.demo, endpoint=service.endpoint, api_key=key)
+    deployments = DeploymentService(config, api_key_configured=bool(key),
+                                    poll_interval=0.5 if app.demo else 10.0)
+    chat = DeploymentChat(service.endpoint, key or "", service.api_version)
+    app._aoft_deploy_services = (deployments, chat)
+    return deployments, chat

@@ -1,0 +1,151 @@
+"""The Deployments view: every model deployment with state, age, hosting cost, time left.
+
+Refreshes every few seconds while one is still Creating (an interrupted deploy shows here
+and can be finished or removed); `X` deletes after a confirmation, `enter` (or `t`) opens the
+try screen.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import DataTable, Label, Static
+
+from aoft_tui.domain.deployments import Deployment
+from aoft_tui.ui.screens.confirm import ConfirmScreen
+from aoft_tui.ui.widgets.key_bar import KeyBar
+
+REFRESH_WHILE_CREATING = 2.0
+COLUMNS = ("Name", "Model", "SKU", "State", "Age", "Cost so far", "Left if idle")
+
+
+def _span(hours: float | None) -> str:
+    if hours is None:
+        return "-"
+    if hours >= 48:
+        return f"{hours / 24:.1f}d"
+    return f"{hours:.1f}h" if hours >= 1 else f"{hours * 60:.0f}m"
+
+
+class DeploymentsLoaded(Message):
+    def __init__(self, items: list[Deployment] | None, error: str | None = None) -> None:
+        super().__init__()
+        self.items = items
+        self.error = error
+
+
+class DeploymentsScreen(Screen[None]):
+    CSS_PATH = "deployments_screen.tcss"
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="deployments.back"),
+        Binding("t", "try_deployment", "Try", key_display="⏎/t", id="deployments.try", tooltip="Chat with it beside its base model"),
+        Binding("X,delete", "delete_deployment", "Delete", id="deployments.delete", tooltip="Delete the deployment"),
+        Binding("ctrl+r", "refresh", "Refresh", id="deployments.refresh"),
+    ]
+
+    def __init__(self, *, select: str | None = None) -> None:
+        super().__init__()
+        self.items: dict[str, Deployment] = {}
+        self.loaded = False
+        self._select = select
+
+    def compose(self) -> ComposeResult:
+        yield Label("Deployments", id="deployments-title")
+        table: DataTable[str] = DataTable(id="deployments", cursor_type="row", zebra_stripes=True)
+        table.add_columns(*COLUMNS)
+        yield table
+        yield Static("", id="deployments-note")
+        yield KeyBar(id="keys")
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self.action_refresh()
+
+    def action_refresh(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, group="deployments", exit_on_error=False)
+    def _load(self) -> None:
+        from aoft_tui.ui.screens.deploy_support import deploy_services
+
+        try:
+            service, _ = deploy_services(self.app)
+            self.post_message(DeploymentsLoaded(service.list()))
+        except Exception as err:  # noqa: BLE001 - shown, never a traceback
+            self.post_message(DeploymentsLoaded(None, str(err)))
+
+    def on_deployments_loaded(self, message: DeploymentsLoaded) -> None:
+        self.loaded = True
+        note = self.query_one("#deployments-note", Static)
+        if message.items is None:
+            note.update(f"Could not list deployments: {message.error}")
+            return
+        now = self.app.now()
+        prices = getattr(self.app.settings, "prices", None)
+        table = self.query_one(DataTable)
+        keep = self._select or (table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+                                if table.row_count else None)
+        table.clear()
+        self.items = {d.name: d for d in message.items}
+        for d in message.items:
+            cost = d.hosting_cost(now, prices)
+            left = d.time_left(now)
+            table.add_row(d.name, d.model, f"{d.sku}×{d.capacity}", d.state, _span(d.hours_hosted(now)),
+                          "-" if cost is None else f"${cost:,.2f}",
+                          "-" if left is None else _span(left.total_seconds() / 3600), key=d.name)
+        if keep in self.items:
+            table.move_cursor(row=table.get_row_index(keep))
+            self._select = None
+        creating = [d.name for d in message.items if d.in_progress]
+        note.update(("Still provisioning: " + ", ".join(creating) + ". " if creating else "")
+                    + ("" if message.items else "No deployments yet: press D on a succeeded job. ")
+                    + "Azure deletes a fine-tuned deployment after 15 days without use (Developer: 24 h).")
+        if creating:
+            self.set_timer(REFRESH_WHILE_CREATING, self.action_refresh)
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()  # enter on a deployment: try it
+        self.action_try_deployment()
+
+    @property
+    def selected(self) -> Deployment | None:
+        table = self.query_one(DataTable)
+        if not table.row_count:
+            return None
+        return self.items.get(str(table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value))
+
+    def action_try_deployment(self) -> None:
+        d = self.selected
+        if d is None:
+            return
+        from aoft_tui.ui.screens.try_screen import TryScreen, base_for
+
+        self.app.push_screen(TryScreen(d.name, base_for(d, list(self.items.values()))))
+
+    def action_delete_deployment(self) -> None:
+        d = self.selected
+        if d is None:
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._delete(d.name)
+
+        self.app.push_screen(ConfirmScreen(f"Delete deployment {d.name}?",
+                                           f"{d.model} stops answering; the model itself stays and can be "
+                                           "deployed again.", confirm_label="Delete", danger=True), answered)
+
+    @work(thread=True, group="deployments-delete", exit_on_error=False)
+    def _delete(self, name: str) -> None:
+        from aoft_tui.ui.screens.deploy_support import deploy_services
+
+        try:
+            deploy_services(self.app)[0].delete(name)
+        except Exception as err:  # noqa: BLE001
+            self.app.call_from_thread(self.notify, str(err), title="Delete failed", severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"Deleted deployment {name}.", title="Deleted")
+        self.app.call_from_thread(self.action_refresh)

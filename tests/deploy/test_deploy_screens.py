@@ -1,0 +1,92 @@
+"""The deploy dialog, the Deployments view and the try screen, driven with Pilot on the emulator."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
+from main_support import loaded, make_app, select_job, settle  # noqa: E402
+
+from aoft_tui.emulator import control_plane_state as cps  # noqa: E402
+
+
+async def _until(pilot, predicate, what: str) -> None:
+    for _ in range(300):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"never: {what}")
+
+
+async def test_e_opens_deployments_with_the_demo_deployment(seeded_emulator, seeded_service):
+    from aoft_tui.ui.screens.deployments_screen import DeploymentsScreen
+
+    async with make_app(seeded_service, seeded_emulator).run_test(size=(150, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("H")
+        await _until(pilot, lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
+                     "the deployments list")
+        screen = pilot.app.screen
+        fine_tuned = [d for d in screen.items.values() if d.fine_tuned]
+        assert len(fine_tuned) == 1 and fine_tuned[0].state == "Succeeded"
+
+
+async def test_D_deploys_the_selected_job_and_lands_in_deployments(seeded_emulator, seeded_service):
+    from aoft_tui.ui.screens.deploy_dialog import DeployDialog
+    from aoft_tui.ui.screens.deployments_screen import DeploymentsScreen
+
+    async with make_app(seeded_service, seeded_emulator).run_test(size=(150, 36)) as pilot:
+        await loaded(pilot)
+        await select_job(pilot, lambda job: bool(job.fine_tuned_model))
+        await pilot.press("D")
+        await _until(pilot, lambda: isinstance(pilot.app.screen, DeployDialog), "the deploy dialog")
+        dialog = pilot.app.screen
+        dialog.query_one("#deploy-name").value = "from-dialog"
+        dialog.query_one("#deploy-sku").value = "Developer"
+        await pilot.click("#deploy-go")
+        await _until(pilot, lambda: "Creating" in str(dialog.query_one("#deploy-progress").render()),
+                     "provisioning shown")
+        seeded_emulator.advance(cps.PROVISION_SECONDS)
+        await _until(pilot, lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
+                     "the deployments view")
+        assert pilot.app.screen.items["from-dialog"].sku == "Developer"
+        assert pilot.app.screen.selected.name == "from-dialog"
+
+
+async def test_delete_asks_then_removes(seeded_emulator, seeded_service, registry):
+    from aoft_tui.ui.screens.deployments_screen import DeploymentsScreen
+
+    async with make_app(seeded_service, seeded_emulator).run_test(size=(150, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("H")
+        await _until(pilot, lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
+                     "the list")
+        name = pilot.app.screen.selected.name
+        await pilot.press("X")
+        await pilot.press("y")
+        await _until(pilot, lambda: registry.get(name) is None, "the deletion")
+        await settle(pilot)
+
+
+async def test_try_streams_both_answers_side_by_side(seeded_emulator, seeded_service):
+    from aoft_tui.ui.screens.deployments_screen import DeploymentsScreen
+    from aoft_tui.ui.screens.try_screen import TryScreen
+
+    async with make_app(seeded_service, seeded_emulator).run_test(size=(150, 36)) as pilot:
+        await loaded(pilot)
+        await pilot.press("H")
+        await _until(pilot, lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
+                     "the list")
+        screen = pilot.app.screen
+        ft_index = [d.fine_tuned for d in screen.items.values()].index(True)
+        screen.query_one("#deployments").move_cursor(row=ft_index)
+        await pilot.press("enter")
+        await _until(pilot, lambda: isinstance(pilot.app.screen, TryScreen), "the try screen")
+        try_screen = pilot.app.screen
+        assert try_screen.base is not None
+        try_screen.query_one("#try-prompt").value = "I need help with my refund"
+        await pilot.press("enter")
+        await _until(pilot, lambda: try_screen.streams_done == 2, "both answers")
+        assert "Settings > Support" in try_screen.answers["ft"]
+        assert "general-purpose assistant" in try_screen.answers["base"]
