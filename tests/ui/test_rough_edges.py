@@ -1,0 +1,89 @@
+"""Issue #14, wrong or lost information on the dashboard: each test failed before its fix."""
+
+from __future__ import annotations
+
+from main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
+from textual.widgets import Label
+
+from aoft_tui.domain.models import JobStatus
+from aoft_tui.ui.widgets.metric_chart import MetricChart
+
+
+def _counts(pilot) -> str:
+    return str(main_screen(pilot).query_one("#counts", Label).content)
+
+
+async def test_counts_active_jobs_outside_the_filter(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        jobs = table(pilot).jobs.values()
+        active_in_all = sum(job.status.is_active for job in jobs)
+        assert active_in_all, "the seeded demo has a running job"
+        await pilot.press("slash", *"succeeded", "enter")
+        await settle(pilot)
+        counts = _counts(pilot)
+        # `2 of 8 jobs · 0 active` hid the running job: the active count covers every job
+        assert counts.endswith(f"0 active shown · {active_in_all} active in all"), counts
+        await pilot.press("slash", "escape")
+        await settle(pilot)
+        assert _counts(pilot) == f"{len(jobs)} jobs · {active_in_all} active"
+
+
+async def test_cancel_refusal_is_grammatical(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        job_id = await select_job(pilot, lambda j: j.status is JobStatus.SUCCEEDED)
+        await pilot.press("c")
+        await pilot.pause()
+        messages = [message for _, message in toasts(app)]
+        assert any(f"{job_id[-8:]} has already succeeded" in m for m in messages), messages
+        assert not any("is succeeded" in m for m in messages)
+
+
+async def test_compare_one_job_title_is_singular(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await select_job(pilot, lambda j: j.status is JobStatus.SUCCEEDED)
+        await pilot.press("space", "m")
+        await settle(pilot)
+        assert str(app.screen.query_one("#compare-title", Label).content) == "Compare 1 job"
+
+
+async def test_failed_job_preview_says_why_there_are_no_metrics(seeded_emulator, seeded_service) -> None:
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await select_job(pilot, lambda j: j.status is JobStatus.FAILED and not seeded_service.metrics(j.id))
+        await settle(pilot)
+        chart = main_screen(pilot).query_one(MetricChart)
+        assert not chart.series
+        assert "no metrics: the job failed before training" in str(chart.render())
+
+
+async def test_preview_reloads_when_the_selected_job_finishes(seeded_emulator, seeded_service) -> None:
+    """The side chart showed one point 25 minutes after the job finished, until the cursor
+    moved away and back: a poll that changes the selected job's status must reload it."""
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        job_id = await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
+        await settle(pilot)
+        chart = main_screen(pilot).query_one(MetricChart)
+        before = chart.point_count
+        seeded_emulator.advance(3 * 3600)  # long enough for the running job to finish
+        main_screen(pilot).poll_now()
+        for _ in range(50):
+            await settle(pilot)
+            if table(pilot).jobs[job_id].status.is_terminal:
+                break
+        await settle(pilot)
+        assert table(pilot).jobs[job_id].status.is_terminal
+        assert table(pilot).selected_key == job_id, "the cursor never moved"
+        after = chart.point_count
+        final = len(seeded_service.metrics(job_id))
+        assert after > before and final > 0
+        xs, _ = next(iter(chart.series.values()))
+        assert xs[-1] == max(p.step for p in seeded_service.metrics(job_id)), "the preview shows the last step"
