@@ -87,3 +87,19 @@ async def test_preview_reloads_when_the_selected_job_finishes(seeded_emulator, s
         assert after > before and final > 0
         xs, _ = next(iter(chart.series.values()))
         assert xs[-1] == max(p.step for p in seeded_service.metrics(job_id)), "the preview shows the last step"
+
+
+async def test_failed_job_overview_says_why_there_are_no_metrics(seeded_service) -> None:
+    from detail_support import DetailApp, job_with
+    from detail_support import settle as detail_settle
+
+    from aoft_tui.ui.widgets.job_overview import JobOverview
+
+    job = job_with(seeded_service, JobStatus.FAILED)
+    assert not seeded_service.metrics(job.id)
+    app = DetailApp(seeded_service, job.id)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await detail_settle(pilot)
+        text = app.screen.query_one(JobOverview).plain_text()
+        assert "no metrics: the job failed before training" in text
+        assert "no metrics yet" not in text

@@ -87,7 +87,7 @@ class CompareScreen(Screen[None]):
         self.loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Label(f"Compare {len(self.jobs)} jobs", id="compare-title")
+        yield Label(f"Compare {fmt.plural(len(self.jobs), 'job')}", id="compare-title")
         yield MetricChart(title="training loss", id="compare-chart", empty_text="loading metrics…")
         yield DataTable(id="compare-legend", cursor_type="none", zebra_stripes=True)
         yield Footer(compact=True)
