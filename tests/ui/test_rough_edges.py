@@ -103,3 +103,57 @@ async def test_failed_job_overview_says_why_there_are_no_metrics(seeded_service)
         text = app.screen.query_one(JobOverview).plain_text()
         assert "no metrics: the job failed before training" in text
         assert "no metrics yet" not in text
+
+
+def screen_lines(app) -> list[str]:
+    """The screen as the user sees it, one string per row."""
+    update = app.screen._compositor.render_full_update()
+    return ["".join(segment.text for segment in strip) for strip in update.strips]
+
+
+async def _checkpoints_screen(service, size):
+    from detail_support import DetailApp, job_with
+    from detail_support import settle as detail_settle
+
+    job = job_with(service, JobStatus.SUCCEEDED)
+    checkpoints = service.checkpoints(job.id)
+    assert any(":ckpt-step-" in c.fine_tuned_model_checkpoint for c in checkpoints)
+    app = DetailApp(service, job.id)
+    return app, checkpoints, detail_settle
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+async def test_checkpoint_names_are_never_cut_into_another_name(seeded_service, size) -> None:
+    """`…:ckpt-step-1` where the name ends `ckpt-step-10` is a wrong name: a name too long
+    for the column loses its middle (an ellipsis), never its end, and the selected one is
+    shown whole under the table."""
+    import re
+
+    from aoft_tui.ui.widgets.checkpoints_table import CheckpointsTable
+
+    app, checkpoints, detail_settle = await _checkpoints_screen(seeded_service, size)
+    async with app.run_test(size=size) as pilot:
+        await detail_settle(pilot)
+        await pilot.press("4")
+        await detail_settle(pilot)
+        for _ in range(40):  # scrolled fully right changes nothing: the end is always there
+            await pilot.press("right")
+        await pilot.pause()
+        lines = screen_lines(app)
+        names = {c.fine_tuned_model_checkpoint for c in checkpoints}
+        rows = [line for line in lines if re.match(r"^\s*\d+\s", line) and "ckpt" in line or ".ft-" in line]
+        for checkpoint in checkpoints:
+            name = checkpoint.fine_tuned_model_checkpoint
+            row = next((r for r in rows if re.match(rf"^\s*{checkpoint.step}\s", r)), None)
+            assert row is not None, f"no row for step {checkpoint.step}: {lines}"
+            tail = name[-12:]
+            assert re.search(re.escape(tail) + r"(\s|$)", row), f"the end of {name!r} is lost in {row!r}"
+        table = app.screen.query_one(CheckpointsTable)
+        selected = table.selected_checkpoint()
+        assert selected is not None
+        whole = "".join(line.strip() for line in lines)
+        assert selected.fine_tuned_model_checkpoint in whole.replace(" ", ""), "the full name is shown"
+        assert names
