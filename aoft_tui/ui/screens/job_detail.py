@@ -29,7 +29,7 @@ from aoft_tui.domain.series import ChartOptions, Series, chart_data, point_budge
 from aoft_tui.services.errors import ServiceError
 from aoft_tui.ui.screens.job_actions import JobActionsMixin
 from aoft_tui.ui.screens.job_detail_data import DetailFetcher, DetailUpdate, next_interval
-from aoft_tui.ui.widgets.checkpoints_table import CheckpointsTable
+from aoft_tui.ui.widgets.checkpoints_table import CheckpointsPane, CheckpointsTable
 from aoft_tui.ui.widgets.detail_charts import DetailCharts
 from aoft_tui.ui.widgets.events_log import EventsLog
 from aoft_tui.ui.widgets.job_overview import JobOverview
@@ -122,7 +122,7 @@ class JobDetailScreen(JobActionsMixin, Screen[None]):
             with TabPane("Events [3]", id="events"):
                 yield EventsLog(id="events-log")
             with TabPane("Checkpoints [4]", id="checkpoints"):
-                yield CheckpointsTable(id="checkpoints-table")
+                yield CheckpointsPane(id="checkpoints-pane")
         yield Static("loading…", id="detail-status", markup=False)
         yield Footer()
 
@@ -230,8 +230,7 @@ class JobDetailScreen(JobActionsMixin, Screen[None]):
         self.query_one(JobOverview).show(job, update.files, latest, self._now())
         events = self.query_one(EventsLog)
         events.append(update.new_events)
-        table = self.query_one(CheckpointsTable)
-        table.update_checkpoints(update.checkpoints)
+        self.query_one(CheckpointsPane).update_checkpoints(update.checkpoints)
         # Every update below is skipped when nothing changed: each one costs a layout pass.
         tabs = self.query_one(TabbedContent)
         for tab_id, label in (
