@@ -157,3 +157,41 @@ async def test_checkpoint_names_are_never_cut_into_another_name(seeded_service, 
         whole = "".join(line.strip() for line in lines)
         assert selected.fine_tuned_model_checkpoint in whole.replace(" ", ""), "the full name is shown"
         assert names
+
+
+@pytest.mark.parametrize("width", [12, 17, 21, 24, 30, 45])
+def test_summary_wraps_names_at_separators_never_mid_word(width) -> None:
+    """`gpt-4o-mini-2024-07-1` / `8` read as another model: a value wraps after `-`, `.`, `:`
+    (a part longer than the column folds only when it must)."""
+    import re
+
+    from aoft_tui.ui.widgets.job_summary import _wrap
+
+    value = "gpt-4o-mini-2024-07-18.ft-0123456789abcdef0123456789abcdef-ux-test:ckpt-step-10"
+    lines = _wrap(value, width)
+    assert "".join(lines) == value, "nothing lost"
+    assert all(len(line) <= width for line in lines)
+    tokens = re.findall(r"[^-.:_/ ]+[-.:_/ ]?", value)
+    for line, following in zip(lines, lines[1:], strict=False):
+        cut_inside_token = line[-1].isalnum() and following[0].isalnum()
+        if cut_inside_token:  # only a token too long for any line may be folded
+            assert any(len(t) > width and line[-1] in t for t in tokens), (line, following)
+
+
+async def test_jobs_table_uses_the_width_there_is_for_model_names(seeded_emulator, seeded_service) -> None:
+    from aoft_tui.ui.widgets.jobs_table import OUTPUT_WIDTH
+
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        job_id = await select_job(pilot, lambda j: bool(j.fine_tuned_model))
+        name = jobs_table.jobs[job_id].fine_tuned_model
+        shown = jobs_table.get_cell(job_id, "output")
+        spare = jobs_table.scrollable_content_region.width - jobs_table.table_width
+        assert len(shown) > OUTPUT_WIDTH, "the column grew into the empty columns beside it"
+        assert shown == name or spare <= 1, f"{spare} columns left empty while {shown!r} is cut"
+    async with make_app(seeded_service, seeded_emulator).run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        assert jobs_table.table_width <= max(jobs_table.scrollable_content_region.width, jobs_table.min_table_width)
