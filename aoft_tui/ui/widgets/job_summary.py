@@ -7,7 +7,7 @@ pass, ~15 ms of the dashboard's first paint (bench/paint.py).
 
 from __future__ import annotations
 
-import textwrap
+import re
 from datetime import datetime
 
 from rich.cells import cell_len
@@ -86,8 +86,29 @@ def _rows(job: Job, now: datetime, *, step: int | None, total_steps: int | None)
     return rows
 
 
+# A value may wrap after any of these: model names, ids and suffixes are runs of words
+# joined by them, and a line cut inside a word reads as another name (`…-07-1` / `8`).
+_BREAK_AFTER = re.compile(r"[^-.:_/ ]+[-.:_/ ]*|[-.:_/ ]+")
+
+
 def _wrap(value: str, width: int) -> list[str]:
-    """Wrapped at spaces; a word longer than the column (an id, a model name) folds at its edge."""
+    """Lines of at most `width` cells, cut after a separator; only a word longer than a
+    whole line (a 32-digit hash) is folded at the edge. Nothing is dropped."""
     if cell_len(value) <= width:
         return [value]
-    return textwrap.wrap(value, width, break_long_words=True, break_on_hyphens=False) or [""]
+    lines: list[str] = []
+    line = ""
+    for token in _BREAK_AFTER.findall(value):
+        if len(line) + len(token) <= width:
+            line += token
+            continue
+        if line:
+            lines.append(line)
+            line = ""
+        while len(token) > width:  # too long for any line: fold it
+            lines.append(token[:width])
+            token = token[width:]
+        line = token
+    if line:
+        lines.append(line)
+    return lines
