@@ -195,3 +195,37 @@ async def test_jobs_table_uses_the_width_there_is_for_model_names(seeded_emulato
         await loaded(pilot)
         jobs_table = table(pilot)
         assert jobs_table.table_width <= max(jobs_table.scrollable_content_region.width, jobs_table.min_table_width)
+
+
+async def test_events_wrap_under_the_message_column_at_80(seeded_service) -> None:
+    """A long message wrapped to column 0 broke the time column: continuation lines hang
+    under the message."""
+    import re
+
+    from detail_support import DetailApp, job_with
+    from detail_support import settle as detail_settle
+
+    from aoft_tui.domain.models import EventLevel, JobEvent
+    from aoft_tui.ui.widgets.events_log import EventsLog
+
+    job = job_with(seeded_service, JobStatus.SUCCEEDED)
+    app = DetailApp(seeded_service, job.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await detail_settle(pilot)
+        await pilot.press("3")
+        log = app.screen.query_one(EventsLog)
+        long = JobEvent("e-long", job.created_at, EventLevel.ERROR, "The training file has a line that is " * 4)
+        log.append([long])
+        await detail_settle(pilot)
+        lines = [line.text.rstrip() for line in log.lines]
+        assert any("Completed results file" in line for line in lines)
+        indent = len(log.format_event(long).plain) - len(long.message)
+        wrapped = 0
+        for line in lines:
+            if not line.strip():
+                continue
+            if re.match(r"\d\d-\d\d \d\d:\d\d:\d\d  ", line):
+                continue
+            assert line.startswith(" " * indent) and line[indent] != " ", f"not under the message: {line!r}"
+            wrapped += 1
+        assert wrapped >= 2, "the long message and the results-file line wrapped"
