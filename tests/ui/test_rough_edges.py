@@ -229,3 +229,35 @@ async def test_events_wrap_under_the_message_column_at_80(seeded_service) -> Non
             assert line.startswith(" " * indent) and line[indent] != " ", f"not under the message: {line!r}"
             wrapped += 1
         assert wrapped >= 2, "the long message and the results-file line wrapped"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+async def test_chart_y_labels_are_evenly_spaced_nice_values(size) -> None:
+    """`2.04 1.72 1.41 0.77 0.46` skipped 1.09 and read as uneven: the y axis gets
+    explicit, evenly spaced round ticks."""
+    import re
+    from decimal import Decimal
+
+    from textual.app import App
+
+    class ChartApp(App[None]):
+        def compose(self):
+            yield MetricChart(title="loss", id="chart")
+
+    xs = list(range(1, 301))
+    ys = [0.46 + 1.58 * (1 - i / 300) ** 2 for i in range(300)]
+    app = ChartApp()
+    async with app.run_test(size=size) as pilot:
+        chart = app.query_one(MetricChart)
+        chart.show({"train_loss": (xs, ys), "valid_loss": (xs[::10], ys[::10])})
+        await pilot.pause()
+        text = chart.render().plain
+        labels = re.findall(r"^\s*(-?[\d.]+)\s*┤", text, flags=re.M)
+        assert len(labels) >= 3, text
+        values = [Decimal(label) for label in labels]
+        gaps = {a - b for a, b in zip(values, values[1:], strict=False)}
+        assert len(gaps) == 1, f"uneven y labels {labels}"
+        gap = gaps.pop()
+        assert gap.normalize().as_tuple().digits[0] in (1, 2, 5), f"not a round step: {gap}"
+        assert len({len(label.split(".")[-1]) if "." in label else 0 for label in labels}) == 1
+        assert min(values) <= Decimal("0.8") and max(values) >= Decimal("1.6"), labels

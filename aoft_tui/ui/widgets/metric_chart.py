@@ -31,6 +31,7 @@ Interface (used by the job detail screen, the main screen's preview and the comp
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING
@@ -251,6 +252,7 @@ class MetricChart(Widget):
         plt.plotsize(width, height)
         plt._set_size(width, height)
         plt.theme(_use_theme(self._auto_theme()))
+        _y_ticks(plt, self._series, self._log, height)
         return Text.assemble(legend, "\n", Text.from_ansi(plt.build()))
 
     def _auto_theme(self) -> tuple[str, tuple]:
@@ -273,6 +275,31 @@ def _draw(plt: Plot, series: Mapping[str, Series], colours: Mapping[str, str], l
         plt.xticks(*step_ticks(lo, hi))
 
 
+def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], list[str]]:
+    """About `count` evenly spaced round values (a step of 1, 2, 2.5 or 5 × 10ⁿ) within
+    [lo, hi], labelled with the same number of decimals: plotext's own y labels were
+    uneven and skipped values (`2.04 1.72 1.41 0.77 0.46`)."""
+    span = hi - lo
+    if span <= 0 or not math.isfinite(span):
+        return [lo], [f"{lo:.4g}"]
+    raw = span / max(count - 1, 1)
+    exponent = math.floor(math.log10(raw))
+    factor = next(f for f in (1, 2, 2.5, 5, 10) if f * 10**exponent >= raw * (1 - 1e-9))
+    step = factor * 10**exponent
+    decimals = max(0, -math.floor(math.log10(step)) + (1 if factor == 2.5 else 0))
+    first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+    ticks = [round(i * step, decimals + 2) for i in range(first, last + 1)]
+    return ticks, [f"{tick:.{decimals}f}" for tick in ticks]
+
+
+def _y_ticks(plt: Plot, series: Mapping[str, Series], log: bool, height: int) -> None:
+    """Explicit y ticks, about one per four rows (log axes keep plotext's decades)."""
+    values = [y for _, ys in series.values() for y in ys]
+    if log or not values:
+        return
+    plt.yticks(*nice_ticks(min(values), max(values), max(2, min(8, height // 4))))
+
+
 def _build_text(
     series: Mapping[str, Series],
     colours: Mapping[str, str],
@@ -290,6 +317,7 @@ def _build_text(
     plt.plotsize(width, height)
     plt._set_size(width, height)
     plt.theme(_use_theme(theme))
+    _y_ticks(plt, series, log, height)
     return generation, (width, height), Text.from_ansi(plt.build())
 
 
