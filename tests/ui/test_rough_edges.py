@@ -261,3 +261,22 @@ async def test_chart_y_labels_are_evenly_spaced_nice_values(size) -> None:
         assert gap.normalize().as_tuple().digits[0] in (1, 2, 5), f"not a round step: {gap}"
         assert len({len(label.split(".")[-1]) if "." in label else 0 for label in labels}) == 1
         assert min(values) <= Decimal("0.8") and max(values) >= Decimal("1.6"), labels
+
+
+@pytest.mark.parametrize(("lo", "hi", "count"), [(0.12, 1.45, 2), (0.5, 0.52, 2), (0.46, 2.04, 8), (3.0, 3.004, 3)])
+def test_nice_ticks_always_label_a_short_chart(lo, hi, count) -> None:
+    from decimal import Decimal
+
+    from aoft_tui.ui.widgets.metric_chart import nice_ticks
+
+    ticks, labels = nice_ticks(lo, hi, count)
+    assert len(ticks) >= 2 and all(lo - 1e-9 <= t <= hi + 1e-9 for t in ticks), (ticks, lo, hi)
+    gaps = {Decimal(b) - Decimal(a) for a, b in zip(labels, labels[1:], strict=False)}
+    assert len(gaps) == 1, labels
+
+
+def test_summary_fills_a_line_before_folding_a_hash() -> None:
+    from aoft_tui.ui.widgets.job_summary import _wrap
+
+    job_id = "ftjob-34b9b5df9e7769b10f4205b4907a70c3"
+    assert _wrap(job_id, 21) == ["ftjob-34b9b5df9e7769b", "10f4205b4907a70c3"]

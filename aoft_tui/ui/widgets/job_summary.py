@@ -102,10 +102,12 @@ def _wrap(value: str, width: int) -> list[str]:
         if len(line) + len(token) <= width:
             line += token
             continue
-        if line:
+        if len(token) > width:  # too long for any line: fold it, filling this line first
+            token = line + token
+        elif line:
             lines.append(line)
-            line = ""
-        while len(token) > width:  # too long for any line: fold it
+        line = ""
+        while len(token) > width:
             lines.append(token[:width])
             token = token[width:]
         line = token

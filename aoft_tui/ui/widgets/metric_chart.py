@@ -284,10 +284,16 @@ def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], list[str]
         return [lo], [f"{lo:.4g}"]
     raw = span / max(count - 1, 1)
     exponent = math.floor(math.log10(raw))
-    factor = next(f for f in (1, 2, 2.5, 5, 10) if f * 10**exponent >= raw * (1 - 1e-9))
-    step = factor * 10**exponent
+    steps = [(f, e) for e in (exponent - 1, exponent) for f in (1, 2, 2.5, 5)] + [(1, exponent + 1)]
+    # the roundest step no smaller than `raw`, or a finer one if fewer than two ticks fit
+    candidates = [fe for fe in steps if fe[0] * 10 ** fe[1] >= raw * (1 - 1e-9)]
+    candidates += [fe for fe in reversed(steps) if fe not in candidates]
+    for factor, power in candidates:
+        step = factor * 10**power
+        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+        if last - first >= 1:
+            break
     decimals = max(0, -math.floor(math.log10(step)) + (1 if factor == 2.5 else 0))
-    first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
     ticks = [round(i * step, decimals + 2) for i in range(first, last + 1)]
     return ticks, [f"{tick:.{decimals}f}" for tick in ticks]
 
