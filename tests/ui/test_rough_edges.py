@@ -280,3 +280,24 @@ def test_summary_fills_a_line_before_folding_a_hash() -> None:
 
     job_id = "ftjob-34b9b5df9e7769b10f4205b4907a70c3"
     assert _wrap(job_id, 21) == ["ftjob-34b9b5df9e7769b", "10f4205b4907a70c3"]
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
+async def test_detail_title_never_ends_in_a_dangling_arrow(seeded_service, size) -> None:
+    from detail_support import DetailApp, job_with
+    from detail_support import settle as detail_settle
+
+    job = job_with(seeded_service, JobStatus.SUCCEEDED)
+    assert job.fine_tuned_model
+    app = DetailApp(seeded_service, job.id)
+    async with app.run_test(size=size) as pilot:
+        await detail_settle(pilot)
+        title = screen_lines(app)[0].rstrip()
+        assert job.id in title and "succeeded" in title
+        assert not title.endswith("→")
+        if "→" in title:  # the model after the arrow: whole, or without its middle (its end kept)
+            shown = title.split("→ ")[1]
+            assert len(shown) >= 12
+            assert job.fine_tuned_model.endswith(shown.split("…")[-1])
+        if size[0] >= 200:
+            assert title.endswith(f"→ {job.fine_tuned_model}"), "whole where there is room"
