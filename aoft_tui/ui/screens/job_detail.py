@@ -33,6 +33,7 @@ from aoft_tui.ui.widgets.checkpoints_table import CheckpointsPane, CheckpointsTa
 from aoft_tui.ui.widgets.detail_charts import DetailCharts
 from aoft_tui.ui.widgets.events_log import EventsLog
 from aoft_tui.ui.widgets.job_overview import JobOverview
+from aoft_tui.ui.widgets.title_line import TitleLine
 from aoft_tui.ui.widgets.metric_chart import EMPTY_TEXT
 
 TABS = ("overview", "charts", "events", "checkpoints")
@@ -113,7 +114,7 @@ class JobDetailScreen(JobActionsMixin, Screen[None]):
 
     # --- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(self.job_id, id="detail-title", markup=False)
+        yield TitleLine(self.job_id, id="detail-title")
         with TabbedContent(initial="overview", id="detail-tabs"):
             with TabPane("Overview [1]", id="overview"):
                 yield JobOverview(id="job-overview")
@@ -240,10 +241,8 @@ class JobDetailScreen(JobActionsMixin, Screen[None]):
             tab = tabs.get_tab(tab_id)
             if str(tab.label) != label:
                 tab.label = label
-        title = f"{job.id} · {fmt.status_label(job.status)} · {job.model}"
-        if job.fine_tuned_model:
-            title += f" → {job.fine_tuned_model}"
-        self._set_text("#detail-title", title)
+        # fitted to the width: never a dangling → (the model is cut in the middle or left out)
+        self.query_one(TitleLine).show(f"{job.id} · {fmt.status_label(job.status)} · {job.model}", job.fine_tuned_model)
         self.query_one("#detail-title").set_class(job.status.is_terminal, "-terminal")
         step = f"step {latest.step} · " if latest else ""
         state = "final — no more updates" if self.finished else "live"
