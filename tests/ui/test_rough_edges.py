@@ -301,3 +301,27 @@ async def test_detail_title_never_ends_in_a_dangling_arrow(seeded_service, size)
             assert job.fine_tuned_model.endswith(shown.split("…")[-1])
         if size[0] >= 200:
             assert title.endswith(f"→ {job.fine_tuned_model}"), "whole where there is room"
+
+
+def test_status_tones_stay_apart_and_paused_is_not_red_on_16_colours() -> None:
+    """With TERM=xterm (16 colours) `yellow` came out bright red: the app's ANSI palette
+    maps it to orange, which the 16-colour downgrade rounds to red."""
+    from rich.color import Color, ColorSystem
+    from rich.style import Style
+    from textual.app import App
+
+    from aoft_tui.ui.widgets.jobs_table import TONE_STYLE
+
+    names = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"]
+    names += [f"bright_{n}" for n in names]
+    ansi_theme = App().ansi_theme
+
+    def sixteen(spec: str) -> str:
+        colour = Style.parse(spec).color
+        rgb = colour.get_truecolor(ansi_theme)
+        return names[Color.from_rgb(*rgb).downgrade(ColorSystem.STANDARD).number]
+
+    shown = {tone: sixteen(spec) for tone, spec in TONE_STYLE.items()}
+    assert shown["paused"] in ("yellow", "bright_yellow", "magenta", "bright_magenta"), shown
+    assert shown["paused"] != shown["error"]
+    assert len(set(shown.values())) == len(shown), f"two tones look alike on 16 colours: {shown}"
