@@ -36,7 +36,7 @@ from aoft_tui.domain.models import Job, JobStatus
 # Tones from domain.formatting → ANSI colours, readable on 16-colour terminals too.
 TONE_STYLE = {
     "active": "bold cyan",
-    "paused": "yellow",
+    "paused": "bright_yellow",  # plain yellow is orange in the ANSI palette: red on 16 colours
     "ok": "green",
     "error": "bold red",
     "muted": "bright_black",
