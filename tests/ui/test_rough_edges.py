@@ -325,3 +325,36 @@ def test_status_tones_stay_apart_and_paused_is_not_red_on_16_colours() -> None:
     assert shown["paused"] in ("yellow", "bright_yellow", "magenta", "bright_magenta"), shown
     assert shown["paused"] != shown["error"]
     assert len(set(shown.values())) == len(shown), f"two tones look alike on 16 colours: {shown}"
+
+
+async def test_chart_series_differ_by_marker_not_only_by_colour() -> None:
+    """NO_COLOR: train and valid differed only by brightness and a third compare line was
+    nearly invisible; each series gets its own marker, shown in the legend too."""
+    from textual.app import App
+
+    from aoft_tui.domain.models import FULL_VALID_LOSS, TRAIN_LOSS, VALID_LOSS
+
+    class ChartApp(App[None]):
+        def compose(self):
+            yield MetricChart(title="loss", id="metrics")
+            yield MetricChart(title="compare", id="jobs")
+
+    xs = list(range(0, 200, 2))
+    app = ChartApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        metrics = app.query_one("#metrics", MetricChart)
+        metrics.show({TRAIN_LOSS: (xs, [2 - x / 100 for x in xs]), VALID_LOSS: (xs[::5], [2.2 - x / 100 for x in xs[::5]]),
+                      FULL_VALID_LOSS: (xs[::20], [1.5 for _ in xs[::20]])})
+        jobs = app.query_one("#jobs", MetricChart)
+        jobs.show({f"ftjob-{i}": (xs, [i + x / 100 for x in xs]) for i in range(3)})
+        await pilot.pause()
+        for chart in (metrics, jobs):
+            names = chart.series_names
+            glyphs = [chart.legend_glyph(name) for name in names]
+            assert len(set(glyphs)) == len(names), f"legend glyphs alike: {glyphs}"
+            legend = chart.legend().plain
+            assert all(glyph in legend for glyph in glyphs)
+            plot = chart.render().plain.split("\n", 1)[1]
+            for name in names[1:]:  # the first series is the braille line; the others show their marker
+                marker = chart.marker_for(name)
+                assert len(marker) == 1 and marker in plot, f"{name}: {marker!r} not drawn"
