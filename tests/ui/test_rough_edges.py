@@ -358,3 +358,32 @@ async def test_chart_series_differ_by_marker_not_only_by_colour() -> None:
             for name in names[1:]:  # the first series is the braille line; the others show their marker
                 marker = chart.marker_for(name)
                 assert len(marker) == 1 and marker in plot, f"{name}: {marker!r} not drawn"
+
+
+async def test_push_switches_say_on_or_off_in_text(seeded_service) -> None:
+    """The push dialog's switches showed their state only by shading (lost under NO_COLOR)."""
+    from textual.app import App
+    from textual.widgets import Switch
+
+    from aoft_tui.services.settings import Settings
+    from aoft_tui.ui.screens.push_screen import PushScreen
+
+    job_id = next(j.id for j in seeded_service.list_jobs() if j.status is JobStatus.SUCCEEDED)
+    screen = PushScreen(seeded_service, job_id, Settings())
+
+    class Host(App[None]):
+        def on_mount(self) -> None:
+            self.push_screen(screen)
+
+    app = Host()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        datasets, follow = screen.query_one("#datasets", Switch), screen.query_one("#follow", Switch)
+        text = "\n".join(screen_lines(app))
+        assert datasets.value and not follow.value
+        assert "[x] on" in text and "[ ] off" in text, text
+        follow.focus()
+        await pilot.press("space")
+        await pilot.pause()
+        assert follow.value
+        assert "\n".join(screen_lines(app)).count("[x] on") == 2
