@@ -387,3 +387,25 @@ async def test_push_switches_say_on_or_off_in_text(seeded_service) -> None:
         await pilot.pause()
         assert follow.value
         assert "\n".join(screen_lines(app)).count("[x] on") == 2
+
+
+async def test_no_color_draws_every_series_in_the_foreground(monkeypatch) -> None:
+    """Greyed by NO_COLOR, a red or magenta line was nearly invisible: all series are drawn in
+    the foreground colour and told apart by their markers."""
+    from textual.app import App
+
+    monkeypatch.setenv("NO_COLOR", "1")
+
+    class ChartApp(App[None]):
+        def compose(self):
+            yield MetricChart(title="compare", id="jobs")
+
+    app = ChartApp()
+    xs = list(range(0, 100, 2))
+    async with app.run_test(size=(100, 30)) as pilot:
+        chart = app.query_one(MetricChart)
+        chart.show({f"ftjob-{i}": (xs, [i + x / 100 for x in xs]) for i in range(3)})
+        await pilot.pause()
+        assert app.no_color
+        assert set(chart._colours().values()) == {"default"}
+        assert "x = step" not in chart.legend().plain

@@ -147,7 +147,8 @@ class CompareScreen(Screen[None]):
             step, last, best = message.rows.get(job.id, (0, None, None))
             legend.add_row(
                 # the series' marker as well as its colour: the legend reads under NO_COLOR too
-                Text(chart.legend_glyph(job.id), style=_RICH_COLOUR.get(chart.colour_for(job.id), "default")),
+                Text(chart.legend_glyph(job.id),
+                     style="" if self.app.no_color else _RICH_COLOUR.get(chart.colour_for(job.id), "default")),
                 job.short_id,
                 fmt.status_label(job.status),
                 fmt.ellipsize_middle(fmt.model_or_suffix(job), 28),

@@ -218,21 +218,23 @@ class MetricChart(Widget):
 
     # --- rendering --------------------------------------------------------------------------
     def legend(self) -> Text:
-        """`loss   ■ train   ■ valid   x = step` — above the plot, so it never hides data
+        """`loss   ⠒⠒ train   •• valid   x axis: step` — above the plot, so it never hides data
         (plotext draws its own legend over the top-left of the curves)."""
         from plotext._dict import color_codes
 
         line = Text()
         line.append(self.chart_title or self._ylabel, style="bold")
         for name, label in self._labels.items():
-            code = color_codes.get(self.colour_for(name))
+            code = None if self.app.no_color else color_codes.get(self.colour_for(name))
             line.append("   ")
             line.append(self.legend_glyph(name), Style(color=Color.from_ansi(code)) if code is not None else "")
             line.append(f" {label}")
-        line.append("   x = step", style="dim")
+        line.append("   x axis: step", style="dim")  # not `x = step`: x is a marker too
         return line
 
     def _colours(self) -> dict[str, str]:
+        if self.app.no_color:  # greyed, a colour can fade to near-invisible: markers tell them apart
+            return {name: "default" for name in self._series}
         return {name: self.colour_for(name) for name in self._series}
 
     def _markers(self) -> dict[str, str]:
