@@ -226,10 +226,6 @@ class JobsTable(ScrollView, can_focus=True):
             return _LABELS[column]
         return _LABELS[column] + (" ▼" if self.sort_reverse else " ▲")
 
-    @property
-    def min_table_width(self) -> int:
-        return TABLE_WIDTH
-
     def get_row_index(self, job_id: str) -> int:
         return self._row_of[job_id]
 
