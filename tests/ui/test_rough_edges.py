@@ -410,3 +410,29 @@ async def test_no_color_draws_every_series_in_the_foreground(monkeypatch) -> Non
         assert app.no_color
         assert set(chart._colours().values()) == {"default"}
         assert "x = step" not in chart.legend().plain
+
+
+async def test_summary_at_80x24_shows_every_row_and_the_end_of_names(seeded_emulator, seeded_service) -> None:
+    """At 80×24 the wrapped names pushed the last rows (and the end of the fine-tuned model)
+    out of the pane: when wrapping does not fit, long values lose their middle instead."""
+    from aoft_tui.ui.widgets.job_summary import JobSummary
+
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        job_id = await select_job(pilot, lambda j: bool(j.fine_tuned_model))
+        await settle(pilot)
+        summary = main_screen(pilot).query_one(JobSummary)
+        shown = summary.render().plain.split("\n")
+        assert len(shown) <= summary.size.height, "nothing below the pane's edge"
+        assert shown[-1].startswith(" ") is False and shown[-1].split()[0] == "Progress", shown
+        model = table(pilot).jobs[job_id].fine_tuned_model
+        line = next(line for line in shown if line.startswith("Fine-tuned"))
+        value = line.split(None, 1)[1].strip()
+        assert "…" in value and model.endswith(value.split("…")[-1]) and model.startswith(value.split("…")[0])
+    async with make_app(seeded_service, seeded_emulator).run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        job_id = await select_job(pilot, lambda j: bool(j.fine_tuned_model))
+        await settle(pilot)
+        text = main_screen(pilot).query_one(JobSummary).render().plain
+        assert "…" not in text, "with room, names are wrapped whole"
