@@ -44,19 +44,25 @@ class JobSummary(Widget):
             self.refresh(layout=True)
 
     def render(self) -> RenderResult:
-        return self._text(self.size.width)
+        text = self._text(self.size.width)
+        if self.size.height and len(text.split()) > self.size.height:
+            # wrapped, the rows would run out of the pane (80×24): one line each, long
+            # values cut in the middle (their end kept); `y`/`Y` and the detail have them whole
+            text = self._text(self.size.width, one_line=True)
+        return text
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._text(width).split())
 
-    def _text(self, width: int) -> Text:
+    def _text(self, width: int, *, one_line: bool = False) -> Text:
         if not self._rows:
             return Text(EMPTY)
         label_width = max(cell_len(label) for label, _, _ in self._rows)
         value_width = max(width - label_width - 1, 8)
         lines = []
         for label, value, style in self._rows:
-            for i, part in enumerate(_wrap(value, value_width)):
+            parts = [fmt.ellipsize_middle(value, value_width)] if one_line else _wrap(value, value_width)
+            for i, part in enumerate(parts):
                 line = Text(no_wrap=True, overflow="crop")
                 line.append((label if i == 0 else "").ljust(label_width) + " ", style="bold")
                 line.append(part, style=style)
