@@ -436,3 +436,11 @@ async def test_summary_at_80x24_shows_every_row_and_the_end_of_names(seeded_emul
         await settle(pilot)
         text = main_screen(pilot).query_one(JobSummary).render().plain
         assert "…" not in text, "with room, names are wrapped whole"
+
+
+def test_summary_one_line_drops_an_aside_before_cutting() -> None:
+    from aoft_tui.ui.widgets.job_summary import _one_line
+
+    assert _one_line("1h ago (2026-03-02 08:39 UTC)", 21) == "1h ago"
+    assert _one_line("1h ago (2026-03-02 08:39 UTC)", 40) == "1h ago (2026-03-02 08:39 UTC)"
+    assert _one_line("gpt-4.1-nano-2025-04-14.ft-abc-billing", 21).endswith("billing")

@@ -61,7 +61,7 @@ class JobSummary(Widget):
         value_width = max(width - label_width - 1, 8)
         lines = []
         for label, value, style in self._rows:
-            parts = [fmt.ellipsize_middle(value, value_width)] if one_line else _wrap(value, value_width)
+            parts = [_one_line(value, value_width)] if one_line else _wrap(value, value_width)
             for i, part in enumerate(parts):
                 line = Text(no_wrap=True, overflow="crop")
                 line.append((label if i == 0 else "").ljust(label_width) + " ", style="bold")
@@ -95,6 +95,14 @@ def _rows(job: Job, now: datetime, *, step: int | None, total_steps: int | None)
 # A value may wrap after any of these: model names, ids and suffixes are runs of words
 # joined by them, and a line cut inside a word reads as another name (`…-07-1` / `8`).
 _BREAK_AFTER = re.compile(r"[^-.:_/ ]+[-.:_/ ]*|[-.:_/ ]+")
+
+
+def _one_line(value: str, width: int) -> str:
+    """`value` in one line: an aside in brackets goes first (`1h ago (2026-…)` → `1h ago`),
+    then a name's middle."""
+    if cell_len(value) > width and " (" in value:
+        value = value.split(" (", 1)[0]
+    return fmt.ellipsize_middle(value, width)
 
 
 def _wrap(value: str, width: int) -> list[str]:
