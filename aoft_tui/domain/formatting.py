@@ -162,3 +162,34 @@ def ellipsize_middle(text: str, width: int) -> str:
     head = (width - 1) // 2
     tail = width - 1 - head
     return f"{text[:head]}…{text[-tail:]}"
+
+
+def plural(n: int, noun: str) -> str:
+    """`1 job`, `2 jobs`, `0 jobs`."""
+    return f"{n} {noun}{'s' * (n != 1)}"
+
+
+# What a job "is" in a sentence: `ab12cd34 has already succeeded`, not `… is succeeded`.
+_STATUS_PHRASE: dict[JobStatus, str] = {
+    JobStatus.SUCCEEDED: "has already succeeded",
+    JobStatus.FAILED: "has already failed",
+    JobStatus.CANCELLED: "has already been cancelled",
+}
+
+
+def status_phrase(status: JobStatus) -> str:
+    """The status as a predicate: `is running`, `is paused`, `has already succeeded`."""
+    return _STATUS_PHRASE.get(status, f"is {_STATUS_TEXT[status][1]}")
+
+
+def no_metrics_text(status: JobStatus) -> str:
+    """Why a job has no metrics, by its state: a failed job will never have any."""
+    if status is JobStatus.FAILED:
+        return "no metrics: the job failed before training"
+    if status is JobStatus.CANCELLED:
+        return "no metrics: the job was cancelled before training"
+    if status is JobStatus.SUCCEEDED:
+        return "no metrics: the service reported none"
+    if status in (JobStatus.RUNNING, JobStatus.RESUMING, JobStatus.PAUSING, JobStatus.PAUSED, JobStatus.UNKNOWN):
+        return "no metrics yet"
+    return "no metrics yet: the job has not started training"

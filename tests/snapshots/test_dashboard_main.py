@@ -9,6 +9,7 @@ workers finish before the shot.
 from __future__ import annotations
 
 import sys
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -23,6 +24,19 @@ FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 @pytest.fixture
 def frozen_demo():
+    with _frozen_demo_app() as app:
+        yield app
+
+
+@pytest.fixture
+def frozen_demo_no_color(monkeypatch):
+    monkeypatch.setenv("NO_COLOR", "1")  # read when the app is made
+    with _frozen_demo_app() as app:
+        yield app
+
+
+@contextmanager
+def _frozen_demo_app():
     from aoft_tui.emulator.embedded import EmbeddedEmulator
     from aoft_tui.services.finetuning import FineTuningService
 
@@ -91,3 +105,24 @@ def test_confirm_cancel_dialog(snap_compare, frozen_demo):
         await settle(pilot)
 
     assert snap_compare(frozen_demo, terminal_size=(120, 40), run_before=ask_cancel)
+
+
+def test_main_list_200x60(snap_compare, frozen_demo):
+    """Issue #14: the fine-tuned column uses the width there is; the side chart's y ticks are even."""
+    assert snap_compare(frozen_demo, terminal_size=(200, 60), run_before=_then("down"))
+
+
+def test_compare_view_no_color(snap_compare, frozen_demo_no_color):
+    """Issue #14: under NO_COLOR each job's line has its own marker (legend and table too)."""
+
+    async def mark_three(pilot) -> None:
+        await loaded(pilot)
+        jobs_table = table(pilot)
+        service = pilot.app.service
+        for job_id in [j for j in jobs_table.visible_ids if service.metrics(j)][:3]:
+            jobs_table.move_cursor(row=jobs_table.get_row_index(job_id))
+            await pilot.press("space")
+        await pilot.press("m")
+        await settle(pilot)
+
+    assert snap_compare(frozen_demo_no_color, terminal_size=(120, 40), run_before=mark_three)

@@ -101,3 +101,44 @@ def test_ellipsize_middle_keeps_both_ends() -> None:
     short = fmt.ellipsize_middle(name, 26)
     assert len(short) == 26 and short.startswith("gpt-4.1-mini") and short.endswith("cdef-ner")
     assert fmt.ellipsize_middle("short", 26) == "short"
+
+
+# --- issue #14: wording that says the right thing --------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("status", "phrase"),
+    [
+        (JobStatus.SUCCEEDED, "has already succeeded"),
+        (JobStatus.FAILED, "has already failed"),
+        (JobStatus.CANCELLED, "has already been cancelled"),
+        (JobStatus.RUNNING, "is running"),
+        (JobStatus.PAUSED, "is paused"),
+        (JobStatus.PENDING, "is pending"),
+    ],
+)
+def test_status_phrase_is_grammatical(status: JobStatus, phrase: str) -> None:
+    assert fmt.status_phrase(status) == phrase
+    assert "is succeeded" not in fmt.status_phrase(status)
+
+
+@pytest.mark.parametrize(("n", "text"), [(0, "0 jobs"), (1, "1 job"), (2, "2 jobs"), (12, "12 jobs")])
+def test_plural(n: int, text: str) -> None:
+    assert fmt.plural(n, "job") == text
+
+
+def test_no_metrics_text_says_why_by_state() -> None:
+    assert fmt.no_metrics_text(JobStatus.FAILED) == "no metrics: the job failed before training"
+    assert fmt.no_metrics_text(JobStatus.CANCELLED) == "no metrics: the job was cancelled before training"
+    assert fmt.no_metrics_text(JobStatus.SUCCEEDED) == "no metrics: the service reported none"
+    assert fmt.no_metrics_text(JobStatus.RUNNING) == "no metrics yet"
+    assert fmt.no_metrics_text(JobStatus.QUEUED) == "no metrics yet: the job has not started training"
+
+
+def test_ellipsize_middle_never_reads_as_another_name() -> None:
+    name = "gpt-4o-mini-2024-07-18.ft-0123456789abcdef-ux-test:ckpt-step-10"
+    for width in range(5, len(name)):
+        cut = fmt.ellipsize_middle(name, width)
+        assert len(cut) == width and "…" in cut
+        assert name.endswith(cut.split("…")[1]), "the end (the step) is kept whole"
+    assert fmt.ellipsize_middle(name, 30).endswith("ckpt-step-10")

@@ -22,7 +22,7 @@ from aoft_tui.ui.widgets.metric_chart import MetricChart
 
 # plotext colour names → Rich colour names, so the legend table matches the chart.
 _RICH_COLOUR = {
-    "cyan+": "bright_cyan", "orange+": "yellow", "magenta+": "bright_magenta", "green+": "bright_green",
+    "cyan+": "bright_cyan", "orange+": "bright_yellow", "magenta+": "bright_magenta", "green+": "bright_green",
     "red+": "bright_red", "blue+": "bright_blue", "gray+": "bright_black", "cyan": "cyan", "green": "green",
     "red": "red",
 }  # fmt: skip
@@ -87,7 +87,7 @@ class CompareScreen(Screen[None]):
         self.loaded = False
 
     def compose(self) -> ComposeResult:
-        yield Label(f"Compare {len(self.jobs)} jobs", id="compare-title")
+        yield Label(f"Compare {fmt.plural(len(self.jobs), 'job')}", id="compare-title")
         yield MetricChart(title="training loss", id="compare-chart", empty_text="loading metrics…")
         yield DataTable(id="compare-legend", cursor_type="none", zebra_stripes=True)
         yield Footer(compact=True)
@@ -146,7 +146,9 @@ class CompareScreen(Screen[None]):
         for job in self.jobs:
             step, last, best = message.rows.get(job.id, (0, None, None))
             legend.add_row(
-                Text("━━", style=_RICH_COLOUR.get(chart.colour_for(job.id), "default")),
+                # the series' marker as well as its colour: the legend reads under NO_COLOR too
+                Text(chart.legend_glyph(job.id),
+                     style="" if self.app.no_color else _RICH_COLOUR.get(chart.colour_for(job.id), "default")),
                 job.short_id,
                 fmt.status_label(job.status),
                 fmt.ellipsize_middle(fmt.model_or_suffix(job), 28),

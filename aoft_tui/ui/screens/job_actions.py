@@ -11,6 +11,7 @@ from __future__ import annotations
 from textual import work
 from textual.message import Message
 
+from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import Job
 from aoft_tui.services.errors import ServiceError
 from aoft_tui.ui.screens.confirm import ConfirmScreen
@@ -93,7 +94,7 @@ class JobActionsMixin:
         question, consequence, label, allowed, danger = _ACTIONS[verb]
         if not getattr(job.status, allowed):
             self.notify(  # type: ignore[attr-defined]
-                f"{job.short_id} is {job.status.value}; only "
+                f"{job.short_id} {fmt.status_phrase(job.status)}; only "
                 + {"cancel": "jobs still in progress", "pause": "running jobs", "resume": "paused jobs"}[verb]
                 + f" can be {_PARTICIPLE[verb]}.",
                 title=f"Can't {verb}",

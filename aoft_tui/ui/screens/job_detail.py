@@ -30,11 +30,12 @@ from aoft_tui.services.errors import ServiceError
 from aoft_tui.ui.screens.bulk_actions import ExportActionMixin
 from aoft_tui.ui.screens.job_actions import JobActionsMixin
 from aoft_tui.ui.screens.job_detail_data import DetailFetcher, DetailUpdate, next_interval
-from aoft_tui.ui.widgets.checkpoints_table import CheckpointsTable
+from aoft_tui.ui.widgets.checkpoints_table import CheckpointsPane, CheckpointsTable
 from aoft_tui.ui.widgets.detail_charts import DetailCharts
 from aoft_tui.ui.widgets.events_log import LEVEL_STEPS, EventsLog
 from aoft_tui.ui.widgets.events_search import EventsSearch, filter_state
 from aoft_tui.ui.widgets.job_overview import JobOverview
+from aoft_tui.ui.widgets.title_line import TitleLine
 from aoft_tui.ui.widgets.metric_chart import EMPTY_TEXT
 
 TABS = ("overview", "charts", "events", "checkpoints")
@@ -125,7 +126,7 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
 
     # --- layout ---------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
-        yield Static(self.job_id, id="detail-title", markup=False)
+        yield TitleLine(self.job_id, id="detail-title")
         with TabbedContent(initial="overview", id="detail-tabs"):
             with TabPane("Overview [1]", id="overview"):
                 yield JobOverview(id="job-overview")
@@ -136,7 +137,7 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
                 yield Static("", id="events-filter-state", markup=False)
                 yield EventsLog(id="events-log")
             with TabPane("Checkpoints [4]", id="checkpoints"):
-                yield CheckpointsTable(id="checkpoints-table")
+                yield CheckpointsPane(id="checkpoints-pane")
         yield Static("loading…", id="detail-status", markup=False)
         yield Footer()
 
@@ -247,8 +248,7 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
         events.append(update.new_events)
         if update.new_events and filter_state(events):
             self._show_filter_state()  # the "n of m events" count moves
-        table = self.query_one(CheckpointsTable)
-        table.update_checkpoints(update.checkpoints)
+        self.query_one(CheckpointsPane).update_checkpoints(update.checkpoints)
         # Every update below is skipped when nothing changed: each one costs a layout pass.
         tabs = self.query_one(TabbedContent)
         for tab_id, label in (
@@ -258,10 +258,8 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
             tab = tabs.get_tab(tab_id)
             if str(tab.label) != label:
                 tab.label = label
-        title = f"{job.id} · {fmt.status_label(job.status)} · {job.model}"
-        if job.fine_tuned_model:
-            title += f" → {job.fine_tuned_model}"
-        self._set_text("#detail-title", title)
+        # fitted to the width: never a dangling → (the model is cut in the middle or left out)
+        self.query_one(TitleLine).show(f"{job.id} · {fmt.status_label(job.status)} · {job.model}", job.fine_tuned_model)
         self.query_one("#detail-title").set_class(job.status.is_terminal, "-terminal")
         step = f"step {latest.step} · " if latest else ""
         state = "final — no more updates" if self.finished else "live"

@@ -23,6 +23,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
+from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import TRAIN_LOSS, VALID_LOSS, Job
 from aoft_tui.domain.series import last_step, prepare_series
 from aoft_tui.services.errors import AuthError, RateLimitError, ServiceError
@@ -198,7 +199,11 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         indicator.answered()
         indicator.cached = False
         table = self.table
+        before = table.selected_job
         table.sync(message.jobs, self.app.now())
+        # the job under the cursor changed (it finished, failed, moved on): its chart is stale
+        changed = before is not None and table.selected_job not in (None, before) and (
+            table.selected_job.id == before.id)
         if not self.loaded:
             self.call_after_refresh(self.app.started)
         self.loaded = True
@@ -211,7 +216,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         active = sum(job.status.is_active for job in message.jobs)
         self._after_jobs_loaded(message.jobs)
         self._update_counts()
-        self._show_selected(reload_preview=self._selected_is_active())
+        self._show_selected(reload_preview=changed or self._selected_is_active())
         fast = DEMO_ACTIVE_INTERVAL if self.app.demo else ACTIVE_INTERVAL
         self._schedule(fast if active else IDLE_INTERVAL)
 
@@ -309,7 +314,8 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
             return  # the user moved on, or the load failed (the next poll retries)
         job = self.table.jobs.get(message.job_id)
         chart = self.query_one(MetricChart)
-        chart.show(message.series, title=f"loss · {message.job_id[-8:]}", ylabel="loss", empty_text="no metrics yet")
+        empty = fmt.no_metrics_text(job.status) if job is not None else "no metrics yet"
+        chart.show(message.series, title=f"loss · {message.job_id[-8:]}", ylabel="loss", empty_text=empty)
         if message.step is not None and job is not None and not job.status.is_terminal:
             self.table.set_steps(message.job_id, message.step, None)
             self.query_one(JobSummary).show(job, self.app.now(), step=message.step)
@@ -331,9 +337,16 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         table = self.table
         total = len(table.jobs)
         shown = table.row_count
-        active = sum(table.jobs[job_id].status.is_active for job_id in table.visible_ids)
-        jobs = f"{shown} of {total} jobs" if table.filter_text else f"{total} job{'s' * (total != 1)}"
-        self.query_one("#counts", Label).update(f"{jobs} · {active} active{self.follow_label()}")
+        active_all = sum(job.status.is_active for job in table.jobs.values())
+        if table.filter_text:
+            # a running job the filter hides must still be counted (issue #14)
+            active_shown = sum(table.jobs[job_id].status.is_active for job_id in table.visible_ids)
+            active = f"{active_shown} active" if active_shown == active_all else (
+                f"{active_shown} active shown · {active_all} active in all")
+            counts = f"{shown} of {total} jobs · {active}"
+        else:
+            counts = f"{fmt.plural(total, 'job')} · {active_all} active"
+        self.query_one("#counts", Label).update(counts + self.follow_label())
         self._ui_state_changed()
         hint = self.query_one("#empty", Static)
         self.query_one("#table-pane").set_class(not shown, "-empty")

@@ -20,6 +20,7 @@ from textual.widgets import Button, Input, Label, ProgressBar, RadioButton, Radi
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.settings import Settings
 from aoft_tui.services.wandb_push.options import MODES, PushOptions, PushProgress, PushResult, logged_in
+from aoft_tui.ui.widgets.text_switch import TextSwitch
 
 
 class PushScreen(ModalScreen[None]):
@@ -60,11 +61,11 @@ class PushScreen(ModalScreen[None]):
                 yield Static(self._mode_hint(), id="mode-hint", markup=False)
                 with Horizontal(classes="field"):
                     yield Label("Datasets", classes="field-label")
-                    yield Switch(True, id="datasets")
+                    yield TextSwitch(True, id="datasets")
                     yield Label("training/validation files as artifacts + tables", classes="switch-hint")
                 with Horizontal(classes="field"):
                     yield Label("Follow", classes="field-label")
-                    yield Switch(False, id="follow")
+                    yield TextSwitch(False, id="follow")
                     yield Label("stream a running job until it ends", classes="switch-hint")
             yield Static("", id="push-summary", markup=False)
             yield ProgressBar(id="push-progress", show_eta=False)

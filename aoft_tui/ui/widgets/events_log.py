@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
+from rich.table import Table
 from rich.text import Text
 from textual.widgets import RichLog
 
@@ -95,23 +96,37 @@ class EventsLog(RichLog):
 
     def _drain(self) -> None:
         for _ in range(min(CHUNK, len(self._pending))):
-            self.write(self.format_event(self._pending.popleft()))
+            self.write(self._hanging(self._pending.popleft()))
         if self._pending:
             self.set_timer(0.001, self._drain)
         else:
             self._draining = False
 
+    def _hanging(self, event: JobEvent) -> Table:
+        """The event with its message in a column of its own: a long or multi-line message
+        wraps under the message, never back to column 0 under the times."""
+        prefix, message = self._parts(event)
+        grid = Table.grid()
+        grid.add_column(no_wrap=True)
+        grid.add_column(overflow="fold")
+        grid.add_row(prefix, message)
+        return grid
+
     def format_event(self, event: JobEvent) -> Text:
+        """The event as one text (what the log shows, unwrapped)."""
+        prefix, message = self._parts(event)
+        return Text.assemble(prefix, message)
+
+    def _parts(self, event: JobEvent) -> tuple[Text, Text]:
         level_style = self.get_component_rich_style(f"events-log--{event.level.value}")
         message_style = (
             self.get_component_rich_style("events-log--metrics")
             if event.type == "metrics"
             else level_style
         )
-        line = Text(no_wrap=False)
-        line.append(event.created_at.strftime("%m-%d %H:%M:%S"), self.get_component_rich_style("events-log--time"))
-        line.append("  ")
-        line.append(LEVEL_MARKS[event.level], level_style)
-        line.append("  ")
-        line.append(event.message, message_style)
-        return line
+        prefix = Text(no_wrap=True)
+        prefix.append(event.created_at.strftime("%m-%d %H:%M:%S"), self.get_component_rich_style("events-log--time"))
+        prefix.append("  ")
+        prefix.append(LEVEL_MARKS[event.level], level_style)
+        prefix.append("  ")
+        return prefix, Text(event.message, message_style)

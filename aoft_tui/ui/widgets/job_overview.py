@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from aoft_tui.domain import formatting as fmt
-from aoft_tui.domain.models import FileInfo, Job, MetricPoint
+from aoft_tui.domain.models import FileInfo, Job, JobStatus, MetricPoint
 from aoft_tui.services.failure_triage import FailingLine, hyperparameter_comparison
 
 Rows = list[tuple[str, str]]
@@ -113,9 +113,9 @@ def file_rows(job: Job, files: dict[str, FileInfo | str]) -> Rows:
     return rows
 
 
-def metric_rows(latest: MetricPoint | None) -> Rows:
-    if latest is None:
-        return [("(no metrics yet)", "")]
+def metric_rows(latest: MetricPoint | None, status: JobStatus | None = None) -> Rows:
+    if latest is None:  # a failed job will never have metrics: say so, not "yet"
+        return [(f"({fmt.no_metrics_text(status) if status else 'no metrics yet'})", "")]
     return [(name, f"{value:.4f}") for name, value in latest.values.items()]
 
 
@@ -170,7 +170,7 @@ class JobOverview(VerticalScroll):
         self._section("job", job_rows(job, now, latest))
         self._section("hyperparameters", hyperparameter_rows(job, requested))
         self._section("files", file_rows(job, files))
-        self._section("metrics", metric_rows(latest))
+        self._section("metrics", metric_rows(latest, job.status))
         error_box = self.query_one("#overview-error", Static)
         if job.error is not None and (job.error.code or job.error.message):
             text = error_text(job, failing_line)

@@ -7,7 +7,7 @@ pass, ~15 ms of the dashboard's first paint (bench/paint.py).
 
 from __future__ import annotations
 
-import textwrap
+import re
 from datetime import datetime
 
 from rich.cells import cell_len
@@ -44,19 +44,25 @@ class JobSummary(Widget):
             self.refresh(layout=True)
 
     def render(self) -> RenderResult:
-        return self._text(self.size.width)
+        text = self._text(self.size.width)
+        if self.size.height and len(text.split()) > self.size.height:
+            # wrapped, the rows would run out of the pane (80×24): one line each, long
+            # values cut in the middle (their end kept); `y`/`Y` and the detail have them whole
+            text = self._text(self.size.width, one_line=True)
+        return text
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         return len(self._text(width).split())
 
-    def _text(self, width: int) -> Text:
+    def _text(self, width: int, *, one_line: bool = False) -> Text:
         if not self._rows:
             return Text(EMPTY)
         label_width = max(cell_len(label) for label, _, _ in self._rows)
         value_width = max(width - label_width - 1, 8)
         lines = []
         for label, value, style in self._rows:
-            for i, part in enumerate(_wrap(value, value_width)):
+            parts = [_one_line(value, value_width)] if one_line else _wrap(value, value_width)
+            for i, part in enumerate(parts):
                 line = Text(no_wrap=True, overflow="crop")
                 line.append((label if i == 0 else "").ljust(label_width) + " ", style="bold")
                 line.append(part, style=style)
@@ -86,8 +92,39 @@ def _rows(job: Job, now: datetime, *, step: int | None, total_steps: int | None)
     return rows
 
 
+# A value may wrap after any of these: model names, ids and suffixes are runs of words
+# joined by them, and a line cut inside a word reads as another name (`…-07-1` / `8`).
+_BREAK_AFTER = re.compile(r"[^-.:_/ ]+[-.:_/ ]*|[-.:_/ ]+")
+
+
+def _one_line(value: str, width: int) -> str:
+    """`value` in one line: an aside in brackets goes first (`1h ago (2026-…)` → `1h ago`),
+    then a name's middle."""
+    if cell_len(value) > width and " (" in value:
+        value = value.split(" (", 1)[0]
+    return fmt.ellipsize_middle(value, width)
+
+
 def _wrap(value: str, width: int) -> list[str]:
-    """Wrapped at spaces; a word longer than the column (an id, a model name) folds at its edge."""
+    """Lines of at most `width` cells, cut after a separator; only a word longer than a
+    whole line (a 32-digit hash) is folded at the edge. Nothing is dropped."""
     if cell_len(value) <= width:
         return [value]
-    return textwrap.wrap(value, width, break_long_words=True, break_on_hyphens=False) or [""]
+    lines: list[str] = []
+    line = ""
+    for token in _BREAK_AFTER.findall(value):
+        if len(line) + len(token) <= width:
+            line += token
+            continue
+        if len(token) > width:  # too long for any line: fold it, filling this line first
+            token = line + token
+        elif line:
+            lines.append(line)
+        line = ""
+        while len(token) > width:
+            lines.append(token[:width])
+            token = token[width:]
+        line = token
+    if line:
+        lines.append(line)
+    return lines

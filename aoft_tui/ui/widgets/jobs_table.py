@@ -36,14 +36,14 @@ from aoft_tui.domain.models import Job, JobStatus
 # Tones from domain.formatting → ANSI colours, readable on 16-colour terminals too.
 TONE_STYLE = {
     "active": "bold cyan",
-    "paused": "yellow",
+    "paused": "bright_yellow",  # plain yellow is orange in the ANSI palette: red on 16 colours
     "ok": "green",
     "error": "bold red",
     "muted": "bright_black",
     "waiting": "blue",
 }
 MARK = "◆"
-OUTPUT_WIDTH = 21  # fine-tuned model names are long; the summary pane shows them whole
+OUTPUT_WIDTH = 21  # the narrowest the fine-tuned column gets; it grows into spare width
 
 # Progress known from metrics: job id -> (latest step, total steps or None).
 StepInfo = dict[str, tuple[int, int | None]]
@@ -194,6 +194,9 @@ class JobsTable(ScrollView, can_focus=True):
         self._row_of: dict[str, int] = {}
         self._highlighted: str | None = None
         self._styles: dict[str, Style] | None = None
+        # the fine-tuned column takes whatever width the others leave (names are ~70 cells)
+        self.widths = dict(WIDTHS)
+        self.table_width = TABLE_WIDTH
         self.virtual_size = Size(TABLE_WIDTH, 1)
 
     # --- public API -----------------------------------------------------------------
@@ -233,6 +236,7 @@ class JobsTable(ScrollView, can_focus=True):
         self.jobs = {job.id: job for job in jobs}
         self.marked &= self.jobs.keys()
         self._now = now
+        self._fit_output_column()
         self._apply()
 
     def set_steps(self, job_id: str, step: int, total: int | None) -> None:
@@ -290,6 +294,21 @@ class JobsTable(ScrollView, can_focus=True):
         self.refresh()
         self._announce_highlight()
 
+    def on_resize(self) -> None:
+        if self._fit_output_column():
+            self._apply()
+
+    def _fit_output_column(self) -> bool:
+        """Widen the fine-tuned column into spare width, up to its longest name (True: changed)."""
+        spare = max(0, self.scrollable_content_region.width - TABLE_WIDTH)
+        longest = max((cell_len(fmt.model_or_suffix(job)) for job in self.jobs.values()), default=0)
+        width = OUTPUT_WIDTH + max(0, min(spare, longest - OUTPUT_WIDTH))
+        if width == self.widths["output"]:
+            return False
+        self.widths["output"] = width
+        self.table_width = TABLE_WIDTH + width - OUTPUT_WIDTH
+        return True
+
     # --- keys and mouse -------------------------------------------------------------
     def action_cursor_up(self) -> None:
         self.move_cursor(row=self.cursor_row - 1)
@@ -320,7 +339,7 @@ class JobsTable(ScrollView, can_focus=True):
         if offset.y == 0:  # the header: sort by the column under the pointer
             x = offset.x + int(self.scroll_x)
             for key in COLUMN_KEYS:
-                x -= WIDTHS[key] + 2 * PADDING
+                x -= self.widths[key] + 2 * PADDING
                 if x < 0:
                     self.post_message(self.SortRequested(self, key))
                     break
@@ -365,8 +384,8 @@ class JobsTable(ScrollView, can_focus=True):
     def _header_strip(self, styles: dict[str, Style]) -> Strip:
         pad, style = " " * PADDING, styles["header"]
         return Strip(
-            [Segment(pad + _fit(self.header_label(key), WIDTHS[key]) + pad, style) for key in COLUMN_KEYS],
-            TABLE_WIDTH,
+            [Segment(pad + _fit(self.header_label(key), self.widths[key]) + pad, style) for key in COLUMN_KEYS],
+            self.table_width,
         )
 
     def _row_strip(self, row: int, styles: dict[str, Style]) -> Strip:
@@ -376,7 +395,7 @@ class JobsTable(ScrollView, can_focus=True):
         pad = " " * PADDING
         segments: list[Segment] = []
         for key, text in zip(COLUMN_KEYS, self._shown[job_id], strict=True):
-            cell = _fit(text, WIDTHS[key], right=key in _RIGHT_ALIGNED)
+            cell = _fit(text, self.widths[key], right=key in _RIGHT_ALIGNED)
             if key == "id":
                 segments.append(Segment(pad, style))
                 segments.append(Segment(cell[0], style + _MARK_STYLE))
@@ -387,7 +406,7 @@ class JobsTable(ScrollView, can_focus=True):
                 segments.append(Segment(pad + cell + pad, style))
         if row == self.cursor_row:
             segments = list(Segment.apply_style(segments, post_style=styles["cursor"]))
-        return Strip(segments, TABLE_WIDTH)
+        return Strip(segments, self.table_width)
 
     # --- internals ------------------------------------------------------------------
     def _rows_in_view(self) -> int:
@@ -420,7 +439,7 @@ class JobsTable(ScrollView, can_focus=True):
         self._shown = {jid: self._cells(job) for jid, job in self.jobs.items() if not query or job_matches(job, query)}
         self._order = self._sorted(self._shown, now)
         self._row_of = {jid: row for row, jid in enumerate(self._order)}
-        size = Size(TABLE_WIDTH, len(self._order) + 1)
+        size = Size(self.table_width, len(self._order) + 1)
         if self.virtual_size != size:
             self.virtual_size = size
         # the cursor stays on its job; if that job left (filtered out, deleted), at its height
@@ -446,7 +465,7 @@ class JobsTable(ScrollView, can_focus=True):
             (MARK if job.id in self.marked else " ") + job.short_id,
             fmt.status_label(job.status),
             job.model,
-            fmt.ellipsize_middle(fmt.model_or_suffix(job), OUTPUT_WIDTH),
+            fmt.ellipsize_middle(fmt.model_or_suffix(job), self.widths["output"]),
             fmt.relative_time(job.created_at, now),
             fmt.duration(fmt.job_duration(job, now)),
             fmt.token_count(job.trained_tokens),

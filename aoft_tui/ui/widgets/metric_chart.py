@@ -20,7 +20,9 @@ Interface (used by the job detail screen, the main screen's preview and the comp
 - `labels`: optional name → legend label mapping (defaults to friendly metric names).
 - `series` / `series_names` tell what is drawn now; `point_count` how many points in total.
 - Empty state: a centred, muted "waiting for metrics…" (or `empty_text`).
-- The legend (coloured ■ + label) is a line above the plot, never over the curves.
+- Each series also has a marker (`marker_for`: the braille line, then `•`, `x`, `+`, …) so
+  series stay apart without colour (NO_COLOR, monochrome, colour-blind readers).
+- The legend (each series' coloured marker + label) is a line above the plot, never over the curves.
 - `threaded=True`: plotext builds the picture in a worker thread (it costs 15-50 ms per
   chart even on downsampled data); the UI thread only pastes the result. Use it for charts
   that redraw while data streams in; wait for workers before a snapshot.
@@ -31,6 +33,7 @@ Interface (used by the job detail screen, the main screen's preview and the comp
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from functools import partial
 from typing import TYPE_CHECKING
@@ -61,6 +64,19 @@ METRIC_COLOURS: dict[str, str] = {
 PALETTE: tuple[str, ...] = (
     "cyan+", "orange+", "magenta+", "green+", "red+", "blue+", "gray+", "cyan", "green", "red",
 )  # fmt: skip
+
+# A marker per series as well as a colour, so series stay apart under NO_COLOR, on
+# monochrome terminals and for colour-blind readers: the first is the dense braille line,
+# the others are drawn with a character of their own (one cell per point).
+METRIC_MARKERS: dict[str, str] = {
+    m.TRAIN_LOSS: "braille",
+    m.TRAIN_ACCURACY: "braille",
+    m.VALID_LOSS: "•",
+    m.VALID_ACCURACY: "•",
+    m.FULL_VALID_LOSS: "x",
+    m.FULL_VALID_ACCURACY: "x",
+}
+MARKERS: tuple[str, ...] = ("braille", "•", "x", "+", "o", "*", "#", "=", "~", "%")
 
 METRIC_LABELS: dict[str, str] = {
     m.TRAIN_LOSS: "train",
@@ -152,6 +168,18 @@ class MetricChart(Widget):
             self._assigned[name] = free[0] if free else PALETTE[len(self._assigned) % len(PALETTE)]
         return self._assigned[name]
 
+    def marker_for(self, name: str) -> str:
+        """The plotext marker of this series: `braille` or one character."""
+        if name in METRIC_MARKERS:
+            return METRIC_MARKERS[name]
+        self.colour_for(name)  # markers follow the colour's order of assignment
+        return MARKERS[list(self._assigned).index(name) % len(MARKERS)]
+
+    def legend_glyph(self, name: str) -> str:
+        """What the legend shows for a series: its marker, twice (`⠒⠒` for the braille line)."""
+        marker = self.marker_for(name)
+        return "⠒⠒" if marker == "braille" else marker * 2
+
     def show(
         self,
         series: Mapping[str, Series],
@@ -177,7 +205,7 @@ class MetricChart(Widget):
         if self.threaded:
             self._build_in_thread()
         elif self._series:  # an empty chart is only text: no plotext needed
-            _draw(self.plt, self._series, self._colours(), log)
+            _draw(self.plt, self._series, self._colours(), log, self._markers())
         self.set_class(not self._series, "-empty")
         self.refresh()
 
@@ -192,22 +220,27 @@ class MetricChart(Widget):
 
     # --- rendering --------------------------------------------------------------------------
     def legend(self) -> Text:
-        """`loss   ■ train   ■ valid   x = step` — above the plot, so it never hides data
+        """`loss   ⠒⠒ train   •• valid   x axis: step` — above the plot, so it never hides data
         (plotext draws its own legend over the top-left of the curves)."""
         from plotext._dict import color_codes
 
         line = Text()
         line.append(self.chart_title or self._ylabel, style="bold")
         for name, label in self._labels.items():
-            code = color_codes.get(self.colour_for(name))
+            code = None if self.app.no_color else color_codes.get(self.colour_for(name))
             line.append("   ")
-            line.append("■", Style(color=Color.from_ansi(code)) if code is not None else "")
+            line.append(self.legend_glyph(name), Style(color=Color.from_ansi(code)) if code is not None else "")
             line.append(f" {label}")
-        line.append("   x = step", style="dim")
+        line.append("   x axis: step", style="dim")  # not `x = step`: x is a marker too
         return line
 
     def _colours(self) -> dict[str, str]:
+        if self.app.no_color:  # greyed, a colour can fade to near-invisible: markers tell them apart
+            return {name: "default" for name in self._series}
         return {name: self.colour_for(name) for name in self._series}
+
+    def _markers(self) -> dict[str, str]:
+        return {name: self.marker_for(name) for name in self._series}
 
     def _plot_size(self) -> tuple[int, int]:
         # one row fewer than the widget: the legend line sits above the plot
@@ -221,7 +254,7 @@ class MetricChart(Widget):
             self.refresh()
             return
         job = partial(
-            _build_text, dict(self._series), self._colours(), self._log, width, height,
+            _build_text, dict(self._series), self._colours(), self._markers(), self._log, width, height,
             self._auto_theme(), self._generation,
         )  # fmt: skip
         self.run_worker(job, thread=True, exclusive=True, group=f"chart-{id(self)}", exit_on_error=False)
@@ -253,6 +286,7 @@ class MetricChart(Widget):
         plt.plotsize(width, height)
         plt._set_size(width, height)
         plt.theme(_use_theme(self._auto_theme()))
+        _y_ticks(plt, self._series, self._log, height)
         return Text.assemble(legend, "\n", Text.from_ansi(plt.build()))
 
     def _auto_theme(self) -> tuple[str, tuple]:
@@ -264,20 +298,55 @@ class MetricChart(Widget):
         return f"textual-auto-{self.app.theme}", (surface, foreground)
 
 
-def _draw(plt: Plot, series: Mapping[str, Series], colours: Mapping[str, str], log: bool) -> None:
+def _draw(
+    plt: Plot, series: Mapping[str, Series], colours: Mapping[str, str], log: bool, markers: Mapping[str, str]
+) -> None:
     plt.clear_figure()
     plt.yscale("log" if log else "linear")
-    for name, (xs, ys) in series.items():
-        plt.plot(xs, ys, marker="braille", color=colours[name])
+    # braille lines first: a marker drawn after them stays on top, where it can be seen
+    for name, (xs, ys) in sorted(series.items(), key=lambda item: markers[item[0]] != "braille"):
+        plt.plot(xs, ys, marker=markers[name], color=colours[name])
     if series:
         lo = min(xs[0] for xs, _ in series.values())
         hi = max(xs[-1] for xs, _ in series.values())
         plt.xticks(*step_ticks(lo, hi))
 
 
+def nice_ticks(lo: float, hi: float, count: int) -> tuple[list[float], list[str]]:
+    """About `count` evenly spaced round values (a step of 1, 2, 2.5 or 5 × 10ⁿ) within
+    [lo, hi], labelled with the same number of decimals: plotext's own y labels were
+    uneven and skipped values (`2.04 1.72 1.41 0.77 0.46`)."""
+    span = hi - lo
+    if span <= 0 or not math.isfinite(span):
+        return [lo], [f"{lo:.4g}"]
+    raw = span / max(count - 1, 1)
+    exponent = math.floor(math.log10(raw))
+    steps = [(f, e) for e in (exponent - 1, exponent) for f in (1, 2, 2.5, 5)] + [(1, exponent + 1)]
+    # the roundest step no smaller than `raw`, or a finer one if fewer than two ticks fit
+    candidates = [fe for fe in steps if fe[0] * 10 ** fe[1] >= raw * (1 - 1e-9)]
+    candidates += [fe for fe in reversed(steps) if fe not in candidates]
+    for factor, power in candidates:
+        step = factor * 10**power
+        first, last = math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9)
+        if last - first >= 1:
+            break
+    decimals = max(0, -math.floor(math.log10(step)) + (1 if factor == 2.5 else 0))
+    ticks = [round(i * step, decimals + 2) for i in range(first, last + 1)]
+    return ticks, [f"{tick:.{decimals}f}" for tick in ticks]
+
+
+def _y_ticks(plt: Plot, series: Mapping[str, Series], log: bool, height: int) -> None:
+    """Explicit y ticks, about one per four rows (log axes keep plotext's decades)."""
+    values = [y for _, ys in series.values() for y in ys]
+    if log or not values:
+        return
+    plt.yticks(*nice_ticks(min(values), max(values), max(2, min(8, height // 4))))
+
+
 def _build_text(
     series: Mapping[str, Series],
     colours: Mapping[str, str],
+    markers: Mapping[str, str],
     log: bool,
     width: int,
     height: int,
@@ -288,10 +357,11 @@ def _build_text(
     from textual_plotext.plot import Plot
 
     plt = Plot()
-    _draw(plt, series, colours, log)
+    _draw(plt, series, colours, log, markers)
     plt.plotsize(width, height)
     plt._set_size(width, height)
     plt.theme(_use_theme(theme))
+    _y_ticks(plt, series, log, height)
     return generation, (width, height), Text.from_ansi(plt.build())
 
 
