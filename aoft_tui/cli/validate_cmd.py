@@ -16,7 +16,7 @@ from aoft_tui.cli import exit_promptly
 from aoft_tui.domain import catalog
 from aoft_tui.domain.validation import CODES, DatasetIOError, ValidationReport, validate_file
 from aoft_tui.domain.validation.errors import ValidationStopped
-from aoft_tui.domain.validation.formats import FORMAT_LABELS
+from aoft_tui.domain.validation.rules.formats import FORMAT_LABELS
 from aoft_tui.domain.validation.stats import FileStats
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2

@@ -11,7 +11,7 @@ import pytest
 from validation_helpers import chat, jsonl, many_chats, write
 
 from aoft_tui.domain.validation import validate_file
-from aoft_tui.domain.validation.reader import MAX_LINE_BYTES
+from aoft_tui.domain.validation.runner.reader import MAX_LINE_BYTES
 
 MB = 1024 * 1024
 

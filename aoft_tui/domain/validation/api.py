@@ -8,19 +8,19 @@ from pathlib import Path
 from typing import Any
 
 from aoft_tui.domain import catalog
-from aoft_tui.domain.validation.engine import FileScan, default_workers, scan_source
 from aoft_tui.domain.validation.errors import DatasetIOError
-from aoft_tui.domain.validation.formats import (
+from aoft_tui.domain.validation.report import ValidationReport
+from aoft_tui.domain.validation.rules.formats import (
     CHAT_FORMAT,
     FORMAT_LABELS,
     RFT_FORMAT,
     detect_format,
     expected_format,
 )
-from aoft_tui.domain.validation.problems import DEFAULT_CAP_PER_CODE, ProblemLog
-from aoft_tui.domain.validation.reader import MAX_LINE_BYTES, SNIFF_BYTES, UTF8_BOM, open_dataset
-from aoft_tui.domain.validation.report import ValidationReport
-from aoft_tui.domain.validation.scan import ScanConfig
+from aoft_tui.domain.validation.rules.problems import DEFAULT_CAP_PER_CODE, ProblemLog
+from aoft_tui.domain.validation.runner.chunk import ScanConfig
+from aoft_tui.domain.validation.runner.engine import FileScan, default_workers, scan_source
+from aoft_tui.domain.validation.runner.reader import MAX_LINE_BYTES, SNIFF_BYTES, UTF8_BOM, open_dataset
 from aoft_tui.domain.validation.stats import (
     FILES_API_LIMIT,
     MIN_EXAMPLES,

@@ -26,7 +26,7 @@ from textual_plotext import PlotextPlot
 
 from aoft_tui.domain import catalog
 from aoft_tui.domain.validation import DatasetIOError, Problem, ValidationReport
-from aoft_tui.domain.validation.formats import FORMAT_LABELS
+from aoft_tui.domain.validation.rules.formats import FORMAT_LABELS
 from aoft_tui.domain.validation.stats import histogram
 from aoft_tui.services.validation_run import ChildValidation, ValidationCancelled
 

@@ -10,8 +10,14 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from aoft_tui.domain.validation.checks import Issues, Texts, check_special_json, check_special_text, compact_json
-from aoft_tui.domain.validation.images import MAX_IMAGES_PER_EXAMPLE, check_image_part
+from aoft_tui.domain.validation.rules.checks import (
+    Issues,
+    Texts,
+    check_special_json,
+    check_special_text,
+    compact_json,
+)
+from aoft_tui.domain.validation.rules.images import MAX_IMAGES_PER_EXAMPLE, check_image_part
 
 ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 _PLAIN_ROLES = frozenset({"system", "developer", "user", "assistant"})  # need only role + content

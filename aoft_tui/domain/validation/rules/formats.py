@@ -13,9 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from aoft_tui.domain import catalog
-from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED, Issues, Texts, check_special_text
-from aoft_tui.domain.validation.messages import CHAT, DPO_INPUT, DPO_OUTPUT, RFT, Calls, check_messages
-from aoft_tui.domain.validation.tools import check_functions, check_tools
+from aoft_tui.domain.validation.rules.checks import (
+    PROMPT,
+    TRAINED,
+    UNTRAINED,
+    Issues,
+    Texts,
+    check_special_text,
+)
+from aoft_tui.domain.validation.rules.messages import CHAT, DPO_INPUT, DPO_OUTPUT, RFT, Calls, check_messages
+from aoft_tui.domain.validation.rules.tools import check_functions, check_tools
 
 CHAT_FORMAT = "chat"
 DPO_FORMAT = "dpo"

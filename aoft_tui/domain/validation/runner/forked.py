@@ -27,8 +27,9 @@ from typing import Any
 
 from aoft_tui.domain import tokens
 from aoft_tui.domain.validation.errors import ValidationStopped
-from aoft_tui.domain.validation.reader import read_range
-from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, count_pending, scan_chunk
+from aoft_tui.domain.validation.runner.chunk import ChunkResult, ScanConfig
+from aoft_tui.domain.validation.runner.reader import read_range
+from aoft_tui.domain.validation.runner.scan import count_pending, scan_chunk
 
 # What the head start may hold for counting: bounds its memory (peak PSS). Spans cost
 # ~1.3 MB for the whole 90 MB benchmark file; texts from the full checker (tool calls,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aoft_tui.domain.validation.checks import PROMPT, Issues, Texts, check_special_json, compact_json
+from aoft_tui.domain.validation.rules.checks import PROMPT, Issues, Texts, check_special_json, compact_json
 
 
 def check_tools(tools: Any, where: str, issues: Issues, texts: Texts) -> frozenset[str]:

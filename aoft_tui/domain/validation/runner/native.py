@@ -1,0 +1,29 @@
+"""The optional C loops (_native.c, built by `pip install`), imported here and nowhere else.
+
+Each name is the C function, or None when the module is not built (no C compiler at
+install time). Without them the validator gives the same results, from the same loops
+in Python (tests/validation/test_native.py holds the two equal), only slower:
+- plain_spans: fastpath.plain_chat walks a plain chat line's messages in Python;
+- scan_run: the deferred scan (the head start) takes every line through its Python loop;
+- count_spans: PendingTexts.count sums the counts with itertools instead;
+- is_utf8: a chunk is checked by decoding it (building a str it then drops).
+A scan with the tokenizer at hand decodes each text and counts it (scan.py) instead
+of spanning the texts and counting the spans.
+
+Callers read these as `native.NAME` when they run, so a test can switch them off.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+plain_spans: Callable[..., Any] | None
+scan_run: Callable[..., Any] | None
+count_spans: Callable[..., Any] | None
+is_utf8: Callable[[bytes], bool] | None
+
+try:
+    from aoft_tui.domain.validation.runner._native import count_spans, is_utf8, plain_spans, scan_run
+except ImportError:  # pragma: no cover - built by pip install; optional
+    plain_spans = scan_run = count_spans = is_utf8 = None
