@@ -29,6 +29,7 @@ import click
 
 from aoft_tui.cli.common import cli_service, fail, load_cli_settings
 from aoft_tui.domain.catalog import METHODS
+from aoft_tui.domain.formatting import byte_size
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.services.errors import (
     Cancelled,
@@ -49,7 +50,7 @@ from aoft_tui.services.start_job import (
     problem_counts,
     throttled,
 )
-from aoft_tui.services.transfer_meter import describe_transfer, format_bytes
+from aoft_tui.services.transfer_meter import describe_transfer
 
 _UNSURE = (ConnectionFailed, ServerError, OperationTimeout)
 # Errors a --wait waits out: the job runs on regardless, so giving up would only lose it.
@@ -336,7 +337,7 @@ class _ProgressPrinter:
         if p.phase is Phase.UPLOADING:
             if p.done == 0 or p.done >= p.total:
                 verb = "Uploading" if p.done == 0 else "Uploaded"
-                self.line(f"{verb} {p.message.removeprefix('Uploading ')} ({format_bytes(p.total)})")
+                self.line(f"{verb} {p.message.removeprefix('Uploading ')} ({byte_size(p.total)})")
             return
         key = (p.phase, p.role, p.file_status)
         if key != self._last_key:

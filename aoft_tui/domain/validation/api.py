@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from aoft_tui.domain import catalog
+from aoft_tui.domain.formatting import byte_size
 from aoft_tui.domain.validation.errors import DatasetIOError
 from aoft_tui.domain.validation.report import ValidationReport
 from aoft_tui.domain.validation.rules.formats import (
@@ -163,7 +164,7 @@ def _finish(scan: FileScan, vscan: FileScan | None, log: ProblemLog, cfg: ScanCo
                 "(and a few hundred teach a skill far better). Add more examples.", file=name)
     if st.size_bytes > FILES_API_LIMIT:
         log.add("needs_uploads_api",
-                f"The file is {st.size_bytes / 1_048_576:,.0f} MB, over the Files API's 512 MB: "
+                f"The file is {byte_size(st.size_bytes)}, over the Files API's 512 MiB: "
                 "it must be sent with the Uploads API in parts (aoft-tui start does this).", file=name)
     if st.image_examples > 50_000:
         log.add("too_many_image_examples",

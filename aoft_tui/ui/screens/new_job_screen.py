@@ -20,6 +20,7 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from aoft_tui.domain import catalog
+from aoft_tui.domain.formatting import byte_size
 from aoft_tui.domain.models import ModelInfo
 from aoft_tui.services.errors import Cancelled, ConnectionFailed, OperationTimeout, ServerError, ServiceError
 from aoft_tui.services.finetuning import FineTuningService
@@ -353,7 +354,7 @@ class NewJobScreen(Screen[str | None]):
 
     def _preflight_progress(self, done: int, total: int, lines: int) -> None:
         if self.busy and self.starter is None and self.preflight_run is not None:
-            self._show_outcome(f"Checking the files… {done / 1_048_576:,.1f} of {total / 1_048_576:,.1f} MB "
+            self._show_outcome(f"Checking the files… {byte_size(done)} of {byte_size(total)} "
                                f"({lines:,} lines)")
 
     def _preflight_failed(self, message: str) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from aoft_tui.domain.formatting import byte_size
 from aoft_tui.domain.validation.rules.problems import ProblemLog
 from aoft_tui.domain.validation.runner.chunk import ChunkResult, ScanConfig
 from aoft_tui.domain.validation.runner.pools import chunks_in_process, chunks_in_workers
@@ -99,8 +100,8 @@ def _with_long_lines(chunks: Iterator[ChunkResult], ranges: list[tuple[int, int]
                 continue
             res = ChunkResult(lines=1, examples=1)
             res.add(cfg.cap, "line_too_long", 1, None,
-                    f"The line is {(end - start) / 1_048_576:,.0f} MB, longer than any example Azure "
-                    f"accepts ({max_line / 1_048_576:,.0f} MB: 64 images of 10 MB as base64 data URIs, "
+                    f"The line is {byte_size(end - start)}, longer than any example Azure "
+                    f"accepts ({byte_size(max_line)}: 64 images of 10 MiB as base64 data URIs, "
                     "plus text); it was not read. Remove it, or split it into smaller examples.")
             yield res
     finally:
