@@ -22,7 +22,7 @@ from textual.worker import get_current_worker
 from aoft_tui.domain import catalog
 from aoft_tui.domain.formatting import byte_size
 from aoft_tui.domain.models import ModelInfo
-from aoft_tui.services.errors import Cancelled, ConnectionFailed, OperationTimeout, ServerError, ServiceError
+from aoft_tui.services.errors import OUTCOME_UNKNOWN, Cancelled, ServiceError
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.job_form import TRAINING_TYPES, JobForm, check_form
 from aoft_tui.services.start_job import (
@@ -48,7 +48,6 @@ OTHER_MODEL = "__other__"
 AUTO = ""
 # Form fields backed by an Input (id == JobForm field name).
 _TEXT_FIELDS = ("suffix", "n_epochs", "batch_size", "learning_rate_multiplier", "beta", "seed")
-_UNSURE = (ConnectionFailed, ServerError, OperationTimeout)
 
 
 class NewJobScreen(Screen[str | None]):
@@ -423,7 +422,7 @@ class NewJobScreen(Screen[str | None]):
         if isinstance(error, Cancelled):
             self._show_outcome(str(error))
             return
-        self._retry = starter if isinstance(error, _UNSURE) else None
+        self._retry = starter if isinstance(error, OUTCOME_UNKNOWN) else None
         hint = "\nPress ctrl+s to retry (safe: it cannot make a second job)." if self._retry else ""
         self._show_outcome(f"{error.title}: {error}{hint}", error=True)
         self.notify(str(error).split("\n", 1)[0], title=error.title, severity="error")
