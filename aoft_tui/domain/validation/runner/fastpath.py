@@ -10,10 +10,10 @@ the line's own bytes (UTF-8 already), so no str is built for it, and a span cost
 spans of a whole file while the tokenizer loads.
 
 Finding the spans is a walk over the messages; _native.c has it in C (and the head
-start's whole line loop, scan_run), ~5x faster. Without the compiled module the walk
+start's whole line loop, scan_run), several times faster. Without the compiled module the walk
 below runs instead, with the same results (tests/validation/test_native.py).
 
-It accepts a record only when `formats.check_chat` would report nothing for it and would
+It accepts a record only when `rules.formats.check_chat` would report nothing for it and would
 collect the same texts; for anything else it returns None and the scanner runs the full
 checker, so problems are found by one code path only.
 (tests/validation/test_fastpath.py holds the two paths equal on fuzzed records.)

@@ -1,7 +1,7 @@
 """The texts of a chunk's checked examples, as spans to count once a tokenizer is at hand.
 
 Checking and counting are apart so that checking can start before the tokenizer has
-loaded (about 0.45 s for o200k_base, holding the GIL): a head-start process checks the
+loaded (the load holds the GIL): a head-start process checks the
 first chunks meanwhile and keeps, per text, where it lies instead of the text itself.
 - A plain chat text (fastpath.py) is a span of the chunk's own bytes: the content's UTF-8
   between its quotes, or its whole JSON literal when it has escapes (decoded when counted).
