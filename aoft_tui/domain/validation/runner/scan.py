@@ -86,8 +86,16 @@ def _split_lines(data: bytes, at_file_start: bool) -> tuple[list[bytes], int, bo
     return lines, origin, unterminated
 
 
-def _blank_line(res: ChunkResult, cfg: ScanConfig, lineno: int) -> None:
-    res.add(cfg.cap, "blank_line", lineno, None, "Blank line: delete it (every line must hold one JSON object).")
+def _example_line(res: ChunkResult, cfg: ScanConfig, line: bytes, lineno: int) -> bytes | None:
+    """The line without its \\r, hashed to find duplicates; None for a blank line (reported)."""
+    if line.endswith(b"\r"):
+        line = line[:-1]
+    if not line or line.isspace():
+        res.add(cfg.cap, "blank_line", lineno, None, "Blank line: delete it (every line must hold one JSON object).")
+        return None
+    res.digests.append(_digest(line))
+    res.digest_lines.append(lineno)
+    return line
 
 
 def _scan_texts(data: bytes, cfg: ScanConfig, at_file_start: bool, at_file_end: bool,
@@ -101,17 +109,13 @@ def _scan_texts(data: bytes, cfg: ScanConfig, at_file_start: bool, at_file_end: 
     # Special-token text is rare: one search of the chunk spares one a text ("<" is found
     # at memchr speed, "<|" much slower; a decoded text may spell it \u003c|).
     specials = (b"<" in data and b"<|" in data) or b"\\u" in data
-    digests, digest_lines, lengths = res.digests, res.digest_lines, res.token_lengths
+    lengths = res.token_lengths
     context = cfg.context
     messages = assistant_tokens = trained_tokens = 0
-    for lineno, raw in enumerate(lines, 1):
-        if raw.endswith(b"\r"):
-            raw = raw[:-1]
-        if not raw or raw.isspace():
-            _blank_line(res, cfg, lineno)
+    for lineno, line in enumerate(lines, 1):
+        raw = _example_line(res, cfg, line, lineno)
+        if raw is None:
             continue
-        digests.append(_digest(raw))
-        digest_lines.append(lineno)
         plain = None
         if fast:
             plain = plain_chat_texts(raw, specials)
@@ -140,7 +144,7 @@ def _scan_texts(data: bytes, cfg: ScanConfig, at_file_start: bool, at_file_end: 
         trained_tokens += t
         if n > context:
             res.add_over_context(cfg, lineno, n)
-    res.examples = len(digests)
+    res.examples = len(res.digests)
     res.messages += messages
     res.assistant_tokens += assistant_tokens
     res.trained_tokens += trained_tokens
@@ -164,7 +168,6 @@ def scan_chunk_deferred(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at
     run_in_c = fast and utf8 and native.scan_run is not None
     spans, kinds, escaped = pending.spans, pending.kinds, pending.escaped
     p_lines, p_fixed, p_texts = pending.lines.append, pending.fixed.append, pending.texts.append
-    digests, digest_lines = res.digests, res.digest_lines
     messages = 0
     i = 0
     while i < last:
@@ -178,13 +181,9 @@ def scan_chunk_deferred(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at
         lineno = i
         line_at = at
         at += len(raw) + 1
-        if raw.endswith(b"\r"):
-            raw = raw[:-1]
-        if not raw or raw.isspace():
-            _blank_line(res, cfg, lineno)
+        raw = _example_line(res, cfg, raw, lineno)
+        if raw is None:
             continue
-        digests.append(_digest(raw))
-        digest_lines.append(lineno)
         plain = None
         if fast:
             if utf8 or is_utf8(raw):
@@ -205,7 +204,7 @@ def scan_chunk_deferred(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at
         texts = check_line(res, cfg, raw, lineno, at_file_end and unterminated and lineno == last)
         if texts is not None:
             pending.add(lineno, *texts)
-    res.examples = len(digests)
+    res.examples = len(res.digests)
     res.messages += messages
     res.pending = pending.pack()
     return res
