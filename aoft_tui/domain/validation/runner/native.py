@@ -15,15 +15,17 @@ Callers read these as `native.NAME` when they run, so a test can switch them off
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
+from types import ModuleType
 from typing import Any
 
-plain_spans: Callable[..., Any] | None
-scan_run: Callable[..., Any] | None
-count_spans: Callable[..., Any] | None
-is_utf8: Callable[[bytes], bool] | None
-
+_native: ModuleType | None
 try:
-    from aoft_tui.domain.validation.runner._native import count_spans, is_utf8, plain_spans, scan_run
+    _native = importlib.import_module("aoft_tui.domain.validation.runner._native")
 except ImportError:  # pragma: no cover - built by pip install; optional
-    plain_spans = scan_run = count_spans = is_utf8 = None
+    _native = None
+
+plain_spans: Any = getattr(_native, "plain_spans", None)
+scan_run: Any = getattr(_native, "scan_run", None)
+count_spans: Any = getattr(_native, "count_spans", None)
+is_utf8: Any = getattr(_native, "is_utf8", None)

@@ -176,23 +176,23 @@ def scan_chunk_deferred(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at
             messages += n_messages
             if i >= last:
                 break
-        raw = lines[i]
+        line = lines[i]
         i += 1
         lineno = i
         line_at = at
-        at += len(raw) + 1
-        raw = _example_line(res, cfg, raw, lineno)
+        at += len(line) + 1
+        raw = _example_line(res, cfg, line, lineno)
         if raw is None:
             continue
         plain = None
         if fast:
             if utf8 or is_utf8(raw):
-                n_messages = plain_chat(raw, data, line_at, spans, kinds, escaped, specials)
-                if n_messages is not None:
-                    messages += n_messages
+                n_plain = plain_chat(raw, data, line_at, spans, kinds, escaped, specials)
+                if n_plain is not None:
+                    messages += n_plain
                     p_lines(lineno)
-                    p_fixed(4 * n_messages + 3)  # as in _scan_texts
-                    p_texts(n_messages)
+                    p_fixed(4 * n_plain + 3)  # as in _scan_texts
+                    p_texts(n_plain)
                     continue
             if b'"tools"' in raw:
                 plain = tool_chat_texts(raw, text_specials)
