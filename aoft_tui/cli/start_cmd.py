@@ -29,13 +29,12 @@ import click
 
 from aoft_tui.cli.common import cli_service, fail, load_cli_settings
 from aoft_tui.domain.catalog import METHODS
+from aoft_tui.domain.formatting import byte_size
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.services.errors import (
+    OUTCOME_UNKNOWN,
     Cancelled,
-    ConnectionFailed,
-    OperationTimeout,
     RateLimitError,
-    ServerError,
     ServiceError,
 )
 from aoft_tui.services.job_form import REASONING_EFFORTS, TRAINING_TYPES, JobForm, check_form
@@ -49,11 +48,10 @@ from aoft_tui.services.start_job import (
     problem_counts,
     throttled,
 )
-from aoft_tui.services.transfer_meter import describe_transfer, format_bytes
+from aoft_tui.services.transfer_meter import describe_transfer
 
-_UNSURE = (ConnectionFailed, ServerError, OperationTimeout)
 # Errors a --wait waits out: the job runs on regardless, so giving up would only lose it.
-_TRANSIENT = (*_UNSURE, RateLimitError)
+_TRANSIENT = (*OUTCOME_UNKNOWN, RateLimitError)
 MAX_FOLLOW_BACKOFF = 60.0  # seconds between tries while the service keeps failing
 
 # Form field → the option that sets it, so messages name what the user typed.
@@ -255,7 +253,7 @@ def _start(service, request: StartRequest):
 
     attempt()
     error = outcome.get("error")
-    if isinstance(error, _UNSURE) and "job" not in outcome and not interrupted:
+    if isinstance(error, OUTCOME_UNKNOWN) and "job" not in outcome and not interrupted:
         # One more try of the same submit: it looks for the job first and reuses the key.
         printer.line(f"{error.title}: retrying once (same files, same request key)…")
         outcome.clear()
@@ -378,7 +376,7 @@ class _ProgressPrinter:
         if p.phase is Phase.UPLOADING:
             if p.done == 0 or p.done >= p.total:
                 verb = "Uploading" if p.done == 0 else "Uploaded"
-                self.line(f"{verb} {p.message.removeprefix('Uploading ')} ({format_bytes(p.total)})")
+                self.line(f"{verb} {p.message.removeprefix('Uploading ')} ({byte_size(p.total)})")
             return
         key = (p.phase, p.role, p.file_status)
         if key != self._last_key:

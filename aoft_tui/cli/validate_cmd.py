@@ -14,9 +14,10 @@ import click
 
 from aoft_tui.cli import exit_promptly
 from aoft_tui.domain import catalog
+from aoft_tui.domain.formatting import byte_size
 from aoft_tui.domain.validation import CODES, DatasetIOError, ValidationReport, validate_file
 from aoft_tui.domain.validation.errors import ValidationStopped
-from aoft_tui.domain.validation.formats import FORMAT_LABELS
+from aoft_tui.domain.validation.rules.formats import FORMAT_LABELS
 from aoft_tui.domain.validation.stats import FileStats
 
 EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
@@ -97,9 +98,8 @@ def render(report: ValidationReport) -> str:
 
 def _file_line(st: FileStats) -> str:
     label = FORMAT_LABELS.get(st.format, st.format)
-    size = f"{st.size_bytes / 1_048_576:,.1f} MB" if st.size_bytes >= 1_048_576 else f"{st.size_bytes:,} bytes"
     return click.style(st.file, bold=True) + f"  {label} · {st.examples:,} examples · " \
-        f"{st.messages:,} messages · {size}"
+        f"{st.messages:,} messages · {byte_size(st.size_bytes)}"
 
 
 def _stats_lines(st: FileStats) -> list[str]:

@@ -1,4 +1,5 @@
-"""Human-readable text for job fields: relative times, durations, token counts, status labels.
+"""Human-readable text for job fields: relative times, durations, token counts, byte sizes,
+status labels.
 
 Pure functions (no Textual): the table, the summary pane and the CLI all say things the
 same way. Status labels carry a symbol so they read without colour (16-colour terminals,
@@ -117,6 +118,18 @@ def token_count(n: int | None) -> str:
             digits = 2 if value < 10 else 1 if value < 100 else 0
             return f"{value:.{digits}f}{unit}"
     return str(n)  # pragma: no cover
+
+
+def byte_size(n: float | None) -> str:
+    """`512 B`, `1.5 KiB`, `12.3 MiB`, `2.5 GiB`: binary units everywhere (the overview, the
+    upload progress, the validator), as the limits they are held to are binary."""
+    if n is None:
+        return DASH
+    for unit in ("B", "KiB", "MiB"):
+        if abs(n) < 1024:
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GiB"
 
 
 def progress_fraction(

@@ -66,3 +66,8 @@ class Cancelled(ServiceError):
     """The user cancelled a long operation (an upload, a wait)."""
 
     title = "Cancelled"
+
+
+# Failures after which a request (a create, say) may or may not have reached Azure: the
+# caller looks for its effect before repeating it, and may offer a retry.
+OUTCOME_UNKNOWN = (ConnectionFailed, ServerError, OperationTimeout)

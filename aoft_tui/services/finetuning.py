@@ -5,8 +5,7 @@ exceptions become `services.errors` with messages a person can act on. Retries a
 SDK's own (max_retries); no second retry loop is written around it — except in
 `create_job`, which must look for a job that already landed before re-sending a create.
 
-INTERFACE FIXED IN THE FOUNDATION COMMIT — implementers fill the bodies, callers rely on
-the signatures. Methods are blocking: the TUI calls them from thread workers.
+Methods are blocking: the TUI calls them from thread workers.
 """
 
 from __future__ import annotations
@@ -43,8 +42,9 @@ from aoft_tui.services.error_mapping import api_version_message, translated_erro
 from aoft_tui.services.errors import BadRequestError, LocalFileError, NotFoundError, ServiceError
 from aoft_tui.services.job_pages import all_raw_jobs
 from aoft_tui.services.jobs_cache import JobsCache
-from aoft_tui.services.metrics_source import EventMetricsCache, metrics_from_results
+from aoft_tui.services.metrics_source import EventMetricsCache
 from aoft_tui.services.request_log import RequestLog, logged_errors
+from aoft_tui.services.results_csv import parse_results_csv
 from aoft_tui.services.settings import (
     DEFAULT_API_VERSION,
     V1_API_VERSION,
@@ -375,7 +375,7 @@ class FineTuningService:
         job = job if job is not None else self._fresh_job(job_id)
         if job.status.is_terminal and job.result_files:
             try:
-                points = metrics_from_results(self._read_file_bytes(job.result_files[0]))
+                points = parse_results_csv(self._read_file_bytes(job.result_files[0]))
             except (ServiceError, ValueError):
                 points = []  # unreadable or missing results file: the events still have the metrics
             if points:

@@ -1,4 +1,4 @@
-"""Metric points of a job from its two sources: metrics events, and results.csv.
+"""Metric points of a job from its metrics events (results.csv is read by results_csv.py).
 
 While a job runs its metrics come from `type: "metrics"` events; the cache keeps the
 events already seen per job so each poll fetches only the new ones.
@@ -12,13 +12,8 @@ from collections.abc import Callable
 from aoft_tui.domain.metric_values import present_metrics
 from aoft_tui.domain.models import JobEvent, MetricPoint
 from aoft_tui.services.api_mapping import numeric_metrics
-from aoft_tui.services.results_csv import parse_results_csv
 
 EventsSince = Callable[[str, str | None], list[JobEvent]]
-
-
-def metrics_from_results(content: bytes) -> list[MetricPoint]:
-    return parse_results_csv(content)
 
 
 def metrics_from_events(events: list[JobEvent]) -> list[MetricPoint]:

@@ -27,13 +27,11 @@ from typing import TYPE_CHECKING, Any
 
 from aoft_tui.domain.models import FileInfo, FileStatus, Job
 from aoft_tui.services.errors import (
+    OUTCOME_UNKNOWN,
     BadRequestError,
     Cancelled,
-    ConnectionFailed,
     FileProcessingError,
     NotFoundError,
-    OperationTimeout,
-    ServerError,
     ServiceError,
 )
 from aoft_tui.services.job_form import JobOptions
@@ -49,8 +47,6 @@ if TYPE_CHECKING:
 TRAINING = "training"
 VALIDATION = "validation"
 CANCELLED_MESSAGE = "Cancelled: no job was created, and the files this submit uploaded were deleted."
-# Failures after which the create request may or may not have reached Azure.
-_UNSURE = (ConnectionFailed, ServerError, OperationTimeout)
 
 
 class Phase(StrEnum):
@@ -405,7 +401,7 @@ class JobStarter:
                 "the uploaded files are kept and will be reused.",
                 status_code=exc.status_code,
             ) from None
-        except _UNSURE as exc:
+        except OUTCOME_UNKNOWN as exc:
             raise type(exc)(
                 f"{exc}\n\nThe job may or may not have been created. Retrying is safe: "
                 "the retry first looks for it and reuses the same request key, so at most one job results.",

@@ -6,6 +6,8 @@ import time
 from collections import deque
 from collections.abc import Callable
 
+from aoft_tui.domain.formatting import byte_size
+
 
 class TransferMeter:
     """Rate over a sliding window, so a stall shows up within seconds, not averaged away."""
@@ -44,14 +46,6 @@ class TransferMeter:
         return (self.total - self.done) / rate
 
 
-def format_bytes(n: float) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if abs(n) < 1024 or unit == "GiB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GiB"  # pragma: no cover
-
-
 def format_eta(seconds: float | None) -> str:
     if seconds is None:
         return "--:--"
@@ -63,5 +57,5 @@ def format_eta(seconds: float | None) -> str:
 
 def describe_transfer(done: int, total: int, rate: float | None, eta: float | None) -> str:
     """`3.2 MiB / 10.0 MiB · 1.1 MiB/s · ETA 00:06`"""
-    speed = f"{format_bytes(rate)}/s" if rate else "—/s"
-    return f"{format_bytes(done)} / {format_bytes(total)} · {speed} · ETA {format_eta(eta)}"
+    speed = f"{byte_size(rate)}/s" if rate else "—/s"
+    return f"{byte_size(done)} / {byte_size(total)} · {speed} · ETA {format_eta(eta)}"

@@ -30,7 +30,7 @@ async def test_overview_shows_every_field_with_file_names_and_sizes(seeded_servi
         assert job.id in body and job.model in body and "● running" in body
         assert "estimated finish" in body and "trained tokens" in body
         assert training.filename in body
-        assert "KB" in body or "MB" in body or " B " in body
+        assert "KiB" in body or "MiB" in body or " B " in body
         for key in job.hyperparameters:
             assert key in body
         assert screen.query_one("#overview-error").display is False

@@ -142,3 +142,21 @@ def test_ellipsize_middle_never_reads_as_another_name() -> None:
         assert len(cut) == width and "…" in cut
         assert name.endswith(cut.split("…")[1]), "the end (the step) is kept whole"
     assert fmt.ellipsize_middle(name, 30).endswith("ckpt-step-10")
+
+
+def test_one_byte_size_convention_everywhere() -> None:
+    """The overview said KB (decimal), the upload progress KiB and the validator "MB" for
+    MiB: one formatter now, binary units, the way the limits it reports are binary."""
+    from aoft_tui.services.transfer_meter import describe_transfer
+    from aoft_tui.ui.widgets import job_overview
+
+    assert [fmt.byte_size(n) for n in (0, 512, 1536, 3 * 2**20, 5 * 2**30 // 2)] == [
+        "0 B", "512 B", "1.5 KiB", "3.0 MiB", "2.5 GiB"]
+    assert fmt.byte_size(None) == fmt.DASH
+    from aoft_tui.domain.models import FileInfo, FileStatus
+
+    info = FileInfo(id="file-1", filename="train.jsonl", bytes=1536, purpose="fine-tune",
+                    status=FileStatus.PROCESSED, created_at=NOW)
+    assert dict(job_overview.file_rows(_job(), {"file-1": info}))["training"] == \
+        "file-1  train.jsonl · 1.5 KiB · processed"
+    assert describe_transfer(1536, 3 * 2**20, None, None).startswith("1.5 KiB / 3.0 MiB")

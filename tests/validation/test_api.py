@@ -9,7 +9,13 @@ import pytest
 from validation_helpers import chat, jsonl, many_chats, write
 
 from aoft_tui.domain import tokens
-from aoft_tui.domain.validation import DatasetIOError, Problem, ValidationReport, validate_bytes, validate_file
+from aoft_tui.domain.validation import (
+    DatasetIOError,
+    Problem,
+    ValidationReport,
+    validate_bytes,
+    validate_file,
+)
 
 
 def test_clean_chat_file_has_no_problems(tmp_path: Path) -> None:
@@ -87,7 +93,7 @@ def test_parallel_scan_equals_serial(tmp_path: Path) -> None:
     recs = [chat(f"q{i} " + "word " * 200, f"a{i} " + "réponse " * 100) for i in range(6000)]
     recs[4321] = {"messages": [{"role": "user", "content": None}, {"role": "assistant", "content": "x"}]}
     path = write(tmp_path / "big.jsonl", jsonl(recs) + jsonl(recs[:3]))
-    import aoft_tui.domain.validation.engine as engine
+    import aoft_tui.domain.validation.runner.engine as engine
 
     old = engine.PARALLEL_MIN_BYTES
     engine.PARALLEL_MIN_BYTES = 1
@@ -115,7 +121,7 @@ def test_parallel_scan_equals_serial(tmp_path: Path) -> None:
 
 
 def test_counting_deferred_while_the_tokenizer_loads_is_the_same(tmp_path: Path) -> None:
-    from aoft_tui.domain.validation.scan import ScanConfig, count_pending, scan_chunk
+    from aoft_tui.domain.validation.runner.scan import ScanConfig, count_pending, scan_chunk
 
     recs = many_chats(30)
     recs[7] = chat(reply="word " * 300)

@@ -15,7 +15,7 @@ def test_image_over_10_mb() -> None:
                         {"role": "assistant", "content": "A cat."}]}
     report = validate_bytes(jsonl([rec] + many_chats(10)), model="gpt-4o")
     (p,) = [p for p in report.problems if p.code == "image_too_large"]
-    assert p.line == 1 and p.location == "messages[0].content[0].image_url.url" and "10 MB" in p.message
+    assert p.line == 1 and p.location == "messages[0].content[0].image_url.url" and "10 MiB" in p.message
     assert report.stats.image_examples == 1
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from aoft_tui.domain.validation.codes import WARNING, severity_of
+from aoft_tui.domain.validation.rules.codes import WARNING, severity_of
 from aoft_tui.emulator.file_checks import FileVerdict, check_fine_tune_file, check_training_file
 from aoft_tui.emulator.simulator import VALIDATION_SECONDS
 

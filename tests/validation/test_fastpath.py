@@ -12,11 +12,11 @@ from array import array
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED, Texts
-from aoft_tui.domain.validation.fastpath import plain_chat, plain_chat_texts
-from aoft_tui.domain.validation.fastpath_tools import tool_chat_texts
-from aoft_tui.domain.validation.formats import check_chat
-from aoft_tui.domain.validation.scan import ScanConfig, count_pending, scan_chunk
+from aoft_tui.domain.validation.rules.checks import PROMPT, TRAINED, UNTRAINED, Texts
+from aoft_tui.domain.validation.rules.formats import check_chat
+from aoft_tui.domain.validation.runner.fastpath import plain_chat, plain_chat_texts
+from aoft_tui.domain.validation.runner.fastpath_tools import tool_chat_texts
+from aoft_tui.domain.validation.runner.scan import ScanConfig, count_pending, scan_chunk
 
 PLAIN_ROLES = ["system", "developer", "user", "assistant", "assistant"]
 ODD_ROLES = ["tool", "function", "robot", "", None, 3, ["user"]]

@@ -63,7 +63,7 @@ def test_a_head_start_that_dies_is_reported_not_waited_for(big_file: Path) -> No
 def _slow_tokenizer_load(seconds: float) -> None:
     """Unload the tokenizer and make loading it take `seconds`, so that the head start
     checks chunks meanwhile; and scan even a small file with workers."""
-    import aoft_tui.domain.validation.engine as engine
+    import aoft_tui.domain.validation.runner.engine as engine
     from aoft_tui.domain import tokens
 
     loaded = tokens.get_encoding("o200k_base")
@@ -73,8 +73,8 @@ def _slow_tokenizer_load(seconds: float) -> None:
 
 
 def case_head_start(path: str) -> None:
-    import aoft_tui.domain.validation.engine as engine
-    import aoft_tui.domain.validation.forked as forked
+    import aoft_tui.domain.validation.runner.engine as engine
+    import aoft_tui.domain.validation.runner.forked as forked
     from aoft_tui.domain.validation import validate_file
 
     serial = validate_file(Path(path), model="gpt-4o-mini", workers=1).to_json()
@@ -103,8 +103,8 @@ def case_head_start(path: str) -> None:
 
 
 def case_failing_read(path: str) -> None:
-    import aoft_tui.domain.validation.engine as engine
-    import aoft_tui.domain.validation.forked as forked
+    import aoft_tui.domain.validation.runner.engine as engine
+    import aoft_tui.domain.validation.runner.forked as forked
     from aoft_tui.domain.validation import DatasetIOError, validate_file
 
     engine.PARALLEL_MIN_BYTES = 1
@@ -128,7 +128,7 @@ def case_head_start_dies(path: str) -> None:
     """The head start exits abruptly after one chunk, before handing anything over."""
     import os
 
-    import aoft_tui.domain.validation.forked as forked
+    import aoft_tui.domain.validation.runner.forked as forked
     from aoft_tui.domain.validation import DatasetIOError, validate_file
 
     _slow_tokenizer_load(0.5)
@@ -148,7 +148,7 @@ def case_head_start_dies(path: str) -> None:
 
 def case_chunk_too_big_to_span(path: str) -> None:
     """Spans are 4-byte offsets: a chunk of 2 GB (one giant line) is left to a worker."""
-    import aoft_tui.domain.validation.forked as forked
+    import aoft_tui.domain.validation.runner.forked as forked
     from aoft_tui.domain.validation import validate_file
 
     serial = validate_file(Path(path), model="gpt-4o-mini", workers=1).to_json()

@@ -11,7 +11,7 @@ import pytest
 from validation_helpers import chat, jsonl, many_chats, write
 
 from aoft_tui.domain.validation import validate_file
-from aoft_tui.domain.validation.reader import MAX_LINE_BYTES
+from aoft_tui.domain.validation.runner.reader import MAX_LINE_BYTES
 
 MB = 1024 * 1024
 
@@ -46,7 +46,7 @@ def test_a_long_line_is_refused_with_its_line_number_and_not_read(tmp_path: Path
     finally:
         tracemalloc.stop()
     assert _codes_at(report) == [("line_too_long", 7)]
-    assert "20 MB" in report.problems[0].message and "not read" in report.problems[0].message
+    assert "20.0 MiB" in report.problems[0].message and "not read" in report.problems[0].message
     assert report.stats.lines == 13 and len(report.token_lengths) == 12  # the others are counted
     assert report.has_errors
     if workers == 1:  # in this process: the 20 MB line was never held

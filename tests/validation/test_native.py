@@ -12,22 +12,33 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_fastpath import _line, records, tool_records
 
-from aoft_tui.domain.validation import fastpath, pending
-from aoft_tui.domain.validation._native import count_spans, is_utf8, plain_spans
+from aoft_tui.domain.validation.runner import fastpath, native
+from aoft_tui.domain.validation.runner.native import count_spans, is_utf8, plain_spans
+
+
+def test_the_c_module_is_built() -> None:
+    """Built wherever the tests run: else every test here compares Python with itself."""
+    assert None not in (native.plain_spans, native.scan_run, native.count_spans, native.is_utf8)
+
+
+def _without_c_loops(mp: pytest.MonkeyPatch) -> None:
+    """Every C loop switched off, as in an install without a C compiler."""
+    for name in ("plain_spans", "scan_run", "count_spans", "is_utf8"):
+        mp.setattr(native, name, None)
 
 
 def _walk(walk: str, line: bytes, at: int) -> tuple:
     """One line's outcome and what it appended, through the C or the Python walk."""
     chunk = b"x" * at + line + b"\n" + line  # a copy after it: the search must stop at the line
     try:
-        messages = fastpath._decode_spans(line).messages
-    except fastpath._DecodeError:
+        messages = fastpath.decode_spans(line).messages
+    except fastpath.DECODE_ERRORS:
         return ("declined by msgspec",)
     spans, kinds, escaped = array("I", [1, 2]), array("b", [0]), array("i", [0])  # one text before
     if walk == "c":
-        n = fastpath._spans_in_c(messages, chunk, at, at + len(line), spans, kinds, escaped)
+        n = fastpath.spans_in_c(messages, chunk, at, at + len(line), spans, kinds, escaped)
     else:
-        n = fastpath._spans_in_python(messages, line, chunk, at, spans, kinds, escaped)
+        n = fastpath.spans_in_python(messages, line, chunk, at, spans, kinds, escaped)
     return n, list(spans), list(kinds), list(escaped)
 
 
@@ -60,7 +71,7 @@ def test_count_spans_refuses_spans_outside_the_chunk_and_blob() -> None:
 
 
 def test_counting_without_the_c_loops_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
-    from aoft_tui.domain.validation.scan import ScanConfig, count_pending, scan_chunk
+    from aoft_tui.domain.validation.runner.scan import ScanConfig, count_pending, scan_chunk
 
     data = b"".join(_line({"messages": [{"role": "user", "content": f"question {i} é"},
                                         {"role": "assistant", "content": f"answer\\n{i}"}]}, i % 2 == 0) + b"\n"
@@ -72,8 +83,8 @@ def test_counting_without_the_c_loops_is_the_same(monkeypatch: pytest.MonkeyPatc
                                 {"role": "assistant", "content": "ok"}], "tools": tools}, False) + b"\n"
     cfg = ScanConfig(fmt="chat", method_given=False, encoding="o200k_base", context=65_536)
     with_c = count_pending(scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True), cfg, data)
-    monkeypatch.setattr(pending, "_native_count_spans", None)
-    monkeypatch.setattr(fastpath, "_native_spans", None)
+    monkeypatch.setattr(native, "count_spans", None)
+    monkeypatch.setattr(native, "plain_spans", None)
     without = count_pending(scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True), cfg, data)
     assert with_c == without and len(with_c.token_lengths) == 51 and sum(with_c.token_lengths) > 0
 
@@ -101,7 +112,7 @@ LINES = st.one_of(
 
 
 def _deferred_scan(data: bytes, at_file_start: bool) -> tuple:
-    from aoft_tui.domain.validation.scan import ScanConfig, scan_chunk
+    from aoft_tui.domain.validation.runner.scan import ScanConfig, scan_chunk
 
     cfg = ScanConfig(fmt="chat", method_given=False, encoding="o200k_base", context=65_536, cap=3)
     res = scan_chunk(data, cfg, at_file_start=at_file_start, at_file_end=True, defer_counting=True)
@@ -114,15 +125,11 @@ def _deferred_scan(data: bytes, at_file_start: bool) -> tuple:
 @given(lines=st.lists(LINES, max_size=12), crlf=st.booleans(), bom=st.booleans(), last_newline=st.booleans())
 def test_the_c_loop_scans_a_chunk_as_the_python_loop_does(lines: list[bytes], crlf: bool, bom: bool,
                                                            last_newline: bool) -> None:
-    from aoft_tui.domain.validation import scan
-
     end = b"\r\n" if crlf else b"\n"
     data = (b"\xef\xbb\xbf" if bom else b"") + end.join(lines) + (end if last_newline else b"")
     with_c = _deferred_scan(data, bom)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(scan, "_native_run", None)
-        mp.setattr(scan, "_native_is_utf8", None)
-        mp.setattr(fastpath, "_native_spans", None)
+        _without_c_loops(mp)
         without = _deferred_scan(data, bom)
     assert with_c == without
 
@@ -131,16 +138,13 @@ def test_the_c_loop_scans_a_chunk_as_the_python_loop_does(lines: list[bytes], cr
 @given(lines=st.lists(LINES, max_size=12))
 def test_a_counted_scan_is_the_same_with_or_without_the_c_loops(lines: list[bytes]) -> None:
     """With the C loops a counted scan spans then counts; without, it decodes each text."""
-    from aoft_tui.domain.validation import scan
+    from aoft_tui.domain.validation.runner import scan
 
     data = b"\n".join(lines) + b"\n"
     cfg = scan.ScanConfig(fmt="chat", method_given=False, encoding="o200k_base", context=200, cap=3)
     with_c = scan.scan_chunk(data, cfg, at_file_start=True, at_file_end=True)
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(scan, "_native_run", None)
-        mp.setattr(scan, "_native_is_utf8", None)
-        mp.setattr(fastpath, "_native_spans", None)
-        mp.setattr(pending, "_native_count_spans", None)
+        _without_c_loops(mp)
         without = scan.scan_chunk(data, cfg, at_file_start=True, at_file_end=True)
     assert sorted(with_c.problems) == sorted(without.problems)  # over_context found at another time
     with_c.problems = without.problems

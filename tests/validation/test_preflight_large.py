@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Select, Static
 
-from aoft_tui.domain.validation.engine import PARALLEL_MIN_BYTES
+from aoft_tui.domain.validation.runner.engine import PARALLEL_MIN_BYTES
 from aoft_tui.services.settings import load_settings
 from aoft_tui.ui.app import AoftApp
 from aoft_tui.ui.screens.confirm import ConfirmScreen

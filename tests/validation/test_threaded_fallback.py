@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from aoft_tui.domain.validation.engine import PARALLEL_MIN_BYTES
+from aoft_tui.domain.validation.runner.engine import PARALLEL_MIN_BYTES
 
 CASE = """
 import io, json, sys, threading

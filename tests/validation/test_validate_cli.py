@@ -93,3 +93,15 @@ def test_price_overrides_from_the_config_file(tmp_path: Path, monkeypatch) -> No
     config_file().write_text("[prices\n")
     code, out, err = run(str(path), "--model", "gpt-4o-mini")
     assert code == 0 and "$3.00/1M" in out and "price overrides not loaded" in err
+
+
+def test_the_file_line_gives_the_size_in_binary_units() -> None:
+    """It said "3.0 MB" for 3 MiB: the size now reads as everywhere else (3.0 MiB)."""
+    import click
+
+    from aoft_tui.cli.validate_cmd import _file_line
+    from aoft_tui.domain.validation import FileStats
+
+    line = click.unstyle(_file_line(FileStats(file="train.jsonl", format="chat", size_bytes=3 * 2**20)))
+    assert line.endswith("· 3.0 MiB"), line
+    assert click.unstyle(_file_line(FileStats(file="t.jsonl", format="chat", size_bytes=700))).endswith("· 700 B")

@@ -12,7 +12,7 @@ import pytest
 from textual.app import App
 from textual.widgets import ProgressBar, Static
 
-from aoft_tui.domain.validation.engine import PARALLEL_MIN_BYTES
+from aoft_tui.domain.validation.runner.engine import PARALLEL_MIN_BYTES
 from aoft_tui.ui.screens.validate_screen import ValidateScreen
 
 N_EXAMPLES = 60_000

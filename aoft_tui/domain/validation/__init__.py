@@ -9,10 +9,10 @@ streams the file(s) in chunks (in parallel worker processes for large files) and
 """
 
 from aoft_tui.domain.validation.api import validate_bytes, validate_file
-from aoft_tui.domain.validation.codes import CODES, ERROR, WARNING
 from aoft_tui.domain.validation.errors import DatasetIOError
-from aoft_tui.domain.validation.problems import Problem
 from aoft_tui.domain.validation.report import SCHEMA, ValidationReport
+from aoft_tui.domain.validation.rules.codes import CODES, ERROR, WARNING
+from aoft_tui.domain.validation.rules.problems import Problem
 from aoft_tui.domain.validation.stats import FileStats, TokenStats, auto_epochs
 
 __all__ = [

@@ -8,19 +8,20 @@ from pathlib import Path
 from typing import Any
 
 from aoft_tui.domain import catalog
-from aoft_tui.domain.validation.engine import FileScan, default_workers, scan_source
+from aoft_tui.domain.formatting import byte_size
 from aoft_tui.domain.validation.errors import DatasetIOError
-from aoft_tui.domain.validation.formats import (
+from aoft_tui.domain.validation.report import ValidationReport
+from aoft_tui.domain.validation.rules.formats import (
     CHAT_FORMAT,
     FORMAT_LABELS,
     RFT_FORMAT,
     detect_format,
     expected_format,
 )
-from aoft_tui.domain.validation.problems import DEFAULT_CAP_PER_CODE, ProblemLog
-from aoft_tui.domain.validation.reader import MAX_LINE_BYTES, SNIFF_BYTES, UTF8_BOM, open_dataset
-from aoft_tui.domain.validation.report import ValidationReport
-from aoft_tui.domain.validation.scan import ScanConfig
+from aoft_tui.domain.validation.rules.problems import DEFAULT_CAP_PER_CODE, ProblemLog
+from aoft_tui.domain.validation.runner.chunk import ScanConfig
+from aoft_tui.domain.validation.runner.engine import FileScan, default_workers, scan_source
+from aoft_tui.domain.validation.runner.reader import MAX_LINE_BYTES, SNIFF_BYTES, UTF8_BOM, open_dataset
 from aoft_tui.domain.validation.stats import (
     FILES_API_LIMIT,
     MIN_EXAMPLES,
@@ -163,7 +164,7 @@ def _finish(scan: FileScan, vscan: FileScan | None, log: ProblemLog, cfg: ScanCo
                 "(and a few hundred teach a skill far better). Add more examples.", file=name)
     if st.size_bytes > FILES_API_LIMIT:
         log.add("needs_uploads_api",
-                f"The file is {st.size_bytes / 1_048_576:,.0f} MB, over the Files API's 512 MB: "
+                f"The file is {byte_size(st.size_bytes)}, over the Files API's 512 MiB: "
                 "it must be sent with the Uploads API in parts (aoft-tui start does this).", file=name)
     if st.image_examples > 50_000:
         log.add("too_many_image_examples",

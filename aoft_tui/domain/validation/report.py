@@ -6,8 +6,8 @@ from array import array
 from dataclasses import dataclass, field
 from typing import Any
 
-from aoft_tui.domain.validation.codes import ERROR, WARNING, severity_of, title_of
-from aoft_tui.domain.validation.problems import Problem
+from aoft_tui.domain.validation.rules.codes import ERROR, WARNING, severity_of, title_of
+from aoft_tui.domain.validation.rules.problems import Problem
 from aoft_tui.domain.validation.stats import FileStats
 
 SCHEMA = "aoft-tui/validation-report/v1"

@@ -59,7 +59,7 @@ class TokenStats:
         if not lengths:
             return cls()
         # Counting, not sorting: lengths repeat a lot (100k examples hold a few hundred
-        # distinct values), and Counter counts in C: ~3 ms for 100k against ~9 to sort.
+        # distinct values), and Counter counts in C: cheaper than sorting them.
         counts = Counter(lengths)
         values = sorted(counts)
         ranks = list(accumulate(counts[v] for v in values))  # examples up to each value

@@ -15,8 +15,8 @@ from pathlib import Path
 from aoft_tui.domain.models import Job, JobEvent, JobStatus, MetricPoint
 from aoft_tui.services.errors import ServiceError
 from aoft_tui.services.finetuning import FineTuningService
-from aoft_tui.services.metrics_source import metrics_from_events, metrics_from_results
-from aoft_tui.services.results_csv import ResultsFormatError
+from aoft_tui.services.metrics_source import metrics_from_events
+from aoft_tui.services.results_csv import ResultsFormatError, parse_results_csv
 from aoft_tui.services.wandb_push.job_tables import (
     CHECKPOINT_COLUMNS,
     EVENT_COLUMNS,
@@ -227,7 +227,7 @@ class _Pusher:
         self.report(PushProgress("metrics", f"Downloading results.csv ({file_id})…"))
         try:
             path = self.service.download_file(file_id, work / f"{file_id}.csv")
-            return metrics_from_results(path.read_bytes())
+            return parse_results_csv(path.read_bytes())
         except (ServiceError, ResultsFormatError) as exc:
             title = getattr(exc, "title", "Not a results file")
             self.result.incomplete = (

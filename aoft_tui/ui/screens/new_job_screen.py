@@ -20,8 +20,9 @@ from textual.widgets import Button, Footer, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from aoft_tui.domain import catalog
+from aoft_tui.domain.formatting import byte_size
 from aoft_tui.domain.models import ModelInfo
-from aoft_tui.services.errors import Cancelled, ConnectionFailed, OperationTimeout, ServerError, ServiceError
+from aoft_tui.services.errors import OUTCOME_UNKNOWN, Cancelled, ServiceError
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.job_form import JobForm, check_form
 from aoft_tui.services.start_job import (
@@ -53,7 +54,6 @@ from aoft_tui.ui.screens.new_job_widgets import (
 AUTO = ""
 # Form fields backed by an Input (id == JobForm field name).
 _TEXT_FIELDS = FORM_TEXT_FIELDS
-_UNSURE = (ConnectionFailed, ServerError, OperationTimeout)
 
 
 class NewJobScreen(NewJobFieldsMixin, Screen[str | None]):
@@ -382,7 +382,7 @@ class NewJobScreen(NewJobFieldsMixin, Screen[str | None]):
 
     def _preflight_progress(self, done: int, total: int, lines: int) -> None:
         if self.busy and self.starter is None and self.preflight_run is not None:
-            self._show_outcome(f"Checking the files… {done / 1_048_576:,.1f} of {total / 1_048_576:,.1f} MB "
+            self._show_outcome(f"Checking the files… {byte_size(done)} of {byte_size(total)} "
                                f"({lines:,} lines)")
 
     def _preflight_failed(self, message: str) -> None:
@@ -451,7 +451,7 @@ class NewJobScreen(NewJobFieldsMixin, Screen[str | None]):
         if isinstance(error, Cancelled):
             self._show_outcome(str(error))
             return
-        self._retry = starter if isinstance(error, _UNSURE) else None
+        self._retry = starter if isinstance(error, OUTCOME_UNKNOWN) else None
         hint = "\nPress ctrl+s to retry (safe: it cannot make a second job)." if self._retry else ""
         self._show_outcome(f"{error.title}: {error}{hint}", error=True)
         self.notify(str(error).split("\n", 1)[0], title=error.title, severity="error")

@@ -25,8 +25,9 @@ from textual.widgets import Button, DataTable, DirectoryTree, Footer, Input, Lab
 from textual_plotext import PlotextPlot
 
 from aoft_tui.domain import catalog
+from aoft_tui.domain.formatting import byte_size
 from aoft_tui.domain.validation import DatasetIOError, Problem, ValidationReport
-from aoft_tui.domain.validation.formats import FORMAT_LABELS
+from aoft_tui.domain.validation.rules.formats import FORMAT_LABELS
 from aoft_tui.domain.validation.stats import histogram
 from aoft_tui.services.validation_run import ChildValidation, ValidationCancelled
 
@@ -265,7 +266,7 @@ class ValidateScreen(Screen[None]):
         self.query_one("#validate-progress", ProgressBar).update(total=total, progress=done)
         path = self.query_one("#validate-path", Input).value.strip()
         self.query_one("#validate-summary", Static).update(
-            f"Validating {path}… {done / 1_048_576:,.1f} of {total / 1_048_576:,.1f} MB · {lines:,} lines")
+            f"Validating {path}… {byte_size(done)} of {byte_size(total)} · {lines:,} lines")
 
     def _finished(self, run: ChildValidation, outcome: str | tuple) -> None:
         if not self.is_attached or run is not self.running:  # closed, cancelled or replaced meanwhile

@@ -18,19 +18,6 @@ from aoft_tui.services.failure_triage import FailingLine, hyperparameter_compari
 Rows = list[tuple[str, str]]
 
 
-def file_size(n: int | None) -> str:
-    """`512 B`, `1.5 KB`, `12.3 MB`, `1.02 GB` (decimal units, as Azure reports bytes)."""
-    if n is None:
-        return fmt.DASH
-    if n < 1000:
-        return f"{n} B"
-    for div, unit in ((1e9, "GB"), (1e6, "MB"), (1e3, "KB")):
-        if n >= div:
-            value = n / div
-            return f"{value:.2f} {unit}" if value < 10 else f"{value:.1f} {unit}"
-    return f"{n} B"  # pragma: no cover
-
-
 def when(moment: datetime | None, now: datetime) -> str:
     """`2026-11-25 17:03 UTC (12m ago)`."""
     if moment is None:
@@ -104,7 +91,7 @@ def file_rows(job: Job, files: dict[str, FileInfo | str]) -> Rows:
             continue
         info = files.get(file_id)
         if isinstance(info, FileInfo):
-            detail = f"{info.filename} · {file_size(info.bytes)} · {info.status.value}"
+            detail = f"{info.filename} · {fmt.byte_size(info.bytes)} · {info.status.value}"
         elif isinstance(info, str):
             detail = info
         else:

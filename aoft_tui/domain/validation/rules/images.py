@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from aoft_tui.domain.validation.checks import Issues
+from aoft_tui.domain.formatting import byte_size
+from aoft_tui.domain.validation.rules.checks import Issues
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGES_PER_EXAMPLE = 64
@@ -68,5 +69,5 @@ def _check_data_uri(url: str, where: str, issues: Issues) -> None:
     size = len(payload) * 3 // 4 - payload[-2:].count("=")
     if size > MAX_IMAGE_BYTES:
         issues.append(("image_too_large", where,
-                       f"The image is {size / 1_048_576:.1f} MB: Azure allows at most 10 MB "
+                       f"The image is {byte_size(size)}: Azure allows at most 10 MiB "
                        "per image — resize or recompress it."))

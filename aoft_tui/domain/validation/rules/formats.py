@@ -13,9 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from aoft_tui.domain import catalog
-from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED, Issues, Texts, check_special_text
-from aoft_tui.domain.validation.messages import CHAT, DPO_INPUT, DPO_OUTPUT, RFT, Calls, check_messages
-from aoft_tui.domain.validation.tools import check_functions, check_tools
+from aoft_tui.domain.validation.rules.checks import (
+    PROMPT,
+    TRAINED,
+    UNTRAINED,
+    Issues,
+    Texts,
+    check_special_text,
+)
+from aoft_tui.domain.validation.rules.messages import CHAT, DPO_INPUT, DPO_OUTPUT, RFT, Calls, check_messages
+from aoft_tui.domain.validation.rules.tools import check_functions, check_tools
 
 CHAT_FORMAT = "chat"
 DPO_FORMAT = "dpo"
@@ -90,11 +97,8 @@ def detect_format(first: dict[str, Any] | None) -> str:
 
 
 def check_chat(rec: dict[str, Any], issues: Issues, texts: Texts) -> RecordResult:
-    for key in rec:
-        if key not in CHAT_KEYS:
-            issues.append(("unknown_top_level_key", key,
-                           f"Unexpected key {key!r}: a chat record holds messages (and optionally "
-                           "tools, functions, parallel_tool_calls); remove it."))
+    _unknown_keys(rec, CHAT_KEYS, "a chat record holds messages (and optionally tools, functions, "
+                  "parallel_tool_calls)", issues)
     calls = Calls(declared=_declared(rec, issues, texts, ""))
     r = check_messages(rec.get("messages"), "messages", CHAT, issues, texts, calls)
     return RecordResult(r.messages, r.images, _overhead(r.messages, r.names))
@@ -108,11 +112,8 @@ def check_reinforcement(rec: dict[str, Any], issues: Issues, texts: Texts) -> Re
 
 
 def check_dpo(rec: dict[str, Any], issues: Issues, texts: Texts) -> RecordResult:
-    for key in rec:
-        if key not in DPO_KEYS:
-            issues.append(("unknown_top_level_key", key,
-                           f"Unexpected key {key!r}: a DPO record holds input, preferred_output and "
-                           "non_preferred_output; remove it."))
+    _unknown_keys(rec, DPO_KEYS, "a DPO record holds input, preferred_output and non_preferred_output",
+                  issues)
     inp = rec.get("input")
     out = RecordResult()
     calls = Calls()
@@ -151,11 +152,7 @@ def check_dpo(rec: dict[str, Any], issues: Issues, texts: Texts) -> RecordResult
 
 
 def check_prompt_completion(rec: dict[str, Any], issues: Issues, texts: Texts) -> RecordResult:
-    for key in rec:
-        if key not in LEGACY_KEYS:
-            issues.append(("unknown_top_level_key", key,
-                           f"Unexpected key {key!r}: a prompt/completion record holds only prompt "
-                           "and completion; remove it."))
+    _unknown_keys(rec, LEGACY_KEYS, "a prompt/completion record holds only prompt and completion", issues)
     prompt, completion = rec.get("prompt"), rec.get("completion")
     for key, value, cat in (("prompt", prompt, PROMPT), ("completion", completion, TRAINED)):
         if type(value) is not str:
@@ -175,6 +172,12 @@ CHECKERS: dict[str, Callable[[dict[str, Any], Issues, Texts], RecordResult]] = {
     RFT_FORMAT: check_reinforcement,
     LEGACY_FORMAT: check_prompt_completion,
 }
+
+
+def _unknown_keys(rec: dict[str, Any], allowed: frozenset[str], what_it_holds: str, issues: Issues) -> None:
+    for key in rec:
+        if key not in allowed:
+            issues.append(("unknown_top_level_key", key, f"Unexpected key {key!r}: {what_it_holds}; remove it."))
 
 
 def _declared(holder: dict[str, Any], issues: Issues, texts: Texts, prefix: str) -> frozenset[str] | None:

@@ -1,13 +1,13 @@
 """Scanning a file in forked worker processes, with a head start while the tokenizer loads.
 
-Loading o200k_base takes ~0.45 s and holds the GIL, so no thread of this process can
+Loading the tokenizer takes a while and holds the GIL, so no thread of this process can
 work meanwhile. So:
 1. a head-start process is forked first (small: nothing is loaded yet). It parses and
    checks chunks from the start of the file, keeping where their texts are (pending.py:
    16 bytes a text, so it can go on for the whole load), while this process loads the
    tokenizer;
 2. once it is loaded, the other workers are forked at once (they share the tokenizer's
-   ~65 MB of tables copy-on-write) and scan chunks the head start did not take; the head
+   tables copy-on-write) and scan chunks the head start did not take; the head
    start stops after its current chunk and puts its chunks on a queue, from which every
    process, this one included, takes chunks to count before scanning more;
 3. results arrive in any order and are yielded in file order.
@@ -27,11 +27,12 @@ from typing import Any
 
 from aoft_tui.domain import tokens
 from aoft_tui.domain.validation.errors import ValidationStopped
-from aoft_tui.domain.validation.reader import read_range
-from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, count_pending, scan_chunk
+from aoft_tui.domain.validation.runner.chunk import ChunkResult, ScanConfig
+from aoft_tui.domain.validation.runner.reader import read_range
+from aoft_tui.domain.validation.runner.scan import count_pending, scan_chunk
 
 # What the head start may hold for counting: bounds its memory (peak PSS). Spans cost
-# ~1.3 MB for the whole 90 MB benchmark file; texts from the full checker (tool calls,
+# 16 bytes a text, little for a whole file; texts from the full checker (tool calls,
 # content parts) cost their UTF-8 size.
 HEAD_START_MAX_BYTES = 12 * 1024 * 1024
 # Spans are 4-byte offsets (pending.py): a chunk this big (a line of 2 GB) is not spanned.

@@ -2,7 +2,8 @@
 tool messages that answer them, when the full checker would report nothing.
 
 The fast path of fastpath.py takes plain messages only; a training file for tool use has
-`tools` on every line and calls in many, and the full checker costs ~15 µs a record.
+`tools` on every line and calls in many, and the full checker builds a dict, locations
+and a Texts record for each.
 Here msgspec checks each message's shape in C, and Python checks what ties the messages
 together: each call names a declared tool, its arguments are JSON, each tool message
 answers an earlier call. The texts are those the full checker collects, in its order:
@@ -21,8 +22,8 @@ from typing import Literal, Union
 
 import msgspec
 
-from aoft_tui.domain.validation.checks import compact_json
-from aoft_tui.domain.validation.fastpath import _DecodeError, PlainTexts, tagged_message
+from aoft_tui.domain.validation.rules.checks import compact_json
+from aoft_tui.domain.validation.runner.fastpath import DECODE_ERRORS, PlainTexts, tagged_message
 
 UNSET = msgspec.UNSET
 
@@ -65,7 +66,7 @@ def tool_chat_texts(raw: bytes, specials: bool = True) -> PlainTexts | None:
     holds neither "<|" nor a \\u escape."""
     try:
         record = _decode_record(raw)
-    except _DecodeError:
+    except DECODE_ERRORS:
         return None
     declared = _tools(record.tools)
     if declared is None:
@@ -114,7 +115,7 @@ def _calls(literal: msgspec.Raw, names: frozenset[str], call_ids: set[str]) -> s
     formed, names a declared tool and has JSON arguments. Adds the calls' ids."""
     try:
         calls = _decode_calls(literal)
-    except _DecodeError:
+    except DECODE_ERRORS:
         return None
     if not calls:
         return None
@@ -124,7 +125,7 @@ def _calls(literal: msgspec.Raw, names: frozenset[str], call_ids: set[str]) -> s
             return None
         try:
             _decode_any(fn.arguments)  # accepts only what json.loads accepts
-        except _DecodeError:
+        except DECODE_ERRORS:
             return None
     call_ids.update(call.id for call in calls)
     return _encode(_decode_any(literal)).decode()
@@ -144,7 +145,7 @@ def _check_tools(literal: bytes) -> tuple[frozenset[str], str] | None:
     """What tools.check_tools finds in a valid list of function tools, else None."""
     try:
         tools = _decode_any(literal)
-    except _DecodeError:
+    except DECODE_ERRORS:
         return None
     if type(tools) is not list:
         return None

@@ -10,8 +10,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from aoft_tui.domain.validation.checks import Issues, Texts, check_special_json, check_special_text, compact_json
-from aoft_tui.domain.validation.images import MAX_IMAGES_PER_EXAMPLE, check_image_part
+from aoft_tui.domain.validation.rules.checks import Issues, Texts, add_json_text, check_special_text
+from aoft_tui.domain.validation.rules.images import MAX_IMAGES_PER_EXAMPLE, check_image_part
 
 ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 _PLAIN_ROLES = frozenset({"system", "developer", "user", "assistant"})  # need only role + content
@@ -245,9 +245,7 @@ def _check_tool_calls(tool_calls: Any, loc: str, is_assistant: bool, issues: Iss
                        'tool_calls must be a non-empty list of {"id", "type": "function", '
                        '"function": {"name", "arguments"}}.'))
         return
-    text = compact_json(tool_calls)
-    out.append(text)
-    check_special_json(tool_calls, text, where, issues)
+    add_json_text(tool_calls, where, out, issues)
     for k, call in enumerate(tool_calls):
         cloc = f"{where}[{k}]"
         fn = call.get("function") if type(call) is dict else None
@@ -276,9 +274,7 @@ def _check_function_call(fc: Any, loc: str, is_assistant: bool, issues: Issues,
                        'function_call belongs on an assistant message as {"name": string, '
                        '"arguments": JSON string}.'))
         return
-    text = compact_json(fc)
-    out.append(text)
-    check_special_json(fc, text, where, issues)
+    add_json_text(fc, where, out, issues)
     _check_arguments(fc.get("arguments"), f"{where}.arguments", "invalid_function_call", issues)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aoft_tui.domain.validation.checks import PROMPT, Issues, Texts, check_special_json, compact_json
+from aoft_tui.domain.validation.rules.checks import Issues, Texts, add_json_text
 
 
 def check_tools(tools: Any, where: str, issues: Issues, texts: Texts) -> frozenset[str]:
@@ -29,9 +29,7 @@ def check_tools(tools: Any, where: str, issues: Issues, texts: Texts) -> frozens
                            "parameters must be a JSON Schema object, not a string or list."))
     # The definitions are part of what the model reads; counted as compact JSON (an
     # estimate: Azure's exact rendering of tool definitions is not published).
-    text = compact_json(tools)
-    texts.add(text, PROMPT)
-    check_special_json(tools, text, where, issues)
+    add_json_text(tools, where, texts.prompt, issues)
     return frozenset(names)
 
 
@@ -47,8 +45,6 @@ def check_functions(functions: Any, where: str, issues: Issues, texts: Texts) ->
                            'Each function must be {"name": string, "parameters": JSON schema object}.'))
             continue
         names.add(fn["name"])
-    text = compact_json(functions)
-    texts.add(text, PROMPT)
-    check_special_json(functions, text, where, issues)
+    add_json_text(functions, where, texts.prompt, issues)
     return frozenset(names)
 

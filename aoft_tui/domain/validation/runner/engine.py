@@ -1,28 +1,29 @@
-"""Scanning a whole file: chunks in order (or in parallel worker processes), merged.
+"""Scanning a whole file: chunks in order (or in parallel worker processes, pools.py), merged.
 
 Chunks are scanned independently; the merge adds line offsets, caps the listing per code,
-finds exact duplicates across chunks and sums the statistics. A single-threaded process
-(the CLI) forks its workers (forked.py); a threaded one (the TUI) gets them from a fork
-server, as forking a threaded process can deadlock.
+finds exact duplicates across chunks and sums the statistics.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
-import signal
-import threading
 from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aoft_tui.domain.validation.forked import scan_forked
-from aoft_tui.domain.validation.problems import ProblemLog
-from aoft_tui.domain.validation.reader import (
-    CHUNK_BYTES, MAX_LINE_BYTES, SNIFF_BYTES, plan_ranges, read_range, sniff,
+from aoft_tui.domain.formatting import byte_size
+from aoft_tui.domain.validation.rules.problems import ProblemLog
+from aoft_tui.domain.validation.runner.chunk import ChunkResult, ScanConfig
+from aoft_tui.domain.validation.runner.pools import chunks_in_process, chunks_in_workers
+from aoft_tui.domain.validation.runner.reader import (
+    CHUNK_BYTES,
+    MAX_LINE_BYTES,
+    SNIFF_BYTES,
+    plan_ranges,
+    read_range,
+    sniff,
 )
-from aoft_tui.domain.validation.scan import ChunkResult, ScanConfig, scan_chunk
 from aoft_tui.domain.validation.stats import FileStats, TokenStats
 
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024  # below this, worker start-up costs more than it saves
@@ -41,50 +42,6 @@ class FileScan:
 
 def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
-
-
-def _scan_path_range(path: str, start: int, end: int, cfg: ScanConfig, size: int) -> ChunkResult:
-    return scan_chunk(read_range(path, start, end), cfg, at_file_start=start == 0, at_file_end=end >= size)
-
-
-def _chunks_in_process(source: bytes | str, ranges: list[tuple[int, int]], cfg: ScanConfig,
-                       size: int) -> Iterator[ChunkResult]:
-    for start, end in ranges:
-        if isinstance(source, bytes):
-            data = source[start:end]
-            yield scan_chunk(data, cfg, at_file_start=start == 0, at_file_end=end >= size)
-        else:
-            yield _scan_path_range(source, start, end, cfg, size)
-
-
-def _chunks_in_workers(path: str, ranges: list[tuple[int, int]], cfg: ScanConfig, size: int,
-                       workers: int) -> Iterator[ChunkResult]:
-    threaded = threading.active_count() > 1
-    if not threaded and "fork" in multiprocessing.get_all_start_methods():
-        # Single-threaded (the CLI): forked workers share the tokenizer, and a head start
-        # checks the first chunks while it loads.
-        yield from scan_forked(path, ranges, cfg, size, workers)
-        return
-    # Forking a threaded process (the TUI) can deadlock: start clean workers instead.
-    from concurrent.futures import ProcessPoolExecutor
-
-    ctx = multiprocessing.get_context("forkserver")
-    try:
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_ignore_sigint)
-    except (OSError, ValueError):
-        # No helper process can start when stdio are not real files (a TUI's replaced
-        # stderr: "bad value(s) in fds_to_keep"): scan here, slower but complete.
-        yield from _chunks_in_process(path, ranges, cfg, size)
-        return
-    with pool:
-        n = len(ranges)
-        yield from pool.map(_scan_path_range, [path] * n, [r[0] for r in ranges],
-                            [r[1] for r in ranges], [cfg] * n, [size] * n)
-
-
-def _ignore_sigint() -> None:
-    """Ctrl-C is the parent's to handle: workers must not print their own tracebacks."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLog, *,
@@ -113,15 +70,15 @@ def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLo
 
     if isinstance(source, bytes):
         ranges = _byte_ranges(source)
-        chunks = _chunks_in_process(source, ranges, cfg, size)
+        chunks = chunks_in_process(source, ranges, cfg, size)
     else:
         with open(source, "rb") as f:
             ranges, too_long = plan_ranges(f, size, max_line=max_line_bytes)
         scanned = [r for i, r in enumerate(ranges) if i not in too_long] if too_long else ranges
         if workers > 1 and size >= PARALLEL_MIN_BYTES and len(scanned) > 1:
-            chunks = _chunks_in_workers(str(source), scanned, cfg, size, workers)
+            chunks = chunks_in_workers(str(source), scanned, cfg, size, workers)
         else:
-            chunks = _chunks_in_process(str(source), scanned, cfg, size)
+            chunks = chunks_in_process(str(source), scanned, cfg, size)
         if too_long:
             chunks = _with_long_lines(chunks, ranges, too_long, cfg, max_line_bytes)
     if progress is not None:
@@ -143,8 +100,8 @@ def _with_long_lines(chunks: Iterator[ChunkResult], ranges: list[tuple[int, int]
                 continue
             res = ChunkResult(lines=1, examples=1)
             res.add(cfg.cap, "line_too_long", 1, None,
-                    f"The line is {(end - start) / 1_048_576:,.0f} MB, longer than any example Azure "
-                    f"accepts ({max_line / 1_048_576:,.0f} MB: 64 images of 10 MB as base64 data URIs, "
+                    f"The line is {byte_size(end - start)}, longer than any example Azure "
+                    f"accepts ({byte_size(max_line)}: 64 images of 10 MiB as base64 data URIs, "
                     "plus text); it was not read. Remove it, or split it into smaller examples.")
             yield res
     finally:
@@ -179,8 +136,8 @@ def _byte_ranges(data: bytes, chunk: int = CHUNK_BYTES) -> list[tuple[int, int]]
 
 
 def _merge(chunks: Iterator[ChunkResult], name: str, out: FileScan, log: ProblemLog) -> None:
-    from aoft_tui.domain.validation.codes import severity_of
-    from aoft_tui.domain.validation.problems import Problem
+    from aoft_tui.domain.validation.rules.codes import severity_of
+    from aoft_tui.domain.validation.rules.problems import Problem
 
     st = out.stats
     offset = 0

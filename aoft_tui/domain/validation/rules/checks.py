@@ -112,3 +112,11 @@ def compact_json(value: Any) -> str:
         return _COMPACT(value)
     except (ValueError, TypeError, RecursionError):
         return ""
+
+
+def add_json_text(value: Any, loc: str, out: list[str], issues: Issues) -> None:
+    """A JSON value the model reads (tool definitions, calls) as a text of `out`, in the
+    compact JSON it is counted as, with any special-token text in it reported."""
+    text = compact_json(value)
+    out.append(text)
+    check_special_json(value, text, loc, issues)

@@ -10,10 +10,10 @@ the line's own bytes (UTF-8 already), so no str is built for it, and a span cost
 spans of a whole file while the tokenizer loads.
 
 Finding the spans is a walk over the messages; _native.c has it in C (and the head
-start's whole line loop, scan_run), ~5x faster. Without the compiled module the walk
+start's whole line loop, scan_run), several times faster. Without the compiled module the walk
 below runs instead, with the same results (tests/validation/test_native.py).
 
-It accepts a record only when `formats.check_chat` would report nothing for it and would
+It accepts a record only when `rules.formats.check_chat` would report nothing for it and would
 collect the same texts; for anything else it returns None and the scanner runs the full
 checker, so problems are found by one code path only.
 (tests/validation/test_fastpath.py holds the two paths equal on fuzzed records.)
@@ -26,12 +26,8 @@ from typing import Literal, Union
 
 import msgspec
 
-from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED
-
-try:  # the C walk (_native.c); without it, the same walk in Python below
-    from aoft_tui.domain.validation._native import plain_spans as _native_spans
-except ImportError:  # pragma: no cover - built by pip install; optional
-    _native_spans = None
+from aoft_tui.domain.validation.rules.checks import PROMPT, TRAINED, UNTRAINED
+from aoft_tui.domain.validation.runner import native
 
 
 def tagged_message(role: str, *fields: tuple) -> type:
@@ -53,13 +49,13 @@ def _plain_record(content: object) -> tuple[type, type]:
 
 
 # Contents as their raw JSON literals (spans), or decoded (texts).
-_SpanRecord, _SpanAssistant = _plain_record(msgspec.Raw)
+_SpanRecord, SpanAssistant = _plain_record(msgspec.Raw)
 _TextRecord, _TextAssistant = _plain_record(str)
-_decode_spans = msgspec.json.Decoder(_SpanRecord).decode
+decode_spans = msgspec.json.Decoder(_SpanRecord).decode
 _decode_texts = msgspec.json.Decoder(_TextRecord).decode
-_decode_text = msgspec.json.Decoder(str).decode
+decode_text = msgspec.json.Decoder(str).decode
 # ValidationError is a DecodeError; invalid UTF-8 in a decoded string raises UnicodeDecodeError.
-_DecodeError = (msgspec.DecodeError, UnicodeDecodeError)
+DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError)
 
 _QUOTE = ord('"')
 
@@ -80,19 +76,19 @@ def plain_chat(raw: bytes, chunk: bytes, at: int, spans: array, kinds: array, es
     if specials and b"<|" in raw:
         return None
     try:
-        messages = _decode_spans(raw).messages
-    except _DecodeError:
+        messages = decode_spans(raw).messages
+    except DECODE_ERRORS:
         return None
     if not messages:
         return None
-    if _native_spans is not None:
-        return _spans_in_c(messages, chunk, at, at + len(raw), spans, kinds, escaped)
-    return _spans_in_python(messages, raw, chunk, at, spans, kinds, escaped)
+    if native.plain_spans is not None:
+        return spans_in_c(messages, chunk, at, at + len(raw), spans, kinds, escaped)
+    return spans_in_python(messages, raw, chunk, at, spans, kinds, escaped)
 
 
-def _spans_in_c(messages: list, chunk: bytes, at: int, stop: int, spans: array, kinds: array,
+def spans_in_c(messages: list, chunk: bytes, at: int, stop: int, spans: array, kinds: array,
                 escaped: array) -> int | None:
-    found = _native_spans(chunk, at, stop, messages, _SpanAssistant)
+    found = native.plain_spans(chunk, at, stop, messages, SpanAssistant)
     if found is None:
         return None
     line_spans, line_kinds, line_escaped = found
@@ -100,8 +96,8 @@ def _spans_in_c(messages: list, chunk: bytes, at: int, stop: int, spans: array, 
     for k in line_escaped:  # literals with escapes: decoded and checked here, as below
         start, end = array("I", line_spans[8 * k:8 * k + 8])
         try:
-            text = _decode_text(chunk[start:end])
-        except _DecodeError:
+            text = decode_text(chunk[start:end])
+        except DECODE_ERRORS:
             return None
         if "<|" in text:
             return None
@@ -111,7 +107,7 @@ def _spans_in_c(messages: list, chunk: bytes, at: int, stop: int, spans: array, 
     return len(messages)
 
 
-def _spans_in_python(messages: list, raw: bytes, chunk: bytes, at: int, spans: array, kinds: array,
+def spans_in_python(messages: list, raw: bytes, chunk: bytes, at: int, spans: array, kinds: array,
                      escaped: array) -> int | None:
     backslashes = b"\\" in raw
     find, add_span, add_kind = chunk.find, spans.append, kinds.append
@@ -126,8 +122,8 @@ def _spans_in_python(messages: list, raw: bytes, chunk: bytes, at: int, spans: a
             return _undo(mark, spans, kinds, escaped)
         if backslashes and find(b"\\", start, end) >= 0:
             try:
-                text = _decode_text(literal)
-            except _DecodeError:  # a lone surrogate: the full checker counts it tiktoken's way
+                text = decode_text(literal)
+            except DECODE_ERRORS:  # a lone surrogate: the full checker counts it tiktoken's way
                 return _undo(mark, spans, kinds, escaped)
             if "<|" in text:  # perhaps written as \u003c|
                 return _undo(mark, spans, kinds, escaped)
@@ -139,7 +135,7 @@ def _spans_in_python(messages: list, raw: bytes, chunk: bytes, at: int, spans: a
             add_span(start + 1)
             add_span(end - 1)
             empty = end - start == 2
-        if type(m) is not _SpanAssistant:
+        if type(m) is not SpanAssistant:
             add_kind(PROMPT)
         elif not m.weight:
             add_kind(UNTRAINED)
@@ -172,7 +168,7 @@ def plain_chat_texts(raw: bytes, specials: bool = True) -> PlainTexts | None:
     specials=False when the line holds neither "<|" nor a \\u escape."""
     try:
         messages = _decode_texts(raw).messages
-    except _DecodeError:
+    except DECODE_ERRORS:
         return None
     if not messages:
         return None

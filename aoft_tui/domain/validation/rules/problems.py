@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from aoft_tui.domain.validation.codes import ERROR, WARNING, severity_of
+from aoft_tui.domain.validation.rules.codes import ERROR, WARNING, severity_of
 
 DEFAULT_CAP_PER_CODE = 20
 

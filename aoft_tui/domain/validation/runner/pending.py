@@ -1,7 +1,7 @@
 """The texts of a chunk's checked examples, as spans to count once a tokenizer is at hand.
 
 Checking and counting are apart so that checking can start before the tokenizer has
-loaded (about 0.45 s for o200k_base, holding the GIL): a head-start process checks the
+loaded (the load holds the GIL): a head-start process checks the
 first chunks meanwhile and keeps, per text, where it lies instead of the text itself.
 - A plain chat text (fastpath.py) is a span of the chunk's own bytes: the content's UTF-8
   between its quotes, or its whole JSON literal when it has escapes (decoded when counted).
@@ -19,15 +19,10 @@ from itertools import compress, islice, repeat
 from operator import add
 
 from aoft_tui.domain import tokens
-from aoft_tui.domain.validation.checks import PROMPT, TRAINED, UNTRAINED
 from aoft_tui.domain.validation.errors import ValidationStopped
-from aoft_tui.domain.validation.fastpath import _decode_text
-
-try:  # the counting loop in C (_native.c); without it, the same loop in Python below
-    from aoft_tui.domain.validation._native import count_spans as _native_count_spans
-except ImportError:  # pragma: no cover - built by pip install; optional
-    _native_count_spans = None
-
+from aoft_tui.domain.validation.rules.checks import PROMPT, TRAINED, UNTRAINED
+from aoft_tui.domain.validation.runner import native
+from aoft_tui.domain.validation.runner.fastpath import decode_text
 
 
 class Counted:
@@ -113,15 +108,15 @@ class PendingTexts:
         if len(chunk) != self.chunk_size:
             raise ValidationStopped("the file changed while it was being validated")
         self.pack()
-        if _native_count_spans is not None:
-            lengths, assistant, trained = _native_count_spans(
-                chunk, self.blob, self.spans, self.escaped, self.texts, self.fixed, self.kinds, count, _decode_text)
+        if native.count_spans is not None:
+            lengths, assistant, trained = native.count_spans(
+                chunk, self.blob, self.spans, self.escaped, self.texts, self.fixed, self.kinds, count, decode_text)
             return Counted(self.lines, lengths, assistant, trained)
         buf = chunk + self.blob if self.blob else chunk
         spans = self.spans
         texts = list(map(buf.__getitem__, map(slice, islice(spans, 0, None, 2), islice(spans, 1, None, 2))))
         for i in self.escaped:
-            texts[i] = _decode_text(texts[i])
+            texts[i] = decode_text(texts[i])
         per_text = list(map(count, texts))
         del texts
         it = iter(per_text)

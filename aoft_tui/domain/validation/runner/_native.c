@@ -1,9 +1,10 @@
 /* The validator's inner loops, in C: an optional speed-up of fastpath.py, scan.py and
- * pending.py, which run the same loops in Python when this module is not built.
+ * pending.py, which run the same loops in Python when this module is not built (native.py
+ * imports it, and says what runs without it).
  *
  * plain_spans: for a plain chat line msgspec has checked, find each content's raw JSON
  *   literal in the chunk and tell its kind, as fastpath.plain_chat's Python walk does.
- * scan_run: the head start's loop over a chunk's lines (scan.scan_chunk, deferred), for
+ * scan_run: the head start's loop over a chunk's lines (scan.scan_chunk_deferred), for
  *   as long as the lines are plain chat records; it stops at the first line that needs
  *   anything more and leaves that line to the Python loop.
  * count_spans: count each spanned text and sum them per example (PendingTexts.count).
