@@ -7,17 +7,13 @@ animations are off, the terminal size is fixed, and workers finish before the sh
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import time_machine
 
 from aoft_tui.domain.models import JobStatus
-
-sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
-from detail_support import DetailApp, job_with, settle  # noqa: E402
+from tests.ui.detail_support import DetailApp, job_with, settle
 
 FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 TABS = {"overview": "1", "charts": "2", "events": "3", "checkpoints": "4"}

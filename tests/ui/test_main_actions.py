@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
 
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.screens.help_screen import HelpScreen
+
+from .main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
 
 
 async def _confirm_then(pilot, key: str, answer: str) -> ConfirmScreen:

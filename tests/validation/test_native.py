@@ -10,10 +10,11 @@ from array import array
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_fastpath import _line, records, tool_records
 
 from aoft_tui.domain.validation import fastpath, pending
 from aoft_tui.domain.validation._native import count_spans, is_utf8, plain_spans
+
+from .test_fastpath import _line, records, tool_records
 
 
 def _walk(walk: str, line: bytes, at: int) -> tuple:
