@@ -29,7 +29,7 @@ snapshots:          ## after a deliberate screen change: rewrite the SVG snapsho
 	pytest tests/snapshots --snapshot-update
 
 screenshots:        ## README pictures (needs rsvg-convert)
-	$(PY) screenshots/make.py
+	$(PY) -m screenshots.make
 
 bench:              ## every benchmark, each prints ratios against a baseline measured in the same run
 	$(PY) bench/paint.py
