@@ -19,7 +19,9 @@ def run_python(code: str, *, timeout: float = 120) -> subprocess.CompletedProces
     """`python -c code` in a fresh interpreter of this venv; its output captured as text."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO_ROOT), env.get("PYTHONPATH")) if p)
-    return subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout, env=env
+    )
 
 
 def modules_loaded_by(code: str, *packages: str, timeout: float = 120) -> list[str]:

@@ -23,11 +23,14 @@ def frozen_demo(
 ) -> Iterator[tuple[EmbeddedEmulator, FineTuningService]]:
     """The seeded emulator `advance` simulated seconds in (running jobs have a curve worth
     looking at) under a wall clock frozen at FROZEN_AT, and a service on it."""
-    with time_machine.travel(FROZEN_AT, tick=False):
-        with EmbeddedEmulator(seed_jobs=seed_jobs, speed=0.0, seed=seed) as emu:
-            emu.advance(advance)
-            svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10)
-            try:
-                yield emu, svc
-            finally:
-                svc.close()
+    # The wall clock first: the emulator's start epoch comes from it.
+    with (
+        time_machine.travel(FROZEN_AT, tick=False),
+        EmbeddedEmulator(seed_jobs=seed_jobs, speed=0.0, seed=seed) as emu,
+    ):
+        emu.advance(advance)
+        svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10)
+        try:
+            yield emu, svc
+        finally:
+            svc.close()
