@@ -1,7 +1,7 @@
 # The checks CI runs, one command each. `make check` before you push.
 PY ?= python
 
-.PHONY: install check format lint types contracts test snapshots screenshots bench wheel
+.PHONY: install check format lint types contracts test snapshots screenshots bench wheel release
 
 install:            ## editable install with the test and tooling extras
 	$(PY) -m pip install -e '.[test,dev]'
@@ -29,7 +29,7 @@ snapshots:          ## after a deliberate screen change: rewrite the SVG snapsho
 	pytest tests/snapshots --snapshot-update
 
 screenshots:        ## README pictures (needs rsvg-convert)
-	$(PY) screenshots/make.py
+	$(PY) -m screenshots.make
 
 bench:              ## every benchmark, each prints ratios against a baseline measured in the same run
 	$(PY) bench/paint.py
@@ -42,3 +42,6 @@ bench:              ## every benchmark, each prints ratios against a baseline me
 
 wheel:              ## the release artefacts: an sdist and a wheel in dist/
 	$(PY) -m build
+
+release:            ## both wheels (with and without the C module) installed and run in a fresh venv
+	bash .ci/check_release

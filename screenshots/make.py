@@ -1,10 +1,11 @@
 """Write SVG + PNG pictures of the dashboard's main screens into screenshots/.
 
-    python screenshots/make.py            # needs rsvg-convert (librsvg2-bin) for the PNGs
+    python -m screenshots.make            # from the repository root; rsvg-convert (librsvg2-bin) for the PNGs
 
 Deterministic: the demo emulator (fixed seed, clock frozen and moved by `advance`), a
 frozen wall clock, no animations — so re-running it only changes the pictures when the
-screens change.
+screens change. The set-up is the dashboard snapshot tests' own (tests/support/demo.py,
+tests/ui/main_support.py), with the demo's seed and more simulated time.
 """
 
 from __future__ import annotations
@@ -15,46 +16,39 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from pathlib import Path
 
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 os.environ["WANDB_MODE"] = "offline"
 
-import time_machine  # noqa: E402
 from textual.pilot import Pilot  # noqa: E402
 from textual.worker import WorkerCancelled  # noqa: E402
 
-from aoft_tui.cli.tui_cmd import DEMO_SEED, DEMO_SEED_JOBS, emulator_clock  # noqa: E402
+from aoft_tui.cli.tui_cmd import DEMO_SEED, DEMO_SEED_JOBS  # noqa: E402
 from aoft_tui.emulator.embedded import EmbeddedEmulator  # noqa: E402
-from aoft_tui.services.finetuning import FineTuningService  # noqa: E402
-from aoft_tui.services.settings import Settings  # noqa: E402
-from aoft_tui.ui.app import AoftApp  # noqa: E402
-from aoft_tui.ui.screens.main_screen import MainScreen  # noqa: E402
+
+try:  # the tests' own set-up: importable when run as a module from the repository root
+    from tests.support.demo import frozen_demo
+    from tests.ui.main_support import loaded, make_app
+except ModuleNotFoundError as missing:
+    if missing.name != "tests":
+        raise
+    sys.exit("Run it from the repository root as: python -m screenshots.make")
 
 OUT = Path(__file__).parent
-FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
 Steps = Callable[[Pilot], Awaitable[None]]
 
 
 async def _settle(pilot: Pilot) -> None:
+    """main_support.settle, but bounded: the validate and new-job screens keep a directory
+    tree's worker running, which that one would wait for forever."""
     for _ in range(3):
         try:  # a screen may keep a long-lived worker (a directory tree): don't wait forever
             await asyncio.wait_for(pilot.app.workers.wait_for_complete(), 5)
         except (TimeoutError, WorkerCancelled):
             pass
         await pilot.pause(0.05)
-
-
-async def _loaded(pilot: Pilot) -> MainScreen:
-    for _ in range(500):
-        screen = pilot.app.screen
-        if isinstance(screen, MainScreen) and screen.loaded:
-            await _settle(pilot)
-            return screen
-        await pilot.pause(0.02)
-    raise RuntimeError("the job list never arrived")
 
 
 def _keys(*keys: str) -> Steps:
@@ -67,7 +61,7 @@ def _keys(*keys: str) -> Steps:
 
 
 async def _select(pilot: Pilot, status: str) -> None:
-    screen = await _loaded(pilot)
+    screen = await loaded(pilot)
     table = screen.table
     for index, job_id in enumerate(table.visible_ids):
         if table.jobs[job_id].status.value == status:
@@ -77,7 +71,7 @@ async def _select(pilot: Pilot, status: str) -> None:
 
 
 async def _compare(pilot: Pilot) -> None:
-    screen = await _loaded(pilot)
+    screen = await loaded(pilot)
     table = screen.table
     service = pilot.app.service
     for job_id in [j for j in table.visible_ids if service.metrics(j)][:3]:
@@ -152,9 +146,9 @@ async def _push(pilot: Pilot) -> None:
 
 
 async def _shoot(name: str, size: tuple[int, int], steps: Steps, emu: EmbeddedEmulator, svc) -> Path:
-    app = AoftApp(svc, Settings(), demo=True, clock=emulator_clock(emu))
+    app = make_app(svc, emu)
     async with app.run_test(size=size) as pilot:
-        await _loaded(pilot)
+        await loaded(pilot)
         await steps(pilot)
         svg = OUT / f"{name}.svg"
         app.save_screenshot(filename=svg.name, path=str(OUT))
@@ -175,24 +169,19 @@ def main() -> int:
     samples = Path(__file__).parent.parent / "tests" / "validation" / "screen_data"
     if samples.is_dir():
         os.chdir(samples)
-    with time_machine.travel(FROZEN_AT, tick=False):
-        with EmbeddedEmulator(seed_jobs=DEMO_SEED_JOBS, speed=0.0, seed=DEMO_SEED) as emu:
-            emu.advance(900)  # running jobs have curves worth looking at
-            svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0)
+    # The demo's jobs, further on than the snapshots' (running jobs have curves worth looking at).
+    with frozen_demo(seed_jobs=DEMO_SEED_JOBS, seed=DEMO_SEED, advance=900) as (emu, svc):
+        wanted = set(sys.argv[1:])  # names to render (default: all)
+        for name, size, steps in SHOTS:
+            if wanted and name not in wanted:
+                continue
             try:
-                wanted = set(sys.argv[1:])  # names to render (default: all)
-                for name, size, steps in SHOTS:
-                    if wanted and name not in wanted:
-                        continue
-                    try:
-                        svg = asyncio.run(_shoot(name, size, steps, emu, svc))
-                    except Exception as err:  # noqa: BLE001 - one broken screen must not stop the rest
-                        print(f"{name}: skipped ({type(err).__name__}: {err})", file=sys.stderr)
-                        continue
-                    png = _png(svg)
-                    print(f"{svg.relative_to(OUT.parent)}" + (f"  {png.relative_to(OUT.parent)}" if png else ""))
-            finally:
-                svc.close()
+                svg = asyncio.run(_shoot(name, size, steps, emu, svc))
+            except Exception as err:  # noqa: BLE001 - one broken screen must not stop the rest
+                print(f"{name}: skipped ({type(err).__name__}: {err})", file=sys.stderr)
+                continue
+            png = _png(svg)
+            print(f"{svg.relative_to(OUT.parent)}" + (f"  {png.relative_to(OUT.parent)}" if png else ""))
     if shutil.which("rsvg-convert") is None:
         print("PNG files need rsvg-convert (apt-get install librsvg2-bin)", file=sys.stderr)
     return 0

@@ -81,3 +81,12 @@ def write_config():
         return path
 
     return write
+
+
+@pytest.fixture
+def modules_loaded_by():
+    """`modules_loaded_by(code, *packages)`: run code in a clean interpreter, get the modules
+    of those packages it loaded (for "this import must not pull in Textual / wandb / openai")."""
+    from tests.support.clean_interpreter import modules_loaded_by
+
+    return modules_loaded_by

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
-from main_support import loaded, make_app, select_job, settle  # noqa: E402
+from tests.ui.main_support import loaded, make_app, select_job, settle
 
-from aoft_tui.emulator import control_plane_state as cps  # noqa: E402
+from aoft_tui.emulator import control_plane_state as cps
 
 
 async def _until(pilot, predicate, what: str) -> None:

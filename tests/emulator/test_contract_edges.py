@@ -10,13 +10,14 @@ import json
 import string
 
 import pytest
-from contract_support import ResponseRecorder, chat_jsonl, processed_file, upload
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openai import OpenAI
-from test_contract_sdk import check_sdk_parses_everything
 
 from aoft_tui.emulator.embedded import EmbeddedEmulator
+
+from .contract_support import ResponseRecorder, chat_jsonl, processed_file, upload
+from .test_contract_sdk import check_sdk_parses_everything
 
 BASE_MODEL = "gpt-4o-mini-2024-07-18"
 

@@ -15,12 +15,12 @@ import time
 from statistics import mean
 
 import pytest
-
-from contract_support import ResponseRecorder, chat_jsonl, poll_until
 from openai import AzureOpenAI
 from openai.types.fine_tuning import FineTuningJob
-from test_contract_sdk import check_sdk_parses_everything
-from test_contract_service import request_problems
+
+from .contract_support import ResponseRecorder, chat_jsonl, poll_until
+from .test_contract_sdk import check_sdk_parses_everything
+from .test_contract_service import request_problems
 
 BASE_MODEL = "gpt-4o-mini-2024-07-18"
 AZURE_STATES = {"pending", "running", "pausing", "paused", "resuming", "succeeded", "failed", "cancelled"}

@@ -13,7 +13,8 @@ import json
 from typing import Any
 
 import pytest
-from contract_support import (
+
+from .contract_support import (
     SPEC_ROOT,
     TERMINAL_JOB_STATES,
     ResponseRecorder,

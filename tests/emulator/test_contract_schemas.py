@@ -8,7 +8,8 @@ import functools
 import json
 
 import pytest
-from contract_support import (
+
+from .contract_support import (
     TERMINAL_JOB_STATES,
     ResponseRecorder,
     chat_jsonl,

@@ -16,12 +16,13 @@ from typing import Any
 import openai
 import pydantic
 import pytest
-from contract_support import TERMINAL_JOB_STATES, ResponseRecorder, chat_jsonl, load_spec, poll_until
 from openai._models import construct_type
 from openai.types import FileDeleted, FileObject, Model, Upload
 from openai.types.fine_tuning import FineTuningJob, FineTuningJobEvent
 from openai.types.fine_tuning.jobs import FineTuningJobCheckpoint
 from openai.types.uploads import UploadPart
+
+from .contract_support import TERMINAL_JOB_STATES, ResponseRecorder, chat_jsonl, load_spec, poll_until
 
 BASE_MODEL = "gpt-4o-mini-2024-07-18"
 
@@ -242,7 +243,7 @@ def test_tolerated_divergences_are_only_what_azure_allows():
 
 
 def test_the_specs_own_examples_pass_the_sdk_check():
-    from contract_support import SPEC_ROOT
+    from .contract_support import SPEC_ROOT
 
     spec = load_spec()
     checked = 0

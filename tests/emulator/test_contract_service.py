@@ -8,13 +8,14 @@ import json
 
 import httpx2
 import pytest
-from contract_support import Exchange, ResponseRecorder, chat_jsonl, load_spec, schema_errors
-from test_contract_sdk import check_sdk_parses_everything
 
 from aoft_tui.domain.models import JobSpec, JobStatus
 from aoft_tui.services import errors
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.traffic import TrafficStats
+
+from .contract_support import Exchange, ResponseRecorder, chat_jsonl, load_spec, schema_errors
+from .test_contract_sdk import check_sdk_parses_everything
 
 BASE_MODEL = "gpt-4o-mini-2024-07-18"
 

@@ -10,7 +10,11 @@ import json
 
 import httpx2
 import pytest
-from contract_support import (
+from jsonschema import Draft4Validator
+from referencing import Registry
+from referencing.jsonschema import DRAFT4
+
+from .contract_support import (
     SPEC_ROOT,
     Exchange,
     ResponseRecorder,
@@ -19,9 +23,6 @@ from contract_support import (
     load_spec,
     schema_errors,
 )
-from jsonschema import Draft4Validator
-from referencing import Registry
-from referencing.jsonschema import DRAFT4
 
 VERSIONS = ["2025-04-01-preview", "2024-10-21"]
 

@@ -7,11 +7,12 @@ import json
 
 import httpx2
 import pytest
-from contract_support import definition_errors
-from emulator_helpers import API_VERSION, MODEL, processed_file, sdk
 
 from aoft_tui.emulator.embedded import EmbeddedEmulator
 from aoft_tui.emulator.persistence import QUARANTINE_FILE
+
+from .contract_support import definition_errors
+from .emulator_helpers import API_VERSION, MODEL, processed_file, sdk
 
 
 @pytest.fixture

@@ -9,9 +9,10 @@ import subprocess
 import sys
 
 import pytest
-from emulator_helpers import create_job, processed_file, sdk
 
 from aoft_tui.emulator.embedded import EmbeddedEmulator
+
+from .emulator_helpers import create_job, processed_file, sdk
 
 
 def _stderr_of(*args: str) -> str:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import httpx2
 import openai
 import pytest
-from emulator_helpers import API_VERSION, MODEL, create_job, processed_file, sdk
 
 from aoft_tui.emulator.embedded import EmbeddedEmulator
+
+from .emulator_helpers import API_VERSION, MODEL, create_job, processed_file, sdk
 
 
 @pytest.fixture

@@ -7,9 +7,10 @@ import hashlib
 import httpx2
 import openai
 import pytest
-from emulator_helpers import API_VERSION, MODEL, chat_lines, create_job, processed_file, sdk
 
 from aoft_tui.emulator.errors import ACCESS_DENIED
+
+from .emulator_helpers import API_VERSION, MODEL, chat_lines, create_job, processed_file, sdk
 
 
 @pytest.fixture

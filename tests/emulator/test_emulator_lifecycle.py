@@ -7,10 +7,10 @@ import io
 import json
 
 import httpx2
-
 import openai
 import pytest
-from emulator_helpers import all_events, chat_lines, create_job, processed_file, sdk
+
+from .emulator_helpers import all_events, chat_lines, create_job, processed_file, sdk
 
 
 @pytest.fixture

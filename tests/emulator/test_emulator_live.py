@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from emulator_helpers import sdk
-
 from aoft_tui.emulator.embedded import EmbeddedEmulator
+
+from .emulator_helpers import sdk
 
 DEPLOY_ID = re.compile(r"^ftchkpt-[0-9a-f]{32}$")
 

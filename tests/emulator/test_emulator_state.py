@@ -6,9 +6,10 @@ import datetime as dt
 
 import httpx2
 import time_machine
-from emulator_helpers import API_VERSION, all_events, chat_lines, create_job, processed_file, sdk
 
 from aoft_tui.emulator.embedded import EmbeddedEmulator
+
+from .emulator_helpers import API_VERSION, all_events, chat_lines, create_job, processed_file, sdk
 
 FROZEN = dt.datetime(2026, 5, 4, 12, 0, tzinfo=dt.UTC)
 

@@ -10,7 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from aoft_tui.cli import main
-from push_support import read_run
+
+from .push_support import read_run
 
 
 @pytest.fixture
@@ -22,7 +23,7 @@ def env(emulator, monkeypatch: pytest.MonkeyPatch, tmp_path: Path):
 
 
 def test_push_json_reports_the_offline_run_and_sync_command(env, service) -> None:
-    from push_support import finished_job
+    from .push_support import finished_job
 
     job_id = finished_job(env, service, n_steps=30)
     result = CliRunner().invoke(main, ["push", job_id, "--json", "--project", "demo"])
@@ -37,7 +38,7 @@ def test_push_json_reports_the_offline_run_and_sync_command(env, service) -> Non
 
 
 def test_push_plain_prints_the_command_on_stdout(env, service) -> None:
-    from push_support import finished_job
+    from .push_support import finished_job
 
     job_id = finished_job(env, service, n_steps=12)
     result = CliRunner().invoke(main, ["push", job_id, "--no-datasets", "--mode", "offline"])
@@ -54,7 +55,7 @@ def test_unknown_job_is_one_line_exit_1(env) -> None:
 
 
 def test_online_without_a_wandb_key_says_how_to_log_in(env, service) -> None:
-    from push_support import finished_job
+    from .push_support import finished_job
 
     job_id = finished_job(env, service, n_steps=12)
     result = CliRunner().invoke(main, ["push", job_id, "--mode", "online"])

@@ -63,13 +63,12 @@ def test_online_with_a_key_but_no_reachable_server_fails_in_bounded_time(monkeyp
     """Logged in but W&B unreachable: a clear error within the init timeout, no hang."""
     import time
 
-    from aoft_tui.services.wandb_push import PushOptions, push_job
-    from aoft_tui.services.wandb_push import wandb_run
+    from aoft_tui.services.wandb_push import PushOptions, push_job, wandb_run
 
     monkeypatch.setattr(wandb_run, "ONLINE_INIT_TIMEOUT", 3.0)
     monkeypatch.setenv("WANDB_API_KEY", "k" * 40)
     monkeypatch.setenv("WANDB_BASE_URL", "http://127.0.0.1:9")  # nothing listens on the discard port
-    from push_support import finished_job
+    from .push_support import finished_job
 
     job_id = finished_job(emulator, service, n_steps=20)
     started = time.monotonic()

@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from aoft_tui.services.wandb_push import PushOptions, push_job
-from push_support import finished_job, read_run
+
+from .push_support import finished_job, read_run
 
 VALIDATION_KEYS = ("valid_loss", "valid_mean_token_accuracy", "full_valid_loss", "full_valid_mean_token_accuracy")
 

@@ -18,7 +18,8 @@ from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.wandb_push import PushOptions, PushResult, push_job
 from aoft_tui.services.wandb_push.dataset_table import COLUMNS
 from aoft_tui.services.wandb_push.run_file import OfflineRun
-from push_support import artifact_file, artifact_table, read_run, summary_table
+
+from .push_support import artifact_file, artifact_table, read_run, summary_table
 
 DATA = Path(__file__).parent / "data"
 API_VERSION = "2025-04-01-preview"

@@ -15,7 +15,8 @@ import pytest
 from click.testing import CliRunner
 
 from aoft_tui.services.wandb_push import PushOptions, push_job
-from push_support import finished_job, read_run, read_runs, training_steps
+
+from .push_support import finished_job, read_run, read_runs, training_steps
 
 
 def _options(tmp_path: Path) -> PushOptions:

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from aoft_tui.services.wandb_push import PushOptions, PushProgress, push_job
-from push_support import finished_job, read_run, read_run_file, read_runs, training_steps
+
+from .push_support import finished_job, read_run, read_run_file, read_runs, training_steps
 
 
 def _options(tmp_path: Path, **kw: object) -> PushOptions:
@@ -169,7 +170,7 @@ def test_a_push_process_killed_mid_write_completes_on_the_next_push(emulator, se
 
 
 def test_a_running_job_pushed_without_follow_has_its_events_so_far(emulator, service, tmp_path: Path) -> None:
-    from push_support import summary_table
+    from .push_support import summary_table
 
     job_id = emulator.add_job(n_steps=100, status="running", progress=0.5, seconds_per_step=1.0, examples=20)
     result = push_job(service, job_id, _options(tmp_path))
@@ -184,7 +185,7 @@ def test_in_run_table_limit_is_said_and_the_artifact_keeps_every_row(emulator, s
                                                                        monkeypatch) -> None:
     """W&B limits Tables logged to a run (10,000 rows); a smaller limit here shows the
     behaviour: the run's table is cut *and says so*, the artifact table is whole."""
-    from push_support import artifact_table, summary_table
+    from .push_support import artifact_table, summary_table
 
     monkeypatch.setattr("aoft_tui.services.wandb_push.wandb_run.RUN_TABLE_MAX_ROWS", 5)
     job_id = finished_job(emulator, service, n_steps=12)

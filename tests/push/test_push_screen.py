@@ -11,7 +11,8 @@ from textual.widgets import Input
 
 from aoft_tui.services.settings import Settings
 from aoft_tui.ui.screens.push_screen import PushScreen
-from push_support import read_run
+
+from .push_support import read_run
 
 
 class Host(App):
@@ -101,10 +102,7 @@ async def test_empty_project_is_refused_with_a_hint(seeded_service, succeeded_jo
 
 
 async def test_w_on_the_dashboard_opens_the_push_dialog_for_the_selected_job(seeded_service, seeded_emulator) -> None:
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
-    from main_support import loaded, make_app, select_job
+    from tests.ui.main_support import loaded, make_app, select_job
 
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -7,36 +7,22 @@ animations are off, the terminal size is fixed, and workers finish before the sh
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
-import time_machine
 
 from aoft_tui.domain.models import JobStatus
+from tests.support.demo import frozen_demo
+from tests.ui.detail_support import DetailApp, job_with, settle
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
-from detail_support import DetailApp, job_with, settle  # noqa: E402
-
-FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 TABS = {"overview": "1", "charts": "2", "events": "3", "checkpoints": "4"}
 
 
 @pytest.fixture
 def frozen_service():
-    from aoft_tui.emulator.embedded import EmbeddedEmulator
-    from aoft_tui.services.finetuning import FineTuningService
-
-    with time_machine.travel(FROZEN_AT, tick=False):
-        with EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as emu:
-            emu.advance(600)  # running jobs have a curve worth looking at
-            svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10)
-            svc.emulator_now = lambda: datetime.fromtimestamp(emu.clock.now(), UTC)
-            try:
-                yield svc
-            finally:
-                svc.close()
+    with frozen_demo() as (emu, svc):
+        svc.emulator_now = lambda: datetime.fromtimestamp(emu.clock.now(), UTC)
+        yield svc
 
 
 @pytest.mark.parametrize("tab", list(TABS))

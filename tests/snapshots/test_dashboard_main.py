@@ -8,46 +8,23 @@ workers finish before the shot.
 
 from __future__ import annotations
 
-import sys
-from contextlib import contextmanager
-from datetime import UTC, datetime
-from pathlib import Path
-
 import pytest
-import time_machine
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
-from main_support import loaded, make_app, settle, table  # noqa: E402
-
-FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+from tests.support import demo
+from tests.ui.main_support import loaded, make_app, settle, table
 
 
 @pytest.fixture
 def frozen_demo():
-    with _frozen_demo_app() as app:
-        yield app
+    with demo.frozen_demo() as (emu, svc):
+        yield make_app(svc, emu)
 
 
 @pytest.fixture
 def frozen_demo_no_color(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")  # read when the app is made
-    with _frozen_demo_app() as app:
-        yield app
-
-
-@contextmanager
-def _frozen_demo_app():
-    from aoft_tui.emulator.embedded import EmbeddedEmulator
-    from aoft_tui.services.finetuning import FineTuningService
-
-    with time_machine.travel(FROZEN_AT, tick=False):
-        with EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as emu:
-            emu.advance(600)  # running jobs have a curve worth looking at
-            svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10)
-            try:
-                yield make_app(svc, emu)
-            finally:
-                svc.close()
+    with demo.frozen_demo() as (emu, svc):
+        yield make_app(svc, emu)
 
 
 def _then(*keys: str):

@@ -5,15 +5,12 @@ Deterministic like the dashboard's: frozen wall clock, frozen emulator clock, fi
 
 from __future__ import annotations
 
-import sys
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import time_machine
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
-from main_support import loaded, make_app, select_job, settle  # noqa: E402
+from tests.ui.main_support import loaded, make_app, select_job, settle
 
 FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 

@@ -4,14 +4,12 @@ animations off, workers finished before the shot."""
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Select
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "start"))
-from start_support import chat_examples  # noqa: E402
+from tests.start.start_support import chat_examples
 
 SIZE = (80, 24)
 

@@ -7,16 +7,13 @@ so the picture's log gets fixed ones; its methods, paths and statuses are the re
 
 from __future__ import annotations
 
-import sys
 from dataclasses import replace
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 import time_machine
 
-sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
-from main_support import loaded, make_app, settle
+from tests.ui.main_support import loaded, make_app, settle
 
 FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 

@@ -6,7 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-from start_support import chat_examples
+
+from .start_support import chat_examples
 
 
 @pytest.fixture

@@ -216,9 +216,9 @@ def test_big_files_go_through_the_uploads_api(service, big_file: Path) -> None:
 
 
 def test_dpo_with_beta_and_a_training_tier(service, tmp_path: Path) -> None:
-    from start_support import dpo_examples
-
     from aoft_tui.services.start_job import preflight
+
+    from .start_support import dpo_examples
 
     train = tmp_path / "prefs.jsonl"
     train.write_text(dpo_examples(15))

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import stat
 
-from main_support import loaded, make_app, settle, table
-
 from aoft_tui.ui.screens.connect_dialog import ConnectScreen
+
+from .main_support import loaded, make_app, settle, table
 
 
 def _profiles(write_config, emu) -> None:

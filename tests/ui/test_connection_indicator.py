@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from main_support import loaded, make_app, settle
 from textual.app import App, ComposeResult
 
 from aoft_tui.ui.widgets.connection import ConnectionIndicator
+
+from .main_support import loaded, make_app, settle
 
 T0 = datetime(2026, 3, 2, 12, 3, 10).timestamp()  # local time 12:03:10
 

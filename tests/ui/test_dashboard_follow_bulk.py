@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from main_support import loaded, main_screen, make_app, settle, table, toasts
 
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.ui.screens.confirm import ConfirmScreen
+
+from .main_support import loaded, main_screen, make_app, settle, table, toasts
 
 
 async def _poll(pilot) -> None:

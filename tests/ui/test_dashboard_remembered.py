@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from main_support import loaded, main_screen, make_app, settle, table, toasts
-
 from aoft_tui.services.ui_state import UiState, UiStateStore
 from aoft_tui.ui.screens.main_screen import FilterInput
+
+from .main_support import loaded, main_screen, make_app, settle, table, toasts
 
 
 async def test_filter_sort_marks_and_selection_survive_a_restart(seeded_emulator, seeded_service) -> None:

@@ -3,11 +3,11 @@ confirmation, each hitting the emulator for real."""
 
 from __future__ import annotations
 
-from detail_support import DetailApp, job_with, settle
-
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.screens.job_detail import JobDetailScreen
+
+from .detail_support import DetailApp, job_with, settle
 
 
 async def test_copy_checkpoint_model_fine_tuned_model_and_id(seeded_service):

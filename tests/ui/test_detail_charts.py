@@ -3,8 +3,6 @@ domain pipeline run on the service's own metrics."""
 
 from __future__ import annotations
 
-from detail_support import DetailApp, job_with, settle
-
 from aoft_tui.domain.models import (
     TRAIN_ACCURACY,
     TRAIN_LOSS,
@@ -14,6 +12,8 @@ from aoft_tui.domain.models import (
 )
 from aoft_tui.domain.series import DEFAULT_SMOOTHING, SMOOTHING_STEPS, prepare_series
 from aoft_tui.ui.widgets.metric_chart import EMPTY_TEXT, MetricChart
+
+from .detail_support import DetailApp, job_with, settle
 
 
 def _charts(screen) -> tuple[MetricChart, MetricChart]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from detail_support import settle as settle_detail
-from main_support import loaded, make_app, select_job
+from .detail_support import settle as settle_detail
+from .main_support import loaded, make_app, select_job
 
 from aoft_tui.domain.models import EventLevel, JobStatus
 from aoft_tui.ui.screens.job_detail import JobDetailScreen

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from detail_support import job_with
-
 from aoft_tui.domain.models import Job, JobStatus
 from aoft_tui.domain.series import ChartOptions
 from aoft_tui.ui.screens.job_detail_data import (
@@ -16,6 +14,8 @@ from aoft_tui.ui.screens.job_detail_data import (
     DetailFetcher,
     next_interval,
 )
+
+from .detail_support import job_with
 
 
 class CountingService:

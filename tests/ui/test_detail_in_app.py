@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from detail_support import settle as settle_detail
-from main_support import loaded, make_app, select_job
-
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.ui.screens.job_detail import JobDetailScreen
 from aoft_tui.ui.screens.main_screen import MainScreen
+
+from .detail_support import settle as settle_detail
+from .main_support import loaded, make_app, select_job
 
 
 async def test_enter_opens_the_selected_job_and_escape_returns(seeded_emulator, seeded_service):

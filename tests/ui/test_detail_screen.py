@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from detail_support import DetailApp, job_with, settle
 from textual.widgets import Static, TabbedContent
 
 from aoft_tui.domain.models import JobStatus
@@ -12,6 +11,8 @@ from aoft_tui.ui.widgets.checkpoints_table import CheckpointsTable
 from aoft_tui.ui.widgets.events_log import EventsLog
 from aoft_tui.ui.widgets.job_overview import JobOverview
 from aoft_tui.ui.widgets.metric_chart import MetricChart
+
+from .detail_support import DetailApp, job_with, settle
 
 
 def _text(screen, selector: str) -> str:

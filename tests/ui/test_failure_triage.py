@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-from detail_support import DetailApp, settle
+from .detail_support import DetailApp, settle
 
-from aoft_tui.domain.models import JobSpec, JobStatus
+from aoft_tui.domain.models import JobStatus
 from aoft_tui.services.failure_triage import failing_line_number, hyperparameter_comparison
 from aoft_tui.services.job_form import JobForm, check_form
 from aoft_tui.services.start_job import JobStarter, StartRequest

@@ -5,12 +5,13 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 import pytest
-from main_support import loaded, main_screen, make_app, table
 
 from aoft_tui.emulator.embedded import EmbeddedEmulator
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.ui.screens.job_detail import JobDetailScreen
 from aoft_tui.ui.widgets.jobs_table import JobsTable
+
+from .main_support import loaded, main_screen, make_app, table
 
 
 @pytest.fixture

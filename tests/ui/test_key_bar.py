@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from main_support import loaded, main_screen, make_app, table
-
 from aoft_tui.ui.widgets.key_bar import KeyBar
+
+from .main_support import loaded, main_screen, make_app, table
 
 
 async def test_it_lists_every_shown_binding_once_and_a_click_presses_it(seeded_emulator, seeded_service) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from main_support import loaded, make_app
 
 from aoft_tui.ui.app import AoftApp
 from aoft_tui.ui.keymap import checked_keymap, is_valid_key
+
+from .main_support import loaded, make_app
 
 
 @pytest.mark.parametrize("key", ["x", "X", "f5", "ctrl+s", "shift+tab", "question_mark", "full_stop", "pagedown", "?"])

@@ -6,11 +6,11 @@ from __future__ import annotations
 import json
 import threading
 
-from main_support import loaded, main_screen, make_app, table, toasts
-
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.jobs_cache import JobsCache
 from aoft_tui.ui.widgets.connection import ConnectionIndicator
+
+from .main_support import loaded, main_screen, make_app, table, toasts
 
 
 class GatedService(FineTuningService):

@@ -4,18 +4,17 @@ from __future__ import annotations
 
 import importlib
 import json
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
-from main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
 
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.ui.screens.compare_screen import CompareScreen
 from aoft_tui.ui.widgets.connection import ConnectionIndicator
 from aoft_tui.ui.widgets.metric_chart import MetricChart
+from tests.support.clean_interpreter import run_python
+
+from .main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
 
 
 async def test_enter_opens_job_detail_and_escape_returns(seeded_emulator, seeded_service) -> None:
@@ -138,12 +137,11 @@ async def test_connection_loss_shows_offline_and_nothing_crashes(seeded_emulator
 
 def test_wandb_and_feature_screens_are_not_imported_at_start() -> None:
     code = textwrap.dedent(
-        f"""
+        """
         import asyncio, json, sys
-        sys.path.insert(0, {str(Path(__file__).parent)!r})
         from aoft_tui.emulator.embedded import EmbeddedEmulator
         from aoft_tui.services.finetuning import FineTuningService
-        from main_support import loaded, make_app
+        from tests.ui.main_support import loaded, make_app
 
         async def main():
             with EmbeddedEmulator(seed_jobs=4, speed=0.0, seed=3) as emu:
@@ -160,7 +158,7 @@ def test_wandb_and_feature_screens_are_not_imported_at_start() -> None:
         asyncio.run(main())
         """
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    out = run_python(code, timeout=120)
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from main_support import loaded, main_screen, make_app, select_job, settle, table
-
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.ui.widgets.connection import ConnectionIndicator
 from aoft_tui.ui.widgets.job_summary import JobSummary
 from aoft_tui.ui.widgets.metric_chart import MetricChart
+
+from .main_support import loaded, main_screen, make_app, select_job, settle, table
 
 
 def _cell(jobs_table, job_id: str, column: str) -> str:

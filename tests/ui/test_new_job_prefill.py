@@ -8,7 +8,7 @@ import json
 import time
 from pathlib import Path
 
-from detail_support import DetailApp, job_with, settle
+from .detail_support import DetailApp, job_with, settle
 from textual.widgets import Input, Select, Static
 
 from aoft_tui.domain.models import JobStatus

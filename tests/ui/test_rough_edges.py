@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
+from .main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
 from textual.widgets import Label
 
 from aoft_tui.domain.models import JobStatus
@@ -90,8 +90,8 @@ async def test_preview_reloads_when_the_selected_job_finishes(seeded_emulator, s
 
 
 async def test_failed_job_overview_says_why_there_are_no_metrics(seeded_service) -> None:
-    from detail_support import DetailApp, job_with
-    from detail_support import settle as detail_settle
+    from .detail_support import DetailApp, job_with
+    from .detail_support import settle as detail_settle
 
     from aoft_tui.ui.widgets.job_overview import JobOverview
 
@@ -112,8 +112,8 @@ def screen_lines(app) -> list[str]:
 
 
 async def _checkpoints_screen(service, size):
-    from detail_support import DetailApp, job_with
-    from detail_support import settle as detail_settle
+    from .detail_support import DetailApp, job_with
+    from .detail_support import settle as detail_settle
 
     job = job_with(service, JobStatus.SUCCEEDED)
     checkpoints = service.checkpoints(job.id)
@@ -122,7 +122,7 @@ async def _checkpoints_screen(service, size):
     return app, checkpoints, detail_settle
 
 
-import pytest  # noqa: E402
+import pytest
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
@@ -203,8 +203,8 @@ async def test_events_wrap_under_the_message_column_at_80(seeded_service) -> Non
     under the message."""
     import re
 
-    from detail_support import DetailApp, job_with
-    from detail_support import settle as detail_settle
+    from .detail_support import DetailApp, job_with
+    from .detail_support import settle as detail_settle
 
     from aoft_tui.domain.models import EventLevel, JobEvent
     from aoft_tui.ui.widgets.events_log import EventsLog
@@ -285,8 +285,8 @@ def test_summary_fills_a_line_before_folding_a_hash() -> None:
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])
 async def test_detail_title_never_ends_in_a_dangling_arrow(seeded_service, size) -> None:
-    from detail_support import DetailApp, job_with
-    from detail_support import settle as detail_settle
+    from .detail_support import DetailApp, job_with
+    from .detail_support import settle as detail_settle
 
     job = job_with(seeded_service, JobStatus.SUCCEEDED)
     assert job.fine_tuned_model

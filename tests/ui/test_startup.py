@@ -6,12 +6,13 @@ import gc
 import socket
 
 import pytest
-from main_support import loaded
 
 from aoft_tui.cli.tui_cmd import emulator_clock
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.settings import Settings
 from aoft_tui.ui.app import AoftApp
+
+from .main_support import loaded
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ the emulator."""
 
 from __future__ import annotations
 
-from main_support import loaded, make_app, select_job, settle, table, toasts
+from .main_support import loaded, make_app, select_job, settle, table, toasts
 
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.ui.screens.confirm import ConfirmScreen

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-from validation_helpers import chat, jsonl, many_chats, write
 
 from aoft_tui.domain import tokens
 from aoft_tui.domain.validation import (
@@ -16,6 +15,8 @@ from aoft_tui.domain.validation import (
     validate_bytes,
     validate_file,
 )
+
+from .validation_helpers import chat, jsonl, many_chats, write
 
 
 def test_clean_chat_file_has_no_problems(tmp_path: Path) -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 
-from validation_helpers import chat, jsonl, many_chats
-
 from aoft_tui.domain.validation import auto_epochs, validate_bytes
+
+from .validation_helpers import chat, jsonl, many_chats
 
 
 def test_image_over_10_mb() -> None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from validation_helpers import chat, jsonl, many_chats, write
-
 from aoft_tui.cli.validate_cmd import render
 from aoft_tui.domain.validation import validate_file
+
+from .validation_helpers import chat, jsonl, many_chats, write
 
 COST = re.compile(r"(\d+) epochs? (?:\(auto\) )?× ([\d,]+) tokens.*≈ ([\d,]+) billed tokens")
 

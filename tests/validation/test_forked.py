@@ -7,14 +7,15 @@ tests leave threads behind, so each case runs in a fresh interpreter."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
 
 import pytest
-from validation_helpers import chat, jsonl, write
+
+from tests.support.clean_interpreter import run_python
+
+from .validation_helpers import chat, jsonl, write
 
 
 @pytest.fixture(scope="module")
@@ -29,9 +30,8 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _in_fresh_interpreter(case: str, path: Path, timeout: float = 300) -> dict:
-    code = f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); import test_forked as t; " \
-           f"t.{case}({str(path)!r})"
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=timeout)
+    code = f"import tests.validation.test_forked as t; t.{case}({str(path)!r})"
+    out = run_python(code, timeout=timeout)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout)
 

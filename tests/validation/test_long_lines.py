@@ -8,10 +8,11 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from validation_helpers import chat, jsonl, many_chats, write
 
 from aoft_tui.domain.validation import validate_file
 from aoft_tui.domain.validation.runner.reader import MAX_LINE_BYTES
+
+from .validation_helpers import chat, jsonl, many_chats, write
 
 MB = 1024 * 1024
 

@@ -10,7 +10,6 @@ from array import array
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_fastpath import _line, records, tool_records
 
 from aoft_tui.domain.validation.runner import fastpath, native
 from aoft_tui.domain.validation.runner.native import count_spans, is_utf8, plain_spans
@@ -25,6 +24,8 @@ def _without_c_loops(mp: pytest.MonkeyPatch) -> None:
     """Every C loop switched off, as in an install without a C compiler."""
     for name in ("plain_spans", "scan_run", "count_spans", "is_utf8"):
         mp.setattr(native, name, None)
+
+from .test_fastpath import _line, records, tool_records
 
 
 def _walk(walk: str, line: bytes, at: int) -> tuple:

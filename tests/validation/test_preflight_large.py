@@ -86,7 +86,7 @@ async def test_escape_stops_a_large_preflight(service, large_file: Path) -> None
         assert not screen.busy and "abandoned" in _outcome(screen)
         assert run.cancelled and run.pid is None
         await wait_for(pilot, lambda: not any(w.group == "new-job" for w in app.workers), "the worker", 2.0)
-        from test_validate_screen_large import _alive_in_group
+        from .test_validate_screen_large import _alive_in_group
 
         assert _alive_in_group(pgid) == []
         await pilot.pause(0.3)

@@ -9,9 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from validation_helpers import jsonl, many_chats, write
 
 from aoft_tui.domain.validation import DatasetIOError, validate_file
+
+from .validation_helpers import jsonl, many_chats, write
 
 MODEL = "gpt-4o-mini-2024-07-18"
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from validation_helpers import chat, jsonl, many_chats
 
 from aoft_tui.domain.validation import validate_bytes
+
+from .validation_helpers import chat, jsonl, many_chats
 
 TOOLS = [{"type": "function", "function": {"name": "lookup", "description": "Looks things up.",
                                            "parameters": {"type": "object", "properties": {

@@ -6,9 +6,10 @@ import json
 from pathlib import Path
 
 from click.testing import CliRunner
-from validation_helpers import chat, jsonl, many_chats, write
 
 from aoft_tui.cli import main
+
+from .validation_helpers import chat, jsonl, many_chats, write
 
 
 def run(*args: str) -> tuple[int, str, str]:

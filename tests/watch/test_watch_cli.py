@@ -9,7 +9,8 @@ import stat
 import time
 
 import pytest
-from watch_support import WatchProcess, make_fail
+
+from .watch_support import WatchProcess, make_fail
 
 FAST = ("--interval", "0.2")
 

@@ -1,0 +1,1 @@
+"""Helpers shared by several test folders (and screenshots/make.py); fixtures are in conftest.py files."""
