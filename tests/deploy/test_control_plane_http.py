@@ -3,7 +3,7 @@ and Azure's error bodies for each refusal."""
 
 from __future__ import annotations
 
-from arm_http import account_url, call, put_body
+from .arm_http import account_url, call, put_body
 
 from aoft_tui.emulator import control_plane_state as cps
 
