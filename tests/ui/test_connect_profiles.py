@@ -76,3 +76,32 @@ async def test_the_connect_dialog_says_what_is_wrong_and_stays(write_config, emu
         assert isinstance(app.screen, ConnectScreen)
         error = str(app.screen.query_one("#connect-error").render())
         assert "must be a URL like https://" in error and "secret-key-123" not in error
+
+
+async def test_at_80_columns_the_header_names_profile_and_resource_beside_a_dead_link(seeded_emulator) -> None:
+    from aoft_tui.services.finetuning import FineTuningService
+    from aoft_tui.services.settings import Settings
+    from aoft_tui.ui.app import AoftApp
+    from aoft_tui.ui.widgets.connection import ConnectionIndicator
+
+    settings = Settings(endpoint=seeded_emulator.endpoint, profile="prod", profile_names=("prod",))
+    service = FineTuningService(seeded_emulator.endpoint, seeded_emulator.api_key, "2025-04-01-preview",
+                                max_retries=0, timeout=5)
+    app = AoftApp(service, settings)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            screen = await loaded(pilot)
+            seeded_emulator.stop()
+            await pilot.press("ctrl+r")
+            await settle(pilot)
+            indicator = screen.query_one(ConnectionIndicator)
+            assert indicator.state in ("retrying", "offline")
+            await pilot.pause()
+            mode = screen.query_one("#mode")
+            label = f"prod · 127.0.0.1:{seeded_emulator.port}"
+            shown = str(indicator.render())
+            # the whole "where am I" fits, and the indicator still says what is wrong and when
+            assert mode.size.width >= len(label), (mode.size.width, shown)
+            assert "retry" in shown and indicator.size.width == len(shown)
+    finally:
+        service.close()
