@@ -69,6 +69,7 @@ def _run_tui(demo: bool, profile: str | None = None) -> None:
 
     with ExitStack() as stack:
         clock = None
+        demo_emulator = None  # the app stops it when a profile replaces the demo
         try:
             if use_demo:
                 from aoft_tui.emulator.embedded import EmbeddedEmulator
@@ -78,6 +79,7 @@ def _run_tui(demo: bool, profile: str | None = None) -> None:
                 )
                 service = FineTuningService(emu.endpoint, emu.api_key, settings.api_version)
                 clock = emulator_clock(emu)
+                demo_emulator = emu
             else:
                 service = FineTuningService.from_settings(settings)
                 # The last list seen paints at once next time. Not in the demo: its emulator
@@ -97,7 +99,7 @@ def _run_tui(demo: bool, profile: str | None = None) -> None:
 
         from aoft_tui.ui.app import AoftApp
 
-        app = AoftApp(service, settings, demo=use_demo, clock=clock, gc_paused=True)
+        app = AoftApp(service, settings, demo=use_demo, clock=clock, gc_paused=True, demo_emulator=demo_emulator)
         for problem in app.keymap_problems:  # also in the app, but stderr outlives the screen
             click.echo(f"aoft-tui: {problem}", err=True)
         app.run()

@@ -48,11 +48,15 @@ class AoftApp(App[None]):
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
         gc_paused: bool = False,
+        demo_emulator: object | None = None,
     ) -> None:
         super().__init__()
         self.service = service
         self.settings = settings
         self.demo = demo
+        # the demo's embedded emulator (anything with stop()), stopped when a profile replaces
+        # the demo (ui.profiles) rather than left serving until the app exits
+        self.demo_emulator: object | None = demo_emulator
         self._clock = clock or (lambda: datetime.now(UTC))
         # the command paused the cyclic GC for start-up (cli.tui_cmd); see started()
         self._gc_paused = gc_paused

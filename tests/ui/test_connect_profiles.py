@@ -105,3 +105,32 @@ async def test_at_80_columns_the_header_names_profile_and_resource_beside_a_dead
             assert "retry" in shown and indicator.size.width == len(shown)
     finally:
         service.close()
+
+
+def _answers(port: int) -> bool:
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+async def test_switching_away_from_the_demo_stops_its_emulator(
+    write_config, monkeypatch, emulator, service, seeded_emulator
+) -> None:
+    _profiles(write_config, seeded_emulator)
+    monkeypatch.setenv("EMU_KEY", seeded_emulator.api_key)
+    app = make_app(service, emulator, profile_names=("emu", "broken"))
+    app.demo_emulator = emulator  # what `aoft-tui` hands the app when it starts the demo
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        assert _answers(emulator.port)
+        app.switch_profile("broken")  # not usable: the demo stays, and so does its emulator
+        await settle(pilot)
+        assert app.demo and _answers(emulator.port)
+        app.switch_profile("emu")
+        await loaded(pilot)
+        assert not app.demo and not _answers(emulator.port)
+        assert _answers(seeded_emulator.port) and table(pilot).row_count == 8
