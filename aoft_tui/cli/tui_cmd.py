@@ -64,6 +64,10 @@ def run_tui(demo: bool, profile: str | None = None) -> None:
 def _run_tui(demo: bool, profile: str | None = None) -> None:
     settings = _load(profile)
     use_demo = demo or settings.demo
+    from aoft_tui.services.first_run import connect_offer_due
+
+    # nothing configured anywhere and never asked (not for an explicit --demo): offer to connect
+    offer_connect = settings.demo and not demo and connect_offer_due()
     from aoft_tui.services.errors import ServiceError
     from aoft_tui.services.finetuning import FineTuningService
 
@@ -99,7 +103,8 @@ def _run_tui(demo: bool, profile: str | None = None) -> None:
 
         from aoft_tui.ui.app import AoftApp
 
-        app = AoftApp(service, settings, demo=use_demo, clock=clock, gc_paused=True, demo_emulator=demo_emulator)
+        app = AoftApp(service, settings, demo=use_demo, clock=clock, gc_paused=True, demo_emulator=demo_emulator,
+                      offer_connect=offer_connect)
         for problem in app.keymap_problems:  # also in the app, but stderr outlives the screen
             click.echo(f"aoft-tui: {problem}", err=True)
         app.run()

@@ -35,15 +35,23 @@ class ConnectScreen(ModalScreen[str | None]):
     ConnectScreen > #dialog { width: 76; max-width: 95%; height: auto; border: thick $primary;
                               background: $surface; padding: 1 2; }
     ConnectScreen #connect-title { text-style: bold; }
+    ConnectScreen #connect-intro { color: $text-muted; height: auto; margin-bottom: 1; }
     ConnectScreen #connect-error { color: $error; height: auto; }
     ConnectScreen #connect-buttons { height: auto; align-horizontal: right; }
     ConnectScreen Button { margin-left: 2; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="connect.cancel")]
 
+    def __init__(self, *, first_run: bool = False) -> None:
+        super().__init__()
+        self.first_run = first_run  # offered on the first start, over the demo
+
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
             yield Label("Connect to Azure OpenAI", id="connect-title")
+            if self.first_run:
+                yield Static("Nothing is configured yet, so this is the demo on a local emulator. Connect "
+                             "your resource now, or later: ctrl+p → Connect to Azure…", id="connect-intro")
             yield Input(placeholder="profile name, e.g. prod", id="connect-name")
             yield Input(placeholder="https://<resource>.openai.azure.com", id="connect-endpoint")
             yield Select(AUTH_CHOICES, value="key", allow_blank=False, id="connect-auth")
@@ -51,7 +59,7 @@ class ConnectScreen(ModalScreen[str | None]):
                         password=True, id="connect-key")
             yield Static("", id="connect-error", markup=False)
             with Horizontal(id="connect-buttons"):
-                yield Button("Cancel", id="connect-cancel")
+                yield Button("Not now" if self.first_run else "Cancel", id="connect-cancel")
                 yield Button("Save and connect", variant="primary", id="connect-save")
 
     def on_select_changed(self, event: Select.Changed) -> None:
