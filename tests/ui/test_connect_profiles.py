@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import stat
 
+import pytest
+
 from aoft_tui.ui.screens.connect_dialog import ConnectScreen
 
 from .main_support import loaded, make_app, settle, table
@@ -134,3 +136,108 @@ async def test_switching_away_from_the_demo_stops_its_emulator(
         await loaded(pilot)
         assert not app.demo and not _answers(emulator.port)
         assert _answers(seeded_emulator.port) and table(pilot).row_count == 8
+
+
+def _fake_az(tmp_path, monkeypatch, token: str) -> None:
+    """An `az` on PATH whose `az account get-access-token` prints `token` in the Azure CLI's
+    own JSON shape: azure-identity's real AzureCliCredential runs it. DefaultAzureCredential
+    is narrowed to that credential (AZURE_TOKEN_CREDENTIALS), so no test probes the network."""
+    import json
+    import time
+
+    bindir = tmp_path / "bin"
+    bindir.mkdir()
+    answer = json.dumps({"accessToken": token, "expiresOn": "2099-01-01 00:00:00.000000",
+                         "expires_on": int(time.time()) + 3600, "subscription": "0000",
+                         "tenant": "emulated-tenant", "tokenType": "Bearer"})
+    script = bindir / "az"
+    script.write_text(f"#!/bin/sh\ncat <<'JSON'\n{answer}\nJSON\n")
+    script.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bindir}:/usr/bin:/bin")
+    monkeypatch.setenv("AZURE_TOKEN_CREDENTIALS", "AzureCliCredential")
+
+
+async def _fill_and_save(pilot, name: str, endpoint: str, auth: str, key: str = "") -> None:
+    app = pilot.app
+    app.action_connect()
+    await pilot.pause()
+    assert isinstance(app.screen, ConnectScreen)
+    app.screen.query_one("#connect-name").value = name
+    app.screen.query_one("#connect-endpoint").value = endpoint
+    app.screen.query_one("#connect-auth").value = auth
+    await pilot.pause()
+    assert app.screen.query_one("#connect-key").display == auth.startswith("key")
+    if key:
+        app.screen.query_one("#connect-key").value = key
+    app.screen.query_one("#connect-save").press()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize(("choice", "auth", "private"), [
+    ("key", "key", True), ("key-env", "key", False), ("entra", "entra", False), ("azure-cli", "azure-cli", False),
+])
+async def test_each_sign_in_choice_writes_a_profile_that_loads_back_and_connects(
+    write_config, monkeypatch, tmp_path, emulator, service, seeded_emulator, choice, auth, private
+) -> None:
+    from aoft_tui.services.settings import load_settings
+
+    path = write_config("")
+    path.chmod(0o644)
+    token, _ = seeded_emulator.issue_token(3600)
+    _fake_az(tmp_path, monkeypatch, token)
+    monkeypatch.setenv("LAB_KEY", seeded_emulator.api_key)
+    key = {"key": seeded_emulator.api_key, "key-env": "LAB_KEY"}.get(choice, "")
+    app = make_app(service, emulator)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        await _fill_and_save(pilot, "lab", seeded_emulator.endpoint, choice, key)
+        await loaded(pilot)
+        # connected end to end: the key, the variable's key, or a token from (fake) `az`
+        assert table(pilot).row_count == 8 and app.settings.profile == "lab" and not app.demo
+        assert str(app.screen.query_one("#mode").render()) == f"lab · 127.0.0.1:{seeded_emulator.port}"
+    assert (stat.S_IMODE(path.stat().st_mode) == 0o600) is private
+    text = path.read_text()
+    assert (seeded_emulator.api_key in text) is (choice == "key")
+    assert ('api_key_env = "LAB_KEY"' in text) is (choice == "key-env")
+    settings = load_settings(profile="lab")
+    assert (settings.auth, settings.endpoint) == (auth, seeded_emulator.endpoint)
+    if auth == "key":
+        assert settings.api_key is not None and settings.api_key.get_secret_value() == seeded_emulator.api_key
+    else:
+        assert settings.api_key is None and seeded_emulator.tokens_accepted >= 1
+
+
+async def test_a_key_variable_that_is_not_set_is_refused_before_anything_is_written(
+    write_config, monkeypatch, emulator, service
+) -> None:
+    path = write_config("")
+    monkeypatch.delenv("NOT_SET_KEY", raising=False)
+    app = make_app(service, emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await _fill_and_save(pilot, "lab", "https://lab.openai.azure.com", "key-env", "NOT_SET_KEY")
+        assert isinstance(app.screen, ConnectScreen)
+        error = str(app.screen.query_one("#connect-error").render())
+        assert "NOT_SET_KEY is not set" in error and "restart aoft-tui" in error
+    assert path.read_text() == ""
+
+
+async def test_a_token_the_resource_rejects_under_azure_cli_says_which_sign_in_and_role(
+    write_config, monkeypatch, tmp_path, emulator, service, seeded_emulator
+) -> None:
+    write_config(f'[profiles.cli]\nendpoint = "{seeded_emulator.endpoint}"\nauth = "azure-cli"\n')
+    _fake_az(tmp_path, monkeypatch, "forged-token-of-another-tenant")
+    app = make_app(service, emulator, profile_names=("cli",))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await loaded(pilot)
+        app.switch_profile("cli")
+        for _ in range(100):
+            await settle(pilot)
+            errors = [n.message for n in app._notifications if n.severity == "error"]
+            if errors:
+                break
+        assert errors, [n.message for n in app._notifications]
+        message = errors[-1]
+        assert "token was rejected" in message and "az login --tenant" in message
+        assert "Cognitive Services OpenAI Contributor" in message
+        assert "API key" not in message and "forged-token" not in message
