@@ -241,3 +241,24 @@ async def test_a_token_the_resource_rejects_under_azure_cli_says_which_sign_in_a
         assert "token was rejected" in message and "az login --tenant" in message
         assert "Cognitive Services OpenAI Contributor" in message
         assert "API key" not in message and "forged-token" not in message
+
+
+async def test_at_80x24_the_first_run_dialog_keeps_its_error_and_buttons_on_screen(
+    write_config, emulator, service
+) -> None:
+    write_config("")
+    app = make_app(service, emulator)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await loaded(pilot)
+        app.action_connect(first_run=True)
+        await pilot.pause()
+        app.screen.query_one("#connect-name").value = "lab"
+        app.screen.query_one("#connect-endpoint").value = "my-resource"  # the longest message: 3 lines
+        app.screen.query_one("#connect-key").value = "k"
+        app.screen.query_one("#connect-save").press()
+        await pilot.pause()
+        screen_region = app.screen.region
+        assert "must be a URL" in str(app.screen.query_one("#connect-error").render())
+        for widget_id in ("#dialog", "#connect-error", "#connect-save", "#connect-cancel"):
+            region = app.screen.query_one(widget_id).region
+            assert region.height and screen_region.contains_region(region), (widget_id, region)

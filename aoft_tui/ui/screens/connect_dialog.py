@@ -34,8 +34,9 @@ class ConnectScreen(ModalScreen[str | None]):
 
     DEFAULT_CSS = """
     ConnectScreen { align: center middle; }
-    ConnectScreen > #dialog { width: 76; max-width: 95%; height: auto; border: thick $primary;
-                              background: $surface; padding: 1 2; }
+    /* at 80×24 the whole form, a three-line error and the buttons fit: no vertical padding */
+    ConnectScreen > #dialog { width: 76; max-width: 95%; height: auto; max-height: 100%; border: thick $primary;
+                              background: $surface; padding: 0 2; overflow-y: auto; }
     ConnectScreen #connect-title { text-style: bold; }
     ConnectScreen #connect-intro { color: $text-muted; height: auto; margin-bottom: 1; }
     ConnectScreen #connect-error { color: $error; height: auto; }
