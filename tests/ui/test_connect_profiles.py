@@ -262,3 +262,45 @@ async def test_at_80x24_the_first_run_dialog_keeps_its_error_and_buttons_on_scre
         for widget_id in ("#dialog", "#connect-error", "#connect-save", "#connect-cancel"):
             region = app.screen.query_one(widget_id).region
             assert region.height and screen_region.contains_region(region), (widget_id, region)
+
+
+async def test_on_a_narrow_screen_the_indicator_says_the_same_in_at_most_25_columns() -> None:
+    from datetime import datetime
+
+    from textual.app import App, ComposeResult
+
+    from aoft_tui.ui.widgets.connection import ConnectionIndicator
+
+    t0 = datetime(2026, 3, 2, 12, 3, 10).timestamp()
+
+    class NarrowHost(App):
+        now = t0
+
+        def compose(self) -> ComposeResult:
+            yield ConnectionIndicator(clock=lambda: self.now)
+
+        def on_mount(self) -> None:
+            self.screen.add_class("-narrow")  # what MainScreen has under 100 columns
+
+    app = NarrowHost()
+    async with app.run_test(size=(80, 24)) as pilot:
+        indicator = app.query_one(ConnectionIndicator)
+        indicator.answered()
+        indicator.next_try_in(15)
+        seen = {}
+        for label, moment, state, next_try in [
+            ("fresh", 1, "ok", None), ("stale", 10, "ok", None), ("hanging", 19, "ok", None),
+            ("retrying", 19, "retrying", 8), ("offline", 19, "offline", 30),
+        ]:
+            app.now = t0 + moment
+            indicator.state = state
+            if next_try is not None:
+                indicator.next_try_in(next_try)
+            await pilot.pause()
+            seen[label] = (indicator.describe(), indicator.tooltip)
+    assert {k: v[0] for k, v in seen.items()} == {
+        "fresh": "● connected", "stale": "● answered 12:03:10", "hanging": "◐ no answer · trying…",
+        "retrying": "◐ retry in 8 s", "offline": "○ offline · retry in 30 s",
+    }
+    assert all(len(text) <= 25 for text, _ in seen.values())
+    assert seen["offline"][1] == "○ no answer since 12:03:10 · retry in 30 s"  # the full text, on hover
