@@ -64,11 +64,16 @@ def run_tui(demo: bool, profile: str | None = None) -> None:
 def _run_tui(demo: bool, profile: str | None = None) -> None:
     settings = _load(profile)
     use_demo = demo or settings.demo
+    from aoft_tui.services.first_run import connect_offer_due
+
+    # nothing configured anywhere and never asked (not for an explicit --demo): offer to connect
+    offer_connect = settings.demo and not demo and connect_offer_due()
     from aoft_tui.services.errors import ServiceError
     from aoft_tui.services.finetuning import FineTuningService
 
     with ExitStack() as stack:
         clock = None
+        demo_emulator = None  # the app stops it when a profile replaces the demo
         try:
             if use_demo:
                 from aoft_tui.emulator.embedded import EmbeddedEmulator
@@ -78,6 +83,7 @@ def _run_tui(demo: bool, profile: str | None = None) -> None:
                 )
                 service = FineTuningService(emu.endpoint, emu.api_key, settings.api_version)
                 clock = emulator_clock(emu)
+                demo_emulator = emu
             else:
                 service = FineTuningService.from_settings(settings)
                 # The last list seen paints at once next time. Not in the demo: its emulator
@@ -97,7 +103,8 @@ def _run_tui(demo: bool, profile: str | None = None) -> None:
 
         from aoft_tui.ui.app import AoftApp
 
-        app = AoftApp(service, settings, demo=use_demo, clock=clock, gc_paused=True)
+        app = AoftApp(service, settings, demo=use_demo, clock=clock, gc_paused=True, demo_emulator=demo_emulator,
+                      offer_connect=offer_connect)
         for problem in app.keymap_problems:  # also in the app, but stderr outlives the screen
             click.echo(f"aoft-tui: {problem}", err=True)
         app.run()

@@ -22,7 +22,8 @@ from textual.screen import Screen
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.settings import Settings
 
-DEMO_LABEL = "demo — local emulator · set AZURE_OPENAI_ENDPOINT to connect"
+# the way out of the demo first: at 80 columns the end of the label may be cut
+DEMO_LABEL = "demo — {key} → Connect · local emulator"
 # If the job list never arrives (network down), start-up still ends after this long.
 STARTUP_DEADLINE = 5.0
 
@@ -48,11 +49,18 @@ class AoftApp(App[None]):
         demo: bool = False,
         clock: Callable[[], datetime] | None = None,
         gc_paused: bool = False,
+        demo_emulator: object | None = None,
+        offer_connect: bool = False,
     ) -> None:
         super().__init__()
         self.service = service
         self.settings = settings
         self.demo = demo
+        # the demo's embedded emulator (anything with stop()), stopped when a profile replaces
+        # the demo (ui.profiles) rather than left serving until the app exits
+        self.demo_emulator: object | None = demo_emulator
+        # the first start (services.first_run): the connect dialog opens over the demo, once
+        self.offer_connect = offer_connect
         self._clock = clock or (lambda: datetime.now(UTC))
         # the command paused the cyclic GC for start-up (cli.tui_cmd); see started()
         self._gc_paused = gc_paused
@@ -96,7 +104,8 @@ class AoftApp(App[None]):
     def mode_label(self) -> str:
         """The header's "where am I": the profile and the live resource (or the demo)."""
         if self.demo:
-            return DEMO_LABEL
+            key = self._checked_keymap.get("command_palette", "ctrl+p").split(",")[0].strip()
+            return DEMO_LABEL.format(key=key)
         profile = getattr(self.settings, "profile", None)
         return f"{profile} · {self.endpoint_label}" if profile else self.endpoint_label
 
@@ -107,14 +116,14 @@ class AoftApp(App[None]):
 
         switch_to_profile(self, name)
 
-    def action_connect(self) -> None:
+    def action_connect(self, first_run: bool = False) -> None:
         from aoft_tui.ui.screens.connect_dialog import ConnectScreen
 
         def connected(name: str | None) -> None:
             if name:
                 self.switch_profile(name)
 
-        self.push_screen(ConnectScreen(), connected)
+        self.push_screen(ConnectScreen(first_run=first_run), connected)
 
     # --- wiring -------------------------------------------------------------------------------
     def on_mount(self) -> None:
@@ -133,6 +142,11 @@ class AoftApp(App[None]):
         from aoft_tui.ui.screens.main_screen import MainScreen
 
         self.push_screen(MainScreen())
+        if self.offer_connect:
+            from aoft_tui.services.first_run import remember_connect_offered
+
+            self.action_connect(first_run=True)
+            remember_connect_offered()  # shown once, whatever the answer
 
     def action_open_log(self) -> None:
         from aoft_tui.ui.screens.log_screen import LogScreen

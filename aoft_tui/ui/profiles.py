@@ -1,7 +1,7 @@
 """Switching the app to another profile of config.toml (command palette, connect dialog).
 
 The new settings and service are built first; only when that worked is the old service
-replaced (and closed) and the dashboard rebuilt on the new one — a profile that cannot be
+replaced (and closed; the demo's emulator stopped) and the dashboard rebuilt on the new one — a profile that cannot be
 used leaves the app where it was, with a notification saying why.
 """
 
@@ -36,7 +36,16 @@ def switch_to_profile(app: AoftApp, name: str) -> bool:
         app.pop_screen()
     app.push_screen(MainScreen())
     old.close()
+    _stop_demo_emulator(app)
     app.notify(f"Connected to {app.mode_label}.", title="Profile")
     for warning in endpoint_warnings(settings.endpoint or ""):
         app.notify(warning, title="Insecure endpoint", severity="warning", timeout=15)
     return True
+
+
+def _stop_demo_emulator(app: AoftApp) -> None:
+    """The demo is left for good: its emulator stops (in a thread: it waits for its server)."""
+    emulator, app.demo_emulator = app.demo_emulator, None
+    stop = getattr(emulator, "stop", None)
+    if callable(stop):
+        app.run_worker(stop, thread=True, group="demo-emulator", exit_on_error=False)

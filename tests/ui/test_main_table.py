@@ -30,7 +30,7 @@ async def test_every_job_is_listed_with_readable_status(seeded_emulator, seeded_
             assert _cell(jobs_table, job.id, "id") == " " + job.short_id
             assert _cell(jobs_table, job.id, "model") == job.model
         assert main_screen(pilot).query_one(ConnectionIndicator).state == "ok"
-        assert "demo — local emulator" in str(main_screen(pilot).query_one("#mode").render())
+        assert "demo — ctrl+p → Connect · local emulator" in str(main_screen(pilot).query_one("#mode").render())
 
 
 async def test_live_update_changes_cells_and_chart_without_moving_cursor(seeded_emulator, seeded_service) -> None:

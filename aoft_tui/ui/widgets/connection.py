@@ -8,7 +8,11 @@ in 8 s` — so a service that died between two polls is never reported as connec
 the whole interval. It redraws itself every second.
 
 While the table shows the list cached from the last run (`cached` is True) the text says
-so — `◌ cached · connecting…` — until the first live list arrives."""
+so — `◌ cached · connecting…` — until the first live list arrives.
+
+On a narrow screen (the main screen's `-narrow` class, under 100 columns) the text is
+shortened — `◐ retry in 8 s`, `○ offline · retry in 30 s` — so the header keeps room for
+the profile and resource beside it; the long text is then the tooltip."""
 
 from __future__ import annotations
 
@@ -70,7 +74,39 @@ class ConnectionIndicator(Static):
         self.set_class(cached, "-cached")
         self._show()
 
+    @property
+    def compact(self) -> bool:
+        """Short texts: the screen is laid out for a narrow terminal (MainScreen.-narrow)."""
+        try:
+            return self.screen.has_class("-narrow")
+        except Exception:  # noqa: BLE001 - not mounted yet: the full text
+            return False
+
     def describe(self) -> str:
+        return self._shortened() if self.compact else self._describe_in_full()
+
+    def _shortened(self) -> str:
+        """The same news in at most 25 columns: the state, and when the next try is."""
+        if self.cached or self.state == "connecting":
+            return self._describe_in_full()
+        now = self.clock()
+        overdue = self._overdue(now)
+        if self.state == "ok":
+            if overdue:
+                return "◐ no answer · trying…"
+            if self.last_answer is None or now - self.last_answer <= FRESH_FOR:
+                return _TEXT["ok"]
+            return f"● answered {_clock_time(self.last_answer)}"
+        head = "◐" if self.state == "retrying" else "○ offline ·"
+        if overdue:
+            return f"{head} trying…"
+        when = self._next(now, "retry").removeprefix(" · ")
+        return f"{head} {when}" if when else _TEXT[self.state]
+
+    def _overdue(self, now: float) -> bool:
+        return self.next_try_at is not None and now - self.next_try_at > OVERDUE_AFTER
+
+    def _describe_in_full(self) -> str:
         if self.cached:
             symbol, word = _TEXT[self.state].split(" ", 1)
             return f"{symbol} cached · {word}{'…' if self.state in ('connecting', 'retrying') else ''}"
@@ -78,7 +114,7 @@ class ConnectionIndicator(Static):
             return _TEXT["connecting"]
         now = self.clock()
         since = "yet" if self.last_answer is None else f"since {_clock_time(self.last_answer)}"
-        overdue = self.next_try_at is not None and now - self.next_try_at > OVERDUE_AFTER
+        overdue = self._overdue(now)
         if self.state == "ok":
             if overdue:  # asked, and no answer has come: the service may be gone
                 return f"◐ no answer {since} · trying…"
@@ -95,7 +131,10 @@ class ConnectionIndicator(Static):
         return f" · {word} now" if left < 0.5 else f" · {word} in {left:.0f} s"
 
     def _show(self) -> None:
-        self.update(self.describe())
+        text = self.describe()
+        self.update(text)
+        full = self._describe_in_full()
+        self.tooltip = full if full != text else None
 
 
 def _clock_time(at: float) -> str:
