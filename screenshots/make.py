@@ -108,8 +108,8 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
 
 
 async def _deployments(pilot: Pilot) -> None:
-    await _loaded(pilot)
-    await pilot.press("e")
+    await loaded(pilot)
+    await pilot.press("H")
     for _ in range(250):
         if getattr(pilot.app.screen, "loaded", False) and hasattr(pilot.app.screen, "items"):
             break
