@@ -208,7 +208,8 @@ async def bench_stream(
     """Event-loop lag samples (s) of the job detail screen while an emulator job streams, and
     the longest GC pause (s) in that window."""
     from aoft_tui.services.finetuning import FineTuningService
-    from aoft_tui.ui.screens import job_detail, job_detail_data
+    from aoft_tui.services import job_detail_data
+    from aoft_tui.ui.screens import job_detail
     from aoft_tui.ui.screens.job_detail import JobDetailScreen
 
     job_detail_data.ACTIVE_INTERVAL = poll

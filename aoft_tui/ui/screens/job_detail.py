@@ -28,7 +28,7 @@ from aoft_tui.domain.models import Checkpoint, Job, MetricPoint
 from aoft_tui.domain.series import ChartOptions, Series, chart_data, point_budget
 from aoft_tui.services.errors import ServiceError
 from aoft_tui.ui.screens.job_actions import JobActionsMixin
-from aoft_tui.ui.screens.job_detail_data import DetailFetcher, DetailUpdate, next_interval
+from aoft_tui.services.job_detail_data import DetailFetcher, DetailUpdate, next_interval
 from aoft_tui.ui.widgets.checkpoints_table import CheckpointsTable
 from aoft_tui.ui.widgets.detail_charts import DetailCharts
 from aoft_tui.ui.widgets.events_log import EventsLog
