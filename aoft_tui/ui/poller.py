@@ -35,6 +35,11 @@ class Poller:
         self._due = False  # a poll fell due while paused
         self._timer: Timer | None = None
 
+    @property
+    def scheduled(self) -> bool:
+        """A next poll is on the timer."""
+        return self._timer is not None
+
     # --- starting ---------------------------------------------------------------------------
     def poll_now(self) -> None:
         self._stop_timer()

@@ -42,11 +42,11 @@ async def test_series_toggles_hide_and_show_loss_and_accuracy_together(seeded_se
         assert VALID_LOSS in loss.series_names
         assert "□ train" in str(screen.query_one("#chart-options").render())
 
-        await pilot.press("a")
+        await pilot.press("e")
         await settle(pilot)
         assert VALID_LOSS not in loss.series_names and VALID_ACCURACY not in accuracy.series_names
 
-        await pilot.press("t", "a")
+        await pilot.press("t", "e")
         await settle(pilot)
         assert {TRAIN_LOSS, VALID_LOSS} <= set(loss.series_names)
 

@@ -1,11 +1,9 @@
 """The dashboard: every job in a live table, the selected job's summary and loss preview.
 
-Polling: one thread worker (`group="poll"`, exclusive) calls `service.list_jobs()`; its
-result comes back as a message, and only then is the next poll scheduled with `set_timer`
-— polls never overlap and the interval stays honest on a slow network. The interval is
-short while any job is moving, long when all are finished, and backs off on errors. While
-another screen or a modal is on top, polling stops (ScreenSuspend) and resumes at once
-when this screen is shown again.
+Polling: `ui.poller.Poller` runs one thread worker at a time (`service.list_jobs()`); its
+result comes back as a message and the poller schedules the next poll — short while any
+job is moving, long when all are finished, backing off on errors; paused while another
+screen or a modal is on top and resumed at once when this screen is shown again.
 """
 
 from __future__ import annotations
@@ -17,49 +15,22 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import ScreenResume, ScreenSuspend
 from textual.message import Message
-from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
 from aoft_tui.domain.models import TRAIN_LOSS, VALID_LOSS, Job
 from aoft_tui.domain.series import last_step, prepare_series
-from aoft_tui.services.errors import AuthError, RateLimitError, ServiceError
-from aoft_tui.ui.screens.job_actions import JobActionsMixin
+from aoft_tui.services.errors import AuthError, ServiceError
+from aoft_tui.ui.poller import Poller
+from aoft_tui.ui.screens.job_actions import JobScreen
 from aoft_tui.ui.widgets.connection import ConnectionIndicator
 from aoft_tui.ui.widgets.job_summary import JobSummary
 from aoft_tui.ui.widgets.jobs_table import JobsTable
 from aoft_tui.ui.widgets.key_bar import KeyBar
 from aoft_tui.ui.widgets.metric_chart import MetricChart
 
-# Seconds between polls: while a job moves / when all are finished; the demo moves faster.
-ACTIVE_INTERVAL = 2.0
-DEMO_ACTIVE_INTERVAL = 1.0
-IDLE_INTERVAL = 15.0
-MAX_BACKOFF = 60.0
 # Consecutive failed polls before the indicator says "offline" rather than "retrying".
 OFFLINE_AFTER = 2
-
-
-class JobsLoaded(Message):
-    def __init__(self, jobs: list[Job]) -> None:
-        super().__init__()
-        self.jobs = jobs
-
-
-class PollFailed(Message):
-    def __init__(self, error: ServiceError) -> None:
-        super().__init__()
-        self.error = error
-
-
-class PreviewLoaded(Message):
-    def __init__(self, job_id: str, series: dict | None, step: int | None) -> None:
-        super().__init__()
-        self.job_id = job_id
-        self.series = series
-        self.step = step
 
 
 class FilterInput(Input):
@@ -70,13 +41,13 @@ class FilterInput(Input):
         self.screen.query_one(JobsTable).focus()
 
 
-class MainScreen(JobActionsMixin, Screen[None]):
+class MainScreen(JobScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (172, "-wide")]
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by id, model, status or suffix"),
         Binding("s", "sort", "Sort", id="sort", tooltip="Sort by the next column (click a header, too)"),
-        Binding("space", "mark", "Mark", id="mark", key_display="␣", tooltip="Mark the job for comparison"),
+        Binding("space", "mark", "Mark+↓", id="mark", key_display="␣", tooltip="Mark the job for comparison and move down"),
         Binding("m", "compare", "Compare", id="compare", tooltip="Overlay the marked jobs' loss curves"),
         Binding("c", "cancel_job", "Cancel", id="cancel_job", tooltip="Cancel the selected job"),
         Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause the selected running job"),
@@ -89,12 +60,26 @@ class MainScreen(JobActionsMixin, Screen[None]):
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", show=False, tooltip="Poll the jobs now"),
     ]  # fmt: skip
 
+    class JobsLoaded(Message):
+        def __init__(self, jobs: list[Job]) -> None:
+            super().__init__()
+            self.jobs = jobs
+
+    class PollFailed(Message):
+        def __init__(self, error: ServiceError) -> None:
+            super().__init__()
+            self.error = error
+
+    class PreviewLoaded(Message):
+        def __init__(self, job_id: str, series: dict | None, step: int | None) -> None:
+            super().__init__()
+            self.job_id = job_id
+            self.series = series
+            self.step = step
+
     def __init__(self) -> None:
         super().__init__()
-        self._timer: Timer | None = None
-        self._polling = False
-        self._suspended = False
-        self._failures = 0
+        self.poller = Poller(self, self._poll_jobs)
         self._preview_job: str | None = None
         self._preview_loading = False
         self._preview_next: Job | None = None
@@ -104,7 +89,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Label("aoft-tui", id="app-name")
-            yield Label(self.app.mode_label, id="mode", classes="-demo" if self.app.demo else "")
+            yield Label(self.aoft.mode_label, id="mode", classes="-demo" if self.aoft.demo else "")
             yield Label("", id="counts")
             yield ConnectionIndicator(id="connection")
         yield FilterInput(placeholder="filter: id, model, status, suffix — enter to keep, esc to clear", id="filter")
@@ -119,6 +104,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
+        self.poller.demo = self.aoft.demo
         self.query_one(JobsTable).focus()
         self._show_cached()
         self.poll_now()
@@ -126,14 +112,14 @@ class MainScreen(JobActionsMixin, Screen[None]):
     def _show_cached(self) -> None:
         """Paint the list remembered from the last run at once (marked as cached) while the
         first list is still on its way (a slow network); the live list replaces it by key."""
-        service = self.app.service
+        service = self.aoft.service
         if getattr(service, "first_list_arrived", False):
             return  # the live list is already here: reading the cache first would only delay it
         cache = getattr(service, "jobs_cache", None)
         jobs = cache.load() if cache is not None else None
         if not jobs:
             return
-        self.table.sync(jobs, self.app.now())
+        self.table.sync(jobs, self.aoft.now())
         self.query_one(ConnectionIndicator).cached = True
         self._update_counts()
         self._show_selected(reload_preview=False)
@@ -144,42 +130,30 @@ class MainScreen(JobActionsMixin, Screen[None]):
         return self.query_one(JobsTable)
 
     def poll_now(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if self._polling:
-            return  # the running poll schedules the next one
-        self._polling = True
-        self._poll_jobs()
+        self.poller.poll_now()
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll_jobs(self) -> None:
         try:
-            jobs = self.app.service.list_jobs()
+            jobs = self.aoft.service.list_jobs()
         except ServiceError as err:
-            self.post_message(PollFailed(err))
+            self.post_message(self.PollFailed(err))
         except Exception as err:  # noqa: BLE001 - never a traceback on screen
-            self.post_message(PollFailed(ServiceError(f"{type(err).__name__}: {err}")))
+            self.post_message(self.PollFailed(ServiceError(f"{type(err).__name__}: {err}")))
         else:
-            self.post_message(JobsLoaded(jobs))
+            self.post_message(self.JobsLoaded(jobs))
 
-    def _schedule(self, delay: float) -> None:
-        self._polling = False
-        if self._suspended:
-            return  # ScreenResume polls again
-        self._timer = self.set_timer(delay, self.poll_now, name="poll")
-
-    def on_jobs_loaded(self, message: JobsLoaded) -> None:
+    def on_main_screen_jobs_loaded(self, message: JobsLoaded) -> None:
         indicator = self.query_one(ConnectionIndicator)
-        if self._failures:  # the outage had its toast; so does its end
-            self.notify(f"Connected to {self.app.endpoint_label} again.", title="Reconnected")
-        self._failures = 0
+        active = any(job.status.is_active for job in message.jobs)
+        if self.poller.succeeded(active=active):  # the outage had its toast; so does its end
+            self.notify(f"Connected to {self.aoft.endpoint_label} again.", title="Reconnected")
         indicator.state = "ok"
         indicator.cached = False
         table = self.table
-        table.sync(message.jobs, self.app.now())
+        table.sync(message.jobs, self.aoft.now())
         if not self.loaded:
-            self.call_after_refresh(self.app.started)
+            self.call_after_refresh(self.aoft.started)
         self.loaded = True
         wanted = self._select_when_loaded
         if wanted and wanted in table.jobs:
@@ -187,35 +161,18 @@ class MainScreen(JobActionsMixin, Screen[None]):
                 self.query_one(FilterInput).value = ""  # the new job must not hide behind a filter
             table.select_job(wanted)
             self._select_when_loaded = None
-        active = sum(job.status.is_active for job in message.jobs)
         self._update_counts()
         self._show_selected(reload_preview=self._selected_is_active())
-        fast = DEMO_ACTIVE_INTERVAL if self.app.demo else ACTIVE_INTERVAL
-        self._schedule(fast if active else IDLE_INTERVAL)
 
-    def on_poll_failed(self, message: PollFailed) -> None:
-        self.app.started()
+    def on_main_screen_poll_failed(self, message: PollFailed) -> None:
+        self.aoft.started()
         err = message.error
-        self._failures += 1
-        offline = self._failures >= OFFLINE_AFTER or isinstance(err, AuthError)
+        self.poller.failed(err)
+        failures = self.poller.failures
+        offline = failures >= OFFLINE_AFTER or isinstance(err, AuthError)
         self.query_one(ConnectionIndicator).state = "offline" if offline else "retrying"
-        if self._failures == 1:  # one toast per outage, not one per poll
+        if failures == 1:  # one toast per outage, not one per poll
             self.notify(str(err), title=err.title, severity="error", timeout=8)
-        delay = min(MAX_BACKOFF, 2.0 * 2 ** (self._failures - 1))
-        if isinstance(err, RateLimitError) and err.retry_after:
-            delay = max(delay, err.retry_after)
-        self._schedule(delay)
-
-    def on_screen_suspend(self, _: ScreenSuspend) -> None:
-        self._suspended = True
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-
-    def on_screen_resume(self, _: ScreenResume) -> None:
-        was_suspended, self._suspended = self._suspended, False
-        if was_suspended:
-            self.poll_now()
 
     # --- selection, summary, preview ------------------------------------------------------------
     def action_target(self) -> Job | None:
@@ -223,7 +180,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
 
     def on_job_changed(self, job: Job) -> None:
         table = self.table
-        table.sync([*(j for j in table.jobs.values() if j.id != job.id), job], self.app.now())
+        table.sync([*(j for j in table.jobs.values() if j.id != job.id), job], self.aoft.now())
         self._show_selected(reload_preview=True)
         self.poll_now()
 
@@ -239,7 +196,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
         table = self.table
         job = table.selected_job
         step, total = table.steps.get(job.id, (None, None)) if job else (None, None)
-        self.query_one(JobSummary).show(job, self.app.now(), step=step, total_steps=total)
+        self.query_one(JobSummary).show(job, self.aoft.now(), step=step, total_steps=total)
         chart = self.query_one(MetricChart)
         if job is None:
             self._preview_job = None
@@ -269,14 +226,14 @@ class MainScreen(JobActionsMixin, Screen[None]):
         step = None
         try:
             # the job we hold saves a status read; the service fetches only new events
-            points = self.app.service.metrics(job.id, job=job)
+            points = self.aoft.service.metrics(job.id, job=job)
             series = prepare_series(points, (TRAIN_LOSS, VALID_LOSS), max_points=budget)
             step = last_step(points)
         except Exception:  # noqa: BLE001, S110 - the poll reports connectivity; the preview waits
             pass
-        self.post_message(PreviewLoaded(job.id, series, step))
+        self.post_message(self.PreviewLoaded(job.id, series, step))
 
-    def on_preview_loaded(self, message: PreviewLoaded) -> None:
+    def on_main_screen_preview_loaded(self, message: PreviewLoaded) -> None:
         self._preview_loading = False
         queued, self._preview_next = self._preview_next, None
         if queued is not None and queued.id == self._preview_job:
@@ -288,7 +245,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
         chart.show(message.series, title=f"loss · {message.job_id[-8:]}", ylabel="loss", empty_text="no metrics yet")
         if message.step is not None and job is not None and not job.status.is_terminal:
             self.table.set_steps(message.job_id, message.step, None)
-            self.query_one(JobSummary).show(job, self.app.now(), step=message.step)
+            self.query_one(JobSummary).show(job, self.aoft.now(), step=message.step)
 
     # --- filter, sort, marks -------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -374,12 +331,12 @@ class MainScreen(JobActionsMixin, Screen[None]):
     def action_validate(self) -> None:
         screen_cls = self._screen_class("validate_screen", "ValidateScreen", "Dataset validation")
         if screen_cls:
-            self.app.push_screen(screen_cls())
+            self.app.push_screen(screen_cls(prices=self.aoft.settings.prices))
 
     def action_new_job(self) -> None:
         screen_cls = self._screen_class("new_job_screen", "NewJobScreen", "New job")
         if screen_cls:
-            self.app.push_screen(screen_cls(self.app.service), self._new_job_done)
+            self.app.push_screen(screen_cls(self.aoft.service), self._new_job_done)
 
     def _new_job_done(self, job_id: str | None) -> None:
         if job_id:
@@ -390,7 +347,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
         job = self._target_or_toast()
         screen_cls = self._screen_class("push_screen", "PushScreen", "Push to W&B")
         if job and screen_cls:
-            self.app.push_screen(screen_cls(self.app.service, job.id, self.app.settings))
+            self.app.push_screen(screen_cls(self.aoft.service, job.id, self.aoft.settings))
 
     def _screen_class(self, module: str, name: str, feature: str) -> type | None:
         """Import a feature's screen only when its key is pressed (fast start-up)."""
@@ -405,4 +362,4 @@ class MainScreen(JobActionsMixin, Screen[None]):
         return None
 
     def now(self) -> datetime:
-        return self.app.now()
+        return self.aoft.now()

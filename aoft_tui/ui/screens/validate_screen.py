@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from rich.syntax import Syntax
@@ -19,14 +19,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, DirectoryTree, Footer, Input, Label, Select, Static
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, DirectoryTree, Input, Label, Select, Static
 from textual_plotext import PlotextPlot
 
 from aoft_tui.domain import catalog
 from aoft_tui.domain.validation import DatasetIOError, Problem, ValidationReport, validate_file
 from aoft_tui.domain.validation.formats import FORMAT_LABELS
 from aoft_tui.domain.validation.stats import histogram
+from aoft_tui.ui.screens.base import AoftScreen
+from aoft_tui.ui.widgets.key_bar import KeyBar
 
 AUTO = "auto"
 PREVIEW_LIMIT = 60_000  # characters of a line shown (data-URI images make huge lines)
@@ -91,7 +94,7 @@ def read_line(path: Path, line: int) -> tuple[str, bool]:
     return text or "(empty line)", is_json
 
 
-class ValidateScreen(Screen[None]):
+class ValidateScreen(AoftScreen[None]):
     CSS_PATH = "validate_screen.tcss"
     # Small terminals (80×24 over SSH) drop the histogram and narrow the file tree.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -105,10 +108,28 @@ class ValidateScreen(Screen[None]):
                 tooltip="Go to the problem list (enter shows the line)"),
     ]
 
-    def __init__(self, *, start_dir: Path | None = None, model: str | None = None) -> None:
+    class Said(Message):
+        """The worker has a message for the summary line (an unreadable file)."""
+
+        def __init__(self, text: str, *, error: bool = False) -> None:
+            super().__init__()
+            self.text = text
+            self.error = error
+
+    class Checked(Message):
+        def __init__(self, path: Path, report: ValidationReport, bins: object) -> None:
+            super().__init__()
+            self.path = path
+            self.report = report
+            self.bins = bins
+
+    def __init__(
+        self, *, start_dir: Path | None = None, model: str | None = None, prices: Mapping | None = None
+    ) -> None:
         super().__init__()
         self.start_dir = start_dir if start_dir is not None else Path.cwd()
         self.model = model
+        self.prices = dict(prices or {})  # config.toml [prices], for the cost estimate
         self.report: ValidationReport | None = None
         self.report_path: Path | None = None
 
@@ -134,7 +155,7 @@ class ValidateScreen(Screen[None]):
                 yield DataTable(id="validate-problems", cursor_type="row", zebra_stripes=True,
                                 classes="-hidden")
                 yield Static("", id="validate-detail", classes="-hidden")
-        yield Footer()
+        yield KeyBar()
 
     def _model_options(self) -> list[tuple[str, str]]:
         seen: dict[str, str] = {}
@@ -220,14 +241,19 @@ class ValidateScreen(Screen[None]):
     # --- work -----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
     def _validate(self, path: Path, model: str | None, method: str | None) -> None:
-        prices = dict(getattr(getattr(self.app, "settings", None), "prices", None) or {})
         try:
-            report = validate_file(path, model=model, method=method, prices=prices)
+            report = validate_file(path, model=model, method=method, prices=self.prices)
         except DatasetIOError as exc:
-            self.app.call_from_thread(self._say, str(exc), error=True)
+            self.post_message(self.Said(str(exc), error=True))
             return
         bins = histogram(report.token_lengths)
-        self.app.call_from_thread(self._show, path, report, bins)
+        self.post_message(self.Checked(path, report, bins))
+
+    def on_validate_screen_said(self, message: Said) -> None:
+        self._say(message.text, error=message.error)
+
+    def on_validate_screen_checked(self, message: Checked) -> None:
+        self._show(message.path, message.report, message.bins)
 
     def _say(self, message: str, *, error: bool = False) -> None:
         if not self.is_attached:  # closed while the worker ran

@@ -9,7 +9,7 @@ from textual.widgets import Static
 from aoft_tui.domain.series import KINDS, ChartOptions, Series
 from aoft_tui.ui.widgets.metric_chart import MetricChart
 
-KIND_LABELS = {"train": "train [t]", "valid": "valid [a]", "full": "full valid [f]"}
+KIND_LABELS = {"train": "train [t]", "valid": "valid [e]", "full": "full valid [f]"}
 
 
 def options_text(options: ChartOptions) -> str:
