@@ -123,7 +123,13 @@ class AoftScreen(_Shared, Screen[ScreenResultType]):
 
 
 class AoftModalScreen(_Shared, ModalScreen[ScreenResultType]):
-    BINDINGS: ClassVar[list[BindingType]] = VIM_BINDINGS
+    # A modal screen hides the app's bindings: help and quit are repeated here (same ids, so
+    # a [keymap] entry moves them everywhere) so that they work, and show, on every screen.
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *VIM_BINDINGS,
+        Binding("q", "app.quit", "Quit", id="quit", tooltip="Leave aoft-tui (the terminal is restored)"),
+        Binding("question_mark,f1", "app.help", "Help", id="help", tooltip="Keys for this screen"),
+    ]
 
     @on(Unmount)
     def _left(self) -> None:
