@@ -10,6 +10,7 @@ Escape on a form with something typed in asks before throwing it away (default: 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on, work
@@ -65,42 +66,33 @@ class NewJobScreen(AoftScreen[str | None]):
         Binding("q", "guarded_quit", "Quit", id="new_job.quit", tooltip="Leave aoft-tui (not while uploading)"),
     ]
 
+    # What the workers report (posted from their threads; handled here, on the UI thread).
+    @dataclass
     class ModelsLoaded(Message):
-        def __init__(self, models: list[ModelInfo], error: ServiceError | None) -> None:
-            super().__init__()
-            self.models = models
-            self.error = error
+        models: list[ModelInfo]
+        error: ServiceError | None
 
+    @dataclass
     class PreflightFailed(Message):
-        def __init__(self, text: str) -> None:
-            super().__init__()
-            self.text = text
+        text: str
 
+    @dataclass
     class PreflightDone(Message):
-        def __init__(self, request: StartRequest, report: object) -> None:
-            super().__init__()
-            self.request = request
-            self.report = report
+        request: StartRequest
+        report: object
 
+    @dataclass
     class Progressed(Message):
-        def __init__(self, progress: StartProgress) -> None:
-            super().__init__()
-            self.progress = progress
+        progress: StartProgress
 
+    @dataclass
     class StartFailed(Message):
-        def __init__(self, starter: JobStarter, error: ServiceError) -> None:
-            super().__init__()
-            self.starter = starter
-            self.error = error
+        starter: JobStarter
+        error: ServiceError
 
+    @dataclass
     class Started(Message):
-        def __init__(self, job_id: str) -> None:
-            super().__init__()
-            self.job_id = job_id
-
-    AUTO_FOCUS = "#model-select"
-    # How often Azure is asked whether an upload is processed (seconds).
-    file_poll_interval = 2.0
+        job_id: str
 
     def __init__(self, service: FineTuningService, *, start_dir: Path | None = None) -> None:
         super().__init__()
@@ -172,9 +164,7 @@ class NewJobScreen(AoftScreen[str | None]):
             self.post_message(self.ModelsLoaded(models, None))
 
     def on_new_job_screen_models_loaded(self, message: ModelsLoaded) -> None:
-        self._set_models(message.models, message.error)
-
-    def _set_models(self, models: list[ModelInfo], error: ServiceError | None) -> None:
+        models, error = message.models, message.error
         select = self.query_one("#model-select", Select)
         if error is not None:  # offer what the catalog knows, rather than nothing
             models = [ModelInfo(m.id, True, m.lifecycle_status) for m in catalog.BASE_MODELS]
