@@ -66,6 +66,10 @@ class NewJobScreen(AoftScreen[str | None]):
         Binding("q", "guarded_quit", "Quit", id="new_job.quit", tooltip="Leave aoft-tui (not while uploading)"),
     ]
 
+    AUTO_FOCUS = "#model-select"
+    # How often Azure is asked whether an upload is processed (seconds).
+    file_poll_interval = 2.0
+
     # What the workers report (posted from their threads; handled here, on the UI thread).
     @dataclass
     class ModelsLoaded(Message):

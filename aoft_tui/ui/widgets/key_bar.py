@@ -13,6 +13,7 @@ keys first), never those two.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 from rich.cells import cell_len
@@ -24,7 +25,7 @@ from textual.widget import Widget
 
 _ENABLED = Style()
 _DISABLED = Style(dim=True)
-# Binding ids that are never left out of the line.
+# Binding ids (and actions) that are never left out of the line.
 ALWAYS_SHOWN = ("help", "quit")
 
 
@@ -73,13 +74,22 @@ class KeyBar(Widget):
         (default: this widget's width, if it has one)."""
         if width is None:
             width = self.size.width or None
-        wanted, kept, seen = [], [], set()
+        wanted, kept, seen, hidden = [], [], set(), {}
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if not binding.show and binding.action in ALWAYS_SHOWN:
+                hidden.setdefault(binding.action, (binding, enabled, tooltip))  # Textual's own ctrl+q
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
             item = (binding, enabled, tooltip or binding.tooltip, self.app.get_key_display(binding))
             (kept if binding.id in ALWAYS_SHOWN else wanted).append(item)
+        # In a text field the app's letter keys type letters (q, ?): then show the key that
+        # still works there (f1, ctrl+q) rather than leave help or quit out.
+        for action in ALWAYS_SHOWN:
+            if action not in seen and action in hidden:
+                binding, enabled, tooltip = hidden[action]
+                shown = replace(binding, description=action.capitalize(), id=action)
+                kept.append((shown, enabled, tooltip or binding.tooltip, self.app.get_key_display(binding)))
 
         def cells(items: list) -> int:
             return sum(cell_len(display) + 2 + cell_len(b.description) for b, _, _, display in items)
