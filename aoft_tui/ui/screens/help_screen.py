@@ -58,7 +58,9 @@ class HelpScreen(AoftModalScreen[None]):
                 if shown not in keys:
                     keys.append(shown)
                 what.setdefault(binding.id, binding.tooltip or binding.description)
-        self.rows.extend((" ".join(keys), what[binding_id]) for binding_id, keys in keys_of.items())
+        # the screen's own keys first; the movement keys every screen shares after them
+        order = sorted(keys_of, key=lambda binding_id: binding_id.startswith("nav."))
+        self.rows.extend((" ".join(keys_of[binding_id]), what[binding_id]) for binding_id in order)
         self.rows.extend(NAVIGATION)
         for keys, text in self.rows:
             table.add_row(keys, text)
