@@ -207,8 +207,8 @@ async def bench_stream(
 ) -> tuple[list[float], float]:
     """Event-loop lag samples (s) of the job detail screen while an emulator job streams, and
     the longest GC pause (s) in that window."""
-    from aoft_tui.services.finetuning import FineTuningService
     from aoft_tui.services import polling
+    from aoft_tui.services.finetuning import FineTuningService
     from aoft_tui.ui.screens import job_detail
     from aoft_tui.ui.screens.job_detail import JobDetailScreen
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "ui"))
-from main_support import loaded, settle, table  # noqa: E402
-from test_dashboard_main import frozen_demo  # noqa: E402, F401 - the fixture
+from main_support import loaded, settle, table
+from test_dashboard_main import frozen_demo
 
 DATA = Path(__file__).parent.parent / "validation" / "screen_data"
 
@@ -26,9 +26,13 @@ def _open(key: str, *, mark: int = 0, wait: bool = True):
         await pilot.press(key)
         if wait:
             await settle(pilot)
-        else:  # the validate screen's file tree keeps a loader worker alive
-            for _ in range(10):
-                await pilot.pause(0.05)
+        else:  # the validate screen's file tree keeps a loader worker alive: wait for its listing
+            tree = pilot.app.screen.query_one("DirectoryTree")
+            for _ in range(200):
+                await pilot.pause(0.02)
+                if len(tree.root.children) == 2:  # clean.jsonl, support-train.jsonl
+                    break
+            await pilot.pause(0.1)
         text = pilot.app.screen.query_one("KeyBar").render().plain
         assert "Help" in text and "Quit" in text, text  # f1 / ctrl+q while a text field has focus
 
@@ -40,6 +44,6 @@ def _open(key: str, *, mark: int = 0, wait: bool = True):
     [("detail", "enter", 0, True), ("compare", "m", 2, True), ("new_job", "n", 0, True),
      ("validate", "v", 0, False), ("push", "w", 0, True)],
 )  # fmt: skip
-def test_key_bar_at_80x24(snap_compare, frozen_demo, monkeypatch, name, key, mark, wait):  # noqa: F811
+def test_key_bar_at_80x24(snap_compare, frozen_demo, monkeypatch, name, key, mark, wait):
     monkeypatch.chdir(DATA)  # the validate and new-job file pickers start here: a fixed listing
     assert snap_compare(frozen_demo, terminal_size=(80, 24), run_before=_open(key, mark=mark, wait=wait))

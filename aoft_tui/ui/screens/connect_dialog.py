@@ -16,18 +16,18 @@ import re
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from aoft_tui.services.profile_writer import add_profile
 from aoft_tui.services.settings import ConfigError
+from aoft_tui.ui.screens.base import AoftModalScreen
 
 AUTH_CHOICES = [("API key", "key"), ("Microsoft Entra ID (az login, managed identity…)", "entra"),
                 ("Azure CLI sign-in only", "azure-cli")]
 _VARIABLE = re.compile(r"^[A-Z_][A-Z0-9_]*$")
 
 
-class ConnectScreen(ModalScreen[str | None]):
+class ConnectScreen(AoftModalScreen[str | None]):
     """Dismisses with the new profile's name, or None when cancelled."""
 
     DEFAULT_CSS = """
@@ -75,11 +75,10 @@ class ConnectScreen(ModalScreen[str | None]):
         auth = str(self.query_one("#connect-auth", Select).value)
         key = self.query_one("#connect-key", Input).value.strip() if auth == "key" else ""
         is_variable = bool(_VARIABLE.match(key)) and key in os.environ
-        settings = getattr(self.app, "settings", None)
         try:
             add_profile(name, endpoint, auth=auth, api_key=None if is_variable else key or None,
                         api_key_env=key if is_variable else None,
-                        make_default=not getattr(settings, "profile_names", ()))
+                        make_default=not self.aoft.settings.profile_names)
         except ConfigError as err:
             self.query_one("#connect-error", Static).update(str(err))  # never contains the key
             return
