@@ -175,3 +175,35 @@ async def test_space_says_it_marks_and_moves_down(seeded_emulator, seeded_servic
         assert "␣ Mark+↓" in _bar_text(app)
         await pilot.press("space")
         assert table(pilot).cursor_row == 1 and len(table(pilot).marked) == 1
+
+
+async def test_the_detail_stops_polling_under_another_screen_and_catches_up_after(
+    seeded_emulator, seeded_service
+) -> None:
+    """The one poller pauses every live view while something is on top (the list did; the
+    detail kept polling under the help)."""
+    job = job_with(seeded_service, JobStatus.RUNNING)
+    calls: list[str] = []
+    real_get_job = seeded_service.get_job
+
+    def counting_get_job(job_id, *args, **kwargs):
+        calls.append(job_id)
+        return real_get_job(job_id, *args, **kwargs)
+
+    seeded_service.get_job = counting_get_job  # count detail polls; the real call still happens
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        await select_job(pilot, lambda j: j.id == job.id)
+        await pilot.press("enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, JobDetailScreen)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        before = len(calls)
+        await pilot.pause(2.5)  # longer than the active interval
+        assert len(calls) == before, "the detail polled under the help screen"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is detail and len(calls) > before, "it did not poll again once shown"
