@@ -207,11 +207,12 @@ async def bench_stream(
 ) -> tuple[list[float], float]:
     """Event-loop lag samples (s) of the job detail screen while an emulator job streams, and
     the longest GC pause (s) in that window."""
+    from aoft_tui.services import polling
     from aoft_tui.services.finetuning import FineTuningService
-    from aoft_tui.ui.screens import job_detail, job_detail_data
+    from aoft_tui.ui.screens import job_detail
     from aoft_tui.ui.screens.job_detail import JobDetailScreen
 
-    job_detail_data.ACTIVE_INTERVAL = poll
+    polling.ACTIVE_INTERVAL = poll
     job_detail.FREEZE_GC = freeze
     original_budget = job_detail.point_budget
     if raw:

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from aoft_tui.emulator import actions, timeline
 from aoft_tui.emulator.context import int_param, is_ga, is_v1, json_body, list_body, page_after, state
-from aoft_tui.emulator.errors import RESOURCE_NOT_FOUND, gateway_not_found, not_found, wrong_state
+from aoft_tui.emulator.errors import RESOURCE_NOT_FOUND, gateway_not_found, wrong_state
 from aoft_tui.emulator.job_create import METHODS, VERSIONED_METHODS, build_job
 from aoft_tui.emulator.views import checkpoints, job_json
 

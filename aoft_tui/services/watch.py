@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from aoft_tui.domain.models import TRAIN_LOSS, Job, JobStatus, MetricPoint
-from aoft_tui.services.errors import ConnectionFailed, RateLimitError, ServerError, ServiceError
+from aoft_tui.services.errors import ConnectionFailed, RateLimitError, ServerError
 
 EXIT_SUCCEEDED = 0
 EXIT_FAILED = 1

@@ -2,7 +2,8 @@
 
     AoftApp(service, settings, demo=True).run()
 
-Screens reach `self.app.service` (the one Azure seam) and `self.app.settings`. Every
+Screens reach the app typed, through `self.aoft` (ui.screens.base): `self.aoft.service`
+(the one Azure seam) and `self.aoft.settings`. Every
 Binding has an id, so `[keymap]` in config.toml can remap it (`App.set_keymap`).
 """
 
@@ -21,6 +22,7 @@ from textual.screen import Screen
 
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.settings import Settings
+from aoft_tui.ui.commands import ActionCommands
 
 # the way out of the demo first: at 80 columns the end of the label may be cut
 DEMO_LABEL = "demo — {key} → Connect · local emulator"
@@ -32,12 +34,14 @@ class AoftApp(App[None]):
     TITLE = "aoft-tui"
     CSS_PATH = Path(__file__).with_name("app.tcss")  # absolute: subclasses elsewhere find it too
     ENABLE_COMMAND_PALETTE = True
+    # the palette searches what an action does too: "push" finds "W&B (w)"
+    COMMANDS = {ActionCommands}
 
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave aoft-tui (the terminal is restored)"),
         Binding("question_mark,f1", "help", "Help", id="help", tooltip="Keys for this screen"),
-        Binding("ctrl+p", "command_palette", "Commands", id="command_palette", show=False,
-                tooltip="Search every action"),  # fmt: skip
+        Binding("ctrl+p,colon", "command_palette", "Commands", id="command_palette", show=False,
+                tooltip="Search every action, by name or by what it does"),  # fmt: skip
         Binding("L", "open_log", "Log", id="log", show=False, tooltip="This session's requests and errors"),
     ]
 

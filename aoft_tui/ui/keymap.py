@@ -52,7 +52,9 @@ def binding_scopes(app_bindings: Iterable[object]) -> dict[str, dict[str, tuple[
         for value in vars(module).values():
             own = vars(value).get("BINDINGS") if isinstance(value, type) else None
             if own and value.__module__ == module_name:
-                scopes[f"{value.__name__}"] = {**app, **_ids(own)}
+                # with the bindings it inherits (the base screens' j/k, g/G …), as Textual merges them
+                inherited = [b for cls in reversed(value.__mro__[1:]) for b in vars(cls).get("BINDINGS", ())]
+                scopes[f"{value.__name__}"] = {**app, **_ids(inherited), **_ids(own)}
     return scopes
 
 

@@ -8,23 +8,8 @@ workers finish before the shot.
 
 from __future__ import annotations
 
-import pytest
 
-from tests.support import demo
-from tests.ui.main_support import loaded, make_app, settle, table
-
-
-@pytest.fixture
-def frozen_demo():
-    with demo.frozen_demo() as (emu, svc):
-        yield make_app(svc, emu)
-
-
-@pytest.fixture
-def frozen_demo_no_color(monkeypatch):
-    monkeypatch.setenv("NO_COLOR", "1")  # read when the app is made
-    with demo.frozen_demo() as (emu, svc):
-        yield make_app(svc, emu)
+from tests.ui.main_support import loaded, settle, table
 
 
 def _then(*keys: str):

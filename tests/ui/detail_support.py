@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 from textual.app import App
 from textual.pilot import Pilot
@@ -15,7 +15,10 @@ from aoft_tui.ui.widgets.events_log import EventsLog
 
 
 class DetailApp(App[None]):
-    """The smallest app the detail screen needs: `service`, and the screen pushed on start."""
+    """The smallest app the detail screen needs: what it reads of AoftApp (`service`, `demo`,
+    `now()`), and the screen pushed on start."""
+
+    demo = False
 
     def __init__(
         self, service: FineTuningService, job_id: str, *, now: Callable[[], datetime] | None = None
@@ -23,8 +26,10 @@ class DetailApp(App[None]):
         super().__init__()
         self.service = service
         self.job_id = job_id
-        if now is not None:
-            self.now = now  # as AoftApp.now: the emulator's clock for relative times
+        self._now = now or (lambda: datetime.now(UTC))
+
+    def now(self) -> datetime:
+        return self._now()  # as AoftApp.now: the emulator's clock for relative times
 
     def on_mount(self) -> None:
         self.push_screen(JobDetailScreen(self.job_id))

@@ -42,11 +42,11 @@ async def test_series_toggles_hide_and_show_loss_and_accuracy_together(seeded_se
         assert VALID_LOSS in loss.series_names
         assert "□ train" in str(screen.query_one("#chart-options").render())
 
-        await pilot.press("a")
+        await pilot.press("V")
         await settle(pilot)
         assert VALID_LOSS not in loss.series_names and VALID_ACCURACY not in accuracy.series_names
 
-        await pilot.press("t", "a")
+        await pilot.press("t", "e")
         await settle(pilot)
         assert {TRAIN_LOSS, VALID_LOSS} <= set(loss.series_names)
 
@@ -62,7 +62,7 @@ async def test_ema_and_log_scale_redraw_with_the_expected_values(seeded_service)
         raw = prepare_series(metrics, [TRAIN_LOSS], max_points=budget)[TRAIN_LOSS]
         assert loss.series[TRAIN_LOSS] == raw
 
-        await pilot.press("s")
+        await pilot.press("tilde")
         await settle(pilot)
         assert screen.options.smoothing == DEFAULT_SMOOTHING
         smooth = prepare_series(metrics, [TRAIN_LOSS], max_points=budget, smoothing=DEFAULT_SMOOTHING)
@@ -77,7 +77,7 @@ async def test_ema_and_log_scale_redraw_with_the_expected_values(seeded_service)
         await settle(pilot)
         assert screen.options.smoothing < DEFAULT_SMOOTHING
 
-        await pilot.press("s")  # off
+        await pilot.press("tilde")  # off
         await pilot.press("l")
         await settle(pilot)
         assert loss.log_scale is True and "log" in loss.chart_title

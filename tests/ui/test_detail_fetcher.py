@@ -1,19 +1,11 @@
 """DetailFetcher (no Textual): incremental event tail, files looked up once, chart data only
-when metrics change, poll intervals."""
+when metrics change (the poll interval: tests/unit/test_poll_interval.py)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
-from aoft_tui.domain.models import Job, JobStatus
+from aoft_tui.domain.models import JobStatus
 from aoft_tui.domain.series import ChartOptions
-from aoft_tui.ui.screens.job_detail_data import (
-    ACTIVE_INTERVAL,
-    ERROR_BACKOFF_CAP,
-    IDLE_INTERVAL,
-    DetailFetcher,
-    next_interval,
-)
+from aoft_tui.services.job_detail_data import DetailFetcher
 
 from .detail_support import job_with
 
@@ -63,17 +55,3 @@ def test_missing_file_is_a_reason_not_an_error(seeded_service):
     assert update.files[job.training_file] == "not found (deleted?)"
     assert update.finished is True
 
-
-def _job(status: JobStatus) -> Job:
-    return Job(id="ftjob-x", status=status, model="m", created_at=datetime(2026, 1, 1, tzinfo=UTC),
-               training_file="file-t")  # fmt: skip
-
-
-def test_next_interval_by_status_and_failures():
-    assert next_interval(_job(JobStatus.RUNNING), 0) == ACTIVE_INTERVAL
-    assert next_interval(_job(JobStatus.PAUSED), 0) == IDLE_INTERVAL
-    assert next_interval(_job(JobStatus.SUCCEEDED), 0) is None
-    assert next_interval(None, 0) == ACTIVE_INTERVAL
-    backoff = [next_interval(_job(JobStatus.RUNNING), n) for n in range(1, 10)]
-    assert backoff == sorted(backoff) and backoff[0] > ACTIVE_INTERVAL
-    assert backoff[-1] == ERROR_BACKOFF_CAP

@@ -26,7 +26,7 @@ async def test_enter_opens_the_selected_job_and_escape_returns(seeded_emulator, 
 
 
 async def test_keymap_remaps_detail_bindings_and_palette_lists_them(seeded_emulator, seeded_service):
-    app = make_app(seeded_service, seeded_emulator, keymap={"detail.log_scale": "g", "cancel_job": "x"})
+    app = make_app(seeded_service, seeded_emulator, keymap={"detail.log_scale": "o", "cancel_job": "x"})
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
@@ -34,13 +34,13 @@ async def test_keymap_remaps_detail_bindings_and_palette_lists_them(seeded_emula
         await settle_detail(pilot)
         screen = app.screen
         assert isinstance(screen, JobDetailScreen)
-        await pilot.press("2", "g")
+        await pilot.press("2", "o")
         assert screen.options.log is True
 
         titles = [command.title for command in app.get_system_commands(screen)]
         assert any(t.startswith("Cancel (x)") for t in titles)
         assert any(t.startswith("Refresh") for t in titles)
-        assert any(t.startswith("Log scale (g)") for t in titles)
+        assert any(t.startswith("Log scale (o)") for t in titles)
 
 
 async def test_help_lists_the_detail_keys(seeded_emulator, seeded_service):
@@ -56,7 +56,7 @@ async def test_help_lists_the_detail_keys(seeded_emulator, seeded_service):
         help_screen = app.screen
         assert help_screen is not detail
         described = {what for _, what in help_screen.rows}
-        assert {"Cancel this job", "Logarithmic loss axis", "Back to the job list"} <= described
+        assert {"Cancel this job", "Charts: logarithmic loss axis", "Back to the job list"} <= described
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is detail

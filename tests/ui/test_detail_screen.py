@@ -53,7 +53,7 @@ async def test_failed_job_shows_error_code_and_message_and_offers_no_cancel(seed
         await pilot.press("c")
         assert app.screen is screen  # no confirm dialog for a job that is over
         # A finished job is fetched once more at most: no timer left running.
-        assert screen.finished and screen._timer is None
+        assert screen.finished and not screen.poller.scheduled
 
 
 async def test_charts_grow_as_the_emulator_reports_new_steps(seeded_emulator, seeded_service):
@@ -178,7 +178,7 @@ async def test_connection_failure_is_a_toast_and_a_retry_not_a_crash():
         assert len(notes) == 1 and notes[0].severity == "error"
         assert notes[0].title == "Connection problem"
         assert "not-a-real-key" not in notes[0].message
-        assert screen._timer is not None  # it will try again
+        assert screen.poller.scheduled  # it will try again
         # A second failure with the same message is not toasted again.
         await pilot.press("ctrl+r")
         await settle(pilot)

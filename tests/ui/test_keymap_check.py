@@ -47,3 +47,11 @@ async def test_the_app_says_so_and_q_still_quits(seeded_emulator, seeded_service
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running
+
+
+def test_a_key_an_inherited_binding_holds_is_a_clash() -> None:
+    """`g` is nav.top on every AoftScreen (base class): giving it to the detail's log scale
+    would hide one of them."""
+    usable, problems = checked_keymap({"detail.log_scale": "g"}, AoftApp.BINDINGS)
+    assert usable == {}
+    assert "'nav.top' on JobDetailScreen" in problems[0]

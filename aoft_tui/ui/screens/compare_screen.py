@@ -11,13 +11,14 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label
+from textual.widgets import DataTable, Label
 
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import TRAIN_ACCURACY, TRAIN_LOSS, VALID_ACCURACY, VALID_LOSS, Job, MetricPoint
 from aoft_tui.domain.series import Series, downsample_minmax, ema, extract_series, log_safe
 from aoft_tui.services.errors import ServiceError
+from aoft_tui.ui.screens.base import AoftScreen
+from aoft_tui.ui.widgets.key_bar import KeyBar
 from aoft_tui.ui.widgets.metric_chart import MetricChart
 
 # plotext colour names → Rich colour names, so the legend table matches the chart.
@@ -28,18 +29,6 @@ _RICH_COLOUR = {
 }  # fmt: skip
 SMOOTHING = 0.6
 ACCURACIES = (TRAIN_ACCURACY, VALID_ACCURACY)
-
-
-class CompareReady(Message):
-    """Chart-ready series (downsampled in the worker) and per-job figures for the legend."""
-
-    def __init__(self, series: dict[str, Series], rows: dict[str, tuple[int, float | None, float | None]],
-                 errors: dict[str, str], log: bool = False) -> None:  # fmt: skip
-        super().__init__()
-        self.log_scale = log
-        self.series = series
-        self.rows = rows  # job id -> (last step, last value, best value)
-        self.errors = errors
 
 
 def compare_series(
@@ -67,14 +56,26 @@ def compare_series(
     return series, rows
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(AoftScreen[None]):
+    # The same keys as the detail's charts where they mean the same (~ smooth, l log).
     BINDINGS = [
         Binding("escape,backspace", "app.pop_screen", "Back", id="compare.back"),
         Binding("a", "toggle_metric", "Loss/accuracy", id="compare.metric", tooltip="Switch between loss and token accuracy"),
         Binding("t", "toggle_split", "Train/valid", id="compare.split", tooltip="Switch between training and validation series"),
-        Binding("e", "toggle_smoothing", "Smooth", id="compare.smooth", tooltip="EMA smoothing on/off"),
+        Binding("tilde", "toggle_smoothing", "Smooth", id="compare.smooth", tooltip="EMA smoothing on/off"),
         Binding("l", "toggle_log", "Log", id="compare.log", tooltip="Log-scale loss axis (accuracy stays linear)"),
     ]  # fmt: skip
+
+    class CompareReady(Message):
+        """Chart-ready series (downsampled in the worker) and per-job figures for the legend."""
+
+        def __init__(self, series: dict[str, Series], rows: dict[str, tuple[int, float | None, float | None]],
+                     errors: dict[str, str], log: bool = False) -> None:  # fmt: skip
+            super().__init__()
+            self.log_scale = log
+            self.series = series
+            self.rows = rows  # job id -> (last step, last value, best value)
+            self.errors = errors
 
     def __init__(self, jobs: list[Job]) -> None:
         super().__init__()
@@ -90,7 +91,7 @@ class CompareScreen(Screen[None]):
         yield Label(f"Compare {fmt.plural(len(self.jobs), 'job')}", id="compare-title")
         yield MetricChart(title="training loss", id="compare-chart", empty_text="loading metrics…")
         yield DataTable(id="compare-legend", cursor_type="none", zebra_stripes=True)
-        yield Footer(compact=True)
+        yield KeyBar()
 
     def on_mount(self) -> None:
         legend = self.query_one(DataTable)
@@ -119,7 +120,7 @@ class CompareScreen(Screen[None]):
             fetched: dict[str, list[MetricPoint]] = {}
             for job in self.jobs:
                 try:
-                    fetched[job.id] = self.app.service.metrics(job.id)
+                    fetched[job.id] = self.aoft.service.metrics(job.id)
                 except ServiceError as err:
                     errors[job.id] = f"{err.title}: {err}"
                 except Exception as err:  # noqa: BLE001 - never a traceback on screen
@@ -129,9 +130,9 @@ class CompareScreen(Screen[None]):
             self.points, metric, smoothing=smoothing, budget=budget, higher_is_better=metric in ACCURACIES,
             log=log,
         )
-        self.post_message(CompareReady(series, rows, errors, log))
+        self.post_message(self.CompareReady(series, rows, errors, log))
 
-    def on_compare_ready(self, message: CompareReady) -> None:
+    def on_compare_screen_compare_ready(self, message: CompareReady) -> None:
         for job_id, error in message.errors.items():
             self.notify(error, title=f"No metrics for {job_id[-8:]}", severity="error")
         chart = self.query_one(MetricChart)

@@ -15,11 +15,11 @@ import os
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from aoft_tui.services.profile_writer import add_profile
 from aoft_tui.services.settings import ConfigError
+from aoft_tui.ui.screens.base import AoftModalScreen
 
 # "key-env" is auth = "key" with the key in a variable (api_key_env), not in the file
 AUTH_CHOICES = [("API key", "key"), ("API key in an environment variable", "key-env"),
@@ -29,7 +29,7 @@ KEY_PLACEHOLDER = "API key (Azure portal → the resource → Keys and Endpoint)
 VARIABLE_PLACEHOLDER = "the variable holding the key, e.g. AZURE_OPENAI_API_KEY"
 
 
-class ConnectScreen(ModalScreen[str | None]):
+class ConnectScreen(AoftModalScreen[str | None]):
     """Dismisses with the new profile's name, or None when cancelled."""
 
     DEFAULT_CSS = """
@@ -88,7 +88,6 @@ class ConnectScreen(ModalScreen[str | None]):
         choice = str(self.query_one("#connect-auth", Select).value)
         key = self.query_one("#connect-key", Input).value.strip() if choice.startswith("key") else ""
         variable = choice == "key-env"
-        settings = getattr(self.app, "settings", None)
         try:
             if variable and key and not os.environ.get(key):
                 # the profile could not connect now; the app reads the environment at its start
@@ -96,7 +95,7 @@ class ConnectScreen(ModalScreen[str | None]):
                                   "or choose 'API key' and paste the key.")
             add_profile(name, endpoint, auth="key" if variable else choice,
                         api_key=None if variable else key or None, api_key_env=key if variable else None,
-                        make_default=not getattr(settings, "profile_names", ()))
+                        make_default=not self.aoft.settings.profile_names)
         except ConfigError as err:
             self.query_one("#connect-error", Static).update(str(err))  # never contains the key
             return

@@ -117,7 +117,7 @@ class DashboardMemoryMixin:
     # --- jobs that end while you look elsewhere -------------------------------------------------
     def _announce_endings(self, jobs: list[Job]) -> None:
         before, self._last_status = self._last_status, {job.id: job.status for job in jobs}
-        if before is None or not getattr(self, "_suspended", False):
+        if before is None or not self.poller.paused:
             return  # the first list, or the table is on screen and shows it
         for job in jobs:
             old = before.get(job.id)

@@ -1,8 +1,7 @@
 """The Deployments view: every model deployment with state, age, hosting cost, time left.
 
 Refreshes every few seconds while one is still Creating (an interrupted deploy shows here
-and can be finished or removed); `X` deletes after a confirmation, `enter` (or `t`) opens the
-try screen.
+and can be finished or removed); `X` deletes after a confirmation, `enter` opens the try screen.
 """
 
 from __future__ import annotations
@@ -41,7 +40,7 @@ class DeploymentsScreen(Screen[None]):
     CSS_PATH = "deployments_screen.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="deployments.back"),
-        Binding("t", "try_deployment", "Try", key_display="⏎/t", id="deployments.try", tooltip="Chat with it beside its base model"),
+        Binding("enter", "try_deployment", "Try", key_display="⏎", id="deployments.try", tooltip="Chat with it beside its base model"),
         Binding("X,delete", "delete_deployment", "Delete", id="deployments.delete", tooltip="Delete the deployment"),
         Binding("ctrl+r", "refresh", "Refresh", id="deployments.refresh"),
     ]

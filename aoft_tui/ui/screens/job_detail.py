@@ -2,39 +2,40 @@
 
     app.push_screen(JobDetailScreen(job_id))    # reaches self.app.service; escape goes back
 
-Polling: one thread worker at a time fetches job, new events, metrics and checkpoints and
-prepares the chart series (downsampled to ~2 points per column) off the UI thread; the next
-poll is scheduled by timer once the last one has ended — faster while the job moves, never
-again once it is over and everything has been fetched. Errors become toasts (once per
-distinct error) and a back-off; they never reach the screen as a traceback.
+Polling: `ui.poller.Poller` runs one thread worker at a time, which fetches job, new events,
+metrics and checkpoints and prepares the chart series (downsampled to ~2 points per column)
+off the UI thread; the poller schedules the next poll once the last one has ended — faster
+while the job moves, never again once it is over and everything has been fetched, paused
+while another screen is on top. Errors become toasts (once per distinct error) and a
+back-off; they never reach the screen as a traceback.
 """
 
 from __future__ import annotations
 
 import gc
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
-from textual.timer import Timer
-from textual.widgets import Footer, Static, TabbedContent, TabPane
+from textual.widgets import Static, TabbedContent, TabPane
 
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import Checkpoint, Job, MetricPoint
 from aoft_tui.domain.series import ChartOptions, Series, chart_data, point_budget
 from aoft_tui.services.errors import ServiceError
+from aoft_tui.services.job_detail_data import DetailFetcher, DetailUpdate
+from aoft_tui.ui.poller import Poller
 from aoft_tui.ui.screens.bulk_actions import ExportActionMixin
-from aoft_tui.ui.screens.job_actions import JobActionsMixin
-from aoft_tui.ui.screens.job_detail_data import DetailFetcher, DetailUpdate, next_interval
+from aoft_tui.ui.screens.job_actions import JobScreen
 from aoft_tui.ui.widgets.checkpoints_table import CheckpointsPane, CheckpointsTable
 from aoft_tui.ui.widgets.detail_charts import DetailCharts
 from aoft_tui.ui.widgets.events_log import LEVEL_STEPS, EventsLog
 from aoft_tui.ui.widgets.events_search import EventsSearch, filter_state
 from aoft_tui.ui.widgets.job_overview import JobOverview
+from aoft_tui.ui.widgets.key_bar import KeyBar
 from aoft_tui.ui.widgets.title_line import TitleLine
 from aoft_tui.ui.widgets.metric_chart import EMPTY_TEXT
 
@@ -51,36 +52,42 @@ FREEZE_GC = True
 _REFREEZE_FACTOR = 2  # freeze again once the metric points have doubled
 
 
-class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
+class JobDetailScreen(ExportActionMixin, JobScreen):
     CSS_PATH = "job_detail.tcss"
 
     # Actions shared with the main screen use the same binding ids, so one `[keymap]` entry
     # in config.toml remaps them on both screens.
+    # The key bar shows the first keys at 80 columns, so the most used come first; one
+    # meaning per key across screens (`a` is accuracy on the compare screen, so the
+    # validation series is `e`, for eval).
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", id="detail.back", tooltip="Back to the job list"),
-        Binding("1", "show_tab('overview')", "Overview", id="detail.tab_overview", show=False),
+        Binding("1", "show_tab('overview')", "Tabs", id="detail.tab_overview", key_display="1-4",
+                tooltip="Tabs: 1 Overview, 2 Charts, 3 Events, 4 Checkpoints"),
         Binding("2", "show_tab('charts')", "Charts", id="detail.tab_charts", show=False),
         Binding("3", "show_tab('events')", "Events", id="detail.tab_events", show=False),
         Binding("4", "show_tab('checkpoints')", "Checkpoints", id="detail.tab_checkpoints", show=False),
         Binding("t", "toggle_kind('train')", "Train", id="detail.toggle_train", show=False,
-                tooltip="Show or hide training loss / accuracy"),
-        Binding("a", "toggle_kind('valid')", "Valid", id="detail.toggle_valid", show=False,
-                tooltip="Show or hide validation loss / accuracy"),
+                tooltip="Charts: show or hide training loss / accuracy"),
+        Binding("V", "toggle_kind('valid')", "Valid", id="detail.toggle_valid", show=False,
+                tooltip="Charts: show or hide validation (eval) loss / accuracy"),
         Binding("f", "toggle_kind('full')", "Full valid", id="detail.toggle_full", show=False,
-                tooltip="Show or hide full-validation loss / accuracy"),
-        Binding("s", "toggle_smoothing", "Smooth", id="detail.smoothing", show=False,
-                tooltip="EMA smoothing on or off"),
-        Binding("plus,equals_sign", "smoothing(1)", "Smooth more", id="detail.smoothing_more", show=False),
-        Binding("minus", "smoothing(-1)", "Smooth less", id="detail.smoothing_less", show=False),
+                tooltip="Charts: show or hide full-validation loss / accuracy"),
+        Binding("tilde", "toggle_smoothing", "Smooth", id="detail.smoothing", show=False,
+                tooltip="Charts: EMA smoothing on or off"),
+        Binding("plus,equals_sign", "smoothing(1)", "Smooth more", id="detail.smoothing_more", show=False,
+                tooltip="Charts: more smoothing"),
+        Binding("minus", "smoothing(-1)", "Smooth less", id="detail.smoothing_less", show=False,
+                tooltip="Charts: less smoothing"),
         Binding("l", "toggle_log", "Log scale", id="detail.log_scale", show=False,
-                tooltip="Logarithmic loss axis"),
+                tooltip="Charts: logarithmic loss axis"),
+        Binding("c", "cancel_job", "Cancel", id="cancel_job", tooltip="Cancel this job"),
+        Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause this running job"),
+        Binding("r", "resume_job", "Resume", id="resume_job", tooltip="Resume this paused job"),
         Binding("y", "copy", "Copy", id="copy_id",
                 tooltip="Copy the job id, or what the selected checkpoint deploys by (OSC 52)"),
         Binding("Y", "copy_model", "Copy model", id="copy_model", show=False,
                 tooltip="Copy the fine-tuned model"),
-        Binding("c", "cancel_job", "Cancel", id="cancel_job", tooltip="Cancel this job"),
-        Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause this running job"),
-        Binding("r", "resume_job", "Resume", id="resume_job", tooltip="Resume this paused job"),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", tooltip="Fetch everything now"),
         Binding("e", "export_job", "Export", id="export_job", show=False, tooltip="Export metrics, events and results to ./aoft-export/"),
         Binding("n", "continue_job", "Continue", id="detail.continue_job", show=False,
@@ -116,10 +123,7 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
         self.options = ChartOptions()
         self.finished = False
         self._fetcher: DetailFetcher | None = None
-        self._polling = False
-        self._poll_again = False
-        self._timer: Timer | None = None
-        self._failures = 0
+        self.poller = Poller(self, self._start_poll_worker)
         self._last_error: str | None = None
         self._budget = 0
         self._frozen_points: int | None = None
@@ -139,10 +143,11 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
             with TabPane("Checkpoints [4]", id="checkpoints"):
                 yield CheckpointsPane(id="checkpoints-pane")
         yield Static("loading…", id="detail-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
-        self._fetcher = DetailFetcher(self.app.service, self.job_id)
+        self.poller.demo = self.aoft.demo
+        self._fetcher = DetailFetcher(self.aoft.service, self.job_id)
         self._budget = self._point_budget()
         self._start_poll()
 
@@ -152,13 +157,9 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
         return point_budget(max(self.app.size.width - _CHART_CHROME, 10))
 
     def _start_poll(self) -> None:
-        if self._polling:
-            self._poll_again = True
-            return
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        self._polling = True
+        self.poller.poll_now()
+
+    def _start_poll_worker(self) -> None:
         self._poll(self.options, self._budget)
 
     @work(thread=True, group="detail-poll", exit_on_error=False)
@@ -171,22 +172,11 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
         else:
             self.post_message(self.Polled(update))
 
-    def _schedule_next(self) -> None:
-        self._polling = False
-        if self._poll_again:
-            self._poll_again = False
-            self._start_poll()
-            return
-        interval = None if self.finished else next_interval(self.job, self._failures)
-        if interval is not None:
-            self._timer = self.set_timer(interval, self._start_poll)
-
     @on(Polled)
     def _on_polled(self, message: Polled) -> None:
         update = message.update
-        if self._failures:
+        if self.poller.succeeded(active=update.job.status.is_active, finished=update.finished):
             self.notify("Job details are updating again.", title="Reconnected")
-        self._failures = 0
         self._last_error = None
         status_changed = self.job is None or self.job.status is not update.job.status
         self.job = update.job
@@ -201,7 +191,6 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
                 )
             else:
                 self._prepare_charts()
-        self._schedule_next()
         if status_changed:  # which actions are allowed; the footer is rebuilt, so not every poll
             self.refresh_bindings()
         self._freeze_loaded()
@@ -221,23 +210,21 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
 
     def _empty_text(self) -> str:
         if self.metrics:
-            return "no series to show: t, a, f switch train / valid / full valid on"
+            return "no series to show: t, e, f switch train / valid / full valid on"
         if self.finished:
             return "no metrics: the job ended before training reported any"
         return EMPTY_TEXT
 
     @on(PollFailed)
     def _on_poll_failed(self, message: PollFailed) -> None:
-        self._failures += 1
         err = message.error
+        delay = self.poller.failed(err)
         title = err.title if isinstance(err, ServiceError) else "Unexpected error"
         text = str(err) or type(err).__name__
         if text != self._last_error:
             self._last_error = text
             self.notify(text, title=title, severity="error", timeout=8)
-        delay = next_interval(self.job, self._failures)
         self.query_one("#detail-status", Static).update(f"⚠ {title} — retrying in {delay:.0f}s")
-        self._schedule_next()
 
     def _render_job(self, update: DetailUpdate) -> None:
         job = update.job
@@ -274,9 +261,8 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
             widget.update(text)
 
     def _now(self) -> datetime:
-        """The app's clock when it has one (the emulator's in demo mode), else the wall clock."""
-        now = getattr(self.app, "now", None)
-        return now() if callable(now) else datetime.now(UTC)
+        """The app's clock (the emulator's in demo mode)."""
+        return self.aoft.now()
 
     # --- charts -----------------------------------------------------------------------------
     def _prepare_charts(self) -> None:
@@ -386,7 +372,7 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
     # --- job actions ------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action in CHART_ACTIONS:
-            # Chart keys only where the charts are (keeps the footer short at 80 columns).
+            # Chart keys only where the charts are (keeps the key bar short; ? lists them anywhere).
             return self.is_mounted and self.query_one(TabbedContent).active == "charts"
         if action in EVENT_ACTIONS:
             return self.is_mounted and self.query_one(TabbedContent).active == "events"
@@ -400,7 +386,7 @@ class JobDetailScreen(ExportActionMixin, JobActionsMixin, Screen[None]):
             return None if self.job is None or not allowed(self.job.status) else True
         return True
 
-    # cancel / pause / resume (and their confirmation) come from JobActionsMixin, shared
+    # cancel / pause / resume (and their confirmation) come from JobScreen, shared
     # with the main screen: the same questions, toasts and error handling on both.
     def action_target(self) -> Job | None:
         return self.job

@@ -1,11 +1,9 @@
 """The dashboard: every job in a live table, the selected job's summary and loss preview.
 
-Polling: one thread worker (`group="poll"`, exclusive) calls `service.list_jobs()`; its
-result comes back as a message, and only then is the next poll scheduled with `set_timer`
-— polls never overlap and the interval stays honest on a slow network. The interval is
-short while any job is moving, long when all are finished, and backs off on errors. While
-another screen or a modal is on top, polling stops (ScreenSuspend) and resumes at once
-when this screen is shown again.
+Polling: `ui.poller.Poller` runs one thread worker at a time (`service.list_jobs()`); its
+result comes back as a message and the poller schedules the next poll — short while any
+job is moving, long when all are finished, backing off on errors; paused while another
+screen or a modal is on top and resumed at once when this screen is shown again.
 """
 
 from __future__ import annotations
@@ -17,19 +15,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import ScreenResume, ScreenSuspend
 from textual.message import Message
-from textual.screen import Screen
-from textual.timer import Timer
 from textual.widgets import Input, Label, Static
 
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import TRAIN_LOSS, VALID_LOSS, Job
 from aoft_tui.domain.series import last_step, prepare_series
-from aoft_tui.services.errors import AuthError, RateLimitError, ServiceError
+from aoft_tui.services.errors import AuthError, ServiceError
+from aoft_tui.ui.poller import Poller
 from aoft_tui.ui.screens.bulk_actions import BulkActionsMixin, ExportActionMixin
 from aoft_tui.ui.screens.dashboard_memory import BACKGROUND_INTERVAL, DashboardMemoryMixin
-from aoft_tui.ui.screens.job_actions import JobActionsMixin
+from aoft_tui.ui.screens.job_actions import JobScreen
 from aoft_tui.ui.screens.main_views import MainViewsMixin
 from aoft_tui.ui.widgets.connection import ConnectionIndicator
 from aoft_tui.ui.widgets.job_summary import JobSummary
@@ -37,33 +33,8 @@ from aoft_tui.ui.widgets.jobs_table import JobsTable
 from aoft_tui.ui.widgets.key_bar import KeyBar
 from aoft_tui.ui.widgets.metric_chart import MetricChart
 
-# Seconds between polls: while a job moves / when all are finished; the demo moves faster.
-ACTIVE_INTERVAL = 2.0
-DEMO_ACTIVE_INTERVAL = 1.0
-IDLE_INTERVAL = 15.0
-MAX_BACKOFF = 60.0
 # Consecutive failed polls before the indicator says "offline" rather than "retrying".
 OFFLINE_AFTER = 2
-
-
-class JobsLoaded(Message):
-    def __init__(self, jobs: list[Job]) -> None:
-        super().__init__()
-        self.jobs = jobs
-
-
-class PollFailed(Message):
-    def __init__(self, error: ServiceError) -> None:
-        super().__init__()
-        self.error = error
-
-
-class PreviewLoaded(Message):
-    def __init__(self, job_id: str, series: dict | None, step: int | None) -> None:
-        super().__init__()
-        self.job_id = job_id
-        self.series = series
-        self.step = step
 
 
 class FilterInput(Input):
@@ -74,13 +45,14 @@ class FilterInput(Input):
         self.screen.query_one(JobsTable).focus()
 
 
-class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobActionsMixin, MainViewsMixin, Screen[None]):
+class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, MainViewsMixin, JobScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (172, "-wide")]
 
     BINDINGS = [
         Binding("slash", "filter", "Filter", id="filter", tooltip="Filter by id, model, status, suffix or a tag (team=nlp)"),
         Binding("s", "sort", "Sort", id="sort", tooltip="Sort by the next column (click a header, too)"),
-        Binding("space", "mark", "Mark", id="mark", key_display="␣", tooltip="Mark the job (for m compare, C W D bulk actions)"),
+        Binding("space", "mark", "Mark+↓", id="mark", key_display="␣",
+                tooltip="Mark the job and move down (for m compare, C W E bulk actions)"),
         Binding("m", "compare", "Compare", id="compare", tooltip="Overlay the marked jobs' loss curves"),
         Binding("c", "cancel_job", "Cancel", id="cancel_job", tooltip="Cancel the selected job"),
         Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause the selected running job"),
@@ -105,12 +77,28 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         Binding("H", "deployments", "Deployments", id="deployments", show=False, tooltip="Hosted models: deployments, their cost, try one"),
     ]  # fmt: skip
 
+    class JobsLoaded(Message):
+        def __init__(self, jobs: list[Job]) -> None:
+            super().__init__()
+            self.jobs = jobs
+
+    class PollFailed(Message):
+        def __init__(self, error: ServiceError) -> None:
+            super().__init__()
+            self.error = error
+
+    class PreviewLoaded(Message):
+        def __init__(self, job_id: str, series: dict | None, step: int | None) -> None:
+            super().__init__()
+            self.job_id = job_id
+            self.series = series
+            self.step = step
+
     def __init__(self) -> None:
         super().__init__()
-        self._timer: Timer | None = None
-        self._polling = False
-        self._suspended = False
-        self._failures = 0
+        # in the background (another screen on top) it still polls while a job moves, slower,
+        # to tell of jobs that end meanwhile (DashboardMemoryMixin)
+        self.poller = Poller(self, self._poll_jobs, background=BACKGROUND_INTERVAL)
         self._preview_job: str | None = None
         self._preview_loading = False
         self._preview_next: Job | None = None
@@ -120,7 +108,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
             yield Label("aoft-tui", id="app-name")
-            yield Label(self.app.mode_label, id="mode", classes="-demo" if self.app.demo else "")
+            yield Label(self.aoft.mode_label, id="mode", classes="-demo" if self.aoft.demo else "")
             yield Label("", id="counts")
             yield ConnectionIndicator(id="connection")
         yield FilterInput(placeholder="filter: id, model, status, suffix — enter to keep, esc to clear", id="filter")
@@ -135,6 +123,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
+        self.poller.demo = self.aoft.demo
         self.query_one(JobsTable).focus()
         self._restore_ui_state()
         self._show_cached()
@@ -143,14 +132,14 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
     def _show_cached(self) -> None:
         """Paint the list remembered from the last run at once (marked as cached) while the
         first list is still on its way (a slow network); the live list replaces it by key."""
-        service = self.app.service
+        service = self.aoft.service
         if getattr(service, "first_list_arrived", False):
             return  # the live list is already here: reading the cache first would only delay it
         cache = getattr(service, "jobs_cache", None)
         jobs = cache.load() if cache is not None else None
         if not jobs:
             return
-        self.table.sync(jobs, self.app.now())
+        self.table.sync(jobs, self.aoft.now())
         self.query_one(ConnectionIndicator).cached = True
         self._update_counts()
         self._show_selected(reload_preview=False)
@@ -161,51 +150,35 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         return self.query_one(JobsTable)
 
     def poll_now(self) -> None:
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-        if self._polling:
-            return  # the running poll schedules the next one
-        self._polling = True
-        self._poll_jobs()
+        self.poller.poll_now()
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll_jobs(self) -> None:
         try:
-            jobs = self.app.service.list_jobs()
+            jobs = self.aoft.service.list_jobs()
         except ServiceError as err:
-            self.post_message(PollFailed(err))
+            self.post_message(self.PollFailed(err))
         except Exception as err:  # noqa: BLE001 - never a traceback on screen
-            self.post_message(PollFailed(ServiceError(f"{type(err).__name__}: {err}")))
+            self.post_message(self.PollFailed(ServiceError(f"{type(err).__name__}: {err}")))
         else:
-            self.post_message(JobsLoaded(jobs))
+            self.post_message(self.JobsLoaded(jobs))
 
-    def _schedule(self, delay: float) -> None:
-        self._polling = False
-        indicator = self.query_one(ConnectionIndicator)  # it shows when the next try is
-        if self._suspended:  # only to tell of jobs that end meanwhile; ScreenResume polls at once
-            if not any(job.status.is_active for job in self.table.jobs.values()):
-                indicator.next_try_in(None)
-                return
-            delay = max(delay, BACKGROUND_INTERVAL)
-        indicator.next_try_in(delay)
-        self._timer = self.set_timer(delay, self.poll_now, name="poll")
-
-    def on_jobs_loaded(self, message: JobsLoaded) -> None:
+    def on_main_screen_jobs_loaded(self, message: JobsLoaded) -> None:
         indicator = self.query_one(ConnectionIndicator)
-        if self._failures:  # the outage had its toast; so does its end
-            self.notify(f"Connected to {self.app.endpoint_label} again.", title="Reconnected")
-        self._failures = 0
+        active = any(job.status.is_active for job in message.jobs)
+        if self.poller.succeeded(active=active):  # the outage had its toast; so does its end
+            self.notify(f"Connected to {self.aoft.endpoint_label} again.", title="Reconnected")
         indicator.answered()
+        indicator.next_try_in(self.poller.next_delay)  # it shows when the next try is
         indicator.cached = False
         table = self.table
         before = table.selected_job
-        table.sync(message.jobs, self.app.now())
+        table.sync(message.jobs, self.aoft.now())
         # the job under the cursor changed (it finished, failed, moved on): its chart is stale
         changed = before is not None and table.selected_job not in (None, before) and (
             table.selected_job.id == before.id)
         if not self.loaded:
-            self.call_after_refresh(self.app.started)
+            self.call_after_refresh(self.aoft.started)
         self.loaded = True
         wanted = self._select_when_loaded
         if wanted and wanted in table.jobs:
@@ -213,37 +186,20 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
                 self.query_one(FilterInput).value = ""  # the new job must not hide behind a filter
             table.select_job(wanted)
             self._select_when_loaded = None
-        active = sum(job.status.is_active for job in message.jobs)
         self._after_jobs_loaded(message.jobs)
         self._update_counts()
         self._show_selected(reload_preview=changed or self._selected_is_active())
-        fast = DEMO_ACTIVE_INTERVAL if self.app.demo else ACTIVE_INTERVAL
-        self._schedule(fast if active else IDLE_INTERVAL)
 
-    def on_poll_failed(self, message: PollFailed) -> None:
-        self.app.started()
+    def on_main_screen_poll_failed(self, message: PollFailed) -> None:
+        self.aoft.started()
         err = message.error
-        self._failures += 1
-        offline = self._failures >= OFFLINE_AFTER or isinstance(err, AuthError)
+        self.poller.failed(err)
+        failures = self.poller.failures
+        offline = failures >= OFFLINE_AFTER or isinstance(err, AuthError)
         self.query_one(ConnectionIndicator).state = "offline" if offline else "retrying"
-        if self._failures == 1:  # one toast per outage, not one per poll
+        if failures == 1:  # one toast per outage, not one per poll
             self.notify(str(err), title=err.title, severity="error", timeout=8)
-        delay = min(MAX_BACKOFF, 2.0 * 2 ** (self._failures - 1))
-        if isinstance(err, RateLimitError) and err.retry_after:
-            delay = max(delay, err.retry_after)
-        self._schedule(delay)
-
-    def on_screen_suspend(self, _: ScreenSuspend) -> None:
-        self._suspended = True
-        if self._timer is not None:
-            self._timer.stop()
-            self._timer = None
-            self._schedule(BACKGROUND_INTERVAL)  # slower, and only while a job moves
-
-    def on_screen_resume(self, _: ScreenResume) -> None:
-        was_suspended, self._suspended = self._suspended, False
-        if was_suspended:
-            self.poll_now()
+        self.query_one(ConnectionIndicator).next_try_in(self.poller.next_delay)
 
     # --- selection, summary, preview ------------------------------------------------------------
     def action_target(self) -> Job | None:
@@ -251,7 +207,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
 
     def on_job_changed(self, job: Job) -> None:
         table = self.table
-        table.sync([*(j for j in table.jobs.values() if j.id != job.id), job], self.app.now())
+        table.sync([*(j for j in table.jobs.values() if j.id != job.id), job], self.aoft.now())
         self._show_selected(reload_preview=True)
         self.poll_now()
 
@@ -268,7 +224,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         table = self.table
         job = table.selected_job
         step, total = table.steps.get(job.id, (None, None)) if job else (None, None)
-        self.query_one(JobSummary).show(job, self.app.now(), step=step, total_steps=total)
+        self.query_one(JobSummary).show(job, self.aoft.now(), step=step, total_steps=total)
         chart = self.query_one(MetricChart)
         if job is None:
             self._preview_job = None
@@ -298,14 +254,14 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         step = None
         try:
             # the job we hold saves a status read; the service fetches only new events
-            points = self.app.service.metrics(job.id, job=job)
+            points = self.aoft.service.metrics(job.id, job=job)
             series = prepare_series(points, (TRAIN_LOSS, VALID_LOSS), max_points=budget)
             step = last_step(points)
         except Exception:  # noqa: BLE001, S110 - the poll reports connectivity; the preview waits
             pass
-        self.post_message(PreviewLoaded(job.id, series, step))
+        self.post_message(self.PreviewLoaded(job.id, series, step))
 
-    def on_preview_loaded(self, message: PreviewLoaded) -> None:
+    def on_main_screen_preview_loaded(self, message: PreviewLoaded) -> None:
         self._preview_loading = False
         queued, self._preview_next = self._preview_next, None
         if queued is not None and queued.id == self._preview_job:
@@ -318,7 +274,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         chart.show(message.series, title=f"loss · {message.job_id[-8:]}", ylabel="loss", empty_text=empty)
         if message.step is not None and job is not None and not job.status.is_terminal:
             self.table.set_steps(message.job_id, message.step, None)
-            self.query_one(JobSummary).show(job, self.app.now(), step=message.step)
+            self.query_one(JobSummary).show(job, self.aoft.now(), step=message.step)
 
     # --- filter, sort, marks -------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -415,12 +371,12 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
     def action_validate(self) -> None:
         screen_cls = self._screen_class("validate_screen", "ValidateScreen", "Dataset validation")
         if screen_cls:
-            self.app.push_screen(screen_cls())
+            self.app.push_screen(screen_cls(prices=self.aoft.settings.prices))
 
     def action_new_job(self) -> None:
         screen_cls = self._screen_class("new_job_screen", "NewJobScreen", "New job")
         if screen_cls:
-            self.app.push_screen(screen_cls(self.app.service), self._new_job_done)
+            self.app.push_screen(screen_cls(self.aoft.service), self._new_job_done)
 
     def action_clone_job(self) -> None:
         job = self._target_or_toast()
@@ -438,7 +394,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         job = self._target_or_toast()
         screen_cls = self._screen_class("push_screen", "PushScreen", "Push to W&B")
         if job and screen_cls:
-            self.app.push_screen(screen_cls(self.app.service, job.id, self.app.settings))
+            self.app.push_screen(screen_cls(self.aoft.service, job.id, self.aoft.settings))
 
     def action_deploy_job(self) -> None:
         job = self._target_or_toast()
@@ -474,4 +430,4 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, JobA
         return None
 
     def now(self) -> datetime:
-        return self.app.now()
+        return self.aoft.now()

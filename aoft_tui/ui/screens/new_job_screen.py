@@ -4,19 +4,22 @@
 
 Dismisses with the new job's id, or None when abandoned. The work (pre-flight, upload,
 create) runs in thread workers through `services.start_job`; this screen only shows it.
+The workers report back with messages declared in the class (`NewJobScreen.ModelsLoaded` …).
+Escape on a form with something typed in asks before throwing it away (default: stay).
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Input, Label, Select, Static
+from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from aoft_tui.domain import catalog
@@ -35,6 +38,7 @@ from aoft_tui.services.start_job import (
     throttled,
 )
 from aoft_tui.services.validation_run import ChildValidation, ValidationCancelled
+from aoft_tui.ui.screens.base import AoftScreen
 from aoft_tui.ui.screens.new_job_dialogs import FilePickerScreen, PreflightReportScreen
 from aoft_tui.ui.screens.new_job_rft import (
     FORM_TEXT_FIELDS,
@@ -50,13 +54,14 @@ from aoft_tui.ui.screens.new_job_widgets import (
     problem_line,
     resolve_dataset,
 )
+from aoft_tui.ui.widgets.key_bar import KeyBar
 
 AUTO = ""
 # Form fields backed by an Input (id == JobForm field name).
 _TEXT_FIELDS = FORM_TEXT_FIELDS
 
 
-class NewJobScreen(NewJobFieldsMixin, Screen[str | None]):
+class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
     CSS_PATH = "new_job_screen.tcss"
     BINDINGS = [
         Binding("ctrl+s", "submit", "Start", id="new_job.submit"),
@@ -65,12 +70,46 @@ class NewJobScreen(NewJobFieldsMixin, Screen[str | None]):
         Binding("escape", "back", "Back/Cancel", id="new_job.back"),
         Binding("c", "cancel_upload", "Cancel upload", id="new_job.cancel_upload"),
         # Quitting mid-upload would strand a half-made file: ask for a cancel first.
-        Binding("q", "guarded_quit", "Quit", show=False, id="new_job.quit"),
+        Binding("q", "guarded_quit", "Quit", id="new_job.quit", tooltip="Leave aoft-tui (not while uploading)"),
     ]
 
     AUTO_FOCUS = "#model-select"
     # How often Azure is asked whether an upload is processed (seconds).
     file_poll_interval = 2.0
+
+    # What the workers report (posted from their threads; handled here, on the UI thread).
+    @dataclass
+    class ModelsLoaded(Message):
+        models: list[ModelInfo]
+        error: ServiceError | None
+
+    @dataclass
+    class PreflightFailed(Message):
+        text: str
+
+    @dataclass
+    class PreflightDone(Message):
+        request: StartRequest
+        report: object
+
+    @dataclass
+    class Progressed(Message):
+        progress: StartProgress
+
+    @dataclass
+    class StartFailed(Message):
+        starter: JobStarter
+        error: ServiceError
+
+    @dataclass
+    class Started(Message):
+        job_id: str
+
+    @dataclass
+    class PreflightProgressed(Message):
+        done: int
+        total: int
+        lines: int
 
     def __init__(self, service: FineTuningService, *, start_dir: Path | None = None,
                  prefill: JobForm | None = None, prefill_note: str = "") -> None:
@@ -123,7 +162,7 @@ class NewJobScreen(NewJobFieldsMixin, Screen[str | None]):
                 yield Static("", id="estimate")
         yield SubmitProgress(id="progress")
         yield Static("", id="outcome", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def _row(self, label: str, widget: Widget, field: str) -> ComposeResult:
         with Horizontal(classes="row"):
@@ -147,11 +186,12 @@ class NewJobScreen(NewJobFieldsMixin, Screen[str | None]):
         try:
             models = self.service.list_models()
         except ServiceError as exc:
-            self.app.call_from_thread(self._set_models, [], exc)
+            self.post_message(self.ModelsLoaded([], exc))
         else:
-            self.app.call_from_thread(self._set_models, models, None)
+            self.post_message(self.ModelsLoaded(models, None))
 
-    def _set_models(self, models: list[ModelInfo], error: ServiceError | None) -> None:
+    def on_new_job_screen_models_loaded(self, message: ModelsLoaded) -> None:
+        models, error = message.models, message.error
         select = self.query_one("#model-select", Select)
         if error is not None:  # offer what the catalog knows, rather than nothing
             models = [ModelInfo(m.id, True, m.lifecycle_status) for m in catalog.BASE_MODELS]
@@ -313,7 +353,8 @@ class NewJobScreen(NewJobFieldsMixin, Screen[str | None]):
         except ImportError as exc:
             self.notify(f"The validator screen is not available ({exc}).", severity="warning")
             return
-        screen = ValidateScreen(start_dir=self._report_file.parent, model=self._model_value() or None)
+        screen = ValidateScreen(start_dir=self._report_file.parent, model=self._model_value() or None,
+                                prices=self.aoft.settings.prices)
         await self.app.push_screen(screen)
         try:  # pre-fill and run it; if its form ever changes, the user just picks the file
             screen.query_one("#validate-path", Input).value = str(self._report_file)
@@ -330,8 +371,22 @@ class NewJobScreen(NewJobFieldsMixin, Screen[str | None]):
             self.workers.cancel_group(self, "new-job")
             self._set_busy(False)
             self._show_outcome("Pre-flight abandoned; nothing was uploaded.")
+        elif self._filled_in():
+            from aoft_tui.ui.screens.confirm import ConfirmScreen
+
+            def answered(leave: bool | None) -> None:
+                if leave:
+                    self.dismiss(None)
+
+            self.app.push_screen(ConfirmScreen("Discard this job form?", "What you typed in is thrown away.",
+                                               confirm_label="Discard", danger=True), answered)  # fmt: skip
         else:
             self.dismiss(None)
+
+    def _filled_in(self) -> bool:
+        """Anything typed in the form (a chosen model alone is not worth a question)."""
+        fields = ("model-text", "training", "validation", *_TEXT_FIELDS)
+        return any(self.query_one(f"#{field}", Input).value.strip() for field in fields)
 
     def action_cancel_upload(self) -> None:
         if self.starter is None or not self.busy:
@@ -361,7 +416,7 @@ class NewJobScreen(NewJobFieldsMixin, Screen[str | None]):
     def _run_preflight(self, request: StartRequest, run: ChildValidation) -> None:
         from aoft_tui.domain.validation import DatasetIOError
 
-        prices = getattr(getattr(self.app, "settings", None), "prices", None) or None
+        prices = self.aoft.settings.prices or None
         try:
             # In a child process: this app's threads and stdio rule out the validator's
             # own worker processes here (services/validation_run.py).
@@ -369,28 +424,29 @@ class NewJobScreen(NewJobFieldsMixin, Screen[str | None]):
         except ValidationCancelled:
             return  # escape said so
         except DatasetIOError as exc:
-            self.app.call_from_thread(self._preflight_failed, str(exc))
+            self.post_message(self.PreflightFailed(str(exc)))
             return
         except Exception as exc:  # noqa: BLE001 - a validator bug must not leave the form stuck
-            self.app.call_from_thread(self._preflight_failed, f"The pre-flight check failed: {exc!r}")
+            self.post_message(self.PreflightFailed(f"The pre-flight check failed: {exc!r}"))
             return
         if not get_current_worker().is_cancelled:  # escape abandons a slow check
-            self.app.call_from_thread(self._preflight_done, request, report)
+            self.post_message(self.PreflightDone(request, report))
 
     def _preflight_progress_from_thread(self, done: int, total: int, lines: int) -> None:
-        self.app.call_from_thread(self._preflight_progress, done, total, lines)
+        self.post_message(self.PreflightProgressed(done, total, lines))
 
-    def _preflight_progress(self, done: int, total: int, lines: int) -> None:
+    def on_new_job_screen_preflight_progressed(self, message: PreflightProgressed) -> None:
         if self.busy and self.starter is None and self.preflight_run is not None:
-            self._show_outcome(f"Checking the files… {byte_size(done)} of {byte_size(total)} "
-                               f"({lines:,} lines)")
+            self._show_outcome(f"Checking the files… {byte_size(message.done)} of {byte_size(message.total)} "
+                               f"({message.lines:,} lines)")
 
-    def _preflight_failed(self, message: str) -> None:
+    def on_new_job_screen_preflight_failed(self, message: PreflightFailed) -> None:
         self.preflight_run = None
         self._set_busy(False)
-        self._show_outcome(message, error=True)
+        self._show_outcome(message.text, error=True)
 
-    def _preflight_done(self, request: StartRequest, report) -> None:
+    def on_new_job_screen_preflight_done(self, message: PreflightDone) -> None:
+        request, report = message.request, message.report
         self.preflight_run = None
         self._set_busy(False)
         problems = list(report.errors) + list(report.warnings)
@@ -428,23 +484,27 @@ class NewJobScreen(NewJobFieldsMixin, Screen[str | None]):
         self._run_starter(starter)
 
     def _progress_from_thread(self, progress: StartProgress) -> None:
-        self.app.call_from_thread(self._show_progress, progress)
+        self.post_message(self.Progressed(progress))
 
     @work(thread=True, exclusive=True, group="new-job", exit_on_error=False)
     def _run_starter(self, starter: JobStarter) -> None:
         try:
             job = starter.run()
         except ServiceError as exc:
-            self.app.call_from_thread(self._start_failed, starter, exc)
+            self.post_message(self.StartFailed(starter, exc))
         except OSError as exc:  # the file changed or vanished between check and upload
-            self.app.call_from_thread(self._start_failed, starter, ServiceError(f"Cannot read a file: {exc}"))
+            self.post_message(self.StartFailed(starter, ServiceError(f"Cannot read a file: {exc}")))
         else:
-            self.app.call_from_thread(self.dismiss, job.id)
+            self.post_message(self.Started(job.id))
 
-    def _show_progress(self, p: StartProgress) -> None:
-        self.query_one(SubmitProgress).show(p)
+    def on_new_job_screen_started(self, message: Started) -> None:
+        self.dismiss(message.job_id)
 
-    def _start_failed(self, starter: JobStarter, error: ServiceError) -> None:
+    def on_new_job_screen_progressed(self, message: Progressed) -> None:
+        self.query_one(SubmitProgress).show(message.progress)
+
+    def on_new_job_screen_start_failed(self, message: StartFailed) -> None:
+        starter, error = message.starter, message.error
         self._set_busy(False)
         self.starter = None
         self.query_one("#progress").display = False

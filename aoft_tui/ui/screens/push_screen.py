@@ -14,16 +14,18 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
+from textual.message import Message
 from textual.widgets import Button, Input, Label, ProgressBar, RadioButton, RadioSet, Static, Switch
 
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.settings import Settings
 from aoft_tui.services.wandb_push.options import MODES, PushOptions, PushProgress, PushResult, logged_in
+from aoft_tui.ui.screens.base import AoftModalScreen
+from aoft_tui.ui.widgets.key_bar import KeyBar
 from aoft_tui.ui.widgets.text_switch import TextSwitch
 
 
-class PushScreen(ModalScreen[None]):
+class PushScreen(AoftModalScreen[None]):
     CSS_PATH = "push_screen.tcss"
 
     BINDINGS = [
@@ -31,6 +33,22 @@ class PushScreen(ModalScreen[None]):
         Binding("ctrl+s", "push", "Push", id="push.start", show=False),
         Binding("y", "copy", "Copy command / URL", id="push.copy", show=False),
     ]
+
+    class Progressed(Message):
+        def __init__(self, progress: PushProgress) -> None:
+            super().__init__()
+            self.progress = progress
+
+    class Failed(Message):
+        def __init__(self, title: str, text: str) -> None:
+            super().__init__()
+            self.title = title
+            self.text = text
+
+    class Finished(Message):
+        def __init__(self, result: PushResult) -> None:
+            super().__init__()
+            self.result = result
 
     def __init__(self, service: FineTuningService, job_id: str, settings: Settings) -> None:
         super().__init__()
@@ -75,6 +93,7 @@ class PushScreen(ModalScreen[None]):
             with Horizontal(id="push-buttons"):
                 yield Button("Close (esc)", id="close")
                 yield Button("Push (ctrl+s)", id="push", variant="primary")
+        yield KeyBar()
 
     def on_mount(self) -> None:
         for quiet in ("#push-notes", "#push-status", "#push-result"):
@@ -162,15 +181,24 @@ class PushScreen(ModalScreen[None]):
         try:
             result = push_job(
                 self.service, self.job_id, options,
-                progress=lambda p: self.app.call_from_thread(self._on_progress, p),
+                progress=lambda p: self.post_message(self.Progressed(p)),
                 cancel=self.cancel,
             )
         except (ServiceError, PushError) as exc:
-            self.app.call_from_thread(self._on_error, getattr(exc, "title", "Push failed"), str(exc))
+            self.post_message(self.Failed(getattr(exc, "title", "Push failed"), str(exc)))
         except Exception as exc:  # noqa: BLE001 - the screen must show it, not crash the app
-            self.app.call_from_thread(self._on_error, "Push failed", f"{type(exc).__name__}: {exc}")
+            self.post_message(self.Failed("Push failed", f"{type(exc).__name__}: {exc}"))
         else:
-            self.app.call_from_thread(self.show_result, result)
+            self.post_message(self.Finished(result))
+
+    def on_push_screen_progressed(self, message: Progressed) -> None:
+        self._on_progress(message.progress)
+
+    def on_push_screen_failed(self, message: Failed) -> None:
+        self._on_error(message.title, message.text)
+
+    def on_push_screen_finished(self, message: Finished) -> None:
+        self.show_result(message.result)
 
     def _on_progress(self, p: PushProgress) -> None:
         bar = self.query_one("#push-progress", ProgressBar)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 from rich.syntax import Syntax
@@ -20,8 +20,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, DataTable, DirectoryTree, Footer, Input, Label, ProgressBar, Select, Static
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, DirectoryTree, Input, Label, ProgressBar, Select, Static
 from textual_plotext import PlotextPlot
 
 from aoft_tui.domain import catalog
@@ -30,6 +31,8 @@ from aoft_tui.domain.validation import DatasetIOError, Problem, ValidationReport
 from aoft_tui.domain.validation.rules.formats import FORMAT_LABELS
 from aoft_tui.domain.validation.stats import histogram
 from aoft_tui.services.validation_run import ChildValidation, ValidationCancelled
+from aoft_tui.ui.screens.base import AoftScreen
+from aoft_tui.ui.widgets.key_bar import KeyBar
 
 AUTO = "auto"
 PREVIEW_LIMIT = 60_000  # characters of a line shown (data-URI images make huge lines)
@@ -94,7 +97,7 @@ def read_line(path: Path, line: int) -> tuple[str, bool]:
     return text or "(empty line)", is_json
 
 
-class ValidateScreen(Screen[None]):
+class ValidateScreen(AoftScreen[None]):
     CSS_PATH = "validate_screen.tcss"
     # Small terminals (80×24 over SSH) drop the histogram and narrow the file tree.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -109,10 +112,39 @@ class ValidateScreen(Screen[None]):
                 tooltip="Go to the problem list (enter shows the line)"),
     ]
 
-    def __init__(self, *, start_dir: Path | None = None, model: str | None = None) -> None:
+    class Said(Message):
+        """The worker has a message for the summary line (an unreadable file)."""
+
+        def __init__(self, text: str, *, error: bool = False, run: ChildValidation | None = None) -> None:
+            super().__init__()
+            self.text = text
+            self.error = error
+            self.run = run
+
+    class Checked(Message):
+        def __init__(self, path: Path, report: ValidationReport, bins: object, *, run: ChildValidation) -> None:
+            super().__init__()
+            self.path = path
+            self.report = report
+            self.bins = bins
+            self.run = run
+
+    class Progressed(Message):
+        """The child validation has read `done` of `total` bytes (`lines` lines)."""
+
+        def __init__(self, done: int, total: int, lines: int) -> None:
+            super().__init__()
+            self.done = done
+            self.total = total
+            self.lines = lines
+
+    def __init__(
+        self, *, start_dir: Path | None = None, model: str | None = None, prices: Mapping | None = None
+    ) -> None:
         super().__init__()
         self.start_dir = start_dir if start_dir is not None else Path.cwd()
         self.model = model
+        self.prices = dict(prices or {})  # config.toml [prices], for the cost estimate
         self.report: ValidationReport | None = None
         self.report_path: Path | None = None
         self.running: ChildValidation | None = None  # the validation in progress
@@ -140,7 +172,7 @@ class ValidateScreen(Screen[None]):
                 yield DataTable(id="validate-problems", cursor_type="row", zebra_stripes=True,
                                 classes="-hidden")
                 yield Static("", id="validate-detail", classes="-hidden")
-        yield Footer()
+        yield KeyBar()
 
     def _model_options(self) -> list[tuple[str, str]]:
         seen: dict[str, str] = {}
@@ -246,37 +278,42 @@ class ValidateScreen(Screen[None]):
     # --- work -----------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="validate", exit_on_error=False)
     def _validate(self, run: ChildValidation, path: Path, model: str | None, method: str | None) -> None:
-        prices = dict(getattr(getattr(self.app, "settings", None), "prices", None) or {})
         try:
-            report = run.validate_file(path, model=model, method=method, prices=prices)
+            report = run.validate_file(path, model=model, method=method, prices=self.prices)
             bins = histogram(report.token_lengths)
         except ValidationCancelled:
             return  # action_close has said so
         except DatasetIOError as exc:
-            self.app.call_from_thread(self._finished, run, str(exc))
+            self.post_message(self.Said(str(exc), error=True, run=run))
             return
-        self.app.call_from_thread(self._finished, run, (path, report, bins))
+        self.post_message(self.Checked(path, report, bins, run=run))
 
     def _progress_from_thread(self, done: int, total: int, lines: int) -> None:
-        self.app.call_from_thread(self._progress, done, total, lines)
+        self.post_message(self.Progressed(done, total, lines))
 
-    def _progress(self, done: int, total: int, lines: int) -> None:
+    def on_validate_screen_progressed(self, message: Progressed) -> None:
         if not self.is_attached or self.running is None:
             return
-        self.query_one("#validate-progress", ProgressBar).update(total=total, progress=done)
+        self.query_one("#validate-progress", ProgressBar).update(total=message.total, progress=message.done)
         path = self.query_one("#validate-path", Input).value.strip()
         self.query_one("#validate-summary", Static).update(
-            f"Validating {path}… {byte_size(done)} of {byte_size(total)} · {lines:,} lines")
+            f"Validating {path}… {byte_size(message.done)} of {byte_size(message.total)} · {message.lines:,} lines")
 
-    def _finished(self, run: ChildValidation, outcome: str | tuple) -> None:
-        if not self.is_attached or run is not self.running:  # closed, cancelled or replaced meanwhile
-            return
+    def _finished(self, run: ChildValidation | None) -> bool:
+        """The run ended; False when it no longer matters (closed, cancelled or replaced)."""
+        if not self.is_attached or run is not self.running:
+            return False
         self.running = None
         self.query_one("#validate-progress").add_class("-hidden")
-        if isinstance(outcome, str):
-            self._say(outcome, error=True)
-        else:
-            self._show(*outcome)
+        return True
+
+    def on_validate_screen_said(self, message: Said) -> None:
+        if self._finished(message.run):
+            self._say(message.text, error=message.error)
+
+    def on_validate_screen_checked(self, message: Checked) -> None:
+        if self._finished(message.run):
+            self._show(message.path, message.report, message.bins)
 
     def _say(self, message: str, *, error: bool = False) -> None:
         if not self.is_attached:  # closed while the worker ran

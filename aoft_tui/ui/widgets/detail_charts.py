@@ -9,7 +9,7 @@ from textual.widgets import Static
 from aoft_tui.domain.series import KINDS, ChartOptions, Series
 from aoft_tui.ui.widgets.metric_chart import MetricChart
 
-KIND_LABELS = {"train": "train [t]", "valid": "valid [a]", "full": "full valid [f]"}
+KIND_LABELS = {"train": "train [t]", "valid": "valid [V]", "full": "full valid [f]"}
 
 
 def options_text(options: ChartOptions) -> str:
@@ -19,7 +19,7 @@ def options_text(options: ChartOptions) -> str:
     )
     smoothing = f"EMA {options.smoothing:g}" if options.smoothing else "EMA off"
     scale = "log" if options.log else "linear"
-    return f"{kinds}   {smoothing} [s +/-]   {scale} [l]"
+    return f"{kinds}   {smoothing} [~ +/-]   {scale} [l]"
 
 
 class DetailCharts(Vertical):

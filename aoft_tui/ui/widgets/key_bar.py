@@ -4,11 +4,16 @@ Textual's `Footer(compact=True)` draws the same line from one widget per key, re
 one by one and recomposed whenever focus moves: ~35 ms of the dashboard's first paint
 (bench/paint.py). This is one widget that renders the active bindings as text — the same
 look (the footer colours of the theme), a click on a key presses it, hovering a key shows
-its tooltip, and it redraws when the screen's bindings change.
+its tooltip, and it redraws when the screen's bindings change. Every screen has one.
+
+Help (`?`) and Quit (`q`) always show, at the end of the line: when the line is wider than
+the terminal, the screen's last keys are left out first (the screen lists its most used
+keys first), never those two.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import NamedTuple
 
 from rich.cells import cell_len
@@ -20,6 +25,8 @@ from textual.widget import Widget
 
 _ENABLED = Style()
 _DISABLED = Style(dim=True)
+# Binding ids (and actions) that are never left out of the line.
+ALWAYS_SHOWN = ("help", "quit")
 
 
 class _Key(NamedTuple):
@@ -61,17 +68,38 @@ class KeyBar(Widget):
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def keys(self) -> list[_Key]:
-        """The shown bindings, one per action (the first key bound to it), in screen order."""
-        items, seen, x = [], set(), 0
+    def keys(self, width: int | None = None) -> list[_Key]:
+        """The shown bindings, one per action (the first key bound to it), in screen order,
+        help and quit last; the last others are left out until the line fits `width`
+        (default: this widget's width, if it has one)."""
+        if width is None:
+            width = self.size.width or None
+        wanted, kept, seen, hidden = [], [], set(), {}
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
+            if not binding.show and binding.action in ALWAYS_SHOWN:
+                hidden.setdefault(binding.action, (binding, enabled, tooltip))  # Textual's own ctrl+q
             if not binding.show or binding.action in seen:
                 continue
             seen.add(binding.action)
-            display = self.app.get_key_display(binding)
+            item = (binding, enabled, tooltip or binding.tooltip, self.app.get_key_display(binding))
+            (kept if binding.id in ALWAYS_SHOWN else wanted).append(item)
+        # In a text field the app's letter keys type letters (q, ?): then show the key that
+        # still works there (f1, ctrl+q) rather than leave help or quit out.
+        for action in ALWAYS_SHOWN:
+            if action not in seen and action in hidden:
+                binding, enabled, tooltip = hidden[action]
+                shown = replace(binding, description=action.capitalize(), id=action)
+                kept.append((shown, enabled, tooltip or binding.tooltip, self.app.get_key_display(binding)))
+
+        def cells(items: list) -> int:
+            return sum(cell_len(display) + 2 + cell_len(b.description) for b, _, _, display in items)
+
+        while wanted and width is not None and cells(wanted + kept) > width:
+            wanted.pop()
+        items, x = [], 0
+        for binding, enabled, tooltip, display in wanted + kept:
             end = x + cell_len(display) + 1 + cell_len(binding.description)
-            items.append(_Key(binding.key, display, binding.description, tooltip or binding.tooltip,
-                              enabled, x, end))  # fmt: skip
+            items.append(_Key(binding.key.split(",")[0], display, binding.description, tooltip, enabled, x, end))
             x = end + 1  # one space between items
         return items
 

@@ -14,11 +14,6 @@ from aoft_tui.services.errors import NotFoundError, ServiceError
 from aoft_tui.services.failure_triage import FailingLine, fetch_failing_line
 from aoft_tui.services.finetuning import FineTuningService
 
-# Poll intervals (seconds): a moving job, a paused one, and after an error (doubling to the cap).
-ACTIVE_INTERVAL = 2.0
-IDLE_INTERVAL = 10.0
-ERROR_BACKOFF_CAP = 60.0
-
 
 @dataclass(slots=True)
 class DetailUpdate:
@@ -97,13 +92,3 @@ class DetailFetcher:
         except ServiceError as err:
             return f"unavailable: {err.title}"
 
-
-def next_interval(job: Job | None, failures: int) -> float | None:
-    """Seconds until the next poll; None when the job is over (nothing more will come)."""
-    if failures:
-        return min(ACTIVE_INTERVAL * 2**failures, ERROR_BACKOFF_CAP)
-    if job is None or job.status.is_active:
-        return ACTIVE_INTERVAL
-    if job.status.is_terminal:
-        return None
-    return IDLE_INTERVAL
