@@ -40,10 +40,13 @@ def _deployment_service(poll_interval: float) -> Any:
     from aoft_tui.services.deployments import DeploymentService
 
     settings = load_cli_settings()
-    config = control_plane_config()
+    config = control_plane_config(settings=settings)
     if config.token is not None:
         _SECRETS.add(config.token.get_secret_value())
-    return DeploymentService(config, api_key_configured=settings.api_key is not None, poll_interval=poll_interval)
+    service = DeploymentService(config, api_key_configured=settings.api_key is not None, poll_interval=poll_interval)
+    if service.found is not None:  # say which resource it chose, on stderr (stdout may be JSON)
+        click.echo(service.found.note(), err=True)
+    return service
 
 
 def deployment_json(d: Deployment, now: datetime, prices: dict[str, float] | None = None) -> dict[str, Any]:
