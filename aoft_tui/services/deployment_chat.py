@@ -8,7 +8,7 @@ its base and scores both against the examples' answers.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -27,14 +27,23 @@ class Reply:
 
 
 class DeploymentChat:
-    def __init__(self, endpoint: str, api_key: str, api_version: str, *, timeout: float = 60.0) -> None:
+    def __init__(self, endpoint: str, api_key: str, api_version: str, *, timeout: float = 60.0,
+                 token_provider: Callable[[], str] | None = None) -> None:
         import openai
 
         self._endpoint = normalise_endpoint(endpoint)
         self._secret = api_key
         self.api_version = api_version
-        self._client = openai.AzureOpenAI(azure_endpoint=self._endpoint, api_key=api_key,
+        auth: dict[str, Any] = {"azure_ad_token_provider": token_provider} if token_provider else {"api_key": api_key}
+        self._client = openai.AzureOpenAI(azure_endpoint=self._endpoint, **auth,
                                           api_version=api_version, timeout=timeout, max_retries=2)
+
+    @classmethod
+    def from_credentials(cls, credentials: Any, **kwargs: Any) -> DeploymentChat:
+        """From FineTuningService.chat_credentials(): the same resource, key or Entra sign-in."""
+        key = credentials.api_key.get_secret_value() if credentials.api_key else ""
+        return cls(credentials.endpoint, key, credentials.api_version,
+                   token_provider=credentials.token_provider, **kwargs)
 
     def _errors(self, deployment: str) -> Any:
         return translated_errors(endpoint=self._endpoint, subject=deployment, secret=self._secret,
