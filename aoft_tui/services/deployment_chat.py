@@ -106,16 +106,27 @@ def eval_examples(path: Path, n: int) -> list[tuple[list[dict[str, Any]], str]]:
             if not line.strip():
                 continue
             try:
-                messages = json.loads(line)["messages"]
-                last = max(i for i, m in enumerate(messages) if m.get("role") == "assistant")
+                examples.append(_example(json.loads(line)))
             except (ValueError, KeyError, TypeError, AttributeError):
                 raise LocalFileError(f"{path}, line {number}: not a chat example with an assistant answer "
-                                     "({\"messages\": [..., {\"role\": \"assistant\", …}]}). Fix the line or "
-                                     "check it with `aoft-tui validate`.") from None
-            examples.append((messages[:last], str(messages[last].get("content") or "")))
+                                     "({\"messages\": [..., {\"role\": \"assistant\", …}]}) nor a preference "
+                                     "example ({\"input\": {\"messages\": …}, \"preferred_output\": […]}). Fix the "
+                                     "line or check it with `aoft-tui validate`.") from None
     if not examples:
         raise LocalFileError(f"{path}: no chat examples in it.")
     return examples
+
+
+def _example(record: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
+    """(prompt messages, reference answer) of a chat example, or of a DPO preference example
+    (its input's messages, its preferred output): a DPO job's validation file is the latter."""
+    if "messages" not in record and "preferred_output" in record:
+        preferred = record["preferred_output"]
+        answer = max(i for i, m in enumerate(preferred) if m.get("role") == "assistant")
+        return list(record["input"]["messages"]), str(preferred[answer].get("content") or "")
+    messages = record["messages"]
+    last = max(i for i, m in enumerate(messages) if m.get("role") == "assistant")
+    return messages[:last], str(messages[last].get("content") or "")
 
 
 def quick_eval(chat: DeploymentChat, deployment: str, base: str | None, examples: list[tuple[list, str]]

@@ -13,6 +13,10 @@ NEW_KEYS = {
     "X": {"delete_job", "files.delete", "deployments.delete"},
     "D": {"deploy_job"},
     "H": {"deployments"},
+    "V": {"deployments.evaluate"},
+    # a new job: from scratch on the main screen, continuing from a model in the detail and
+    # the Deployments view (and "no" in a confirmation, which holds the focus while shown)
+    "n": {"new_job", "detail.continue_job", "deployments.continue", "confirm.no"},
     "e": {"export_job"},
     "E": {"bulk_export"},
     "N": {"clone_job"},
