@@ -23,6 +23,7 @@ from aoft_tui.cli.common import (
     _SECRETS,
     EXIT_CONFIG,
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
     cli_service,
     fail,
     handle_errors,
@@ -112,7 +113,12 @@ def command(target: str, name: str, sku: str, capacity: int, wait: bool, as_json
             if not as_json:
                 click.echo(f"{d.name}: {d.state}", err=True)
 
-        outcome = service.deploy(name, model, sku=sku, capacity=capacity, wait=wait, progress=progress)
+        try:
+            outcome = service.deploy(name, model, sku=sku, capacity=capacity, wait=wait, progress=progress)
+        except KeyboardInterrupt:  # Ctrl-C: the deployment may exist and go on provisioning in Azure
+            fail("Interrupted", f"deployment {name} may still be provisioning in Azure (`aoft-tui deployments` "
+                 f"shows it Creating). Run the same deploy again to finish it (nothing is created twice), or "
+                 f"`aoft-tui undeploy {name}` to remove it.", code=EXIT_INTERRUPTED)
     finally:
         service.close()
     d = outcome.deployment
