@@ -59,7 +59,7 @@ def _deploy_a_job_with_validation(emu, deployments):
 
 async def test_V_evaluates_on_the_jobs_validation_file_with_totals_and_cost(seeded_emulator, seeded_service,
                                                                              deployments):
-    from aoft_tui.ui.screens.eval_screen import EvalScreen
+    from aoft_tui.ui.screens.eval_screen import EvalScreen, money
 
     job = _deploy_a_job_with_validation(seeded_emulator, deployments)
     async with make_app(seeded_service, seeded_emulator).run_test(size=(160, 40)) as pilot:
@@ -83,7 +83,7 @@ async def test_V_evaluates_on_the_jobs_validation_file_with_totals_and_cost(seed
             rate = catalog.inference_price_per_million(model)
             expected = (side.prompt_tokens * rate[0] + side.completion_tokens * rate[1]) / 1e6
             assert side.prompt_tokens > 0 and f"{side.deployment}: exact match {side.exact}/3" in totals
-            assert f"${expected:,.4f}" in totals
+            assert money(expected) in totals
         assert "Done: 3 examples" in str(screen.query_one("#eval-progress").render())
 
 

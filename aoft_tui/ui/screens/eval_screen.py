@@ -22,6 +22,11 @@ DEFAULT_N = 20
 SHOWN_CHARS = 40
 
 
+def money(usd: float) -> str:
+    """Dollars, with enough digits that a few small calls do not read as $0.00."""
+    return f"${usd:,.2f}" if usd >= 1 else f"${usd:.6f}"
+
+
 def _short(text: str, width: int = SHOWN_CHARS) -> str:
     text = " ".join(text.split())
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -34,7 +39,7 @@ def totals_text(run: EvalRun, prices: dict[str, float] | None) -> str:
         lines.append(f"{side.deployment}: exact match {side.exact}/{side.examples}, "
                      f"similarity {side.mean_similarity:.2f}, tokens {side.prompt_tokens:,} in / "
                      f"{side.completion_tokens:,} out, cost " + ("n/a (no price for its model)" if cost is None
-                                                                else f"${cost:,.4f}"))
+                                                                else money(cost)))
     return "\n".join(lines)
 
 
@@ -154,9 +159,12 @@ class EvalScreen(Screen[None]):
         self.app.call_from_thread(self._finish, run, error)
 
     def _show(self, run: EvalRun, result: ExampleResult) -> None:
-        row = [str(result.number), _short(result.prompt), _short(result.reference)]
+        # the text columns share what the # and score columns leave of the screen's width
+        texts = 2 + len(result.answers)
+        width = max(12, (self.size.width - 6 - 14 * len(result.answers)) // texts - 2)
+        row = [str(result.number), _short(result.prompt, width), _short(result.reference, width)]
         for answer in result.answers:
-            row += [_short(answer.text), "✓" if answer.exact else "✗", f"{answer.similarity:.2f}"]
+            row += [_short(answer.text, width), "✓" if answer.exact else "✗", f"{answer.similarity:.2f}"]
         self.query_one(DataTable).add_row(*row)
         self.query_one("#eval-progress", Static).update(f"{run.done}/{run.planned} examples… (esc cancels)")
         self.query_one("#eval-totals", Static).update(totals_text(run, self._prices))
