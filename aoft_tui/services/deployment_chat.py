@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aoft_tui.domain.deployments import exact_match, text_similarity
 from aoft_tui.services.endpoint import normalise_endpoint
 from aoft_tui.services.error_mapping import translated_errors
 from aoft_tui.services.errors import LocalFileError
@@ -68,29 +67,6 @@ class DeploymentChat:
         self._client.close()
 
 
-@dataclass
-class EvalSide:
-    deployment: str
-    exact: int = 0
-    similarity_sum: float = 0.0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    answers: list[str] = field(default_factory=list)
-
-    def add(self, reply: Reply, expected: str) -> None:
-        self.answers.append(reply.text)
-        self.exact += exact_match(reply.text, expected)
-        self.similarity_sum += text_similarity(reply.text, expected)
-        self.prompt_tokens += reply.prompt_tokens
-        self.completion_tokens += reply.completion_tokens
-
-    def summary(self, n: int) -> dict[str, Any]:
-        return {"deployment": self.deployment, "exact_match": self.exact, "examples": n,
-                "exact_match_rate": round(self.exact / n, 4) if n else 0.0,
-                "mean_similarity": round(self.similarity_sum / n, 4) if n else 0.0,
-                "prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
-
-
 def eval_examples(path: Path, n: int) -> list[tuple[list[dict[str, Any]], str]]:
     """The first `n` chat examples of a JSONL file: (messages before the last assistant turn,
     that turn's text). A line that is not a chat example is named, with its number."""
@@ -131,9 +107,17 @@ def _example(record: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
 
 def quick_eval(chat: DeploymentChat, deployment: str, base: str | None, examples: list[tuple[list, str]]
                ) -> dict[str, Any]:
-    sides = [EvalSide(deployment)] + ([EvalSide(base)] if base else [])
-    for messages, expected in examples:
-        for side in sides:
-            side.add(chat.ask(side.deployment, messages), expected)
-    n = len(examples)
-    return {"examples": n, "results": [side.summary(n) for side in sides]}
+    """The whole evaluation at once (the CLI): the same steps as the evaluate screen's."""
+    from aoft_tui.services.quick_eval import EvalRun, SideTotals, run_eval
+
+    run = EvalRun([SideTotals(deployment, None)] + ([SideTotals(base, None)] if base else []),
+                  planned=len(examples))
+    for _ in run_eval(chat.ask, run, examples):
+        pass
+    n = run.done
+    return {"examples": n, "results": [{
+        "deployment": side.deployment, "exact_match": side.exact, "examples": n,
+        "exact_match_rate": round(side.exact / n, 4) if n else 0.0,
+        "mean_similarity": round(side.mean_similarity, 4),
+        "prompt_tokens": side.prompt_tokens, "completion_tokens": side.completion_tokens,
+    } for side in run.sides]}
