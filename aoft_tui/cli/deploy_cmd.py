@@ -28,7 +28,6 @@ from aoft_tui.cli.common import (
     fail,
     handle_errors,
     load_cli_settings,
-    missing_resource_message,
     print_json,
 )
 from aoft_tui.domain.deployments import Deployment
@@ -199,11 +198,9 @@ def try_command(name: str, base: str | None, prompt: str | None, eval_file: Path
         quick_eval,
     )
 
-    settings = load_cli_settings()
-    if not settings.endpoint or settings.api_key is None or not settings.api_key.get_secret_value():
-        fail("Not configured", missing_resource_message(settings), code=EXIT_CONFIG)
-    _SECRETS.add(settings.api_key.get_secret_value())
-    chat = DeploymentChat(settings.endpoint, settings.api_key.get_secret_value(), settings.api_version)
+    with cli_service() as service:  # the resource and its sign-in (key or Entra ID), as for jobs
+        credentials = service.chat_credentials()
+    chat = DeploymentChat.from_credentials(credentials)
     try:
         if eval_file is not None:
             report = quick_eval(chat, name, base, eval_examples(eval_file, n))
