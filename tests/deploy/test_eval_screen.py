@@ -155,3 +155,17 @@ async def test_n_continues_training_from_the_deployed_model(seeded_emulator, see
         form = pilot.app.screen
         assert form.prefill.model == deployment.model
         assert job.id in form.prefill_note and deployment.model in form.prefill_note
+
+
+async def test_the_views_keys_are_in_its_key_bar_and_help(seeded_emulator, seeded_service):
+    from aoft_tui.ui.screens.help_screen import HelpScreen
+
+    async with make_app(seeded_service, seeded_emulator).run_test(size=(160, 40)) as pilot:
+        screen, _ = await _on_fine_tuned_deployment(pilot)
+        bar = str(screen.query_one("#keys").render())
+        assert all(label in bar for label in ("⏎/t Try", "V Evaluate", "n Continue", "X Delete")), bar
+        await pilot.press("question_mark")
+        await _until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help")
+        rows = dict(pilot.app.screen.rows)
+        assert rows["V"].startswith("Score it and its base") and rows["n"].startswith("A new fine-tuning job")
+        assert rows["X"] == "Delete the deployment" and "⏎/t" in rows
