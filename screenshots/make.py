@@ -104,6 +104,7 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("deployments", (150, 30), lambda p: _deployments(p)),
     ("deploy-dialog", (120, 40), lambda p: _deploy_dialog(p)),
     ("try", (150, 30), lambda p: _try(p)),
+    ("evaluate", (150, 30), lambda p: _evaluate(p)),
 ]
 
 
@@ -127,13 +128,31 @@ async def _try(pilot: Pilot) -> None:
     await _deployments(pilot)
     screen = pilot.app.screen
     screen.query_one("#deployments").move_cursor(row=[d.fine_tuned for d in screen.items.values()].index(True))
-    await pilot.press("t")
+    await pilot.press("enter")
     await _settle(pilot)
     try_screen = pilot.app.screen
     try_screen.query_one("#try-prompt").value = "My invoice shows the wrong billing address"
     await pilot.press("enter")
     for _ in range(250):
         if try_screen.streams_done == 2:
+            break
+        await pilot.pause(0.02)
+    await _settle(pilot)
+
+
+async def _evaluate(pilot: Pilot) -> None:
+    await _deployments(pilot)
+    screen = pilot.app.screen
+    screen.query_one("#deployments").move_cursor(row=[d.fine_tuned for d in screen.items.values()].index(True))
+    await pilot.press("S")
+    await _settle(pilot)
+    eval_screen = pilot.app.screen
+    # relative to the sample-data directory main() works in: the same text on every machine
+    eval_screen.query_one("#eval-file").value = "../../fixtures/eval/support-valid.jsonl"
+    eval_screen.query_one("#eval-n").value = "5"
+    await pilot.click("#eval-go")
+    for _ in range(250):
+        if eval_screen.finished:
             break
         await pilot.pause(0.02)
     await _settle(pilot)

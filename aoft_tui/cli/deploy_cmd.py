@@ -23,11 +23,11 @@ from aoft_tui.cli.common import (
     _SECRETS,
     EXIT_CONFIG,
     EXIT_FAILED,
+    EXIT_INTERRUPTED,
     cli_service,
     fail,
     handle_errors,
     load_cli_settings,
-    missing_resource_message,
     print_json,
 )
 from aoft_tui.domain.deployments import Deployment
@@ -40,10 +40,13 @@ def _deployment_service(poll_interval: float) -> Any:
     from aoft_tui.services.deployments import DeploymentService
 
     settings = load_cli_settings()
-    config = control_plane_config()
+    config = control_plane_config(settings=settings)
     if config.token is not None:
         _SECRETS.add(config.token.get_secret_value())
-    return DeploymentService(config, api_key_configured=settings.api_key is not None, poll_interval=poll_interval)
+    service = DeploymentService(config, api_key_configured=settings.api_key is not None, poll_interval=poll_interval)
+    if service.found is not None:  # say which resource it chose, on stderr (stdout may be JSON)
+        click.echo(service.found.note(), err=True)
+    return service
 
 
 def deployment_json(d: Deployment, now: datetime, prices: dict[str, float] | None = None) -> dict[str, Any]:
@@ -109,7 +112,12 @@ def command(target: str, name: str, sku: str, capacity: int, wait: bool, as_json
             if not as_json:
                 click.echo(f"{d.name}: {d.state}", err=True)
 
-        outcome = service.deploy(name, model, sku=sku, capacity=capacity, wait=wait, progress=progress)
+        try:
+            outcome = service.deploy(name, model, sku=sku, capacity=capacity, wait=wait, progress=progress)
+        except KeyboardInterrupt:  # Ctrl-C: the deployment may exist and go on provisioning in Azure
+            fail("Interrupted", f"deployment {name} may still be provisioning in Azure (`aoft-tui deployments` "
+                 f"shows it Creating). Run the same deploy again to finish it (nothing is created twice), or "
+                 f"`aoft-tui undeploy {name}` to remove it.", code=EXIT_INTERRUPTED)
     finally:
         service.close()
     d = outcome.deployment
@@ -190,11 +198,9 @@ def try_command(name: str, base: str | None, prompt: str | None, eval_file: Path
         quick_eval,
     )
 
-    settings = load_cli_settings()
-    if not settings.endpoint or settings.api_key is None or not settings.api_key.get_secret_value():
-        fail("Not configured", missing_resource_message(settings), code=EXIT_CONFIG)
-    _SECRETS.add(settings.api_key.get_secret_value())
-    chat = DeploymentChat(settings.endpoint, settings.api_key.get_secret_value(), settings.api_version)
+    with cli_service() as service:  # the resource and its sign-in (key or Entra ID), as for jobs
+        credentials = service.chat_credentials()
+    chat = DeploymentChat.from_credentials(credentials)
     try:
         if eval_file is not None:
             report = quick_eval(chat, name, base, eval_examples(eval_file, n))

@@ -154,3 +154,38 @@ def hosting_price_per_hour(sku: str, overrides: dict[str, float] | None = None) 
     if key in overrides:
         return float(overrides[key])
     return HOSTING_PRICE_PER_HOUR.get(sku)
+
+
+# --- calling a deployment (inference) ----------------------------------------------------------
+# USD per 1M (input, output) tokens, by model family: (fine-tuned, base). Source: OpenAI's API
+# pricing page, "Fine-tuning" and "Text tokens" tables (the same list prices the training
+# prices above come from; Azure's Global deployments charge the same token rates, regional
+# ones up to ~10% more). Estimates: override in the config file's [prices] table as
+# "inference.<family>.input" / ".output" (fine-tuned) or "inference.<family>.base.input" / ….
+INFERENCE_PRICE_PER_MILLION: dict[str, tuple[tuple[float, float], tuple[float, float]]] = {
+    "gpt-4.1": ((3.00, 12.00), (2.00, 8.00)),
+    "gpt-4.1-mini": ((0.80, 3.20), (0.40, 1.60)),
+    "gpt-4.1-nano": ((0.20, 0.80), (0.10, 0.40)),
+    "gpt-4o": ((3.75, 15.00), (2.50, 10.00)),
+    "gpt-4o-mini": ((0.30, 1.20), (0.15, 0.60)),
+    "o4-mini": ((4.00, 16.00), (1.10, 4.40)),
+    "gpt-35-turbo": ((3.00, 6.00), (0.50, 1.50)),
+}
+
+
+def inference_price_per_million(model: str | None, overrides: dict[str, float] | None = None
+                                ) -> tuple[float, float] | None:
+    """USD per 1M (input, output) tokens for calling `model` (a fine-tuned model or
+    checkpoint when it has `.ft-` in its name, else a base model); None when unknown."""
+    m = lookup(model)
+    if m is None:
+        return None
+    fine_tuned = ".ft-" in (model or "") or (model or "").startswith("ft:")
+    key = f"inference.{m.family}" + ("" if fine_tuned else ".base")
+    overrides = overrides or {}
+    if f"{key}.input" in overrides and f"{key}.output" in overrides:
+        return float(overrides[f"{key}.input"]), float(overrides[f"{key}.output"])
+    prices = INFERENCE_PRICE_PER_MILLION.get(m.family)
+    if prices is None:
+        return None
+    return prices[0] if fine_tuned else prices[1]

@@ -265,8 +265,25 @@ async def operation_status(request: Request) -> Response:
                                    "before it finished provisioning."}})
 
 
+async def list_accounts(request: Request) -> Response:
+    """The subscription's Cognitive Services accounts: this emulator's (its endpoint is the
+    emulator's own address, so a client can find it by endpoint) and an unrelated one."""
+    if request.path_params["sub"] != SUBSCRIPTION_ID:
+        return arm_error(404, "SubscriptionNotFound", f"The subscription '{request.path_params['sub']}' could not be found.")
+    own = str(request.base_url).rstrip("/") + "/"
+    accounts = [(RESOURCE_GROUP, ACCOUNT_NAME, "OpenAI", own, {"OpenAI Language Model Instance API": own}),
+                ("other-rg", "speech-westus", "SpeechServices", "https://westus.api.cognitive.microsoft.com/", {})]
+    return JSONResponse({"value": [{
+        "id": _ACCOUNT_PATH.format(sub=SUBSCRIPTION_ID, rg=rg, account=name), "name": name,
+        "type": f"{PROVIDER}/accounts", "location": LOCATION, "kind": kind, "sku": {"name": "S0"},
+        "properties": {"endpoint": endpoint, "endpoints": endpoints, "provisioningState": "Succeeded",
+                       "customSubDomainName": name},
+    } for rg, name, kind, endpoint, endpoints in accounts]})
+
+
 _DEPLOYMENTS = _ACCOUNT_PATH + "/deployments"
 ROUTES = [
+    Route("/subscriptions/{sub}/providers/Microsoft.CognitiveServices/accounts", list_accounts, methods=["GET"]),
     Route(_DEPLOYMENTS, list_deployments, methods=["GET"]),
     Route(_DEPLOYMENTS + "/{name}", get_deployment, methods=["GET"]),
     Route(_DEPLOYMENTS + "/{name}", put_deployment, methods=["PUT"]),

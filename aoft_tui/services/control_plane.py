@@ -1,17 +1,20 @@
 """Where the deployments control plane is and how we sign in to it.
 
-`control_plane_config()` is the ONE place that reads it (today: environment variables and a
-top-level `[deploy]` table of the config file; meant to be rewired to profiles):
+`control_plane_config()` is the ONE place that reads it. Each name comes from the active
+profile (`[profiles.NAME]`, or the file's flat keys), else the environment, else the config
+file's `[deploy]` table:
 
-    AZURE_SUBSCRIPTION_ID / deploy.subscription_id
-    AZURE_RESOURCE_GROUP  / deploy.resource_group
-    AZURE_OPENAI_ACCOUNT  / deploy.account_name
+    subscription_id / AZURE_SUBSCRIPTION_ID / deploy.subscription_id
+    resource_group  / AZURE_RESOURCE_GROUP  / deploy.resource_group
+    account_name    / AZURE_OPENAI_ACCOUNT  / deploy.account_name
     AZURE_MANAGEMENT_ENDPOINT / deploy.management_endpoint   (default https://management.azure.com)
     AOFT_MANAGEMENT_TOKEN                                     (a bearer token to use as is, e.g.
         `az account get-access-token --query accessToken -o tsv`, or the emulator's key)
 
-Without a token, azure-identity's DefaultAzureCredential signs in (az login, environment,
-managed identity…). An API key never works here: ARM accepts only Entra ID tokens.
+A missing resource group or account is found from the endpoint (services.account_discovery).
+Without a token, the profile's `auth` signs in: "azure-cli" with AzureCliCredential, otherwise
+DefaultAzureCredential (az login, environment, managed identity…). An API key never works
+here: ARM accepts only Entra ID tokens.
 """
 
 from __future__ import annotations
@@ -19,11 +22,11 @@ from __future__ import annotations
 import os
 import time
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-from aoft_tui.services.settings import ConfigError, Secret, config_file
+from aoft_tui.services.settings import ConfigError, Secret, Settings, config_file
 
 DEFAULT_MANAGEMENT_ENDPOINT = "https://management.azure.com"
 _ENV = {
@@ -43,6 +46,10 @@ class ControlPlaneConfig:
     account_name: str | None
     management_endpoint: str = DEFAULT_MANAGEMENT_ENDPOINT
     token: Secret | None = None  # a ready bearer token; None: sign in with azure-identity
+    auth: str = "key"  # the profile's sign-in ("azure-cli": AzureCliCredential; else the default chain)
+    data_endpoint: str | None = None  # the resource's endpoint, to find a missing account by
+    # where each name came from ("profile prod", "AZURE_RESOURCE_GROUP", …), for messages
+    sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     def missing(self) -> list[str]:
         return [_ENV[name] for name in ("subscription_id", "resource_group", "account_name")
@@ -53,23 +60,36 @@ class ControlPlaneConfig:
         return (urlsplit(self.management_endpoint).hostname or "") in _LOOPBACK
 
 
-def control_plane_config(environ: dict[str, str] | None = None) -> ControlPlaneConfig:
-    """The environment over the config file's `[deploy]` table. Rewire here for profiles."""
+def control_plane_config(environ: dict[str, str] | None = None, settings: Settings | None = None
+                         ) -> ControlPlaneConfig:
+    """The active profile's names (in `settings`, loaded when not given), then the
+    environment, then the config file's `[deploy]` table; the profile's sign-in method."""
     env = os.environ if environ is None else environ
+    if settings is None:
+        from aoft_tui.services.settings import load_settings
+
+        settings = load_settings()
     table = _deploy_table()
+    profile = f"profile {settings.profile}" if settings.profile else f"{config_file()}"
     values: dict[str, Any] = {}
+    sources: dict[str, str] = {}
     for name, var in _ENV.items():
-        value = env.get(var) or table.get(name)
-        if value is not None and not isinstance(value, str):
-            raise ConfigError(f"{config_file()}: deploy.{name} must be a string, got {type(value).__name__}. "
-                              "Fix the file or move it aside.")
-        values[name] = value
+        for value, source in ((getattr(settings, name, None), profile), (env.get(var), var),
+                              (table.get(name), f"deploy.{name} in {config_file()}")):
+            if value is None or value == "":
+                continue
+            if not isinstance(value, str):
+                raise ConfigError(f"{config_file()}: deploy.{name} must be a string, got {type(value).__name__}. "
+                                  "Fix the file or move it aside.")
+            values[name], sources[name] = value, source
+            break
     token = env.get(TOKEN_ENV)
     return ControlPlaneConfig(
-        subscription_id=values["subscription_id"], resource_group=values["resource_group"],
-        account_name=values["account_name"],
-        management_endpoint=(values["management_endpoint"] or DEFAULT_MANAGEMENT_ENDPOINT).rstrip("/"),
-        token=Secret(token) if token else None,
+        subscription_id=values.get("subscription_id"), resource_group=values.get("resource_group"),
+        account_name=values.get("account_name"),
+        management_endpoint=(values.get("management_endpoint") or DEFAULT_MANAGEMENT_ENDPOINT).rstrip("/"),
+        token=Secret(token) if token else None, auth=settings.auth, data_endpoint=settings.endpoint,
+        sources=sources,
     )
 
 
@@ -107,6 +127,10 @@ class StaticTokenCredential:
 def credential_for(config: ControlPlaneConfig) -> Any:
     if config.token is not None:
         return StaticTokenCredential(config.token.get_secret_value())
+    if config.auth == "azure-cli":  # the profile asked for the Azure CLI's sign-in only
+        from aoft_tui.services import credentials
+
+        return credentials.credential_for(config.auth)
     from azure.identity import DefaultAzureCredential
 
     # no interactive browser from a terminal app; the CLI and environment cover it
@@ -132,11 +156,12 @@ def authentication_policy(credential: Any, scopes: list[str]) -> Any:
     return LoopbackAwareArmAuthentication(credential, *scopes)
 
 
-def dashboard_config(*, demo: bool, endpoint: str, api_key: str | None) -> ControlPlaneConfig:
+def dashboard_config(*, demo: bool, endpoint: str, api_key: str | None,
+                     settings: Settings | None = None) -> ControlPlaneConfig:
     """The dashboard's control plane: in the demo, the embedded emulator's stand-in (its key is
-    the bearer token there); otherwise `control_plane_config()`."""
+    the bearer token there); otherwise `control_plane_config()` for the app's settings."""
     if not demo:
-        return control_plane_config()
+        return control_plane_config(settings=settings)
     from aoft_tui.emulator.control_plane_state import (
         ACCOUNT_NAME,
         RESOURCE_GROUP,

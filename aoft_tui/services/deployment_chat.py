@@ -8,12 +8,11 @@ its base and scores both against the examples' answers.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from aoft_tui.domain.deployments import exact_match, text_similarity
 from aoft_tui.services.endpoint import normalise_endpoint
 from aoft_tui.services.error_mapping import translated_errors
 from aoft_tui.services.errors import LocalFileError
@@ -27,14 +26,23 @@ class Reply:
 
 
 class DeploymentChat:
-    def __init__(self, endpoint: str, api_key: str, api_version: str, *, timeout: float = 60.0) -> None:
+    def __init__(self, endpoint: str, api_key: str, api_version: str, *, timeout: float = 60.0,
+                 token_provider: Callable[[], str] | None = None) -> None:
         import openai
 
         self._endpoint = normalise_endpoint(endpoint)
         self._secret = api_key
         self.api_version = api_version
-        self._client = openai.AzureOpenAI(azure_endpoint=self._endpoint, api_key=api_key,
+        auth: dict[str, Any] = {"azure_ad_token_provider": token_provider} if token_provider else {"api_key": api_key}
+        self._client = openai.AzureOpenAI(azure_endpoint=self._endpoint, **auth,
                                           api_version=api_version, timeout=timeout, max_retries=2)
+
+    @classmethod
+    def from_credentials(cls, credentials: Any, **kwargs: Any) -> DeploymentChat:
+        """From FineTuningService.chat_credentials(): the same resource, key or Entra sign-in."""
+        key = credentials.api_key.get_secret_value() if credentials.api_key else ""
+        return cls(credentials.endpoint, key, credentials.api_version,
+                   token_provider=credentials.token_provider, **kwargs)
 
     def _errors(self, deployment: str) -> Any:
         return translated_errors(endpoint=self._endpoint, subject=deployment, secret=self._secret,
@@ -59,29 +67,6 @@ class DeploymentChat:
         self._client.close()
 
 
-@dataclass
-class EvalSide:
-    deployment: str
-    exact: int = 0
-    similarity_sum: float = 0.0
-    prompt_tokens: int = 0
-    completion_tokens: int = 0
-    answers: list[str] = field(default_factory=list)
-
-    def add(self, reply: Reply, expected: str) -> None:
-        self.answers.append(reply.text)
-        self.exact += exact_match(reply.text, expected)
-        self.similarity_sum += text_similarity(reply.text, expected)
-        self.prompt_tokens += reply.prompt_tokens
-        self.completion_tokens += reply.completion_tokens
-
-    def summary(self, n: int) -> dict[str, Any]:
-        return {"deployment": self.deployment, "exact_match": self.exact, "examples": n,
-                "exact_match_rate": round(self.exact / n, 4) if n else 0.0,
-                "mean_similarity": round(self.similarity_sum / n, 4) if n else 0.0,
-                "prompt_tokens": self.prompt_tokens, "completion_tokens": self.completion_tokens}
-
-
 def eval_examples(path: Path, n: int) -> list[tuple[list[dict[str, Any]], str]]:
     """The first `n` chat examples of a JSONL file: (messages before the last assistant turn,
     that turn's text). A line that is not a chat example is named, with its number."""
@@ -97,23 +82,42 @@ def eval_examples(path: Path, n: int) -> list[tuple[list[dict[str, Any]], str]]:
             if not line.strip():
                 continue
             try:
-                messages = json.loads(line)["messages"]
-                last = max(i for i, m in enumerate(messages) if m.get("role") == "assistant")
+                examples.append(_example(json.loads(line)))
             except (ValueError, KeyError, TypeError, AttributeError):
                 raise LocalFileError(f"{path}, line {number}: not a chat example with an assistant answer "
-                                     "({\"messages\": [..., {\"role\": \"assistant\", …}]}). Fix the line or "
-                                     "check it with `aoft-tui validate`.") from None
-            examples.append((messages[:last], str(messages[last].get("content") or "")))
+                                     "({\"messages\": [..., {\"role\": \"assistant\", …}]}) nor a preference "
+                                     "example ({\"input\": {\"messages\": …}, \"preferred_output\": […]}). Fix the "
+                                     "line or check it with `aoft-tui validate`.") from None
     if not examples:
         raise LocalFileError(f"{path}: no chat examples in it.")
     return examples
 
 
+def _example(record: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
+    """(prompt messages, reference answer) of a chat example, or of a DPO preference example
+    (its input's messages, its preferred output): a DPO job's validation file is the latter."""
+    if "messages" not in record and "preferred_output" in record:
+        preferred = record["preferred_output"]
+        answer = max(i for i, m in enumerate(preferred) if m.get("role") == "assistant")
+        return list(record["input"]["messages"]), str(preferred[answer].get("content") or "")
+    messages = record["messages"]
+    last = max(i for i, m in enumerate(messages) if m.get("role") == "assistant")
+    return messages[:last], str(messages[last].get("content") or "")
+
+
 def quick_eval(chat: DeploymentChat, deployment: str, base: str | None, examples: list[tuple[list, str]]
                ) -> dict[str, Any]:
-    sides = [EvalSide(deployment)] + ([EvalSide(base)] if base else [])
-    for messages, expected in examples:
-        for side in sides:
-            side.add(chat.ask(side.deployment, messages), expected)
-    n = len(examples)
-    return {"examples": n, "results": [side.summary(n) for side in sides]}
+    """The whole evaluation at once (the CLI): the same steps as the evaluate screen's."""
+    from aoft_tui.services.quick_eval import EvalRun, SideTotals, run_eval
+
+    run = EvalRun([SideTotals(deployment, None)] + ([SideTotals(base, None)] if base else []),
+                  planned=len(examples))
+    for _ in run_eval(chat.ask, run, examples):
+        pass
+    n = run.done
+    return {"examples": n, "results": [{
+        "deployment": side.deployment, "exact_match": side.exact, "examples": n,
+        "exact_match_rate": round(side.exact / n, 4) if n else 0.0,
+        "mean_similarity": round(side.mean_similarity, 4),
+        "prompt_tokens": side.prompt_tokens, "completion_tokens": side.completion_tokens,
+    } for side in run.sides]}

@@ -16,10 +16,11 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from aoft_tui.domain.deployments import FAILED, SUCCEEDED, Deployment
+from aoft_tui.services.account_discovery import FoundAccount, match_account
 from aoft_tui.services.control_plane import (
     ControlPlaneConfig,
     authentication_policy,
@@ -62,17 +63,21 @@ class DeploymentService:
     def __init__(self, config: ControlPlaneConfig, *, api_key_configured: bool = False,
                  poll_interval: float = 10.0, credential: Any = None) -> None:
         missing = config.missing()
-        if missing:
+        # a missing resource group or account is looked up from the endpoint; a subscription is not
+        findable = bool(config.subscription_id and config.data_endpoint)
+        if missing and not findable:
             raise DeployUnavailable(
                 f"the Azure resource to deploy to is not named ({', '.join(missing)} not set). Set "
-                "AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP and AZURE_OPENAI_ACCOUNT (the resource's name), "
-                "or subscription_id, resource_group and account_name in the config file's [deploy] table.")
+                "subscription_id (and resource_group and account_name, else they are found from the endpoint) "
+                "in your profile, or AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP and AZURE_OPENAI_ACCOUNT "
+                "(the resource's name), or the same names in the config file's [deploy] table.")
         try:
             from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
         except ImportError:
             raise DeployUnavailable("deploying needs Azure's management libraries: "
                                     "pip install 'aoft-tui[deploy]'.") from None
         self.config = config
+        self.found: FoundAccount | None = None  # set when the account was found from the endpoint
         self.poll_interval = poll_interval
         self._key_only = api_key_configured and config.token is None
         self._secret = config.token.get_secret_value() if config.token else None
@@ -82,6 +87,24 @@ class DeploymentService:
             credential, config.subscription_id, base_url=config.management_endpoint,
             credential_scopes=scopes, authentication_policy=authentication_policy(credential, scopes),
         )
+        if missing:
+            self._find_account()
+
+    def _find_account(self) -> None:
+        """Name the resource from the subscription's accounts whose endpoint is ours."""
+        endpoint = self.config.data_endpoint or ""
+        with self._errors():
+            accounts = list(self._client.accounts.list())
+        found = match_account(accounts, endpoint)
+        if found is None:
+            seen = ", ".join(sorted(a.name for a in accounts)[:8]) or "none"
+            raise DeployUnavailable(
+                f"no Cognitive Services account in subscription {self.config.subscription_id} serves {endpoint} "
+                f"(accounts: {seen}). Set resource_group and account_name in your profile (or "
+                "AZURE_RESOURCE_GROUP and AZURE_OPENAI_ACCOUNT), or check the subscription.")
+        self.found = found
+        self.config = replace(self.config, resource_group=self.config.resource_group or found.resource_group,
+                              account_name=self.config.account_name or found.account_name)
 
     @classmethod
     def from_environment(cls, *, api_key_configured: bool = False, **kwargs: Any) -> DeploymentService:

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -49,6 +50,7 @@ from aoft_tui.services.settings import (
     DEFAULT_API_VERSION,
     V1_API_VERSION,
     ConfigError,
+    Secret,
     Settings,
     config_file,
 )
@@ -72,6 +74,16 @@ _PAGE = 100
 _POLL_PAGES = (5, 25, _PAGE)
 # metrics() trusts a job status read this recently instead of fetching the job again.
 _JOB_FRESH_SECONDS = 2.0
+
+
+@dataclass(frozen=True)
+class ChatCredentials:
+    """How to reach the resource's data plane; its repr shows no secret."""
+
+    endpoint: str
+    api_key: Secret | None
+    token_provider: Callable[[], str] | None = field(default=None, repr=False)
+    api_version: str = DEFAULT_API_VERSION
 
 
 class FineTuningService:
@@ -183,6 +195,12 @@ class FineTuningService:
         """The resource endpoint (never the key, credentials in the URL masked), for status
         bars, messages and per-resource caches."""
         return self._shown_endpoint
+
+    def chat_credentials(self) -> ChatCredentials:
+        """What a chat client for this resource needs (the try and eval screens): the real
+        endpoint, the key or Entra token provider, the API version. Hand it on, never log it."""
+        return ChatCredentials(self._endpoint, Secret(self._secret) if self._secret else None,
+                               self._token_provider, self.api_version)
 
     def _errors(self, subject: str | None = None) -> AbstractContextManager[None]:
         return self._not_found_checked(subject)

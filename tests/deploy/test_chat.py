@@ -47,3 +47,23 @@ def test_use_restarts_the_idle_clock(seeded_emulator, chat, registry):
     chat.ask(ft, [{"role": "user", "content": "refund"}])
     seeded_emulator.advance(2 * 3600)
     assert registry.get(ft) is not None
+
+
+def test_chat_credentials_carry_the_services_sign_in_without_showing_it(seeded_emulator, registry):
+    """The try screen's chat is built from the jobs service's public chat_credentials(): with
+    an Entra sign-in (a token provider, no key) it still reaches the deployment."""
+    from aoft_tui.services.finetuning import FineTuningService
+
+    ft = next(d for d in registry.all() if d.fine_tuned).name
+    signed_in = FineTuningService(seeded_emulator.endpoint, "", "2025-04-01-preview",
+                                  token_provider=lambda: seeded_emulator.api_key)
+    keyed = FineTuningService(seeded_emulator.endpoint, seeded_emulator.api_key, "2025-04-01-preview")
+    for service in (signed_in, keyed):
+        credentials = service.chat_credentials()
+        assert seeded_emulator.api_key not in repr(credentials)
+        chat = DeploymentChat.from_credentials(credentials)
+        try:
+            assert chat.ask(ft, [{"role": "user", "content": "refund please"}]).text
+        finally:
+            chat.close()
+        service.close()

@@ -74,9 +74,11 @@ def test_refusal_is_one_line_exit_1(arm_env):
 
 
 def test_deploy_without_resource_names_exit_2(arm_env, monkeypatch):
+    # a resource group and account can be found from the endpoint; a subscription cannot
     monkeypatch.delenv("AZURE_RESOURCE_GROUP")
+    monkeypatch.delenv("AZURE_SUBSCRIPTION_ID")
     result = run("deploy", "m", "--name", "n", "--sku", "Standard")
-    assert result.exit_code == 2 and "AZURE_RESOURCE_GROUP" in result.stderr
+    assert result.exit_code == 2 and "AZURE_SUBSCRIPTION_ID" in result.stderr and "subscription_id" in result.stderr
 
 
 def test_undeploy_needs_yes_without_a_terminal_then_deletes(arm_env, registry):

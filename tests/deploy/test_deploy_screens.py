@@ -87,3 +87,45 @@ async def test_try_streams_both_answers_side_by_side(seeded_emulator, seeded_ser
         await _until(pilot, lambda: try_screen.streams_done == 2, "both answers")
         assert "Settings > Support" in try_screen.answers["ft"]
         assert "general-purpose assistant" in try_screen.answers["base"]
+
+
+async def test_esc_while_provisioning_leaves_it_creating_in_the_view_which_follows_it(seeded_emulator,
+                                                                                      seeded_service, registry):
+    from aoft_tui.ui.screens.deploy_dialog import DeployDialog
+    from aoft_tui.ui.screens.deployments_screen import DeploymentsScreen
+
+    async with make_app(seeded_service, seeded_emulator).run_test(size=(150, 36)) as pilot:
+        await loaded(pilot)
+        await select_job(pilot, lambda job: bool(job.fine_tuned_model))
+        await pilot.press("D")
+        await _until(pilot, lambda: isinstance(pilot.app.screen, DeployDialog), "the deploy dialog")
+        dialog = pilot.app.screen
+        dialog.query_one("#deploy-name").value = "left-early"
+        dialog.query_one("#deploy-sku").value = "Developer"
+        await pilot.click("#deploy-go")
+        await _until(pilot, lambda: "Creating" in str(dialog.query_one("#deploy-progress").render()),
+                     "provisioning shown")
+        from aoft_tui.ui.screens.deploy_support import deploy_services
+
+        service = deploy_services(pilot.app)[0]
+        polls: list[str] = []
+        real_get = service.get
+
+        def counted_get(name):
+            polls.append(name)
+            return real_get(name)
+
+        service.get = counted_get  # the dialog's wait polls get(); the view lists
+        await pilot.press("escape")
+        await _until(pilot, lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
+                     "the deployments view")
+        view = pilot.app.screen
+        assert view.items["left-early"].state == "Creating" and view.selected.name == "left-early"
+        assert "Still provisioning: left-early" in str(view.query_one("#deployments-note").render())
+        await pilot.pause(0.6)  # the dialog polls every 0.5 s in the demo
+        before = len(polls)
+        await pilot.pause(1.5)
+        assert len(polls) == before  # the left dialog stopped polling: the view follows it now
+        seeded_emulator.advance(cps.PROVISION_SECONDS)
+        await _until(pilot, lambda: view.items["left-early"].state == "Succeeded", "the view's refresh")
+        assert len([d for d in registry.all() if d.name == "left-early"]) == 1

@@ -64,7 +64,7 @@ def test_try_side_by_side(snap_compare, frozen_demo):
         await _deployments(pilot)
         screen = pilot.app.screen
         screen.query_one("#deployments").move_cursor(row=[d.fine_tuned for d in screen.items.values()].index(True))
-        await pilot.press("t")
+        await pilot.press("enter")
         await settle(pilot)
         try_screen = pilot.app.screen
         try_screen.query_one("#try-prompt").value = "I need help with my refund"
@@ -72,3 +72,23 @@ def test_try_side_by_side(snap_compare, frozen_demo):
         await _wait(pilot, lambda: try_screen.streams_done == 2)
 
     assert snap_compare(frozen_demo, terminal_size=(150, 30), run_before=ask)
+
+
+def test_evaluate_beside_the_base(snap_compare, frozen_demo):
+    """`V` on the demo's fine-tuned deployment, run on a fixed chat file (its own validation
+    file would be a downloaded, temporary path)."""
+
+    async def evaluate(pilot) -> None:
+        await _deployments(pilot)
+        screen = pilot.app.screen
+        screen.query_one("#deployments").move_cursor(row=[d.fine_tuned for d in screen.items.values()].index(True))
+        await pilot.press("S")
+        await settle(pilot)
+        eval_screen = pilot.app.screen
+        await _wait(pilot, lambda: "validation file" in str(eval_screen.query_one("#eval-progress").render()))
+        eval_screen.query_one("#eval-file").value = "tests/fixtures/eval/support-valid.jsonl"
+        eval_screen.query_one("#eval-n").value = "5"
+        await pilot.click("#eval-go")
+        await _wait(pilot, lambda: eval_screen.finished)
+
+    assert snap_compare(frozen_demo, terminal_size=(150, 30), run_before=evaluate)

@@ -13,10 +13,20 @@ NEW_KEYS = {
     "X": {"delete_job", "files.delete", "deployments.delete"},
     "D": {"deploy_job"},
     "H": {"deployments"},
+    "S": {"deployments.evaluate"},
+    "V": {"detail.toggle_valid"},
+    # a new job: from scratch on the main screen, continuing from a model in the detail and
+    # the Deployments view (and "no" in a confirmation, which holds the focus while shown)
+    "n": {"new_job", "detail.continue_job", "deployments.continue", "confirm.no"},
     "e": {"export_job"},
     "E": {"bulk_export"},
     "N": {"clone_job"},
     "ctrl+f": {"follow_newest"},
+    "a": {"compare.metric"},
+    "s": {"sort"},
+    "tilde": {"detail.smoothing", "compare.smooth"},
+    # the training series: shown/hidden in the detail, train vs valid in compare
+    "t": {"detail.toggle_train", "compare.split"},
     "i": {"detail.events_level"},
     "slash": {"filter", "log.filter", "detail.events_search"},
 }

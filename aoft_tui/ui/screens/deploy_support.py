@@ -16,11 +16,14 @@ def deploy_services(app: Any) -> tuple[Any, Any]:
     from aoft_tui.services.deployments import DeploymentService
 
     service = app.service
-    # the data-plane key the jobs service already holds (also the demo emulator's bearer token)
-    key = getattr(service, "_secret", None)
-    config = dashboard_config(demo=app.demo, endpoint=service.endpoint, api_key=key)
+    # the jobs service's own resource and sign-in (in the demo its key is also the control
+    # plane's bearer token)
+    credentials = service.chat_credentials()
+    key = credentials.api_key.get_secret_value() if credentials.api_key else None
+    config = dashboard_config(demo=app.demo, endpoint=credentials.endpoint, api_key=key,
+                              settings=getattr(app, "settings", None))
     deployments = DeploymentService(config, api_key_configured=bool(key),
                                     poll_interval=0.5 if app.demo else 10.0)
-    chat = DeploymentChat(service.endpoint, key or "", service.api_version)
+    chat = DeploymentChat.from_credentials(credentials)
     app._aoft_deploy_services = (deployments, chat)
     return deployments, chat

@@ -1,7 +1,8 @@
 """The Deployments view: every model deployment with state, age, hosting cost, time left.
 
 Refreshes every few seconds while one is still Creating (an interrupted deploy shows here
-and can be finished or removed); `X` deletes after a confirmation, `enter` opens the try screen.
+and can be finished or removed); `X` deletes after a confirmation, `enter` opens the
+try screen, `S` the quick evaluation (score), `n` a new job continuing from the deployment's model.
 """
 
 from __future__ import annotations
@@ -41,6 +42,10 @@ class DeploymentsScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="deployments.back"),
         Binding("enter", "try_deployment", "Try", key_display="⏎", id="deployments.try", tooltip="Chat with it beside its base model"),
+        Binding("S", "evaluate_deployment", "Evaluate", id="deployments.evaluate",
+                tooltip="Score it and its base on N examples of the validation file"),
+        Binding("n", "continue_training", "Continue", id="deployments.continue",
+                tooltip="A new fine-tuning job with this deployment's model as its base"),
         Binding("X,delete", "delete_deployment", "Delete", id="deployments.delete", tooltip="Delete the deployment"),
         Binding("ctrl+r", "refresh", "Refresh", id="deployments.refresh"),
     ]
@@ -123,6 +128,33 @@ class DeploymentsScreen(Screen[None]):
         from aoft_tui.ui.screens.try_screen import TryScreen, base_for
 
         self.app.push_screen(TryScreen(d.name, base_for(d, list(self.items.values()))))
+
+    def action_evaluate_deployment(self) -> None:
+        d = self.selected
+        if d is None:
+            return
+        from aoft_tui.ui.screens.eval_screen import EvalScreen
+        from aoft_tui.ui.screens.try_screen import base_for
+
+        base = base_for(d, list(self.items.values()))
+        self.app.push_screen(EvalScreen(d.name, d.model, base, self.items[base].model if base else None))
+
+    def action_continue_training(self) -> None:
+        d = self.selected
+        if d is not None:
+            self._continue(d.model)
+
+    @work(thread=True, group="deployments-continue", exit_on_error=False)
+    def _continue(self, model: str) -> None:
+        from aoft_tui.ui.screens.deployment_actions import job_for_model, open_continue_from
+
+        try:
+            job = job_for_model(self.app.service, model)
+        except Exception as err:  # noqa: BLE001 - the form still opens, without the job's settings
+            self.app.call_from_thread(self.notify, f"Could not look up the job that made {model}: {err}",
+                                      title="Continuing without its settings", severity="warning")
+            job = None
+        self.app.call_from_thread(open_continue_from, self, model, job)
 
     def action_delete_deployment(self) -> None:
         d = self.selected
