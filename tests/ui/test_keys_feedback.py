@@ -8,9 +8,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from detail_support import DetailApp, job_with
-from detail_support import settle as detail_settle
-from main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
+from .detail_support import DetailApp, job_with
+from .detail_support import settle as detail_settle
+from .main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
 
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.ui.screens.confirm import ConfirmScreen
