@@ -21,7 +21,7 @@ from typing import Any
 from aoft_tui.emulator.embedded import EmbeddedEmulator
 from aoft_tui.services.wandb_push.run_file import read_run
 
-from .process_support import MODEL, chat_lines
+from .process_support import API_VERSION, MODEL, chat_lines
 
 CLI_TIMEOUT = 120.0  # one command; a hang fails the soak instead of stalling CI
 ADVANCE_SECONDS = 60.0  # one scripted clock step
@@ -39,11 +39,12 @@ class CommandLog:
 
 
 class SoakSide:
-    def __init__(self, base: Path, *, name: str, seed: int, fault_rate: float) -> None:
+    def __init__(self, base: Path, *, name: str, seed: int, fault_rate: float, start_epoch: float) -> None:
         self.name = name
         self.base = base / name
         self.base.mkdir(parents=True)
-        self.emu = EmbeddedEmulator(seed_jobs=4, speed=0.0, seed=seed, fault_rate=fault_rate)
+        self.emu = EmbeddedEmulator(seed_jobs=4, speed=0.0, seed=seed, fault_rate=fault_rate,
+                                   start_epoch=start_epoch)
         self.commands = CommandLog()
         self.env = {
             **os.environ,
@@ -216,23 +217,20 @@ def wandb_steps(side: SoakSide) -> dict[str, list[int]]:
 
 
 def emulator_view(side: SoakSide) -> dict[str, Any]:
-    """The emulator's own record: every job, its events and checkpoints, every file."""
-    import httpx2
+    """The emulator's own record, read without faults: every job as the API shows it, its
+    events and checkpoints, every file."""
+    from aoft_tui.services.finetuning import FineTuningService
 
-    http = httpx2.Client(base_url=f"{side.emu.endpoint}/openai", params={"api-version": "2025-04-01-preview"},
-                         headers={"api-key": side.emu.api_key}, timeout=30)
-    side.emu.faults.rate, rate = 0.0, side.emu.faults.rate  # the referee's own reads are not faulted
+    rate, side.emu.faults.rate = side.emu.faults.rate, 0.0  # the referee's own reads are not faulted
+    service = FineTuningService(side.emu.endpoint, side.emu.api_key, API_VERSION)
     try:
-        jobs = http.get("/fine_tuning/jobs", params={"limit": 1000}).json()["data"]
-        view = {"jobs": jobs, "files": sorted((f["id"], f["filename"], f["bytes"])
-                                              for f in http.get("/files").json()["data"])}
+        jobs = service.list_jobs()
+        view: dict[str, Any] = {"jobs": [job.raw for job in jobs],
+                                "files": sorted((f.id, f.filename, f.bytes) for f in service.list_files())}
         for job in jobs:
-            view[job["id"]] = {
-                "events": http.get(f"/fine_tuning/jobs/{job['id']}/events", params={"limit": 100_000}).json()["data"],
-                "checkpoints": http.get(f"/fine_tuning/jobs/{job['id']}/checkpoints").json()["data"],
-            }
+            view[job.id] = {"events": service.events_since(job.id, None),
+                            "checkpoints": service.checkpoints(job.id)}
         return view
     finally:
+        service.close()
         side.emu.faults.rate = rate
-        http.close()
-

@@ -30,8 +30,9 @@ SEED = 5
 
 @pytest.fixture
 def sides(tmp_path: Path):
-    clean = SoakSide(tmp_path, name="clean", seed=SEED, fault_rate=0.0)
-    faulty = SoakSide(tmp_path, name="faulty", seed=SEED, fault_rate=FAULT_RATE)
+    epoch = float(int(time.time()))
+    clean = SoakSide(tmp_path, name="clean", seed=SEED, fault_rate=0.0, start_epoch=epoch)
+    faulty = SoakSide(tmp_path, name="faulty", seed=SEED, fault_rate=FAULT_RATE, start_epoch=epoch)
     try:
         yield clean, faulty
     finally:
