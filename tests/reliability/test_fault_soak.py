@@ -10,7 +10,7 @@ the commands' final output, the emulator's jobs, events, checkpoints and files, 
 history steps read back from the offline run files, the exported files, and what the
 dashboard shows. No point lost, none duplicated, no extra job or file.
 
-CI runs one round (~60–90 s); `pytest tests/reliability/test_fault_soak.py --soak-minutes 10 -s`
+CI runs rounds for ~30 s, then finishes the round and compares (~60–90 s); `pytest tests/reliability/test_fault_soak.py --soak-minutes 10 -s`
 runs rounds until 10 minutes have passed and prints the figures.
 """
 
@@ -25,6 +25,7 @@ from .soak_support import SoakSide, emulator_view, run_round, wandb_steps
 from .soak_tui import dashboard_view
 
 FAULT_RATE = 0.3
+CI_MINUTES = 0.5  # rounds start until then: two rounds, ~60-90 s in all
 SEED = 5
 
 
@@ -42,7 +43,7 @@ def sides(tmp_path: Path):
 
 async def test_a_faulty_soak_ends_exactly_like_a_fault_free_run(sides, request):
     clean, faulty = sides
-    minutes = request.config.getoption("--soak-minutes")
+    minutes = request.config.getoption("--soak-minutes") or CI_MINUTES
     started = time.monotonic()
     rounds = 0
     points = 0
@@ -51,7 +52,7 @@ async def test_a_faulty_soak_ends_exactly_like_a_fault_free_run(sides, request):
         expected = run_round(clean, rounds)
         got = run_round(faulty, rounds)
         assert got == expected, _first_difference(expected, got)
-        if minutes is None or time.monotonic() - started > minutes * 60:
+        if time.monotonic() - started > minutes * 60:
             break
     assert emulator_view(faulty) == emulator_view(clean)
     expected_steps, got_steps = wandb_steps(clean), wandb_steps(faulty)
