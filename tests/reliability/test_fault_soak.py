@@ -10,7 +10,7 @@ the commands' final output, the emulator's jobs, events, checkpoints and files, 
 history steps read back from the offline run files, the exported files, and what the
 dashboard shows. No point lost, none duplicated, no extra job or file.
 
-CI runs rounds for ~30 s, then finishes the round and compares (~60–90 s); `pytest tests/reliability/test_fault_soak.py --soak-minutes 10 -s`
+CI runs rounds for ~36 s, then finishes the round and compares (~60–90 s); `pytest tests/reliability/test_fault_soak.py --soak-minutes 10 -s`
 runs rounds until 10 minutes have passed and prints the figures.
 """
 
@@ -25,7 +25,7 @@ from .soak_support import SoakSide, emulator_view, run_round, wandb_steps
 from .soak_tui import dashboard_view
 
 FAULT_RATE = 0.3
-CI_MINUTES = 0.5  # rounds start until then: two rounds, ~60-90 s in all
+CI_MINUTES = 0.6  # a second round starts until then: ~60-90 s in all
 SEED = 5
 
 
