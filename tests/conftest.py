@@ -19,6 +19,12 @@ for _var in ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_KEY"
     os.environ.pop(_var, None)
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--soak-minutes", type=float, default=None, metavar="N",
+                     help="Run the fault soak (tests/reliability/test_fault_soak.py) for about N minutes "
+                          "instead of its short CI slice.")
+
+
 @pytest.fixture(autouse=True)
 def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
     """Config, state and W&B files go to a fresh temp dir, never the developer's home."""

@@ -55,8 +55,10 @@ class EmbeddedEmulator:
         host: str = "127.0.0.1",
         port: int = 0,
         strict_spec: bool = False,
+        start_epoch: float | None = None,
     ) -> None:
-        self.clock = SimClock(speed=speed)
+        # start_epoch: two emulators given the same one (and seed) are twins, second for second
+        self.clock = SimClock(speed=speed, start_epoch=start_epoch)
         self.store = build_store(self.clock, seed=seed, seed_jobs=seed_jobs, state_dir=state_dir,
                                  metrics_every=metrics_every)
         self.faults = Faults(rate=fault_rate, seed=seed)

@@ -58,6 +58,7 @@ class Faults:
         self._scheduled: list[ScheduledFault] = []
         self._lock = threading.Lock()
         self.injected: list[tuple[str, str, str]] = []  # (kind, method, path), for tests
+        self.requests = 0  # every HTTP request seen, faulted or not (the soak's denominator)
         self.strict_spec = False  # set by create_app: spec-only bodies, no live headers
 
     def schedule(self, kind: str, *, method: str | None = "POST", path_contains: str = "/fine_tuning/jobs",
@@ -76,6 +77,7 @@ class Faults:
 
     def pick(self, method: str, path: str) -> ScheduledFault | None:
         with self._lock:
+            self.requests += 1
             for fault in self._scheduled:
                 if fault.matches(method, path):
                     fault.count -= 1

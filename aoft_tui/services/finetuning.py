@@ -40,7 +40,14 @@ from aoft_tui.services.api_mapping import (
 )
 from aoft_tui.services.endpoint import checked_endpoint, masked_endpoint, normalise_endpoint
 from aoft_tui.services.error_mapping import api_version_message, translated_errors
-from aoft_tui.services.errors import BadRequestError, LocalFileError, NotFoundError, ServiceError
+from aoft_tui.services.errors import (
+    OUTCOME_UNKNOWN,
+    BadRequestError,
+    LocalFileError,
+    NotFoundError,
+    RateLimitError,
+    ServiceError,
+)
 from aoft_tui.services.job_pages import all_raw_jobs
 from aoft_tui.services.jobs_cache import JobsCache
 from aoft_tui.services.metrics_source import EventMetricsCache
@@ -394,6 +401,10 @@ class FineTuningService:
         if job.status.is_terminal and job.result_files:
             try:
                 points = parse_results_csv(self._read_file_bytes(job.result_files[0]))
+            except OUTCOME_UNKNOWN + (RateLimitError,):
+                # a passing failure: say so (the caller tries again) rather than answer with
+                # the events' every-10th step as if it were the whole job
+                raise
             except (ServiceError, ValueError):
                 points = []  # unreadable or missing results file: the events still have the metrics
             if points:

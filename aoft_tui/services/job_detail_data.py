@@ -50,8 +50,6 @@ class DetailFetcher:
         """One poll: job, new events, metrics, checkpoints, and (once) its files' details."""
         job = self.service.get_job(self.job_id)
         events = self.service.events_since(self.job_id, self.last_event_id)
-        if events:
-            self.last_event_id = events[-1].id
         metrics = self.service.metrics(self.job_id, job=job)  # saves a second status read
         checkpoints = self.service.checkpoints(self.job_id)
         for file_id in (job.training_file, job.validation_file):
@@ -71,6 +69,8 @@ class DetailFetcher:
             self._metric_count, self._last_step = len(metrics), last_step
             update.options = options
             update.loss, update.accuracy = chart_data(metrics, options, max_points)
+        if events:  # only once the whole poll has worked: a failed one hands its events to the next
+            self.last_event_id = events[-1].id
         return update
 
     def _triage_for(self, job: Job) -> tuple[FailingLine | None, dict | None]:
