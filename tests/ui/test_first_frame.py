@@ -1,0 +1,83 @@
+"""First paint: when the list requested during start-up (services.prefetch) is already here
+as the dashboard mounts, the very first frame shows the rows — not a frame with an empty
+table and the rows one worker hop and one refresh (~16 ms at 60 fps) later (bench/paint_pty.py)."""
+
+from __future__ import annotations
+
+import time
+
+from main_support import loaded, main_screen
+from textual._compositor import LayoutUpdate
+
+from aoft_tui.cli.tui_cmd import emulator_clock
+from aoft_tui.services.settings import Settings
+from aoft_tui.ui.app import AoftApp
+from aoft_tui.ui.screens.main_screen import MainScreen
+from aoft_tui.ui.widgets.jobs_table import JobsTable
+
+
+class FramesApp(AoftApp):
+    """Records the number of rows the job table holds at each frame the main screen shows."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.rows_per_frame: list[int] = []
+
+    def post_display_hook(self) -> None:
+        if isinstance(self.screen, MainScreen):
+            self.rows_per_frame.append(self.screen.query_one(JobsTable).row_count)
+
+
+def _prefetched(service) -> None:
+    service.prefetch_job_list()
+    deadline = time.monotonic() + 10
+    while not service.first_list_arrived:
+        assert time.monotonic() < deadline, "the prefetch never arrived"
+        time.sleep(0.01)
+
+
+async def test_the_first_frame_shows_the_prefetched_rows(seeded_emulator, seeded_service) -> None:
+    expected = len(seeded_service.list_jobs())
+    _prefetched(seeded_service)
+    app = FramesApp(seeded_service, Settings(), demo=True, clock=emulator_clock(seeded_emulator))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        assert main_screen(pilot).loaded
+    assert app.rows_per_frame, "the main screen never displayed"
+    assert app.rows_per_frame[0] == expected, f"rows per frame: {app.rows_per_frame[:5]}"
+
+
+async def test_without_a_prefetch_the_first_poll_still_fills_the_table(seeded_emulator, seeded_service) -> None:
+    expected = len(seeded_service.list_jobs())
+    app = AoftApp(seeded_service, Settings(), demo=True, clock=emulator_clock(seeded_emulator))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert screen.query_one(JobsTable).row_count == expected
+
+
+class DisplayLogApp(AoftApp):
+    """Logs each frame of the main screen: dropped (rendered inside the start-up batch, so
+    Textual writes nothing) or written, and whether it was a full or a partial update."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.frames: list[tuple[str, str]] = []
+
+    def _display(self, screen, renderable) -> None:
+        if renderable is not None and isinstance(screen, MainScreen):
+            kind = "full" if isinstance(renderable, LayoutUpdate) else "partial"
+            self.frames.append(("dropped" if self._batch_count else "written", kind))
+        super()._display(screen, renderable)
+
+
+async def test_a_frame_dropped_during_start_up_is_followed_by_a_full_one(seeded_emulator, seeded_service) -> None:
+    """Textual renders the pushed screen once inside the start-up batch and drops that frame;
+    had its regions counted as drawn, the next frame would be partial and leave the table
+    blank on a real terminal until a later refresh."""
+    _prefetched(seeded_service)
+    app = DisplayLogApp(seeded_service, Settings(), demo=True, clock=emulator_clock(seeded_emulator))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+    written = [kind for state, kind in app.frames if state == "written"]
+    assert written, app.frames
+    assert written[0] == "full", app.frames
