@@ -10,6 +10,7 @@ from main_support import loaded, main_screen
 from textual._compositor import LayoutUpdate
 
 from aoft_tui.cli.tui_cmd import emulator_clock
+from aoft_tui.services.jobs_cache import JobsCache
 from aoft_tui.services.settings import Settings
 from aoft_tui.ui.app import AoftApp
 from aoft_tui.ui.screens.main_screen import MainScreen
@@ -36,13 +37,17 @@ def _prefetched(service) -> None:
         time.sleep(0.01)
 
 
-async def test_the_first_frame_shows_the_prefetched_rows(seeded_emulator, seeded_service) -> None:
+async def test_the_first_frame_shows_the_prefetched_rows(seeded_emulator, seeded_service, tmp_path) -> None:
     expected = len(seeded_service.list_jobs())
+    seeded_service.jobs_cache = JobsCache(seeded_service.endpoint, tmp_path)
     _prefetched(seeded_service)
     app = FramesApp(seeded_service, Settings(), demo=True, clock=emulator_clock(seeded_emulator))
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         assert main_screen(pilot).loaded
+        await pilot.app.workers.wait_for_complete()
+        cached = JobsCache(seeded_service.endpoint, tmp_path).load()  # written once the list is shown
+        assert cached is not None and len(cached) == expected
     assert app.rows_per_frame, "the main screen never displayed"
     assert app.rows_per_frame[0] == expected, f"rows per frame: {app.rows_per_frame[:5]}"
 
