@@ -76,18 +76,6 @@ class AoftApp(App[None]):
         if flush is not None:  # the first list's cache file, written off the first frame's path
             self.run_worker(flush, thread=True, group="jobs-cache", exit_on_error=False)
 
-    def _display(self, screen: Screen, renderable: object) -> None:
-        # Textual (8.2) lays out and renders a screen pushed from on_mount while the app's
-        # start-up batch is still open: that frame is dropped, yet its regions count as drawn,
-        # so the next (partial) frame left the job table blank and the rows came one refresh
-        # later (~20-50 ms of the first paint on a pty, bench/paint_pty.py). A dropped frame
-        # now leaves the whole screen dirty: the first frame written is a full one.
-        dropped = renderable is not None and self._batch_count > 0 and screen is self.screen
-        super()._display(screen, renderable)  # type: ignore[arg-type]
-        if dropped:
-            compositor = screen._compositor
-            compositor._dirty_regions.add(compositor.size.region)
-
     # --- what screens ask the app -----------------------------------------------------------
     def reset_clock(self) -> None:
         """Back to the wall clock (a real resource after the demo's simulated one)."""
