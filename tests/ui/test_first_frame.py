@@ -74,13 +74,19 @@ class DisplayLogApp(AoftApp):
             self.frames.append(("dropped" if self._batch_count else "written", kind))
         super()._display(screen, renderable)
 
+    def started(self) -> None:  # the end of start-up: the cache write, the GC back on
+        self.frames.append(("started", ""))
+        super().started()
+
 
 async def test_no_frame_is_rendered_in_vain_during_start_up_and_the_first_is_full(seeded_emulator, seeded_service) -> None:
     """Textual rendered the pushed screen once inside the start-up batch and dropped that
     frame, yet counted its regions as drawn: the next frame was partial and left the table
-    blank on a real terminal until a later refresh."""
+    blank on a real terminal until a later refresh. And work meant for after the first
+    frame (call_after_refresh) ran while frames were still held back."""
     _prefetched(seeded_service)
     app = DisplayLogApp(seeded_service, Settings(), demo=True, clock=emulator_clock(seeded_emulator))
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
     assert app.frames and app.frames[0] == ("written", "full"), app.frames  # none rendered in vain
+    assert ("started", "") in app.frames  # after the first frame, not while frames were held back

@@ -11,7 +11,9 @@ when this screen is shown again.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -100,6 +102,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
         self._preview_next: Job | None = None
         self._select_when_loaded: str | None = None
         self.loaded = False  # the first list arrived (tests and snapshots wait on it)
+        self._after_first_frame: list[Callable[[], object]] | None = []  # None once it is written
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -142,14 +145,26 @@ class MainScreen(JobActionsMixin, Screen[None]):
         return True
 
     def _compositor_refresh(self) -> None:
-        # Textual (8.2) lays out this screen, pushed from AoftApp.on_mount, while the app's
-        # start-up batch is still open, and renders a frame it then drops — yet counts its
-        # regions as drawn: the first frame written was partial (the top bar) and the rows
-        # came one update tick later (+16-60 ms on a 120x40 pty, bench/paint_pty.py). Not
-        # rendered here, the regions stay dirty and the first frame written is a full one.
+        # Textual (8.2) renders this screen (pushed from AoftApp.on_mount) inside the app's
+        # start-up batch, drops that frame, yet counts its regions as drawn: the first frame
+        # written was partial and the rows came a tick later (+16-60 ms, bench/paint_pty.py).
+        # Not rendered here, the regions stay dirty and the first frame written is full.
         if self.app._batch_count:
             return
         super()._compositor_refresh()
+        if self._after_first_frame:  # the first frame is written: now the work that waited for it
+            waiting, self._after_first_frame = self._after_first_frame, None
+            for callback in waiting:
+                self.call_later(callback)
+
+    def _call_after_first_frame(self, callback: Callable[[], object]) -> None:
+        """After the first frame is written. Textual runs `call_after_refresh` callbacks while its
+        start-up batch holds frames back: the preview's SDK import (~0.5 s of a GIL-holding
+        thread) and the cache write ran before anything was on screen."""
+        if self._after_first_frame is not None:
+            self._after_first_frame.append(callback)
+        else:
+            self.call_after_refresh(callback)
 
     def _show_cached(self) -> None:
         """Paint the list remembered from the last run at once (marked as cached) while the
@@ -207,7 +222,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
         table = self.table
         table.sync(message.jobs, self.app.now())
         if not self.loaded:
-            self.call_after_refresh(self.app.started)
+            self._call_after_first_frame(self.app.started)
         self.loaded = True
         wanted = self._select_when_loaded
         if wanted and wanted in table.jobs:
@@ -278,7 +293,7 @@ class MainScreen(JobActionsMixin, Screen[None]):
             chart.show({}, title=f"loss · {job.short_id}", empty_text="loading metrics…")
             # after the frame: the first preview loads the openai SDK (~0.4 s of a thread
             # holding the GIL half the time), which must not slow the list's first paint
-            self.call_after_refresh(self._request_preview, job)
+            self._call_after_first_frame(partial(self._request_preview, job))
         elif reload_preview:
             self._request_preview(job)
 
