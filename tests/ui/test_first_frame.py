@@ -90,3 +90,19 @@ async def test_no_frame_is_rendered_in_vain_during_start_up_and_the_first_is_ful
         await loaded(pilot)
     assert app.frames and app.frames[0] == ("written", "full"), app.frames  # none rendered in vain
     assert ("started", "") in app.frames  # after the first frame, not while frames were held back
+
+
+async def test_the_filter_line_is_not_part_of_the_first_screen_and_mounts_on_slash(seeded_emulator, seeded_service) -> None:
+    """An Input's import, styles and layout were ~10 ms of the first paint for a line hidden
+    until `/`; it now mounts on the first `/`, focused, and filters as before."""
+    app = AoftApp(seeded_service, Settings(), demo=True, clock=emulator_clock(seeded_emulator))
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await loaded(pilot)
+        assert not screen.query("#filter")
+        jobs = screen.query_one(JobsTable)
+        some = jobs.jobs[jobs.visible_ids[3]]
+        await pilot.press("slash", *some.short_id)
+        await pilot.pause()
+        filter_input = screen.query_one("#filter")
+        assert filter_input.has_focus and filter_input.display
+        assert jobs.visible_ids == [some.id]

@@ -14,6 +14,7 @@ import importlib
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,7 +24,7 @@ from textual.events import ScreenResume, ScreenSuspend
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
 
 from aoft_tui.domain.models import TRAIN_LOSS, VALID_LOSS, Job
 from aoft_tui.domain.series import last_step, prepare_series
@@ -34,6 +35,9 @@ from aoft_tui.ui.widgets.job_summary import JobSummary
 from aoft_tui.ui.widgets.jobs_table import JobsTable
 from aoft_tui.ui.widgets.key_bar import KeyBar
 from aoft_tui.ui.widgets.metric_chart import MetricChart
+
+if TYPE_CHECKING:  # the filter line, with its Input, loads on `/` (ui.widgets.filter_input)
+    from textual.widgets import Input
 
 # Seconds between polls: while a job moves / when all are finished; the demo moves faster.
 ACTIVE_INTERVAL = 2.0
@@ -62,14 +66,6 @@ class PreviewLoaded(Message):
         self.job_id = job_id
         self.series = series
         self.step = step
-
-
-class FilterInput(Input):
-    BINDINGS = [Binding("escape", "clear", "Clear filter", id="filter.clear")]
-
-    def action_clear(self) -> None:
-        self.value = ""
-        self.screen.query_one(JobsTable).focus()
 
 
 class MainScreen(JobActionsMixin, Screen[None]):
@@ -110,7 +106,6 @@ class MainScreen(JobActionsMixin, Screen[None]):
             yield Label(self.app.mode_label, id="mode", classes="-demo" if self.app.demo else "")
             yield Label("", id="counts")
             yield ConnectionIndicator(id="connection")
-        yield FilterInput(placeholder="filter: id, model, status, suffix — enter to keep, esc to clear", id="filter")
         with Vertical(id="body"):
             with Vertical(id="table-pane"):
                 yield JobsTable(id="jobs")
@@ -129,9 +124,8 @@ class MainScreen(JobActionsMixin, Screen[None]):
         self.poll_now()
 
     def _show_prefetched(self) -> bool:
-        """The list requested while the app started (services.prefetch) is already here:
-        show it before the first frame. Through the poll worker it came one thread hop and
-        one more frame later (~30-50 ms of the first paint on a 120x40 pty, bench/paint_pty.py)."""
+        """The list requested as the app started (services.prefetch) is here: show it before
+        the first frame, not a worker hop and a frame later (~30-50 ms, bench/paint_pty.py)."""
         service = self.app.service
         if not getattr(service, "first_list_arrived", False):
             return False
@@ -226,8 +220,8 @@ class MainScreen(JobActionsMixin, Screen[None]):
         self.loaded = True
         wanted = self._select_when_loaded
         if wanted and wanted in table.jobs:
-            if wanted not in table.visible_ids:
-                self.query_one(FilterInput).value = ""  # the new job must not hide behind a filter
+            if wanted not in table.visible_ids and (filter_input := self._filter_input()) is not None:
+                filter_input.value = ""  # the new job must not hide behind a filter
             table.select_job(wanted)
             self._select_when_loaded = None
         active = sum(job.status.is_active for job in message.jobs)
@@ -334,13 +328,23 @@ class MainScreen(JobActionsMixin, Screen[None]):
             self.query_one(JobSummary).show(job, self.app.now(), step=message.step)
 
     # --- filter, sort, marks -------------------------------------------------------------------
-    def action_filter(self) -> None:
-        filter_input = self.query_one(FilterInput)
+    def _filter_input(self) -> Input | None:
+        found = self.query("#filter")
+        return found.first() if found else None  # type: ignore[return-value]
+
+    async def action_filter(self) -> None:
+        filter_input = self._filter_input()
+        if filter_input is None:
+            from aoft_tui.ui.widgets.filter_input import FilterInput
+
+            filter_input = FilterInput()
+            await self.mount(filter_input, before="#body")
         filter_input.display = True  # inline, so it is focusable right now
         filter_input.focus()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "filter":
+            return
         self.table.set_filter(event.value)
         self._update_counts()
         self._show_selected(reload_preview=False)
@@ -365,13 +369,13 @@ class MainScreen(JobActionsMixin, Screen[None]):
             hint.update("No fine-tuning jobs on this resource yet.\n"
                         "Press n to start one, or v to check a training file first.")  # fmt: skip
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.table.focus()
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.table.focus()
 
     def on_descendant_blur(self) -> None:
-        filter_input = self.query_one(FilterInput)
-        if not filter_input.has_focus and not filter_input.value.strip():
+        filter_input = self._filter_input()
+        if filter_input is not None and not filter_input.has_focus and not filter_input.value.strip():
             filter_input.display = False
 
     def action_sort(self) -> None:
