@@ -98,6 +98,13 @@ def command(
         incomplete = result.incomplete  # type: ignore[attr-defined]
         if incomplete:  # the run is kept; never exit 0 for part of a job
             fail("Push incomplete", f"{incomplete} To finish, run it again: aoft-tui push {job_id}")
+    if result.mode == "offline":  # type: ignore[attr-defined]
+        # The run is finished and its files are written (wb.finish waited for wandb-core).
+        # What is left is wandb's atexit teardown of its service process: 0.3-1.1 s of a
+        # 3-6 s push (bench/push.py). That process watches our pid and exits after us.
+        from aoft_tui.cli import exit_promptly
+
+        exit_promptly(0)
 
 
 def _print_progress(p: PushProgress) -> None:

@@ -12,7 +12,6 @@ import re
 import sys
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 from aoft_tui.services.errors import (
@@ -89,6 +88,8 @@ def retry_after_seconds(headers: Mapping[str, str]) -> float | None:
             try:
                 value = float(raw)
             except ValueError:
+                from email.utils import parsedate_to_datetime  # ~3 ms of email.* off the TUI start path
+
                 when = parsedate_to_datetime(raw)
                 value = (when - datetime.now(UTC)).total_seconds()
             return max(0.0, value) if math.isfinite(value) else None

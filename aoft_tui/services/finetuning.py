@@ -134,6 +134,7 @@ class FineTuningService:
         self._timeout = timeout
         self._sdk_client: openai.OpenAI | None = None  # AzureOpenAI, or OpenAI for the v1 API
         self._prefetch: JobListPrefetch | None = None
+        self._unsaved_jobs: list[dict[str, Any]] | None = None  # the first list, until flush_jobs_cache()
         self._client_lock = threading.Lock()
         self._event_metrics = EventMetricsCache()
         self._results: dict[str, list[MetricPoint]] = {}  # job id -> points (done jobs only)
@@ -276,16 +277,28 @@ class FineTuningService:
         """Every job of the resource, newest first (follows every page)."""
         prefetch, self._prefetch = self._prefetch, None
         raw_jobs = prefetch.take() if prefetch is not None else None
+        prefetched = raw_jobs is not None
         with self._errors():
             if raw_jobs is None:  # no prefetch, or it failed: the SDK asks (and reports errors)
                 raw_jobs = all_raw_jobs(self._client.fine_tuning.jobs, page_size=_PAGE)
             jobs = [job_from_api(raw) for raw in raw_jobs]
         self._remember(*jobs)
-        if self.jobs_cache is not None:
+        if prefetched:
+            # the dashboard takes this list on its UI thread right before its first frame:
+            # the cache is written after that frame (flush_jobs_cache), or at close()
+            self._unsaved_jobs = raw_jobs
+        elif self.jobs_cache is not None:
+            self._unsaved_jobs = None
             self.jobs_cache.store(raw_jobs)
         if status:
             jobs = [j for j in jobs if j.status.value == status.lower()]
         return jobs
+
+    def flush_jobs_cache(self) -> None:
+        """Write the prefetched first list to `jobs_cache`, if list_jobs() left it unwritten."""
+        raw_jobs, self._unsaved_jobs = self._unsaved_jobs, None
+        if raw_jobs is not None and self.jobs_cache is not None:
+            self.jobs_cache.store(raw_jobs)
 
     def get_job(self, job_id: str) -> Job:
         with self._errors(f"Job {job_id}"):
@@ -498,6 +511,7 @@ class FineTuningService:
             self._client.files.delete(file_id)
 
     def close(self) -> None:
+        self.flush_jobs_cache()
         with self._client_lock:  # nothing to close if no request was ever made
             if self._sdk_client is not None:
                 self._sdk_client.close()

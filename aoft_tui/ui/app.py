@@ -85,6 +85,9 @@ class AoftApp(App[None]):
             self._gc_paused = False
             gc.freeze()
             gc.enable()
+        flush = getattr(self.service, "flush_jobs_cache", None)
+        if flush is not None:  # the first list's cache file, written off the first frame's path
+            self.run_worker(flush, thread=True, group="jobs-cache", exit_on_error=False)
 
     # --- what screens ask the app -----------------------------------------------------------
     def reset_clock(self) -> None:

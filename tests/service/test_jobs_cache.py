@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from aoft_tui.services import jobs_cache
+from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.jobs_cache import JobsCache
 from aoft_tui.services.settings import state_dir
 
@@ -59,3 +60,25 @@ def test_damaged_or_foreign_files_read_as_no_cache(seeded_emulator, seeded_servi
     ):
         cache.path.write_bytes(damaged)
         assert JobsCache(seeded_service.endpoint).load() is None, damaged
+
+
+def test_the_prefetched_first_list_is_cached_after_the_first_paint_not_before(seeded_emulator, tmp_path) -> None:
+    """The dashboard takes the prefetched list on the UI thread right before its first frame:
+    writing the cache there (JSON of every job, ~5-10 ms at 500 jobs) delayed that frame.
+    It is written by flush_jobs_cache() (the app calls it once the list is on screen) or at
+    close(), so a quick quit still leaves it."""
+    service = FineTuningService(seeded_emulator.endpoint, seeded_emulator.api_key, "2025-04-01-preview",
+                                jobs_cache=JobsCache(seeded_emulator.endpoint, tmp_path))
+    service.prefetch_job_list()
+    jobs = service.list_jobs()
+    assert JobsCache(seeded_emulator.endpoint, tmp_path).load() is None  # not yet
+    service.flush_jobs_cache()
+    assert [j.id for j in JobsCache(seeded_emulator.endpoint, tmp_path).load()] == [j.id for j in jobs]
+
+    other = tmp_path / "other"
+    service = FineTuningService(seeded_emulator.endpoint, seeded_emulator.api_key, "2025-04-01-preview",
+                                jobs_cache=JobsCache(seeded_emulator.endpoint, other))
+    service.prefetch_job_list()
+    service.list_jobs()
+    service.close()
+    assert [j.id for j in JobsCache(seeded_emulator.endpoint, other).load()] == [j.id for j in jobs]

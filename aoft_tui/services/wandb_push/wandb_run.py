@@ -34,6 +34,7 @@ class WandbRun:
         import wandb
 
         _silence(wandb)
+        _no_pandas_probe()
         settings = wandb.Settings(
             console="off",
             silent=True,
@@ -233,6 +234,19 @@ def _silence(wandb: Any) -> None:
     quiet = wandb.Settings(silent=True, quiet=True, show_info=False, show_warnings=False, show_errors=False)
     wandb.setup(settings=quiet)
     wandb.termsetup(quiet, logging.getLogger("aoft_tui.wandb"))
+
+
+def _no_pandas_probe() -> None:
+    """wandb asks of every value logged "is this a pandas DataFrame?", importing pandas to
+    ask whenever it is installed: ~0.3 s of a push that never logs one (bench/push.py).
+    With the flag off it compares type names instead — the same answer for our values.
+    Left alone if pandas is already loaded (then the question is cheap and exact)."""
+    import sys
+
+    from wandb import util
+
+    if "pandas" not in sys.modules and getattr(util, "pd_available", False):
+        util.pd_available = False
 
 
 def artifact_name(prefix: str, file_id: str) -> str:

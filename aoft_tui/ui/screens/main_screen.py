@@ -9,7 +9,10 @@ screen or a modal is on top and resumed at once when this screen is shown again.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from datetime import datetime
+from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -104,6 +107,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, Main
         self._preview_next: Job | None = None
         self._select_when_loaded: str | None = None
         self.loaded = False  # the first list arrived (tests and snapshots wait on it)
+        self._after_first_frame: list[Callable[[], object]] | None = []  # None once it is written
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -111,7 +115,6 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, Main
             yield Label(self.aoft.mode_label, id="mode", classes="-demo" if self.aoft.demo else "")
             yield Label("", id="counts")
             yield ConnectionIndicator(id="connection")
-        yield FilterInput(placeholder="filter: id, model, status, suffix — enter to keep, esc to clear", id="filter")
         with Vertical(id="body"):
             with Vertical(id="table-pane"):
                 yield JobsTable(id="jobs")
@@ -126,8 +129,47 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, Main
         self.poller.demo = self.aoft.demo
         self.query_one(JobsTable).focus()
         self._restore_ui_state()
+        if self._show_prefetched():
+            return
         self._show_cached()
         self.poll_now()
+
+    def _show_prefetched(self) -> bool:
+        """The list requested as the app started (services.prefetch) is here: show it before
+        the first frame, not a worker hop and a frame later (~30-50 ms, bench/paint_pty.py)."""
+        service = self.aoft.service
+        if not getattr(service, "first_list_arrived", False):
+            return False
+        self.poller.in_flight = True  # this is the first poll; its handler schedules the next
+        try:
+            jobs = service.list_jobs()  # answered from the prefetch: no network, no SDK
+        except Exception:  # noqa: BLE001 - the worker's poll asks again and reports errors
+            self.poller.in_flight = False
+            return False
+        self.on_main_screen_jobs_loaded(self.JobsLoaded(jobs))
+        return True
+
+    def _compositor_refresh(self) -> None:
+        # Textual (8.2) renders this screen (pushed from AoftApp.on_mount) inside the app's
+        # start-up batch, drops that frame, yet counts its regions as drawn: the first frame
+        # written was partial and the rows came a tick later (+16-60 ms, bench/paint_pty.py).
+        # Not rendered here, the regions stay dirty and the first frame written is full.
+        if self.app._batch_count:  # private: tests/ui/test_first_frame.py notices if Textual changes it
+            return
+        super()._compositor_refresh()
+        if self._after_first_frame:  # the first frame is written: now the work that waited for it
+            waiting, self._after_first_frame = self._after_first_frame, None
+            for callback in waiting:
+                self.call_later(callback)
+
+    def _call_after_first_frame(self, callback: Callable[[], object]) -> None:
+        """After the first frame is written. Textual runs `call_after_refresh` callbacks while its
+        start-up batch holds frames back: the preview's SDK import (~0.5 s of a GIL-holding
+        thread) and the cache write ran before anything was on screen."""
+        if self._after_first_frame is not None:
+            self._after_first_frame.append(callback)
+        else:
+            self.call_after_refresh(callback)
 
     def _show_cached(self) -> None:
         """Paint the list remembered from the last run at once (marked as cached) while the
@@ -178,12 +220,12 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, Main
         changed = before is not None and table.selected_job not in (None, before) and (
             table.selected_job.id == before.id)
         if not self.loaded:
-            self.call_after_refresh(self.aoft.started)
+            self._call_after_first_frame(self.aoft.started)
         self.loaded = True
         wanted = self._select_when_loaded
         if wanted and wanted in table.jobs:
-            if wanted not in table.visible_ids:
-                self.query_one(FilterInput).value = ""  # the new job must not hide behind a filter
+            if wanted not in table.visible_ids and (filter_input := self._filter_input()) is not None:
+                filter_input.value = ""  # the new job must not hide behind a filter
             table.select_job(wanted)
             self._select_when_loaded = None
         self._after_jobs_loaded(message.jobs)
@@ -235,7 +277,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, Main
             chart.show({}, title=f"loss · {job.short_id}", empty_text="loading metrics…")
             # after the frame: the first preview loads the openai SDK (~0.4 s of a thread
             # holding the GIL half the time), which must not slow the list's first paint
-            self.call_after_refresh(self._request_preview, job)
+            self._call_after_first_frame(partial(self._request_preview, job))
         elif reload_preview:
             self._request_preview(job)
 
@@ -277,13 +319,23 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, Main
             self.query_one(JobSummary).show(job, self.aoft.now(), step=message.step)
 
     # --- filter, sort, marks -------------------------------------------------------------------
-    def action_filter(self) -> None:
-        filter_input = self.query_one(FilterInput)
+    def _filter_input(self) -> Input | None:
+        found = self.query("#filter")
+        return found.first() if found else None  # type: ignore[return-value]
+
+    async def action_filter(self) -> None:
+        filter_input = self._filter_input()
+        if filter_input is None:
+            from aoft_tui.ui.widgets.filter_input import FilterInput
+
+            filter_input = FilterInput()
+            await self.mount(filter_input, before="#body")
         filter_input.display = True  # inline, so it is focusable right now
         filter_input.focus()
 
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "filter":
+            return
         self.table.set_filter(event.value)
         self._update_counts()
         self._show_selected(reload_preview=False)
@@ -316,13 +368,13 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, Main
             hint.update("No fine-tuning jobs on this resource yet.\n"
                         "Press n to start one, or v to check a training file first.")  # fmt: skip
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self) -> None:
-        self.table.focus()
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "filter":
+            self.table.focus()
 
     def on_descendant_blur(self) -> None:
-        filter_input = self.query_one(FilterInput)
-        if not filter_input.has_focus and not filter_input.value.strip():
+        filter_input = self._filter_input()
+        if filter_input is not None and not filter_input.has_focus and not filter_input.value.strip():
             filter_input.display = False
 
     def action_sort(self) -> None:
