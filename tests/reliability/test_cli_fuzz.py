@@ -16,7 +16,6 @@ from __future__ import annotations
 import os
 import signal
 
-import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
