@@ -14,7 +14,7 @@ import sys
 import textwrap
 from pathlib import Path
 
-from push_support import finished_job, read_run
+from .push_support import finished_job, read_run
 
 FAKE_PANDAS = textwrap.dedent(
     """

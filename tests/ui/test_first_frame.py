@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from main_support import loaded, main_screen
+from .main_support import loaded, main_screen
 from textual._compositor import LayoutUpdate
 
 from aoft_tui.cli.tui_cmd import emulator_clock
