@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from aoft_tui.services.ui_state import UiState, UiStateStore
-from aoft_tui.ui.screens.main_screen import FilterInput
+from aoft_tui.ui.widgets.filter_input import FilterInput
 
 from .main_support import loaded, main_screen, make_app, settle, table, toasts
 

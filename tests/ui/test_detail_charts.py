@@ -46,7 +46,7 @@ async def test_series_toggles_hide_and_show_loss_and_accuracy_together(seeded_se
         await settle(pilot)
         assert VALID_LOSS not in loss.series_names and VALID_ACCURACY not in accuracy.series_names
 
-        await pilot.press("t", "e")
+        await pilot.press("t", "V")
         await settle(pilot)
         assert {TRAIN_LOSS, VALID_LOSS} <= set(loss.series_names)
 

@@ -22,9 +22,9 @@ def test_invalid_keys(key: str) -> None:
 
 def test_each_mistake_is_named_and_left_out() -> None:
     usable, problems = checked_keymap(
-        {"cancel_job": "q", "cancle_job": "x", "help": "ctrl+nope", "detail.log_scale": "G"}, AoftApp.BINDINGS
+        {"cancel_job": "q", "cancle_job": "x", "help": "ctrl+nope", "detail.log_scale": "O"}, AoftApp.BINDINGS
     )
-    assert usable == {"detail.log_scale": "G"}
+    assert usable == {"detail.log_scale": "O"}
     text = "\n".join(problems)
     assert "cancel_job = 'q' takes 'q', which is 'quit'" in text and "Choose another key" in text
     assert "unknown binding id 'cancle_job' (did you mean 'cancel_job'?)" in text

@@ -1,7 +1,7 @@
 """The dashboard remembers and follows: saved filter/sort/marks/selection, "follow newest",
 and a toast when a job ends while another screen is on top.
 
-A mixin for MainScreen (it provides `table`, `query_one(FilterInput)`, `_update_counts`).
+A mixin for MainScreen (it provides `table`, `mount`, `_update_counts`).
 The screen calls `_restore_ui_state()` on mount, `_after_jobs_loaded(jobs)` after each
 live list, `_cursor_moved()` when the highlight changes and `_ui_state_changed()` after
 filter, sort or mark changes.
@@ -39,11 +39,11 @@ class DashboardMemoryMixin:
         table = self.table  # type: ignore[attr-defined]
         table.sort_by(state.sort_column, reverse=state.sort_reverse)
         if state.filter:
-            from aoft_tui.ui.screens.main_screen import FilterInput
+            from aoft_tui.ui.widgets.filter_input import FilterInput
 
-            filter_input = self.query_one(FilterInput)  # type: ignore[attr-defined]
+            filter_input = FilterInput()  # the filter line mounts on demand (first `/`, or here)
             filter_input.value = state.filter
-            filter_input.display = True
+            self.mount(filter_input, before="#body")  # type: ignore[attr-defined]
             table.set_filter(state.filter)
         self._pending_state = state  # marks and selection: once the live list is here
 

@@ -37,11 +37,17 @@ class DeploymentsLoaded(Message):
         self.error = error
 
 
+class DeploymentsTable(DataTable[str]):
+    """The list; `enter` on a deployment tries it (a RowSelected the screen handles)."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Try", key_display="⏎", id="deployments.try",
+                        tooltip="Chat with it beside its base model")]
+
+
 class DeploymentsScreen(Screen[None]):
     CSS_PATH = "deployments_screen.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="deployments.back"),
-        Binding("enter", "try_deployment", "Try", key_display="⏎", id="deployments.try", tooltip="Chat with it beside its base model"),
         Binding("S", "evaluate_deployment", "Evaluate", id="deployments.evaluate",
                 tooltip="Score it and its base on N examples of the validation file"),
         Binding("n", "continue_training", "Continue", id="deployments.continue",
@@ -58,7 +64,7 @@ class DeploymentsScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Label("Deployments", id="deployments-title")
-        table: DataTable[str] = DataTable(id="deployments", cursor_type="row", zebra_stripes=True)
+        table = DeploymentsTable(id="deployments", cursor_type="row", zebra_stripes=True)
         table.add_columns(*COLUMNS)
         yield table
         yield Static("", id="deployments-note")

@@ -39,14 +39,6 @@ from aoft_tui.ui.widgets.metric_chart import MetricChart
 OFFLINE_AFTER = 2
 
 
-class FilterInput(Input):
-    BINDINGS = [Binding("escape", "clear", "Clear filter", id="filter.clear")]
-
-    def action_clear(self) -> None:
-        self.value = ""
-        self.screen.query_one(JobsTable).focus()
-
-
 class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, MainViewsMixin, JobScreen):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (172, "-wide")]
 

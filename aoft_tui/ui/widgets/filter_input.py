@@ -8,7 +8,7 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.widgets import Input
 
-PLACEHOLDER = "filter: id, model, status, suffix — enter to keep, esc to clear"
+PLACEHOLDER = "filter: id, model, status, suffix or a tag (team=nlp) — enter to keep, esc to clear"
 
 
 class FilterInput(Input):
