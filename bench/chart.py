@@ -137,7 +137,7 @@ class GcPauses:
             self.longest = max(self.longest, time.perf_counter() - self._start)
 
 
-def _serve_streaming_job(conn, steps: int) -> None:  # noqa: ANN001 - a multiprocessing pipe
+def _serve_streaming_job(conn, steps: int) -> None:
     """Child process: an emulator whose one job gains 200 steps every 100 ms until told to stop."""
     from aoft_tui.emulator.embedded import EmbeddedEmulator
 
@@ -253,7 +253,9 @@ async def bench_stream(
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--steps", type=int, default=100_000)
     parser.add_argument("--seconds", type=float, default=8.0, help="length of each streaming run")
     parser.add_argument("--poll", type=float, default=2.0, help="detail poll interval (the app: 2 s)")
@@ -267,7 +269,9 @@ def main() -> int:
         f"   downsampled: {r['points_drawn']:>8,.0f} points  render {r['downsampled_ms']:8.1f} ms"
         f"  (min/max bucketing off the UI thread: {r['prepare_ms']:.1f} ms)"
     )
-    print(f"   → downsampled redraw is {ratio:.1f}× faster (target ≥ 20×): {'PASS' if ratio >= 20 else 'FAIL'}")
+    print(
+        f"   → downsampled redraw is {ratio:.1f}× faster (target ≥ 20×): {'PASS' if ratio >= 20 else 'FAIL'}"
+    )
 
     print(
         f"2. event-loop lag while metrics stream in ({args.seconds:g} s per run, poll every "

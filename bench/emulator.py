@@ -46,8 +46,14 @@ def _bare_server(proto: int) -> tuple[uvicorn.Server, int]:
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, proto)
     sock.bind(("127.0.0.1", 0))
-    config = uvicorn.Config(Starlette(routes=[Route("/", hello)]), log_level="warning", access_log=False,
-                            lifespan="off", http="h11", ws="none")
+    config = uvicorn.Config(
+        Starlette(routes=[Route("/", hello)]),
+        log_level="warning",
+        access_log=False,
+        lifespan="off",
+        http="h11",
+        ws="none",
+    )
     server = uvicorn.Server(config)
     threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True).start()
     while not server.started:
@@ -59,16 +65,19 @@ def bench_latency(n: int) -> None:
     server, port = _bare_server(socket.IPPROTO_TCP)
     with EmbeddedEmulator(speed=0, seed=1) as emu, httpx2.Client() as client:
         bare = _median_ms(client, f"http://127.0.0.1:{port}/", n)
-        emu_ms = _median_ms(client, f"{emu.endpoint}/openai/models", n, params=API,
-                            headers={"api-key": emu.api_key})
+        emu_ms = _median_ms(
+            client, f"{emu.endpoint}/openai/models", n, params=API, headers={"api-key": emu.api_key}
+        )
     server.should_exit = True
     slow, slow_port = _bare_server(0)  # proto 0: asyncio does not set TCP_NODELAY
     with httpx2.Client() as client:
         nagle = _median_ms(client, f"http://127.0.0.1:{slow_port}/", min(n, 50))
     slow.should_exit = True
-    print(f"1. keep-alive GET: emulator /models {emu_ms:.2f} ms, bare Starlette {bare:.2f} ms "
-          f"→ {emu_ms / bare:.1f}× the floor; without TCP_NODELAY a bare app takes {nagle:.1f} ms "
-          f"({nagle / bare:.0f}× slower)")
+    print(
+        f"1. keep-alive GET: emulator /models {emu_ms:.2f} ms, bare Starlette {bare:.2f} ms "
+        f"→ {emu_ms / bare:.1f}× the floor; without TCP_NODELAY a bare app takes {nagle:.1f} ms "
+        f"({nagle / bare:.0f}× slower)"
+    )
 
 
 def bench_startup() -> None:
@@ -79,13 +88,19 @@ def bench_startup() -> None:
 
     start(0)
     empty, full = min(start(0) for _ in range(3)), min(start(500) for _ in range(3))
-    print(f"2. start-up: seed_jobs=500 {full * 1000:.0f} ms vs empty {empty * 1000:.0f} ms "
-          f"({full / empty:.1f}×; target < 1000 ms: {'ok' if full < 1 else 'MISSED'})")
+    print(
+        f"2. start-up: seed_jobs=500 {full * 1000:.0f} ms vs empty {empty * 1000:.0f} ms "
+        f"({full / empty:.1f}×; target < 1000 ms: {'ok' if full < 1 else 'MISSED'})"
+    )
 
 
 def bench_lazy(n: int) -> None:
-    with EmbeddedEmulator(speed=0, seed=1) as emu, httpx2.Client(base_url=f"{emu.endpoint}/openai", params=API,
-                                                                headers={"api-key": emu.api_key}) as client:
+    with (
+        EmbeddedEmulator(speed=0, seed=1) as emu,
+        httpx2.Client(
+            base_url=f"{emu.endpoint}/openai", params=API, headers={"api-key": emu.api_key}
+        ) as client,
+    ):
         big = emu.add_job(n_steps=100_000, status="running", progress=0.5, seconds_per_step=0.1)
         small = emu.add_job(n_steps=100, status="running", progress=0.5, seconds_per_step=60)
 
@@ -101,8 +116,10 @@ def bench_lazy(n: int) -> None:
 
         poll(big)
         big_ms, small_ms = poll(big), poll(small)
-    print(f"3. poll after advance(60): 100k-step job {big_ms:.2f} ms vs 100-step job {small_ms:.2f} ms "
-          f"({big_ms / small_ms:.1f}×; target ≤ 3×: {'ok' if big_ms <= 3 * small_ms else 'MISSED'})")
+    print(
+        f"3. poll after advance(60): 100k-step job {big_ms:.2f} ms vs 100-step job {small_ms:.2f} ms "
+        f"({big_ms / small_ms:.1f}×; target ≤ 3×: {'ok' if big_ms <= 3 * small_ms else 'MISSED'})"
+    )
 
 
 def main() -> None:

@@ -26,8 +26,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from paint_pty import _hello_visible, _job_rows_visible  # noqa: E402
-from pty_terminal import PtyRun  # noqa: E402
+from paint_pty import _hello_visible, _job_rows_visible
+from pty_terminal import PtyRun
 
 HELLO = textwrap.dedent(
     """
@@ -72,19 +72,29 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=10.0)
     parser.add_argument("--jobs", type=int, default=500)
-    parser.add_argument("--settle", type=float, default=30.0,
-                        help="seconds after the first paint before sampling (start-up's tail: the SDK loads)")
+    parser.add_argument(
+        "--settle",
+        type=float,
+        default=30.0,
+        help="seconds after the first paint before sampling (start-up's tail: the SDK loads)",
+    )
     args = parser.parse_args()
     seconds = args.minutes * 60
 
     from aoft_tui.emulator.embedded import EmbeddedEmulator
 
     command = shutil.which("aoft-tui") or str(Path(sys.executable).with_name("aoft-tui"))
-    with EmbeddedEmulator(seed_jobs=args.jobs, speed=1.0, seed=1) as emu, tempfile.TemporaryDirectory() as tmp:
+    with (
+        EmbeddedEmulator(seed_jobs=args.jobs, speed=1.0, seed=1) as emu,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         emu.advance(30 * 86400)  # every seeded job that can finish has finished
         base = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI", "AOFT_TUI"))}
-        base.update(AOFT_TUI_CONFIG_DIR=str(Path(tmp, "config")), AOFT_TUI_STATE_DIR=str(Path(tmp, "state")),
-                    TEXTUAL_ANIMATIONS="none")
+        base.update(
+            AOFT_TUI_CONFIG_DIR=str(Path(tmp, "config")),
+            AOFT_TUI_STATE_DIR=str(Path(tmp, "state")),
+            TEXTUAL_ANIMATIONS="none",
+        )
         hello = Path(tmp, "hello.py")
         hello.write_text(HELLO)
         with PtyRun([sys.executable, str(hello)], base) as run:
@@ -98,11 +108,16 @@ def main() -> int:
             emu.add_job(n_steps=1_000_000, status="running", progress=0.01)  # a job that keeps training
             following = sample(run, seconds)
     print(f"{args.minutes:g} min per phase, {args.jobs} jobs, pty 120x40")
-    for name, figures in (("hello-world idle", baseline), ("aoft-tui, nothing moving", idle),
-                          ("aoft-tui, one job training", following)):
+    for name, figures in (
+        ("hello-world idle", baseline),
+        ("aoft-tui, nothing moving", idle),
+        ("aoft-tui, one job training", following),
+    ):
         growth = 100 * (figures["pss_end"] / figures["pss_start"] - 1)
-        print(f"  {name:<28}: {figures['core_percent']:5.2f}% of a core  PSS {figures['pss_start']:.1f} -> "
-              f"{figures['pss_end']:.1f} MiB ({growth:+.1f}%)")
+        print(
+            f"  {name:<28}: {figures['core_percent']:5.2f}% of a core  PSS {figures['pss_start']:.1f} -> "
+            f"{figures['pss_end']:.1f} MiB ({growth:+.1f}%)"
+        )
     print("targets: <= 1% of a core idle; no memory growth")
     return 0
 

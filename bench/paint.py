@@ -126,7 +126,10 @@ def main() -> int:
     from aoft_tui.emulator.embedded import EmbeddedEmulator
 
     compileall.compile_dir(Path(aoft_tui.__file__).parent, quiet=1)
-    with EmbeddedEmulator(seed_jobs=args.jobs, speed=0.0, seed=1) as emu, tempfile.TemporaryDirectory() as tmp:
+    with (
+        EmbeddedEmulator(seed_jobs=args.jobs, speed=0.0, seed=1) as emu,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         base = {"AOFT_TUI_CONFIG_DIR": str(Path(tmp, "config")), "JOBS": str(args.jobs)}
         for name in ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_KEY"):
             os.environ.pop(name, None)
@@ -143,7 +146,12 @@ def main() -> int:
         sources: dict[str, set[str]] = {"cold": set(), "warm": set(), "slow": set(), "demo": set()}
         for _ in range(args.runs):  # interleaved, so drift hits all alike
             runs["hello"].append(_child(HELLO, base)[0])
-            for kind, env in (("cold", cold_env()), ("warm", warm_env), ("slow", warm_env), ("demo", demo_env)):
+            for kind, env in (
+                ("cold", cold_env()),
+                ("warm", warm_env),
+                ("slow", warm_env),
+                ("demo", demo_env),
+            ):
                 if kind == "slow":  # the first list request of this run waits 1 s in the emulator
                     emu.faults.schedule("stall", method="GET", path_contains="/fine_tuning/jobs", seconds=1.0)
                 seconds, source = _child(DASHBOARD, env)
@@ -157,7 +165,8 @@ def main() -> int:
     labels = {
         "cold": f"dashboard, {args.jobs} jobs, cold   : %7.1f ms  %5.2fx  (no cache: rows from the first list request)",
         "warm": f"dashboard, {args.jobs} jobs, warm   : %7.1f ms  %5.2fx  (last run's cache present; painted from: "
-        + "/".join(sorted(sources["warm"])) + ")",
+        + "/".join(sorted(sources["warm"]))
+        + ")",
         "slow": f"dashboard, {args.jobs} jobs, warm, slow network: %7.1f ms  %5.2fx  (first list held 1 s; "
         "painted from: cached)",
         "demo": f"demo, {DEMO_SEED_JOBS} jobs (embedded emulator): %7.1f ms  %5.2fx  (for reference: no target)",
@@ -208,7 +217,9 @@ def _breakdown(emu, jobs: int) -> dict[str, float]:
     )
     service = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview")
     listed: list = []
-    parts[f"service.list_jobs() of {jobs} through the SDK, warm"] = median_of(lambda: listed.append(service.list_jobs()))
+    parts[f"service.list_jobs() of {jobs} through the SDK, warm"] = median_of(
+        lambda: listed.append(service.list_jobs())
+    )
 
     async def fill() -> float:
         app = AoftApp(service, Settings(), demo=True)

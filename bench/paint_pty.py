@@ -30,7 +30,7 @@ import textwrap
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from pty_terminal import PtyRun  # noqa: E402  (a sibling module of this script)
+from pty_terminal import PtyRun
 
 HELLO = textwrap.dedent(
     """
@@ -77,7 +77,10 @@ def main() -> int:
     if not Path(command).exists():
         raise SystemExit("aoft-tui is not installed in this environment: pip install -e .")
     compileall.compile_dir(Path(aoft_tui.__file__).parent, quiet=1)  # as an installed wheel is
-    with EmbeddedEmulator(seed_jobs=args.jobs, speed=0.0, seed=1) as emu, tempfile.TemporaryDirectory() as tmp:
+    with (
+        EmbeddedEmulator(seed_jobs=args.jobs, speed=0.0, seed=1) as emu,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
         hello = Path(tmp, "hello.py")
         hello.write_text(HELLO)
         base = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI", "AOFT_TUI"))}
@@ -102,8 +105,10 @@ def main() -> int:
     for kind in ("cold", "warm"):
         m = statistics.median(runs[kind])
         spread = f"{min(runs[kind]) * 1000:.0f}-{max(runs[kind]) * 1000:.0f} ms"
-        print(f"pty 120x40, {ROWS_VISIBLE} of {args.jobs} job rows visible, {kind}: {m * 1000:7.1f} ms  "
-              f"{m / h:5.2f}x  ({spread})")
+        print(
+            f"pty 120x40, {ROWS_VISIBLE} of {args.jobs} job rows visible, {kind}: {m * 1000:7.1f} ms  "
+            f"{m / h:5.2f}x  ({spread})"
+        )
     print("target <= 1.5x")
     return 0
 

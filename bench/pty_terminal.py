@@ -35,7 +35,12 @@ class PtyRun:
         full_env = {**env, "TERM": "xterm-256color", "COLUMNS": str(columns), "LINES": str(lines)}
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
-            list(argv), stdin=slave, stdout=slave, stderr=slave, env=full_env, start_new_session=True,
+            list(argv),
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=full_env,
+            start_new_session=True,
             close_fds=True,
         )
         os.close(slave)
@@ -45,11 +50,15 @@ class PtyRun:
         while True:
             remaining = deadline - time.perf_counter()
             if remaining <= 0:
-                raise TimeoutError("the screen never showed what was waited for:\n" + "\n".join(self.screen.display))
+                raise TimeoutError(
+                    "the screen never showed what was waited for:\n" + "\n".join(self.screen.display)
+                )
             ready, _, _ = select.select([self.master], [], [], min(remaining, 0.5))
             if not ready:
                 if self.process.poll() is not None:
-                    raise RuntimeError(f"the command exited ({self.process.returncode}):\n" + "\n".join(self.screen.display))
+                    raise RuntimeError(
+                        f"the command exited ({self.process.returncode}):\n" + "\n".join(self.screen.display)
+                    )
                 continue
             try:
                 data = os.read(self.master, 1 << 16)

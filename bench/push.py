@@ -51,8 +51,12 @@ def wandblogger_child(args: argparse.Namespace) -> None:
     wandb.Run.use_artifact = lambda self, artifact, aliases=None, **_: None  # refused offline
 
     client = AzureOpenAI(azure_endpoint=args.endpoint, api_key=args.key, api_version=API_VERSION)
-    WandbLogger.sync(fine_tune_job_id=args.job, openai_client=client, dir=args.dir,
-                     settings=wandb.Settings(console="off", silent=True))
+    WandbLogger.sync(
+        fine_tune_job_id=args.job,
+        openai_client=client,
+        dir=args.dir,
+        settings=wandb.Settings(console="off", silent=True),
+    )
 
 
 def _rows_written(base: Path) -> int:
@@ -67,7 +71,7 @@ def _rows_written(base: Path) -> int:
 def write_dataset(path: Path, n: int, seed: int = 7, turns: int = 3) -> None:
     """`n` multi-turn chats: a system message, then `turns` user/assistant exchanges."""
     rng = random.Random(seed)
-    words = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu".split()
+    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu"]
 
     def text(low: int, high: int) -> str:
         return " ".join(rng.choice(words) for _ in range(rng.randint(low, high)))
@@ -81,7 +85,7 @@ def write_dataset(path: Path, n: int, seed: int = 7, turns: int = 3) -> None:
             fh.write(json.dumps({"messages": messages}) + "\n")
 
 
-def make_job(service, emu, work: Path, n_train: int, n_valid: int, steps: int) -> str:  # noqa: ANN001
+def make_job(service, emu, work: Path, n_train: int, n_valid: int, steps: int) -> str:
     from aoft_tui.domain.models import JobSpec
 
     ids = []
@@ -93,8 +97,14 @@ def make_job(service, emu, work: Path, n_train: int, n_valid: int, steps: int) -
         ids.append(info.id)
     epochs = 2
     batch = max(1, n_train * epochs // steps)  # 5,000 examples, 2 epochs, batch 10: 1,000 steps
-    job = service.create_job(JobSpec(model="gpt-4.1-mini-2025-04-14", training_file=ids[0], validation_file=ids[1],
-                                     hyperparameters={"n_epochs": epochs, "batch_size": batch}))
+    job = service.create_job(
+        JobSpec(
+            model="gpt-4.1-mini-2025-04-14",
+            training_file=ids[0],
+            validation_file=ids[1],
+            hyperparameters={"n_epochs": epochs, "batch_size": batch},
+        )
+    )
     for _ in range(10_000):
         job = service.get_job(job.id)
         if job.status.is_terminal:
@@ -114,14 +124,23 @@ def _timed(cmd: list[str], env: dict[str, str]) -> dict[str, float]:
     proc.stdout.close(), proc.stderr.close()  # type: ignore[union-attr]
     if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"{cmd[0]} failed:\n{stderr[-4000:]}{stdout[-2000:]}")
-    return {"seconds": elapsed, "cpu_seconds": usage.ru_utime + usage.ru_stime, "peak_rss_mib": usage.ru_maxrss / 1024}
+    return {
+        "seconds": elapsed,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mib": usage.ru_maxrss / 1024,
+    }
 
 
 def run_side(kind: str, endpoint: str, key: str, job_id: str, work: Path) -> dict[str, float]:
     out_dir = Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=work))
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI", "AOFT_TUI", "WANDB"))}
-    env.update(WANDB_MODE="offline", WANDB_SILENT="true", WANDB_DIR=str(out_dir),
-               AOFT_TUI_STATE_DIR=str(out_dir / "state"), AOFT_TUI_CONFIG_DIR=str(out_dir / "config"))
+    env.update(
+        WANDB_MODE="offline",
+        WANDB_SILENT="true",
+        WANDB_DIR=str(out_dir),
+        AOFT_TUI_STATE_DIR=str(out_dir / "state"),
+        AOFT_TUI_CONFIG_DIR=str(out_dir / "config"),
+    )
     for var in ("WANDB_DATA_DIR", "WANDB_CACHE_DIR", "WANDB_CONFIG_DIR"):  # staged artifacts: temp too
         env[var] = str(out_dir / var.lower())
     if kind == "ours":
@@ -129,8 +148,23 @@ def run_side(kind: str, endpoint: str, key: str, job_id: str, work: Path) -> dic
         env.update(AZURE_OPENAI_ENDPOINT=endpoint, AZURE_OPENAI_API_KEY=key)
         measured = _timed([command, "push", job_id, "--mode", "offline"], env)
     else:
-        measured = _timed([sys.executable, str(HERE), "--child", "wandblogger", "--endpoint", endpoint,
-                           "--key", key, "--job", job_id, "--dir", str(out_dir)], env)
+        measured = _timed(
+            [
+                sys.executable,
+                str(HERE),
+                "--child",
+                "wandblogger",
+                "--endpoint",
+                endpoint,
+                "--key",
+                key,
+                "--job",
+                job_id,
+                "--dir",
+                str(out_dir),
+            ],
+            env,
+        )
     measured["steps"] = _rows_written(out_dir)
     return measured
 
@@ -145,7 +179,9 @@ def _spread(samples: list[dict[str, float]], key: str) -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--child", choices=["wandblogger"])
     parser.add_argument("--endpoint")
     parser.add_argument("--key")
@@ -160,13 +196,18 @@ def main() -> None:
     try:
         subprocess.run([sys.executable, "-c", "import pandas"], check=True, capture_output=True)
     except subprocess.CalledProcessError:
-        raise SystemExit("The WandbLogger baseline needs pandas: pip install pandas (or put it on PYTHONPATH).")
+        raise SystemExit(
+            "The WandbLogger baseline needs pandas: pip install pandas (or put it on PYTHONPATH)."
+        )
 
     from aoft_tui.emulator.embedded import EmbeddedEmulator
     from aoft_tui.services.finetuning import FineTuningService
 
     n_train, n_valid, steps = (500, 50, 100) if args.quick else (5_000, 500, 1_000)
-    with tempfile.TemporaryDirectory(prefix="bench-push-") as tmp, EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=3) as emu:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-push-") as tmp,
+        EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=3) as emu,
+    ):
         work = Path(tmp)
         service = FineTuningService(emu.endpoint, emu.api_key, API_VERSION)
         job_id = make_job(service, emu, work, n_train, n_valid, steps)
@@ -176,11 +217,15 @@ def main() -> None:
             for kind in runs:
                 runs[kind].append(run_side(kind, emu.endpoint, emu.api_key, job_id, work))
     theirs, ours = _median(runs["wandblogger"]), _median(runs["ours"])
-    print(f"job: {n_train:,} multi-turn training + {n_valid:,} validation examples, {steps:,} steps; "
-          f"history rows WandbLogger {theirs['steps']:,.0f}, ours {ours['steps']:,.0f}; load {os.getloadavg()[0]:.1f}")
+    print(
+        f"job: {n_train:,} multi-turn training + {n_valid:,} validation examples, {steps:,} steps; "
+        f"history rows WandbLogger {theirs['steps']:,.0f}, ours {ours['steps']:,.0f}; load {os.getloadavg()[0]:.1f}"
+    )
     for key, label in (("seconds", "wall s"), ("cpu_seconds", "CPU s"), ("peak_rss_mib", "peak RSS MiB")):
-        print(f"{label:>13}: WandbLogger {theirs[key]:8.2f} ({_spread(runs['wandblogger'], key)})  "
-              f"ours {ours[key]:8.2f} ({_spread(runs['ours'], key)})  ratio {ours[key] / theirs[key]:5.2f}x")
+        print(
+            f"{label:>13}: WandbLogger {theirs[key]:8.2f} ({_spread(runs['wandblogger'], key)})  "
+            f"ours {ours[key]:8.2f} ({_spread(runs['ours'], key)})  ratio {ours[key] / theirs[key]:5.2f}x"
+        )
     print("target: wall time ratio <= 1.00x")
 
 

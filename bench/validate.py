@@ -32,24 +32,29 @@ from pathlib import Path
 MODEL = "gpt-4o-mini"  # o200k_base, 65,536-token context
 
 WORDS = {
-    "en": "the model should answer briefly and cite the relevant policy section when the customer asks "
-          "about refunds shipping delays invoices or account security".split(),
-    "de": "das Modell soll kurz antworten und den passenden Abschnitt der Richtlinie nennen wenn der "
-          "Kunde nach Erstattung Lieferung Rechnung oder Sicherheit fragt".split(),
-    "fr": "le modèle doit répondre brièvement et citer la section pertinente lorsque le client demande "
-          "un remboursement une livraison une facture ou la sécurité du compte".split(),
-    "es": "el modelo debe responder brevemente y citar la sección correspondiente cuando el cliente "
-          "pregunta por reembolsos envíos facturas o la seguridad de la cuenta".split(),
-    "ja": "モデル は 簡潔 に 答え 返金 配送 請求書 アカウント の 安全 について 質問 された 時 は 規定 の 該当 箇所 を 引用 する".split(),
-    "zh": "模型 应 简洁 回答 并 在 客户 询问 退款 发货 延迟 发票 或 账户 安全 时 引用 相关 政策 条款".split(),
-    "ru": "модель должна отвечать кратко и ссылаться на раздел правил когда клиент спрашивает о "
-          "возврате доставке счетах или безопасности".split(),
-    "ar": "يجب أن يجيب النموذج باختصار ويستشهد بالقسم المناسب عندما يسأل العميل عن الاسترداد أو الشحن".split(),
+    "en": ["the", "model", "should", "answer", "briefly", "and", "cite", "the", "relevant", "policy", "section", "when", "the", "customer", "asks", "about", "refunds", "shipping", "delays", "invoices", "or", "account", "security"],
+    "de": ["das", "Modell", "soll", "kurz", "antworten", "und", "den", "passenden", "Abschnitt", "der", "Richtlinie", "nennen", "wenn", "der", "Kunde", "nach", "Erstattung", "Lieferung", "Rechnung", "oder", "Sicherheit", "fragt"],
+    "fr": ["le", "modèle", "doit", "répondre", "brièvement", "et", "citer", "la", "section", "pertinente", "lorsque", "le", "client", "demande", "un", "remboursement", "une", "livraison", "une", "facture", "ou", "la", "sécurité", "du", "compte"],
+    "es": ["el", "modelo", "debe", "responder", "brevemente", "y", "citar", "la", "sección", "correspondiente", "cuando", "el", "cliente", "pregunta", "por", "reembolsos", "envíos", "facturas", "o", "la", "seguridad", "de", "la", "cuenta"],
+    "ja": ["モデル", "は", "簡潔", "に", "答え", "返金", "配送", "請求書", "アカウント", "の", "安全", "について", "質問", "された", "時", "は", "規定", "の", "該当", "箇所", "を", "引用", "する"],
+    "zh": ["模型", "应", "简洁", "回答", "并", "在", "客户", "询问", "退款", "发货", "延迟", "发票", "或", "账户", "安全", "时", "引用", "相关", "政策", "条款"],
+    "ru": ["модель", "должна", "отвечать", "кратко", "и", "ссылаться", "на", "раздел", "правил", "когда", "клиент", "спрашивает", "о", "возврате", "доставке", "счетах", "или", "безопасности"],
+    "ar": ["يجب", "أن", "يجيب", "النموذج", "باختصار", "ويستشهد", "بالقسم", "المناسب", "عندما", "يسأل", "العميل", "عن", "الاسترداد", "أو", "الشحن"],
 }
-TOOLS = [{"type": "function", "function": {
-    "name": "lookup_order", "description": "Find an order by id",
-    "parameters": {"type": "object", "properties": {"order_id": {"type": "string"}},
-                   "required": ["order_id"]}}}]
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "lookup_order",
+            "description": "Find an order by id",
+            "parameters": {
+                "type": "object",
+                "properties": {"order_id": {"type": "string"}},
+                "required": ["order_id"],
+            },
+        },
+    }
+]
 
 
 def _sentence(rng: random.Random, lang: str, n: int) -> str:
@@ -59,15 +64,35 @@ def _sentence(rng: random.Random, lang: str, n: int) -> str:
 
 def make_example(rng: random.Random, i: int) -> dict:
     lang = rng.choice(list(WORDS))
-    messages = [{"role": "system", "content": "You are a support assistant for ACME. " + _sentence(rng, "en", 8)}]
+    messages = [
+        {"role": "system", "content": "You are a support assistant for ACME. " + _sentence(rng, "en", 8)}
+    ]
     if rng.random() < 0.1:  # a tool round trip
         messages.append({"role": "user", "content": _sentence(rng, lang, 14) + f" Order {i:07d}."})
         call_id = f"call_{i:07d}"
-        messages.append({"role": "assistant", "content": None, "tool_calls": [{
-            "id": call_id, "type": "function",
-            "function": {"name": "lookup_order", "arguments": json.dumps({"order_id": f"{i:07d}"})}}]})
-        messages.append({"role": "tool", "tool_call_id": call_id,
-                         "content": json.dumps({"status": "shipped", "eta_days": rng.randint(1, 9)})})
+        messages.append(
+            {
+                "role": "assistant",
+                "content": None,
+                "tool_calls": [
+                    {
+                        "id": call_id,
+                        "type": "function",
+                        "function": {
+                            "name": "lookup_order",
+                            "arguments": json.dumps({"order_id": f"{i:07d}"}),
+                        },
+                    }
+                ],
+            }
+        )
+        messages.append(
+            {
+                "role": "tool",
+                "tool_call_id": call_id,
+                "content": json.dumps({"status": "shipped", "eta_days": rng.randint(1, 9)}),
+            }
+        )
         messages.append({"role": "assistant", "content": _sentence(rng, lang, 25)})
         return {"messages": messages, "tools": TOOLS}
     turns = rng.randint(1, 3)
@@ -90,6 +115,7 @@ def generate(path: Path, n: int) -> None:
 
 # --- the cookbook's loop (run in a child process: `bench/validate.py --cookbook FILE TOKENIZER`) ---
 
+
 def _tiktoken_o200k():
     """tiktoken's own o200k_base, on a vocab file rebuilt offline and hash-checked."""
     import base64
@@ -103,10 +129,13 @@ def _tiktoken_o200k():
     enc = tokens.get_encoding("o200k_base")
     vocab = Path(tempfile.gettempdir()) / "aoft-bench-o200k_base.tiktoken"
     if not vocab.exists():
-        vocab.write_bytes(b"".join(
-            base64.b64encode(enc.decode_single_token_bytes(r)) + b" %d\n" % r
-            for r in range(enc.n_vocab)
-            if not enc.is_special_token(r) and _has_token(enc, r)))
+        vocab.write_bytes(
+            b"".join(
+                base64.b64encode(enc.decode_single_token_bytes(r)) + b" %d\n" % r
+                for r in range(enc.n_vocab)
+                if not enc.is_special_token(r) and _has_token(enc, r)
+            )
+        )
     op.load_tiktoken_bpe = lambda url, expected_hash=None: load_tiktoken_bpe(str(vocab), expected_hash)
     return tiktoken.Encoding(**op.o200k_base())  # raises if the SHA-256 differs
 
@@ -115,7 +144,7 @@ def _has_token(enc, rank: int) -> bool:
     try:
         enc.decode_single_token_bytes(rank)
         return True
-    except Exception:  # noqa: BLE001
+    except Exception:
         return False
 
 
@@ -188,8 +217,14 @@ def cookbook(path: str, tokenizer: str) -> dict:
         convo_lens.append(num_tokens_from_messages(messages))
         assistant_message_lens.append(num_assistant_tokens_from_messages(messages))
     for values in (n_messages, convo_lens, assistant_message_lens):  # print_distribution
-        _ = (min(values), max(values), np.mean(values), np.median(values),
-             np.quantile(values, 0.1), np.quantile(values, 0.9))
+        _ = (
+            min(values),
+            max(values),
+            np.mean(values),
+            np.median(values),
+            np.quantile(values, 0.1),
+            np.quantile(values, 0.9),
+        )
     n_too_long = sum(length > 16385 for length in convo_lens)
     n_epochs = 3
     n_train = len(dataset)
@@ -198,11 +233,18 @@ def cookbook(path: str, tokenizer: str) -> dict:
     elif n_train * 3 > 25000:
         n_epochs = max(1, 25000 // n_train)
     billing = sum(min(16385, length) for length in convo_lens)
-    return {"seconds": time.perf_counter() - t0, "examples": len(dataset), "tokens": sum(convo_lens),
-            "errors": dict(format_errors), "too_long": n_too_long, "billed": billing * n_epochs}
+    return {
+        "seconds": time.perf_counter() - t0,
+        "examples": len(dataset),
+        "tokens": sum(convo_lens),
+        "errors": dict(format_errors),
+        "too_long": n_too_long,
+        "billed": billing * n_epochs,
+    }
 
 
 # --- measuring ---
+
 
 def _tree(pid: int) -> list[int]:
     """pid and all its descendants (Linux /proc)."""
@@ -281,16 +323,20 @@ def main() -> None:
         t = time.perf_counter()
         generate(path, args.examples)
         size = path.stat().st_size
-        print(f"data: {args.examples:,} examples, {size / 1e6:.1f} MB, generated in "
-              f"{time.perf_counter() - t:.1f} s ({os.cpu_count()} cores)")
+        print(
+            f"data: {args.examples:,} examples, {size / 1e6:.1f} MB, generated in "
+            f"{time.perf_counter() - t:.1f} s ({os.cpu_count()} cores)"
+        )
         _tiktoken_o200k()  # build the offline vocab file now, not inside the timed run
         aoft = Path(sys.executable).with_name("aoft-tui")
         contenders = [
             ("cookbook loop + tiktoken", [sys.executable, __file__, "--cookbook", str(path), "tiktoken"]),
             ("cookbook loop + quicktok", [sys.executable, __file__, "--cookbook", str(path), "quicktok"]),
             ("aoft-tui validate", [str(aoft), "validate", str(path), "--model", MODEL, "--json"]),
-            ("aoft-tui validate --workers 1", [str(aoft), "validate", str(path), "--model", MODEL, "--json",
-                                               "--workers", "1"]),
+            (
+                "aoft-tui validate --workers 1",
+                [str(aoft), "validate", str(path), "--model", MODEL, "--json", "--workers", "1"],
+            ),
         ]
         best: dict[str, list] = {}
         # interleaved, best time of N (other load on the machine hits all alike), then one
@@ -310,20 +356,30 @@ def main() -> None:
                 row[1], row[2], row[3] = min(row[1], wall), max(row[2], rss), max(row[3], pss)
         rows = list(best.values())
         with open("/proc/loadavg") as f:
-            print(f"best time of {args.repeat} unsampled runs; peak memory from one more, sampled run each; "
-                  f"load average now {f.read().split()[0]}")
+            print(
+                f"best time of {args.repeat} unsampled runs; peak memory from one more, sampled run each; "
+                f"load average now {f.read().split()[0]}"
+            )
 
-        print(f"{'':30} {'seconds':>8} {'examples/s':>11} {'MB/s':>6} {'peak RSS':>9} {'peak PSS':>9} "
-              f"{'tokens':>11}")
+        print(
+            f"{'':30} {'seconds':>8} {'examples/s':>11} {'MB/s':>6} {'peak RSS':>9} {'peak PSS':>9} "
+            f"{'tokens':>11}"
+        )
         for label, wall, rss, pss, toks in rows:
-            print(f"{label:30} {wall:8.2f} {args.examples / wall:11,.0f} {size / 1e6 / wall:6.1f} "
-                  f"{rss / 1e6:7.0f}MB {pss / 1e6:7.0f}MB {toks:11,}")
+            print(
+                f"{label:30} {wall:8.2f} {args.examples / wall:11,.0f} {size / 1e6 / wall:6.1f} "
+                f"{rss / 1e6:7.0f}MB {pss / 1e6:7.0f}MB {toks:11,}"
+            )
         for ours in rows[2:]:
             for label, wall, rss, pss, _ in rows[:2]:
-                print(f"{ours[0]} vs {label}: throughput x{wall / ours[1]:.1f}, peak RSS "
-                      f"x{ours[2] / rss:.2f}, peak PSS x{ours[3] / pss:.2f} (targets: >= 8x, <= 0.25x)")
-        print("Token totals differ only because aoft-tui also counts tool calls and tool definitions; "
-              f"problems found by aoft-tui: {summary}")
+                print(
+                    f"{ours[0]} vs {label}: throughput x{wall / ours[1]:.1f}, peak RSS "
+                    f"x{ours[2] / rss:.2f}, peak PSS x{ours[3] / pss:.2f} (targets: >= 8x, <= 0.25x)"
+                )
+        print(
+            "Token totals differ only because aoft-tui also counts tool calls and tool definitions; "
+            f"problems found by aoft-tui: {summary}"
+        )
 
 
 if __name__ == "__main__":

@@ -21,11 +21,11 @@ from pathlib import Path
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
 os.environ["WANDB_MODE"] = "offline"
 
-from textual.pilot import Pilot  # noqa: E402
-from textual.worker import WorkerCancelled  # noqa: E402
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
-from aoft_tui.cli.tui_cmd import DEMO_SEED, DEMO_SEED_JOBS  # noqa: E402
-from aoft_tui.emulator.embedded import EmbeddedEmulator  # noqa: E402
+from aoft_tui.cli.tui_cmd import DEMO_SEED, DEMO_SEED_JOBS
+from aoft_tui.emulator.embedded import EmbeddedEmulator
 
 try:  # the tests' own set-up: importable when run as a module from the repository root
     from tests.support.demo import frozen_demo
@@ -127,7 +127,9 @@ async def _deploy_dialog(pilot: Pilot) -> None:
 async def _try(pilot: Pilot) -> None:
     await _deployments(pilot)
     screen = pilot.app.screen
-    screen.query_one("#deployments").move_cursor(row=[d.fine_tuned for d in screen.items.values()].index(True))
+    screen.query_one("#deployments").move_cursor(
+        row=[d.fine_tuned for d in screen.items.values()].index(True)
+    )
     await pilot.press("enter")
     await _settle(pilot)
     try_screen = pilot.app.screen
@@ -143,7 +145,9 @@ async def _try(pilot: Pilot) -> None:
 async def _evaluate(pilot: Pilot) -> None:
     await _deployments(pilot)
     screen = pilot.app.screen
-    screen.query_one("#deployments").move_cursor(row=[d.fine_tuned for d in screen.items.values()].index(True))
+    screen.query_one("#deployments").move_cursor(
+        row=[d.fine_tuned for d in screen.items.values()].index(True)
+    )
     await pilot.press("S")
     await _settle(pilot)
     eval_screen = pilot.app.screen
@@ -196,7 +200,7 @@ def main() -> int:
                 continue
             try:
                 svg = asyncio.run(_shoot(name, size, steps, emu, svc))
-            except Exception as err:  # noqa: BLE001 - one broken screen must not stop the rest
+            except Exception as err:
                 print(f"{name}: skipped ({type(err).__name__}: {err})", file=sys.stderr)
                 continue
             png = _png(svg)

@@ -20,9 +20,14 @@ for _var in ("AZURE_OPENAI_ENDPOINT", "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_KEY"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--soak-minutes", type=float, default=None, metavar="N",
-                     help="Run the fault soak (tests/reliability/test_fault_soak.py) for about N minutes "
-                          "instead of its short CI slice.")
+    parser.addoption(
+        "--soak-minutes",
+        type=float,
+        default=None,
+        metavar="N",
+        help="Run the fault soak (tests/reliability/test_fault_soak.py) for about N minutes "
+        "instead of its short CI slice.",
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +43,7 @@ def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest
 
 
 @pytest.fixture
-def emulator() -> Iterator["EmbeddedEmulator"]:  # noqa: F821
+def emulator() -> Iterator[EmbeddedEmulator]:  # noqa: F821
     """A fresh emulator with no jobs and a frozen simulated clock (moves by `advance`)."""
     from aoft_tui.emulator.embedded import EmbeddedEmulator
 
@@ -47,7 +52,7 @@ def emulator() -> Iterator["EmbeddedEmulator"]:  # noqa: F821
 
 
 @pytest.fixture
-def seeded_emulator() -> Iterator["EmbeddedEmulator"]:  # noqa: F821
+def seeded_emulator() -> Iterator[EmbeddedEmulator]:  # noqa: F821
     """An emulator with the demo mix of jobs, clock frozen (deterministic for snapshots)."""
     from aoft_tui.emulator.embedded import EmbeddedEmulator
 

@@ -19,13 +19,22 @@ _SUBCOMMANDS = {
     "start": ("aoft_tui.cli.start_cmd", "Upload files and start a fine-tuning job."),
     "push": ("aoft_tui.cli.push_cmd", "Push a job's metrics, files and model to W&B."),
     "watch": ("aoft_tui.cli.watch_cmd", "Wait for jobs to end, one line per state change (for scripts, CI)."),
-    "export": ("aoft_tui.cli.export_cmd", "Write a job's metrics (CSV), events (JSONL) and results file to a folder."),
+    "export": (
+        "aoft_tui.cli.export_cmd",
+        "Write a job's metrics (CSV), events (JSONL) and results file to a folder.",
+    ),
     "emulator": ("aoft_tui.cli.emulator_cmd", "Run the local Azure OpenAI fine-tuning emulator."),
     # module:attribute when one module holds several commands
     "deploy": ("aoft_tui.cli.deploy_cmd", "Deploy a fine-tuned model (job, checkpoint or model name)."),
-    "deployments": ("aoft_tui.cli.deploy_cmd:deployments_command", "List model deployments, hosting cost, time left."),
+    "deployments": (
+        "aoft_tui.cli.deploy_cmd:deployments_command",
+        "List model deployments, hosting cost, time left.",
+    ),
     "undeploy": ("aoft_tui.cli.deploy_cmd:undeploy_command", "Delete a model deployment."),
-    "try": ("aoft_tui.cli.deploy_cmd:try_command", "Chat with a deployment beside its base, or quick-eval it."),
+    "try": (
+        "aoft_tui.cli.deploy_cmd:try_command",
+        "Chat with a deployment beside its base, or quick-eval it.",
+    ),
 }
 
 
@@ -55,8 +64,12 @@ class _LazyGroup(click.Group):
 @click.group(cls=_LazyGroup, invoke_without_command=True)
 @click.version_option(package_name="aoft-tui", prog_name="aoft-tui")  # read only for --version
 @click.option("--demo", is_flag=True, help="Use the embedded local emulator even if an endpoint is set.")
-@click.option("--profile", metavar="NAME", default=None,
-              help="Use [profiles.NAME] of config.toml (default: $AOFT_TUI_PROFILE, then default_profile).")
+@click.option(
+    "--profile",
+    metavar="NAME",
+    default=None,
+    help="Use [profiles.NAME] of config.toml (default: $AOFT_TUI_PROFILE, then default_profile).",
+)
 @click.pass_context
 def main(ctx: click.Context, demo: bool, profile: str | None) -> None:
     """Terminal dashboard for Azure OpenAI fine-tuning jobs.

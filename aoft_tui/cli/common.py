@@ -43,7 +43,11 @@ def choose_profile(ctx: click.Context, param: click.Parameter, value: str | None
 
 def profile_option() -> click.Option:
     return click.Option(
-        ["--profile"], metavar="NAME", expose_value=False, is_eager=True, callback=choose_profile,
+        ["--profile"],
+        metavar="NAME",
+        expose_value=False,
+        is_eager=True,
+        callback=choose_profile,
         help="Use [profiles.NAME] of config.toml (default: $AOFT_TUI_PROFILE, then default_profile).",
     )
 
@@ -72,7 +76,10 @@ def missing_resource_message(settings: Settings) -> str:
         name
         for name, present in (
             ("AZURE_OPENAI_ENDPOINT", bool(settings.endpoint)),
-            ("AZURE_OPENAI_API_KEY", settings.api_key is not None and bool(settings.api_key.get_secret_value())),
+            (
+                "AZURE_OPENAI_API_KEY",
+                settings.api_key is not None and bool(settings.api_key.get_secret_value()),
+            ),
         )
         if not present
     ]
@@ -86,9 +93,8 @@ def missing_resource_message(settings: Settings) -> str:
 @contextlib.contextmanager
 def cli_service(settings: Settings | None = None) -> Iterator[Any]:
     """The FineTuningService for the configured resource, closed on exit; exit 2 when none is set."""
-    from aoft_tui.services.finetuning import FineTuningService
-
     from aoft_tui.services.endpoint import endpoint_warnings
+    from aoft_tui.services.finetuning import FineTuningService
 
     settings = settings or load_cli_settings()
     has_key = settings.api_key is not None and bool(settings.api_key.get_secret_value())

@@ -19,9 +19,16 @@ from aoft_tui.services.errors import NotFoundError
 
 @click.command("export")
 @click.argument("job_id")
-@click.option("--dir", "parent", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="Parent folder (default ./aoft-export); the job's files go to DIR/<job id>/.")
-@click.option("--force", is_flag=True, help="Replace an earlier export of the job instead of writing <job id>-2.")
+@click.option(
+    "--dir",
+    "parent",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Parent folder (default ./aoft-export); the job's files go to DIR/<job id>/.",
+)
+@click.option(
+    "--force", is_flag=True, help="Replace an earlier export of the job instead of writing <job id>-2."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document on stdout.")
 @handle_errors
 def command(job_id: str, parent: Path | None, force: bool, as_json: bool) -> None:

@@ -40,7 +40,7 @@ def _elide(text: str, width: int) -> str:
     if len(text) <= width:
         return text
     head = (width - 1) // 3
-    return text[:head] + "…" + text[len(text) - (width - 1 - head):]
+    return text[:head] + "…" + text[len(text) - (width - 1 - head) :]
 
 
 def format_table(jobs: Sequence[Job], *, max_width: int | None = None) -> str:
@@ -72,7 +72,9 @@ def format_table(jobs: Sequence[Job], *, max_width: int | None = None) -> str:
     type=click.Choice(_STATUSES, case_sensitive=False),
     help="Only jobs in this status (e.g. running, succeeded, failed).",
 )
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array of jobs with the API's field names.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print a JSON array of jobs with the API's field names."
+)
 @click.option("--wide", is_flag=True, help="Never shorten fine-tuned model names to fit the terminal.")
 @handle_errors
 def command(status: str | None, as_json: bool, wide: bool) -> None:

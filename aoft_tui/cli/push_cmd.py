@@ -28,13 +28,23 @@ def _err(message: str = "") -> None:
 
 @click.command("push")
 @click.argument("job_id")
-@click.option("--project", default=None, help="W&B project (default: config wandb.project, OpenAI-Fine-Tune).")
+@click.option(
+    "--project", default=None, help="W&B project (default: config wandb.project, OpenAI-Fine-Tune)."
+)
 @click.option("--entity", default=None, help="W&B entity (user or team; default: your default entity).")
-@click.option("--mode", type=click.Choice(MODES), default=None,
-              help="auto: online when logged in to W&B (WANDB_API_KEY or netrc), else offline.")
+@click.option(
+    "--mode",
+    type=click.Choice(MODES),
+    default=None,
+    help="auto: online when logged in to W&B (WANDB_API_KEY or netrc), else offline.",
+)
 @click.option("--no-datasets", is_flag=True, help="Skip the training/validation file artifacts and tables.")
-@click.option("--follow", is_flag=True, help="Stream a running job's metrics until it ends, then complete the run.")
-@click.option("--interval", default=10.0, show_default=True, metavar="SECONDS", help="Poll interval for --follow.")
+@click.option(
+    "--follow", is_flag=True, help="Stream a running job's metrics until it ends, then complete the run."
+)
+@click.option(
+    "--interval", default=10.0, show_default=True, metavar="SECONDS", help="Poll interval for --follow."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document on stdout.")
 @handle_errors
 def command(
@@ -67,7 +77,9 @@ def command(
 
         def work() -> None:
             try:
-                outcome["result"] = push_job(service, job_id, options, progress=_print_progress, cancel=cancel)
+                outcome["result"] = push_job(
+                    service, job_id, options, progress=_print_progress, cancel=cancel
+                )
             except BaseException as exc:  # handed to the main thread
                 outcome["error"] = exc
 
@@ -112,7 +124,7 @@ def _print_progress(p: PushProgress) -> None:
     _err(redact(f"{p.message}{counts}"))
 
 
-def _print_result(result) -> None:  # noqa: ANN001 - PushResult
+def _print_result(result) -> None:
     for note in result.notes:
         _err(f"note: {note}")
     if result.url:

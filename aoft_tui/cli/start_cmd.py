@@ -83,30 +83,61 @@ def _err(message: str = "", **kw) -> None:
 
 @click.command("start")
 @click.argument("train", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--model", "-m", required=True, help="Base model (e.g. gpt-4.1-mini-2025-04-14) or a fine-tune to continue.")
+@click.option(
+    "--model",
+    "-m",
+    required=True,
+    help="Base model (e.g. gpt-4.1-mini-2025-04-14) or a fine-tune to continue.",
+)
 @click.option("--validation", type=click.Path(path_type=Path, dir_okay=False), help="Validation JSONL file.")
-@click.option("--suffix", default="", help="Up to 40 of a-z A-Z 0-9 - _ added to the fine-tuned model's name.")
+@click.option(
+    "--suffix", default="", help="Up to 40 of a-z A-Z 0-9 - _ added to the fine-tuned model's name."
+)
 @click.option("--method", type=click.Choice(METHODS), default="supervised", show_default=True)
 @click.option("--epochs", "n_epochs", default="", metavar="N|auto", help="1–50; auto when left out.")
 @click.option("--batch-size", default="", metavar="N|auto", help="1–256; auto when left out.")
 @click.option("--learning-rate-multiplier", default="", metavar="X|auto", help="Above 0, at most 10.")
 @click.option("--beta", default="", metavar="X|auto", help="DPO only: above 0, at most 2.")
 @click.option("--seed", default="", metavar="N", help="0–2147483647, for reproducible runs.")
-@click.option("--training-type", type=click.Choice(TRAINING_TYPES), default=None,
-              help="Training tier; default: the model's (globalstandard where it has one). Always sent.")
-@click.option("--grader", "grader_file", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Reinforcement: a JSON file with the grader (string_check, text_similarity, score_model, "
-                   "python or multi). Checked before anything is uploaded.")
-@click.option("--reasoning-effort", type=click.Choice(REASONING_EFFORTS), default=None,
-              help="Reinforcement: the reasoning effort while training; the service's default when left out.")
-@click.option("--compute-multiplier", default="", metavar="X|auto", help="Reinforcement: above 0, at most 10.")
-@click.option("--eval-interval", default="", metavar="N|auto", help="Reinforcement: training steps between evals.")
+@click.option(
+    "--training-type",
+    type=click.Choice(TRAINING_TYPES),
+    default=None,
+    help="Training tier; default: the model's (globalstandard where it has one). Always sent.",
+)
+@click.option(
+    "--grader",
+    "grader_file",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Reinforcement: a JSON file with the grader (string_check, text_similarity, score_model, "
+    "python or multi). Checked before anything is uploaded.",
+)
+@click.option(
+    "--reasoning-effort",
+    type=click.Choice(REASONING_EFFORTS),
+    default=None,
+    help="Reinforcement: the reasoning effort while training; the service's default when left out.",
+)
+@click.option(
+    "--compute-multiplier", default="", metavar="X|auto", help="Reinforcement: above 0, at most 10."
+)
+@click.option(
+    "--eval-interval", default="", metavar="N|auto", help="Reinforcement: training steps between evals."
+)
 @click.option("--eval-samples", default="", metavar="N|auto", help="Reinforcement: samples per eval.")
-@click.option("--metadata", "metadata", multiple=True, metavar="KEY=VALUE",
-              help="A tag on the job (repeat for more; up to 16). Shown in the dashboard, filterable with /.")
+@click.option(
+    "--metadata",
+    "metadata",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A tag on the job (repeat for more; up to 16). Shown in the dashboard, filterable with /.",
+)
 @click.option("--yes", "-y", is_flag=True, help="Accept pre-flight warnings without asking.")
 @click.option("--wait", is_flag=True, help="Follow the job until it succeeds, fails or is cancelled.")
-@click.option("--interval", default=10.0, show_default=True, metavar="SECONDS", help="Poll interval for --wait.")
+@click.option(
+    "--interval", default=10.0, show_default=True, metavar="SECONDS", help="Poll interval for --wait."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the job as JSON (the API's fields) on stdout.")
 def command(
     train: Path,
@@ -139,11 +170,21 @@ def command(
     fails while creating it.
     """
     form = JobForm(
-        model=model, method=method, suffix=suffix, n_epochs=n_epochs, batch_size=batch_size,
-        learning_rate_multiplier=learning_rate_multiplier, beta=beta, seed=seed,
-        training_type=training_type or "", reasoning_effort=reasoning_effort or "",
-        compute_multiplier=compute_multiplier, eval_interval=eval_interval, eval_samples=eval_samples,
-        metadata="\n".join(metadata), **_grader_fields(grader_file),
+        model=model,
+        method=method,
+        suffix=suffix,
+        n_epochs=n_epochs,
+        batch_size=batch_size,
+        learning_rate_multiplier=learning_rate_multiplier,
+        beta=beta,
+        seed=seed,
+        training_type=training_type or "",
+        reasoning_effort=reasoning_effort or "",
+        compute_multiplier=compute_multiplier,
+        eval_interval=eval_interval,
+        eval_samples=eval_samples,
+        metadata="\n".join(metadata),
+        **_grader_fields(grader_file),
     )
     check = check_form(form)
     if not check.ok:
@@ -165,8 +206,9 @@ def command(
             _err(f"Interrupted: {job.id} was created and keeps running (aoft-tui jobs shows it).")
             sys.exit(EXIT_INTERRUPTED)
         if wait:
-            job = _follow(service, job, interval, on_give_up=(lambda last: _emit_job(last, True)) if as_json
-                          else None)
+            job = _follow(
+                service, job, interval, on_give_up=(lambda last: _emit_job(last, True)) if as_json else None
+            )
             if as_json:
                 _emit_job(job, True)
         if wait and job.status is not JobStatus.SUCCEEDED:
@@ -181,7 +223,9 @@ def _grader_fields(grader_file: Path | None) -> dict[str, str]:
         text = grader_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        _err(f"Error: --grader: cannot read {grader_file}: {reason}. Fix: give the path of a JSON grader file.")
+        _err(
+            f"Error: --grader: cannot read {grader_file}: {reason}. Fix: give the path of a JSON grader file."
+        )
         sys.exit(EXIT_USAGE)
     return {"grader": text, "grader_source": str(grader_file)}
 
@@ -190,8 +234,11 @@ def _grader_fields(grader_file: Path | None) -> dict[str, str]:
 def _preflight(request: StartRequest, *, yes: bool, prices: dict[str, float] | None) -> None:
     from aoft_tui.domain.validation import DatasetIOError
 
-    _err(f"Checking {request.training.name}" + (f" and {request.validation.name}" if request.validation else "")
-         + f" for {request.options.model} ({request.options.method})…")
+    _err(
+        f"Checking {request.training.name}"
+        + (f" and {request.validation.name}" if request.validation else "")
+        + f" for {request.options.model} ({request.options.method})…"
+    )
     try:
         report = preflight(request, prices=prices)
     except DatasetIOError as exc:
@@ -222,8 +269,9 @@ def _preflight(request: StartRequest, *, yes: bool, prices: dict[str, float] | N
 def _start(service, request: StartRequest):
     """Run the submit in a worker thread so Ctrl-C here can cancel it cleanly."""
     printer = _ProgressPrinter(sys.stderr.isatty())
-    starter = JobStarter(service, request, on_progress=throttled(printer), poll_interval=FILE_POLL_INTERVAL,
-                         keep_intent=True)
+    starter = JobStarter(
+        service, request, on_progress=throttled(printer), poll_interval=FILE_POLL_INTERVAL, keep_intent=True
+    )
     outcome: dict = {}
     interrupted: list[bool] = []
 
@@ -266,8 +314,11 @@ def _start(service, request: StartRequest):
     if isinstance(error, ServiceError):
         _fail(error)
     if isinstance(error, OSError):  # the file changed or vanished after the pre-flight
-        fail("Cannot read the dataset", f"{error.filename or request.training}: {error.strerror or error}",
-             code=EXIT_USAGE)
+        fail(
+            "Cannot read the dataset",
+            f"{error.filename or request.training}: {error.strerror or error}",
+            code=EXIT_USAGE,
+        )
     if error is not None:
         raise error
     return starter, bool(interrupted)
@@ -345,7 +396,13 @@ def _job_line(job, metrics: dict) -> str:
     parts = [f"{job.id} {job.status}"]
     if "step" in metrics:
         parts.append(f"step {metrics['step']}")
-    for key in ("train_loss", "valid_loss", "train_mean_token_accuracy", "train_reward_mean", "valid_reward_mean"):
+    for key in (
+        "train_loss",
+        "valid_loss",
+        "train_mean_token_accuracy",
+        "train_reward_mean",
+        "valid_reward_mean",
+    ):
         value = metrics.get(key)
         if isinstance(value, int | float):
             parts.append(f"{key} {value:.4f}")

@@ -103,8 +103,15 @@ def _run_tui(demo: bool, profile: str | None = None) -> None:
 
         from aoft_tui.ui.app import AoftApp
 
-        app = AoftApp(service, settings, demo=use_demo, clock=clock, gc_paused=True, demo_emulator=demo_emulator,
-                      offer_connect=offer_connect)
+        app = AoftApp(
+            service,
+            settings,
+            demo=use_demo,
+            clock=clock,
+            gc_paused=True,
+            demo_emulator=demo_emulator,
+            offer_connect=offer_connect,
+        )
         for problem in app.keymap_problems:  # also in the app, but stderr outlives the screen
             click.echo(f"aoft-tui: {problem}", err=True)
         app.run()

@@ -25,21 +25,55 @@ EXIT_OK, EXIT_ERRORS, EXIT_USAGE = 0, 1, 2
 
 @click.command("validate")
 @click.argument("train", type=click.Path(path_type=Path, dir_okay=True))
-@click.option("--validation", "validation", type=click.Path(path_type=Path), default=None,
-              help="A validation file to check too (and for overlap with the training file).")
-@click.option("--model", "-m", default=None,
-              help="Base model (e.g. gpt-4.1-mini): sets the tokenizer, context and price.")
-@click.option("--method", type=click.Choice(list(catalog.METHODS)), default=None,
-              help="Training method; detected from the file when left out.")
-@click.option("--n-epochs", type=click.IntRange(1, 50), default=None,
-              help="Epochs for the cost estimate (default: the service's auto rule).")
-@click.option("--max-per-code", type=click.IntRange(1, 10_000), default=20, show_default=True,
-              help="How many problems of each kind to list (all are counted).")
-@click.option("--workers", type=click.IntRange(1, 64), default=None,
-              help="Worker processes for large files (default: one per core).")
+@click.option(
+    "--validation",
+    "validation",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="A validation file to check too (and for overlap with the training file).",
+)
+@click.option(
+    "--model",
+    "-m",
+    default=None,
+    help="Base model (e.g. gpt-4.1-mini): sets the tokenizer, context and price.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(list(catalog.METHODS)),
+    default=None,
+    help="Training method; detected from the file when left out.",
+)
+@click.option(
+    "--n-epochs",
+    type=click.IntRange(1, 50),
+    default=None,
+    help="Epochs for the cost estimate (default: the service's auto rule).",
+)
+@click.option(
+    "--max-per-code",
+    type=click.IntRange(1, 10_000),
+    default=20,
+    show_default=True,
+    help="How many problems of each kind to list (all are counted).",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(1, 64),
+    default=None,
+    help="Worker processes for large files (default: one per core).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON document instead of text.")
-def command(train: Path, validation: Path | None, model: str | None, method: str | None,
-            n_epochs: int | None, max_per_code: int, workers: int | None, as_json: bool) -> None:
+def command(
+    train: Path,
+    validation: Path | None,
+    model: str | None,
+    method: str | None,
+    n_epochs: int | None,
+    max_per_code: int,
+    workers: int | None,
+    as_json: bool,
+) -> None:
     """Check TRAIN.jsonl (and --validation) for every Azure fine-tuning format rule.
 
     Reports each problem with its line and place in the record, token statistics exact
@@ -47,13 +81,21 @@ def command(train: Path, validation: Path | None, model: str | None, method: str
     """
     prices = _price_overrides()
     try:
-        report = validate_file(train, validation=validation, model=model, method=method,
-                               n_epochs=n_epochs, prices=prices, workers=workers,
-                               cap_per_code=max_per_code)
+        report = validate_file(
+            train,
+            validation=validation,
+            model=model,
+            method=method,
+            n_epochs=n_epochs,
+            prices=prices,
+            workers=workers,
+            cap_per_code=max_per_code,
+        )
     except DatasetIOError as exc:
         if as_json:
-            click.echo(json.dumps({"schema": "aoft-tui/validation-report/v1", "ok": False,
-                                   "io_error": str(exc)}))
+            click.echo(
+                json.dumps({"schema": "aoft-tui/validation-report/v1", "ok": False, "io_error": str(exc)})
+            )
         what = "" if isinstance(exc, ValidationStopped) else "cannot read the dataset: "
         click.echo(f"Error: {what}{exc}", err=True)
         sys.exit(EXIT_USAGE)
@@ -98,8 +140,10 @@ def render(report: ValidationReport) -> str:
 
 def _file_line(st: FileStats) -> str:
     label = FORMAT_LABELS.get(st.format, st.format)
-    return click.style(st.file, bold=True) + f"  {label} · {st.examples:,} examples · " \
+    return (
+        click.style(st.file, bold=True) + f"  {label} · {st.examples:,} examples · "
         f"{st.messages:,} messages · {byte_size(st.size_bytes)}"
+    )
 
 
 def _stats_lines(st: FileStats) -> list[str]:
@@ -121,12 +165,19 @@ def _cost_line(report: ValidationReport) -> str:
     billed = st.billed_tokens or 0
     # Each example is billed up to the context: per epoch that is the capped sum, not the total.
     per_epoch = billed // st.epochs if st.epochs else st.tokens.total
-    capped = f" (examples capped at the {st.context_tokens:,}-token context)" if per_epoch < st.tokens.total else ""
+    capped = (
+        f" (examples capped at the {st.context_tokens:,}-token context)"
+        if per_epoch < st.tokens.total
+        else ""
+    )
     base = f"Cost      {epochs} × {per_epoch:,} tokens{capped} ≈ {billed:,} billed tokens"
     if st.est_cost_usd is not None and st.price_per_million is not None:
         model = report.model or "the model"
-        return base + f" × ${st.price_per_million:,.2f}/1M ({model}) ≈ " + \
-            click.style(f"${st.est_cost_usd:,.2f}", bold=True)
+        return (
+            base
+            + f" × ${st.price_per_million:,.2f}/1M ({model}) ≈ "
+            + click.style(f"${st.est_cost_usd:,.2f}", bold=True)
+        )
     if st.format == "reinforcement" or report.method == catalog.REINFORCEMENT:
         return base + " (reinforcement fine-tuning is billed per training hour)"
     return base + " (pass --model for a cost estimate)"
@@ -165,8 +216,9 @@ def _first_line(problems: list) -> tuple[int, int]:
 def _verdict(report: ValidationReport) -> str:
     e, w = report.error_count, report.warning_count
     if e:
-        return click.style(f"✗ {e:,} error(s), {w:,} warning(s): fix the errors before uploading.",
-                           fg="red", bold=True)
+        return click.style(
+            f"✗ {e:,} error(s), {w:,} warning(s): fix the errors before uploading.", fg="red", bold=True
+        )
     if w:
         return click.style(f"✓ No errors ({w:,} warning(s) worth a look).", fg="green", bold=True)
     return click.style("✓ No problems found.", fg="green", bold=True)

@@ -34,29 +34,47 @@ def _err(message: str) -> None:
     click.echo(redact(message), err=True)
 
 
-def _on_sigterm(signum: int, frame: Any) -> None:  # noqa: ARG001
+def _on_sigterm(signum: int, frame: Any) -> None:
     raise KeyboardInterrupt  # same path as Ctrl-C: say so, exit 130
 
 
 @click.command("watch")
 @click.argument("job_ids", nargs=-1, metavar="[JOB]...")
-@click.option("--all", "all_jobs", is_flag=True, help="Every job not yet finished (and jobs created meanwhile).")
-@click.option("--notify", is_flag=True, help="Ring the bell (and notify-send when available) when a job ends.")
-@click.option("--exec", "exec_cmd", metavar="CMD", default=None,
-              help="Run CMD (shell) when a job ends; env AOFT_JOB_ID and AOFT_JOB_STATUS name it.")
+@click.option(
+    "--all", "all_jobs", is_flag=True, help="Every job not yet finished (and jobs created meanwhile)."
+)
+@click.option(
+    "--notify", is_flag=True, help="Ring the bell (and notify-send when available) when a job ends."
+)
+@click.option(
+    "--exec",
+    "exec_cmd",
+    metavar="CMD",
+    default=None,
+    help="Run CMD (shell) when a job ends; env AOFT_JOB_ID and AOFT_JOB_STATUS name it.",
+)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per state change on stdout.")
 @click.option("--interval", default=10.0, show_default=True, metavar="SECONDS", help="Seconds between polls.")
 @handle_errors
-def command(job_ids: tuple[str, ...], all_jobs: bool, notify: bool, exec_cmd: str | None, as_json: bool,
-            interval: float) -> None:
+def command(
+    job_ids: tuple[str, ...],
+    all_jobs: bool,
+    notify: bool,
+    exec_cmd: str | None,
+    as_json: bool,
+    interval: float,
+) -> None:
     """Print jobs' state changes until they end; the exit code says how they ended."""
     from aoft_tui.services.watch import TRANSIENT_ERRORS, JobWatch, Outage, service_metrics
 
     if interval <= 0:
         fail("Bad option", "--interval must be above 0 seconds (e.g. --interval 5).", code=EXIT_CONFIG)
     if bool(job_ids) == all_jobs:
-        fail("Bad usage", "name the jobs to watch (aoft-tui watch ftjob-…) or pass --all, not both.",
-             code=EXIT_CONFIG)
+        fail(
+            "Bad usage",
+            "name the jobs to watch (aoft-tui watch ftjob-…) or pass --all, not both.",
+            code=EXIT_CONFIG,
+        )
     previous_handler = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
         with cli_service() as service:
@@ -79,7 +97,9 @@ def command(job_ids: tuple[str, ...], all_jobs: bool, notify: bool, exec_cmd: st
                 if length is not None:
                     _err(f"Back in contact after {length:.0f} s.")
                 for change in changes:
-                    click.echo(json.dumps(change.to_json(), ensure_ascii=False) if as_json else change.to_line())
+                    click.echo(
+                        json.dumps(change.to_json(), ensure_ascii=False) if as_json else change.to_line()
+                    )
                     if change.is_final:
                         _job_ended(change.job_id, change.new.value, notify=notify, exec_cmd=exec_cmd)
                 sys.stdout.flush()
@@ -102,17 +122,21 @@ def _job_ended(job_id: str, status: str, *, notify: bool, exec_cmd: str | None) 
         sender = shutil.which("notify-send")
         if sender:
             try:
-                subprocess.run([sender, "aoft-tui", f"{job_id} {status}"], timeout=10, check=False,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                subprocess.run(
+                    [sender, "aoft-tui", f"{job_id} {status}"],
+                    timeout=10,
+                    check=False,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                )
             except (OSError, subprocess.SubprocessError):
                 pass  # a desktop notification is a courtesy; the bell already rang
     if exec_cmd:
         env = {**os.environ, "AOFT_JOB_ID": job_id, "AOFT_JOB_STATUS": status}
         try:
-            done = subprocess.run(exec_cmd, shell=True, env=env, check=False)  # noqa: S602 - the user's own command
+            done = subprocess.run(exec_cmd, shell=True, env=env, check=False)
         except OSError as exc:
             _err(f"--exec could not run: {exc}")
             return
         if done.returncode != 0:
             _err(f"--exec exited with {done.returncode} for {job_id} ({status}).")
-

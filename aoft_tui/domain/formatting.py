@@ -147,9 +147,7 @@ def progress_fraction(
     return None
 
 
-def progress_text(
-    job: Job, now: datetime, *, step: int | None = None, total_steps: int | None = None
-) -> str:
+def progress_text(job: Job, now: datetime, *, step: int | None = None, total_steps: int | None = None) -> str:
     """`120/300 40%`, `step 510 · 87%` (time-based estimate), `63%`, `100%`, or a dash."""
     fraction = progress_fraction(job, now, step=step, total_steps=total_steps)
     if step is not None and total_steps:
@@ -203,6 +201,12 @@ def no_metrics_text(status: JobStatus) -> str:
         return "no metrics: the job was cancelled before training"
     if status is JobStatus.SUCCEEDED:
         return "no metrics: the service reported none"
-    if status in (JobStatus.RUNNING, JobStatus.RESUMING, JobStatus.PAUSING, JobStatus.PAUSED, JobStatus.UNKNOWN):
+    if status in (
+        JobStatus.RUNNING,
+        JobStatus.RESUMING,
+        JobStatus.PAUSING,
+        JobStatus.PAUSED,
+        JobStatus.UNKNOWN,
+    ):
         return "no metrics yet"
     return "no metrics yet: the job has not started training"

@@ -20,15 +20,29 @@ STRING_CHECK, TEXT_SIMILARITY, SCORE_MODEL = "string_check", "text_similarity", 
 PYTHON, MULTI, LABEL_MODEL = "python", "multi", "label_model"
 GRADER_TYPES = (STRING_CHECK, TEXT_SIMILARITY, SCORE_MODEL, PYTHON, MULTI)
 STRING_OPERATIONS = ("eq", "ne", "like", "ilike")
-SIMILARITY_METRICS = ("fuzzy_match", "bleu", "gleu", "meteor", "rouge_1", "rouge_2", "rouge_3",
-                      "rouge_4", "rouge_5", "rouge_l")
+SIMILARITY_METRICS = (
+    "fuzzy_match",
+    "bleu",
+    "gleu",
+    "meteor",
+    "rouge_1",
+    "rouge_2",
+    "rouge_3",
+    "rouge_4",
+    "rouge_5",
+    "rouge_l",
+)
 MESSAGE_ROLES = ("user", "assistant", "system", "developer")
 
 # type -> (required field -> kind); kinds: "str", "number", "list", "object"
 _REQUIRED: dict[str, dict[str, str]] = {
     STRING_CHECK: {"name": "str", "input": "str", "reference": "str", "operation": "str"},
-    TEXT_SIMILARITY: {"input": "str", "reference": "str", "pass_threshold": "number",
-                      "evaluation_metric": "str"},
+    TEXT_SIMILARITY: {
+        "input": "str",
+        "reference": "str",
+        "pass_threshold": "number",
+        "evaluation_metric": "str",
+    },
     SCORE_MODEL: {"name": "str", "input": "list", "model": "str"},
     PYTHON: {"name": "str", "source": "str"},
     MULTI: {"name": "str", "graders": "object", "calculate_output": "str"},
@@ -84,31 +98,58 @@ def _join(prefix: str, name: str) -> str:
 def check_grader(grader: Any, *, path: str = "", nested: bool = False) -> list[GraderProblem]:
     """Every problem found (empty: the grader can be sent)."""
     if not isinstance(grader, Mapping):
-        return [GraderProblem(path, "a grader must be a JSON object.",
-                              '{"type": "string_check", "name": …, "input": …, "reference": …, "operation": "eq"}')]
+        return [
+            GraderProblem(
+                path,
+                "a grader must be a JSON object.",
+                '{"type": "string_check", "name": …, "input": …, "reference": …, "operation": "eq"}',
+            )
+        ]
     kind = grader.get("type")
     type_path = _join(path, "type")
     if kind == LABEL_MODEL:
-        return [GraderProblem(type_path, "label_model grades evaluations, not reinforcement fine-tuning.",
-                              'use "type": "score_model" (a model that returns a score).')]
+        return [
+            GraderProblem(
+                type_path,
+                "label_model grades evaluations, not reinforcement fine-tuning.",
+                'use "type": "score_model" (a model that returns a score).',
+            )
+        ]
     if kind not in _REQUIRED:
         got = "missing" if kind is None else f"{kind!r} is not a grader type"
         return [GraderProblem(type_path, f"{got}.", f'"type": one of {", ".join(GRADER_TYPES)}.')]
     if kind == MULTI and nested:
-        return [GraderProblem(type_path, "a multi grader cannot contain another multi grader.",
-                              "list its graders directly in the outer multi grader.")]
+        return [
+            GraderProblem(
+                type_path,
+                "a multi grader cannot contain another multi grader.",
+                "list its graders directly in the outer multi grader.",
+            )
+        ]
     problems: list[GraderProblem] = []
     for name, want in _REQUIRED[kind].items():
         field = _join(path, name)
         if name not in grader or grader[name] is None:
-            problems.append(GraderProblem(field, f"required for {kind} but missing.", f"add {_EXAMPLES[name]}."))
+            problems.append(
+                GraderProblem(field, f"required for {kind} but missing.", f"add {_EXAMPLES[name]}.")
+            )
         elif not _is_kind(grader[name], want):
-            problems.append(GraderProblem(field, f"must be {_KIND_WORDS[want]} (got {_shown(grader[name])}).",
-                                          f"write {_EXAMPLES[name]}."))
+            problems.append(
+                GraderProblem(
+                    field,
+                    f"must be {_KIND_WORDS[want]} (got {_shown(grader[name])}).",
+                    f"write {_EXAMPLES[name]}.",
+                )
+            )
     for name, want in _OPTIONAL.get(kind, {}).items():
         if grader.get(name) is not None and not _is_kind(grader[name], want):
-            problems.append(GraderProblem(_join(path, name), f"must be {_KIND_WORDS[want]} "
-                                          f"(got {_shown(grader[name])}).", f"fix or remove {name}."))
+            problems.append(
+                GraderProblem(
+                    _join(path, name),
+                    f"must be {_KIND_WORDS[want]} (got {_shown(grader[name])}).",
+                    f"fix or remove {name}.",
+                )
+            )
     if problems:
         return problems
     problems.extend(_type_rules(kind, grader, path))
@@ -118,18 +159,29 @@ def check_grader(grader: Any, *, path: str = "", nested: bool = False) -> list[G
 def _type_rules(kind: str, grader: Mapping[str, Any], path: str) -> list[GraderProblem]:
     problems: list[GraderProblem] = []
     if kind == STRING_CHECK and grader["operation"] not in STRING_OPERATIONS:
-        problems.append(GraderProblem(_join(path, "operation"), f"{grader['operation']!r} is not an operation.",
-                                      f"use one of {', '.join(STRING_OPERATIONS)}."))
+        problems.append(
+            GraderProblem(
+                _join(path, "operation"),
+                f"{grader['operation']!r} is not an operation.",
+                f"use one of {', '.join(STRING_OPERATIONS)}.",
+            )
+        )
     if kind == TEXT_SIMILARITY and grader["evaluation_metric"] not in SIMILARITY_METRICS:
-        problems.append(GraderProblem(_join(path, "evaluation_metric"),
-                                      f"{grader['evaluation_metric']!r} is not a metric.",
-                                      f"use one of {', '.join(SIMILARITY_METRICS)}."))
+        problems.append(
+            GraderProblem(
+                _join(path, "evaluation_metric"),
+                f"{grader['evaluation_metric']!r} is not a metric.",
+                f"use one of {', '.join(SIMILARITY_METRICS)}.",
+            )
+        )
     if kind == SCORE_MODEL:
         problems.extend(_score_model_rules(grader, path))
     if kind == MULTI:
         graders = grader["graders"]
         if not graders:
-            problems.append(GraderProblem(_join(path, "graders"), "is empty.", f"add {_EXAMPLES['graders']}."))
+            problems.append(
+                GraderProblem(_join(path, "graders"), "is empty.", f"add {_EXAMPLES['graders']}.")
+            )
         for name, inner in graders.items():
             problems.extend(check_grader(inner, path=_join(path, f"graders.{name}"), nested=True))
     return problems
@@ -138,20 +190,42 @@ def _type_rules(kind: str, grader: Mapping[str, Any], path: str) -> list[GraderP
 def _score_model_rules(grader: Mapping[str, Any], path: str) -> list[GraderProblem]:
     problems: list[GraderProblem] = []
     if not grader["input"]:
-        problems.append(GraderProblem(_join(path, "input"), "is empty.",
-                                      'add at least one message: [{"role": "user", "content": "…"}].'))
+        problems.append(
+            GraderProblem(
+                _join(path, "input"),
+                "is empty.",
+                'add at least one message: [{"role": "user", "content": "…"}].',
+            )
+        )
     for i, item in enumerate(grader["input"]):
         where = _join(path, f"input[{i}]")
         if not isinstance(item, Mapping) or "content" not in item:
-            problems.append(GraderProblem(where, "must be a message with role and content.",
-                                          'write {"role": "user", "content": "Grade {{sample.output_text}}"}.'))
+            problems.append(
+                GraderProblem(
+                    where,
+                    "must be a message with role and content.",
+                    'write {"role": "user", "content": "Grade {{sample.output_text}}"}.',
+                )
+            )
         elif item.get("role") not in MESSAGE_ROLES:
-            problems.append(GraderProblem(_join(where, "role"), f"{item.get('role')!r} is not a role.",
-                                          f"use one of {', '.join(MESSAGE_ROLES)}."))
+            problems.append(
+                GraderProblem(
+                    _join(where, "role"),
+                    f"{item.get('role')!r} is not a role.",
+                    f"use one of {', '.join(MESSAGE_ROLES)}.",
+                )
+            )
     rng = grader.get("range")
-    if rng is not None and not (len(rng) == 2 and all(_is_kind(v, "number") for v in rng) and rng[0] < rng[1]):
-        problems.append(GraderProblem(_join(path, "range"), f"must be two numbers, low < high (got {_shown(rng)}).",
-                                      'write "range": [0, 1].'))
+    if rng is not None and not (
+        len(rng) == 2 and all(_is_kind(v, "number") for v in rng) and rng[0] < rng[1]
+    ):
+        problems.append(
+            GraderProblem(
+                _join(path, "range"),
+                f"must be two numbers, low < high (got {_shown(rng)}).",
+                'write "range": [0, 1].',
+            )
+        )
     return problems
 
 
@@ -179,8 +253,10 @@ def parse_grader_text(text: str, source: str) -> tuple[dict[str, Any] | None, li
     try:
         grader = json.loads(text)
     except json.JSONDecodeError as exc:
-        return None, [f"{source}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}). "
-                      "Fix: a grader file holds one JSON object."]
+        return None, [
+            f"{source}:{exc.lineno}: not valid JSON ({exc.msg}, column {exc.colno}). "
+            "Fix: a grader file holds one JSON object."
+        ]
     problems = check_grader(grader)
     if not problems:
         return grader, []

@@ -119,8 +119,12 @@ class Job:
         (tests/fixtures/azure-real/job_at_creation.json). `raw` keeps the API's numbers."""
         hp = self.hyperparameters
         unresolved = any(_is_auto_number(v) for v in hp.values())
-        return {k: "auto" if _is_auto_number(v) or (unresolved and k == "learning_rate_multiplier" and v == 1)
-                else v for k, v in hp.items()}
+        return {
+            k: "auto"
+            if _is_auto_number(v) or (unresolved and k == "learning_rate_multiplier" and v == 1)
+            else v
+            for k, v in hp.items()
+        }
 
     @property
     def short_id(self) -> str:

@@ -244,7 +244,10 @@ def chart_data(
     loss = prepare_series(
         points, options.names(False), max_points=max_points, smoothing=options.smoothing, log=options.log
     )
-    second = ([REWARD_KINDS[k] for k in REWARD_KINDS if k in options.kinds] if has_reward(points)
-              else options.names(True))
+    second = (
+        [REWARD_KINDS[k] for k in REWARD_KINDS if k in options.kinds]
+        if has_reward(points)
+        else options.names(True)
+    )
     accuracy = prepare_series(points, second, max_points=max_points, smoothing=options.smoothing)
     return loss, accuracy

@@ -20,8 +20,10 @@ def cancel(store: Store, job: JobRec, now: float) -> None:
 
 def pause(store: Store, job: JobRec, now: float) -> None:
     if job.status != "running" or timeline.training_end(job) is None:
-        raise wrong_state(f"Fine-tuning job '{job.id}' is {job.status}; only a running job that is still "
-                          "training can be paused.")
+        raise wrong_state(
+            f"Fine-tuning job '{job.id}' is {job.status}; only a running job that is still "
+            "training can be paused."
+        )
     timeline.close_segment(job, now)
     job.status, job.transition_at = "pausing", now + PAUSE_SECONDS
     timeline.add_event(job, store.event_id, now, "Job pausing.")

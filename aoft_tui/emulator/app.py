@@ -26,20 +26,35 @@ from starlette.routing import Mount
 from aoft_tui.emulator import chat, control_plane, routes_files, routes_jobs, routes_models
 from aoft_tui.emulator.context import EmulatorState
 from aoft_tui.emulator.errors import ApiError, gateway_not_found, unauthorized
-from aoft_tui.emulator.live import LiveHeaders
 from aoft_tui.emulator.faults import FaultMiddleware, Faults
+from aoft_tui.emulator.live import LiveHeaders
 from aoft_tui.emulator.store import Store
 from aoft_tui.emulator.tokens import InvalidTokenError, TokenIssuer
 
 logger = logging.getLogger(__name__)
 
 # Data-plane versions Azure OpenAI accepts for the fine-tuning and files APIs.
-API_VERSIONS = frozenset({
-    "2023-12-01-preview", "2024-02-01", "2024-02-15-preview", "2024-03-01-preview", "2024-04-01-preview",
-    "2024-05-01-preview", "2024-06-01", "2024-07-01-preview", "2024-08-01-preview", "2024-09-01-preview",
-    "2024-10-01-preview", "2024-10-21", "2024-12-01-preview", "2025-01-01-preview", "2025-02-01-preview",
-    "2025-03-01-preview", "2025-04-01-preview",
-})
+API_VERSIONS = frozenset(
+    {
+        "2023-12-01-preview",
+        "2024-02-01",
+        "2024-02-15-preview",
+        "2024-03-01-preview",
+        "2024-04-01-preview",
+        "2024-05-01-preview",
+        "2024-06-01",
+        "2024-07-01-preview",
+        "2024-08-01-preview",
+        "2024-09-01-preview",
+        "2024-10-01-preview",
+        "2024-10-21",
+        "2024-12-01-preview",
+        "2025-01-01-preview",
+        "2025-02-01-preview",
+        "2025-03-01-preview",
+        "2025-04-01-preview",
+    }
+)
 V1_VERSIONS = frozenset({"preview", "latest", "v1"})
 
 
@@ -82,8 +97,13 @@ class AzureGate:
         version = (query.get("api-version") or [None])[0]
         if path.startswith("/openai/v1/"):
             if version is not None and version not in V1_VERSIONS and version not in API_VERSIONS:
-                return ApiError(400, "invalidPayload", f"API version '{version}' is not supported by the v1 "
-                                "API; omit api-version or use 'preview'.", param="api-version")
+                return ApiError(
+                    400,
+                    "invalidPayload",
+                    f"API version '{version}' is not supported by the v1 "
+                    "API; omit api-version or use 'preview'.",
+                    param="api-version",
+                )
             return None
         if version is None or version not in API_VERSIONS:
             # Azure answers both with a bare 404 "Resource not found"; `param` is the strict mode's hint.
@@ -111,13 +131,24 @@ def _saving_first(send: Any, store: Store, method: str) -> Any:
             except OSError as exc:
                 failed = True
                 logger.error("emulator state not saved: %s", exc)
-                error = ApiError(500, "internalFailure", "The emulator could not save its state "
-                                 f"({exc.strerror or exc}); the change is not durable. Free disk space or "
-                                 "fix the state dir's permissions, then retry.")
+                error = ApiError(
+                    500,
+                    "internalFailure",
+                    "The emulator could not save its state "
+                    f"({exc.strerror or exc}); the change is not durable. Free disk space or "
+                    "fix the state dir's permissions, then retry.",
+                )
                 body = json.dumps(error.body()).encode()
-                await send({"type": "http.response.start", "status": 500,
-                            "headers": [(b"content-type", b"application/json"),
-                                        (b"content-length", str(len(body)).encode())]})
+                await send(
+                    {
+                        "type": "http.response.start",
+                        "status": 500,
+                        "headers": [
+                            (b"content-type", b"application/json"),
+                            (b"content-length", str(len(body)).encode()),
+                        ],
+                    }
+                )
                 await send({"type": "http.response.body", "body": body})
                 return
         await send(message)
@@ -133,7 +164,9 @@ async def _api_error(request: Request, exc: Exception) -> JSONResponse:
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, HTTPException)
     if exc.status_code == 405:
-        return ApiError(405, "invalidPayload", f"Method {request.method} is not allowed on this path.").response()
+        return ApiError(
+            405, "invalidPayload", f"Method {request.method} is not allowed on this path."
+        ).response()
     if exc.status_code == 404:
         return gateway_not_found().response(strict_spec=_strict(request))
     return ApiError(exc.status_code, "invalidPayload", str(exc.detail)).response()
@@ -141,11 +174,17 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # An emulator bug still answers like Azure (clients retry 500s); uvicorn logs the traceback.
-    return ApiError(500, "internalFailure", "The server had an error while processing your request.").response()
+    return ApiError(
+        500, "internalFailure", "The server had an error while processing your request."
+    ).response()
 
 
 def create_app(
-    store: Store, *, api_key: str, faults: Faults | None = None, tokens: TokenIssuer | None = None,
+    store: Store,
+    *,
+    api_key: str,
+    faults: Faults | None = None,
+    tokens: TokenIssuer | None = None,
     strict_spec: bool = False,
 ) -> Any:
     """The emulator's ASGI app over `store`, accepting `api_key` and the bearer tokens `tokens`
@@ -153,8 +192,9 @@ def create_app(
     routes = routes_files.ROUTES + routes_jobs.ROUTES + routes_models.ROUTES + chat.ROUTES
     faults = faults or Faults()
     faults.strict_spec = strict_spec
-    state = EmulatorState(store=store, api_key=api_key, faults=faults, tokens=tokens or TokenIssuer(),
-                          strict_spec=strict_spec)
+    state = EmulatorState(
+        store=store, api_key=api_key, faults=faults, tokens=tokens or TokenIssuer(), strict_spec=strict_spec
+    )
     app = Starlette(
         routes=[Mount("/openai/v1", routes=routes), Mount("/openai", routes=routes)],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _unexpected},

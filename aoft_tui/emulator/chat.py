@@ -32,8 +32,10 @@ from aoft_tui.emulator.errors import ApiError, bad_request
 
 _WORD = re.compile(r"[a-z0-9]+")
 # Azure's own words when a deployment does not exist (or is still being created).
-DEPLOYMENT_NOT_FOUND = ("The API deployment for this resource does not exist. If you created the deployment "
-                        "within the last 5 minutes, please wait a moment and try again.")
+DEPLOYMENT_NOT_FOUND = (
+    "The API deployment for this resource does not exist. If you created the deployment "
+    "within the last 5 minutes, please wait a moment and try again."
+)
 
 
 def words(text: str) -> set[str]:
@@ -61,7 +63,9 @@ def training_pairs(content: bytes) -> tuple[tuple[frozenset[str], str], ...]:
         if not isinstance(messages, list):
             continue
         user = [_text(m.get("content")) for m in messages if isinstance(m, dict) and m.get("role") == "user"]
-        reply = [_text(m.get("content")) for m in messages if isinstance(m, dict) and m.get("role") == "assistant"]
+        reply = [
+            _text(m.get("content")) for m in messages if isinstance(m, dict) and m.get("role") == "assistant"
+        ]
         if user and reply:
             pairs.append((frozenset(words(user[-1])), reply[-1]))
     return tuple(pairs)
@@ -81,14 +85,22 @@ def nearest_reply(pairs: tuple[tuple[frozenset[str], str], ...], prompt: str) ->
 
 def base_reply(model: str, prompt: str) -> str:
     topic = " ".join(prompt.split()[:12]) or "your question"
-    return (f"As a general-purpose assistant ({model}), I can offer general guidance on “{topic}”. "
-            "The details depend on your product and account, so please check its documentation or "
-            "contact its support team.")
+    return (
+        f"As a general-purpose assistant ({model}), I can offer general guidance on “{topic}”. "
+        "The details depend on your product and account, so please check its documentation or "
+        "contact its support team."
+    )
 
 
 def answer(registry: DeploymentRegistry, rec: DeploymentRec, messages: list[Any]) -> str:
-    prompt = next((_text(m.get("content")) for m in reversed(messages)
-                   if isinstance(m, dict) and m.get("role") == "user"), "")
+    prompt = next(
+        (
+            _text(m.get("content"))
+            for m in reversed(messages)
+            if isinstance(m, dict) and m.get("role") == "user"
+        ),
+        "",
+    )
     if rec.fine_tuned:
         job = registry.fine_tuned_source(rec.model)
         file = registry.store.files.get(job.training_file) if job is not None else None
@@ -120,25 +132,41 @@ async def chat_completions(request: Request) -> Response:
     registry.touch(rec.name)
     reply = answer(registry, rec, messages)
     prompt_tokens = sum(approx_tokens(_text(m.get("content"))) + 4 for m in messages if isinstance(m, dict))
-    usage = {"prompt_tokens": prompt_tokens, "completion_tokens": approx_tokens(reply),
-             "total_tokens": prompt_tokens + approx_tokens(reply)}
+    usage = {
+        "prompt_tokens": prompt_tokens,
+        "completion_tokens": approx_tokens(reply),
+        "total_tokens": prompt_tokens + approx_tokens(reply),
+    }
     completion_id = f"chatcmpl-{registry.store.new_id('x')[-24:]}"
     created = int(registry.now())
     if body.get("stream"):
-        return StreamingResponse(_sse(completion_id, created, rec.model, reply, usage),
-                                 media_type="text/event-stream")
-    return JSONResponse({
-        "id": completion_id, "object": "chat.completion", "created": created, "model": rec.model,
-        "choices": [{"index": 0, "finish_reason": "stop",
-                     "message": {"role": "assistant", "content": reply}}],
-        "usage": usage,
-    })
+        return StreamingResponse(
+            _sse(completion_id, created, rec.model, reply, usage), media_type="text/event-stream"
+        )
+    return JSONResponse(
+        {
+            "id": completion_id,
+            "object": "chat.completion",
+            "created": created,
+            "model": rec.model,
+            "choices": [
+                {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": reply}}
+            ],
+            "usage": usage,
+        }
+    )
 
 
 def _sse(completion_id: str, created: int, model: str, reply: str, usage: dict[str, int]) -> Iterator[str]:
     def chunk(delta: dict[str, Any], finish: str | None = None, **extra: Any) -> str:
-        body = {"id": completion_id, "object": "chat.completion.chunk", "created": created, "model": model,
-                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}], **extra}
+        body = {
+            "id": completion_id,
+            "object": "chat.completion.chunk",
+            "created": created,
+            "model": model,
+            "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+            **extra,
+        }
         return f"data: {json.dumps(body)}\n\n"
 
     yield chunk({"role": "assistant", "content": ""})

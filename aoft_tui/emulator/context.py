@@ -10,9 +10,9 @@ from typing import Any
 from starlette.requests import Request
 
 from aoft_tui.emulator.errors import bad_request
+from aoft_tui.emulator.events import EventIndex
 from aoft_tui.emulator.faults import Faults
 from aoft_tui.emulator.store import Store
-from aoft_tui.emulator.events import EventIndex
 from aoft_tui.emulator.tokens import TokenIssuer
 
 
@@ -21,7 +21,9 @@ class EmulatorState:
     store: Store
     api_key: str
     faults: Faults
-    strict_spec: bool = False  # True: only the spec's shapes (contract tests); False: the live service's habits
+    strict_spec: bool = (
+        False  # True: only the spec's shapes (contract tests); False: the live service's habits
+    )
     events: EventIndex = field(init=False)
     tokens: TokenIssuer = field(default_factory=TokenIssuer)  # Entra-style bearer tokens it issued
 
@@ -57,15 +59,19 @@ async def json_body(request: Request) -> Any:
     try:
         body = json.loads(raw, parse_constant=_no_constant, parse_float=_finite_float)
     except _NotFinite as exc:
-        raise bad_request(f"The request body holds {exc.args[0]}, which is not a finite number; use a "
-                          "finite number (e.g. 0.5).") from None
+        raise bad_request(
+            f"The request body holds {exc.args[0]}, which is not a finite number; use a "
+            "finite number (e.g. 0.5)."
+        ) from None
     except RecursionError:
         body, too_deep = None, True  # nested too deeply even for the parser
     except ValueError as exc:
         raise bad_request(f"The request body is not valid JSON: {exc}.") from None
     if too_deep or _too_deep(body):
-        raise bad_request(f"The request body is nested more than {MAX_JSON_DEPTH} levels deep; "
-                          "a fine-tuning request needs only a few.")
+        raise bad_request(
+            f"The request body is nested more than {MAX_JSON_DEPTH} levels deep; "
+            "a fine-tuning request needs only a few."
+        )
     return body
 
 
@@ -109,8 +115,9 @@ def int_param(request: Request, name: str, default: int, *, lo: int = 1, hi: int
     return value
 
 
-def page_after(items: list, after: str | None, limit: int, key=lambda x: x.id, *,
-               unknown_is_empty: bool = False) -> tuple[list, bool]:
+def page_after(
+    items: list, after: str | None, limit: int, key=lambda x: x.id, *, unknown_is_empty: bool = False
+) -> tuple[list, bool]:
     """Cursor paging over an already-ordered list: items after the one whose id is `after`.
     A cursor naming no item restarts from the first (the spec says nothing), or with
     `unknown_is_empty` (live mode) answers an empty last page."""
@@ -123,7 +130,7 @@ def page_after(items: list, after: str | None, limit: int, key=lambda x: x.id, *
         else:
             if unknown_is_empty:
                 return [], False
-    chosen = items[start:start + limit]
+    chosen = items[start : start + limit]
     return chosen, start + limit < len(items)
 
 

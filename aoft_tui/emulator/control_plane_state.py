@@ -101,14 +101,31 @@ class DeploymentRegistry:
         return sum(rec.fine_tuned for rec in self.all())
 
     # --- changing --------------------------------------------------------------------------
-    def create(self, name: str, model: str, version: str, sku: str, capacity: int, *,
-               fine_tuned: bool, ready: bool = False) -> DeploymentRec:
+    def create(
+        self,
+        name: str,
+        model: str,
+        version: str,
+        sku: str,
+        capacity: int,
+        *,
+        fine_tuned: bool,
+        ready: bool = False,
+    ) -> DeploymentRec:
         now = self.now()
         with self.lock:
             self._seq += 1
-            rec = DeploymentRec(name=name, model=model, version=version, sku=sku, capacity=capacity,
-                                created_at=now, ready_at=now if ready else now + PROVISION_SECONDS,
-                                fine_tuned=fine_tuned, operation_id=f"op-{self._seq:04d}-{name}")
+            rec = DeploymentRec(
+                name=name,
+                model=model,
+                version=version,
+                sku=sku,
+                capacity=capacity,
+                created_at=now,
+                ready_at=now if ready else now + PROVISION_SECONDS,
+                fine_tuned=fine_tuned,
+                operation_id=f"op-{self._seq:04d}-{name}",
+            )
             self.deployments[name] = rec
         self.save()
         return rec
@@ -170,12 +187,26 @@ class DeploymentRegistry:
             return
         job = max(done, key=lambda j: j.finished_at or 0.0)
         suffix = job.suffix or "ft"
-        self.create(f"{suffix}-demo", job.fine_tuned_model, FINE_TUNED_VERSION, "Standard", 1,
-                    fine_tuned=True, ready=True)
+        self.create(
+            f"{suffix}-demo",
+            job.fine_tuned_model,
+            FINE_TUNED_VERSION,
+            "Standard",
+            1,
+            fine_tuned=True,
+            ready=True,
+        )
         base = catalog.lookup(job.model)
         if base is not None:
-            self.create(base.family, base.family, base.id.removeprefix(base.family + "-") or "1",
-                        "GlobalStandard", 10, fine_tuned=False, ready=True)
+            self.create(
+                base.family,
+                base.family,
+                base.id.removeprefix(base.family + "-") or "1",
+                "GlobalStandard",
+                10,
+                fine_tuned=False,
+                ready=True,
+            )
 
 
 _REGISTRIES: weakref.WeakKeyDictionary[Store, DeploymentRegistry] = weakref.WeakKeyDictionary()

@@ -59,14 +59,16 @@ class EmbeddedEmulator:
     ) -> None:
         # start_epoch: two emulators given the same one (and seed) are twins, second for second
         self.clock = SimClock(speed=speed, start_epoch=start_epoch)
-        self.store = build_store(self.clock, seed=seed, seed_jobs=seed_jobs, state_dir=state_dir,
-                                 metrics_every=metrics_every)
+        self.store = build_store(
+            self.clock, seed=seed, seed_jobs=seed_jobs, state_dir=state_dir, metrics_every=metrics_every
+        )
         self.faults = Faults(rate=fault_rate, seed=seed)
         self.api_key = api_key or secrets.token_hex(16)
         self.tokens = TokenIssuer()  # Entra-style bearer tokens (issue_token)
         self.strict_spec = strict_spec
-        self._app = create_app(self.store, api_key=self.api_key, faults=self.faults, tokens=self.tokens,
-                               strict_spec=strict_spec)
+        self._app = create_app(
+            self.store, api_key=self.api_key, faults=self.faults, tokens=self.tokens, strict_spec=strict_spec
+        )
         # proto=IPPROTO_TCP: asyncio sets TCP_NODELAY only on sockets that say they are TCP;
         # without it every keep-alive response waits ~40 ms for a delayed ACK (Nagle).
         self._sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
@@ -75,15 +77,24 @@ class EmbeddedEmulator:
         self.host, self.port = self._sock.getsockname()[:2]
         # log_config=None: uvicorn must not install stderr handlers inside a TUI (they would
         # draw over the screen); its loggers propagate to whatever the host app configured.
-        config = uvicorn.Config(self._app, log_config=None, log_level="warning", access_log=False, lifespan="off",
-                                http="h11", ws="none", timeout_graceful_shutdown=1)
+        config = uvicorn.Config(
+            self._app,
+            log_config=None,
+            log_level="warning",
+            access_log=False,
+            lifespan="off",
+            http="h11",
+            ws="none",
+            timeout_graceful_shutdown=1,
+        )
         # …and never fall back to Python's last-resort stderr handler either.
         uvicorn_log = logging.getLogger("uvicorn")
         if not any(isinstance(h, logging.NullHandler) for h in uvicorn_log.handlers):
             uvicorn_log.addHandler(logging.NullHandler())
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._sock]},
-                                        name="aoft-emulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._sock]}, name="aoft-emulator", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + 10
         while not self._server.started:
@@ -137,11 +148,16 @@ class EmbeddedEmulator:
         self.stop()
 
 
-def build_store(clock: SimClock, *, seed: int, seed_jobs: int, state_dir: Path | None,
-                metrics_every: int) -> Store:
+def build_store(
+    clock: SimClock, *, seed: int, seed_jobs: int, state_dir: Path | None, metrics_every: int
+) -> Store:
     """A store reloaded from `state_dir` when it holds a state, else seeded with `seed_jobs`."""
-    store = Store(clock, seed=seed, metrics_every=metrics_every,
-                  state_dir=Path(state_dir) if state_dir is not None else None)
+    store = Store(
+        clock,
+        seed=seed,
+        metrics_every=metrics_every,
+        state_dir=Path(state_dir) if state_dir is not None else None,
+    )
     if not store.load() and seed_jobs > 0:
         seed_jobs_into(store, seed_jobs, seed)
         store.save()

@@ -49,7 +49,12 @@ class ApiError(Exception):
 
     def body(self, *, strict_spec: bool = True) -> dict[str, Any]:
         if self.gateway and not strict_spec:
-            return {"error": {"code": str(self.status), "message": _GATEWAY_MESSAGES.get(self.status, self.message)}}
+            return {
+                "error": {
+                    "code": str(self.status),
+                    "message": _GATEWAY_MESSAGES.get(self.status, self.message),
+                }
+            }
         return {"error": {"code": self.code, "message": self.message, "param": self.param, "type": self.type}}
 
     def response(self, *, strict_spec: bool = True) -> JSONResponse:

@@ -98,14 +98,25 @@ class EventIndex:
     @staticmethod
     def _message(job: JobRec, i: int) -> dict[str, Any]:
         e = job.events[i]
-        return {"object": "fine_tuning.job.event", "id": e.id, "created_at": int(e.t), "level": e.level,
-                "message": e.message, "type": "message", "data": None}
+        return {
+            "object": "fine_tuning.job.event",
+            "id": e.id,
+            "created_at": int(e.t),
+            "level": e.level,
+            "message": e.message,
+            "type": "message",
+            "data": None,
+        }
 
     @staticmethod
     def _virtual(job: JobRec, key: Key, event_id: str) -> dict[str, Any]:
         t, kind, step = key
-        body: dict[str, Any] = {"object": "fine_tuning.job.event", "id": event_id, "created_at": int(t),
-                                "level": "info"}
+        body: dict[str, Any] = {
+            "object": "fine_tuning.job.event",
+            "id": event_id,
+            "created_at": int(t),
+            "level": "info",
+        }
         if kind == _METRICS:
             m = metrics_at(job.plan, job.seed, step)
             data = {"step": step, **{k: v for k, v in m.items() if k != "step"}}

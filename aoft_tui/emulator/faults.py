@@ -61,15 +61,27 @@ class Faults:
         self.requests = 0  # every HTTP request seen, faulted or not (the soak's denominator)
         self.strict_spec = False  # set by create_app: spec-only bodies, no live headers
 
-    def schedule(self, kind: str, *, method: str | None = "POST", path_contains: str = "/fine_tuning/jobs",
-                 count: int = 1, retry_after: float = 1.0, seconds: float = 3.0, wait_headers: bool = True) -> None:
+    def schedule(
+        self,
+        kind: str,
+        *,
+        method: str | None = "POST",
+        path_contains: str = "/fine_tuning/jobs",
+        count: int = 1,
+        retry_after: float = 1.0,
+        seconds: float = 3.0,
+        wait_headers: bool = True,
+    ) -> None:
         """Inject `kind` into the next `count` requests matching method + path substring.
         `method=None` matches any method."""
         if kind not in KINDS:
             raise ValueError(f"unknown fault kind {kind!r}; use one of {', '.join(KINDS)}")
         with self._lock:
-            self._scheduled.append(ScheduledFault(kind, method and method.upper(), path_contains, count,
-                                                  retry_after, seconds, wait_headers))
+            self._scheduled.append(
+                ScheduledFault(
+                    kind, method and method.upper(), path_contains, count, retry_after, seconds, wait_headers
+                )
+            )
 
     def clear(self) -> None:
         with self._lock:
@@ -93,9 +105,16 @@ class Faults:
 
 
 def _error_body(code: str, message: str) -> bytes:
-    return json.dumps({"error": {"code": code, "message": message, "param": None,
-                                 "type": "server_error" if code != "tooManyRequests" else "rate_limit_error"}}
-                      ).encode()
+    return json.dumps(
+        {
+            "error": {
+                "code": code,
+                "message": message,
+                "param": None,
+                "type": "server_error" if code != "tooManyRequests" else "rate_limit_error",
+            }
+        }
+    ).encode()
 
 
 class FaultMiddleware:
@@ -126,11 +145,16 @@ class FaultMiddleware:
                 body = json.dumps({"error": {"code": "429", "message": message}}).encode()
                 headers += live.rate_limit_headers()
             elif kind == "429":
-                body = _error_body("tooManyRequests", "Requests to the fine-tuning API have exceeded the "
-                                   "rate limit of your current tier. Please retry after "
-                                   f"{fault.retry_after:g} seconds.")
+                body = _error_body(
+                    "tooManyRequests",
+                    "Requests to the fine-tuning API have exceeded the "
+                    "rate limit of your current tier. Please retry after "
+                    f"{fault.retry_after:g} seconds.",
+                )
             elif kind == "500":
-                body = _error_body("internalFailure", "The server had an error while processing your request.")
+                body = _error_body(
+                    "internalFailure", "The server had an error while processing your request."
+                )
             else:
                 body = _error_body("serviceUnavailable", "The service is temporarily unavailable.")
             if kind in ("429", "503") and fault.wait_headers:

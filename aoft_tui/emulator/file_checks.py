@@ -58,23 +58,29 @@ def job_failure_message(details: str, which: str) -> str:
 
 def _job_details(first) -> str:
     token = _TOKEN.search(first.message)
-    return (f"Invalid file format. Example {first.line} message contains an invalid token: "
-            f"{token.group(0) if token else first.location}.")
+    return (
+        f"Invalid file format. Example {first.line} message contains an invalid token: "
+        f"{token.group(0) if token else first.location}."
+    )
 
 
 def _upload_details(report, errors) -> str:
     # Azure names the first bad line; whole-file verdicts (too few examples) come after.
     first = min(errors, key=lambda p: (p.line is None, p.line or 0))
     if first.code in ("too_few_examples", "empty_file"):
-        return (f"Training file has {report.stats.examples} example(s), but must have at least "
-                f"{MIN_EXAMPLES} examples")
+        return (
+            f"Training file has {report.stats.examples} example(s), but must have at least "
+            f"{MIN_EXAMPLES} examples"
+        )
     if first.code in ("utf16_file", "binary_file"):
         return "Invalid file format. The file must be UTF-8 encoded JSON Lines (.jsonl)."
     if first.line is None:
         return f"Invalid file format. {first.message}"
     if first.code in ("invalid_json", "truncated_last_line", "not_utf8"):
-        return (f"Invalid file format. Example {first.line} cannot be parsed. Each line must be a "
-                "valid JSON object.")
+        return (
+            f"Invalid file format. Example {first.line} cannot be parsed. Each line must be a "
+            "valid JSON object."
+        )
     if first.code == "not_an_object":
         return f"Invalid file format. Example {first.line} is not a JSON object."
     where = f" ({first.location})" if first.location else ""

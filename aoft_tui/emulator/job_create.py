@@ -8,9 +8,9 @@ from typing import Any
 
 from aoft_tui.domain import catalog
 from aoft_tui.domain.graders import check_grader
-from aoft_tui.emulator.live import REGION
 from aoft_tui.emulator.errors import ApiError, bad_request
 from aoft_tui.emulator.file_checks import job_failure_message
+from aoft_tui.emulator.live import REGION
 from aoft_tui.emulator.records import JobRec
 from aoft_tui.emulator.simulator import VALIDATION_SECONDS, make_plan
 from aoft_tui.emulator.store import Store
@@ -19,13 +19,23 @@ SUFFIX_RE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 METHODS = ("supervised", "dpo", "reinforcement")
 # Spellings Azure accepts for the deployment/training type (case-insensitive, or 1/2/3).
 TRAINING_TYPES = {
-    "standard": "Standard", "1": "Standard",
-    "globalstandard": "GlobalStandard", "global_standard": "GlobalStandard", "global": "GlobalStandard",
+    "standard": "Standard",
+    "1": "Standard",
+    "globalstandard": "GlobalStandard",
+    "global_standard": "GlobalStandard",
+    "global": "GlobalStandard",
     "2": "GlobalStandard",
-    "developer": "Developer", "developertier": "Developer", "developer_tier": "Developer", "3": "Developer",
+    "developer": "Developer",
+    "developertier": "Developer",
+    "developer_tier": "Developer",
+    "3": "Developer",
 }
 # the catalog's tier names, by TRAINING_TYPES value
-_CATALOG_TIER = {"Standard": catalog.STANDARD, "GlobalStandard": catalog.GLOBAL_STANDARD, "Developer": catalog.DEVELOPER}
+_CATALOG_TIER = {
+    "Standard": catalog.STANDARD,
+    "GlobalStandard": catalog.GLOBAL_STANDARD,
+    "Developer": catalog.DEVELOPER,
+}
 UNSUPPORTED_MODEL = "The specified base model does not support fine-tuning."
 
 
@@ -33,8 +43,9 @@ UNSUPPORTED_MODEL = "The specified base model does not support fine-tuning."
 VERSIONED_METHODS = ("supervised", "dpo")
 
 
-def build_job(store: Store, body: Any, now: float, *, methods: tuple[str, ...] = METHODS,
-              live: bool = False) -> JobRec:
+def build_job(
+    store: Store, body: Any, now: float, *, methods: tuple[str, ...] = METHODS, live: bool = False
+) -> JobRec:
     """`live`: enforce training tiers the way Azure does (see _tier_for) and echo the tier."""
     if not isinstance(body, dict):
         raise bad_request("The request body must be a JSON object.")
@@ -52,8 +63,9 @@ def build_job(store: Store, body: Any, now: float, *, methods: tuple[str, ...] =
     suffix = body.get("suffix")
     if suffix is not None and (not isinstance(suffix, str) or not SUFFIX_RE.match(suffix)):
         raise bad_request(
-            "The suffix can contain up to 40 characters (a-z, A-Z, 0-9, - and _); "
-            f"got {suffix!r}.", param="suffix")
+            f"The suffix can contain up to 40 characters (a-z, A-Z, 0-9, - and _); got {suffix!r}.",
+            param="suffix",
+        )
     seed = body.get("seed")
     if seed is not None and (not isinstance(seed, int) or isinstance(seed, bool) or not 0 <= seed < 2**31):
         raise bad_request("seed must be an integer between 0 and 2147483647.", param="seed")
@@ -62,15 +74,18 @@ def build_job(store: Store, body: Any, now: float, *, methods: tuple[str, ...] =
     metadata = _metadata(body.get("metadata"))
     base = catalog.lookup(base_model)
     if base is not None and method not in base.methods:
-        raise bad_request(f"The fine-tuning method '{method}' is not supported for model '{model}'.",
-                          param="method")
+        raise bad_request(
+            f"The fine-tuning method '{method}' is not supported for model '{model}'.", param="method"
+        )
     tier = _training_type(body)
     if live:
         tier = _tier_for(base, tier)
     integrations = body.get("integrations")
     if integrations is not None and not _valid_integrations(integrations):
-        raise bad_request("integrations must be a list of {'type': 'wandb', 'wandb': {'project': ...}}.",
-                          param="integrations")
+        raise bad_request(
+            "integrations must be a list of {'type': 'wandb', 'wandb': {'project': ...}}.",
+            param="integrations",
+        )
     plan = make_plan(
         n_examples=train.n_examples,
         tokens_per_epoch=train.approx_tokens,
@@ -79,22 +94,39 @@ def build_job(store: Store, body: Any, now: float, *, methods: tuple[str, ...] =
         hyperparameters=hp,
     )
     job = JobRec(
-        id=store.new_id("ftjob"), seq=0, created_at=now, model=model,
-        training_file=training_file, validation_file=validation_file, method=method,
-        requested_hp=hp, seed=seed if seed is not None else store.rng.randrange(2**31),
-        plan=plan, suffix=suffix, integrations=integrations, ready_at=now + VALIDATION_SECONDS,
-        training_type=tier if live else None, grader=grader, metadata=metadata,
+        id=store.new_id("ftjob"),
+        seq=0,
+        created_at=now,
+        model=model,
+        training_file=training_file,
+        validation_file=validation_file,
+        method=method,
+        requested_hp=hp,
+        seed=seed if seed is not None else store.rng.randrange(2**31),
+        plan=plan,
+        suffix=suffix,
+        integrations=integrations,
+        ready_at=now + VALIDATION_SECONDS,
+        training_type=tier if live else None,
+        grader=grader,
+        metadata=metadata,
     )
     bad = train.status_details or (valid.status_details if valid else None)
     if bad:
         param = "training_file" if train.status_details else "validation_file"
-        job.fail_reason = {"code": "invalid_training_file" if param == "training_file"
-                           else "invalid_validation_file", "message": bad, "param": param}
+        job.fail_reason = {
+            "code": "invalid_training_file" if param == "training_file" else "invalid_validation_file",
+            "message": bad,
+            "param": param,
+        }
     elif train.job_failure or (valid is not None and valid.job_failure):
         # The files processed; the job's own read of them fails (e.g. a special token).
         which = "training" if train.job_failure else "validation"
-        job.fail_reason = {"code": f"invalid_{which}_file", "param": f"{which}_file",
-                           "message": job_failure_message(train.job_failure or valid.job_failure, which)}
+        job.fail_reason = {
+            "code": f"invalid_{which}_file",
+            "param": f"{which}_file",
+            "message": job_failure_message(train.job_failure or valid.job_failure, which),
+        }
     return job
 
 
@@ -114,8 +146,9 @@ def _resolve_model(store: Store, model: str) -> str:
     if base is None or base.id != model and base.family != model:
         raise bad_request(UNSUPPORTED_MODEL, param="model")
     if base.lifecycle_status == "deprecated":
-        raise bad_request(f"{UNSUPPORTED_MODEL} Model '{model}' is deprecated for fine-tuning.",
-                          param="model")
+        raise bad_request(
+            f"{UNSUPPORTED_MODEL} Model '{model}' is deprecated for fine-tuning.", param="model"
+        )
     return base.id
 
 
@@ -124,12 +157,17 @@ def _ready_file(store: Store, file_id: str, param: str, now: float):
     if rec is None:
         raise bad_request(f"The file '{file_id}' does not exist.", param=param)
     if rec.purpose != "fine-tune":
-        raise bad_request(f"The file '{file_id}' has purpose '{rec.purpose}'; fine-tuning needs "
-                          "purpose 'fine-tune'.", param=param)
+        raise bad_request(
+            f"The file '{file_id}' has purpose '{rec.purpose}'; fine-tuning needs purpose 'fine-tune'.",
+            param=param,
+        )
     status = rec.status(now)
     if status in ("pending", "running"):
-        raise bad_request(f"The file '{file_id}' is not ready yet (status: {status}). Wait until it is "
-                          "'processed' and retry.", param=param)
+        raise bad_request(
+            f"The file '{file_id}' is not ready yet (status: {status}). Wait until it is "
+            "'processed' and retry.",
+            param=param,
+        )
     return rec
 
 
@@ -143,8 +181,11 @@ def _method_and_hyperparameters(body: dict, methods: tuple[str, ...]) -> tuple[s
     if method_obj is not None:
         kind = method_obj.get("type") if isinstance(method_obj, dict) else None
         if kind in METHODS and kind not in methods:
-            raise bad_request(f"The fine-tuning method '{kind}' needs a newer API: use the /openai/v1 "
-                              f"endpoints. This api-version supports {', '.join(methods)}.", param="method")
+            raise bad_request(
+                f"The fine-tuning method '{kind}' needs a newer API: use the /openai/v1 "
+                f"endpoints. This api-version supports {', '.join(methods)}.",
+                param="method",
+            )
         if kind not in methods:
             raise bad_request(f"method.type must be one of {', '.join(methods)}.", param="method")
         method = method_obj["type"]
@@ -155,8 +196,10 @@ def _method_and_hyperparameters(body: dict, methods: tuple[str, ...]) -> tuple[s
         if not isinstance(method_hp, dict):
             raise bad_request(f"method.{method}.hyperparameters must be an object.", param="method")
         if top_hp and method_hp:
-            raise bad_request("Specify hyperparameters either at the top level or in the method, not both.",
-                              param="hyperparameters")
+            raise bad_request(
+                "Specify hyperparameters either at the top level or in the method, not both.",
+                param="hyperparameters",
+            )
         hp.update(method_hp)
     _check_hp(hp, method)
     return method, hp
@@ -177,7 +220,9 @@ def _check_hp(hp: dict[str, Any], method: str) -> None:
             raise bad_request("n_epochs must be 'auto' or an integer from 1 to 50.", param=key)
         if key == "batch_size" and not (_is_int(value) and 1 <= value <= 256):
             raise bad_request("batch_size must be 'auto' or an integer from 1 to 256.", param=key)
-        if key in ("learning_rate_multiplier", "beta", "compute_multiplier") and not (_is_finite(value) and value > 0):
+        if key in ("learning_rate_multiplier", "beta", "compute_multiplier") and not (
+            _is_finite(value) and value > 0
+        ):
             raise bad_request(f"{key} must be 'auto' or a finite number greater than 0.", param=key)
         if key in ("eval_interval", "eval_samples") and not (_is_int(value) and value >= 1):
             raise bad_request(f"{key} must be 'auto' or a positive integer.", param=key)
@@ -191,13 +236,17 @@ def _grader(body: dict, method: str) -> dict[str, Any] | None:
         return None
     grader = (body["method"].get("reinforcement") or {}).get("grader")
     if grader is None:
-        raise bad_request("method.reinforcement.grader is required for reinforcement fine-tuning.",
-                          param="method.reinforcement.grader")
+        raise bad_request(
+            "method.reinforcement.grader is required for reinforcement fine-tuning.",
+            param="method.reinforcement.grader",
+        )
     problems = check_grader(grader)
     if problems:
         first = problems[0]
-        raise bad_request(f"Invalid grader: {first.field or 'grader'}: {first.message}",
-                          param=f"method.reinforcement.grader.{first.field}".rstrip("."))
+        raise bad_request(
+            f"Invalid grader: {first.field or 'grader'}: {first.message}",
+            param=f"method.reinforcement.grader.{first.field}".rstrip("."),
+        )
     return grader
 
 
@@ -205,11 +254,19 @@ def _metadata(value: Any) -> dict[str, str] | None:
     """Up to 16 string pairs, keys ≤ 64 and values ≤ 512 characters (the spec's Metadata)."""
     if value is None:
         return None
-    if (not isinstance(value, dict) or len(value) > 16
-            or not all(isinstance(k, str) and isinstance(v, str) and len(k) <= 64 and len(v) <= 512
-                       for k, v in value.items())):
-        raise bad_request("metadata must be an object of at most 16 string pairs (keys up to 64 "
-                          "characters, values up to 512).", param="metadata")
+    if (
+        not isinstance(value, dict)
+        or len(value) > 16
+        or not all(
+            isinstance(k, str) and isinstance(v, str) and len(k) <= 64 and len(v) <= 512
+            for k, v in value.items()
+        )
+    ):
+        raise bad_request(
+            "metadata must be an object of at most 16 string pairs (keys up to 64 "
+            "characters, values up to 512).",
+            param="metadata",
+        )
     return dict(value)
 
 
@@ -236,9 +293,12 @@ def _training_type(body: dict) -> str | None:
         if key in body and body[key] is not None:
             value = str(body[key]).strip().lower()
             if value not in TRAINING_TYPES:
-                raise ApiError(400, "invalidPayload",
-                               f"Unknown trainingType {body[key]!r}: use Standard, GlobalStandard or Developer.",
-                               param=key)
+                raise ApiError(
+                    400,
+                    "invalidPayload",
+                    f"Unknown trainingType {body[key]!r}: use Standard, GlobalStandard or Developer.",
+                    param=key,
+                )
             return TRAINING_TYPES[value]
     return None
 

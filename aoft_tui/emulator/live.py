@@ -22,8 +22,11 @@ REGION = "East US 2"
 
 def request_id_headers() -> list[tuple[bytes, bytes]]:
     request_id = str(uuid.uuid4())
-    return [(b"apim-request-id", request_id.encode()), (b"x-request-id", request_id.encode()),
-            (b"x-ms-region", REGION.encode())]
+    return [
+        (b"apim-request-id", request_id.encode()),
+        (b"x-request-id", request_id.encode()),
+        (b"x-ms-region", REGION.encode()),
+    ]
 
 
 def rate_limit_headers() -> list[tuple[bytes, bytes]]:
@@ -33,9 +36,11 @@ def rate_limit_headers() -> list[tuple[bytes, bytes]]:
 
 def rate_limit_message(operation: str, api_version: str | None, seconds: float) -> str:
     version = f" under Azure OpenAI API version {api_version}" if api_version else ""
-    return (f"Requests to the {operation} Operation{version} have exceeded call rate limit of your current "
-            f"OpenAI S0 pricing tier. Please retry after {seconds:g} seconds. Please go here: "
-            "https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit.")
+    return (
+        f"Requests to the {operation} Operation{version} have exceeded call rate limit of your current "
+        f"OpenAI S0 pricing tier. Please retry after {seconds:g} seconds. Please go here: "
+        "https://aka.ms/oai/quotaincrease if you would like to further increase the default rate limit."
+    )
 
 
 class LiveHeaders:

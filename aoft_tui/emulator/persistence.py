@@ -45,7 +45,7 @@ def atomic_write(path: Path, data: bytes) -> None:
         os.fchmod(fd, 0o600)  # an older .tmp left by a crash may have other bits
         view = memoryview(data)
         while view:
-            view = view[os.write(fd, view):]
+            view = view[os.write(fd, view) :]
         os.fsync(fd)
     finally:
         os.close(fd)
@@ -79,20 +79,30 @@ def read_state(path: Path) -> dict[str, Any]:
     except OSError as exc:
         raise StateFileError(f"{path}: cannot read the emulator state ({exc.strerror}).") from None
     except (ValueError, RecursionError) as exc:
-        raise StateFileError(f"{path}: not an emulator state file ({_short(exc)}); move it away to start "
-                             "fresh, or restore a backup.") from None
+        raise StateFileError(
+            f"{path}: not an emulator state file ({_short(exc)}); move it away to start "
+            "fresh, or restore a backup."
+        ) from None
     problem = _top_level_problem(state)
     if problem:
-        raise StateFileError(f"{path}: not an emulator state file ({problem}); move it away to start fresh, "
-                             "or restore a backup.")
+        raise StateFileError(
+            f"{path}: not an emulator state file ({problem}); move it away to start fresh, "
+            "or restore a backup."
+        )
     return state
 
 
 def _top_level_problem(state: Any) -> str | None:
     if not isinstance(state, dict):
         return "the top level is not an object"
-    for key, kind in (("clock", dict), ("rng", list), ("seq", int), ("idempotency", dict), ("files", list),
-                      ("jobs", list)):
+    for key, kind in (
+        ("clock", dict),
+        ("rng", list),
+        ("seq", int),
+        ("idempotency", dict),
+        ("files", list),
+        ("jobs", list),
+    ):
         if not isinstance(state.get(key), kind):
             return f"'{key}' is missing or not a {kind.__name__}"
     saved_at = state["clock"].get("saved_at")
@@ -101,8 +111,9 @@ def _top_level_problem(state: Any) -> str | None:
     return None
 
 
-def load_records(state_dir: Path, items: list[Any], kind: str, build: Callable[[dict[str, Any]], Any],
-                 warnings: list[str]) -> list[Any]:
+def load_records(
+    state_dir: Path, items: list[Any], kind: str, build: Callable[[dict[str, Any]], Any], warnings: list[str]
+) -> list[Any]:
     """`build` each record; a record it rejects (ValueError/TypeError/KeyError) is quarantined."""
     out = []
     for item in items:
@@ -113,8 +124,10 @@ def load_records(state_dir: Path, items: list[Any], kind: str, build: Callable[[
         except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
             name = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else "?"
             quarantine(state_dir, kind, item)
-            warnings.append(f"emulator state: dropped {kind} {name} ({_short(exc)}); it is kept in "
-                            f"{state_dir / QUARANTINE_FILE}.")
+            warnings.append(
+                f"emulator state: dropped {kind} {name} ({_short(exc)}); it is kept in "
+                f"{state_dir / QUARANTINE_FILE}."
+            )
     return out
 
 

@@ -11,8 +11,9 @@ from typing import Any
 from aoft_tui.emulator.persistence import check_finite
 from aoft_tui.emulator.simulator import TrainingPlan
 
-JOB_STATUSES = frozenset({"pending", "running", "pausing", "paused", "resuming", "succeeded", "failed",
-                          "cancelled"})
+JOB_STATUSES = frozenset(
+    {"pending", "running", "pausing", "paused", "resuming", "succeeded", "failed", "cancelled"}
+)
 
 # A file leaves "pending"/"running" after this much simulated time…
 FILE_RUNNING_AFTER = 3.0
@@ -53,10 +54,16 @@ class FileRec:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "filename": self.filename, "purpose": self.purpose,
-            "created_at": self.created_at, "size": self.size, "status_details": self.status_details,
-            "n_examples": self.n_examples, "approx_tokens": self.approx_tokens,
-            "result_of_job": self.result_of_job, "job_failure": self.job_failure,
+            "id": self.id,
+            "filename": self.filename,
+            "purpose": self.purpose,
+            "created_at": self.created_at,
+            "size": self.size,
+            "status_details": self.status_details,
+            "n_examples": self.n_examples,
+            "approx_tokens": self.approx_tokens,
+            "result_of_job": self.result_of_job,
+            "job_failure": self.job_failure,
         }
 
     @classmethod
@@ -131,7 +138,12 @@ class JobRec:
     @property
     def holds_slot(self) -> bool:
         """Training capacity is taken from start to finish, except while paused."""
-        return self.started_at is not None and self.status not in ("succeeded", "failed", "cancelled", "paused")
+        return self.started_at is not None and self.status not in (
+            "succeeded",
+            "failed",
+            "cancelled",
+            "paused",
+        )
 
     @property
     def released_at(self) -> float | None:
@@ -140,17 +152,34 @@ class JobRec:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "seq": self.seq, "created_at": self.created_at, "model": self.model,
-            "training_file": self.training_file, "validation_file": self.validation_file,
-            "method": self.method, "requested_hp": self.requested_hp, "seed": self.seed,
-            "plan": self.plan.to_json(), "suffix": self.suffix, "integrations": self.integrations,
-            "status": self.status, "ready_at": self.ready_at, "started_at": self.started_at,
+            "id": self.id,
+            "seq": self.seq,
+            "created_at": self.created_at,
+            "model": self.model,
+            "training_file": self.training_file,
+            "validation_file": self.validation_file,
+            "method": self.method,
+            "requested_hp": self.requested_hp,
+            "seed": self.seed,
+            "plan": self.plan.to_json(),
+            "suffix": self.suffix,
+            "integrations": self.integrations,
+            "status": self.status,
+            "ready_at": self.ready_at,
+            "started_at": self.started_at,
             "segments": [[s.start, s.end, s.trained_at_start] for s in self.segments],
-            "transition_at": self.transition_at, "paused_at": self.paused_at, "finished_at": self.finished_at,
-            "fine_tuned_model": self.fine_tuned_model, "result_files": self.result_files,
-            "error": self.error, "fail_reason": self.fail_reason, "fail_at_step": self.fail_at_step,
+            "transition_at": self.transition_at,
+            "paused_at": self.paused_at,
+            "finished_at": self.finished_at,
+            "fine_tuned_model": self.fine_tuned_model,
+            "result_files": self.result_files,
+            "error": self.error,
+            "fail_reason": self.fail_reason,
+            "fail_at_step": self.fail_at_step,
             "events": [[e.id, e.t, e.message, e.level] for e in self.events],
-            "training_type": self.training_type, "grader": self.grader, "metadata": self.metadata,
+            "training_type": self.training_type,
+            "grader": self.grader,
+            "metadata": self.metadata,
         }
 
     @classmethod
@@ -172,10 +201,18 @@ class JobRec:
         if not isinstance(self.id, str) or "-" not in self.id:
             raise ValueError("id must be a string like ftjob-<hex>")
         plan = self.plan
-        if not (plan.total_steps >= 1 and plan.steps_per_epoch >= 1 and plan.n_epochs >= 1
-                and plan.batch_size >= 1 and plan.train_seconds > 0 and plan.learning_rate_multiplier > 0):
-            raise ValueError("its training plan has a step count, epoch count, batch size, duration or "
-                             "learning rate that is not positive")
+        if not (
+            plan.total_steps >= 1
+            and plan.steps_per_epoch >= 1
+            and plan.n_epochs >= 1
+            and plan.batch_size >= 1
+            and plan.train_seconds > 0
+            and plan.learning_rate_multiplier > 0
+        ):
+            raise ValueError(
+                "its training plan has a step count, epoch count, batch size, duration or "
+                "learning rate that is not positive"
+            )
         for number in (self.created_at, self.ready_at):
             if not _is_number(number):
                 raise ValueError("created_at and ready_at must be numbers")
@@ -210,9 +247,17 @@ class UploadRec:
 
     def to_json(self) -> dict[str, Any]:
         """Parts' bytes live beside the JSON (one file per part id), like uploaded files."""
-        return {"id": self.id, "filename": self.filename, "purpose": self.purpose, "size": self.size,
-                "mime_type": self.mime_type, "created_at": self.created_at, "status": self.status,
-                "parts": [[p.id, p.block_id] for p in self.parts], "file_id": self.file_id}
+        return {
+            "id": self.id,
+            "filename": self.filename,
+            "purpose": self.purpose,
+            "size": self.size,
+            "mime_type": self.mime_type,
+            "created_at": self.created_at,
+            "status": self.status,
+            "parts": [[p.id, p.block_id] for p in self.parts],
+            "file_id": self.file_id,
+        }
 
     @classmethod
     def from_json(cls, d: dict[str, Any], part_data: Callable[[str], bytes]) -> UploadRec:

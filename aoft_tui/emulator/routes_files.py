@@ -16,8 +16,16 @@ from aoft_tui.emulator.errors import bad_request, not_found
 from aoft_tui.emulator.records import PartRec, UploadRec
 from aoft_tui.emulator.views import file_json, upload_json
 
-PURPOSES = ("fine-tune", "fine-tune-results", "assistants", "assistants_output", "batch", "batch_output",
-            "evals", "evals_output")
+PURPOSES = (
+    "fine-tune",
+    "fine-tune-results",
+    "assistants",
+    "assistants_output",
+    "batch",
+    "batch_output",
+    "evals",
+    "evals_output",
+)
 UPLOADABLE = ("fine-tune", "assistants", "batch", "evals")
 MAX_FILE_BYTES = 512 * 1024 * 1024  # Files API limit; larger files go through the Uploads API
 
@@ -78,8 +86,11 @@ async def import_file(request: Request) -> Response:
     rec = st.store.add_file(filename, purpose, content)
     if not content:
         rec.status_details = f"Import of file failed: the emulator cannot download {url.split('?')[0]}."
-    return JSONResponse(file_json(st.store, rec, st.store.clock.now()), status_code=201,
-                        headers={"Location": _location(request, f"files/{rec.id}")})
+    return JSONResponse(
+        file_json(st.store, rec, st.store.clock.now()),
+        status_code=201,
+        headers={"Location": _location(request, f"files/{rec.id}")},
+    )
 
 
 def _data_url_content(url: str) -> bytes:
@@ -92,9 +103,11 @@ def _data_url_content(url: str) -> bytes:
     try:
         return base64.b64decode(data, validate=True)
     except (binascii.Error, ValueError) as exc:
-        raise bad_request(f"'content_url' is a data: URL whose data is not valid base64 ({exc}); encode "
-                          "the file with standard base64 (A-Z, a-z, 0-9, +, /, = padding).",
-                          param="content_url") from None
+        raise bad_request(
+            f"'content_url' is a data: URL whose data is not valid base64 ({exc}); encode "
+            "the file with standard base64 (A-Z, a-z, 0-9, +, /, = padding).",
+            param="content_url",
+        ) from None
 
 
 def _get(request: Request):
@@ -140,8 +153,14 @@ async def start_upload(request: Request) -> Response:
     if not isinstance(size, int) or isinstance(size, bool) or size < 0 or size > 9 * 1024**3:
         raise bad_request("'bytes' must be an integer up to 9 GB.", param="bytes")
     with st.store.lock:
-        up = UploadRec(id=st.store.new_id("upload"), filename=body["filename"], purpose=purpose, size=size,
-                       mime_type=body["mime_type"], created_at=st.store.clock.now())
+        up = UploadRec(
+            id=st.store.new_id("upload"),
+            filename=body["filename"],
+            purpose=purpose,
+            size=size,
+            mime_type=body["mime_type"],
+            created_at=st.store.clock.now(),
+        )
         st.store.uploads[up.id] = up
         out = upload_json(st.store, up, up.created_at)
     return JSONResponse(out, headers={"Location": _location(request, f"uploads/{up.id}")})
@@ -161,8 +180,10 @@ def _upload(request: Request) -> tuple:
 async def add_part(request: Request) -> Response:
     st, up = _upload(request)
     if up.status != "pending":
-        raise bad_request(f"Upload '{up.id}' is {up.status}; parts can only be added while it is pending.",
-                          code="unexpectedEntityState")
+        raise bad_request(
+            f"Upload '{up.id}' is {up.status}; parts can only be added while it is pending.",
+            code="unexpectedEntityState",
+        )
     async with request.form(max_part_size=MAX_FILE_BYTES) as form:
         data = form.get("data")
         if data is None or isinstance(data, str):
@@ -173,8 +194,15 @@ async def add_part(request: Request) -> Response:
         block = base64.b64encode(hashlib.md5(part_id.encode()).digest()).decode()
         up.parts.append(PartRec(part_id, block, content))
         now = st.store.clock.now()
-    return JSONResponse({"object": "upload.part", "id": part_id, "created_at": int(now), "upload_id": up.id,
-                         "azure_block_id": block})
+    return JSONResponse(
+        {
+            "object": "upload.part",
+            "id": part_id,
+            "created_at": int(now),
+            "upload_id": up.id,
+            "azure_block_id": block,
+        }
+    )
 
 
 async def complete_upload(request: Request) -> Response:
@@ -184,16 +212,19 @@ async def complete_upload(request: Request) -> Response:
     if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
         raise bad_request("'part_ids' must be a non-empty list of part ids.", param="part_ids")
     if up.status != "pending":
-        raise bad_request(f"Upload '{up.id}' is {up.status} and cannot be completed.",
-                          code="unexpectedEntityState")
+        raise bad_request(
+            f"Upload '{up.id}' is {up.status} and cannot be completed.", code="unexpectedEntityState"
+        )
     by_id = {p.id: p for p in up.parts} | {p.block_id: p for p in up.parts}
     missing = [i for i in ids if i not in by_id]
     if missing:
         raise bad_request(f"Unknown part id(s): {', '.join(missing)}.", param="part_ids")
     content = b"".join(by_id[i].data for i in ids)
     if len(content) != up.size:
-        raise bad_request(f"The parts add up to {len(content)} bytes, but the upload was created with "
-                          f"bytes={up.size}.", param="part_ids")
+        raise bad_request(
+            f"The parts add up to {len(content)} bytes, but the upload was created with bytes={up.size}.",
+            param="part_ids",
+        )
     md5 = body.get("md5")
     if md5 and md5 != hashlib.md5(content).hexdigest():
         raise bad_request("The md5 checksum does not match the uploaded content.", param="md5")
@@ -208,8 +239,9 @@ async def complete_upload(request: Request) -> Response:
 async def cancel_upload(request: Request) -> Response:
     st, up = _upload(request)
     if up.status != "pending":
-        raise bad_request(f"Upload '{up.id}' is {up.status} and cannot be cancelled.",
-                          code="unexpectedEntityState")
+        raise bad_request(
+            f"Upload '{up.id}' is {up.status} and cannot be cancelled.", code="unexpectedEntityState"
+        )
     with st.store.lock:
         up.status = "cancelled"
         up.parts.clear()

@@ -38,8 +38,12 @@ async def list_jobs(request: Request) -> Response:
     limit = int_param(request, "limit", 20, hi=100)
     with st.store.lock:
         now = st.store.settle()
-        jobs, has_more = page_after(st.store.jobs_newest_first(), request.query_params.get("after"), limit,
-                                    unknown_is_empty=not st.strict_spec)
+        jobs, has_more = page_after(
+            st.store.jobs_newest_first(),
+            request.query_params.get("after"),
+            limit,
+            unknown_is_empty=not st.strict_spec,
+        )
         data = [job_json(j, now, ga=is_ga(request), v1=is_v1(request)) for j in jobs]
     return JSONResponse(list_body(data, has_more))
 
@@ -68,8 +72,10 @@ async def delete_job(request: Request) -> Response:
         st.store.settle()
         _, job = _job(request)
         if job.status not in timeline.TERMINAL:
-            raise wrong_state(f"Fine-tuning job '{job.id}' is {job.status}; only succeeded, failed or "
-                              "cancelled jobs can be deleted. Cancel it first.")
+            raise wrong_state(
+                f"Fine-tuning job '{job.id}' is {job.status}; only succeeded, failed or "
+                "cancelled jobs can be deleted. Cancel it first."
+            )
         del st.store.jobs[job.id]
         st.events.forget(job.id)
     return Response(status_code=204)
@@ -85,6 +91,7 @@ def _action(fn):
             _, job = _job(request)
             fn(st.store, job, now)
             return JSONResponse(job_json(job, now, ga=is_ga(request), v1=is_v1(request)))
+
     return handler
 
 

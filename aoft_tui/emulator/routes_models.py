@@ -41,8 +41,10 @@ def base_model_json(m: catalog.BaseModel) -> dict:
             "embeddings": False,
         },
         "lifecycle_status": m.lifecycle_status,
-        "deprecation": {"fine_tune": _unix(m.fine_tune_deprecation),
-                        "inference": _unix(m.inference_deprecation) or _BASE_CREATED + 2 * 365 * 86400},
+        "deprecation": {
+            "fine_tune": _unix(m.fine_tune_deprecation),
+            "inference": _unix(m.inference_deprecation) or _BASE_CREATED + 2 * 365 * 86400,
+        },
     }
 
 
@@ -55,8 +57,13 @@ def fine_tuned_model_json(job: JobRec) -> dict:
         "status": "succeeded",
         "model": job.model,
         "fine_tune": job.id,
-        "capabilities": {"fine_tune": True, "inference": True, "completion": False,
-                         "chat_completion": True, "embeddings": False},
+        "capabilities": {
+            "fine_tune": True,
+            "inference": True,
+            "completion": False,
+            "chat_completion": True,
+            "embeddings": False,
+        },
         "lifecycle_status": "generally-available",
         "deprecation": {"inference": created + _INFERENCE_YEARS * 365 * 86400},
     }

@@ -21,11 +21,29 @@ from aoft_tui.emulator.simulator import POSTPROCESS_SECONDS, VALIDATION_SECONDS,
 from aoft_tui.emulator.store import Store
 
 MODELS = ("gpt-4o-mini-2024-07-18", "gpt-4.1-2025-04-14", "gpt-4.1-nano-2025-04-14", "gpt-35-turbo-0125")
-_CORE = ("running", "succeeded", "failed_data", "cancelled", "succeeded_dpo", "paused", "pending",
-         "failed_internal")
+_CORE = (
+    "running",
+    "succeeded",
+    "failed_data",
+    "cancelled",
+    "succeeded_dpo",
+    "paused",
+    "pending",
+    "failed_internal",
+)
 # Beyond the core eight: mostly successes, as on a real resource.
-_MORE = ("succeeded", "succeeded", "succeeded_dpo", "succeeded", "cancelled", "succeeded", "failed_internal",
-         "succeeded", "failed_data", "succeeded")
+_MORE = (
+    "succeeded",
+    "succeeded",
+    "succeeded_dpo",
+    "succeeded",
+    "cancelled",
+    "succeeded",
+    "failed_internal",
+    "succeeded",
+    "failed_data",
+    "succeeded",
+)
 _SUFFIXES = ("support-v1", "support-v2", "billing", "triage", None, "dpo-tone", None, "eval_ab")
 
 
@@ -46,8 +64,9 @@ def seed_jobs(store: Store, n: int, seed: int = 0) -> list[JobRec]:
     history = [k for k in kinds if k not in ("running", "paused", "pending")]
     rng.shuffle(history)
     specs = [_spec(rng, k, i) for i, k in enumerate(history)]
-    current = [_spec(rng, k, len(specs) + i) for i, k in
-               enumerate([k for k in ("paused", "running") if k in kinds])]
+    current = [
+        _spec(rng, k, len(specs) + i) for i, k in enumerate([k for k in ("paused", "running") if k in kinds])
+    ]
     pendings = [_spec(rng, "pending", 100 + i) for i in range(kinds.count("pending"))]
 
     # Lay the timeline out backwards from now.
@@ -82,9 +101,12 @@ def _spec(rng: random.Random, kind: str, index: int) -> dict[str, Any]:
     examples = rng.randint(250, 350) if kind == "running" else rng.randint(20, 60)
     epochs = rng.randint(2, 4)
     spec = {
-        "kind": kind, "model": model, "method": "dpo" if dpo else "supervised",
+        "kind": kind,
+        "model": model,
+        "method": "dpo" if dpo else "supervised",
         "validation": kind == "running" or rng.random() < 0.5,
-        "examples": examples, "epochs": epochs,
+        "examples": examples,
+        "epochs": epochs,
         "seconds_per_step": rng.uniform(2.0, 4.0) if kind == "running" else rng.uniform(4.0, 15.0),
         "suffix": _SUFFIXES[index % len(_SUFFIXES)],
         "fraction": rng.uniform(0.35, 0.6),
@@ -108,27 +130,51 @@ def _materialise(store: Store, rng: random.Random, spec: dict[str, Any]) -> JobR
     store.settle(t)
     maker = dpo_jsonl if spec["method"] == "dpo" else chat_jsonl
     content = broken_jsonl(rng) if kind == "failed_data" else maker(rng, spec["examples"])
-    train = store.add_file(f"train-{spec['suffix'] or 'data'}.jsonl", "fine-tune", content, created_at=t - 600,
-                           processed=True, check=kind == "failed_data")
+    train = store.add_file(
+        f"train-{spec['suffix'] or 'data'}.jsonl",
+        "fine-tune",
+        content,
+        created_at=t - 600,
+        processed=True,
+        check=kind == "failed_data",
+    )
     valid = None
     if spec["validation"]:
-        valid = store.add_file(f"valid-{spec['suffix'] or 'data'}.jsonl", "fine-tune",
-                               maker(rng, max(10, spec["examples"] // 4)), created_at=t - 590, processed=True,
-                               check=False)
-    body: dict[str, Any] = {"model": spec["model"], "training_file": train.id,
-                            "hyperparameters": {"n_epochs": spec["epochs"], "batch_size": 1}}
+        valid = store.add_file(
+            f"valid-{spec['suffix'] or 'data'}.jsonl",
+            "fine-tune",
+            maker(rng, max(10, spec["examples"] // 4)),
+            created_at=t - 590,
+            processed=True,
+            check=False,
+        )
+    body: dict[str, Any] = {
+        "model": spec["model"],
+        "training_file": train.id,
+        "hyperparameters": {"n_epochs": spec["epochs"], "batch_size": 1},
+    }
     if spec["method"] == "dpo":
-        body = {"model": spec["model"], "training_file": train.id,
-                "method": {"type": "dpo", "dpo": {"hyperparameters": {"n_epochs": spec["epochs"],
-                                                                      "batch_size": 1, "beta": 0.1}}}}
+        body = {
+            "model": spec["model"],
+            "training_file": train.id,
+            "method": {
+                "type": "dpo",
+                "dpo": {"hyperparameters": {"n_epochs": spec["epochs"], "batch_size": 1, "beta": 0.1}},
+            },
+        }
     if valid:
         body["validation_file"] = valid.id
     if spec["suffix"]:
         body["suffix"] = spec["suffix"]
     job = build_job(store, body, t)
-    job.plan = make_plan(n_examples=train.n_examples, tokens_per_epoch=train.approx_tokens,
-                         has_validation=valid is not None, method=spec["method"],
-                         hyperparameters=job.requested_hp, seconds_per_step=spec["seconds_per_step"])
+    job.plan = make_plan(
+        n_examples=train.n_examples,
+        tokens_per_epoch=train.approx_tokens,
+        has_validation=valid is not None,
+        method=spec["method"],
+        hyperparameters=job.requested_hp,
+        seconds_per_step=spec["seconds_per_step"],
+    )
     store.insert_job(job)
     if kind in ("running", "paused"):
         timeline.start_job(job, job.ready_at, store.event_id)  # seeded: bypass the queue
@@ -170,20 +216,48 @@ def add_job(
         now = store.clock.now()
         maker = dpo_jsonl if method == "dpo" else chat_jsonl
         train_s = n_steps * seconds_per_step
-        done = {"running": progress * train_s, "succeeded": train_s + POSTPROCESS_SECONDS, "pending": 0.0}[status]
+        done = {"running": progress * train_s, "succeeded": train_s + POSTPROCESS_SECONDS, "pending": 0.0}[
+            status
+        ]
         created = now - VALIDATION_SECONDS - done if status != "pending" else now
-        train = store.add_file("train.jsonl", "fine-tune", maker(rng, examples), created_at=created - 60,
-                               processed=True, check=False)
-        valid = (store.add_file("valid.jsonl", "fine-tune", maker(rng, 10), created_at=created - 60, processed=True,
-                                check=False) if validation else None)
-        body: dict[str, Any] = {"model": model, "training_file": train.id, "suffix": suffix,
-                                "method": {"type": method, method: {"hyperparameters": {"n_epochs": n_epochs}}}}
+        train = store.add_file(
+            "train.jsonl",
+            "fine-tune",
+            maker(rng, examples),
+            created_at=created - 60,
+            processed=True,
+            check=False,
+        )
+        valid = (
+            store.add_file(
+                "valid.jsonl",
+                "fine-tune",
+                maker(rng, 10),
+                created_at=created - 60,
+                processed=True,
+                check=False,
+            )
+            if validation
+            else None
+        )
+        body: dict[str, Any] = {
+            "model": model,
+            "training_file": train.id,
+            "suffix": suffix,
+            "method": {"type": method, method: {"hyperparameters": {"n_epochs": n_epochs}}},
+        }
         if valid:
             body["validation_file"] = valid.id
         job = build_job(store, body, created)
-        job.plan = make_plan(n_examples=examples, tokens_per_epoch=train.approx_tokens, has_validation=bool(valid),
-                             method=method, hyperparameters=job.requested_hp, n_steps=n_steps,
-                             seconds_per_step=seconds_per_step)
+        job.plan = make_plan(
+            n_examples=examples,
+            tokens_per_epoch=train.approx_tokens,
+            has_validation=bool(valid),
+            method=method,
+            hyperparameters=job.requested_hp,
+            n_steps=n_steps,
+            seconds_per_step=seconds_per_step,
+        )
         store.insert_job(job)
         if status != "pending":
             timeline.start_job(job, job.ready_at, store.event_id)

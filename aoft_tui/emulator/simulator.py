@@ -32,8 +32,15 @@ from aoft_tui.domain.models import (
 )
 
 NO_VALUE_CELL = "-1"  # the live results.csv's "no value" (tests/fixtures/azure-real/SOURCE.md)
-RESULT_COLUMNS = ("step", TRAIN_LOSS, TRAIN_ACCURACY, VALID_LOSS, VALID_ACCURACY, FULL_VALID_LOSS,
-                  FULL_VALID_ACCURACY)
+RESULT_COLUMNS = (
+    "step",
+    TRAIN_LOSS,
+    TRAIN_ACCURACY,
+    VALID_LOSS,
+    VALID_ACCURACY,
+    FULL_VALID_LOSS,
+    FULL_VALID_ACCURACY,
+)
 # a reinforcement job's results.csv adds its reward and reasoning-token columns
 RFT_COLUMNS = (TRAIN_REWARD, VALID_REWARD, TRAIN_REASONING_TOKENS, VALID_REASONING_TOKENS)
 
@@ -119,8 +126,11 @@ def make_plan(
     n_epochs = _int_or_auto(hp.get("n_epochs")) or _auto_epochs(n_examples)
     batch_size = _int_or_auto(hp.get("batch_size")) or _auto_batch(n_examples)
     lr = hp.get("learning_rate_multiplier")
-    lr = float(lr) if isinstance(lr, int | float) and not isinstance(lr, bool) and lr > 0 else (
-        0.1 if batch_size < 8 else 0.2)
+    lr = (
+        float(lr)
+        if isinstance(lr, int | float) and not isinstance(lr, bool) and lr > 0
+        else (0.1 if batch_size < 8 else 0.2)
+    )
     steps_per_epoch = math.ceil(n_examples / batch_size)
     total = steps_per_epoch * n_epochs
     if n_steps is not None:
@@ -195,8 +205,10 @@ def _rft_metrics(plan: TrainingPlan, seed: int, step: int, epoch: float) -> dict
     """Mean reward rises towards ~0.8; reasoning tokens settle as the policy learns."""
     reward = 0.25 + 0.55 * (1.0 - math.exp(-1.4 * epoch))
     tokens = 1800.0 + 1400.0 * math.exp(-0.9 * epoch)
-    out = {TRAIN_REWARD: round(_clip(reward + 0.06 * _noise(seed, step, 11)), 5),
-           TRAIN_REASONING_TOKENS: round(tokens * (1.0 + 0.1 * _noise(seed, step, 12)), 1)}
+    out = {
+        TRAIN_REWARD: round(_clip(reward + 0.06 * _noise(seed, step, 11)), 5),
+        TRAIN_REASONING_TOKENS: round(tokens * (1.0 + 0.1 * _noise(seed, step, 12)), 1),
+    }
     if plan.has_validation:
         out[VALID_REWARD] = round(_clip(reward - 0.04 + 0.05 * _noise(seed, step, 13)), 5)
         out[VALID_REASONING_TOKENS] = round(tokens * 0.9 * (1.0 + 0.1 * _noise(seed, step, 14)), 1)

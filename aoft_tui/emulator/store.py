@@ -30,8 +30,9 @@ CONTENT_DIR = "files"  # uploaded file contents, one file per id, beside the JSO
 
 
 class Store:
-    def __init__(self, clock: SimClock, *, seed: int = 0, metrics_every: int = 10,
-                 state_dir: Path | None = None) -> None:
+    def __init__(
+        self, clock: SimClock, *, seed: int = 0, metrics_every: int = 10, state_dir: Path | None = None
+    ) -> None:
         self.clock = clock
         self.lock = threading.RLock()
         self.rng = random.Random(seed)
@@ -59,15 +60,26 @@ class Store:
         return self.new_id("ftevent")
 
     # --- files ---------------------------------------------------------------------------
-    def add_file(self, filename: str, purpose: str, content: bytes, *, created_at: float | None = None,
-                 processed: bool = False, check: bool = True) -> FileRec:
+    def add_file(
+        self,
+        filename: str,
+        purpose: str,
+        content: bytes,
+        *,
+        created_at: float | None = None,
+        processed: bool = False,
+        check: bool = True,
+    ) -> FileRec:
         """Store an upload. `check=False` skips the server-side checks for content known to be
         valid (seeded files): start-up must not pay for the full validator 1,000 times."""
         with self.lock:
             rec = FileRec(
-                id=self.new_id("file"), filename=filename, purpose=purpose,
+                id=self.new_id("file"),
+                filename=filename,
+                purpose=purpose,
                 created_at=self.clock.now() if created_at is None else created_at,
-                content=content, size=len(content),
+                content=content,
+                size=len(content),
             )
             if purpose == "fine-tune":
                 if check:
@@ -81,8 +93,16 @@ class Store:
             return rec
 
     def add_results_file(self, job: JobRec, t: float) -> str:
-        rec = FileRec(id=self.new_id("file"), filename="results.csv", purpose="fine-tune-results",
-                      created_at=t, content=None, size=None, result_of_job=job.id, created_mono=None)
+        rec = FileRec(
+            id=self.new_id("file"),
+            filename="results.csv",
+            purpose="fine-tune-results",
+            created_at=t,
+            content=None,
+            size=None,
+            result_of_job=job.id,
+            created_mono=None,
+        )
         self.files[rec.id] = rec
         return rec.id
 
@@ -118,8 +138,9 @@ class Store:
         """Materialise every transition up to `now` (simulated); returns `now`."""
         with self.lock:
             now = self.clock.now() if now is None else now
-            pending = sorted((j for j in self.jobs.values() if j.status == "pending"),
-                             key=lambda j: (j.created_at, j.seq))
+            pending = sorted(
+                (j for j in self.jobs.values() if j.status == "pending"), key=lambda j: (j.created_at, j.seq)
+            )
             # Data the service rejects fails at validation time, without taking the slot.
             for job in pending:
                 if job.fail_reason is not None and job.ready_at <= now:
@@ -199,11 +220,21 @@ class Store:
             return False
         state = read_state(self.state_dir / STATE_FILE)
         warnings: list[str] = []
-        files = load_records(self.state_dir, state["files"], "file",
-                             lambda d: FileRec.from_json(dict(d), self._saved_content(d)), warnings)
+        files = load_records(
+            self.state_dir,
+            state["files"],
+            "file",
+            lambda d: FileRec.from_json(dict(d), self._saved_content(d)),
+            warnings,
+        )
         jobs = load_records(self.state_dir, state["jobs"], "job", JobRec.from_json, warnings)
-        uploads = load_records(self.state_dir, state.get("uploads") or [], "upload",
-                               lambda d: UploadRec.from_json(d, self._saved_part), warnings)
+        uploads = load_records(
+            self.state_dir,
+            state.get("uploads") or [],
+            "upload",
+            lambda d: UploadRec.from_json(d, self._saved_part),
+            warnings,
+        )
         with self.lock:
             try:
                 self.rng.setstate(_rng_from_json(state["rng"]))
@@ -215,8 +246,11 @@ class Store:
             self.files = {f.id: f for f in files}
             self.jobs = {j.id: j for j in jobs}
             self.uploads = {u.id: u for u in uploads}
-            self.idempotency = {k: v for k, v in state["idempotency"].items()
-                                if isinstance(k, str) and isinstance(v, str) and v in self.jobs}
+            self.idempotency = {
+                k: v
+                for k, v in state["idempotency"].items()
+                if isinstance(k, str) and isinstance(v, str) and v in self.jobs
+            }
             self.clock.resume_at(self._resume_time(state["clock"]))
             self.load_warnings = warnings
             self._saved_revision = self.revision = 0

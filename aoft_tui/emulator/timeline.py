@@ -24,7 +24,7 @@ SUCCEEDED = "Job succeeded."
 INTERNAL_ERROR = {
     "code": "internal_error",
     "message": "The job failed due to an internal error. Please try again; if the problem persists, "
-               "contact support.",
+    "contact support.",
     "param": None,
 }
 

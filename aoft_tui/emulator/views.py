@@ -128,13 +128,15 @@ def checkpoints(job: JobRec, now: float, *, live: bool = False) -> list[dict[str
         if s < job.plan.total_steps:
             name = f"{name}:ckpt-step-{s}"
         metrics: dict[str, float | int] = {**metrics_at(job.plan, job.seed, s), "step": s}
-        out.append({
-            "object": "fine_tuning.job.checkpoint",
-            "id": derived_id("ftchkpt" if live else "ftckpt", job.id, s),
-            "created_at": int(t if t is not None else now),
-            "fine_tuned_model_checkpoint": name,
-            "fine_tuning_job_id": job.id,
-            "step_number": s,
-            "metrics": metrics,
-        })
+        out.append(
+            {
+                "object": "fine_tuning.job.checkpoint",
+                "id": derived_id("ftchkpt" if live else "ftckpt", job.id, s),
+                "created_at": int(t if t is not None else now),
+                "fine_tuned_model_checkpoint": name,
+                "fine_tuning_job_id": job.id,
+                "step_number": s,
+                "metrics": metrics,
+            }
+        )
     return out[::-1]

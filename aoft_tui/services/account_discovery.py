@@ -26,8 +26,10 @@ class FoundAccount:
     endpoint: str  # the account's endpoint that matched
 
     def note(self) -> str:
-        return (f"Found account {self.account_name} in resource group {self.resource_group} from the "
-                f"endpoint {self.endpoint} (set account_name and resource_group to skip the search).")
+        return (
+            f"Found account {self.account_name} in resource group {self.resource_group} from the "
+            f"endpoint {self.endpoint} (set account_name and resource_group to skip the search)."
+        )
 
 
 def _host(url: str | None) -> str:

@@ -83,7 +83,8 @@ def job_from_api(raw: Mapping[str, Any]) -> Job:
         seed=raw.get("seed"),
         error=error,
         metadata={str(k): str(v) for k, v in (raw.get("metadata") or {}).items()}
-        if isinstance(raw.get("metadata"), Mapping) else {},
+        if isinstance(raw.get("metadata"), Mapping)
+        else {},
         raw=dict(raw),
     )
 

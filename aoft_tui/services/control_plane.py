@@ -52,16 +52,20 @@ class ControlPlaneConfig:
     sources: dict[str, str] = field(default_factory=dict, compare=False)
 
     def missing(self) -> list[str]:
-        return [_ENV[name] for name in ("subscription_id", "resource_group", "account_name")
-                if not getattr(self, name)]
+        return [
+            _ENV[name]
+            for name in ("subscription_id", "resource_group", "account_name")
+            if not getattr(self, name)
+        ]
 
     @property
     def is_loopback(self) -> bool:
         return (urlsplit(self.management_endpoint).hostname or "") in _LOOPBACK
 
 
-def control_plane_config(environ: dict[str, str] | None = None, settings: Settings | None = None
-                         ) -> ControlPlaneConfig:
+def control_plane_config(
+    environ: dict[str, str] | None = None, settings: Settings | None = None
+) -> ControlPlaneConfig:
     """The active profile's names (in `settings`, loaded when not given), then the
     environment, then the config file's `[deploy]` table; the profile's sign-in method."""
     env = os.environ if environ is None else environ
@@ -74,21 +78,29 @@ def control_plane_config(environ: dict[str, str] | None = None, settings: Settin
     values: dict[str, Any] = {}
     sources: dict[str, str] = {}
     for name, var in _ENV.items():
-        for value, source in ((getattr(settings, name, None), profile), (env.get(var), var),
-                              (table.get(name), f"deploy.{name} in {config_file()}")):
+        for value, source in (
+            (getattr(settings, name, None), profile),
+            (env.get(var), var),
+            (table.get(name), f"deploy.{name} in {config_file()}"),
+        ):
             if value is None or value == "":
                 continue
             if not isinstance(value, str):
-                raise ConfigError(f"{config_file()}: deploy.{name} must be a string, got {type(value).__name__}. "
-                                  "Fix the file or move it aside.")
+                raise ConfigError(
+                    f"{config_file()}: deploy.{name} must be a string, got {type(value).__name__}. "
+                    "Fix the file or move it aside."
+                )
             values[name], sources[name] = value, source
             break
     token = env.get(TOKEN_ENV)
     return ControlPlaneConfig(
-        subscription_id=values.get("subscription_id"), resource_group=values.get("resource_group"),
+        subscription_id=values.get("subscription_id"),
+        resource_group=values.get("resource_group"),
         account_name=values.get("account_name"),
         management_endpoint=(values.get("management_endpoint") or DEFAULT_MANAGEMENT_ENDPOINT).rstrip("/"),
-        token=Secret(token) if token else None, auth=settings.auth, data_endpoint=settings.endpoint,
+        token=Secret(token) if token else None,
+        auth=settings.auth,
+        data_endpoint=settings.endpoint,
         sources=sources,
     )
 
@@ -103,8 +115,10 @@ def _deploy_table() -> dict[str, Any]:
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise ConfigError(f"{path}: {exc}. Fix the file or move it aside.") from None
     if not isinstance(table, dict):
-        raise ConfigError(f"{path}: deploy must be a table (subscription_id, resource_group, account_name, "
-                          "management_endpoint). Fix the file or move it aside.")
+        raise ConfigError(
+            f"{path}: deploy must be a table (subscription_id, resource_group, account_name, "
+            "management_endpoint). Fix the file or move it aside."
+        )
     return table
 
 
@@ -156,8 +170,9 @@ def authentication_policy(credential: Any, scopes: list[str]) -> Any:
     return LoopbackAwareArmAuthentication(credential, *scopes)
 
 
-def dashboard_config(*, demo: bool, endpoint: str, api_key: str | None,
-                     settings: Settings | None = None) -> ControlPlaneConfig:
+def dashboard_config(
+    *, demo: bool, endpoint: str, api_key: str | None, settings: Settings | None = None
+) -> ControlPlaneConfig:
     """The dashboard's control plane: in the demo, the embedded emulator's stand-in (its key is
     the bearer token there); otherwise `control_plane_config()` for the app's settings."""
     if not demo:
@@ -168,5 +183,10 @@ def dashboard_config(*, demo: bool, endpoint: str, api_key: str | None,
         SUBSCRIPTION_ID,
     )
 
-    return ControlPlaneConfig(SUBSCRIPTION_ID, RESOURCE_GROUP, ACCOUNT_NAME, endpoint.rstrip("/"),
-                              Secret(api_key) if api_key else None)
+    return ControlPlaneConfig(
+        SUBSCRIPTION_ID,
+        RESOURCE_GROUP,
+        ACCOUNT_NAME,
+        endpoint.rstrip("/"),
+        Secret(api_key) if api_key else None,
+    )

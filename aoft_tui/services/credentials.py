@@ -82,7 +82,7 @@ def token_provider(credential: Any | None = None, *, auth: str = "entra") -> Tok
             provider, used = state["provider"], state["credential"]
         try:
             return provider()
-        except Exception as err:  # noqa: BLE001 - every sign-in failure becomes one message
+        except Exception as err:
             raise SignInError(sign_in_failure(used, err, auth=auth)) from None
 
     return provide

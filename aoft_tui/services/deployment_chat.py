@@ -26,39 +26,60 @@ class Reply:
 
 
 class DeploymentChat:
-    def __init__(self, endpoint: str, api_key: str, api_version: str, *, timeout: float = 60.0,
-                 token_provider: Callable[[], str] | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: str,
+        api_key: str,
+        api_version: str,
+        *,
+        timeout: float = 60.0,
+        token_provider: Callable[[], str] | None = None,
+    ) -> None:
         import openai
 
         self._endpoint = normalise_endpoint(endpoint)
         self._secret = api_key
         self.api_version = api_version
-        auth: dict[str, Any] = {"azure_ad_token_provider": token_provider} if token_provider else {"api_key": api_key}
-        self._client = openai.AzureOpenAI(azure_endpoint=self._endpoint, **auth,
-                                          api_version=api_version, timeout=timeout, max_retries=2)
+        auth: dict[str, Any] = (
+            {"azure_ad_token_provider": token_provider} if token_provider else {"api_key": api_key}
+        )
+        self._client = openai.AzureOpenAI(
+            azure_endpoint=self._endpoint, **auth, api_version=api_version, timeout=timeout, max_retries=2
+        )
 
     @classmethod
     def from_credentials(cls, credentials: Any, **kwargs: Any) -> DeploymentChat:
         """From FineTuningService.chat_credentials(): the same resource, key or Entra sign-in."""
         key = credentials.api_key.get_secret_value() if credentials.api_key else ""
-        return cls(credentials.endpoint, key, credentials.api_version,
-                   token_provider=credentials.token_provider, **kwargs)
+        return cls(
+            credentials.endpoint,
+            key,
+            credentials.api_version,
+            token_provider=credentials.token_provider,
+            **kwargs,
+        )
 
     def _errors(self, deployment: str) -> Any:
-        return translated_errors(endpoint=self._endpoint, subject=deployment, secret=self._secret,
-                                 api_version=self.api_version)
+        return translated_errors(
+            endpoint=self._endpoint, subject=deployment, secret=self._secret, api_version=self.api_version
+        )
 
     def ask(self, deployment: str, messages: list[dict[str, Any]]) -> Reply:
         with self._errors(deployment):
             answer = self._client.chat.completions.create(model=deployment, messages=messages)
         usage = answer.usage
-        return Reply(answer.choices[0].message.content or "", getattr(usage, "prompt_tokens", 0) or 0,
-                     getattr(usage, "completion_tokens", 0) or 0)
+        return Reply(
+            answer.choices[0].message.content or "",
+            getattr(usage, "prompt_tokens", 0) or 0,
+            getattr(usage, "completion_tokens", 0) or 0,
+        )
 
     def stream(self, deployment: str, messages: list[dict[str, Any]]) -> Iterator[str]:
         """The answer's pieces as they arrive."""
         with self._errors(deployment):
-            for chunk in self._client.chat.completions.create(model=deployment, messages=messages, stream=True):
+            for chunk in self._client.chat.completions.create(
+                model=deployment, messages=messages, stream=True
+            ):
                 for choice in chunk.choices or ():
                     if choice.delta and choice.delta.content:
                         yield choice.delta.content
@@ -84,10 +105,12 @@ def eval_examples(path: Path, n: int) -> list[tuple[list[dict[str, Any]], str]]:
             try:
                 examples.append(_example(json.loads(line)))
             except (ValueError, KeyError, TypeError, AttributeError):
-                raise LocalFileError(f"{path}, line {number}: not a chat example with an assistant answer "
-                                     "({\"messages\": [..., {\"role\": \"assistant\", …}]}) nor a preference "
-                                     "example ({\"input\": {\"messages\": …}, \"preferred_output\": […]}). Fix the "
-                                     "line or check it with `aoft-tui validate`.") from None
+                raise LocalFileError(
+                    f"{path}, line {number}: not a chat example with an assistant answer "
+                    '({"messages": [..., {"role": "assistant", …}]}) nor a preference '
+                    'example ({"input": {"messages": …}, "preferred_output": […]}). Fix the '
+                    "line or check it with `aoft-tui validate`."
+                ) from None
     if not examples:
         raise LocalFileError(f"{path}: no chat examples in it.")
     return examples
@@ -105,19 +128,30 @@ def _example(record: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
     return messages[:last], str(messages[last].get("content") or "")
 
 
-def quick_eval(chat: DeploymentChat, deployment: str, base: str | None, examples: list[tuple[list, str]]
-               ) -> dict[str, Any]:
+def quick_eval(
+    chat: DeploymentChat, deployment: str, base: str | None, examples: list[tuple[list, str]]
+) -> dict[str, Any]:
     """The whole evaluation at once (the CLI): the same steps as the evaluate screen's."""
     from aoft_tui.services.quick_eval import EvalRun, SideTotals, run_eval
 
-    run = EvalRun([SideTotals(deployment, None)] + ([SideTotals(base, None)] if base else []),
-                  planned=len(examples))
+    run = EvalRun(
+        [SideTotals(deployment, None)] + ([SideTotals(base, None)] if base else []), planned=len(examples)
+    )
     for _ in run_eval(chat.ask, run, examples):
         pass
     n = run.done
-    return {"examples": n, "results": [{
-        "deployment": side.deployment, "exact_match": side.exact, "examples": n,
-        "exact_match_rate": round(side.exact / n, 4) if n else 0.0,
-        "mean_similarity": round(side.mean_similarity, 4),
-        "prompt_tokens": side.prompt_tokens, "completion_tokens": side.completion_tokens,
-    } for side in run.sides]}
+    return {
+        "examples": n,
+        "results": [
+            {
+                "deployment": side.deployment,
+                "exact_match": side.exact,
+                "examples": n,
+                "exact_match_rate": round(side.exact / n, 4) if n else 0.0,
+                "mean_similarity": round(side.mean_similarity, 4),
+                "prompt_tokens": side.prompt_tokens,
+                "completion_tokens": side.completion_tokens,
+            }
+            for side in run.sides
+        ],
+    }

@@ -60,8 +60,14 @@ class DeployOutcome:
 
 
 class DeploymentService:
-    def __init__(self, config: ControlPlaneConfig, *, api_key_configured: bool = False,
-                 poll_interval: float = 10.0, credential: Any = None) -> None:
+    def __init__(
+        self,
+        config: ControlPlaneConfig,
+        *,
+        api_key_configured: bool = False,
+        poll_interval: float = 10.0,
+        credential: Any = None,
+    ) -> None:
         missing = config.missing()
         # a missing resource group or account is looked up from the endpoint; a subscription is not
         findable = bool(config.subscription_id and config.data_endpoint)
@@ -70,12 +76,14 @@ class DeploymentService:
                 f"the Azure resource to deploy to is not named ({', '.join(missing)} not set). Set "
                 "subscription_id (and resource_group and account_name, else they are found from the endpoint) "
                 "in your profile, or AZURE_SUBSCRIPTION_ID, AZURE_RESOURCE_GROUP and AZURE_OPENAI_ACCOUNT "
-                "(the resource's name), or the same names in the config file's [deploy] table.")
+                "(the resource's name), or the same names in the config file's [deploy] table."
+            )
         try:
             from azure.mgmt.cognitiveservices import CognitiveServicesManagementClient
         except ImportError:
-            raise DeployUnavailable("deploying needs Azure's management libraries: "
-                                    "pip install 'aoft-tui[deploy]'.") from None
+            raise DeployUnavailable(
+                "deploying needs Azure's management libraries: pip install 'aoft-tui[deploy]'."
+            ) from None
         self.config = config
         self.found: FoundAccount | None = None  # set when the account was found from the endpoint
         self.poll_interval = poll_interval
@@ -84,8 +92,11 @@ class DeploymentService:
         credential = credential or credential_for(config)
         scopes = [f"{config.management_endpoint}/.default"]
         self._client = CognitiveServicesManagementClient(
-            credential, config.subscription_id, base_url=config.management_endpoint,
-            credential_scopes=scopes, authentication_policy=authentication_policy(credential, scopes),
+            credential,
+            config.subscription_id,
+            base_url=config.management_endpoint,
+            credential_scopes=scopes,
+            authentication_policy=authentication_policy(credential, scopes),
         )
         if missing:
             self._find_account()
@@ -101,10 +112,14 @@ class DeploymentService:
             raise DeployUnavailable(
                 f"no Cognitive Services account in subscription {self.config.subscription_id} serves {endpoint} "
                 f"(accounts: {seen}). Set resource_group and account_name in your profile (or "
-                "AZURE_RESOURCE_GROUP and AZURE_OPENAI_ACCOUNT), or check the subscription.")
+                "AZURE_RESOURCE_GROUP and AZURE_OPENAI_ACCOUNT), or check the subscription."
+            )
         self.found = found
-        self.config = replace(self.config, resource_group=self.config.resource_group or found.resource_group,
-                              account_name=self.config.account_name or found.account_name)
+        self.config = replace(
+            self.config,
+            resource_group=self.config.resource_group or found.resource_group,
+            account_name=self.config.account_name or found.account_name,
+        )
 
     @classmethod
     def from_environment(cls, *, api_key_configured: bool = False, **kwargs: Any) -> DeploymentService:
@@ -130,9 +145,18 @@ class DeploymentService:
             return deployment_from_arm(raw)
 
     # --- changing --------------------------------------------------------------------------
-    def deploy(self, name: str, model: str, *, sku: str, capacity: int = 1, version: str = FINE_TUNED_VERSION,
-               wait: bool = False, timeout: float = 3600.0,
-               progress: Callable[[Deployment], None] | None = None) -> DeployOutcome:
+    def deploy(
+        self,
+        name: str,
+        model: str,
+        *,
+        sku: str,
+        capacity: int = 1,
+        version: str = FINE_TUNED_VERSION,
+        wait: bool = False,
+        timeout: float = 3600.0,
+        progress: Callable[[Deployment], None] | None = None,
+    ) -> DeployOutcome:
         """Create deployment `name` of `model`, or report the one already there. With `wait`,
         return only when provisioning has Succeeded (a Failed state raises)."""
         existing = self.get(name)
@@ -140,7 +164,8 @@ class DeploymentService:
             if existing.model != model:
                 raise BadRequestError(
                     f"A deployment named '{name}' already exists with model {existing.model}. Pick another "
-                    f"--name, or remove it first with `aoft-tui undeploy {name}`.")
+                    f"--name, or remove it first with `aoft-tui undeploy {name}`."
+                )
             if wait and existing.in_progress:
                 existing = self.wait(name, timeout=timeout, progress=progress)
             return DeployOutcome(existing, created=False)
@@ -153,13 +178,16 @@ class DeploymentService:
 
         body = ArmDeployment(
             sku=Sku(name=sku, capacity=capacity),
-            properties=DeploymentProperties(model=DeploymentModel(format="OpenAI", name=model, version=version)),
+            properties=DeploymentProperties(
+                model=DeploymentModel(format="OpenAI", name=model, version=version)
+            ),
         )
         with self._errors(name):
             # polling=False: the first answer (201, Creating) is the deployment; waiting is ours,
             # so an interrupted wait loses nothing and `wait()` can resume it from a new process.
             poller = self._client.deployments.begin_create_or_update(
-                self.config.resource_group, self.config.account_name, name, body, polling=False)
+                self.config.resource_group, self.config.account_name, name, body, polling=False
+            )
             created = deployment_from_arm(poller.result())
         if progress is not None:
             progress(created)
@@ -167,25 +195,32 @@ class DeploymentService:
             created = self.wait(name, timeout=timeout, progress=progress)
         return DeployOutcome(created, created=True)
 
-    def wait(self, name: str, *, timeout: float = 3600.0,
-             progress: Callable[[Deployment], None] | None = None) -> Deployment:
+    def wait(
+        self, name: str, *, timeout: float = 3600.0, progress: Callable[[Deployment], None] | None = None
+    ) -> Deployment:
         """Poll `name` until provisioning ends; Failed or a deletion meanwhile raises."""
         deadline = time.monotonic() + timeout
         while True:
             current = self.get(name)
             if current is None:
-                raise NotFoundError(f"Deployment '{name}' disappeared while it was being created "
-                                    "(deleted meanwhile?). Run the deploy again to create it.")
+                raise NotFoundError(
+                    f"Deployment '{name}' disappeared while it was being created "
+                    "(deleted meanwhile?). Run the deploy again to create it."
+                )
             if progress is not None:
                 progress(current)
             if current.state == SUCCEEDED:
                 return current
             if current.state == FAILED:
-                raise ServerError(f"Deployment '{name}' failed to provision. Remove it with "
-                                  f"`aoft-tui undeploy {name}` and deploy again.")
+                raise ServerError(
+                    f"Deployment '{name}' failed to provision. Remove it with "
+                    f"`aoft-tui undeploy {name}` and deploy again."
+                )
             if time.monotonic() >= deadline:
-                raise OperationTimeout(f"Deployment '{name}' is still {current.state} after {timeout:.0f} s. "
-                                       f"It goes on in Azure: run the same deploy with --wait to wait again.")
+                raise OperationTimeout(
+                    f"Deployment '{name}' is still {current.state} after {timeout:.0f} s. "
+                    f"It goes on in Azure: run the same deploy with --wait to wait again."
+                )
             time.sleep(self.poll_interval)
 
     def delete(self, name: str) -> bool:
@@ -193,8 +228,12 @@ class DeploymentService:
         if self.get(name) is None:
             return False
         with self._errors(name):
-            self._client.deployments.begin_delete(self.config.resource_group, self.config.account_name,
-                                                  name, polling_interval=self.poll_interval).result()
+            self._client.deployments.begin_delete(
+                self.config.resource_group,
+                self.config.account_name,
+                name,
+                polling_interval=self.poll_interval,
+            ).result()
         return True
 
     # --- errors ----------------------------------------------------------------------------
@@ -212,22 +251,39 @@ class DeploymentService:
             yield
         except ClientAuthenticationError as exc:
             detail = _arm_message(exc)
-            hint = KEY_ONLY_ADVICE if self._key_only else (
-                "Sign in with `az login` (or set AOFT_MANAGEMENT_TOKEN) and check your role on the resource.")
-            raise AuthError(self._clean(f"{where} refused the sign-in: {detail.rstrip('.')}. {hint}")) from None
+            hint = (
+                KEY_ONLY_ADVICE
+                if self._key_only
+                else (
+                    "Sign in with `az login` (or set AOFT_MANAGEMENT_TOKEN) and check your role on the resource."
+                )
+            )
+            raise AuthError(
+                self._clean(f"{where} refused the sign-in: {detail.rstrip('.')}. {hint}")
+            ) from None
         except HttpResponseError as exc:
             raise self._from_status(exc, subject) from None
         except (ServiceRequestError, ServiceResponseError) as exc:
-            raise ConnectionFailed(self._clean(f"Could not reach {where}: {exc}. Check the network, or "
-                                               "AZURE_MANAGEMENT_ENDPOINT.")) from None
+            raise ConnectionFailed(
+                self._clean(
+                    f"Could not reach {where}: {exc}. Check the network, or AZURE_MANAGEMENT_ENDPOINT."
+                )
+            ) from None
         except ImportError as exc:  # azure-identity missing while the mgmt client is there
             raise DeployUnavailable(f"{exc}: pip install 'aoft-tui[deploy]'.") from None
         except ServiceError:
             raise
         except Exception as exc:
             # DefaultAzureCredential found no way to sign in: it raises its own error types
-            if type(exc).__name__ == "CredentialUnavailableError" or "credential" in type(exc).__name__.lower():
-                hint = KEY_ONLY_ADVICE if self._key_only else "Sign in with `az login`, or set AOFT_MANAGEMENT_TOKEN."
+            if (
+                type(exc).__name__ == "CredentialUnavailableError"
+                or "credential" in type(exc).__name__.lower()
+            ):
+                hint = (
+                    KEY_ONLY_ADVICE
+                    if self._key_only
+                    else "Sign in with `az login`, or set AOFT_MANAGEMENT_TOKEN."
+                )
                 raise AuthError(self._clean(f"No Azure sign-in is available for {where}. {hint}")) from None
             raise
 
@@ -237,13 +293,21 @@ class DeploymentService:
         message = self._clean(f"{code + ': ' if code else ''}{_arm_message(exc)}")
         c = self.config
         if status in (401, 403):
-            hint = KEY_ONLY_ADVICE if self._key_only else (
-                "Your Entra ID identity needs a role with Microsoft.CognitiveServices/accounts/deployments/write "
-                "(e.g. Cognitive Services Contributor) on the resource.")
+            hint = (
+                KEY_ONLY_ADVICE
+                if self._key_only
+                else (
+                    "Your Entra ID identity needs a role with Microsoft.CognitiveServices/accounts/deployments/write "
+                    "(e.g. Cognitive Services Contributor) on the resource."
+                )
+            )
             return AuthError(f"{message} {hint}", status_code=status)
         if status == 404:
-            return NotFoundError(f"{message} (subscription {c.subscription_id}, resource group {c.resource_group}, "
-                                 f"account {c.account_name}). Check those names.", status_code=404)
+            return NotFoundError(
+                f"{message} (subscription {c.subscription_id}, resource group {c.resource_group}, "
+                f"account {c.account_name}). Check those names.",
+                status_code=404,
+            )
         if status == 429:
             return ServiceError(f"{message} Wait a minute and try again.", status_code=429)
         if status is not None and status >= 500:

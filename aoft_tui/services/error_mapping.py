@@ -173,8 +173,9 @@ def translate(
             f"Could not reach {endpoint}{reason}. Check AZURE_OPENAI_ENDPOINT and your network."
         )
     elif isinstance(err, openai.APIStatusError):
-        result = _from_status(err, endpoint=endpoint, subject=subject, api_version=api_version,
-                              signed_in=signed_in)
+        result = _from_status(
+            err, endpoint=endpoint, subject=subject, api_version=api_version, signed_in=signed_in
+        )
         rid = request_id(err)
         if rid:
             result.request_id = rid
@@ -189,17 +190,26 @@ def translate(
 
 def _about_api_version(err: openai.APIStatusError) -> bool:
     body = err.body
-    return isinstance(body, Mapping) and str(body.get("param") or "").lower() in ("api-version", "api_version")
+    return isinstance(body, Mapping) and str(body.get("param") or "").lower() in (
+        "api-version",
+        "api_version",
+    )
 
 
 def api_version_message(endpoint: str, api_version: str | None, message: str) -> str:
     version = f"API version {api_version!r}" if api_version else "this API version"
-    return (f"{endpoint} does not accept {version} ({message}). Set OPENAI_API_VERSION to a "
-            f"supported version, e.g. {DEFAULT_API_VERSION}.")
+    return (
+        f"{endpoint} does not accept {version} ({message}). Set OPENAI_API_VERSION to a "
+        f"supported version, e.g. {DEFAULT_API_VERSION}."
+    )
 
 
 def _from_status(
-    err: openai.APIStatusError, *, endpoint: str, subject: str | None, api_version: str | None = None,
+    err: openai.APIStatusError,
+    *,
+    endpoint: str,
+    subject: str | None,
+    api_version: str | None = None,
     signed_in: bool = False,
 ) -> ServiceError:
     status = err.status_code
@@ -235,7 +245,11 @@ def _from_status(
             retry_after = retry_after_in_message(message)
         tries = tries_taken(err)
         gave_up = f"gave up after {tries} {'try' if tries == 1 else 'tries'}" if tries else "gave up"
-        asked = f" (it asked to wait {_wait_text(retry_after)} before the next one)" if retry_after is not None else ""
+        asked = (
+            f" (it asked to wait {_wait_text(retry_after)} before the next one)"
+            if retry_after is not None
+            else ""
+        )
         said = f" Azure says: {message}" if retry_after_in_message(message) is not None else ""
         return RateLimitError(
             f"{endpoint} rate-limited the request; {gave_up}{asked}. Try again later, "
@@ -255,7 +269,11 @@ def _from_status(
 
 @contextlib.contextmanager
 def translated_errors(
-    *, endpoint: str, subject: str | None = None, secret: str | None = None, api_version: str | None = None,
+    *,
+    endpoint: str,
+    subject: str | None = None,
+    secret: str | None = None,
+    api_version: str | None = None,
     signed_in: bool = False,
 ) -> Iterator[None]:
     try:
@@ -265,8 +283,14 @@ def translated_errors(
         # list comes from services.prefetch) must not pay ~0.4 s to import it here
         openai = sys.modules.get("openai")
         if openai is not None and isinstance(err, openai.OpenAIError):
-            raise translate(err, endpoint=endpoint, subject=subject, secret=secret, api_version=api_version,
-                            signed_in=signed_in) from None
+            raise translate(
+                err,
+                endpoint=endpoint,
+                subject=subject,
+                secret=secret,
+                api_version=api_version,
+                signed_in=signed_in,
+            ) from None
         # A body cut mid-stream (link dropped while a file downloads) surfaces from httpx2
         # after the SDK has handed the response over, so the SDK never wraps it.
         httpx2 = sys.modules.get("httpx2")

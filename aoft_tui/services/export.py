@@ -48,8 +48,14 @@ class ExportResult:
     notes: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
-        return {"job_id": self.job_id, "folder": str(self.folder), "files": self.files, "steps": self.steps,
-                "events": self.events, "notes": self.notes}
+        return {
+            "job_id": self.job_id,
+            "folder": str(self.folder),
+            "files": self.files,
+            "steps": self.steps,
+            "events": self.events,
+            "notes": self.notes,
+        }
 
 
 def metrics_csv(points: Sequence[MetricPoint]) -> str:
@@ -70,9 +76,14 @@ def metrics_csv(points: Sequence[MetricPoint]) -> str:
 
 def event_json(event: JobEvent) -> dict[str, Any]:
     """An event with the API's field names (created_at in Unix seconds)."""
-    raw: dict[str, Any] = {"object": "fine_tuning.job.event", "id": event.id,
-                           "created_at": int(event.created_at.timestamp()), "level": event.level.value,
-                           "message": event.message, "type": event.type}
+    raw: dict[str, Any] = {
+        "object": "fine_tuning.job.event",
+        "id": event.id,
+        "created_at": int(event.created_at.timestamp()),
+        "level": event.level.value,
+        "message": event.message,
+        "type": event.type,
+    }
     if event.data is not None:
         raw["data"] = event.data
     return raw
@@ -82,8 +93,9 @@ def events_jsonl(events: Iterable[JobEvent]) -> str:
     return "".join(json.dumps(event_json(e), ensure_ascii=False) + "\n" for e in events)
 
 
-def export_job(service: Any, job_id: str, *, parent: Path | None = None, force: bool = False,
-               job: Job | None = None) -> ExportResult:
+def export_job(
+    service: Any, job_id: str, *, parent: Path | None = None, force: bool = False, job: Job | None = None
+) -> ExportResult:
     """Fetch and write the job's data; see the module docstring. Raises ServiceError when
     the service cannot give it (nothing is left under the job's name then)."""
     parent = Path(parent) if parent is not None else DEFAULT_PARENT
@@ -94,8 +106,9 @@ def export_job(service: Any, job_id: str, *, parent: Path | None = None, force: 
         parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=parent, prefix=f".{job.id}.", suffix=".partial"))
     except OSError as exc:
-        raise LocalFileError(f"Cannot create the export folder under {parent}: {exc.strerror or exc}. "
-                             "Pick another with --dir.") from None
+        raise LocalFileError(
+            f"Cannot create the export folder under {parent}: {exc.strerror or exc}. Pick another with --dir."
+        ) from None
     result = ExportResult(job.id, staging, steps=len(points), events=len(events))
     try:
         _write(staging / "metrics.csv", metrics_csv(points))
@@ -106,12 +119,16 @@ def export_job(service: Any, job_id: str, *, parent: Path | None = None, force: 
             service.download_file(job.result_files[0], staging / "results.csv")
             result.files.insert(2, "results.csv")
         else:
-            result.notes.append(f"{job.id} has no results file yet ({job.status.value}); "
-                                "metrics.csv holds the steps reported in its events so far.")
+            result.notes.append(
+                f"{job.id} has no results file yet ({job.status.value}); "
+                "metrics.csv holds the steps reported in its events so far."
+            )
         try:
             result.folder = _move_into_place(staging, parent / job.id, force=force)
         except OSError as exc:
-            raise LocalFileError(f"Cannot move the export into {parent / job.id}: {exc.strerror or exc}.") from None
+            raise LocalFileError(
+                f"Cannot move the export into {parent / job.id}: {exc.strerror or exc}."
+            ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -176,21 +176,29 @@ class FineTuningService:
             if self._sdk_client is None:
                 import openai
 
-                http_client = openai.DefaultHttpxClient(event_hooks={
-                    "request": [self.request_log.on_request],
-                    "response": [self.traffic.on_response, self.request_log.on_response],
-                })
+                http_client = openai.DefaultHttpxClient(
+                    event_hooks={
+                        "request": [self.request_log.on_request],
+                        "response": [self.traffic.on_response, self.request_log.on_response],
+                    }
+                )
                 if self.api_version == V1_API_VERSION:
                     # the v1 API is OpenAI's own shape under /openai/v1: the plain client, key as bearer
                     self._sdk_client = openai.OpenAI(
-                        base_url=f"{self._endpoint}/openai/v1", api_key=self._secret,
-                        max_retries=self._max_retries, timeout=self._timeout, http_client=http_client,
+                        base_url=f"{self._endpoint}/openai/v1",
+                        api_key=self._secret,
+                        max_retries=self._max_retries,
+                        timeout=self._timeout,
+                        http_client=http_client,
                     )
                     return self._sdk_client
                 self._sdk_client = openai.AzureOpenAI(
                     azure_endpoint=self._endpoint,
-                    **({"azure_ad_token_provider": self._token_provider} if self._token_provider
-                       else {"api_key": self._secret}),
+                    **(
+                        {"azure_ad_token_provider": self._token_provider}
+                        if self._token_provider
+                        else {"api_key": self._secret}
+                    ),
                     api_version=self.api_version,
                     max_retries=self._max_retries,
                     timeout=self._timeout,
@@ -207,8 +215,12 @@ class FineTuningService:
     def chat_credentials(self) -> ChatCredentials:
         """What a chat client for this resource needs (the try and eval screens): the real
         endpoint, the key or Entra token provider, the API version. Hand it on, never log it."""
-        return ChatCredentials(self._endpoint, Secret(self._secret) if self._secret else None,
-                               self._token_provider, self.api_version)
+        return ChatCredentials(
+            self._endpoint,
+            Secret(self._secret) if self._secret else None,
+            self._token_provider,
+            self.api_version,
+        )
 
     def _errors(self, subject: str | None = None) -> AbstractContextManager[None]:
         return self._not_found_checked(subject)
@@ -219,15 +231,22 @@ class FineTuningService:
         same bare 404 "Resource not found": on a 404 ask the models list, which exists in every
         version, to tell which it is."""
         try:
-            with logged_errors(self.request_log), translated_errors(
-                endpoint=self._shown_endpoint, subject=subject, secret=self._secret, api_version=self.api_version,
-                signed_in=self._token_provider is not None,
+            with (
+                logged_errors(self.request_log),
+                translated_errors(
+                    endpoint=self._shown_endpoint,
+                    subject=subject,
+                    secret=self._secret,
+                    api_version=self.api_version,
+                    signed_in=self._token_provider is not None,
+                ),
             ):
                 yield
         except NotFoundError as err:
             if not self._version_confirmed and not self._api_version_answers():
                 raise BadRequestError(
-                    api_version_message(self._shown_endpoint, self.api_version, "Resource not found"), status_code=404
+                    api_version_message(self._shown_endpoint, self.api_version, "Resource not found"),
+                    status_code=404,
                 ) from None
             raise err from None
 
@@ -263,8 +282,14 @@ class FineTuningService:
         from aoft_tui.services.prefetch import JobListPrefetch
 
         self._prefetch = JobListPrefetch(
-            self._endpoint, self._secret, self.api_version, page=_PAGE, timeout=self._timeout,
-            on_response=self.traffic.record, token_provider=self._token_provider, request_log=self.request_log,
+            self._endpoint,
+            self._secret,
+            self.api_version,
+            page=_PAGE,
+            timeout=self._timeout,
+            on_response=self.traffic.record,
+            token_provider=self._token_provider,
+            request_log=self.request_log,
         ).start()
 
     @property
@@ -467,7 +492,11 @@ class FineTuningService:
         with self._errors(f"Upload of {path.name}"):
             if size > threshold:
                 raw = uploads.upload_with_uploads_api(
-                    self._client, path, purpose=purpose, progress=progress, cancel=cancel,
+                    self._client,
+                    path,
+                    purpose=purpose,
+                    progress=progress,
+                    cancel=cancel,
                     part_size=self.part_size,
                 )
             else:
@@ -488,7 +517,12 @@ class FineTuningService:
         """Poll until `processed`; raise FileProcessingError with Azure's status_details on
         `error`, OperationTimeout after `timeout`."""
         return uploads.wait_until_processed(
-            self.get_file, file_id, timeout=timeout, poll_interval=poll_interval, on_status=on_status, cancel=cancel
+            self.get_file,
+            file_id,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_status=on_status,
+            cancel=cancel,
         )
 
     def _read_file_bytes(self, file_id: str) -> bytes:

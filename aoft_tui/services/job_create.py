@@ -94,7 +94,9 @@ def _retryable(err: openai.OpenAIError) -> bool:
 
     if isinstance(err, openai.APIConnectionError):  # includes timeouts
         return True
-    return isinstance(err, openai.APIStatusError) and (err.status_code in (408, 429) or err.status_code >= 500)
+    return isinstance(err, openai.APIStatusError) and (
+        err.status_code in (408, 429) or err.status_code >= 500
+    )
 
 
 def _may_have_landed(err: openai.OpenAIError) -> bool:

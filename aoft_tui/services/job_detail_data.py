@@ -91,4 +91,3 @@ class DetailFetcher:
             return "not found (deleted?)"
         except ServiceError as err:
             return f"unavailable: {err.title}"
-

@@ -188,7 +188,9 @@ def check_form(form: JobForm) -> FormCheck:
             errors[name] = message
         elif value is not None and name not in allowed:
             owner = "reinforcement" if name in RFT_HYPERPARAMETERS else "DPO"
-            errors[name] = f"{HYPERPARAMETER_LABELS[name]} applies to {owner} only; leave it on auto for {method}."
+            errors[name] = (
+                f"{HYPERPARAMETER_LABELS[name]} applies to {owner} only; leave it on auto for {method}."
+            )
         elif value is not None:
             hyperparameters[name] = value
 
@@ -236,16 +238,21 @@ def check_form(form: JobForm) -> FormCheck:
     )
 
 
-def _check_reinforcement(form: JobForm, method: str, hyperparameters: dict[str, Any],
-                         errors: dict[str, str]) -> dict[str, Any] | None:
+def _check_reinforcement(
+    form: JobForm, method: str, hyperparameters: dict[str, Any], errors: dict[str, str]
+) -> dict[str, Any] | None:
     """The grader (required for reinforcement, refused otherwise) and reasoning_effort."""
     effort = form.reasoning_effort.strip().lower()
     if not _is_auto(effort) and effort != "default":
         if effort not in REASONING_EFFORTS:
-            errors["reasoning_effort"] = (f"Reasoning effort must be one of {', '.join(REASONING_EFFORTS)}, "
-                                          f"or auto (got {form.reasoning_effort.strip()!r}).")
+            errors["reasoning_effort"] = (
+                f"Reasoning effort must be one of {', '.join(REASONING_EFFORTS)}, "
+                f"or auto (got {form.reasoning_effort.strip()!r})."
+            )
         elif method != catalog.REINFORCEMENT:
-            errors["reasoning_effort"] = f"Reasoning effort applies to reinforcement only; leave it on auto for {method}."
+            errors["reasoning_effort"] = (
+                f"Reasoning effort applies to reinforcement only; leave it on auto for {method}."
+            )
         else:
             hyperparameters["reasoning_effort"] = effort
     text = form.grader.strip()
@@ -254,8 +261,10 @@ def _check_reinforcement(form: JobForm, method: str, hyperparameters: dict[str, 
             errors["grader"] = f"A grader applies to reinforcement fine-tuning only; remove it for {method}."
         return None
     if not text:
-        errors["grader"] = ("Reinforcement fine-tuning needs a grader: a JSON file with one grader object "
-                            "(string_check, text_similarity, score_model, python or multi).")
+        errors["grader"] = (
+            "Reinforcement fine-tuning needs a grader: a JSON file with one grader object "
+            "(string_check, text_similarity, score_model, python or multi)."
+        )
         return None
     grader, problems = parse_grader_text(text, form.grader_source)
     if problems:
@@ -308,6 +317,11 @@ def form_from_job(job: Job, *, base_model: str | None = None) -> JobForm:
         value = shown.get(name)
         return "" if value in (None, "auto") else str(value)
 
-    return JobForm(model=job.model, suffix=job.suffix or "", seed="" if job.seed is None else str(job.seed),
-                   reasoning_effort=text("reasoning_effort"),
-                   **{name: text(name) for name in RANGES}, **common)
+    return JobForm(
+        model=job.model,
+        suffix=job.suffix or "",
+        seed="" if job.seed is None else str(job.seed),
+        reasoning_effort=text("reasoning_effort"),
+        **{name: text(name) for name in RANGES},
+        **common,
+    )

@@ -48,7 +48,7 @@ class JobsCache:
             if data.get("format") != FORMAT or data.get("endpoint") != self.endpoint:
                 return None
             return [job_from_api(raw) for raw in data["jobs"]]
-        except Exception:  # noqa: BLE001 - a damaged cache is no cache
+        except Exception:
             return None
 
     def store(self, raw_jobs: Sequence[Mapping[str, Any]]) -> bool:

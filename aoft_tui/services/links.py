@@ -49,11 +49,15 @@ def job_links(job_id: str, settings: Settings) -> JobLinks:
     rid = resource_id(settings)
     if rid:
         azure = f"{AZURE_PORTAL}#resource{rid}/overview"
-        azure_note = "the resource in the Azure portal (Go to Azure AI Foundry portal → Fine-tuning lists the job)"
+        azure_note = (
+            "the resource in the Azure portal (Go to Azure AI Foundry portal → Fine-tuning lists the job)"
+        )
     else:
         azure = FOUNDRY_PORTAL
-        azure_note = ("Azure AI Foundry: pick the resource, then Fine-tuning lists the job (no per-job link exists; "
-                      "set subscription_id, resource_group and account_name for a link to the resource)")
+        azure_note = (
+            "Azure AI Foundry: pick the resource, then Fine-tuning lists the job (no per-job link exists; "
+            "set subscription_id, resource_group and account_name for a link to the resource)"
+        )
     wandb, wandb_note = _wandb_link(job_id, settings)
     return JobLinks(azure, azure_note, wandb, wandb_note)
 
@@ -68,7 +72,10 @@ def _wandb_link(job_id: str, settings: Settings) -> tuple[str | None, str]:
     if not pushed:
         return None, "not pushed to W&B yet (w pushes it)"
     if record.pending_sync_dirs():
-        return None, f"pushed offline: `wandb sync` uploads it ({len(record.pending_sync_dirs())} run folder(s))"
+        return (
+            None,
+            f"pushed offline: `wandb sync` uploads it ({len(record.pending_sync_dirs())} run folder(s))",
+        )
     if not entity:
         return None, "pushed; set [wandb] entity in config.toml for a link (the push printed the run's URL)"
     url = f"{wandb_app_host(wandb_host())}/{quote(entity)}/{quote(project)}/runs/{quote(job_id)}"

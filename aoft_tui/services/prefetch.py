@@ -67,8 +67,10 @@ class JobListPrefetch:
     @property
     def usable(self) -> bool:
         """A plain http(s) endpoint without a proxy in the way: what http.client can do as the SDK would."""
-        return self._parts.scheme in ("http", "https") and bool(self._parts.hostname) and not any(
-            os.environ.get(name) for name in _PROXY_VARS
+        return (
+            self._parts.scheme in ("http", "https")
+            and bool(self._parts.hostname)
+            and not any(os.environ.get(name) for name in _PROXY_VARS)
         )
 
     def start(self) -> JobListPrefetch:
@@ -95,14 +97,16 @@ class JobListPrefetch:
     def _run(self) -> None:
         try:
             self._jobs = self._fetch_all()
-        except Exception:  # noqa: BLE001 - any failure: the SDK's first poll runs instead
+        except Exception:
             self._jobs = None
         finally:
             self._done.set()
 
     def _fetch_all(self) -> list[dict[str, Any]] | None:
         parts = self._parts
-        connection_cls = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        connection_cls = (
+            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        )
         connection = connection_cls(parts.hostname, parts.port, timeout=self._timeout)
         try:
             jobs: list[dict[str, Any]] = []
@@ -124,10 +128,16 @@ class JobListPrefetch:
         self, connection: http.client.HTTPConnection, after: str | None
     ) -> tuple[list[dict[str, Any]], bool] | None:
         v1 = self._api_version == V1  # the v1 API: /openai/v1/..., no api-version
-        query: dict[str, Any] = {"limit": self._page} if v1 else {"api-version": self._api_version, "limit": self._page}
+        query: dict[str, Any] = (
+            {"limit": self._page} if v1 else {"api-version": self._api_version, "limit": self._page}
+        )
         if after:
             query["after"] = after
-        path = f"{self._parts.path}/openai/v1/fine_tuning/jobs" if v1 else f"{self._parts.path}/openai/fine_tuning/jobs"
+        path = (
+            f"{self._parts.path}/openai/v1/fine_tuning/jobs"
+            if v1
+            else f"{self._parts.path}/openai/fine_tuning/jobs"
+        )
         if self._token_provider is not None:
             headers = {"Authorization": f"Bearer {self._token_provider()}", "Accept": "application/json"}
         else:
@@ -137,7 +147,9 @@ class JobListPrefetch:
         response = connection.getresponse()
         if self._request_log is not None:
             request_id = response.getheader("apim-request-id") or response.getheader("x-request-id")
-            self._request_log.record("GET", path, response.status, time.monotonic() - started, request_id=request_id)
+            self._request_log.record(
+                "GET", path, response.status, time.monotonic() - started, request_id=request_id
+            )
         body = response.read()
         if self._on_response is not None:
             self._on_response("GET", path, len(body))

@@ -88,8 +88,12 @@ def prompt_text(messages: list[dict[str, Any]]) -> str:
     return " ".join(str(content).split())
 
 
-def run_eval(ask: Callable[[str, list[dict[str, Any]]], Any], run: EvalRun, examples: list[Example],
-             cancelled: Callable[[], bool] = lambda: False) -> Iterator[ExampleResult]:
+def run_eval(
+    ask: Callable[[str, list[dict[str, Any]]], Any],
+    run: EvalRun,
+    examples: list[Example],
+    cancelled: Callable[[], bool] = lambda: False,
+) -> Iterator[ExampleResult]:
     """Ask each side each example's prompt, in order; yield each scored example as it is done.
     `ask(deployment, messages)` returns a deployment_chat.Reply. Stops (run.cancelled) before
     the next call once `cancelled()` is true: what was done stays in `run`."""
@@ -100,9 +104,15 @@ def run_eval(ask: Callable[[str, list[dict[str, Any]]], Any], run: EvalRun, exam
                 run.cancelled = True
                 return
             reply = ask(side.deployment, messages)
-            answers.append(SideAnswer(reply.text, exact_match(reply.text, reference),
-                                      text_similarity(reply.text, reference),
-                                      reply.prompt_tokens, reply.completion_tokens))
+            answers.append(
+                SideAnswer(
+                    reply.text,
+                    exact_match(reply.text, reference),
+                    text_similarity(reply.text, reference),
+                    reply.prompt_tokens,
+                    reply.completion_tokens,
+                )
+            )
         for side, answer in zip(run.sides, answers, strict=True):
             side.add(answer)
         result = ExampleResult(number, prompt_text(messages), reference, tuple(answers))

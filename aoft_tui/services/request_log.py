@@ -71,7 +71,9 @@ class RequestLog:
         unanswered = getattr(self._pending, "request", None)
         if unanswered is not None:  # the SDK is retrying a request that got no answer
             at, method, path, began = unanswered
-            self.record(method, path, None, started - began, error="no answer (connection failed or timed out)", at=at)
+            self.record(
+                method, path, None, started - began, error="no answer (connection failed or timed out)", at=at
+            )
         self._pending.request = (datetime.now(UTC), request.method, request.url.path, started)
 
     def on_response(self, response: httpx2.Response) -> None:

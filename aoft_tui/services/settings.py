@@ -173,7 +173,11 @@ def load_settings(*, profile: str | None = None, **overrides: Any) -> Settings:
         profile_values = dict(profiles[name]) if name else {}
         if "endpoint" in profile_values:
             profile_values["endpoint_source"] = f"profiles.{name}.endpoint in {config_file()}"
-        env_values = {**environment, "endpoint_source": "AZURE_OPENAI_ENDPOINT"} if "endpoint" in environment else environment
+        env_values = (
+            {**environment, "endpoint_source": "AZURE_OPENAI_ENDPOINT"}
+            if "endpoint" in environment
+            else environment
+        )
         layers = [values, profile_values, env_values] if not chosen else [values, env_values, profile_values]
         for layer in layers:
             values = _merged(values, layer)
@@ -204,7 +208,9 @@ def _profiles(file_values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     out = {}
     for name, body in table.items():
         if not isinstance(body, Mapping):
-            raise _Invalid(f"profiles.{name} must be a table (endpoint, auth, api_key_env, ...), got {_shown(body)}")
+            raise _Invalid(
+                f"profiles.{name} must be a table (endpoint, auth, api_key_env, ...), got {_shown(body)}"
+            )
         out[str(name)] = {f"profiles.{name}.": None, **body}  # the prefix names fields in errors
     return out
 
@@ -238,11 +244,15 @@ def _settings_from(values: Mapping[str, Any]) -> Settings:
     )
 
 
-def _optional_str(values: Mapping[str, Any], name: str, *, secret: bool = False, prefix: str = "") -> str | None:
+def _optional_str(
+    values: Mapping[str, Any], name: str, *, secret: bool = False, prefix: str = ""
+) -> str | None:
     value = values.get(name)
     if value is None or isinstance(value, str):
         return value
-    raise _Invalid(f"{prefix}{name} must be a string, got {type(value).__name__ if secret else _shown(value)}")
+    raise _Invalid(
+        f"{prefix}{name} must be a string, got {type(value).__name__ if secret else _shown(value)}"
+    )
 
 
 def _table(values: Mapping[str, Any], name: str, kind: type, shape: str) -> dict[str, Any]:
@@ -255,7 +265,9 @@ def _table(values: Mapping[str, Any], name: str, kind: type, shape: str) -> dict
     for key, value in table.items():
         number = kind is float and isinstance(value, int | float) and not isinstance(value, bool)
         if not (number or (kind is str and isinstance(value, str))):
-            raise _Invalid(f"{name}.{key} must be a {'number' if kind is float else 'string'}, got {_shown(value)}")
+            raise _Invalid(
+                f"{name}.{key} must be a {'number' if kind is float else 'string'}, got {_shown(value)}"
+            )
         out[str(key)] = kind(value)
     return out
 

@@ -113,13 +113,22 @@ class StartIntent:
         return entry if isinstance(entry, dict) else None
 
     def upload_started(self, role: str, local: LocalFile, before_ids: set[str]) -> None:
-        self.data["files"][role] = {"name": local.name, "size": local.size, "sha256": local.sha256,
-                                    "before_ids": sorted(before_ids), "file_id": None}
+        self.data["files"][role] = {
+            "name": local.name,
+            "size": local.size,
+            "sha256": local.sha256,
+            "before_ids": sorted(before_ids),
+            "file_id": None,
+        }
         self.save()
 
     def upload_landed(self, role: str, local: LocalFile, file_id: str) -> None:
-        entry = self.upload(role) or {"name": local.name, "size": local.size, "sha256": local.sha256,
-                                      "before_ids": []}
+        entry = self.upload(role) or {
+            "name": local.name,
+            "size": local.size,
+            "sha256": local.sha256,
+            "before_ids": [],
+        }
         entry["file_id"] = file_id
         self.data["files"][role] = entry
         self.save()
@@ -187,8 +196,9 @@ class StartIntent:
         self.release()
 
 
-def open_intent(endpoint: str, files: dict[str, LocalFile], options: dict[str, Any],
-                directory: Path | None = None) -> StartIntent:
+def open_intent(
+    endpoint: str, files: dict[str, LocalFile], options: dict[str, Any], directory: Path | None = None
+) -> StartIntent:
     key = request_key(endpoint, files, options)
     folder = directory or settings_mod.state_dir() / INTENTS_DIR
     return StartIntent(folder / f"{key}.json", key)

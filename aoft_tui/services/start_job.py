@@ -76,8 +76,9 @@ class StartProgress:
 ProgressSink = Callable[[StartProgress], None]
 
 
-def throttled(sink: ProgressSink, interval: float = 0.1, *,
-              clock: Callable[[], float] = time.monotonic) -> ProgressSink:
+def throttled(
+    sink: ProgressSink, interval: float = 0.1, *, clock: Callable[[], float] = time.monotonic
+) -> ProgressSink:
     """Pass on every change of step, file or status, but byte counts at most every
     `interval` seconds (and the last one): an upload reports every 64 KiB, and a UI that
     handles each report in turn would slow the upload down."""
@@ -121,8 +122,12 @@ class FileRejected(FileProcessingError):
         )
 
 
-def preflight(request: StartRequest, *, prices: dict[str, float] | None = None,
-              validate: Callable[..., ValidationReport] | None = None) -> ValidationReport:
+def preflight(
+    request: StartRequest,
+    *,
+    prices: dict[str, float] | None = None,
+    validate: Callable[..., ValidationReport] | None = None,
+) -> ValidationReport:
     """Validate both files for the chosen model and method (raises DatasetIOError on I/O).
     `validate` stands in for validate_file (the TUI's runs in a child process)."""
     if validate is None:
@@ -149,8 +154,10 @@ def problem_counts(report: ValidationReport) -> tuple[int, int]:
     """(errors, warnings) in total — the report lists only the first few of each kind."""
     errors = getattr(report, "error_count", None)
     warnings = getattr(report, "warning_count", None)
-    return (len(report.errors) if errors is None else errors,
-            len(report.warnings) if warnings is None else warnings)
+    return (
+        len(report.errors) if errors is None else errors,
+        len(report.warnings) if warnings is None else warnings,
+    )
 
 
 def _plural(n: int, word: str) -> str:
@@ -265,13 +272,19 @@ class JobStarter:
             if role not in self._locals:
                 self._locals[role] = self._fingerprint(role, path)
         if self.intent is None:
-            self.intent = open_intent(self.service.endpoint, self._locals, asdict(self.request.options),
-                                      self._intents_dir)
+            self.intent = open_intent(
+                self.service.endpoint, self._locals, asdict(self.request.options), self._intents_dir
+            )
         self.intent.acquire()
         self.idempotency_key = self.intent.idempotency_key
         if self.intent.resumed:
-            self._emit(StartProgress(Phase.RESUMING, "Resuming the start interrupted at "
-                                     f"{self.intent.started_at}: looking for what already reached Azure"))
+            self._emit(
+                StartProgress(
+                    Phase.RESUMING,
+                    "Resuming the start interrupted at "
+                    f"{self.intent.started_at}: looking for what already reached Azure",
+                )
+            )
         else:
             self.intent.save()  # before anything is sent
 
@@ -284,8 +297,16 @@ class JobStarter:
     def _prepare(self, role: str, path: Path, local: LocalFile) -> FileInfo:
         reused = self._reusable(role, local)
         if reused is not None:
-            self._emit(StartProgress(Phase.REUSED, f"Reusing {reused.id} for {path.name}", role,
-                                     local.size, local.size, file_status=str(reused.status)))
+            self._emit(
+                StartProgress(
+                    Phase.REUSED,
+                    f"Reusing {reused.id} for {path.name}",
+                    role,
+                    local.size,
+                    local.size,
+                    file_status=str(reused.status),
+                )
+            )
             return reused
         assert self.intent is not None
         landed = landed_upload(self.service, self.intent.upload(role), local)
@@ -294,9 +315,16 @@ class JobStarter:
             self.cache.remember(local, landed.id)
             self.intent.upload_landed(role, local, landed.id)
             self._uploaded_here.add(landed.id)
-            self._emit(StartProgress(Phase.REUSED, f"Found {landed.id}: the interrupted run's upload of "
-                                     f"{path.name} reached Azure", role, local.size, local.size,
-                                     file_status=str(landed.status)))
+            self._emit(
+                StartProgress(
+                    Phase.REUSED,
+                    f"Found {landed.id}: the interrupted run's upload of {path.name} reached Azure",
+                    role,
+                    local.size,
+                    local.size,
+                    file_status=str(landed.status),
+                )
+            )
             return landed if landed.status is FileStatus.PROCESSED else self._wait(role, path, landed)
         info = self._upload(role, path, local)
         self.intent.upload_landed(role, local, info.id)
@@ -319,8 +347,9 @@ class JobStarter:
             return None
         if info.status is not FileStatus.PROCESSED:
             # An earlier upload of ours still being processed: wait for it, don't upload twice.
-            info = self._wait(role, self.request.training if role == TRAINING else self.request.validation,
-                              info)
+            info = self._wait(
+                role, self.request.training if role == TRAINING else self.request.validation, info
+            )
         return info
 
     def _upload(self, role: str, path: Path, local: LocalFile) -> FileInfo:
@@ -329,15 +358,19 @@ class JobStarter:
         existing = self.service.list_files(purpose="fine-tune")
         before = {f.id for f in existing}
         assert self.intent is not None
-        self.intent.upload_started(role, local, {f.id for f in existing
-                                                 if f.filename == local.name and f.bytes == local.size})
+        self.intent.upload_started(
+            role, local, {f.id for f in existing if f.filename == local.name and f.bytes == local.size}
+        )
         meter = TransferMeter(local.size)
 
         def on_bytes(sent: int, total: int) -> None:
             meter.total = total or local.size
             meter.update(sent)
-            self._emit(StartProgress(Phase.UPLOADING, f"Uploading {path.name}", role, sent, meter.total,
-                                     meter.rate, meter.eta))
+            self._emit(
+                StartProgress(
+                    Phase.UPLOADING, f"Uploading {path.name}", role, sent, meter.total, meter.rate, meter.eta
+                )
+            )
 
         on_bytes(0, local.size)
         try:
@@ -352,8 +385,14 @@ class JobStarter:
         name = path.name if path else info.filename
 
         def on_status(current: FileInfo) -> None:
-            self._emit(StartProgress(Phase.PROCESSING, f"Azure is processing {name}: {current.status}", role,
-                                     file_status=str(current.status)))
+            self._emit(
+                StartProgress(
+                    Phase.PROCESSING,
+                    f"Azure is processing {name}: {current.status}",
+                    role,
+                    file_status=str(current.status),
+                )
+            )
 
         on_status(info)
         try:
@@ -382,8 +421,11 @@ class JobStarter:
             # An interrupted run sent the create: did it land? (Azure need not honour the key.)
             self._jobs_before = intent.jobs_before
             if (landed := self._landed_job(spec)) is not None:
-                self._emit(StartProgress(Phase.RESUMING, f"Found {landed.id}: the interrupted run's "
-                                         "create reached Azure"))
+                self._emit(
+                    StartProgress(
+                        Phase.RESUMING, f"Found {landed.id}: the interrupted run's create reached Azure"
+                    )
+                )
                 return landed
         elif self._jobs_before is None:
             self._jobs_before = {j.id for j in self.service.list_jobs()}

@@ -29,10 +29,14 @@ VERIFY_CONTENT_UP_TO = 64 * 1024 * 1024
 _GONE = (FileStatus.ERROR, FileStatus.DELETED, FileStatus.DELETING)
 
 
-def landed_upload(service: FineTuningService, entry: dict[str, Any] | None, local: LocalFile) -> FileInfo | None:
+def landed_upload(
+    service: FineTuningService, entry: dict[str, Any] | None, local: LocalFile
+) -> FileInfo | None:
     """The file an interrupted upload of `local` left on the resource, if any."""
     if entry is None or (entry.get("sha256"), entry.get("size"), entry.get("name")) != (
-        local.sha256, local.size, local.name
+        local.sha256,
+        local.size,
+        local.name,
     ):
         return None
     if entry.get("file_id"):  # the earlier run saw the answer: only check it is still there
@@ -42,9 +46,16 @@ def landed_upload(service: FineTuningService, entry: dict[str, Any] | None, loca
                 return info
     before = set(entry.get("before_ids") or ())
     candidates = sorted(
-        (f for f in service.list_files(purpose="fine-tune")
-         if f.id not in before and f.filename == local.name and f.bytes == local.size and f.status not in _GONE),
-        key=lambda f: f.created_at, reverse=True,
+        (
+            f
+            for f in service.list_files(purpose="fine-tune")
+            if f.id not in before
+            and f.filename == local.name
+            and f.bytes == local.size
+            and f.status not in _GONE
+        ),
+        key=lambda f: f.created_at,
+        reverse=True,
     )
     for info in candidates:
         if _same_content(service, info, local):
@@ -76,7 +87,9 @@ def landed_job(service: FineTuningService, spec: Any, jobs_before: set[str]) -> 
         if job.id in jobs_before:
             continue
         if (job.training_file, job.validation_file, job.suffix) == (
-            spec.training_file, spec.validation_file, spec.suffix
+            spec.training_file,
+            spec.validation_file,
+            spec.suffix,
         ) and job.model.startswith(spec.model.split(".ft-")[0]):
             return job
     return None

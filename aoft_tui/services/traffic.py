@@ -42,5 +42,8 @@ class TrafficStats:
     def count(self, method: str, path_suffix: str) -> int:
         """Requests whose route is `method` and whose path ends with `path_suffix`."""
         with self._lock:
-            return sum(n for route, n in self.by_route.items()
-                       if route.startswith(method + " ") and route.endswith(path_suffix))
+            return sum(
+                n
+                for route, n in self.by_route.items()
+                if route.startswith(method + " ") and route.endswith(path_suffix)
+            )

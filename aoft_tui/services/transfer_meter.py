@@ -12,7 +12,9 @@ from aoft_tui.domain.formatting import byte_size
 class TransferMeter:
     """Rate over a sliding window, so a stall shows up within seconds, not averaged away."""
 
-    def __init__(self, total: int, *, window: float = 3.0, clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(
+        self, total: int, *, window: float = 3.0, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.total = total
         self.done = 0
         self._window = window

@@ -78,8 +78,10 @@ class UiStateStore:
         try:
             state = UiState.from_json(json.loads(raw))
         except (ValueError, UnicodeDecodeError) as exc:
-            return UiState(), (f"{self.path} is damaged ({exc}); it is ignored and will be replaced "
-                               "with the current filter, sort and marks.")
+            return UiState(), (
+                f"{self.path} is damaged ({exc}); it is ignored and will be replaced "
+                "with the current filter, sort and marks."
+            )
         self._written = raw
         return state, None
 

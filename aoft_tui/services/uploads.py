@@ -70,7 +70,10 @@ def upload_with_uploads_api(
     size = path.stat().st_size
     tracker = ProgressTracker(size, progress)
     upload = client.uploads.create(
-        bytes=size, filename=path.name, mime_type=mime_type_for(path), purpose=purpose  # type: ignore[arg-type]
+        bytes=size,
+        filename=path.name,
+        mime_type=mime_type_for(path),
+        purpose=purpose,  # type: ignore[arg-type]
     )
     part_ids: list[str] = []
     try:
@@ -127,7 +130,9 @@ def wait_until_processed(
         if info.status is FileStatus.PROCESSED:
             return info
         if info.status in (FileStatus.ERROR, FileStatus.DELETED, FileStatus.DELETING):
-            raise FileProcessingError(info.status_details or f"the service reports status '{info.status.value}'")
+            raise FileProcessingError(
+                info.status_details or f"the service reports status '{info.status.value}'"
+            )
         remaining = deadline - time.monotonic()
         if remaining <= 0:
             raise OperationTimeout(

@@ -65,7 +65,9 @@ class ChildValidation:
                     raise ValidationCancelled("The validation was cancelled.")
                 self._proc = proc = subprocess.Popen(
                     [sys.executable, "-m", "aoft_tui.services.validation_run"],
-                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+                    stdin=subprocess.PIPE,
+                    stdout=subprocess.PIPE,
+                    stderr=errors,
                     start_new_session=True,  # its own group: cancel stops its workers too
                 )
             try:
@@ -100,8 +102,10 @@ class ChildValidation:
             raise ValidationCancelled("The validation was cancelled.")
         errors.seek(0)
         last = errors.read().decode("utf-8", "replace").strip().splitlines()[-1:] or [f"exit code {code}"]
-        raise ValidationStopped(f"{train}: the validator stopped before the end ({last[0][:300]}). "
-                                f"Run `aoft-tui validate {train}` for the full error.")
+        raise ValidationStopped(
+            f"{train}: the validator stopped before the end ({last[0][:300]}). "
+            f"Run `aoft-tui validate {train}` for the full error."
+        )
 
     def cancel(self) -> None:
         """Stop the child and its workers (SIGKILL to its process group); idempotent."""

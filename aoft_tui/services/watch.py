@@ -133,8 +133,11 @@ class JobWatch:
         by_id = {job.id: job for job in self.service.list_jobs()}
         if not self._started:
             if self.all_jobs:
-                self._wanted = [j.id for j in sorted(by_id.values(), key=lambda j: j.created_at)
-                                if not j.status.is_terminal]
+                self._wanted = [
+                    j.id
+                    for j in sorted(by_id.values(), key=lambda j: j.created_at)
+                    if not j.status.is_terminal
+                ]
             for job_id in self._wanted:
                 if job_id not in by_id:  # beyond the list (or mistyped): ask for it alone
                     by_id[job_id] = self.service.get_job(job_id)
@@ -157,12 +160,16 @@ class JobWatch:
         return changes
 
     def _step_and_loss(self, job: Job) -> tuple[int | None, float | None]:
-        if self._metrics is None or job.status in (JobStatus.CREATED, JobStatus.PENDING,
-                                                   JobStatus.VALIDATING_FILES, JobStatus.QUEUED):
+        if self._metrics is None or job.status in (
+            JobStatus.CREATED,
+            JobStatus.PENDING,
+            JobStatus.VALIDATING_FILES,
+            JobStatus.QUEUED,
+        ):
             return None, None
         try:
             return self._metrics(job)
-        except Exception:  # noqa: BLE001 - a change line never waits on its decorations
+        except Exception:
             return None, None
 
 

@@ -40,8 +40,14 @@ class AoftApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Leave aoft-tui (the terminal is restored)"),
         Binding("question_mark,f1", "help", "Help", id="help", tooltip="Keys for this screen"),
-        Binding("ctrl+p,colon", "command_palette", "Commands", id="command_palette", show=False,
-                tooltip="Search every action, by name or by what it does"),  # fmt: skip
+        Binding(
+            "ctrl+p,colon",
+            "command_palette",
+            "Commands",
+            id="command_palette",
+            show=False,
+            tooltip="Search every action, by name or by what it does",
+        ),  # fmt: skip
         Binding("L", "open_log", "Log", id="log", show=False, tooltip="This session's requests and errors"),
     ]
 
@@ -95,7 +101,7 @@ class AoftApp(App[None]):
         self._clock = lambda: datetime.now(UTC)
 
     def now(self) -> datetime:
-        """"Now" for relative times (the emulator's clock in demo mode)."""
+        """ "Now" for relative times (the emulator's clock in demo mode)."""
         return self._clock()
 
     @property
@@ -103,7 +109,7 @@ class AoftApp(App[None]):
         """Where we are connected, without secrets (host only)."""
         try:
             endpoint = self.service.endpoint
-        except Exception:  # noqa: BLE001 - a label must never break the screen
+        except Exception:
             return "Azure OpenAI"
         return urlparse(endpoint).netloc or endpoint
 
@@ -174,17 +180,28 @@ class AoftApp(App[None]):
         seen: set[str] = set()
         for key, active in screen.active_bindings.items():
             binding = active.binding
-            if not binding.id or binding.id in seen or active.node is self or binding.id.startswith("filter."):
+            if (
+                not binding.id
+                or binding.id in seen
+                or active.node is self
+                or binding.id.startswith("filter.")
+            ):
                 continue
             seen.add(binding.id)
             title = f"{binding.description} ({self.get_key_display(binding)})"
             yield SystemCommand(title, binding.tooltip or binding.description,
                                 partial(active.node.run_action, binding.action))  # fmt: skip
         yield SystemCommand("Help", "Keys for this screen (? or F1)", self.action_help)
-        yield SystemCommand("Connect to Azure…", "Add a profile (endpoint and sign-in) to config.toml and use it",
-                            self.action_connect)
+        yield SystemCommand(
+            "Connect to Azure…",
+            "Add a profile (endpoint and sign-in) to config.toml and use it",
+            self.action_connect,
+        )
         for name in getattr(self.settings, "profile_names", ()):
             if name != getattr(self.settings, "profile", None) or self.demo:
-                yield SystemCommand(f"Switch profile: {name}", f"Connect to [profiles.{name}] of config.toml",
-                                    partial(self.switch_profile, name))
+                yield SystemCommand(
+                    f"Switch profile: {name}",
+                    f"Connect to [profiles.{name}] of config.toml",
+                    partial(self.switch_profile, name),
+                )
         yield from super().get_system_commands(screen)

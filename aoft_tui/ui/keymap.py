@@ -21,8 +21,22 @@ from textual.keys import Keys
 # The actions a person must always reach: nothing else may take their keys.
 PROTECTED_IDS = ("quit", "help")
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
-_KEY_NAMES = {key.value for key in Keys} | {"space", "tab", "enter", "backspace", "delete", "insert",
-                                           "up", "down", "left", "right", "home", "end", "pageup", "pagedown"}
+_KEY_NAMES = {key.value for key in Keys} | {
+    "space",
+    "tab",
+    "enter",
+    "backspace",
+    "delete",
+    "insert",
+    "up",
+    "down",
+    "left",
+    "right",
+    "home",
+    "end",
+    "pageup",
+    "pagedown",
+}
 _UI_PACKAGES = ("aoft_tui.ui.screens", "aoft_tui.ui.widgets")
 
 
@@ -58,7 +72,9 @@ def binding_scopes(app_bindings: Iterable[object]) -> dict[str, dict[str, tuple[
     return scopes
 
 
-def checked_keymap(keymap: Mapping[str, str], app_bindings: Iterable[object]) -> tuple[dict[str, str], list[str]]:
+def checked_keymap(
+    keymap: Mapping[str, str], app_bindings: Iterable[object]
+) -> tuple[dict[str, str], list[str]]:
     """(the entries safe to apply, one message per entry left out)."""
     scopes = binding_scopes(app_bindings)
     known = {binding_id for scope in scopes.values() for binding_id in scope}
@@ -67,14 +83,20 @@ def checked_keymap(keymap: Mapping[str, str], app_bindings: Iterable[object]) ->
     for binding_id, keys in keymap.items():
         if binding_id not in known:
             close = difflib.get_close_matches(binding_id, sorted(known), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else " (the ids are listed in the README, section 'The dashboard')"
+            hint = (
+                f" (did you mean {close[0]!r}?)"
+                if close
+                else " (the ids are listed in the README, section 'The dashboard')"
+            )
             problems.append(f"keymap: unknown binding id {binding_id!r}{hint}; entry ignored.")
             continue
         parts = [k.strip() for k in keys.split(",")]
         bad = [k for k in parts if not is_valid_key(k)]
         if bad:
-            problems.append(f"keymap: {binding_id} = {keys!r}: {', '.join(map(repr, bad))} is not a key "
-                            "(examples: \"x\", \"ctrl+s\", \"f5\", \"question_mark\"); entry ignored.")
+            problems.append(
+                f"keymap: {binding_id} = {keys!r}: {', '.join(map(repr, bad))} is not a key "
+                '(examples: "x", "ctrl+s", "f5", "question_mark"); entry ignored.'
+            )
             continue
         usable[binding_id] = ",".join(parts)
     for binding_id in list(usable):
@@ -85,7 +107,9 @@ def checked_keymap(keymap: Mapping[str, str], app_bindings: Iterable[object]) ->
     return usable, problems
 
 
-def _clash(binding_id: str, keymap: Mapping[str, str], scopes: Mapping[str, Mapping[str, tuple[str, ...]]]) -> str | None:
+def _clash(
+    binding_id: str, keymap: Mapping[str, str], scopes: Mapping[str, Mapping[str, tuple[str, ...]]]
+) -> str | None:
     keys = set(keymap[binding_id].split(","))
     for scope_name, scope in scopes.items():
         if binding_id not in scope:
@@ -99,9 +123,11 @@ def _clash(binding_id: str, keymap: Mapping[str, str], scopes: Mapping[str, Mapp
                 key = sorted(shared)[0]
                 where = "" if other in scopes["app"] else f" on {scope_name}"
                 kept = "it" if other in PROTECTED_IDS else "the first"
-                return (f"keymap: {binding_id} = {keymap[binding_id]!r} takes {key!r}, which is {other!r}{where}; "
-                        f"two actions on one key hide one of them, so {kept} keeps it and this entry is ignored. "
-                        "Choose another key.")
+                return (
+                    f"keymap: {binding_id} = {keymap[binding_id]!r} takes {key!r}, which is {other!r}{where}; "
+                    f"two actions on one key hide one of them, so {kept} keeps it and this entry is ignored. "
+                    "Choose another key."
+                )
     return None
 
 

@@ -55,8 +55,9 @@ def test_chat_credentials_carry_the_services_sign_in_without_showing_it(seeded_e
     from aoft_tui.services.finetuning import FineTuningService
 
     ft = next(d for d in registry.all() if d.fine_tuned).name
-    signed_in = FineTuningService(seeded_emulator.endpoint, "", "2025-04-01-preview",
-                                  token_provider=lambda: seeded_emulator.api_key)
+    signed_in = FineTuningService(
+        seeded_emulator.endpoint, "", "2025-04-01-preview", token_provider=lambda: seeded_emulator.api_key
+    )
     keyed = FineTuningService(seeded_emulator.endpoint, seeded_emulator.api_key, "2025-04-01-preview")
     for service in (signed_in, keyed):
         credentials = service.chat_credentials()

@@ -60,14 +60,18 @@ def test_the_profile_auth_picks_the_credential(write_config) -> None:
 def _subscription_only(emu) -> object:
     from aoft_tui.services.control_plane import ControlPlaneConfig
 
-    return ControlPlaneConfig(cps.SUBSCRIPTION_ID, None, None, emu.endpoint, Secret(emu.api_key),
-                              data_endpoint=emu.endpoint)
+    return ControlPlaneConfig(
+        cps.SUBSCRIPTION_ID, None, None, emu.endpoint, Secret(emu.api_key), data_endpoint=emu.endpoint
+    )
 
 
 def test_a_missing_account_is_found_from_the_endpoint(seeded_emulator) -> None:
     service = DeploymentService(_subscription_only(seeded_emulator), poll_interval=0.02)
     try:
-        assert (service.config.resource_group, service.config.account_name) == (cps.RESOURCE_GROUP, cps.ACCOUNT_NAME)
+        assert (service.config.resource_group, service.config.account_name) == (
+            cps.RESOURCE_GROUP,
+            cps.ACCOUNT_NAME,
+        )
         assert service.found is not None and cps.ACCOUNT_NAME in service.found.note()
         assert any(d.fine_tuned for d in service.list())
     finally:
@@ -102,15 +106,22 @@ class _Props:
 class _Account:
     def __init__(self, name: str, rg: str, props: _Props) -> None:
         self.name, self.properties = name, props
-        self.id = f"/subscriptions/s/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/{name}"
+        self.id = (
+            f"/subscriptions/s/resourceGroups/{rg}/providers/Microsoft.CognitiveServices/accounts/{name}"
+        )
 
 
 def test_an_ai_services_account_matches_by_its_openai_endpoint_or_subdomain() -> None:
     # AI Services (Foundry) resources answer on *.cognitiveservices.azure.com and list the
     # *.openai.azure.com address among properties.endpoints
-    foundry = _Account("my-foundry", "rg-ai", _Props("https://my-foundry.cognitiveservices.azure.com/",
-                                                     {"OpenAI Language Model Instance API":
-                                                      "https://my-foundry.openai.azure.com/"}))
+    foundry = _Account(
+        "my-foundry",
+        "rg-ai",
+        _Props(
+            "https://my-foundry.cognitiveservices.azure.com/",
+            {"OpenAI Language Model Instance API": "https://my-foundry.openai.azure.com/"},
+        ),
+    )
     other = _Account("speech", "rg-x", _Props("https://westus.api.cognitive.microsoft.com/"))
     found = match_account([other, foundry], "https://my-foundry.openai.azure.com")
     assert found is not None and (found.resource_group, found.account_name) == ("rg-ai", "my-foundry")

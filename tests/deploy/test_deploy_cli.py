@@ -32,15 +32,32 @@ def test_deploy_a_job_by_id_and_wait(arm_env):
     ticker = threading.Thread(target=clock, daemon=True)
     ticker.start()
     try:
-        result = run("deploy", job_id, "--name", "cli-one", "--sku", "Developer", "--wait", "--json",
-                     "--poll-interval", "0.05")
+        result = run(
+            "deploy",
+            job_id,
+            "--name",
+            "cli-one",
+            "--sku",
+            "Developer",
+            "--wait",
+            "--json",
+            "--poll-interval",
+            "0.05",
+        )
     finally:
         done.set()
         ticker.join()
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
-    assert (body["name"], body["model"], body["state"], body["created"]) == ("cli-one", model, "Succeeded", True)
-    assert body["hosting_cost_usd"] == 0.0 and 23.0 < body["hours_left_if_idle"] < 25.0  # the CLI reads the wall clock, the emulator its own
+    assert (body["name"], body["model"], body["state"], body["created"]) == (
+        "cli-one",
+        model,
+        "Succeeded",
+        True,
+    )
+    assert (
+        body["hosting_cost_usd"] == 0.0 and 23.0 < body["hours_left_if_idle"] < 25.0
+    )  # the CLI reads the wall clock, the emulator its own
 
 
 def test_deploy_twice_says_it_already_exists(arm_env):
@@ -78,7 +95,11 @@ def test_deploy_without_resource_names_exit_2(arm_env, monkeypatch):
     monkeypatch.delenv("AZURE_RESOURCE_GROUP")
     monkeypatch.delenv("AZURE_SUBSCRIPTION_ID")
     result = run("deploy", "m", "--name", "n", "--sku", "Standard")
-    assert result.exit_code == 2 and "AZURE_SUBSCRIPTION_ID" in result.stderr and "subscription_id" in result.stderr
+    assert (
+        result.exit_code == 2
+        and "AZURE_SUBSCRIPTION_ID" in result.stderr
+        and "subscription_id" in result.stderr
+    )
 
 
 def test_undeploy_needs_yes_without_a_terminal_then_deletes(arm_env, registry):
@@ -115,6 +136,8 @@ def test_try_eval_scores_both(arm_env, registry, tmp_path):
 
 def test_try_eval_bad_line_names_file_and_line(arm_env, tmp_path):
     data = tmp_path / "bad.jsonl"
-    data.write_text('{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]}\nnot json\n')
+    data.write_text(
+        '{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]}\nnot json\n'
+    )
     result = run("try", "any", "--eval", str(data))
     assert result.exit_code == 1 and f"{data}, line 2" in result.stderr and "Traceback" not in result.output

@@ -20,6 +20,8 @@ def test_emulator_prints_control_plane_exports(capsys):
 
     _print_deploy_exports("http://127.0.0.1:9", "k3y")
     line = capsys.readouterr().out.strip()
-    assert line == (f"export AZURE_MANAGEMENT_ENDPOINT=http://127.0.0.1:9 AOFT_MANAGEMENT_TOKEN=k3y "
-                    f"AZURE_SUBSCRIPTION_ID={cps.SUBSCRIPTION_ID} AZURE_RESOURCE_GROUP={cps.RESOURCE_GROUP} "
-                    f"AZURE_OPENAI_ACCOUNT={cps.ACCOUNT_NAME}")
+    assert line == (
+        f"export AZURE_MANAGEMENT_ENDPOINT=http://127.0.0.1:9 AOFT_MANAGEMENT_TOKEN=k3y "
+        f"AZURE_SUBSCRIPTION_ID={cps.SUBSCRIPTION_ID} AZURE_RESOURCE_GROUP={cps.RESOURCE_GROUP} "
+        f"AZURE_OPENAI_ACCOUNT={cps.ACCOUNT_NAME}"
+    )

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-
-from tests.ui.main_support import loaded, make_app, select_job, settle
-
 from aoft_tui.emulator import control_plane_state as cps
+from tests.ui.main_support import loaded, make_app, select_job, settle
 
 
 async def _until(pilot, predicate, what: str) -> None:
@@ -22,8 +20,11 @@ async def test_e_opens_deployments_with_the_demo_deployment(seeded_emulator, see
     async with make_app(seeded_service, seeded_emulator).run_test(size=(150, 36)) as pilot:
         await loaded(pilot)
         await pilot.press("H")
-        await _until(pilot, lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
-                     "the deployments list")
+        await _until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
+            "the deployments list",
+        )
         screen = pilot.app.screen
         fine_tuned = [d for d in screen.items.values() if d.fine_tuned]
         assert len(fine_tuned) == 1 and fine_tuned[0].state == "Succeeded"
@@ -42,11 +43,17 @@ async def test_D_deploys_the_selected_job_and_lands_in_deployments(seeded_emulat
         dialog.query_one("#deploy-name").value = "from-dialog"
         dialog.query_one("#deploy-sku").value = "Developer"
         await pilot.click("#deploy-go")
-        await _until(pilot, lambda: "Creating" in str(dialog.query_one("#deploy-progress").render()),
-                     "provisioning shown")
+        await _until(
+            pilot,
+            lambda: "Creating" in str(dialog.query_one("#deploy-progress").render()),
+            "provisioning shown",
+        )
         seeded_emulator.advance(cps.PROVISION_SECONDS)
-        await _until(pilot, lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
-                     "the deployments view")
+        await _until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
+            "the deployments view",
+        )
         assert pilot.app.screen.items["from-dialog"].sku == "Developer"
         assert pilot.app.screen.selected.name == "from-dialog"
 
@@ -57,8 +64,11 @@ async def test_delete_asks_then_removes(seeded_emulator, seeded_service, registr
     async with make_app(seeded_service, seeded_emulator).run_test(size=(150, 36)) as pilot:
         await loaded(pilot)
         await pilot.press("H")
-        await _until(pilot, lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
-                     "the list")
+        await _until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
+            "the list",
+        )
         name = pilot.app.screen.selected.name
         await pilot.press("X")
         await pilot.press("y")
@@ -73,8 +83,11 @@ async def test_try_streams_both_answers_side_by_side(seeded_emulator, seeded_ser
     async with make_app(seeded_service, seeded_emulator).run_test(size=(150, 36)) as pilot:
         await loaded(pilot)
         await pilot.press("H")
-        await _until(pilot, lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
-                     "the list")
+        await _until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
+            "the list",
+        )
         screen = pilot.app.screen
         ft_index = [d.fine_tuned for d in screen.items.values()].index(True)
         screen.query_one("#deployments").move_cursor(row=ft_index)
@@ -89,8 +102,9 @@ async def test_try_streams_both_answers_side_by_side(seeded_emulator, seeded_ser
         assert "general-purpose assistant" in try_screen.answers["base"]
 
 
-async def test_esc_while_provisioning_leaves_it_creating_in_the_view_which_follows_it(seeded_emulator,
-                                                                                      seeded_service, registry):
+async def test_esc_while_provisioning_leaves_it_creating_in_the_view_which_follows_it(
+    seeded_emulator, seeded_service, registry
+):
     from aoft_tui.ui.screens.deploy_dialog import DeployDialog
     from aoft_tui.ui.screens.deployments_screen import DeploymentsScreen
 
@@ -103,8 +117,11 @@ async def test_esc_while_provisioning_leaves_it_creating_in_the_view_which_follo
         dialog.query_one("#deploy-name").value = "left-early"
         dialog.query_one("#deploy-sku").value = "Developer"
         await pilot.click("#deploy-go")
-        await _until(pilot, lambda: "Creating" in str(dialog.query_one("#deploy-progress").render()),
-                     "provisioning shown")
+        await _until(
+            pilot,
+            lambda: "Creating" in str(dialog.query_one("#deploy-progress").render()),
+            "provisioning shown",
+        )
         from aoft_tui.ui.screens.deploy_support import deploy_services
 
         service = deploy_services(pilot.app)[0]
@@ -117,8 +134,11 @@ async def test_esc_while_provisioning_leaves_it_creating_in_the_view_which_follo
 
         service.get = counted_get  # the dialog's wait polls get(); the view lists
         await pilot.press("escape")
-        await _until(pilot, lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
-                     "the deployments view")
+        await _until(
+            pilot,
+            lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
+            "the deployments view",
+        )
         view = pilot.app.screen
         assert view.items["left-early"].state == "Creating" and view.selected.name == "left-early"
         assert "Still provisioning: left-early" in str(view.query_one("#deployments-note").render())

@@ -14,8 +14,14 @@ def test_deploy_and_wait_follows_creating_to_succeeded(seeded_emulator, deployme
     states = []
     timer = threading.Timer(0.3, seeded_emulator.advance, [cps.PROVISION_SECONDS])
     timer.start()
-    outcome = deployments.deploy("waited", ft_model, sku="GlobalStandard", capacity=2, wait=True,
-                                 progress=lambda d: states.append(d.state))
+    outcome = deployments.deploy(
+        "waited",
+        ft_model,
+        sku="GlobalStandard",
+        capacity=2,
+        wait=True,
+        progress=lambda d: states.append(d.state),
+    )
     timer.join()
     assert outcome.created and outcome.deployment.state == "Succeeded"
     assert states[0] == "Creating" and states[-1] == "Succeeded"
@@ -44,10 +50,13 @@ def test_a_name_used_by_another_model_is_refused_before_any_put(deployments, reg
         deployments.deploy(taken.name, "gpt-4o-mini-2024-07-18.ft-other", sku="Standard")
 
 
-@pytest.mark.parametrize(("model", "sku", "code"), [
-    (None, "Bogus", "InvalidResourceProperties"),
-    ("gpt-4o-mini-2024-07-18.ft-0000-unknown", "Standard", "DeploymentModelNotSupported"),
-])
+@pytest.mark.parametrize(
+    ("model", "sku", "code"),
+    [
+        (None, "Bogus", "InvalidResourceProperties"),
+        ("gpt-4o-mini-2024-07-18.ft-0000-unknown", "Standard", "DeploymentModelNotSupported"),
+    ],
+)
 def test_control_plane_refusals_keep_azure_code_and_message(deployments, ft_model, model, sku, code):
     with pytest.raises(BadRequestError) as info:
         deployments.deploy("refused", model or ft_model, sku=sku)
@@ -71,7 +80,9 @@ def test_only_a_key_configured_says_keys_do_not_work_on_the_control_plane(seeded
 
             raise ClientAuthenticationError("DefaultAzureCredential failed to retrieve a token")
 
-    config = ControlPlaneConfig(cps.SUBSCRIPTION_ID, cps.RESOURCE_GROUP, cps.ACCOUNT_NAME, seeded_emulator.endpoint)
+    config = ControlPlaneConfig(
+        cps.SUBSCRIPTION_ID, cps.RESOURCE_GROUP, cps.ACCOUNT_NAME, seeded_emulator.endpoint
+    )
     service = DeploymentService(config, api_key_configured=True, credential=RefusingCredential())
     with pytest.raises(AuthError) as info:
         service.list()
@@ -84,8 +95,13 @@ def test_wrong_token_is_an_auth_error_without_the_token(seeded_emulator):
     from aoft_tui.services.deployments import DeploymentService
     from aoft_tui.services.settings import Secret
 
-    config = ControlPlaneConfig(cps.SUBSCRIPTION_ID, cps.RESOURCE_GROUP, cps.ACCOUNT_NAME,
-                                seeded_emulator.endpoint, Secret("wrong-token-value"))
+    config = ControlPlaneConfig(
+        cps.SUBSCRIPTION_ID,
+        cps.RESOURCE_GROUP,
+        cps.ACCOUNT_NAME,
+        seeded_emulator.endpoint,
+        Secret("wrong-token-value"),
+    )
     with pytest.raises(AuthError) as info:
         DeploymentService(config).list()
     assert "The access token is invalid." in str(info.value) and "wrong-token-value" not in str(info.value)
@@ -115,8 +131,14 @@ def test_delete_removes_and_reports_absence(deployments, registry):
 def test_config_reads_env_over_deploy_table(write_config, monkeypatch):
     from aoft_tui.services.control_plane import control_plane_config
 
-    write_config('[deploy]\nsubscription_id = "sub-file"\nresource_group = "rg-file"\naccount_name = "acct"\n')
+    write_config(
+        '[deploy]\nsubscription_id = "sub-file"\nresource_group = "rg-file"\naccount_name = "acct"\n'
+    )
     monkeypatch.setenv("AZURE_RESOURCE_GROUP", "rg-env")
     config = control_plane_config()
-    assert (config.subscription_id, config.resource_group, config.account_name) == ("sub-file", "rg-env", "acct")
+    assert (config.subscription_id, config.resource_group, config.account_name) == (
+        "sub-file",
+        "rg-env",
+        "acct",
+    )
     assert config.management_endpoint == "https://management.azure.com" and config.token is None

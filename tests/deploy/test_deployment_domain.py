@@ -41,5 +41,6 @@ def test_base_model_deployment_has_no_hosting_fee_or_idle_end():
 def test_exact_match_ignores_spacing_and_similarity_orders_answers():
     assert exact_match("a  b\n", "a b")
     assert text_similarity("open settings then support", "open settings then support") == 1.0
-    assert text_similarity("open settings then billing", "open settings then support") > \
-        text_similarity("I cannot help", "open settings then support")
+    assert text_similarity("open settings then billing", "open settings then support") > text_similarity(
+        "I cannot help", "open settings then support"
+    )

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import json
 
-from tests.ui.main_support import loaded, make_app
-
 from aoft_tui.domain import catalog
+from tests.ui.main_support import loaded, make_app
 
 
 async def _until(pilot, predicate, what: str, tries: int = 500) -> None:
@@ -23,10 +22,15 @@ async def _on_fine_tuned_deployment(pilot):
 
     await loaded(pilot)
     await pilot.press("H")
-    await _until(pilot, lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
-                 "the deployments list")
+    await _until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
+        "the deployments list",
+    )
     screen = pilot.app.screen
-    screen.query_one("#deployments").move_cursor(row=[d.fine_tuned for d in screen.items.values()].index(True))
+    screen.query_one("#deployments").move_cursor(
+        row=[d.fine_tuned for d in screen.items.values()].index(True)
+    )
     return screen, screen.selected
 
 
@@ -36,8 +40,17 @@ def _deployed_job(emu, model: str):
 
 
 def _chat_file(path, n: int) -> str:
-    lines = [json.dumps({"messages": [{"role": "user", "content": f"question {i} about my invoice"},
-                                      {"role": "assistant", "content": f"answer {i}"}]}) for i in range(n)]
+    lines = [
+        json.dumps(
+            {
+                "messages": [
+                    {"role": "user", "content": f"question {i} about my invoice"},
+                    {"role": "assistant", "content": f"answer {i}"},
+                ]
+            }
+        )
+        for i in range(n)
+    ]
     path.write_text("\n".join(lines) + "\n")
     return str(path)
 
@@ -51,14 +64,16 @@ def _deploy_a_job_with_validation(emu, deployments):
     family = catalog.lookup(job.model).family
     deployments.deploy("with-validation", job.fine_tuned_model, sku="Developer")
     if not any(d.model == family for d in deployments.list()):
-        deployments.deploy(f"base-{family}", family, sku="GlobalStandard",
-                           version=job.model.removeprefix(f"{family}-"))
+        deployments.deploy(
+            f"base-{family}", family, sku="GlobalStandard", version=job.model.removeprefix(f"{family}-")
+        )
     emu.advance(cps.PROVISION_SECONDS)
     return job
 
 
-async def test_V_evaluates_on_the_jobs_validation_file_with_totals_and_cost(seeded_emulator, seeded_service,
-                                                                             deployments):
+async def test_V_evaluates_on_the_jobs_validation_file_with_totals_and_cost(
+    seeded_emulator, seeded_service, deployments
+):
     from aoft_tui.ui.screens.eval_screen import EvalScreen, money
 
     job = _deploy_a_job_with_validation(seeded_emulator, deployments)
@@ -74,7 +89,11 @@ async def test_V_evaluates_on_the_jobs_validation_file_with_totals_and_cost(seed
         await _until(pilot, lambda: field.value.endswith(f"{job.validation_file}.jsonl"), "the default file")
         screen.query_one("#eval-n").value = "3"
         await pilot.click("#eval-go")
-        await _until(pilot, lambda: screen.finished, "the evaluation: " + str(screen.query_one("#eval-progress").render()))
+        await _until(
+            pilot,
+            lambda: screen.finished,
+            "the evaluation: " + str(screen.query_one("#eval-progress").render()),
+        )
         run = screen.run
         assert run.done == 3 and not run.cancelled and len(run.sides) == 2  # fine-tuned and its base
         assert screen.query_one("#eval-results").row_count == 3
@@ -96,12 +115,17 @@ async def test_without_a_validation_file_it_asks_for_one(seeded_emulator, seeded
         await pilot.press("S")
         await _until(pilot, lambda: isinstance(pilot.app.screen, EvalScreen), "the evaluate screen")
         screen = pilot.app.screen
-        await _until(pilot, lambda: "no validation file" in str(screen.query_one("#eval-progress").render()),
-                     "the note that there is no validation file")
+        await _until(
+            pilot,
+            lambda: "no validation file" in str(screen.query_one("#eval-progress").render()),
+            "the note that there is no validation file",
+        )
         assert screen.query_one("#eval-file").value == ""
 
 
-async def test_esc_cancels_a_running_evaluation_keeping_what_was_done(seeded_emulator, seeded_service, tmp_path):
+async def test_esc_cancels_a_running_evaluation_keeping_what_was_done(
+    seeded_emulator, seeded_service, tmp_path
+):
     from aoft_tui.ui.screens.eval_screen import EvalScreen
 
     async with make_app(seeded_service, seeded_emulator).run_test(size=(160, 40)) as pilot:

@@ -19,9 +19,25 @@ from aoft_tui.emulator import control_plane_state as cps
 
 def _deploy_process(model: str, name: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "aoft_tui", "deploy", model, "--name", name, "--sku", "Developer", "--wait",
-         "--poll-interval", "0.05"],
-        env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "aoft_tui",
+            "deploy",
+            model,
+            "--name",
+            name,
+            "--sku",
+            "Developer",
+            "--wait",
+            "--poll-interval",
+            "0.05",
+        ],
+        env=dict(os.environ),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _until_creating(registry, name: str, process: subprocess.Popen) -> cps.DeploymentRec:
@@ -61,8 +77,21 @@ def test_kill_9_mid_provisioning_then_deploy_again_finishes_it_once(arm_env, reg
 
     done, ticker = _ticking(arm_env)
     try:
-        result = CliRunner().invoke(main, ["deploy", ft_model, "--name", "killed", "--sku", "Developer", "--wait",
-                                           "--json", "--poll-interval", "0.05"])
+        result = CliRunner().invoke(
+            main,
+            [
+                "deploy",
+                ft_model,
+                "--name",
+                "killed",
+                "--sku",
+                "Developer",
+                "--wait",
+                "--json",
+                "--poll-interval",
+                "0.05",
+            ],
+        )
     finally:
         done.set()
         ticker.join()

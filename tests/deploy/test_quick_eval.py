@@ -16,16 +16,25 @@ FT = "gpt-4o-mini-2024-07-18.ft-abc123-support"
 
 def test_a_dpo_file_gives_its_input_and_preferred_answer(tmp_path) -> None:
     path = tmp_path / "valid.jsonl"
-    path.write_text(json.dumps({"input": {"messages": [{"role": "user", "content": "refund?"}]},
-                                "preferred_output": [{"role": "assistant", "content": "Open Settings."}],
-                                "non_preferred_output": [{"role": "assistant", "content": "No."}]}) + "\n")
+    path.write_text(
+        json.dumps(
+            {
+                "input": {"messages": [{"role": "user", "content": "refund?"}]},
+                "preferred_output": [{"role": "assistant", "content": "Open Settings."}],
+                "non_preferred_output": [{"role": "assistant", "content": "No."}],
+            }
+        )
+        + "\n"
+    )
     assert eval_examples(path, 5) == [([{"role": "user", "content": "refund?"}], "Open Settings.")]
 
 
 def test_neither_shape_names_the_line(tmp_path) -> None:
     path = tmp_path / "bad.jsonl"
-    path.write_text('{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]}\n'
-                    '{"prompt": "x", "completion": "y"}\n')
+    path.write_text(
+        '{"messages": [{"role": "user", "content": "hi"}, {"role": "assistant", "content": "yo"}]}\n'
+        '{"prompt": "x", "completion": "y"}\n'
+    )
     with pytest.raises(LocalFileError, match=r"bad.jsonl, line 2: not a chat example"):
         eval_examples(path, 5)
 

@@ -13,7 +13,7 @@ def _strict(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture
-def emulator(request: pytest.FixtureRequest) -> Iterator["EmbeddedEmulator"]:  # noqa: F821
+def emulator(request: pytest.FixtureRequest) -> Iterator[EmbeddedEmulator]:  # noqa: F821
     from aoft_tui.emulator.embedded import EmbeddedEmulator
 
     with EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=1, strict_spec=_strict(request)) as emu:
@@ -21,7 +21,7 @@ def emulator(request: pytest.FixtureRequest) -> Iterator["EmbeddedEmulator"]:  #
 
 
 @pytest.fixture
-def seeded_emulator(request: pytest.FixtureRequest) -> Iterator["EmbeddedEmulator"]:  # noqa: F821
+def seeded_emulator(request: pytest.FixtureRequest) -> Iterator[EmbeddedEmulator]:  # noqa: F821
     from aoft_tui.emulator.embedded import EmbeddedEmulator
 
     with EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7, strict_spec=_strict(request)) as emu:

@@ -117,11 +117,18 @@ def draft4_definitions(definitions: dict[str, Any]) -> dict[str, Any]:
                 if item.get("$ref") == f"{_DEFINITIONS_PREFIX}{base}":
                     item["$ref"] = f"{_DEFINITIONS_PREFIX}{plain}"
         branches = [
-            {"required": [prop], "properties": {prop: {"enum": [value]}}, "allOf": [{"$ref": f"{_DEFINITIONS_PREFIX}{sub}"}]}
+            {
+                "required": [prop],
+                "properties": {prop: {"enum": [value]}},
+                "allOf": [{"$ref": f"{_DEFINITIONS_PREFIX}{sub}"}],
+            }
             for value, sub in subtypes.items()
         ]
         branches.append(
-            {"properties": {prop: {"not": {"enum": list(subtypes)}}}, "allOf": [{"$ref": f"{_DEFINITIONS_PREFIX}{plain}"}]}
+            {
+                "properties": {prop: {"not": {"enum": list(subtypes)}}},
+                "allOf": [{"$ref": f"{_DEFINITIONS_PREFIX}{plain}"}],
+            }
         )
         out[base] = {"anyOf": branches}
         out[plain] = _transform({k: v for k, v in schema.items() if k != "discriminator"})
@@ -167,7 +174,9 @@ class Spec:
                 headers = {status: list(resp.get("headers", {})) for status, resp in op["responses"].items()}
                 pattern = re.compile(f"^{regex}$")
                 produces = tuple(op.get("produces", self.document.get("produces", ["application/json"])))
-                yield Operation(op["operationId"], method.upper(), template, pattern, responses, headers, produces)
+                yield Operation(
+                    op["operationId"], method.upper(), template, pattern, responses, headers, produces
+                )
 
     def operation(self, operation_id: str) -> Operation:
         return next(op for op in self.operations if op.operation_id == operation_id)
@@ -284,12 +293,18 @@ class ResponseRecorder:
             sent = request.content
         except httpx2.RequestNotRead:  # a streamed multipart upload
             sent = b""
-        self.exchanges.append(Exchange(request.method, request.url, sent, response.status_code, response.headers, response.content))
+        self.exchanges.append(
+            Exchange(
+                request.method, request.url, sent, response.status_code, response.headers, response.content
+            )
+        )
 
     def http_client(self, **kwargs: Any) -> httpx2.Client:
         return httpx2.Client(event_hooks={"response": [self._on_response]}, **kwargs)
 
-    def openai_client(self, emulator: Any, *, api_version: str = DEFAULT_API_VERSION, api_key: str | None = None):
+    def openai_client(
+        self, emulator: Any, *, api_version: str = DEFAULT_API_VERSION, api_key: str | None = None
+    ):
         from openai import AzureOpenAI
 
         return AzureOpenAI(
@@ -300,11 +315,15 @@ class ResponseRecorder:
             http_client=self.http_client(timeout=10),
         )
 
-    def raw_client(self, emulator: Any, *, api_version: str | None = DEFAULT_API_VERSION, headers: dict | None = None):
+    def raw_client(
+        self, emulator: Any, *, api_version: str | None = DEFAULT_API_VERSION, headers: dict | None = None
+    ):
         """httpx2 client on `{endpoint}/openai` with the key and `api-version` set (override per call)."""
         params = {"api-version": api_version} if api_version else {}
         all_headers = {"api-key": emulator.api_key, **(headers or {})}
-        return self.http_client(base_url=f"{emulator.endpoint}/openai", params=params, headers=all_headers, timeout=10)
+        return self.http_client(
+            base_url=f"{emulator.endpoint}/openai", params=params, headers=all_headers, timeout=10
+        )
 
     def problems(self, exchange: Exchange) -> list[str]:
         spec = spec_for(exchange.api_version)
@@ -325,11 +344,17 @@ class ResponseRecorder:
     @staticmethod
     def _body_problems(exchange: Exchange, op: Operation, validator: Draft4Validator | None) -> list[str]:
         if exchange.status == 204:
-            return [f"{exchange}: {op.operation_id} 204 must have no body, got {exchange.body[:80]!r}"] if exchange.body else []
+            return (
+                [f"{exchange}: {op.operation_id} 204 must have no body, got {exchange.body[:80]!r}"]
+                if exchange.body
+                else []
+            )
         content_type = exchange.headers.get("content-type", "").split(";")[0].strip()
         expected = ("application/json",) if validator else op.produces
         if content_type not in expected:
-            return [f"{exchange}: {op.operation_id} content-type {content_type!r}, spec produces {' or '.join(expected)}"]
+            return [
+                f"{exchange}: {op.operation_id} content-type {content_type!r}, spec produces {' or '.join(expected)}"
+            ]
         if validator is None:
             return []
         try:
@@ -374,7 +399,9 @@ def chat_jsonl(examples: int = 12) -> bytes:
     return "".join(json.dumps(line) + "\n" for line in lines).encode()
 
 
-def upload(client: httpx2.Client, data: bytes, *, name: str = "train.jsonl", purpose: str = "fine-tune") -> httpx2.Response:
+def upload(
+    client: httpx2.Client, data: bytes, *, name: str = "train.jsonl", purpose: str = "fine-tune"
+) -> httpx2.Response:
     return client.post("/files", data={"purpose": purpose}, files={"file": (name, data, "application/jsonl")})
 
 
@@ -395,7 +422,10 @@ def processed_file(client: httpx2.Client, emulator: Any, data: bytes | None = No
     assert response.status_code == 201, response.text
     file_id = response.json()["id"]
     body = poll_until(
-        emulator, lambda: client.get(f"/files/{file_id}").json(), lambda f: f["status"] in ("processed", "error"), step=5
+        emulator,
+        lambda: client.get(f"/files/{file_id}").json(),
+        lambda f: f["status"] in ("processed", "error"),
+        step=5,
     )
     assert body["status"] == "processed", body
     return body

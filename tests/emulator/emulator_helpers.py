@@ -11,15 +11,28 @@ API_VERSION = "2025-04-01-preview"
 MODEL = "gpt-4o-mini-2024-07-18"
 
 
-def sdk(emu, *, api_key: str | None = None, api_version: str = API_VERSION, max_retries: int = 0,
-        timeout: float = 10.0) -> AzureOpenAI:
-    return AzureOpenAI(azure_endpoint=emu.endpoint, api_key=api_key or emu.api_key, api_version=api_version,
-                       max_retries=max_retries, timeout=timeout)
+def sdk(
+    emu,
+    *,
+    api_key: str | None = None,
+    api_version: str = API_VERSION,
+    max_retries: int = 0,
+    timeout: float = 10.0,
+) -> AzureOpenAI:
+    return AzureOpenAI(
+        azure_endpoint=emu.endpoint,
+        api_key=api_key or emu.api_key,
+        api_version=api_version,
+        max_retries=max_retries,
+        timeout=timeout,
+    )
 
 
 def chat_lines(n: int) -> bytes:
-    rows = [{"messages": [{"role": "user", "content": f"q{i}"}, {"role": "assistant", "content": f"a{i}"}]}
-            for i in range(n)]
+    rows = [
+        {"messages": [{"role": "user", "content": f"q{i}"}, {"role": "assistant", "content": f"a{i}"}]}
+        for i in range(n)
+    ]
     return "\n".join(json.dumps(r) for r in rows).encode() + b"\n"
 
 
@@ -36,7 +49,9 @@ def processed_file(client: AzureOpenAI, data: bytes | None = None, name: str = "
 def create_job(client: AzureOpenAI, training_file: str, **kwargs):
     # a tier, as the live service (and so the emulator by default) needs one for most models
     kwargs.setdefault("extra_body", {"trainingType": "GlobalStandard"})
-    return client.fine_tuning.jobs.create(model=kwargs.pop("model", MODEL), training_file=training_file, **kwargs)
+    return client.fine_tuning.jobs.create(
+        model=kwargs.pop("model", MODEL), training_file=training_file, **kwargs
+    )
 
 
 def all_events(client: AzureOpenAI, job_id: str) -> list:

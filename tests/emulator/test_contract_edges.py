@@ -57,7 +57,11 @@ def test_v1_surface_answers_like_the_versioned_one(recorder, seeded_emulator):
 def test_injected_faults_send_spec_error_bodies(recorder, emulator, kind, status, code):
     emulator.faults.schedule(kind, method=None, path_contains="/", count=3, retry_after=2)
     with recorder.raw_client(emulator) as api:
-        responses = [api.get("/fine_tuning/jobs"), api.post("/files", data={"purpose": "fine-tune"}), api.get("/models")]
+        responses = [
+            api.get("/fine_tuning/jobs"),
+            api.post("/files", data={"purpose": "fine-tune"}),
+            api.get("/models"),
+        ]
     for response in responses:
         assert response.status_code == status
         assert response.json()["error"]["code"] == code
@@ -69,26 +73,50 @@ def test_injected_faults_send_spec_error_bodies(recorder, emulator, kind, status
 # ---------------------------------------------------------------- generated requests
 
 SUFFIX_CHARS = string.ascii_letters + string.digits + "-_ .é/"
-hyperparameter = st.one_of(st.none(), st.integers(-5, 100), st.floats(-1, 50, allow_nan=False), st.just("auto"), st.text(max_size=3))
+hyperparameter = st.one_of(
+    st.none(), st.integers(-5, 100), st.floats(-1, 50, allow_nan=False), st.just("auto"), st.text(max_size=3)
+)
 job_requests = st.fixed_dictionaries(
-    {"model": st.sampled_from([BASE_MODEL, "gpt-4.1-2025-04-14", "gpt-35-turbo-0125", "curie", "", "no-such-model"])},
+    {
+        "model": st.sampled_from(
+            [BASE_MODEL, "gpt-4.1-2025-04-14", "gpt-35-turbo-0125", "curie", "", "no-such-model"]
+        )
+    },
     optional={
         "suffix": st.text(SUFFIX_CHARS, max_size=45),
         "seed": st.one_of(st.integers(-(2**33), 2**33), st.text(max_size=3)),
         "hyperparameters": st.fixed_dictionaries(
-            {}, optional={"n_epochs": hyperparameter, "batch_size": hyperparameter, "learning_rate_multiplier": hyperparameter}
+            {},
+            optional={
+                "n_epochs": hyperparameter,
+                "batch_size": hyperparameter,
+                "learning_rate_multiplier": hyperparameter,
+            },
         ),
         "method": st.fixed_dictionaries(
             {"type": st.sampled_from(["supervised", "dpo", "reinforcement", "bogus"])},
-            optional={"dpo": st.fixed_dictionaries({}, optional={"hyperparameters": st.fixed_dictionaries({}, optional={"beta": hyperparameter})})},
+            optional={
+                "dpo": st.fixed_dictionaries(
+                    {},
+                    optional={
+                        "hyperparameters": st.fixed_dictionaries({}, optional={"beta": hyperparameter})
+                    },
+                )
+            },
         ),
         "validation_file": st.sampled_from(["{train}", "file-doesnotexist", ""]),
-        "trainingType": st.sampled_from(["Standard", "standard", "globalstandard", "GlobalStandard", "developer", "nope"]),
+        "trainingType": st.sampled_from(
+            ["Standard", "standard", "globalstandard", "GlobalStandard", "developer", "nope"]
+        ),
     },
 )
 # Derandomized: the same cases every run, so CI never goes red by luck; raise max_examples locally to explore.
 FUZZ = settings(
-    max_examples=60, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 
@@ -108,7 +136,10 @@ def fuzz_train(fuzz_emulator):
 @given(body=job_requests)
 def test_any_job_request_gets_a_spec_response(fuzz_emulator, fuzz_train, body):
     recorder = ResponseRecorder()
-    body = {"training_file": fuzz_train, **{k: (fuzz_train if v == "{train}" else v) for k, v in body.items()}}
+    body = {
+        "training_file": fuzz_train,
+        **{k: (fuzz_train if v == "{train}" else v) for k, v in body.items()},
+    }
     with recorder.raw_client(fuzz_emulator) as api:
         response = api.post("/fine_tuning/jobs", json=body)
         assert response.status_code in (201, 400, 404), response.text
@@ -126,9 +157,12 @@ def test_any_job_request_gets_a_spec_response(fuzz_emulator, fuzz_train, body):
 @given(
     data=st.one_of(
         st.binary(max_size=400),
-        st.lists(st.dictionaries(st.sampled_from(["messages", "prompt", "completion", "x"]), st.just([]) | st.text(max_size=5)), max_size=15).map(
-            lambda rows: "".join(json.dumps(r) + "\n" for r in rows).encode()
-        ),
+        st.lists(
+            st.dictionaries(
+                st.sampled_from(["messages", "prompt", "completion", "x"]), st.just([]) | st.text(max_size=5)
+            ),
+            max_size=15,
+        ).map(lambda rows: "".join(json.dumps(r) + "\n" for r in rows).encode()),
         st.integers(0, 14).map(chat_jsonl),
     ),
     purpose=st.sampled_from(["fine-tune", "fine-tune", "batch", "nope", ""]),

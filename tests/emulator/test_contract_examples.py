@@ -47,14 +47,20 @@ class World:
         return self.api.post("/files", data={"purpose": "fine-tune"}, files=files).json()["id"]
 
     def job(self, *, until: set[str] | None = None) -> dict:
-        body = {"model": BASE_MODEL, "training_file": self.training_file(), "validation_file": self.training_file()}
+        body = {
+            "model": BASE_MODEL,
+            "training_file": self.training_file(),
+            "validation_file": self.training_file(),
+        }
         created = self.api.post("/fine_tuning/jobs", json=body)
         assert created.status_code == 201, created.text
         return self.wait(created.json()["id"], until) if until else created.json()
 
     def wait(self, job_id: str, states: set[str]) -> dict:
         fetch = lambda: self.api.get(f"/fine_tuning/jobs/{job_id}").json()  # noqa: E731
-        return poll_until(self.emulator, fetch, lambda j: j["status"] in states | TERMINAL_JOB_STATES, step=60)
+        return poll_until(
+            self.emulator, fetch, lambda j: j["status"] in states | TERMINAL_JOB_STATES, step=60
+        )
 
     def succeeded_job(self) -> dict:
         job = self.job(until={"succeeded"})
@@ -67,7 +73,12 @@ class World:
         return self.wait(job["id"], {"paused"})
 
     def upload(self, size: int = 32) -> str:
-        start = {"purpose": "fine-tune", "filename": "training_data_v21.jsonl", "bytes": size, "mime_type": "application/json"}
+        start = {
+            "purpose": "fine-tune",
+            "filename": "training_data_v21.jsonl",
+            "bytes": size,
+            "mime_type": "application/json",
+        }
         return self.api.post("/uploads", json=start).json()["id"]
 
     def upload_parts(self) -> tuple[str, list[str]]:
@@ -75,7 +86,9 @@ class World:
         upload_id = self.upload(len(data))
         parts = [data[: len(data) // 2], data[len(data) // 2 :]]
         ids = [
-            self.api.post(f"/uploads/{upload_id}/parts", files={"data": ("blob", part, "application/octet-stream")}).json()["id"]
+            self.api.post(
+                f"/uploads/{upload_id}/parts", files={"data": ("blob", part, "application/octet-stream")}
+            ).json()["id"]
             for part in parts
         ]
         return upload_id, ids
@@ -91,7 +104,12 @@ def _substitutions(example: str, world: World) -> dict[str, Any]:
         return {EXAMPLE_FILE: world.raw_file()}
     if example == "post_finetuning_job":
         return {EXAMPLE_FILE: world.training_file(), "curie": BASE_MODEL}
-    if example in ("get_finetuning_job", "get_finetuning_jobs", "get_finetuning_job_events", "delete_finetuning_job"):
+    if example in (
+        "get_finetuning_job",
+        "get_finetuning_jobs",
+        "get_finetuning_job_events",
+        "delete_finetuning_job",
+    ):
         return {EXAMPLE_JOB: world.succeeded_job()["id"]}
     if example == "get_finetuning_job_checkpoints":
         return {"ftjob-72a2792ef7d24ba7b82c7fe4a37e379f": world.succeeded_job()["id"]}
@@ -168,7 +186,11 @@ def build_request(spec, operation_id: str, parameters: dict, subs: dict[str, Any
             request["json"] = value
         elif where == "formData" and param.get("type") == "file":
             name = "puppy.jsonl" if param["name"] == "file" else "blob"
-            request.setdefault("files", {})[param["name"]] = (name, value.encode(), "application/octet-stream")
+            request.setdefault("files", {})[param["name"]] = (
+                name,
+                value.encode(),
+                "application/octet-stream",
+            )
         elif where == "formData":
             request.setdefault("data", {})[param["name"]] = value
     assert "{" not in url, f"path parameter left in {url}"
@@ -216,7 +238,9 @@ def _type(spec, schema: dict | None) -> str | None:
     return (schema or {}).get("type")
 
 
-def shape_differences(example: Any, actual: Any, schema: dict | None, where: str = "", *, spec=None) -> list[str]:
+def shape_differences(
+    example: Any, actual: Any, schema: dict | None, where: str = "", *, spec=None
+) -> list[str]:
     spec = spec or load_spec(VERSION)
     kinds = (_kind(example), _kind(actual))
     if kinds[0] == "null" or kinds == ("number", "integer"):
@@ -224,13 +248,23 @@ def shape_differences(example: Any, actual: Any, schema: dict | None, where: str
     if kinds == ("integer", "number") and _type(spec, schema) == "number":
         return []  # the spec says double; the example merely shows a whole number
     if kinds[0] != kinds[1]:
-        return [f"{where or '<body>'}: example has {kinds[0]} {example!r}, emulator sent {kinds[1]} {actual!r}"]
+        return [
+            f"{where or '<body>'}: example has {kinds[0]} {example!r}, emulator sent {kinds[1]} {actual!r}"
+        ]
     if isinstance(example, list):
         if example and not actual:
             return [f"{where}: example has items, emulator sent an empty list"]
-        merged: Any = {k: v for item in example for k, v in item.items()} if example and isinstance(example[0], dict) else (example or [None])[0]
+        merged: Any = (
+            {k: v for item in example for k, v in item.items()}
+            if example and isinstance(example[0], dict)
+            else (example or [None])[0]
+        )
         item_schema = _items(spec, schema)
-        return [d for i, item in enumerate(actual) for d in shape_differences(merged, item, item_schema, f"{where}[{i}]", spec=spec)]
+        return [
+            d
+            for i, item in enumerate(actual)
+            for d in shape_differences(merged, item, item_schema, f"{where}[{i}]", spec=spec)
+        ]
     if not isinstance(example, dict):
         return []
     props, required, open_ = _declared(spec, schema)
@@ -268,7 +302,9 @@ def test_example_replays_equivalently(recorder, emulator, version, operation_id,
     [(status, expected)] = example["responses"].items()
     assert response.status_code == int(status), f"{request['method']} {request['url']}: {response.text}"
     for header in expected.get("headers", {}):
-        assert response.headers.get(header, "").endswith("/" + response.json()["id"]), f"{header}: {response.headers}"
+        assert response.headers.get(header, "").endswith("/" + response.json()["id"]), (
+            f"{header}: {response.headers}"
+        )
     if status == "204":
         assert response.content == b""
     elif isinstance(expected["body"], str):  # file content
@@ -291,7 +327,9 @@ def test_each_example_is_equivalent_to_itself(version, operation_id, path):
 
 
 def test_shape_differences_name_what_differs():
-    [(_, expected)] = json.loads((SPEC_ROOT / VERSION / "examples/get_finetuning_job.json").read_text())["responses"].items()
+    [(_, expected)] = json.loads((SPEC_ROOT / VERSION / "examples/get_finetuning_job.json").read_text())[
+        "responses"
+    ].items()
     schema = load_spec(VERSION).operation("FineTuning_Get").responses["200"]
     job = expected["body"]
     azure_nulls = {**job, "error": None, "estimated_finish": None, "fine_tuned_model": None}

@@ -136,7 +136,12 @@ def test_rejected_files_carry_status_details(recorder, api, emulator):
     for response in (too_few, not_json):
         assert response.status_code == 201
         file_id = response.json()["id"]
-        body = poll_until(emulator, lambda: api.get(f"/files/{file_id}").json(), lambda f: f["status"] in ("processed", "error"), step=5)  # noqa: B023
+        body = poll_until(
+            emulator,
+            lambda: api.get(f"/files/{file_id}").json(),
+            lambda f: f["status"] in ("processed", "error"),
+            step=5,
+        )
         assert body["status"] == "error" and body["status_details"], body
     no_purpose = api.post("/files", files={"file": ("t.jsonl", chat_jsonl(), "application/jsonl")})
     assert no_purpose.status_code == 400
@@ -145,12 +150,21 @@ def test_rejected_files_carry_status_details(recorder, api, emulator):
 
 @covers("Files_Import")
 def test_file_import(recorder, api, emulator):
-    request = {"purpose": "fine-tune", "filename": "puppy.jsonl", "content_url": "https://www.contoso.com/puppy.jsonl"}
+    request = {
+        "purpose": "fine-tune",
+        "filename": "puppy.jsonl",
+        "content_url": "https://www.contoso.com/puppy.jsonl",
+    }
     response = api.post("/files/import", json=request)
     assert response.status_code == 201, response.text
     file_id = response.json()["id"]
     # No internet here: the import ends in `error`, with Azure's explanation.
-    final = poll_until(emulator, lambda: api.get(f"/files/{file_id}").json(), lambda f: f["status"] in ("processed", "error"), step=5)
+    final = poll_until(
+        emulator,
+        lambda: api.get(f"/files/{file_id}").json(),
+        lambda f: f["status"] in ("processed", "error"),
+        step=5,
+    )
     assert final["status"] == "error" and final["status_details"], final
     assert api.post("/files/import", json={"purpose": "fine-tune"}).status_code == 400
     assert api.post("/files/import", json={**request, "content_url": "not a url"}).status_code == 400
@@ -176,13 +190,20 @@ def test_bad_list_queries_are_400(recorder, shared_api, path, params):
 def test_uploads(recorder, api):
     data = chat_jsonl(12)
     half = len(data) // 2
-    start = {"purpose": "fine-tune", "filename": "big.jsonl", "bytes": len(data), "mime_type": "application/jsonl"}
+    start = {
+        "purpose": "fine-tune",
+        "filename": "big.jsonl",
+        "bytes": len(data),
+        "mime_type": "application/jsonl",
+    }
     started = api.post("/uploads", json=start)
     assert started.status_code == 200, started.text
     upload_id = started.json()["id"]
     part_ids = []
     for chunk in (data[:half], data[half:]):
-        part = api.post(f"/uploads/{upload_id}/parts", files={"data": ("blob", chunk, "application/octet-stream")})
+        part = api.post(
+            f"/uploads/{upload_id}/parts", files={"data": ("blob", chunk, "application/octet-stream")}
+        )
         assert part.status_code == 200, part.text
         part_ids.append(part.json()["id"])
     completed = api.post(f"/uploads/{upload_id}/complete", json={"part_ids": part_ids})
@@ -249,10 +270,17 @@ def test_job_lifecycle(recorder, api, emulator):
 @covers("FineTuning_Cancel")
 def test_cancel(recorder, api, emulator):
     train = processed_file(api, emulator)
-    job_id = api.post("/fine_tuning/jobs", json={"model": BASE_MODEL, "training_file": train["id"]}).json()["id"]
+    job_id = api.post("/fine_tuning/jobs", json={"model": BASE_MODEL, "training_file": train["id"]}).json()[
+        "id"
+    ]
     cancelled = api.post(f"/fine_tuning/jobs/{job_id}/cancel")
     assert cancelled.status_code == 200, cancelled.text
-    poll_until(emulator, lambda: api.get(f"/fine_tuning/jobs/{job_id}").json(), lambda j: j["status"] == "cancelled", step=30)
+    poll_until(
+        emulator,
+        lambda: api.get(f"/fine_tuning/jobs/{job_id}").json(),
+        lambda j: j["status"] == "cancelled",
+        step=30,
+    )
     assert api.post(f"/fine_tuning/jobs/{job_id}/resume").status_code >= 400
     recorder.check()
     assert_exercised(recorder, ("FineTuning_Cancel", 200))
@@ -277,9 +305,16 @@ def test_unknown_job_is_404(recorder, shared_api, verb):
         pytest.param({"model": BASE_MODEL}, id="no-training-file"),
         pytest.param({"model": "no-such-model", "training_file": "{train}"}, id="unknown-model"),
         pytest.param({"model": BASE_MODEL, "training_file": "file-doesnotexist"}, id="unknown-file"),
-        pytest.param({"model": BASE_MODEL, "training_file": "{train}", "suffix": "x" * 41}, id="suffix-too-long"),
-        pytest.param({"model": BASE_MODEL, "training_file": "{train}", "suffix": "no spaces"}, id="suffix-charset"),
-        pytest.param({"model": BASE_MODEL, "training_file": "{train}", "hyperparameters": {"n_epochs": "x"}}, id="epochs-type"),
+        pytest.param(
+            {"model": BASE_MODEL, "training_file": "{train}", "suffix": "x" * 41}, id="suffix-too-long"
+        ),
+        pytest.param(
+            {"model": BASE_MODEL, "training_file": "{train}", "suffix": "no spaces"}, id="suffix-charset"
+        ),
+        pytest.param(
+            {"model": BASE_MODEL, "training_file": "{train}", "hyperparameters": {"n_epochs": "x"}},
+            id="epochs-type",
+        ),
     ],
 )
 def test_bad_job_requests_are_4xx(recorder, shared_api, shared_train, body):
@@ -290,7 +325,9 @@ def test_bad_job_requests_are_4xx(recorder, shared_api, shared_train, body):
 
 
 def test_unparseable_body_is_400(recorder, shared_api):
-    response = shared_api.post("/fine_tuning/jobs", content=b"{not json", headers={"content-type": "application/json"})
+    response = shared_api.post(
+        "/fine_tuning/jobs", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert response.status_code == 400
     recorder.check()
 
@@ -325,14 +362,18 @@ def test_seeded_demo_mix(recorder, seeded_emulator):
     with recorder.raw_client(seeded_emulator) as api:
         jobs, after = [], None
         while True:
-            page = api.get("/fine_tuning/jobs", params={"limit": 3, **({"after": after} if after else {})}).json()
+            page = api.get(
+                "/fine_tuning/jobs", params={"limit": 3, **({"after": after} if after else {})}
+            ).json()
             jobs += page["data"]
             if not page["has_more"]:
                 break
             after = page["data"][-1]["id"]
         assert len(jobs) == 8
         # The mix must hold every shape worth validating.
-        assert {"succeeded", "running", "failed", "cancelled", "paused", "pending"} <= {j["status"] for j in jobs}
+        assert {"succeeded", "running", "failed", "cancelled", "paused", "pending"} <= {
+            j["status"] for j in jobs
+        }
         assert all(j["error"] and j["error"]["message"] for j in jobs if j["status"] == "failed")
         assert {"supervised", "dpo"} <= {(j.get("method") or {}).get("type") for j in jobs}
         assert {True, False} == {bool(j.get("validation_file")) for j in jobs}
@@ -376,7 +417,9 @@ def test_every_model_and_method_combination(recorder, api, emulator):
     accepted = set()
     for model in models:
         for method in ("supervised", "dpo", "reinforcement"):
-            response = api.post("/fine_tuning/jobs", json={"model": model, "training_file": train, "method": {"type": method}})
+            response = api.post(
+                "/fine_tuning/jobs", json={"model": model, "training_file": train, "method": {"type": method}}
+            )
             assert response.status_code in (201, 400), response.text
             if response.status_code == 201:
                 accepted.add(method)
@@ -387,11 +430,19 @@ def test_every_model_and_method_combination(recorder, api, emulator):
 
 def test_dpo_job_runs_with_spec_events_and_checkpoints(recorder, api, emulator):
     train = processed_file(api, emulator, _dpo_jsonl(), name="dpo.jsonl")["id"]
-    body = {"model": BASE_MODEL, "training_file": train, "method": {"type": "dpo", "dpo": {"hyperparameters": {"beta": 0.2}}}}
+    body = {
+        "model": BASE_MODEL,
+        "training_file": train,
+        "method": {"type": "dpo", "dpo": {"hyperparameters": {"beta": 0.2}}},
+    }
     created = api.post("/fine_tuning/jobs", json=body)
     assert created.status_code == 201, created.text
     job_id = created.json()["id"]
-    done = poll_until(emulator, lambda: api.get(f"/fine_tuning/jobs/{job_id}").json(), lambda j: j["status"] in TERMINAL_JOB_STATES)
+    done = poll_until(
+        emulator,
+        lambda: api.get(f"/fine_tuning/jobs/{job_id}").json(),
+        lambda j: j["status"] in TERMINAL_JOB_STATES,
+    )
     assert done["status"] == "succeeded", done
     assert done["method"]["type"] == "dpo"
     events = api.get(f"/fine_tuning/jobs/{job_id}/events", params={"limit": 1000}).json()["data"]
@@ -402,7 +453,12 @@ def test_dpo_job_runs_with_spec_events_and_checkpoints(recorder, api, emulator):
 
 @pytest.mark.parametrize(
     ("method", "path"),
-    [("GET", "/nothing/here"), ("PUT", "/fine_tuning/jobs"), ("PATCH", "/files/file-x"), ("GET", "/fine_tuning/jobs/x/y/z")],
+    [
+        ("GET", "/nothing/here"),
+        ("PUT", "/fine_tuning/jobs"),
+        ("PATCH", "/files/file-x"),
+        ("GET", "/fine_tuning/jobs/x/y/z"),
+    ],
 )
 def test_paths_outside_the_spec_get_error_bodies(shared_api, method, path):
     """No operation to check them against, but clients still parse `error.code` / `error.message`."""

@@ -80,13 +80,19 @@ def azure_allows(definition: str, error: dict) -> bool:
     optional = field not in owner.get("required", [])
     if error["type"] == "missing" or error["input"] is None:
         return optional
-    return error["type"] == "literal_error" and error["input"] in _resolve(owner["properties"][field]).get("enum", [])
+    return error["type"] == "literal_error" and error["input"] in _resolve(owner["properties"][field]).get(
+        "enum", []
+    )
 
 
 def sdk_problems(operation_id: str, body: Any) -> list[str]:
     sdk_type, definition, is_page = SDK_TYPES[operation_id]
     items = body["data"] if is_page else [body]
-    problems = [] if not is_page or body.get("object") == "list" else [f"{operation_id}: a list's object is {body.get('object')!r}"]
+    problems = (
+        []
+        if not is_page or body.get("object") == "list"
+        else [f"{operation_id}: a list's object is {body.get('object')!r}"]
+    )
     for i, item in enumerate(items):
         where = f"{operation_id} {sdk_type.__name__}#{i}"
         built = construct_type(value=item, type_=sdk_type)
@@ -137,7 +143,10 @@ def _processed(client, emulator, data: bytes, name: str = "train.jsonl") -> File
     created = client.files.create(file=(name, data), purpose="fine-tune")
     assert isinstance(created, FileObject) and created.filename == name
     return poll_until(
-        emulator, lambda: client.files.retrieve(created.id), lambda f: f.status in ("processed", "error"), step=5
+        emulator,
+        lambda: client.files.retrieve(created.id),
+        lambda f: f.status in ("processed", "error"),
+        step=5,
     )
 
 
@@ -149,12 +158,16 @@ def test_sdk_parses_every_files_uploads_and_models_response(recorder, client, em
     assert client.files.content(uploaded.id).read() == data
     assert client.files.delete(uploaded.id).deleted is True
 
-    upload = client.uploads.create(bytes=len(data), filename="big.jsonl", mime_type="application/jsonl", purpose="fine-tune")
+    upload = client.uploads.create(
+        bytes=len(data), filename="big.jsonl", mime_type="application/jsonl", purpose="fine-tune"
+    )
     parts = [client.uploads.parts.create(upload.id, data=chunk) for chunk in (data[:100], data[100:])]
     completed = client.uploads.complete(upload.id, part_ids=[p.id for p in parts])
     assert completed.status == "completed" and completed.file is not None
     assert client.files.content(completed.file.id).read() == data
-    other = client.uploads.create(bytes=1, filename="x.jsonl", mime_type="application/jsonl", purpose="fine-tune")
+    other = client.uploads.create(
+        bytes=1, filename="x.jsonl", mime_type="application/jsonl", purpose="fine-tune"
+    )
     assert client.uploads.cancel(other.id).status == "cancelled"
 
     models = list(client.models.list())
@@ -173,11 +186,17 @@ def test_sdk_parses_every_fine_tuning_response(recorder, client, emulator):
     assert isinstance(job, FineTuningJob) and job.training_file == train.id
     second = client.fine_tuning.jobs.create(model=BASE_MODEL, training_file=train.id)
     assert client.fine_tuning.jobs.cancel(second.id).id == second.id
-    poll_until(emulator, lambda: client.fine_tuning.jobs.retrieve(job.id), lambda j: j.status == "running", step=30)
+    poll_until(
+        emulator, lambda: client.fine_tuning.jobs.retrieve(job.id), lambda j: j.status == "running", step=30
+    )
     assert client.fine_tuning.jobs.pause(job.id).id == job.id
-    poll_until(emulator, lambda: client.fine_tuning.jobs.retrieve(job.id), lambda j: j.status == "paused", step=30)
+    poll_until(
+        emulator, lambda: client.fine_tuning.jobs.retrieve(job.id), lambda j: j.status == "paused", step=30
+    )
     assert client.fine_tuning.jobs.resume(job.id).id == job.id
-    done = poll_until(emulator, lambda: client.fine_tuning.jobs.retrieve(job.id), lambda j: j.status in TERMINAL_JOB_STATES)
+    done = poll_until(
+        emulator, lambda: client.fine_tuning.jobs.retrieve(job.id), lambda j: j.status in TERMINAL_JOB_STATES
+    )
     assert done.status == "succeeded"
     assert {j.id for j in client.fine_tuning.jobs.list()} == {job.id, second.id}  # auto-paging
     assert list(client.fine_tuning.jobs.list_events(job.id, limit=1000))
@@ -205,7 +224,10 @@ def test_sdk_parses_the_seeded_demo_mix(recorder, seeded_emulator):
     [
         (lambda c: c.fine_tuning.jobs.retrieve("ftjob-doesnotexist"), openai.NotFoundError),
         (lambda c: c.files.retrieve("file-doesnotexist"), openai.NotFoundError),
-        (lambda c: c.fine_tuning.jobs.create(model=BASE_MODEL, training_file="file-doesnotexist"), openai.APIStatusError),
+        (
+            lambda c: c.fine_tuning.jobs.create(model=BASE_MODEL, training_file="file-doesnotexist"),
+            openai.APIStatusError,
+        ),
         (lambda c: c.fine_tuning.jobs.create(model=BASE_MODEL, training_file=""), openai.BadRequestError),
     ],
     ids=["unknown-job", "unknown-file", "unknown-training-file", "empty-training-file"],
@@ -219,7 +241,10 @@ def test_sdk_maps_error_bodies(recorder, client, call, error):
 
 
 def test_sdk_with_a_wrong_key_gets_an_authentication_error(recorder, emulator):
-    with recorder.openai_client(emulator, api_key="not-the-key") as client, pytest.raises(openai.AuthenticationError) as raised:
+    with (
+        recorder.openai_client(emulator, api_key="not-the-key") as client,
+        pytest.raises(openai.AuthenticationError) as raised,
+    ):
         client.fine_tuning.jobs.list()
     assert raised.value.status_code == 401
     assert emulator.api_key not in json.dumps(raised.value.body)
@@ -230,14 +255,34 @@ def test_tolerated_divergences_are_only_what_azure_allows():
     job = {"id": "ftjob-1", "object": "fine_tuning.job", "created_at": 1, "model": "m", "training_file": "f",
            "status": "paused", "hyperparameters": {"n_epochs": 1}, "result_files": [], "seed": None}  # fmt: skip
     assert sdk_problems("FineTuning_Get", job) == []  # paused: Azure-only status; seed: optional in Azure
-    wrong = sdk_problems("FineTuning_Get", {**job, "status": "queued!", "created_at": "yesterday", "training_file": None})
+    wrong = sdk_problems(
+        "FineTuning_Get", {**job, "status": "queued!", "created_at": "yesterday", "training_file": None}
+    )
     assert [p.split(": ")[1] for p in wrong] == ["created_at", "status", "training_file"]
-    event = {"id": "e", "object": "fine_tuning.job.event", "created_at": 1, "level": "warning", "message": "m", "type": "message"}
+    event = {
+        "id": "e",
+        "object": "fine_tuning.job.event",
+        "created_at": 1,
+        "level": "warning",
+        "message": "m",
+        "type": "message",
+    }
     assert sdk_problems("FineTuning_GetEvents", {"object": "list", "data": [event]}) == []
-    assert sdk_problems("FineTuning_GetEvents", {"object": "list", "data": [{**event, "level": "fatal"}]}) != []
-    assert sdk_problems("FineTuning_GetEvents", {"object": "list", "data": [{**event, "object": "file"}]}) != []
+    assert (
+        sdk_problems("FineTuning_GetEvents", {"object": "list", "data": [{**event, "level": "fatal"}]}) != []
+    )
+    assert (
+        sdk_problems("FineTuning_GetEvents", {"object": "list", "data": [{**event, "object": "file"}]}) != []
+    )
     assert sdk_problems("FineTuning_GetEvents", {"object": "fine_tuning.job.event", "data": [event]}) != []
-    model = {"id": "m", "object": "model", "created_at": 1, "capabilities": {}, "lifecycle_status": "preview", "deprecation": {"inference": 1}}
+    model = {
+        "id": "m",
+        "object": "model",
+        "created_at": 1,
+        "capabilities": {},
+        "lifecycle_status": "preview",
+        "deprecation": {"inference": 1},
+    }
     assert sdk_problems("Models_Get", model) == []  # created, owned_by: OpenAI's fields, not Azure's
     assert sdk_problems("Models_Get", {**model, "id": None}) != []
 

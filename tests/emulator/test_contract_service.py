@@ -33,7 +33,10 @@ def request_problems(recorder: ResponseRecorder) -> list[str]:
         if body_schema is None:
             continue  # multipart (files, parts): form fields, no JSON schema
         validator = spec.validator(json.dumps(body_schema, sort_keys=True))
-        problems += [f"{exchange} request [{op.operation_id}] {e}" for e in schema_errors(validator, json.loads(exchange.request_body))]
+        problems += [
+            f"{exchange} request [{op.operation_id}] {e}"
+            for e in schema_errors(validator, json.loads(exchange.request_body))
+        ]
     return problems
 
 
@@ -74,7 +77,9 @@ def test_service_traffic_is_spec_traffic(recorded_service, emulator, tmp_path):
 
     job = service.create_job(JobSpec(model=BASE_MODEL, training_file=train.id, validation_file=valid.id,
                                      suffix="svc", hyperparameters={"n_epochs": 2, "batch_size": None}, seed=5))  # fmt: skip
-    other = service.create_job(JobSpec(model=BASE_MODEL, training_file=train.id, method="dpo", hyperparameters={"beta": 0.2}))
+    other = service.create_job(
+        JobSpec(model=BASE_MODEL, training_file=train.id, method="dpo", hyperparameters={"beta": 0.2})
+    )
     service.cancel_job(other.id)
     assert {j.id for j in service.list_jobs()} == {job.id, other.id}
 
@@ -114,8 +119,18 @@ def test_request_check_catches_a_bad_body():
     recorder = ResponseRecorder()
     bad = {"model": "", "training_file": "file-1", "seed": "7", "hyperparameters": {"n_epochs": "two"}}
     recorder.exchanges.append(
-        Exchange("POST", httpx2.URL("http://h/openai/fine_tuning/jobs?api-version=2025-04-01-preview"),
-                 json.dumps(bad).encode(), 201, httpx2.Headers(), b"")  # fmt: skip
+        Exchange(
+            "POST",
+            httpx2.URL("http://h/openai/fine_tuning/jobs?api-version=2025-04-01-preview"),
+            json.dumps(bad).encode(),
+            201,
+            httpx2.Headers(),
+            b"",
+        )  # fmt: skip
     )
     found = request_problems(recorder)
-    assert [p.split("] ")[1].split(":")[0] for p in found] == ["at hyperparameters/n_epochs", "at model", "at seed"]
+    assert [p.split("] ")[1].split(":")[0] for p in found] == [
+        "at hyperparameters/n_epochs",
+        "at model",
+        "at seed",
+    ]

@@ -36,7 +36,9 @@ def _example_responses():
                 path = SPEC_ROOT / version / ref["$ref"].removeprefix("./")
                 if path.is_file():  # only files, fine-tuning and upload examples were copied
                     for status in json.loads(path.read_text())["responses"]:
-                        yield pytest.param(version, op.operation_id, path, status, id=f"{version}-{path.stem}-{status}")
+                        yield pytest.param(
+                            version, op.operation_id, path, status, id=f"{version}-{path.stem}-{status}"
+                        )
 
 
 @pytest.mark.parametrize(("version", "operation_id", "path", "status"), list(_example_responses()))
@@ -50,17 +52,36 @@ def test_every_spec_example_response_conforms(version, operation_id, path, statu
     assert schema_errors(validator, body) == []
 
 
-JOB = {"model": "gpt-4o-mini-2024-07-18", "training_file": "file-1", "object": "fine_tuning.job", "status": "running"}
+JOB = {
+    "model": "gpt-4o-mini-2024-07-18",
+    "training_file": "file-1",
+    "object": "fine_tuning.job",
+    "status": "running",
+}
 
 
 def test_optional_fields_accept_null_but_required_ones_do_not():
-    nulls = {"fine_tuned_model": None, "finished_at": None, "error": None, "seed": None, "validation_file": None}
+    nulls = {
+        "fine_tuned_model": None,
+        "finished_at": None,
+        "error": None,
+        "seed": None,
+        "validation_file": None,
+    }
     assert definition_errors("FineTuningJob", {**JOB, **nulls}) == []
-    assert definition_errors("FineTuningJob", {**JOB, "model": None}) == ["at model: None is not of type 'string'"]
-    errors = definition_errors("FineTuningJobEvent", {"created_at": 1, "level": "info", "message": None, "type": "message"})
+    assert definition_errors("FineTuningJob", {**JOB, "model": None}) == [
+        "at model: None is not of type 'string'"
+    ]
+    errors = definition_errors(
+        "FineTuningJobEvent", {"created_at": 1, "level": "info", "message": None, "type": "message"}
+    )
     assert errors == ["at message: None is not of type 'string'"]
     # Required inside a nested object: Capabilities.fine_tune.
-    model = {"capabilities": {"fine_tune": None}, "deprecation": {"inference": 1}, "lifecycle_status": "preview"}
+    model = {
+        "capabilities": {"fine_tune": None},
+        "deprecation": {"inference": 1},
+        "lifecycle_status": "preview",
+    }
     assert any(e.startswith("at capabilities/fine_tune: None") for e in definition_errors("Model", model))
 
 
@@ -76,7 +97,10 @@ def test_required_fields_must_be_present():
         ({"seed": "7"}, "at seed: '7' is not of type 'integer'"),
         ({"created_at": 1.5}, "at created_at: 1.5 is not of type 'integer'"),
         ({"finished_at": 2**31}, "at finished_at: 2147483648 is not a 'int32'"),
-        ({"hyperparameters": {"n_epochs": "auto"}}, "at hyperparameters/n_epochs: 'auto' is not of type 'integer'"),
+        (
+            {"hyperparameters": {"n_epochs": "auto"}},
+            "at hyperparameters/n_epochs: 'auto' is not of type 'integer'",
+        ),
         ({"method": {"type": "reinforcement"}}, "at method/type: 'reinforcement' is not one of"),
         ({"error": {"code": 1}}, "at error/code: 1 is not of type 'string'"),
     ],
@@ -100,7 +124,9 @@ def test_checkpoint_metrics_values_must_be_numbers():
     }  # fmt: skip
     assert definition_errors("FineTuningJobCheckpoint", checkpoint) == []
     bad = {**checkpoint, "metrics": {"step": 10, "train_loss": None}}
-    assert definition_errors("FineTuningJobCheckpoint", bad) == ["at metrics/train_loss: None is not of type 'number'"]
+    assert definition_errors("FineTuningJobCheckpoint", bad) == [
+        "at metrics/train_loss: None is not of type 'number'"
+    ]
 
 
 def test_discriminator_dispatches_to_the_named_subtype():
@@ -123,8 +149,15 @@ def test_discriminator_dispatches_to_the_named_subtype():
     assert not pet.is_valid({})
 
 
-def _exchange(method: str, path: str, status: int, body: object, *, query: str = "api-version=2025-04-01-preview",
-              content_type: str = "application/json"):
+def _exchange(
+    method: str,
+    path: str,
+    status: int,
+    body: object,
+    *,
+    query: str = "api-version=2025-04-01-preview",
+    content_type: str = "application/json",
+):
     return Exchange(
         method, httpx2.URL(f"http://127.0.0.1:1{path}?{query}"), b"", status,
         httpx2.Headers({"content-type": content_type}), json.dumps(body).encode(),
@@ -157,7 +190,9 @@ def test_recorder_reports_every_violation():
         _exchange("GET", "/openai/models", 200, {"object": "list", "data": []}),  # fine
         _exchange("POST", "/openai/fine_tuning/jobs", 201, JOB),  # no Location header
         _exchange("GET", "/openai/files/f/content", 200, "a,b", content_type="text/csv"),
-        _exchange("GET", "/openai/files/f/content", 200, "{}", content_type="application/octet-stream"),  # fine
+        _exchange(
+            "GET", "/openai/files/f/content", 200, "{}", content_type="application/octet-stream"
+        ),  # fine
     ]
     with pytest.raises(AssertionError) as raised:
         recorder.check()
@@ -167,13 +202,18 @@ def test_recorder_reports_every_violation():
     assert "no operation of spec 2025-04-01-preview matches" in text
     assert "204 must have no body" in text
     assert "FineTuning_Create 201 lacks the Location header" in text
-    assert "Files_GetContent content-type 'text/csv', spec produces application/octet-stream or application/json" in text
+    assert (
+        "Files_GetContent content-type 'text/csv', spec produces application/octet-stream or application/json"
+        in text
+    )
     assert text.count("\n  ") == 6
 
 
 def test_ga_requests_are_checked_against_the_ga_spec():
     # 2024-10-21 has no pause: a pause response on that version matches nothing.
-    recorder = ResponseRecorder([_exchange("POST", "/openai/fine_tuning/jobs/x/pause", 200, JOB, query="api-version=2024-10-21")])
+    recorder = ResponseRecorder(
+        [_exchange("POST", "/openai/fine_tuning/jobs/x/pause", 200, JOB, query="api-version=2024-10-21")]
+    )
     assert recorder.problems(recorder.exchanges[0]) == [
         "POST /openai/fine_tuning/jobs/x/pause?api-version=2024-10-21 → 200: no operation of spec 2024-10-21 matches"
     ]

@@ -17,15 +17,20 @@ from .emulator_helpers import API_VERSION, MODEL, processed_file, sdk
 
 @pytest.fixture
 def http(emulator):
-    with httpx2.Client(base_url=f"{emulator.endpoint}/openai", params={"api-version": API_VERSION},
-                       headers={"api-key": emulator.api_key, "content-type": "application/json"},
-                       timeout=10) as c:
+    with httpx2.Client(
+        base_url=f"{emulator.endpoint}/openai",
+        params={"api-version": API_VERSION},
+        headers={"api-key": emulator.api_key, "content-type": "application/json"},
+        timeout=10,
+    ) as c:
         yield c
 
 
 def _create_body(training_file: str, hp_json: str) -> bytes:
-    return (f'{{"model": "{MODEL}", "training_file": "{training_file}", '
-            f'"method": {{"type": "dpo", "dpo": {{"hyperparameters": {hp_json}}}}}}}').encode()
+    return (
+        f'{{"model": "{MODEL}", "training_file": "{training_file}", '
+        f'"method": {{"type": "dpo", "dpo": {{"hyperparameters": {hp_json}}}}}}}'
+    ).encode()
 
 
 def _assert_azure_400(reply: httpx2.Response, *words: str) -> None:
@@ -37,14 +42,17 @@ def _assert_azure_400(reply: httpx2.Response, *words: str) -> None:
         assert word in body["error"]["message"]
 
 
-@pytest.mark.parametrize("hp_json", [
-    '{"learning_rate_multiplier": 1e400}',
-    '{"learning_rate_multiplier": Infinity}',
-    '{"learning_rate_multiplier": NaN}',
-    '{"beta": 1e999}',
-    '{"beta": -Infinity}',
-    '{"learning_rate_multiplier": 1' + '0' * 400 + '}',  # an integer no float can hold
-])
+@pytest.mark.parametrize(
+    "hp_json",
+    [
+        '{"learning_rate_multiplier": 1e400}',
+        '{"learning_rate_multiplier": Infinity}',
+        '{"learning_rate_multiplier": NaN}',
+        '{"beta": 1e999}',
+        '{"beta": -Infinity}',
+        '{"learning_rate_multiplier": 1' + "0" * 400 + "}",  # an integer no float can hold
+    ],
+)
 def test_a_non_finite_number_is_a_400_and_never_stored(emulator, http, hp_json):
     training = processed_file(sdk(emulator))
     reply = http.post("/fine_tuning/jobs", content=_create_body(training, hp_json))
@@ -56,7 +64,9 @@ def test_a_non_finite_number_is_a_400_and_never_stored(emulator, http, hp_json):
 
 def test_the_message_names_the_number(emulator, http):
     training = processed_file(sdk(emulator))
-    reply = http.post("/fine_tuning/jobs", content=_create_body(training, '{"learning_rate_multiplier": 1e400}'))
+    reply = http.post(
+        "/fine_tuning/jobs", content=_create_body(training, '{"learning_rate_multiplier": 1e400}')
+    )
     _assert_azure_400(reply, "1e400", "finite")
 
 
@@ -73,14 +83,19 @@ def test_deep_but_acceptable_nesting_still_reaches_validation(emulator, http):
     _assert_azure_400(http.post("/fine_tuning/jobs", content=body.encode()), "'model'")
 
 
-@pytest.mark.parametrize("url", [
-    "data:application/jsonl;base64,@@@not-base64@@@",
-    "data:application/jsonl;base64,abc",  # bad padding
-    "data:application/jsonl;base64,é",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "data:application/jsonl;base64,@@@not-base64@@@",
+        "data:application/jsonl;base64,abc",  # bad padding
+        "data:application/jsonl;base64,é",
+    ],
+)
 def test_bad_base64_in_a_data_url_is_a_400(emulator, http, url):
-    reply = http.post("/files/import", content=json.dumps(
-        {"purpose": "fine-tune", "filename": "t.jsonl", "content_url": url}).encode())
+    reply = http.post(
+        "/files/import",
+        content=json.dumps({"purpose": "fine-tune", "filename": "t.jsonl", "content_url": url}).encode(),
+    )
     _assert_azure_400(reply, "base64")
     assert sdk(emulator).files.list().data == []
 
@@ -89,9 +104,16 @@ def test_good_base64_imports(emulator, http):
     import base64
 
     data = b'{"messages": []}\n'
-    reply = http.post("/files/import", content=json.dumps({
-        "purpose": "fine-tune", "filename": "t.jsonl",
-        "content_url": "data:application/jsonl;base64," + base64.b64encode(data).decode()}).encode())
+    reply = http.post(
+        "/files/import",
+        content=json.dumps(
+            {
+                "purpose": "fine-tune",
+                "filename": "t.jsonl",
+                "content_url": "data:application/jsonl;base64," + base64.b64encode(data).decode(),
+            }
+        ).encode(),
+    )
     assert reply.status_code == 201, reply.text
     assert sdk(emulator).files.content(reply.json()["id"]).content == data
 
@@ -112,6 +134,8 @@ def test_a_state_file_with_a_poisoned_job_is_repaired_with_a_warning(tmp_path):
         assert any("inf" in w.lower() for w in warnings)
         listed = [j.id for j in sdk(second).fine_tuning.jobs.list().data]
         assert listed == [i for i in ids if i not in bad]
-    quarantined = [json.loads(line)["record"]["id"] for line in (tmp_path / QUARANTINE_FILE).read_text().splitlines()]
+    quarantined = [
+        json.loads(line)["record"]["id"] for line in (tmp_path / QUARANTINE_FILE).read_text().splitlines()
+    ]
     assert set(quarantined) == bad
     assert "Infinity" not in path.read_text()  # the repaired state was written back

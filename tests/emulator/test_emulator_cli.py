@@ -17,9 +17,26 @@ from aoft_tui.cli.emulator_cmd import _saved_or_new_key, command
 @pytest.fixture
 def emulator_process(tmp_path):
     proc = subprocess.Popen(
-        [sys.executable, "-m", "aoft_tui", "emulator", "--port", "0", "--seed-jobs", "5", "--seed", "3",
-         "--speed", "0", "--state-dir", str(tmp_path / "state")],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        [
+            sys.executable,
+            "-m",
+            "aoft_tui",
+            "emulator",
+            "--port",
+            "0",
+            "--seed-jobs",
+            "5",
+            "--seed",
+            "3",
+            "--speed",
+            "0",
+            "--state-dir",
+            str(tmp_path / "state"),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
     try:
         yield proc
@@ -30,8 +47,11 @@ def emulator_process(tmp_path):
 
 def test_prints_the_exports_and_serves_them(emulator_process, tmp_path):
     line = emulator_process.stdout.readline()
-    match = re.fullmatch(r"export AZURE_OPENAI_ENDPOINT=(\S+) AZURE_OPENAI_API_KEY=(\w+) "
-                         r"OPENAI_API_VERSION=(\S+)\n", line)
+    match = re.fullmatch(
+        r"export AZURE_OPENAI_ENDPOINT=(\S+) AZURE_OPENAI_API_KEY=(\w+) "
+        r"OPENAI_API_VERSION=(\S+)\n",
+        line,
+    )
     assert match, line
     endpoint, key, version = match.groups()
     client = AzureOpenAI(azure_endpoint=endpoint, api_key=key, api_version=version, max_retries=0)

@@ -16,9 +16,13 @@ from .emulator_helpers import create_job, processed_file, sdk
 
 
 def _stderr_of(*args: str) -> str:
-    proc = subprocess.Popen([sys.executable, "-m", "aoft_tui", "emulator", "--port", "0", *args],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aoft_tui", "emulator", "--port", "0", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
     try:
         assert proc.stdout.readline().startswith("export AZURE_OPENAI_ENDPOINT=")
     finally:

@@ -27,13 +27,18 @@ def test_429_carries_retry_after_and_the_sdk_retries(emulator, client):
     # Azure's shape: code "429", the wait in words, request id, region and x-ratelimit-* headers
     assert err.value.body["code"] == "429" and "Please retry after 0.1 seconds" in err.value.body["message"]
     headers = err.value.response.headers
-    assert headers["apim-request-id"] and headers["x-ms-region"] and headers["x-ratelimit-remaining-requests"] == "0"
+    assert (
+        headers["apim-request-id"]
+        and headers["x-ms-region"]
+        and headers["x-ratelimit-remaining-requests"] == "0"
+    )
     emulator.faults.schedule("429", method="GET", path_contains="/fine_tuning/jobs", retry_after=0.1)
     assert sdk(emulator, max_retries=1).fine_tuning.jobs.list().data == []
 
 
-@pytest.mark.parametrize(("kind", "error"), [("500", openai.InternalServerError),
-                                             ("503", openai.InternalServerError)])
+@pytest.mark.parametrize(
+    ("kind", "error"), [("500", openai.InternalServerError), ("503", openai.InternalServerError)]
+)
 def test_server_errors(emulator, client, kind, error):
     emulator.faults.schedule(kind, method="GET", path_contains="/files")
     with pytest.raises(error) as err:
@@ -87,8 +92,11 @@ def test_random_faults_are_deterministic_for_a_seed():
             codes = []
             for _ in range(20):
                 try:
-                    r = http.get(f"{emu.endpoint}/openai/models", params={"api-version": API_VERSION},
-                                 headers={"api-key": emu.api_key})
+                    r = http.get(
+                        f"{emu.endpoint}/openai/models",
+                        params={"api-version": API_VERSION},
+                        headers={"api-key": emu.api_key},
+                    )
                     codes.append(r.status_code)
                 except httpx2.TransportError:
                     codes.append(-1)

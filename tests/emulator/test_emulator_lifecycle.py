@@ -23,8 +23,9 @@ def client(emulator):
 def test_upload_create_advance_succeeds_with_metrics_checkpoints_and_results(emulator, client):
     train = processed_file(client, chat_lines(40))
     valid = processed_file(client, chat_lines(12), "valid.jsonl")
-    job = create_job(client, train, validation_file=valid, suffix="exp_1",
-                     hyperparameters={"n_epochs": 3, "batch_size": 2})
+    job = create_job(
+        client, train, validation_file=valid, suffix="exp_1", hyperparameters={"n_epochs": 3, "batch_size": 2}
+    )
     assert job.status == "pending" and job.fine_tuned_model is None
 
     emulator.advance(125)
@@ -65,11 +66,22 @@ def test_upload_create_advance_succeeds_with_metrics_checkpoints_and_results(emu
     assert checkpoints[0].metrics.full_valid_loss is not None
 
     result = client.files.retrieve(done.result_files[0])
-    assert (result.filename, result.purpose, result.status) == ("results.csv", "fine-tune-results", "processed")
+    assert (result.filename, result.purpose, result.status) == (
+        "results.csv",
+        "fine-tune-results",
+        "processed",
+    )
     rows = list(csv.DictReader(io.StringIO(client.files.content(result.id).text)))
     assert len(rows) == total and rows[0]["step"] == "1"
-    assert list(rows[0]) == ["step", "train_loss", "train_mean_token_accuracy", "valid_loss",
-                             "valid_mean_token_accuracy", "full_valid_loss", "full_valid_mean_token_accuracy"]
+    assert list(rows[0]) == [
+        "step",
+        "train_loss",
+        "train_mean_token_accuracy",
+        "valid_loss",
+        "valid_mean_token_accuracy",
+        "full_valid_loss",
+        "full_valid_mean_token_accuracy",
+    ]
     # full validation at the epoch end only; elsewhere Azure's "no value", -1
     assert float(rows[19]["full_valid_loss"]) > 0 and rows[18]["full_valid_loss"] == "-1"
     assert float(rows[9]["train_loss"]) == metrics[0].data["train_loss"]
@@ -147,7 +159,8 @@ def test_delete_only_finished_jobs(emulator, client):
 def test_rejected_training_data_fails_the_job_with_azures_words(emulator, client):
     bad = processed_file(client, chat_lines(7))
     assert client.files.retrieve(bad).status_details == (
-        "Training file has 7 example(s), but must have at least 10 examples")
+        "Training file has 7 example(s), but must have at least 10 examples"
+    )
     job = create_job(client, bad)
     emulator.advance(600)
     failed = client.fine_tuning.jobs.retrieve(job.id)
@@ -164,9 +177,14 @@ def test_unparseable_line_is_reported_by_number(client):
 
 
 def test_dpo_jobs_report_beta_and_a_dpo_loss(emulator, client):
-    rows = [{"input": {"messages": [{"role": "user", "content": f"q{i}"}]},
-             "preferred_output": [{"role": "assistant", "content": "good"}],
-             "non_preferred_output": [{"role": "assistant", "content": "bad"}]} for i in range(30)]
+    rows = [
+        {
+            "input": {"messages": [{"role": "user", "content": f"q{i}"}]},
+            "preferred_output": [{"role": "assistant", "content": "good"}],
+            "non_preferred_output": [{"role": "assistant", "content": "bad"}],
+        }
+        for i in range(30)
+    ]
     train = processed_file(client, "\n".join(json.dumps(r) for r in rows).encode())
     job = create_job(client, train, method={"type": "dpo", "dpo": {"hyperparameters": {"beta": 0.2}}})
     assert job.method.type == "dpo" and job.method.dpo.hyperparameters.beta == 0.2

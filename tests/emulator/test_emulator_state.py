@@ -16,15 +16,21 @@ FROZEN = dt.datetime(2026, 5, 4, 12, 0, tzinfo=dt.UTC)
 
 def _snapshot(emu) -> list:
     """Every job and its last events, as JSON (ids, timestamps, metrics)."""
-    with httpx2.Client(base_url=f"{emu.endpoint}/openai", params={"api-version": API_VERSION},
-                       headers={"api-key": emu.api_key}) as http:
+    with httpx2.Client(
+        base_url=f"{emu.endpoint}/openai",
+        params={"api-version": API_VERSION},
+        headers={"api-key": emu.api_key},
+    ) as http:
         jobs = http.get("/fine_tuning/jobs", params={"limit": 100}).json()["data"]
         return [(j, http.get(f"/fine_tuning/jobs/{j['id']}/events").json()["data"]) for j in jobs]
 
 
 def test_same_seed_same_world():
     with time_machine.travel(FROZEN, tick=False):
-        with EmbeddedEmulator(seed_jobs=12, speed=0, seed=7) as a, EmbeddedEmulator(seed_jobs=12, speed=0, seed=7) as b:
+        with (
+            EmbeddedEmulator(seed_jobs=12, speed=0, seed=7) as a,
+            EmbeddedEmulator(seed_jobs=12, speed=0, seed=7) as b,
+        ):
             first = _snapshot(a)
             assert first == _snapshot(b)
             a.advance(900)

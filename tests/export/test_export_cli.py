@@ -29,7 +29,12 @@ def test_export_of_a_done_job_writes_metrics_events_results_and_job(emulator, se
     assert result.exit_code == 0, result.output
     folder = tmp_path / "aoft-export" / job_id
     assert result.stdout.strip() == str(folder.relative_to(tmp_path))
-    assert sorted(p.name for p in folder.iterdir()) == ["events.jsonl", "job.json", "metrics.csv", "results.csv"]
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "events.jsonl",
+        "job.json",
+        "metrics.csv",
+        "results.csv",
+    ]
 
     # metrics.csv: the results file's rows, step by step, empty where it has no value
     with (folder / "results.csv").open() as handle:
@@ -67,9 +72,13 @@ def test_a_second_export_never_overwrites_and_force_replaces(emulator, tmp_path)
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left behind
 
 
-def test_a_running_job_exports_its_event_metrics_and_says_there_is_no_results_file(emulator, tmp_path) -> None:
+def test_a_running_job_exports_its_event_metrics_and_says_there_is_no_results_file(
+    emulator, tmp_path
+) -> None:
     job_id = emulator.add_job(n_steps=40, progress=0.5)
-    result = CliRunner().invoke(main, ["export", job_id, "--dir", str(tmp_path), "--json"], env=_env(emulator))
+    result = CliRunner().invoke(
+        main, ["export", job_id, "--dir", str(tmp_path), "--json"], env=_env(emulator)
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["files"] == ["metrics.csv", "events.jsonl", "job.json"]
@@ -95,6 +104,10 @@ def test_unknown_job_is_exit_2_and_writes_nothing(emulator, tmp_path) -> None:
 
 
 def test_results_placeholder_minus_one_is_an_empty_cell_not_a_value() -> None:
-    text = metrics_csv([MetricPoint(1, {"train_loss": 0.5, "valid_loss": -1.0}),
-                        MetricPoint(2, {"train_loss": 0.4, "valid_loss": 0.45})])
+    text = metrics_csv(
+        [
+            MetricPoint(1, {"train_loss": 0.5, "valid_loss": -1.0}),
+            MetricPoint(2, {"train_loss": 0.4, "valid_loss": 0.45}),
+        ]
+    )
     assert text.splitlines() == ["step,train_loss,valid_loss", "1,0.5,", "2,0.4,0.45"]

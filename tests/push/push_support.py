@@ -65,7 +65,7 @@ def summary_table(run: OfflineRun, run_dir: Path, key: str) -> Any:
     return wandb.Table(columns=doc["columns"], data=doc["data"]), ref["nrows"]
 
 
-def finished_job(emulator, service, **kw: Any) -> str:  # noqa: ANN001
+def finished_job(emulator, service, **kw: Any) -> str:
     """A succeeded job with an explicit step count (add_job, then run the clock to its end)."""
     job_id = emulator.add_job(status="running", progress=0.0, seconds_per_step=1.0, examples=20, **kw)
     for _ in range(1_000):

@@ -28,7 +28,9 @@ def test_auto_is_online_with_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
     assert resolve_mode("auto") == "online"
 
 
-def test_auto_is_online_with_netrc_for_the_wandb_host(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_auto_is_online_with_netrc_for_the_wandb_host(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     netrc = tmp_path / "netrc"
     netrc.write_text("machine api.wandb.ai\n  login user\n  password " + "k" * 40 + "\n")
     netrc.chmod(0o600)
@@ -53,13 +55,23 @@ def test_online_without_credentials_says_what_to_do() -> None:
 
 
 def test_sync_command_quotes_and_orders_dirs() -> None:
-    result = PushResult(job_id="ftjob-1", status="succeeded", mode="offline", project="P", entity=None,
-                        run_id="ftjob-1", sync_dirs=[Path("/w/offline-run-1-ftjob-1"), Path("/w/my runs/offline-run-2")])
-    assert result.sync_command == "wandb sync --id ftjob-1 /w/offline-run-1-ftjob-1 '/w/my runs/offline-run-2'"
+    result = PushResult(
+        job_id="ftjob-1",
+        status="succeeded",
+        mode="offline",
+        project="P",
+        entity=None,
+        run_id="ftjob-1",
+        sync_dirs=[Path("/w/offline-run-1-ftjob-1"), Path("/w/my runs/offline-run-2")],
+    )
+    assert (
+        result.sync_command == "wandb sync --id ftjob-1 /w/offline-run-1-ftjob-1 '/w/my runs/offline-run-2'"
+    )
 
 
-def test_online_with_a_key_but_no_reachable_server_fails_in_bounded_time(monkeypatch: pytest.MonkeyPatch,
-                                                                         emulator, service) -> None:
+def test_online_with_a_key_but_no_reachable_server_fails_in_bounded_time(
+    monkeypatch: pytest.MonkeyPatch, emulator, service
+) -> None:
     """Logged in but W&B unreachable: a clear error within the init timeout, no hang."""
     import time
 

@@ -9,11 +9,18 @@ from aoft_tui.services.wandb_push import PushOptions, push_job
 
 from .push_support import finished_job, read_run
 
-VALIDATION_KEYS = ("valid_loss", "valid_mean_token_accuracy", "full_valid_loss", "full_valid_mean_token_accuracy")
+VALIDATION_KEYS = (
+    "valid_loss",
+    "valid_mean_token_accuracy",
+    "full_valid_loss",
+    "full_valid_mean_token_accuracy",
+)
 
 
-def _push(service, job_id: str, tmp_path: Path):  # noqa: ANN001, ANN202
-    result = push_job(service, job_id, PushOptions(mode="offline", wandb_dir=tmp_path / "wandb", datasets=False))
+def _push(service, job_id: str, tmp_path: Path):
+    result = push_job(
+        service, job_id, PushOptions(mode="offline", wandb_dir=tmp_path / "wandb", datasets=False)
+    )
     assert result.complete
     return read_run(result.run_dir)
 

@@ -39,35 +39,56 @@ def pushed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pushe
     from aoft_tui.emulator.embedded import EmbeddedEmulator
 
     base = tmp_path_factory.mktemp("push-offline")
-    with pytest.MonkeyPatch.context() as mp, \
-            EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as seeded, \
-            EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=1) as empty:
+    with (
+        pytest.MonkeyPatch.context() as mp,
+        EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as seeded,
+        EmbeddedEmulator(seed_jobs=0, speed=0.0, seed=1) as empty,
+    ):
         mp.setenv("AOFT_TUI_STATE_DIR", str(base / "state"))
         # module scope runs before the per-test isolation: keep wandb's files here too
-        for var, sub in (("WANDB_DATA_DIR", "wandb-data"), ("WANDB_CACHE_DIR", "wandb-cache"),
-                         ("WANDB_CONFIG_DIR", "wandb-config"), ("WANDB_DIR", "wandb")):
+        for var, sub in (
+            ("WANDB_DATA_DIR", "wandb-data"),
+            ("WANDB_CACHE_DIR", "wandb-cache"),
+            ("WANDB_CONFIG_DIR", "wandb-config"),
+            ("WANDB_DIR", "wandb"),
+        ):
             mp.setenv(var, str(base / sub))
-        services = [FineTuningService(e.endpoint, e.api_key, API_VERSION, timeout=10) for e in (seeded, empty)]
+        services = [
+            FineTuningService(e.endpoint, e.api_key, API_VERSION, timeout=10) for e in (seeded, empty)
+        ]
         svc, svc_empty = services
         jobs = svc.list_jobs()
 
         def first(status: str, method: str = "supervised", **match: object) -> Job:
-            return next(j for j in jobs if j.status == status and j.method == method
-                        and all(getattr(j, k) == v for k, v in match.items()))
+            return next(
+                j
+                for j in jobs
+                if j.status == status
+                and j.method == method
+                and all(getattr(j, k) == v for k, v in match.items())
+            )
 
         chosen = {
             "succeeded": (svc, first("succeeded")),
             "dpo": (svc, first("succeeded", "dpo")),
             "failed_internal": (svc, next(j for j in jobs if j.error and j.error.code == "internal_error")),
-            "failed_data": (svc, next(j for j in jobs if j.error and j.error.code == "invalid_training_file")),
+            "failed_data": (
+                svc,
+                next(j for j in jobs if j.error and j.error.code == "invalid_training_file"),
+            ),
             "cancelled": (svc, first("cancelled")),
             "mixed": (svc_empty, _mixed_formats_job(svc_empty, empty)),
         }
         out = {}
         for name, (service, job) in chosen.items():
             result = push_job(service, job.id, PushOptions(mode="auto", wandb_dir=base / "wandb"))
-            out[name] = Pushed(service.get_job(job.id), result, read_run(result.run_dir), service.metrics(job.id),
-                               service.checkpoints(job.id))
+            out[name] = Pushed(
+                service.get_job(job.id),
+                result,
+                read_run(result.run_dir),
+                service.metrics(job.id),
+                service.checkpoints(job.id),
+            )
         out["_keys"] = (seeded.api_key, empty.api_key)  # type: ignore[assignment]
         out["_base"] = base  # type: ignore[assignment]
         yield out
@@ -75,9 +96,11 @@ def pushed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Pushe
             s.close()
 
 
-def _mixed_formats_job(service: FineTuningService, emu) -> Job:  # noqa: ANN001
+def _mixed_formats_job(service: FineTuningService, emu) -> Job:
     info = service.wait_for_file(service.upload_file(DATA / "mixed_formats.jsonl").id, poll_interval=0.05)
-    job = service.create_job(JobSpec(model="gpt-4o-mini-2024-07-18", training_file=info.id, validation_file=info.id))
+    job = service.create_job(
+        JobSpec(model="gpt-4o-mini-2024-07-18", training_file=info.id, validation_file=info.id)
+    )
     while not (job := service.get_job(job.id)).status.is_terminal:
         emu.advance(300)
     assert job.status == "succeeded", job
@@ -141,7 +164,9 @@ def _checkpoints(p: Pushed) -> list:
     return sorted(p.checkpoints, key=lambda c: c.step)
 
 
-@pytest.mark.parametrize("name, code", [("failed_internal", "internal_error"), ("failed_data", "invalid_training_file")])
+@pytest.mark.parametrize(
+    "name, code", [("failed_internal", "internal_error"), ("failed_data", "invalid_training_file")]
+)
 def test_failed_jobs_are_logged_with_their_error(pushed: dict[str, Pushed], name: str, code: str) -> None:
     p = pushed[name]
     assert p.result.complete and p.run.summary["status"] == "failed"
@@ -175,7 +200,9 @@ def test_multi_turn_tool_and_vision_examples_each_get_a_row(pushed: dict[str, Pu
     col = {c: i for i, c in enumerate(table.columns)}
     assert len(table.data) == 12
     multi, tools, vision = table.data[0], table.data[1], table.data[2]
-    assert multi[col["role: user"]] == "And times 3?" and multi[col["history"]].startswith("user: What is 2+2?")
+    assert multi[col["role: user"]] == "And times 3?" and multi[col["history"]].startswith(
+        "user: What is 2+2?"
+    )
     assert tools[col["format"]] == "chat+tools" and tools[col["tools"]] == "get_weather"
     assert "get_weather" in tools[col["tool_calls"]]
     assert vision[col["images"]] == "https://example.com/cat.png"
@@ -205,7 +232,9 @@ def test_api_keys_never_reach_the_run_files(pushed: dict[str, Pushed]) -> None:
     assert base in staged.parents
 
 
-def test_pushing_a_complete_job_again_writes_nothing(pushed: dict[str, Pushed], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pushing_a_complete_job_again_writes_nothing(
+    pushed: dict[str, Pushed], monkeypatch: pytest.MonkeyPatch
+) -> None:
     base: Path = pushed["_base"]  # type: ignore[assignment]
     monkeypatch.setenv("AOFT_TUI_STATE_DIR", str(base / "state"))
     p = pushed["succeeded"]

@@ -39,14 +39,29 @@ def test_offline_push_in_its_own_process_writes_the_whole_run_without_importing_
     marker = tmp_path / "pandas-was-imported"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("AZURE_OPENAI", "AOFT_TUI"))}
     env.update(
-        AZURE_OPENAI_ENDPOINT=emulator.endpoint, AZURE_OPENAI_API_KEY=emulator.api_key,
-        AOFT_TUI_STATE_DIR=str(tmp_path / "state"), AOFT_TUI_CONFIG_DIR=str(tmp_path / "config"),
-        WANDB_DIR=str(tmp_path / "wandb"), PYTHONPATH=os.pathsep.join([str(site), env.get("PYTHONPATH", "")]),
+        AZURE_OPENAI_ENDPOINT=emulator.endpoint,
+        AZURE_OPENAI_API_KEY=emulator.api_key,
+        AOFT_TUI_STATE_DIR=str(tmp_path / "state"),
+        AOFT_TUI_CONFIG_DIR=str(tmp_path / "config"),
+        WANDB_DIR=str(tmp_path / "wandb"),
+        PYTHONPATH=os.pathsep.join([str(site), env.get("PYTHONPATH", "")]),
         PANDAS_IMPORTED_MARKER=str(marker),
     )
     proc = subprocess.run(
-        [sys.executable, "-c", "from aoft_tui.cli import run; run()", "push", job_id, "--json", "--mode", "offline"],
-        env=env, capture_output=True, text=True, timeout=120,
+        [
+            sys.executable,
+            "-c",
+            "from aoft_tui.cli import run; run()",
+            "push",
+            job_id,
+            "--json",
+            "--mode",
+            "offline",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]
     doc = json.loads(proc.stdout)

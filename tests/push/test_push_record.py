@@ -23,8 +23,16 @@ def test_stepset_is_a_set_of_merged_ranges(steps: list[int]) -> None:
 
 
 def test_record_round_trips_and_ignores_a_corrupt_file() -> None:
-    record = PushRecord(run_id="ftjob-1", project="P", entity="team", last_step=9, steps=[[1, 9]],
-                        artifacts=["model-metadata"], complete=True, status="succeeded")
+    record = PushRecord(
+        run_id="ftjob-1",
+        project="P",
+        entity="team",
+        last_step=9,
+        steps=[[1, 9]],
+        artifacts=["model-metadata"],
+        complete=True,
+        status="succeeded",
+    )
     record.save()
     loaded = PushRecord.load("ftjob-1", "P", "team")
     assert loaded == record

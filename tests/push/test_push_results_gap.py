@@ -23,7 +23,7 @@ def _options(tmp_path: Path) -> PushOptions:
     return PushOptions(mode="offline", wandb_dir=tmp_path / "wandb", datasets=False)
 
 
-def _refuse_results(emulator, service, job_id: str) -> str:  # noqa: ANN001
+def _refuse_results(emulator, service, job_id: str) -> str:
     """Every download of the job's results file answers 500 until `faults.clear()`."""
     [results_id] = service.get_job(job_id).result_files
     emulator.faults.schedule("500", method="GET", path_contains=f"/files/{results_id}/content", count=1_000)
@@ -31,7 +31,8 @@ def _refuse_results(emulator, service, job_id: str) -> str:  # noqa: ANN001
 
 
 def test_a_failed_results_download_is_not_complete_and_the_next_push_fills_the_gap(
-        emulator, service, tmp_path: Path) -> None:
+    emulator, service, tmp_path: Path
+) -> None:
     job_id = finished_job(emulator, service, n_steps=162)
     results_id = _refuse_results(emulator, service, job_id)
 
@@ -52,8 +53,9 @@ def test_a_failed_results_download_is_not_complete_and_the_next_push_fills_the_g
     assert third.complete and third.steps_logged == 0
 
 
-def test_the_command_exits_non_zero_and_says_to_run_it_again(emulator, service, tmp_path: Path,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_command_exits_non_zero_and_says_to_run_it_again(
+    emulator, service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from aoft_tui.cli import main
 
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", emulator.endpoint)
@@ -71,8 +73,9 @@ def test_the_command_exits_non_zero_and_says_to_run_it_again(emulator, service, 
     assert run.run_id == job_id
 
 
-async def test_the_push_dialog_says_incomplete_not_done(emulator, service, tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_push_dialog_says_incomplete_not_done(
+    emulator, service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from textual.app import App
     from textual.widgets import Static, Switch
 
@@ -104,7 +107,8 @@ async def test_the_push_dialog_says_incomplete_not_done(emulator, service, tmp_p
 
 
 def test_a_run_an_older_push_called_complete_with_steps_missing_is_completed(
-        emulator, service, tmp_path: Path) -> None:
+    emulator, service, tmp_path: Path
+) -> None:
     """A record from before this rule may say "complete" for a run that holds only the
     metrics events' steps: the next push checks it against results.csv and fills the gap."""
     job_id = emulator.add_job(n_steps=162, status="running", progress=0.5, seconds_per_step=1.0, examples=20)
@@ -126,11 +130,15 @@ def test_a_run_an_older_push_called_complete_with_steps_missing_is_completed(
     assert third.steps_logged == 0 and third.notes == ["Already pushed completely; nothing new to write."]
 
 
-def test_a_results_download_cut_half_way_is_not_taken_for_the_whole_file(emulator, service, tmp_path: Path) -> None:
+def test_a_results_download_cut_half_way_is_not_taken_for_the_whole_file(
+    emulator, service, tmp_path: Path
+) -> None:
     """The link drops mid-body (half of results.csv arrives): never written as the whole job."""
     job_id = finished_job(emulator, service, n_steps=162)
     [results_id] = service.get_job(job_id).result_files
-    emulator.faults.schedule("truncate", method="GET", path_contains=f"/files/{results_id}/content", count=1_000)
+    emulator.faults.schedule(
+        "truncate", method="GET", path_contains=f"/files/{results_id}/content", count=1_000
+    )
     first = push_job(service, job_id, _options(tmp_path))
     assert not first.complete and first.incomplete is not None and results_id in first.incomplete
     emulator.faults.clear()
@@ -139,12 +147,16 @@ def test_a_results_download_cut_half_way_is_not_taken_for_the_whole_file(emulato
     assert second.complete and sorted(steps) == list(range(1, 163)) and len(steps) == len(set(steps))
 
 
-def test_a_download_cut_half_way_is_one_connection_error_not_a_traceback(emulator, service, tmp_path: Path) -> None:
+def test_a_download_cut_half_way_is_one_connection_error_not_a_traceback(
+    emulator, service, tmp_path: Path
+) -> None:
     from aoft_tui.services.errors import ConnectionFailed
 
     job_id = finished_job(emulator, service, n_steps=40)
     [results_id] = service.get_job(job_id).result_files
-    emulator.faults.schedule("truncate", method="GET", path_contains=f"/files/{results_id}/content", count=1_000)
+    emulator.faults.schedule(
+        "truncate", method="GET", path_contains=f"/files/{results_id}/content", count=1_000
+    )
     with pytest.raises(ConnectionFailed) as caught:
         service.download_file(results_id, tmp_path / "results.csv")
     assert emulator.endpoint in str(caught.value) and "complete message body" in str(caught.value)

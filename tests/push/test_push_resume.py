@@ -29,7 +29,9 @@ def test_follow_streams_a_running_job_and_completes_the_same_run(emulator, servi
         if p.stage == "follow":
             emulator.advance(30)  # the job moves between polls
 
-    result = push_job(service, job_id, _options(tmp_path, follow=True, poll_interval=0.01), progress=on_progress)
+    result = push_job(
+        service, job_id, _options(tmp_path, follow=True, poll_interval=0.01), progress=on_progress
+    )
     run = read_run(result.run_dir)
     steps = training_steps([run])
     expected = [m.step for m in service.metrics(job_id)]
@@ -123,11 +125,16 @@ def test_stop_keeps_what_was_written_and_the_next_push_completes(emulator, servi
     second = push_job(service, job_id, _options(tmp_path))
     expected = [m.step for m in service.metrics(job_id)]
     steps = training_steps(read_runs(second.sync_dirs))
-    assert second.complete and sorted(steps) == expected and first.steps_logged + second.steps_logged == len(expected)
+    assert (
+        second.complete
+        and sorted(steps) == expected
+        and first.steps_logged + second.steps_logged == len(expected)
+    )
 
 
-def test_a_push_process_killed_mid_write_completes_on_the_next_push(emulator, service, tmp_path: Path,
-                                                                      monkeypatch) -> None:
+def test_a_push_process_killed_mid_write_completes_on_the_next_push(
+    emulator, service, tmp_path: Path, monkeypatch
+) -> None:
     """SIGKILL of `aoft-tui push` mid-metrics: the run file may end in a torn record; the
     reader stops there and the next push writes exactly the steps the file lacks."""
     import os
@@ -142,7 +149,9 @@ def test_a_push_process_killed_mid_write_completes_on_the_next_push(emulator, se
     # must start its own, or the killed run would stay open in ours
     env.pop("WANDB_SERVICE", None)
     cmd = [sys.executable, "-m", "aoft_tui", "push", job_id, "--mode", "offline", "--no-datasets"]
-    proc = subprocess.Popen(cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        cmd, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     try:
         assert proc.stderr is not None
         deadline = time.monotonic() + 60
@@ -181,8 +190,9 @@ def test_a_running_job_pushed_without_follow_has_its_events_so_far(emulator, ser
     assert all(a.name != "model-metadata" for a in run.artifacts)  # only once the job has ended
 
 
-def test_in_run_table_limit_is_said_and_the_artifact_keeps_every_row(emulator, service, tmp_path: Path,
-                                                                       monkeypatch) -> None:
+def test_in_run_table_limit_is_said_and_the_artifact_keeps_every_row(
+    emulator, service, tmp_path: Path, monkeypatch
+) -> None:
     """W&B limits Tables logged to a run (10,000 rows); a smaller limit here shows the
     behaviour: the run's table is cut *and says so*, the artifact table is whole."""
     from .push_support import artifact_table, summary_table

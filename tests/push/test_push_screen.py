@@ -24,7 +24,7 @@ class Host(App):
         self.push_screen(self._push)
 
 
-async def wait_done(pilot, screen: PushScreen) -> None:  # noqa: ANN001
+async def wait_done(pilot, screen: PushScreen) -> None:
     for _ in range(400):
         await pilot.pause(0.05)
         if not screen.running and (screen.result is not None or "failed" in _text(screen).lower()):
@@ -40,12 +40,19 @@ def _text(screen: PushScreen) -> str:
 
 @pytest.fixture
 def succeeded_job(seeded_service) -> str:
-    return next(j.id for j in seeded_service.list_jobs() if j.status == "succeeded" and j.method == "supervised")
+    return next(
+        j.id for j in seeded_service.list_jobs() if j.status == "succeeded" and j.method == "supervised"
+    )
 
 
-async def test_push_offline_from_the_modal_and_copy_the_command(seeded_service, seeded_emulator, succeeded_job,
-                                                                 monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
-                                                                 capfd: pytest.CaptureFixture[str]) -> None:
+async def test_push_offline_from_the_modal_and_copy_the_command(
+    seeded_service,
+    seeded_emulator,
+    succeeded_job,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+) -> None:
     monkeypatch.chdir(tmp_path)
     screen = PushScreen(seeded_service, succeeded_job, Settings())
     app = Host(screen)
@@ -101,7 +108,9 @@ async def test_empty_project_is_refused_with_a_hint(seeded_service, succeeded_jo
         assert not screen.running and "Project is required" in _text(screen)
 
 
-async def test_w_on_the_dashboard_opens_the_push_dialog_for_the_selected_job(seeded_service, seeded_emulator) -> None:
+async def test_w_on_the_dashboard_opens_the_push_dialog_for_the_selected_job(
+    seeded_service, seeded_emulator
+) -> None:
     from tests.ui.main_support import loaded, make_app, select_job
 
     app = make_app(seeded_service, seeded_emulator)

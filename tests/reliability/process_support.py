@@ -16,7 +16,9 @@ API_VERSION = "2025-04-01-preview"
 MODEL = "gpt-4o-mini-2024-07-18"
 # the live-mode emulator, like Azure, refuses a model without the tier it trains in
 TRAINING_TYPE = "GlobalStandard"
-EXPORT_RE = re.compile(r"export AZURE_OPENAI_ENDPOINT=(\S+) AZURE_OPENAI_API_KEY=(\w+) OPENAI_API_VERSION=\S+\n")
+EXPORT_RE = re.compile(
+    r"export AZURE_OPENAI_ENDPOINT=(\S+) AZURE_OPENAI_API_KEY=(\w+) OPENAI_API_VERSION=\S+\n"
+)
 
 
 class EmulatorProcess:
@@ -24,9 +26,24 @@ class EmulatorProcess:
 
     def __init__(self, state_dir: Path, *extra: str, speed: float = 0.0) -> None:
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "aoft_tui", "emulator", "--port", "0", "--seed", "3", "--speed", f"{speed:g}",
-             "--state-dir", str(state_dir), *extra],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            [
+                sys.executable,
+                "-m",
+                "aoft_tui",
+                "emulator",
+                "--port",
+                "0",
+                "--seed",
+                "3",
+                "--speed",
+                f"{speed:g}",
+                "--state-dir",
+                str(state_dir),
+                *extra,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
             env={**os.environ, "PYTHONUNBUFFERED": "1"},
         )
         line = self.proc.stdout.readline()
@@ -35,12 +52,17 @@ class EmulatorProcess:
             self.proc.kill()
             raise AssertionError(f"no export line: {line!r}; stderr: {self.proc.stderr.read()}")
         self.endpoint, self.key = match.groups()
-        self.http = httpx2.Client(base_url=f"{self.endpoint}/openai", params={"api-version": API_VERSION},
-                                  headers={"api-key": self.key}, timeout=10)
+        self.http = httpx2.Client(
+            base_url=f"{self.endpoint}/openai",
+            params={"api-version": API_VERSION},
+            headers={"api-key": self.key},
+            timeout=10,
+        )
 
     def upload(self, data: bytes) -> str:
-        file_id = self.http.post("/files", files={"file": ("train.jsonl", data)},
-                                 data={"purpose": "fine-tune"}).json()["id"]
+        file_id = self.http.post(
+            "/files", files={"file": ("train.jsonl", data)}, data={"purpose": "fine-tune"}
+        ).json()["id"]
         deadline = time.monotonic() + 10
         while self.http.get(f"/files/{file_id}").json()["status"] not in ("processed", "error"):
             assert time.monotonic() < deadline, "file never processed"
@@ -48,7 +70,10 @@ class EmulatorProcess:
         return file_id
 
     def create_job(self, training_file: str) -> dict:
-        reply = self.http.post("/fine_tuning/jobs", json={"model": MODEL, "training_file": training_file, "trainingType": TRAINING_TYPE})
+        reply = self.http.post(
+            "/fine_tuning/jobs",
+            json={"model": MODEL, "training_file": training_file, "trainingType": TRAINING_TYPE},
+        )
         assert reply.status_code == 201, reply.text
         return reply.json()
 
@@ -78,8 +103,10 @@ class EmulatorProcess:
 
 
 def chat_lines(n: int) -> bytes:
-    rows = [{"messages": [{"role": "user", "content": f"q{i}"}, {"role": "assistant", "content": f"a{i}"}]}
-            for i in range(n)]
+    rows = [
+        {"messages": [{"role": "user", "content": f"q{i}"}, {"role": "assistant", "content": f"a{i}"}]}
+        for i in range(n)
+    ]
     return "\n".join(json.dumps(r) for r in rows).encode() + b"\n"
 
 

@@ -43,8 +43,9 @@ class SoakSide:
         self.name = name
         self.base = base / name
         self.base.mkdir(parents=True)
-        self.emu = EmbeddedEmulator(seed_jobs=4, speed=0.0, seed=seed, fault_rate=fault_rate,
-                                   start_epoch=start_epoch)
+        self.emu = EmbeddedEmulator(
+            seed_jobs=4, speed=0.0, seed=seed, fault_rate=fault_rate, start_epoch=start_epoch
+        )
         self.commands = CommandLog()
         self.env = {
             **os.environ,
@@ -64,8 +65,14 @@ class SoakSide:
 
     # --- commands ---------------------------------------------------------------------
     def spawn(self, *args: str) -> subprocess.Popen:
-        return subprocess.Popen([sys.executable, "-m", "aoft_tui", *args], cwd=self.base, env=self.env,
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", "aoft_tui", *args],
+            cwd=self.base,
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     def finish(self, proc: subprocess.Popen, args: tuple[str, ...]) -> subprocess.CompletedProcess:
         try:
@@ -73,7 +80,9 @@ class SoakSide:
         except subprocess.TimeoutExpired:
             proc.kill()
             out, err = proc.communicate()
-            raise AssertionError(f"[{self.name}] aoft-tui {' '.join(args)} hung; stderr: {err[-2000:]}") from None
+            raise AssertionError(
+                f"[{self.name}] aoft-tui {' '.join(args)} hung; stderr: {err[-2000:]}"
+            ) from None
         self.commands.runs += 1
         self._check_output(args, proc.returncode, out, err)
         return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
@@ -87,7 +96,9 @@ class SoakSide:
                 return done
             self.commands.reruns += 1
             self.commands.errors.append(done.stderr.strip().splitlines()[-1])
-        raise AssertionError(f"[{self.name}] aoft-tui {' '.join(args)} failed {attempts} times: {done.stderr}")
+        raise AssertionError(
+            f"[{self.name}] aoft-tui {' '.join(args)} failed {attempts} times: {done.stderr}"
+        )
 
     def _check_output(self, args: tuple[str, ...], code: int, out: str, err: str) -> None:
         where = f"[{self.name}] aoft-tui {' '.join(args)}"
@@ -128,14 +139,26 @@ def run_round(side: SoakSide, round_no: int) -> dict[str, Any]:
     seen["jobs_before"] = json.loads(side.cli("jobs", "--json").stdout)
     first = write_training_file(side.base, f"train-{round_no}a.jsonl", 20 + round_no)
     second = write_training_file(side.base, f"train-{round_no}b.jsonl", 30 + round_no)
-    started = json.loads(side.cli("start", str(first), "-m", MODEL, "--suffix", f"r{round_no}a", "-y",
-                                  "--json").stdout)
+    started = json.loads(
+        side.cli("start", str(first), "-m", MODEL, "--suffix", f"r{round_no}a", "-y", "--json").stdout
+    )
     job_a = started["id"]
     before = side.emu.job_count()
     # `start --wait` and `watch` follow while the clock moves; the clock moves only after
     # the second create has landed, so both sides create it at the same simulated time.
-    wait_args = ("start", str(second), "-m", MODEL, "--suffix", f"r{round_no}b", "-y", "--wait",
-                 "--interval", "0.2", "--json")
+    wait_args = (
+        "start",
+        str(second),
+        "-m",
+        MODEL,
+        "--suffix",
+        f"r{round_no}b",
+        "-y",
+        "--wait",
+        "--interval",
+        "0.2",
+        "--json",
+    )
     waiter = _Until(side, wait_args)
     deadline = time.monotonic() + CLI_TIMEOUT
     while side.emu.job_count() == before:
@@ -164,8 +187,9 @@ def run_round(side: SoakSide, round_no: int) -> dict[str, Any]:
         pushed = json.loads(side.cli("push", job_id, "--mode", "offline", "--json").stdout)
         assert pushed["complete"] is True, pushed
         seen[f"push_{job_id}"] = {key: pushed[key] for key in ("status", "last_step", "artifacts")}
-    exported = json.loads(side.cli("export", job_a, "--dir", str(side.base / "export"), "--force",
-                                   "--json").stdout)
+    exported = json.loads(
+        side.cli("export", job_a, "--dir", str(side.base / "export"), "--force", "--json").stdout
+    )
     folder = Path(exported["folder"])
     seen["export"] = {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
     seen["jobs_after"] = json.loads(side.cli("jobs", "--json").stdout)
@@ -225,11 +249,15 @@ def emulator_view(side: SoakSide) -> dict[str, Any]:
     service = FineTuningService(side.emu.endpoint, side.emu.api_key, API_VERSION)
     try:
         jobs = service.list_jobs()
-        view: dict[str, Any] = {"jobs": [job.raw for job in jobs],
-                                "files": sorted((f.id, f.filename, f.bytes) for f in service.list_files())}
+        view: dict[str, Any] = {
+            "jobs": [job.raw for job in jobs],
+            "files": sorted((f.id, f.filename, f.bytes) for f in service.list_files()),
+        }
         for job in jobs:
-            view[job.id] = {"events": service.events_since(job.id, None),
-                            "checkpoints": service.checkpoints(job.id)}
+            view[job.id] = {
+                "events": service.events_since(job.id, None),
+                "checkpoints": service.checkpoints(job.id),
+            }
         return view
     finally:
         service.close()

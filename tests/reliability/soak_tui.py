@@ -38,14 +38,20 @@ async def dashboard_view(side: SoakSide, *, details: int = 3) -> dict[str, Any]:
                 return {i: j.status for i, j in table.jobs.items()} == truth
 
             await _until(pilot, caught_up, "the job table to show every job", nudge=main.action_refresh)
-            view["table"] = {i: (j.status.value, j.fine_tuned_model, j.trained_tokens, j.created_at)
-                             for i, j in table.jobs.items()}
+            view["table"] = {
+                i: (j.status.value, j.fine_tuned_model, j.trained_tokens, j.created_at)
+                for i, j in table.jobs.items()
+            }
             view["rows"] = list(table.visible_ids)
             for job_id in list(table.visible_ids)[:details]:
                 screen = JobDetailScreen(job_id)
                 await app.push_screen(screen)
-                await _until(pilot, lambda s=screen: s.finished and not _log(s).pending,
-                             f"the detail of {job_id} to finish", nudge=screen.action_refresh)
+                await _until(
+                    pilot,
+                    lambda s=screen: s.finished and not _log(s).pending,
+                    f"the detail of {job_id} to finish",
+                    nudge=screen.action_refresh,
+                )
                 events = list(_log(screen)._kept)  # every event it received (the log draws them in slices)
                 ids = [e.id for e in events]
                 assert len(ids) == len(set(ids)), f"{job_id}: an event shown twice"
@@ -72,7 +78,7 @@ def _truth(side: SoakSide) -> list:
         side.emu.faults.rate = rate
 
 
-def _main(pilot) -> MainScreen | None:  # noqa: ANN001
+def _main(pilot) -> MainScreen | None:
     screen = pilot.app.screen
     return screen if isinstance(screen, MainScreen) and screen.loaded else None
 
@@ -81,7 +87,7 @@ def _log(screen: JobDetailScreen) -> EventsLog:
     return screen.query_one(EventsLog)
 
 
-async def _until(pilot, condition, what: str, *, nudge=None):  # noqa: ANN001
+async def _until(pilot, condition, what: str, *, nudge=None):
     """Wait (real time) for `condition()`; `nudge` asks for a poll now and then, as a
     person would press r."""
     deadline = time.monotonic() + SETTLE_SECONDS

@@ -27,10 +27,38 @@ CASE_TIMEOUT = 20.0  # seconds; a case that takes longer is a hang
 EXIT_CODES = {0, 1, 2, 3, 130}
 # `emulator` serves until stopped, by design; every other sub-command is fuzzed
 COMMANDS = sorted(set(_SUBCOMMANDS) - {"emulator"})
-HOSTILE = ["", "-", "--", "-1", "0", "1e400", "nan", "inf", "auto", "\x00", "é", "\u202e", "a" * 500, "../..",
-           "/dev/null", "/nonexistent/x.jsonl", "ftjob-", "ftjob-abc", "file-x", "KEY=", "=v", "k=v", "%s", "{}"]
-_VALUES = st.one_of(st.sampled_from(HOSTILE), st.text(max_size=30).filter(lambda t: "\x00" not in t),
-                    st.integers(-10, 10**6).map(str), st.floats(allow_nan=True).map(str))
+HOSTILE = [
+    "",
+    "-",
+    "--",
+    "-1",
+    "0",
+    "1e400",
+    "nan",
+    "inf",
+    "auto",
+    "\x00",
+    "é",
+    "\u202e",
+    "a" * 500,
+    "../..",
+    "/dev/null",
+    "/nonexistent/x.jsonl",
+    "ftjob-",
+    "ftjob-abc",
+    "file-x",
+    "KEY=",
+    "=v",
+    "k=v",
+    "%s",
+    "{}",
+]
+_VALUES = st.one_of(
+    st.sampled_from(HOSTILE),
+    st.text(max_size=30).filter(lambda t: "\x00" not in t),
+    st.integers(-10, 10**6).map(str),
+    st.floats(allow_nan=True).map(str),
+)
 _cases = {"argv": 0, "config": 0}
 
 
@@ -62,7 +90,7 @@ class _Hang(BaseException):
 def _invoke(argv: list[str]):
     """Run in the main thread (commands install signal handlers), under an alarm."""
 
-    def hang(signum, frame):  # noqa: ANN001
+    def hang(signum, frame):
         raise _Hang
 
     previous = signal.signal(signal.SIGALRM, hang)
@@ -79,8 +107,12 @@ def _invoke(argv: list[str]):
 def test_no_argv_makes_a_traceback_or_a_hang(monkeypatch, tmp_path):
     monkeypatch.chdir(tmp_path)  # whatever a fuzzed export or push writes stays here
 
-    @settings(max_examples=EXAMPLES, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=EXAMPLES,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
     @given(argvs())
     def case(argv: list[str]) -> None:
         _cases["argv"] += 1
@@ -88,7 +120,10 @@ def test_no_argv_makes_a_traceback_or_a_hang(monkeypatch, tmp_path):
         output = result.output + (result.stderr if result.stderr_bytes is not None else "")
         assert result.exit_code in EXIT_CODES, (argv, result.exit_code, output[-2000:], result.exception)
         assert not isinstance(result.exception, _Hang), f"aoft-tui {argv!r} hung"
-        assert result.exception is None or isinstance(result.exception, SystemExit), (argv, repr(result.exception))
+        assert result.exception is None or isinstance(result.exception, SystemExit), (
+            argv,
+            repr(result.exception),
+        )
         assert "Traceback" not in output, (argv, output[-2000:])
 
     case()
@@ -96,9 +131,14 @@ def test_no_argv_makes_a_traceback_or_a_hang(monkeypatch, tmp_path):
 
 
 KEYS = ["endpoint", "api_key", "api_version", "auth", "default_profile", "deployment", "x"]
-_TOML_VALUES = st.one_of(st.text(max_size=20), st.integers(), st.booleans(), st.floats(allow_nan=True),
-                         st.lists(st.integers(), max_size=3), st.sampled_from(['"https://x.openai.azure.com"',
-                                                                                '"v1"', '"key"', '"entra"']))
+_TOML_VALUES = st.one_of(
+    st.text(max_size=20),
+    st.integers(),
+    st.booleans(),
+    st.floats(allow_nan=True),
+    st.lists(st.integers(), max_size=3),
+    st.sampled_from(['"https://x.openai.azure.com"', '"v1"', '"key"', '"entra"']),
+)
 
 
 def _toml_value(value) -> str:
@@ -120,14 +160,25 @@ def configs(draw) -> bytes:
         return draw(st.binary(max_size=300))
     if kind == 1:
         return draw(st.text(max_size=300)).encode("utf-8", "surrogatepass")
-    lines = [f"{draw(st.sampled_from(KEYS))} = {_toml_value(draw(_TOML_VALUES))}"
-             for _ in range(draw(st.integers(0, 4)))]
-    for table in draw(st.lists(st.sampled_from(["wandb", "profiles.prod", "profiles.dev", "keymap", "profiles",
-                                                "profiles.prod.wandb", "ui"]), max_size=3, unique=True)):
+    lines = [
+        f"{draw(st.sampled_from(KEYS))} = {_toml_value(draw(_TOML_VALUES))}"
+        for _ in range(draw(st.integers(0, 4)))
+    ]
+    for table in draw(
+        st.lists(
+            st.sampled_from(
+                ["wandb", "profiles.prod", "profiles.dev", "keymap", "profiles", "profiles.prod.wandb", "ui"]
+            ),
+            max_size=3,
+            unique=True,
+        )
+    ):
         lines.append(f"[{table}]")
         keys = KEYS + ["project", "entity", "mode"]
-        lines += [f"{draw(st.sampled_from(keys))} = {_toml_value(draw(_TOML_VALUES))}"
-                  for _ in range(draw(st.integers(0, 3)))]
+        lines += [
+            f"{draw(st.sampled_from(keys))} = {_toml_value(draw(_TOML_VALUES))}"
+            for _ in range(draw(st.integers(0, 3)))
+        ]
     return "\n".join(lines).encode()
 
 
@@ -136,8 +187,12 @@ def test_no_config_file_makes_a_traceback(write_config, monkeypatch):
 
     path = write_config("")
 
-    @settings(max_examples=EXAMPLES * 3, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @settings(
+        max_examples=EXAMPLES * 3,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+    )
     @given(configs(), st.sampled_from([None, "prod", "dev", "nope", ""]))
     def case(content: bytes, profile: str | None) -> None:
         _cases["config"] += 1

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from aoft_tui.services.errors import ServiceError
-from aoft_tui.ui.screens.job_detail_data import DetailFetcher
 from aoft_tui.domain.series import ChartOptions
+from aoft_tui.services.errors import ServiceError
+from aoft_tui.services.job_detail_data import DetailFetcher
 from tests.push.push_support import finished_job
 
 ATTEMPTS = 3  # the service's max_retries=2 (tests/conftest.py), plus the first try
@@ -18,8 +18,13 @@ def test_a_poll_that_fails_after_reading_events_loses_none_of_them(emulator, ser
     job_id = finished_job(emulator, service, n_steps=60)
     every_event = [e.id for e in service.events_since(job_id)]
     fetcher = DetailFetcher(service, job_id)
-    emulator.faults.schedule("503", method="GET", path_contains=f"/fine_tuning/jobs/{job_id}/checkpoints",
-                             count=ATTEMPTS, retry_after=0.05)
+    emulator.faults.schedule(
+        "503",
+        method="GET",
+        path_contains=f"/fine_tuning/jobs/{job_id}/checkpoints",
+        count=ATTEMPTS,
+        retry_after=0.05,
+    )
     with pytest.raises(ServiceError):
         fetcher.fetch(ChartOptions(), 200)
     update = fetcher.fetch(ChartOptions(), 200)  # the next poll, the fault gone

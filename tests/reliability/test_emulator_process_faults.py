@@ -33,7 +33,10 @@ def test_a_succeeded_job_stays_succeeded_after_a_stop(tmp_path, how):
         after = again.job(job_id)
         assert after["status"] == "succeeded"
         assert (after["fine_tuned_model"], after["result_files"], after["finished_at"]) == (
-            done["fine_tuned_model"], done["result_files"], done["finished_at"])
+            done["fine_tuned_model"],
+            done["result_files"],
+            done["finished_at"],
+        )
         later = again.events(job_id)
         ids = _event_ids(later)
         assert len(ids) == len(set(ids))  # no event twice
@@ -79,7 +82,9 @@ def test_an_upload_answered_before_kill_9_is_kept(tmp_path):
     state = tmp_path / "state"
     first = EmulatorProcess(state)
     data = chat_lines(12)
-    file_id = first.http.post("/files", files={"file": ("t.jsonl", data)}, data={"purpose": "fine-tune"}).json()["id"]
+    file_id = first.http.post(
+        "/files", files={"file": ("t.jsonl", data)}, data={"purpose": "fine-tune"}
+    ).json()["id"]
     first.stop("kill")  # right after the answer: the save must have come before it
 
     again = EmulatorProcess(state)
@@ -150,18 +155,26 @@ def test_an_upload_in_progress_continues_after_kill_9(tmp_path):
     data = chat_lines(30)
     half = len(data) // 2
     first = EmulatorProcess(state)
-    upload_id = first.http.post("/uploads", json={"purpose": "fine-tune", "filename": "big.jsonl",
-                                                  "bytes": len(data), "mime_type": "text/jsonl"}).json()["id"]
-    part_one = first.http.post(f"/uploads/{upload_id}/parts", files={"data": ("p1", data[:half])}).json()["id"]
+    upload_id = first.http.post(
+        "/uploads",
+        json={"purpose": "fine-tune", "filename": "big.jsonl", "bytes": len(data), "mime_type": "text/jsonl"},
+    ).json()["id"]
+    part_one = first.http.post(f"/uploads/{upload_id}/parts", files={"data": ("p1", data[:half])}).json()[
+        "id"
+    ]
     first.stop("kill")
 
     again = EmulatorProcess(state)
     try:
         part_two = again.http.post(f"/uploads/{upload_id}/parts", files={"data": ("p2", data[half:])})
         assert part_two.status_code == 200, part_two.text
-        done = again.http.post(f"/uploads/{upload_id}/complete", json={"part_ids": [part_one, part_two.json()["id"]]})
+        done = again.http.post(
+            f"/uploads/{upload_id}/complete", json={"part_ids": [part_one, part_two.json()["id"]]}
+        )
         assert done.status_code == 200 and done.json()["status"] == "completed", done.text
         assert again.http.get(f"/files/{done.json()['file']['id']}/content").content == data
     finally:
         again.stop()
-    assert not [p for p in (state / "files").iterdir() if p.name.startswith("uplprt-")]  # parts are gone once used
+    assert not [
+        p for p in (state / "files").iterdir() if p.name.startswith("uplprt-")
+    ]  # parts are gone once used

@@ -66,15 +66,19 @@ async def test_a_faulty_soak_ends_exactly_like_a_fault_free_run(sides, request):
     for job_id, shown in expected_screen["details"].items():
         for part in ("events", "metrics"):
             want, have = shown[part], got_screen["details"].get(job_id, {}).get(part)
-            assert have == want, (f"{job_id} {part}: missing {[x for x in want if x not in have][:5]}, "
-                                  f"extra {[x for x in have if x not in want][:5]}, {len(have)} vs {len(want)}")
+            assert have == want, (
+                f"{job_id} {part}: missing {[x for x in want if x not in have][:5]}, "
+                f"extra {[x for x in have if x not in want][:5]}, {len(have)} vs {len(want)}"
+            )
     points += sum(len(v["metrics"]) + len(v["events"]) for v in got_screen["details"].values())
     elapsed = (time.monotonic() - started) / 60
     survived = faulty.faults_injected()
-    print(f"\nfault soak: rate {FAULT_RATE:.0%}, {elapsed:.1f} min, {rounds} round(s), "
-          f"{faulty.requests():,} requests ({clean.requests():,} without faults), {survived:,} faults injected "
-          f"and survived, {faulty.commands.runs} commands ({faulty.commands.reruns} rerun after a clear "
-          f"error), {points:,} points compared (W&B steps, chart points, events)")
+    print(
+        f"\nfault soak: rate {FAULT_RATE:.0%}, {elapsed:.1f} min, {rounds} round(s), "
+        f"{faulty.requests():,} requests ({clean.requests():,} without faults), {survived:,} faults injected "
+        f"and survived, {faulty.commands.runs} commands ({faulty.commands.reruns} rerun after a clear "
+        f"error), {points:,} points compared (W&B steps, chart points, events)"
+    )
     for line in sorted(set(faulty.commands.errors)):
         print(f"  rerun after: {line}")
     assert survived > 0 and faulty.requests() > clean.requests()

@@ -17,8 +17,14 @@ from tests.push.push_support import finished_job, read_runs, training_steps
 
 
 def _push(env: dict, cwd: Path, job_id: str) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "aoft_tui", "push", job_id, "--mode", "offline", "--json"],
-                            cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "aoft_tui", "push", job_id, "--mode", "offline", "--json"],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _kill_when(proc: subprocess.Popen, says: str) -> None:
@@ -49,8 +55,14 @@ def test_two_kills_then_a_rerun_leave_one_complete_run_with_every_step_once(emul
     partial = training_steps([read_run(d) for d in killed])
     assert len(killed) == 2 and 0 < len(partial) < len(expected), (killed, len(partial))
 
-    done = subprocess.run([sys.executable, "-m", "aoft_tui", "push", job_id, "--mode", "offline", "--json"],
-                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=180)
+    done = subprocess.run(
+        [sys.executable, "-m", "aoft_tui", "push", job_id, "--mode", "offline", "--json"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     result = json.loads(done.stdout)
     assert result["complete"] is True and result["run_id"] == job_id

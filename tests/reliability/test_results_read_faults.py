@@ -20,8 +20,9 @@ ATTEMPTS = 3  # the service's max_retries=2 (tests/conftest.py), plus the first 
 
 def _fail_results_reads(emulator, service, job_id: str) -> None:
     results = service.get_job(job_id).result_files[0]
-    emulator.faults.schedule("503", method="GET", path_contains=f"/files/{results}/content", count=ATTEMPTS,
-                             retry_after=0.05)
+    emulator.faults.schedule(
+        "503", method="GET", path_contains=f"/files/{results}/content", count=ATTEMPTS, retry_after=0.05
+    )
 
 
 def test_a_passing_failure_to_read_results_is_an_error_not_a_tenth_of_the_points(emulator, service):

@@ -41,7 +41,12 @@ class HoldAnswer:
 
     async def __call__(self, scope, receive, send) -> None:
         armed = self.armed
-        if scope["type"] != "http" or armed is None or scope["method"] != armed[0] or armed[1] not in scope["path"]:
+        if (
+            scope["type"] != "http"
+            or armed is None
+            or scope["method"] != armed[0]
+            or armed[1] not in scope["path"]
+        ):
             await self.app(scope, receive, send)
             return
         self.armed = None
@@ -83,9 +88,15 @@ def held(monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple]:
 @pytest.fixture
 def train(tmp_path: Path) -> Path:
     path = tmp_path / "train.jsonl"
-    rows = [{"messages": [{"role": "user", "content": f"Weather in city {i}?"},
-                          {"role": "assistant", "content": f"Sunny in city {i}, {10 + i} degrees."}]}
-            for i in range(20)]
+    rows = [
+        {
+            "messages": [
+                {"role": "user", "content": f"Weather in city {i}?"},
+                {"role": "assistant", "content": f"Sunny in city {i}, {10 + i} degrees."},
+            ]
+        }
+        for i in range(20)
+    ]
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return path
 
@@ -95,8 +106,9 @@ def _command(train: Path) -> list[str]:
 
 
 def _spawn(train: Path) -> subprocess.Popen:
-    return subprocess.Popen(_command(train), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=os.environ.copy())
+    return subprocess.Popen(
+        _command(train), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy()
+    )
 
 
 def _kill(proc: subprocess.Popen) -> None:
@@ -106,7 +118,9 @@ def _kill(proc: subprocess.Popen) -> None:
 
 
 def _rerun(train: Path) -> subprocess.CompletedProcess:
-    result = subprocess.run(_command(train), capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+    result = subprocess.run(
+        _command(train), capture_output=True, text=True, env=os.environ.copy(), timeout=120
+    )
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     return result
@@ -166,11 +180,15 @@ def test_killed_after_the_upload_landed_the_rerun_adopts_the_file(held, train: P
 
 
 @pytest.mark.parametrize("path_part", ["/fine_tuning/jobs", "/files"])
-def test_killed_during_a_stalled_request_the_rerun_makes_exactly_one(held, train: Path, path_part: str) -> None:
+def test_killed_during_a_stalled_request_the_rerun_makes_exactly_one(
+    held, train: Path, path_part: str
+) -> None:
     emu, _hold = held
     emu.faults.schedule("stall", method="POST", path_contains=path_part, count=1, seconds=1.5)
     proc = _spawn(train)
-    _wait_for(lambda: any(kind == "stall" for kind, *_ in emu.faults.injected), f"the stalled POST {path_part}")
+    _wait_for(
+        lambda: any(kind == "stall" for kind, *_ in emu.faults.injected), f"the stalled POST {path_part}"
+    )
     _kill(proc)
     time.sleep(1.7)  # the stall ends; whatever the emulator does with the orphaned request is done
 
@@ -205,7 +223,9 @@ def test_a_second_process_with_the_same_request_waits_its_turn(held, train: Path
     first = _spawn(train)
     try:
         assert hold.landed.wait(90)
-        second = subprocess.run(_command(train), capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+        second = subprocess.run(
+            _command(train), capture_output=True, text=True, env=os.environ.copy(), timeout=120
+        )
         assert second.returncode == 1 and second.stdout == ""
         assert f"pid {first.pid}" in second.stderr and "Already starting" in second.stderr
         assert "Traceback" not in second.stderr

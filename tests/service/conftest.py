@@ -14,11 +14,21 @@ API_VERSION = "2025-04-01-preview"
 def chat_lines(n: int) -> bytes:
     rows = []
     for i in range(n):
-        rows.append(json.dumps({"messages": [
-            {"role": "system", "content": "You answer questions about the weather."},
-            {"role": "user", "content": f"What is the weather like in city number {i}?"},
-            {"role": "assistant", "content": f"In city {i} it is sunny with a light breeze, {10 + i % 20} °C."},
-        ]}, ensure_ascii=False))
+        rows.append(
+            json.dumps(
+                {
+                    "messages": [
+                        {"role": "system", "content": "You answer questions about the weather."},
+                        {"role": "user", "content": f"What is the weather like in city number {i}?"},
+                        {
+                            "role": "assistant",
+                            "content": f"In city {i} it is sunny with a light breeze, {10 + i % 20} °C.",
+                        },
+                    ]
+                },
+                ensure_ascii=False,
+            )
+        )
     return ("\n".join(rows) + "\n").encode()
 
 

@@ -20,17 +20,23 @@ ENDPOINT = "https://res.openai.azure.com"
 def real_error(name: str, status: int, headers: dict[str, str] | None = None) -> openai.APIStatusError:
     """The SDK exception the openai client raises for a real Azure answer stored in `name`."""
     raw = (REAL / name).read_bytes()
-    request = httpx2.Request("GET", f"{ENDPOINT}/openai/fine_tuning/jobs/ftjob-x?api-version=2025-04-01-preview")
-    response = httpx2.Response(status, content=raw, headers={"content-type": "application/json", **(headers or {})},
-                               request=request)
+    request = httpx2.Request(
+        "GET", f"{ENDPOINT}/openai/fine_tuning/jobs/ftjob-x?api-version=2025-04-01-preview"
+    )
+    response = httpx2.Response(
+        status, content=raw, headers={"content-type": "application/json", **(headers or {})}, request=request
+    )
     body = json.loads(raw)["error"]
     classes = {401: openai.AuthenticationError, 404: openai.NotFoundError, 429: openai.RateLimitError}
     return classes[status](f"Error code: {status}", response=response, body=body)
 
 
 def test_real_404_names_the_subject_and_the_request_id() -> None:
-    err = translate(real_error("404_resource_not_found.json", 404, {"apim-request-id": "a1b2-c3"}),
-                    endpoint=ENDPOINT, subject="Job ftjob-x")
+    err = translate(
+        real_error("404_resource_not_found.json", 404, {"apim-request-id": "a1b2-c3"}),
+        endpoint=ENDPOINT,
+        subject="Job ftjob-x",
+    )
     assert isinstance(err, NotFoundError)
     assert "Job ftjob-x" in str(err) and "Resource not found" in str(err)
     assert "request id: a1b2-c3" in str(err) and err.request_id == "a1b2-c3"
@@ -69,8 +75,9 @@ def test_emulator_wrong_api_version_is_told_apart_by_asking_the_models_list(emul
 
 def test_emulator_429_with_the_wait_only_in_words(emulator, make_service) -> None:
     service = make_service(emulator, max_retries=0)
-    emulator.faults.schedule("429", method="GET", path_contains="/fine_tuning/jobs", retry_after=86400,
-                             wait_headers=False)
+    emulator.faults.schedule(
+        "429", method="GET", path_contains="/fine_tuning/jobs", retry_after=86400, wait_headers=False
+    )
     with pytest.raises(RateLimitError) as info:
         service.list_jobs()
     assert info.value.retry_after == 86400 and "1 day" in str(info.value)
@@ -85,15 +92,20 @@ def _processed(service, write_dataset) -> str:
 def test_a_tier_is_sent_without_being_asked_and_echoed(service, write_dataset) -> None:
     from aoft_tui.domain.models import JobSpec
 
-    job = service.create_job(JobSpec(model="gpt-4.1-mini-2025-04-14", training_file=_processed(service, write_dataset)))
+    job = service.create_job(
+        JobSpec(model="gpt-4.1-mini-2025-04-14", training_file=_processed(service, write_dataset))
+    )
     assert job.raw["trainingType"] == "GlobalStandard"
 
 
 def test_does_not_support_fine_tuning_says_to_try_another_tier(service, write_dataset) -> None:
     from aoft_tui.domain.models import JobSpec
 
-    spec = JobSpec(model="gpt-4.1-mini-2025-04-14", training_file=_processed(service, write_dataset),
-                   training_type="standard")  # no Standard training for gpt-4.1-mini in the emulated region
+    spec = JobSpec(
+        model="gpt-4.1-mini-2025-04-14",
+        training_file=_processed(service, write_dataset),
+        training_type="standard",
+    )  # no Standard training for gpt-4.1-mini in the emulated region
     with pytest.raises(BadRequestError) as info:
         service.create_job(spec)
     text = str(info.value)
@@ -108,9 +120,15 @@ def test_a_new_job_shows_auto_not_minus_one_and_keeps_the_raw_numbers() -> None:
     raw = json.loads((REAL / "job_at_creation.json").read_text())
     job = job_from_api(raw)
     assert job.result_files == () and job.estimated_finish is None
-    assert dict(hyperparameter_rows(job)) == {"batch_size": "auto", "learning_rate_multiplier": "auto", "n_epochs": "auto"}
+    assert dict(hyperparameter_rows(job)) == {
+        "batch_size": "auto",
+        "learning_rate_multiplier": "auto",
+        "n_epochs": "auto",
+    }
     assert job.raw["hyperparameters"]["n_epochs"] == -1  # --json stays the API's JSON
-    resolved = job_from_api({**raw, "hyperparameters": {"n_epochs": 3, "batch_size": 1, "learning_rate_multiplier": 1}})
+    resolved = job_from_api(
+        {**raw, "hyperparameters": {"n_epochs": 3, "batch_size": 1, "learning_rate_multiplier": 1}}
+    )
     assert dict(hyperparameter_rows(resolved))["learning_rate_multiplier"] == "1"
 
 
@@ -119,7 +137,12 @@ def test_a_rejected_file_explains_itself_from_either_field() -> None:
 
     base = {"id": "file-1", "filename": "t.jsonl", "purpose": "fine-tune", "status": "error", "created_at": 1}
     old = file_from_api({**base, "status_details": "Line 3: missing 'messages'."})
-    new = file_from_api({**base, "status_details": None,
-                         "error": {"code": "invalid_file", "message": "Missing 'messages'.", "line": 3}})
+    new = file_from_api(
+        {
+            **base,
+            "status_details": None,
+            "error": {"code": "invalid_file", "message": "Missing 'messages'.", "line": 3},
+        }
+    )
     assert old.status_details == "Line 3: missing 'messages'."
     assert new.status_details == "Missing 'messages'. (line 3)"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 import time
+from pathlib import Path
 
 import pytest
 from azure.core.credentials import AccessToken
@@ -84,9 +84,13 @@ def test_an_expired_token_is_refreshed_not_reported(seeded_emulator) -> None:
 def test_a_token_the_emulator_did_not_issue_is_refused(seeded_emulator) -> None:
     import httpx
 
-    response = httpx.get(f"{seeded_emulator.endpoint}/openai/fine_tuning/jobs?api-version=2025-04-01-preview",
-                         headers={"Authorization": "Bearer forged"})
-    real = json.loads((Path(__file__).parents[1] / "fixtures/azure-real/401_invalid_bearer_token.json").read_text())
+    response = httpx.get(
+        f"{seeded_emulator.endpoint}/openai/fine_tuning/jobs?api-version=2025-04-01-preview",
+        headers={"Authorization": "Bearer forged"},
+    )
+    real = json.loads(
+        (Path(__file__).parents[1] / "fixtures/azure-real/401_invalid_bearer_token.json").read_text()
+    )
     assert response.status_code == 401 and response.json() == real  # Azure's own shape for a bad token
 
 

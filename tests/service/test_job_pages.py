@@ -14,7 +14,9 @@ PAGE = 100  # finetuning._PAGE
 @pytest.mark.parametrize("strict_spec", [False, True], ids=["live", "strict-spec"])
 def test_a_cursor_deleted_between_pages_neither_repeats_nor_loses_jobs(strict_spec: bool) -> None:
     with EmbeddedEmulator(seed_jobs=PAGE + 30, speed=0.0, seed=3, strict_spec=strict_spec) as emu:
-        service = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10)
+        service = FineTuningService(
+            emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10
+        )
         record = service.traffic.on_response
         pages = []
         deleted = []

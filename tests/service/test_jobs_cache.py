@@ -22,7 +22,9 @@ def test_list_jobs_remembers_the_raw_list_without_the_key(seeded_emulator, seede
     data = json.loads(text)
     assert data["endpoint"] == seeded_service.endpoint
     assert {raw["id"] for raw in data["jobs"]} >= {j.id for j in live}
-    assert [j.id for j in JobsCache(seeded_service.endpoint).load()] == [j.id for j in seeded_service.list_jobs()]
+    assert [j.id for j in JobsCache(seeded_service.endpoint).load()] == [
+        j.id for j in seeded_service.list_jobs()
+    ]
 
 
 def test_written_only_when_changed(seeded_service) -> None:
@@ -62,13 +64,19 @@ def test_damaged_or_foreign_files_read_as_no_cache(seeded_emulator, seeded_servi
         assert JobsCache(seeded_service.endpoint).load() is None, damaged
 
 
-def test_the_prefetched_first_list_is_cached_after_the_first_paint_not_before(seeded_emulator, tmp_path) -> None:
+def test_the_prefetched_first_list_is_cached_after_the_first_paint_not_before(
+    seeded_emulator, tmp_path
+) -> None:
     """The dashboard takes the prefetched list on the UI thread right before its first frame:
     writing the cache there (JSON of every job, ~5-10 ms at 500 jobs) delayed that frame.
     It is written by flush_jobs_cache() (the app calls it once the list is on screen) or at
     close(), so a quick quit still leaves it."""
-    service = FineTuningService(seeded_emulator.endpoint, seeded_emulator.api_key, "2025-04-01-preview",
-                                jobs_cache=JobsCache(seeded_emulator.endpoint, tmp_path))
+    service = FineTuningService(
+        seeded_emulator.endpoint,
+        seeded_emulator.api_key,
+        "2025-04-01-preview",
+        jobs_cache=JobsCache(seeded_emulator.endpoint, tmp_path),
+    )
     service.prefetch_job_list()
     jobs = service.list_jobs()
     assert JobsCache(seeded_emulator.endpoint, tmp_path).load() is None  # not yet
@@ -76,8 +84,12 @@ def test_the_prefetched_first_list_is_cached_after_the_first_paint_not_before(se
     assert [j.id for j in JobsCache(seeded_emulator.endpoint, tmp_path).load()] == [j.id for j in jobs]
 
     other = tmp_path / "other"
-    service = FineTuningService(seeded_emulator.endpoint, seeded_emulator.api_key, "2025-04-01-preview",
-                                jobs_cache=JobsCache(seeded_emulator.endpoint, other))
+    service = FineTuningService(
+        seeded_emulator.endpoint,
+        seeded_emulator.api_key,
+        "2025-04-01-preview",
+        jobs_cache=JobsCache(seeded_emulator.endpoint, other),
+    )
     service.prefetch_job_list()
     service.list_jobs()
     service.close()

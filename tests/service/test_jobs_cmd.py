@@ -22,7 +22,9 @@ def test_table_lists_every_job_aligned(seeded_emulator, seeded_service) -> None:
     assert lines[0].split()[:3] == ["ID", "STATUS", "MODEL"]
     assert [line.split()[0] for line in lines[1:]] == [j.id for j in jobs]
     status_col = lines[0].index("STATUS")
-    assert all(line[status_col:].split()[0] == j.status.value for line, j in zip(lines[1:], jobs, strict=True))
+    assert all(
+        line[status_col:].split()[0] == j.status.value for line, j in zip(lines[1:], jobs, strict=True)
+    )
     assert f"{len(jobs)} job(s)" in result.stderr
 
 
@@ -103,15 +105,21 @@ def test_table_fits_a_narrow_terminal_keeping_ids_and_suffixes(seeded_service) -
 
 
 def test_endpoint_without_key_names_what_is_missing() -> None:
-    result = CliRunner().invoke(main, ["jobs"], env={"AZURE_OPENAI_ENDPOINT": "https://x.openai.azure.com",
-                                                    "AZURE_OPENAI_API_KEY": ""})
+    result = CliRunner().invoke(
+        main,
+        ["jobs"],
+        env={"AZURE_OPENAI_ENDPOINT": "https://x.openai.azure.com", "AZURE_OPENAI_API_KEY": ""},
+    )
     assert result.exit_code == 2
     assert "(AZURE_OPENAI_API_KEY not set)" in result.stderr
 
 
 def test_endpoint_without_scheme_is_exit_2() -> None:
-    result = CliRunner().invoke(main, ["jobs"], env={"AZURE_OPENAI_ENDPOINT": "res.openai.azure.com",
-                                                    "AZURE_OPENAI_API_KEY": "k" * 32})
+    result = CliRunner().invoke(
+        main,
+        ["jobs"],
+        env={"AZURE_OPENAI_ENDPOINT": "res.openai.azure.com", "AZURE_OPENAI_API_KEY": "k" * 32},
+    )
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: Configuration: AZURE_OPENAI_ENDPOINT must be a URL")
 

@@ -11,11 +11,14 @@ JOB = "ftjob-0123456789abcdef"
 
 
 def test_azure_link_is_the_resource_page_when_its_arm_id_is_known() -> None:
-    settings = Settings(subscription_id="00000000-1111-2222-3333-444444444444", resource_group="rg ft",
-                        account_name="my-aoai")
+    settings = Settings(
+        subscription_id="00000000-1111-2222-3333-444444444444", resource_group="rg ft", account_name="my-aoai"
+    )
     links = job_links(JOB, settings)
-    assert links.azure == ("https://portal.azure.com/#resource/subscriptions/00000000-1111-2222-3333-444444444444"
-                           "/resourceGroups/rg%20ft/providers/Microsoft.CognitiveServices/accounts/my-aoai/overview")
+    assert links.azure == (
+        "https://portal.azure.com/#resource/subscriptions/00000000-1111-2222-3333-444444444444"
+        "/resourceGroups/rg%20ft/providers/Microsoft.CognitiveServices/accounts/my-aoai/overview"
+    )
     assert "Fine-tuning" in links.azure_note
 
 
@@ -32,7 +35,9 @@ def test_no_wandb_link_before_a_push() -> None:
 
 def test_wandb_link_after_an_online_push(monkeypatch) -> None:
     monkeypatch.delenv("WANDB_BASE_URL", raising=False)
-    record = PushRecord(run_id=JOB, project="ft-runs", entity="team", last_step=12, steps=[[1, 12]], complete=True)
+    record = PushRecord(
+        run_id=JOB, project="ft-runs", entity="team", last_step=12, steps=[[1, 12]], complete=True
+    )
     record.save()
     links = job_links(JOB, Settings(wandb=WandbSettings(project="ft-runs", entity="team")))
     assert links.wandb == f"https://wandb.ai/team/ft-runs/runs/{JOB}"

@@ -17,17 +17,22 @@ from aoft_tui.domain.models import (
 )
 from aoft_tui.services.metrics_source import metrics_from_events
 
-VALIDATION_COLUMNS = ("valid_loss", "valid_mean_token_accuracy", "full_valid_loss", "full_valid_mean_token_accuracy")
+VALIDATION_COLUMNS = (
+    "valid_loss",
+    "valid_mean_token_accuracy",
+    "full_valid_loss",
+    "full_valid_mean_token_accuracy",
+)
 
 
-def _finished(emulator, service, **kw) -> str:  # noqa: ANN001
+def _finished(emulator, service, **kw) -> str:
     job_id = emulator.add_job(status="running", progress=0.0, seconds_per_step=1.0, examples=20, **kw)
     while not service.get_job(job_id).status.is_terminal:
         emulator.advance(600)
     return job_id
 
 
-def _rows(service, job_id: str) -> list[dict[str, str]]:  # noqa: ANN001
+def _rows(service, job_id: str) -> list[dict[str, str]]:
     [file_id] = service.get_job(job_id).result_files
     raw = service._client.files.content(file_id).read()
     text = raw.decode() if raw.startswith(b"step") else base64.b64decode(raw).decode()
@@ -58,9 +63,14 @@ def test_the_service_never_hands_out_minus_one(emulator, service) -> None:
 
 
 def test_metrics_events_with_minus_one_leave_the_value_out() -> None:
-    event = JobEvent(id="ftevent-1", created_at=datetime(2025, 1, 1, tzinfo=UTC), level="info",
-                     message="Step 3", type="metrics",
-                     data={"step": 3, "train_loss": 0.4, "valid_loss": -1, "valid_mean_token_accuracy": -1.0})
+    event = JobEvent(
+        id="ftevent-1",
+        created_at=datetime(2025, 1, 1, tzinfo=UTC),
+        level="info",
+        message="Step 3",
+        type="metrics",
+        data={"step": 3, "train_loss": 0.4, "valid_loss": -1, "valid_mean_token_accuracy": -1.0},
+    )
     [point] = metrics_from_events([event])
     assert point.values == {TRAIN_LOSS: 0.4}
     assert VALID_LOSS not in point.values and VALID_ACCURACY not in point.values
@@ -71,11 +81,15 @@ def test_checkpoint_metrics_with_minus_one_leave_the_value_out() -> None:
     from aoft_tui.services.api_mapping import checkpoint_from_api
     from aoft_tui.services.wandb_push.job_tables import CHECKPOINT_COLUMNS, checkpoint_rows
 
-    checkpoint = checkpoint_from_api({
-        "id": "ftckpt-1", "created_at": 1721764867, "step_number": 20,
-        "fine_tuned_model_checkpoint": "gpt-4o-mini:ckpt-step-20",
-        "metrics": {"step": 20, "train_loss": 0.31, "valid_loss": -1, "full_valid_loss": -1.0},
-    })
+    checkpoint = checkpoint_from_api(
+        {
+            "id": "ftckpt-1",
+            "created_at": 1721764867,
+            "step_number": 20,
+            "fine_tuned_model_checkpoint": "gpt-4o-mini:ckpt-step-20",
+            "metrics": {"step": 20, "train_loss": 0.31, "valid_loss": -1, "full_valid_loss": -1.0},
+        }
+    )
     assert checkpoint.metrics == {TRAIN_LOSS: 0.31}
     [row] = checkpoint_rows([checkpoint])
     cells = dict(zip(CHECKPOINT_COLUMNS, row, strict=True))

@@ -21,7 +21,11 @@ PAGE = 100  # jobs per request, as the service asks
 
 
 def test_prefetched_jobs_are_the_ones_the_sdk_lists(seeded_emulator, seeded_service) -> None:
-    raw = JobListPrefetch(seeded_emulator.endpoint, seeded_emulator.api_key, API_VERSION, page=PAGE).start().take()
+    raw = (
+        JobListPrefetch(seeded_emulator.endpoint, seeded_emulator.api_key, API_VERSION, page=PAGE)
+        .start()
+        .take()
+    )
     assert raw is not None
     assert [job_from_api(job) for job in raw] == seeded_service.list_jobs()
 

@@ -126,7 +126,9 @@ _COLUMNS = {
 @given(
     rows=st.dictionaries(
         st.integers(min_value=0, max_value=10**6),
-        st.fixed_dictionaries({}, optional={name: st.floats(-1e6, 1e6, allow_nan=False) for name in _COLUMNS}),
+        st.fixed_dictionaries(
+            {}, optional={name: st.floats(-1e6, 1e6, allow_nan=False) for name in _COLUMNS}
+        ),
         max_size=30,
     ),
     spelling=st.integers(min_value=0, max_value=1),

@@ -21,8 +21,14 @@ def _jobs_for(service, file_id: str):
 
 
 def test_create_maps_the_spec(service, training_file) -> None:
-    spec = JobSpec(model="gpt-4o-mini-2024-07-18", training_file=training_file, suffix="exp-1", seed=7,
-                   method="dpo", hyperparameters={"beta": 0.2, "n_epochs": 2, "batch_size": None})
+    spec = JobSpec(
+        model="gpt-4o-mini-2024-07-18",
+        training_file=training_file,
+        suffix="exp-1",
+        seed=7,
+        method="dpo",
+        hyperparameters={"beta": 0.2, "n_epochs": 2, "batch_size": None},
+    )
     job = service.create_job(spec)
     assert job.model == spec.model and job.suffix == "exp-1" and job.seed == 7
     assert job.method == "dpo"
@@ -33,8 +39,11 @@ def test_create_maps_the_spec(service, training_file) -> None:
 
 
 def test_supervised_hyperparameters_reach_the_job(service, training_file) -> None:
-    spec = JobSpec(model="gpt-4o-mini-2024-07-18", training_file=training_file,
-                   hyperparameters={"n_epochs": 4, "learning_rate_multiplier": 0.5, "batch_size": "auto"})
+    spec = JobSpec(
+        model="gpt-4o-mini-2024-07-18",
+        training_file=training_file,
+        hyperparameters={"n_epochs": 4, "learning_rate_multiplier": 0.5, "batch_size": "auto"},
+    )
     job = service.create_job(spec)
     assert job.method == "supervised"
     assert job.hyperparameters["n_epochs"] == 4
@@ -46,16 +55,20 @@ def test_supervised_create_works_on_the_ga_api_version(emulator, training_file) 
 
     service = FineTuningService(emulator.endpoint, emulator.api_key, "2024-10-21")
     try:
-        job = service.create_job(JobSpec(model="gpt-4o-mini-2024-07-18", training_file=training_file,
-                                         hyperparameters={"n_epochs": 2}))
+        job = service.create_job(
+            JobSpec(
+                model="gpt-4o-mini-2024-07-18", training_file=training_file, hyperparameters={"n_epochs": 2}
+            )
+        )
         assert job.hyperparameters["n_epochs"] == 2
     finally:
         service.close()
 
 
 def test_training_type_is_accepted(service, training_file) -> None:
-    job = service.create_job(JobSpec(model="gpt-4o-mini-2024-07-18", training_file=training_file,
-                                     training_type="globalstandard"))
+    job = service.create_job(
+        JobSpec(model="gpt-4o-mini-2024-07-18", training_file=training_file, training_type="globalstandard")
+    )
     assert job.training_file == training_file
 
 
@@ -67,7 +80,9 @@ def test_reset_after_the_job_landed_gives_exactly_one_job(emulator, service, tra
     assert service.traffic.count("POST", "/fine_tuning/jobs") == 0  # the reset POST got no response
 
 
-def test_idempotency_key_alone_keeps_it_to_one_job(emulator, make_service, training_file, monkeypatch) -> None:
+def test_idempotency_key_alone_keeps_it_to_one_job(
+    emulator, make_service, training_file, monkeypatch
+) -> None:
     """With the landed-job look-up switched off, the re-sent create carries the same
     Idempotency-Key and the server answers with the job it already made."""
     from aoft_tui.services import job_create
@@ -100,8 +115,9 @@ def test_an_identical_older_job_is_not_mistaken_for_ours(emulator, service, trai
 
 def test_bad_suffix_is_rejected_with_azures_message(service, training_file) -> None:
     with pytest.raises(BadRequestError, match="suffix"):
-        service.create_job(JobSpec(model="gpt-4o-mini-2024-07-18", training_file=training_file,
-                                   suffix="has spaces!"))
+        service.create_job(
+            JobSpec(model="gpt-4o-mini-2024-07-18", training_file=training_file, suffix="has spaces!")
+        )
     assert _jobs_for(service, training_file) == []
 
 

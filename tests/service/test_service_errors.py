@@ -55,7 +55,9 @@ def test_rate_limit_without_retries_counts_one_try(emulator, make_service) -> No
 
 def test_rate_limit_is_retried_by_the_sdk(emulator, make_service) -> None:
     service = make_service(emulator, max_retries=2)
-    emulator.faults.schedule("429", method="GET", path_contains="/fine_tuning/jobs", count=1, retry_after=0.05)
+    emulator.faults.schedule(
+        "429", method="GET", path_contains="/fine_tuning/jobs", count=1, retry_after=0.05
+    )
     assert service.list_jobs() == []
     assert service.traffic.count("GET", "/fine_tuning/jobs") == 2
 

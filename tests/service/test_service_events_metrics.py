@@ -15,8 +15,9 @@ def _running_job(service, emulator, write_dataset, *, min_points: int = 20):
 
     info = service.upload_file(write_dataset(1500))  # ~150 metrics events over its run
     service.wait_for_file(info.id, poll_interval=0.05, timeout=10)
-    job = service.create_job(JobSpec(model="gpt-4o-mini-2024-07-18", training_file=info.id,
-                                     hyperparameters={"n_epochs": 3}))
+    job = service.create_job(
+        JobSpec(model="gpt-4o-mini-2024-07-18", training_file=info.id, hyperparameters={"n_epochs": 3})
+    )
     for _ in range(200):
         emulator.advance(30)
         job = service.get_job(job.id)
@@ -43,7 +44,7 @@ def test_events_oldest_first_and_nothing_new_after_the_newest(seeded_service) ->
     assert seeded_service.events_since(job.id, events[-1].id) == []
     # from a known id in the middle: exactly the ones after it
     middle = len(events) // 2
-    assert seeded_service.events_since(job.id, events[middle].id) == events[middle + 1:]
+    assert seeded_service.events_since(job.id, events[middle].id) == events[middle + 1 :]
 
 
 def test_poll_bytes_grow_with_new_events_not_history(emulator, service, write_dataset) -> None:
@@ -105,7 +106,10 @@ def test_done_job_metrics_come_from_results_csv_and_agree_with_events(seeded_ser
     for point in from_events:
         assert point.step in csv_by_step
         for name, value in point.values.items():
-            assert csv_by_step[point.step][name] == pytest.approx(value, rel=1e-3, abs=1e-4), (point.step, name)
+            assert csv_by_step[point.step][name] == pytest.approx(value, rel=1e-3, abs=1e-4), (
+                point.step,
+                name,
+            )
     # a done job's results are cached: no second download
     assert seeded_service.metrics(job.id) == from_csv
     assert seeded_service.traffic.count("GET", "/content") == 1
@@ -156,7 +160,7 @@ def test_concurrent_pollers_see_consistent_metrics(emulator, service, write_data
                 new = service.events_since(job.id, last)
                 if new:
                     last = new[-1].id
-        except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=poll) for _ in range(4)]

@@ -25,13 +25,17 @@ def test_upload_streams_with_progress_and_file_gets_processed(service, write_dat
     steps = [b - a for a, b in zip([0, *sent], sent, strict=False)]
     assert size > 5 * 65536 and max(steps) <= 65536
     statuses: list[FileStatus] = []
-    done = service.wait_for_file(info.id, poll_interval=0.05, timeout=10, on_status=lambda f: statuses.append(f.status))
+    done = service.wait_for_file(
+        info.id, poll_interval=0.05, timeout=10, on_status=lambda f: statuses.append(f.status)
+    )
     assert done.status is FileStatus.PROCESSED and statuses[-1] is FileStatus.PROCESSED
     assert service.get_file(info.id).status is FileStatus.PROCESSED
     assert info.id in {f.id for f in service.list_files(purpose="fine-tune")}
 
 
-def test_large_file_goes_through_uploads_api_in_parts(emulator, make_service, write_dataset, tmp_path) -> None:
+def test_large_file_goes_through_uploads_api_in_parts(
+    emulator, make_service, write_dataset, tmp_path
+) -> None:
     service = make_service(emulator, large_file_threshold=4096, part_size=8192)
     path = write_dataset(200)
     size = path.stat().st_size
@@ -122,7 +126,9 @@ def test_missing_local_file_is_a_clear_error(service, tmp_path) -> None:
         service.upload_file(tmp_path / "nope.jsonl")
 
 
-def test_upload_retried_by_the_sdk_sends_the_whole_file_again(emulator, make_service, write_dataset, tmp_path) -> None:
+def test_upload_retried_by_the_sdk_sends_the_whole_file_again(
+    emulator, make_service, write_dataset, tmp_path
+) -> None:
     service = make_service(emulator, max_retries=2)
     emulator.faults.schedule("503", method="POST", path_contains="/files", count=1, retry_after=0.05)
     path = write_dataset(500)

@@ -16,15 +16,21 @@ def v1_service(emulator):
     svc.close()
 
 
-GRADER = {"type": "string_check", "name": "exact", "input": "{{sample.output_text}}",
-          "reference": "{{item.answer}}", "operation": "eq"}
+GRADER = {
+    "type": "string_check",
+    "name": "exact",
+    "input": "{{sample.output_text}}",
+    "reference": "{{item.answer}}",
+    "operation": "eq",
+}
 
 
 def test_every_call_goes_to_the_v1_paths(v1_service, write_dataset) -> None:
     info = v1_service.upload_file(write_dataset(30))
     file_id = v1_service.wait_for_file(info.id, poll_interval=0.05, timeout=10).id
-    job = v1_service.create_job(JobSpec(model="o4-mini", training_file=file_id, method="reinforcement",
-                                        grader=GRADER))
+    job = v1_service.create_job(
+        JobSpec(model="o4-mini", training_file=file_id, method="reinforcement", grader=GRADER)
+    )
     assert job.method == "reinforcement" and job.raw["trainingType"] == "GlobalStandard"
     assert [j.id for j in v1_service.list_jobs()] == [job.id]
     routes = list(v1_service.traffic.by_route)
@@ -50,8 +56,14 @@ def test_a_reinforcement_job_without_a_grader_is_refused_like_azure_does(v1_serv
     with pytest.raises(BadRequestError, match="grader is required"):
         v1_service.create_job(JobSpec(model="o4-mini", training_file=file_id, method="reinforcement"))
     with pytest.raises(BadRequestError, match="operation"):
-        v1_service.create_job(JobSpec(model="o4-mini", training_file=file_id, method="reinforcement",
-                                      grader={**GRADER, "operation": "equals"}))
+        v1_service.create_job(
+            JobSpec(
+                model="o4-mini",
+                training_file=file_id,
+                method="reinforcement",
+                grader={**GRADER, "operation": "equals"},
+            )
+        )
     assert v1_service.list_jobs() == []
 
 
@@ -62,8 +74,15 @@ def test_a_reinforcement_job_reports_reward_and_reasoning_tokens(emulator, v1_se
     for n in (30, 12):
         info = v1_service.upload_file(write_dataset(n))
         files.append(v1_service.wait_for_file(info.id, poll_interval=0.05, timeout=10).id)
-    job = v1_service.create_job(JobSpec(model="o4-mini", training_file=files[0], validation_file=files[1],
-                                        method="reinforcement", grader=GRADER))
+    job = v1_service.create_job(
+        JobSpec(
+            model="o4-mini",
+            training_file=files[0],
+            validation_file=files[1],
+            method="reinforcement",
+            grader=GRADER,
+        )
+    )
     for _ in range(200):
         emulator.advance(300)
         if (job := v1_service.get_job(job.id)).status.is_terminal:

@@ -51,7 +51,9 @@ def test_job_detail_charts_80x24_smoothed_log(snap_compare, frozen_service):
     assert snap_compare(app, terminal_size=(80, 24), run_before=smoothed)
 
 
-@pytest.mark.parametrize(("size", "tab"), [((80, 24), "checkpoints"), ((200, 60), "charts"), ((200, 60), "events")])
+@pytest.mark.parametrize(
+    ("size", "tab"), [((80, 24), "checkpoints"), ((200, 60), "charts"), ((200, 60), "events")]
+)
 def test_job_detail_sizes(snap_compare, frozen_service, size, tab):
     """Issue #14: checkpoint names keep their end, the title has no dangling arrow, events hang
     under the message column, y ticks are even — at 80×24 and 200×60."""

@@ -8,7 +8,6 @@ workers finish before the shot.
 
 from __future__ import annotations
 
-
 from tests.ui.main_support import loaded, settle, table
 
 
@@ -31,7 +30,9 @@ def test_main_list_wide(snap_compare, frozen_demo):
 
 
 def test_filtered_list(snap_compare, frozen_demo):
-    assert snap_compare(frozen_demo, terminal_size=(120, 40), run_before=_then("slash", *"succeeded", "enter"))
+    assert snap_compare(
+        frozen_demo, terminal_size=(120, 40), run_before=_then("slash", *"succeeded", "enter")
+    )
 
 
 def test_compare_view(snap_compare, frozen_demo):

@@ -23,7 +23,9 @@ def frozen_demo():
     with time_machine.travel(FROZEN_AT, tick=False):
         with EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as emu:
             emu.advance(5 * 3600)  # the demo deployment has been hosted for five hours
-            svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10)
+            svc = FineTuningService(
+                emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10
+            )
             try:
                 yield make_app(svc, emu)
             finally:
@@ -42,7 +44,9 @@ async def _wait(pilot, predicate) -> None:
 async def _deployments(pilot) -> None:
     await loaded(pilot)
     await pilot.press("H")
-    await _wait(pilot, lambda: getattr(pilot.app.screen, "loaded", False) and hasattr(pilot.app.screen, "items"))
+    await _wait(
+        pilot, lambda: getattr(pilot.app.screen, "loaded", False) and hasattr(pilot.app.screen, "items")
+    )
 
 
 def test_deployments_view(snap_compare, frozen_demo):
@@ -63,7 +67,9 @@ def test_try_side_by_side(snap_compare, frozen_demo):
     async def ask(pilot) -> None:
         await _deployments(pilot)
         screen = pilot.app.screen
-        screen.query_one("#deployments").move_cursor(row=[d.fine_tuned for d in screen.items.values()].index(True))
+        screen.query_one("#deployments").move_cursor(
+            row=[d.fine_tuned for d in screen.items.values()].index(True)
+        )
         await pilot.press("enter")
         await settle(pilot)
         try_screen = pilot.app.screen
@@ -81,7 +87,9 @@ def test_evaluate_beside_the_base(snap_compare, frozen_demo):
     async def evaluate(pilot) -> None:
         await _deployments(pilot)
         screen = pilot.app.screen
-        screen.query_one("#deployments").move_cursor(row=[d.fine_tuned for d in screen.items.values()].index(True))
+        screen.query_one("#deployments").move_cursor(
+            row=[d.fine_tuned for d in screen.items.values()].index(True)
+        )
         await pilot.press("S")
         await settle(pilot)
         eval_screen = pilot.app.screen

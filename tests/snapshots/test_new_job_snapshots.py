@@ -64,7 +64,8 @@ def test_new_job_form_reinforcement_section(snap_compare, app) -> None:
         await _open_form(pilot)
         Path("grader.json").write_text(
             '{"type": "text_similarity", "name": "close", "input": "{{sample.output_text}}",\n'
-            ' "reference": "{{item.answer}}", "pass_threshold": 0.8, "evaluation_metric": "bleu"}\n')
+            ' "reference": "{{item.answer}}", "pass_threshold": 0.8, "evaluation_metric": "bleu"}\n'
+        )
         screen = pilot.app.screen
         screen.query_one("#model-select", Select).value = "o4-mini-2025-04-16"
         screen.query_one("#method", Select).value = "reinforcement"

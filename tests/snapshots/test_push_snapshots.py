@@ -19,7 +19,7 @@ JOB_ID = "ftjob-5d2c8e0a9b7f4c61a3e2d1f0c9b8a7e6"
 
 
 class Host(App):
-    def __init__(self, service) -> None:  # noqa: ANN001
+    def __init__(self, service) -> None:
         super().__init__()
         self.service = service
 
@@ -42,11 +42,21 @@ def test_push_form(snap_compare, host: Host) -> None:
 
 def test_push_finished_offline(snap_compare, host: Host) -> None:
     run_dir = Path(f"/home/me/wandb/offline-run-20260302_093000-{JOB_ID}")
-    result = PushResult(job_id=JOB_ID, status="succeeded", mode="offline", project="OpenAI-Fine-Tune", entity=None,
-                        run_id=JOB_ID, steps_logged=2_000, last_step=2_000, complete=True, run_dir=run_dir,
-                        sync_dirs=[run_dir])
+    result = PushResult(
+        job_id=JOB_ID,
+        status="succeeded",
+        mode="offline",
+        project="OpenAI-Fine-Tune",
+        entity=None,
+        run_id=JOB_ID,
+        steps_logged=2_000,
+        last_step=2_000,
+        complete=True,
+        run_dir=run_dir,
+        sync_dirs=[run_dir],
+    )
 
-    async def run_before(pilot) -> None:  # noqa: ANN001
+    async def run_before(pilot) -> None:
         screen = pilot.app.screen
         screen.query_one("#push-form").display = False
         summary = screen.query_one("#push-summary")

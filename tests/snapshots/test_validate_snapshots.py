@@ -22,7 +22,7 @@ class Host(App):
         self.push_screen(ValidateScreen(start_dir=DATA, model="gpt-4o-mini"))
 
 
-async def validate(pilot, name: str = "support-train.jsonl") -> None:  # noqa: ANN001
+async def validate(pilot, name: str = "support-train.jsonl") -> None:
     path_input = pilot.app.screen.query_one("#validate-path")
     # The report comes from a child process (~0.5 s): the cursor must not blink meanwhile,
     # or the snapshot catches it on or off by chance.

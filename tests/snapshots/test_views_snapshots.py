@@ -53,7 +53,8 @@ def _fixed_ids_and_timings(log, endpoint: str) -> None:
         for index, record in enumerate(records):
             rid = f"00000000-0000-4000-8000-{index:012d}"
             error = record.error and record.error.replace(record.request_id or "?", rid).replace(
-                endpoint, "http://127.0.0.1:8080")
+                endpoint, "http://127.0.0.1:8080"
+            )
             log._records.append(replace(record, request_id=rid, duration=0.012 + index / 1000, error=error))
         log.version += 1
 
@@ -100,8 +101,13 @@ def test_links_view(snap_compare, size):
 
     with time_machine.travel(FROZEN_AT, tick=False), EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as emu:
         svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10)
-        app = make_app(svc, emu, subscription_id="00000000-1111-2222-3333-444444444444",
-                       resource_group="rg-ft", account_name="my-aoai")
+        app = make_app(
+            svc,
+            emu,
+            subscription_id="00000000-1111-2222-3333-444444444444",
+            resource_group="rg-ft",
+            account_name="my-aoai",
+        )
         try:
             assert snap_compare(app, terminal_size=size, run_before=run_before)
         finally:

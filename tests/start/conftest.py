@@ -17,8 +17,9 @@ def data_dir(tmp_path: Path) -> Path:
     (d / "train.jsonl").write_text(chat_examples(20))
     (d / "valid.jsonl").write_text(chat_examples(10, tag="v"))
     # A record without an assistant reply: the validator calls it an error.
-    (d / "broken.jsonl").write_text(chat_examples(12) + json.dumps({"messages": [
-        {"role": "user", "content": "hi"}]}) + "\n")
+    (d / "broken.jsonl").write_text(
+        chat_examples(12) + json.dumps({"messages": [{"role": "user", "content": "hi"}]}) + "\n"
+    )
     return d
 
 

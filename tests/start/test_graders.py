@@ -15,18 +15,41 @@ from aoft_tui.services.api_mapping import job_create_body
 from aoft_tui.services.job_form import JobForm, check_form
 
 SPEC = Path(__file__).parents[2] / "spec/azure-openai/2025-04-01-preview/azureopenai.json"
-SPEC_SCHEMAS = {"string_check": "EvalStringCheckGrader", "text_similarity": "EvalTextSimilarityGrader",
-                "score_model": "EvalScoreModelGrader"}
+SPEC_SCHEMAS = {
+    "string_check": "EvalStringCheckGrader",
+    "text_similarity": "EvalTextSimilarityGrader",
+    "score_model": "EvalScoreModelGrader",
+}
 
-STRING_CHECK = {"type": "string_check", "name": "exact", "input": "{{sample.output_text}}",
-                "reference": "{{item.answer}}", "operation": "eq"}
-TEXT_SIMILARITY = {"type": "text_similarity", "name": "close", "input": "{{sample.output_text}}",
-                   "reference": "{{item.answer}}", "pass_threshold": 0.8, "evaluation_metric": "fuzzy_match"}
-SCORE_MODEL = {"type": "score_model", "name": "judge", "model": "o3-mini", "range": [0, 1],
-               "input": [{"role": "user", "content": "Score {{sample.output_text}} against {{item.answer}}"}]}
+STRING_CHECK = {
+    "type": "string_check",
+    "name": "exact",
+    "input": "{{sample.output_text}}",
+    "reference": "{{item.answer}}",
+    "operation": "eq",
+}
+TEXT_SIMILARITY = {
+    "type": "text_similarity",
+    "name": "close",
+    "input": "{{sample.output_text}}",
+    "reference": "{{item.answer}}",
+    "pass_threshold": 0.8,
+    "evaluation_metric": "fuzzy_match",
+}
+SCORE_MODEL = {
+    "type": "score_model",
+    "name": "judge",
+    "model": "o3-mini",
+    "range": [0, 1],
+    "input": [{"role": "user", "content": "Score {{sample.output_text}} against {{item.answer}}"}],
+}
 PYTHON = {"type": "python", "name": "code", "source": "def grade(sample, item):\n    return 1.0\n"}
-MULTI = {"type": "multi", "name": "both", "graders": {"exact": STRING_CHECK, "close": TEXT_SIMILARITY},
-         "calculate_output": "0.5 * exact + 0.5 * close"}
+MULTI = {
+    "type": "multi",
+    "name": "both",
+    "graders": {"exact": STRING_CHECK, "close": TEXT_SIMILARITY},
+    "calculate_output": "0.5 * exact + 0.5 * close",
+}
 
 
 def _unions(node):
@@ -78,8 +101,9 @@ def test_the_hand_check_agrees_with_the_spec_schema(grader) -> None:
     assert any(not validator.is_valid(v) for v in _variants(grader))  # the variants do break the schema
 
 
-@pytest.mark.parametrize("grader", [STRING_CHECK, TEXT_SIMILARITY, SCORE_MODEL, PYTHON, MULTI],
-                         ids=lambda g: g["type"])
+@pytest.mark.parametrize(
+    "grader", [STRING_CHECK, TEXT_SIMILARITY, SCORE_MODEL, PYTHON, MULTI], ids=lambda g: g["type"]
+)
 def test_each_grader_type_is_accepted_and_described(grader) -> None:
     assert check_grader(grader) == []
     assert describe_grader(grader).startswith(grader["type"])
@@ -94,8 +118,9 @@ def test_a_broken_grader_inside_a_multi_grader_is_named_by_its_path() -> None:
 
 
 def test_label_model_is_refused_with_the_grader_to_use_instead() -> None:
-    problems = check_grader({"type": "label_model", "name": "x", "model": "m", "input": [], "labels": [],
-                             "passing_labels": []})
+    problems = check_grader(
+        {"type": "label_model", "name": "x", "model": "m", "input": [], "labels": [], "passing_labels": []}
+    )
     assert problems[0].field == "type" and "score_model" in problems[0].fix
 
 
@@ -104,7 +129,9 @@ def test_a_grader_file_message_names_the_file_the_line_the_field_and_the_fix() -
     grader, messages = parse_grader_text(text, "grader.json")
     line = next(i for i, l in enumerate(text.splitlines(), 1) if '"operation"' in l)
     assert grader is None
-    assert messages == [f"grader.json:{line}: operation: 'equals' is not an operation. Fix: use one of eq, ne, like, ilike."]
+    assert messages == [
+        f"grader.json:{line}: operation: 'equals' is not an operation. Fix: use one of eq, ne, like, ilike."
+    ]
 
 
 def test_a_grader_file_that_is_not_json_names_the_line() -> None:
@@ -115,28 +142,57 @@ def test_a_grader_file_that_is_not_json_names_the_line() -> None:
 def test_the_form_requires_a_grader_for_reinforcement_and_sends_it_with_the_rft_settings() -> None:
     missing = check_form(JobForm(model="o4-mini-2025-04-16", method="reinforcement"))
     assert "needs a grader" in missing.errors["grader"]
-    check = check_form(JobForm(model="o4-mini-2025-04-16", method="reinforcement", grader=json.dumps(MULTI),
-                               reasoning_effort="high", compute_multiplier="1.5", eval_interval="5",
-                               eval_samples="10", metadata="team=nlp, run=3"))
+    check = check_form(
+        JobForm(
+            model="o4-mini-2025-04-16",
+            method="reinforcement",
+            grader=json.dumps(MULTI),
+            reasoning_effort="high",
+            compute_multiplier="1.5",
+            eval_interval="5",
+            eval_samples="10",
+            metadata="team=nlp, run=3",
+        )
+    )
     assert check.ok, check.errors
     body = job_create_body(check.options.spec("file-train", "file-valid"))
-    assert body["method"] == {"type": "reinforcement", "reinforcement": {
-        "grader": MULTI,
-        "hyperparameters": {"compute_multiplier": 1.5, "eval_interval": 5, "eval_samples": 10,
-                            "reasoning_effort": "high"}}}
+    assert body["method"] == {
+        "type": "reinforcement",
+        "reinforcement": {
+            "grader": MULTI,
+            "hyperparameters": {
+                "compute_multiplier": 1.5,
+                "eval_interval": 5,
+                "eval_samples": 10,
+                "reasoning_effort": "high",
+            },
+        },
+    }
     assert body["metadata"] == {"team": "nlp", "run": "3"}
 
 
 def test_rft_settings_and_a_grader_are_refused_for_other_methods() -> None:
-    check = check_form(JobForm(model="gpt-4.1-mini-2025-04-14", grader=json.dumps(STRING_CHECK),
-                               eval_samples="3", reasoning_effort="low"))
+    check = check_form(
+        JobForm(
+            model="gpt-4.1-mini-2025-04-14",
+            grader=json.dumps(STRING_CHECK),
+            eval_samples="3",
+            reasoning_effort="low",
+        )
+    )
     assert set(check.errors) == {"grader", "eval_samples", "reasoning_effort"}
     assert "reinforcement only" in check.errors["eval_samples"]
 
 
-@pytest.mark.parametrize("text, fragment", [("team", "KEY=VALUE"), ("=x", "KEY=VALUE"),
-                                            ("k=" + "v" * 513, "at most 512"),
-                                            (",".join(f"k{i}=v" for i in range(17)), "at most 16")])
+@pytest.mark.parametrize(
+    "text, fragment",
+    [
+        ("team", "KEY=VALUE"),
+        ("=x", "KEY=VALUE"),
+        ("k=" + "v" * 513, "at most 512"),
+        (",".join(f"k{i}=v" for i in range(17)), "at most 16"),
+    ],
+)
 def test_bad_metadata_is_refused_with_the_rule(text, fragment) -> None:
     assert fragment in check_form(JobForm(model="gpt-4.1-mini-2025-04-14", metadata=text)).errors["metadata"]
 

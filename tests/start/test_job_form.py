@@ -15,16 +15,34 @@ def test_blank_hyperparameters_mean_auto_and_build_a_spec() -> None:
     spec = check.options.spec("file-a", "file-b")
     assert spec.hyperparameters == {}
     assert (spec.model, spec.suffix, spec.method, spec.training_file, spec.validation_file) == (
-        "gpt-4o-mini-2024-07-18", "my-run_1", "supervised", "file-a", "file-b")
+        "gpt-4o-mini-2024-07-18",
+        "my-run_1",
+        "supervised",
+        "file-a",
+        "file-b",
+    )
 
 
 def test_numbers_are_parsed_to_the_right_types() -> None:
-    check = check_form(JobForm(model="gpt-4.1-mini-2025-04-14", method="dpo", n_epochs="3", batch_size="8",
-                               learning_rate_multiplier="0.1", beta="0.2", seed="42",
-                               training_type="GlobalStandard"))
+    check = check_form(
+        JobForm(
+            model="gpt-4.1-mini-2025-04-14",
+            method="dpo",
+            n_epochs="3",
+            batch_size="8",
+            learning_rate_multiplier="0.1",
+            beta="0.2",
+            seed="42",
+            training_type="GlobalStandard",
+        )
+    )
     assert check.options is not None
-    assert check.options.hyperparameters == {"n_epochs": 3, "batch_size": 8,
-                                             "learning_rate_multiplier": 0.1, "beta": 0.2}
+    assert check.options.hyperparameters == {
+        "n_epochs": 3,
+        "batch_size": 8,
+        "learning_rate_multiplier": 0.1,
+        "beta": 0.2,
+    }
     assert isinstance(check.options.hyperparameters["n_epochs"], int)
     assert check.options.seed == 42
     assert check.options.training_type == "globalstandard"
@@ -58,7 +76,9 @@ def test_beta_is_dpo_only() -> None:
     check = check_form(JobForm(model="gpt-4o-mini-2024-07-18", method="supervised", beta="0.1"))
     assert "DPO only" in check.errors["beta"]
     assert check_form(JobForm(model="gpt-4o-mini-2024-07-18", method="dpo", beta="0.1")).ok
-    assert "at most 2" in check_form(JobForm(model="gpt-4o-2024-08-06", method="dpo", beta="3")).errors["beta"]
+    assert (
+        "at most 2" in check_form(JobForm(model="gpt-4o-2024-08-06", method="dpo", beta="3")).errors["beta"]
+    )
 
 
 def test_model_must_support_the_method() -> None:
@@ -81,8 +101,14 @@ def test_suffix_rule_matches_azure(suffix: str) -> None:
     assert ok == (not stripped or bool(re.fullmatch(r"[A-Za-z0-9_-]{1,40}", stripped)))
 
 
-@pytest.mark.parametrize(("model", "tier"), [("gpt-4.1-mini-2025-04-14", "globalstandard"),
-                                             ("o4-mini", "globalstandard"), ("gpt-35-turbo-0125", "standard")])
+@pytest.mark.parametrize(
+    ("model", "tier"),
+    [
+        ("gpt-4.1-mini-2025-04-14", "globalstandard"),
+        ("o4-mini", "globalstandard"),
+        ("gpt-35-turbo-0125", "standard"),
+    ],
+)
 def test_a_tier_is_always_chosen_from_the_model(model: str, tier: str) -> None:
     rft = model == "o4-mini"  # reinforcement needs a grader
     grader = '{"type": "python", "name": "g", "source": "def grade(s, i): return 1"}' if rft else ""
@@ -92,4 +118,6 @@ def test_a_tier_is_always_chosen_from_the_model(model: str, tier: str) -> None:
 
 def test_a_tier_the_model_lacks_is_refused_with_the_ones_it_has() -> None:
     check = check_form(JobForm(model="o4-mini", method="reinforcement", training_type="developer"))
-    assert check.errors["training_type"] == "o4-mini has no developer training; use globalstandard or standard."
+    assert (
+        check.errors["training_type"] == "o4-mini has no developer training; use globalstandard or standard."
+    )

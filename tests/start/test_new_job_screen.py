@@ -41,13 +41,22 @@ async def open_form(pilot: Pilot) -> NewJobScreen:
     await pilot.press("n")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, NewJobScreen), "the form")
     screen = pilot.app.screen
-    await wait_for(pilot, lambda: screen.query_one("#model-select", Select).prompt == "Choose a base model",
-                   "the model list")
+    await wait_for(
+        pilot,
+        lambda: screen.query_one("#model-select", Select).prompt == "Choose a base model",
+        "the model list",
+    )
     return screen
 
 
-def fill(screen: NewJobScreen, *, model: str = MODEL, training: Path | None = None,
-         validation: Path | None = None, **inputs: str) -> None:
+def fill(
+    screen: NewJobScreen,
+    *,
+    model: str = MODEL,
+    training: Path | None = None,
+    validation: Path | None = None,
+    **inputs: str,
+) -> None:
     select = screen.query_one("#model-select", Select)
     try:
         select.value = model
@@ -109,8 +118,11 @@ async def test_start_a_job_with_the_keyboard_and_see_it_run(
         assert (job.model, job.suffix, job.hyperparameters.get("n_epochs")) == (MODEL, "wx-1", 3)
         assert job.validation_file is not None
         table = app.screen.table
-        await wait_for(pilot, lambda: table.selected_job is not None and table.selected_job.id == job.id,
-                       "the new job selected in the table")
+        await wait_for(
+            pilot,
+            lambda: table.selected_job is not None and table.selected_job.id == job.id,
+            "the new job selected in the table",
+        )
         statuses = set()
         for _ in range(60):  # simulated minutes: validating → queued → running
             emulator.advance(60)
@@ -165,7 +177,9 @@ async def test_a_rejected_file_shows_azures_status_details_verbatim(
     service, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     details = "The file failed a server-side check: example 7 contains disallowed content."
-    monkeypatch.setattr("aoft_tui.emulator.store.check_training_file", lambda data, name: FileVerdict(details, None))
+    monkeypatch.setattr(
+        "aoft_tui.emulator.store.check_training_file", lambda data, name: FileVerdict(details, None)
+    )
     app = app_for(service)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_form(pilot)
@@ -257,7 +271,9 @@ async def test_the_file_picker_fills_the_path(service, data_dir: Path) -> None:
         assert screen.query_one("#training", Input).value == str(data_dir / "train.jsonl")
 
 
-async def test_escape_abandons_a_slow_preflight(service, data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_escape_abandons_a_slow_preflight(
+    service, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import threading
 
     from aoft_tui.services.start_job import preflight
@@ -295,11 +311,15 @@ async def test_the_tier_select_names_the_tier_that_will_be_sent_and_follows_the_
         tier = screen.query_one("#training_type", Select)
         fill(screen, model="gpt-35-turbo-0125")
         await pilot.pause()
-        assert tier.value == "standard" and "standard (default for gpt-35-turbo)" in str(tier.query_one("SelectCurrent #label", Static).render())
+        assert tier.value == "standard" and "standard (default for gpt-35-turbo)" in str(
+            tier.query_one("SelectCurrent #label", Static).render()
+        )
         assert screen.form().training_type == "standard"
         fill(screen, model=MODEL)
         await pilot.pause()
-        assert tier.value == "globalstandard" and "default for gpt-4o-mini" in str(tier.query_one("SelectCurrent #label", Static).render())
+        assert tier.value == "globalstandard" and "default for gpt-4o-mini" in str(
+            tier.query_one("SelectCurrent #label", Static).render()
+        )
         tier.value = "developer"  # the user's choice stays while the next model has that tier
         fill(screen, model="gpt-4.1-nano-2025-04-14")
         await pilot.pause()
@@ -310,10 +330,13 @@ async def test_the_tier_select_names_the_tier_that_will_be_sent_and_follows_the_
 
 
 async def test_the_reinforcement_section_appears_for_reinforcement_and_checks_the_grader(
-        service, tmp_path: Path) -> None:
+    service, tmp_path: Path
+) -> None:
     grader = tmp_path / "grader.json"
-    grader.write_text('{\n  "type": "string_check",\n  "name": "exact",\n  "input": "{{sample.output_text}}",\n'
-                      '  "reference": "{{item.answer}}",\n  "operation": "same"\n}\n')
+    grader.write_text(
+        '{\n  "type": "string_check",\n  "name": "exact",\n  "input": "{{sample.output_text}}",\n'
+        '  "reference": "{{item.answer}}",\n  "operation": "same"\n}\n'
+    )
     app = app_for(service)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_form(pilot)
@@ -325,8 +348,10 @@ async def test_the_reinforcement_section_appears_for_reinforcement_and_checks_th
         assert "needs a grader" in str(screen.query_one("#error-grader", Static).render())
         screen.query_one("#grader", Input).value = str(grader)
         await pilot.pause()
-        assert (f"{grader}:6: operation: 'same' is not an operation. Fix: use one of eq, ne, like, ilike."
-                in str(screen.query_one("#error-grader", Static).render()))
+        assert (
+            f"{grader}:6: operation: 'same' is not an operation. Fix: use one of eq, ne, like, ilike."
+            in str(screen.query_one("#error-grader", Static).render())
+        )
         grader.write_text(grader.read_text().replace('"same"', '"eq"'))
         screen.query_one("#grader", Input).value = str(grader) + " "  # typed again
         screen.query_one("#eval_samples", Input).value = "0"

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from aoft_tui.emulator.file_checks import FileVerdict
 from aoft_tui.cli import main
+from aoft_tui.emulator.file_checks import FileVerdict
 
 MODEL = "gpt-4o-mini-2024-07-18"
 
@@ -52,8 +52,17 @@ def _start(*args: str) -> Result:
 
 
 def test_prints_the_job_id_on_stdout_and_progress_on_stderr(env, service, data_dir: Path) -> None:
-    result = _start(str(data_dir / "train.jsonl"), "--model", MODEL, "--validation",
-                    str(data_dir / "valid.jsonl"), "--suffix", "cli", "--epochs", "2")
+    result = _start(
+        str(data_dir / "train.jsonl"),
+        "--model",
+        MODEL,
+        "--validation",
+        str(data_dir / "valid.jsonl"),
+        "--suffix",
+        "cli",
+        "--epochs",
+        "2",
+    )
     assert result.exit_code == 0, result.stderr
     job_id = result.stdout.strip()
     assert job_id.startswith("ftjob-") and "\n" not in job_id
@@ -125,7 +134,9 @@ def test_warnings_need_yes(env, service, warn_file: Path) -> None:
         (["--method", "dpo", "-m", "gpt-35-turbo-0125"], "does not support dpo"),
     ],
 )
-def test_bad_options_exit_2_with_the_option_named(env, data_dir: Path, args: list[str], fragment: str) -> None:
+def test_bad_options_exit_2_with_the_option_named(
+    env, data_dir: Path, args: list[str], fragment: str
+) -> None:
     base = ["-m", MODEL] if "-m" not in args else []
     result = _start(str(data_dir / "train.jsonl"), *base, *args)
     assert result.exit_code == 2
@@ -138,10 +149,13 @@ def test_missing_file_is_a_clear_error(env, tmp_path: Path) -> None:
     assert "nope.jsonl" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_a_rejected_file_exits_1_with_azures_words(env, service, data_dir: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_rejected_file_exits_1_with_azures_words(
+    env, service, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     details = "The training file failed a server-side check (example 4)."
-    monkeypatch.setattr("aoft_tui.emulator.store.check_training_file", lambda data, name: FileVerdict(details, None))
+    monkeypatch.setattr(
+        "aoft_tui.emulator.store.check_training_file", lambda data, name: FileVerdict(details, None)
+    )
     result = _start(str(data_dir / "train.jsonl"), "-m", MODEL)
     assert result.exit_code == 1
     assert details in result.stderr
@@ -154,8 +168,9 @@ def test_no_resource_configured_exits_2(data_dir: Path) -> None:
     assert "AZURE_OPENAI_ENDPOINT" in result.stderr
 
 
-def test_ctrl_c_cancels_the_upload_and_deletes_it(env, service, data_dir: Path,
-                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+def test_ctrl_c_cancels_the_upload_and_deletes_it(
+    env, service, data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A real process and a real SIGINT while Azure processes the upload."""
     import os
     import signal
@@ -167,7 +182,10 @@ def test_ctrl_c_cancels_the_upload_and_deletes_it(env, service, data_dir: Path,
     monkeypatch.setattr("aoft_tui.emulator.records.FILE_DONE_AFTER_REAL", 1e12)
     proc = subprocess.Popen(
         [sys.executable, "-m", "aoft_tui", "start", str(data_dir / "train.jsonl"), "-m", MODEL],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
     )
     assert proc.stderr is not None
     seen = []
@@ -185,18 +203,44 @@ def test_ctrl_c_cancels_the_upload_and_deletes_it(env, service, data_dir: Path,
 
 # --- reinforcement: --grader FILE.json and the RFT settings ----------------------------------
 RFT_MODEL = "o4-mini-2025-04-16"
-GRADER = {"type": "multi", "name": "both", "calculate_output": "0.7 * exact + 0.3 * close",
-          "graders": {"exact": {"type": "string_check", "name": "exact", "input": "{{sample.output_text}}",
-                                "reference": "{{item.answer}}", "operation": "eq"},
-                      "close": {"type": "text_similarity", "name": "close", "input": "{{sample.output_text}}",
-                                "reference": "{{item.answer}}", "pass_threshold": 0.8,
-                                "evaluation_metric": "fuzzy_match"}}}
+GRADER = {
+    "type": "multi",
+    "name": "both",
+    "calculate_output": "0.7 * exact + 0.3 * close",
+    "graders": {
+        "exact": {
+            "type": "string_check",
+            "name": "exact",
+            "input": "{{sample.output_text}}",
+            "reference": "{{item.answer}}",
+            "operation": "eq",
+        },
+        "close": {
+            "type": "text_similarity",
+            "name": "close",
+            "input": "{{sample.output_text}}",
+            "reference": "{{item.answer}}",
+            "pass_threshold": 0.8,
+            "evaluation_metric": "fuzzy_match",
+        },
+    },
+}
 
 
 def _rft_examples(n: int, start: int = 0) -> str:
-    return "".join(json.dumps({"messages": [{"role": "developer", "content": "Answer with one word."},
-                                            {"role": "user", "content": f"What is {i} + {i}?"}],
-                               "answer": str(2 * i)}) + "\n" for i in range(start, start + n))
+    return "".join(
+        json.dumps(
+            {
+                "messages": [
+                    {"role": "developer", "content": "Answer with one word."},
+                    {"role": "user", "content": f"What is {i} + {i}?"},
+                ],
+                "answer": str(2 * i),
+            }
+        )
+        + "\n"
+        for i in range(start, start + n)
+    )
 
 
 @pytest.fixture
@@ -209,17 +253,38 @@ def rft_env(env, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
 
 
 def test_start_with_a_grader_file_creates_a_reinforcement_job_with_it(rft_env: Path, env) -> None:
-    result = _start(str(rft_env / "rft_train.jsonl"), "-m", RFT_MODEL, "--method", "reinforcement",
-                    "--validation", str(rft_env / "rft_valid.jsonl"), "--grader", str(rft_env / "grader.json"),
-                    "--reasoning-effort", "low", "--eval-interval", "4", "--eval-samples", "2",
-                    "--compute-multiplier", "1.5", "--metadata", "team=nlp", "--metadata", "tags=a,b", "--json")
+    result = _start(
+        str(rft_env / "rft_train.jsonl"),
+        "-m",
+        RFT_MODEL,
+        "--method",
+        "reinforcement",
+        "--validation",
+        str(rft_env / "rft_valid.jsonl"),
+        "--grader",
+        str(rft_env / "grader.json"),
+        "--reasoning-effort",
+        "low",
+        "--eval-interval",
+        "4",
+        "--eval-samples",
+        "2",
+        "--compute-multiplier",
+        "1.5",
+        "--metadata",
+        "team=nlp",
+        "--metadata",
+        "tags=a,b",
+        "--json",
+    )
     assert result.exit_code == 0, result.stderr
     job = json.loads(result.stdout)
     assert job["method"]["type"] == "reinforcement"
     assert job["method"]["reinforcement"]["grader"] == GRADER
-    assert {k: job["method"]["reinforcement"]["hyperparameters"][k] for k in
-            ("reasoning_effort", "eval_interval", "eval_samples", "compute_multiplier")} == {
-        "reasoning_effort": "low", "eval_interval": 4, "eval_samples": 2, "compute_multiplier": 1.5}
+    assert {
+        k: job["method"]["reinforcement"]["hyperparameters"][k]
+        for k in ("reasoning_effort", "eval_interval", "eval_samples", "compute_multiplier")
+    } == {"reasoning_effort": "low", "eval_interval": 4, "eval_samples": 2, "compute_multiplier": 1.5}
     assert job["metadata"] == {"team": "nlp", "tags": "a,b"}
     assert 'Grader: multi "both": exact, close → 0.7 * exact + 0.3 * close' in result.stderr
 
@@ -231,13 +296,24 @@ def test_a_grader_that_breaks_the_schema_is_refused_before_upload(rft_env: Path,
     (rft_env / "bad_grader.json").write_text(json.dumps(broken, indent=2))
     text = (rft_env / "bad_grader.json").read_text().splitlines()
     line = next(i for i, l in enumerate(text, 1) if '"operation"' in l)
-    result = _start(str(rft_env / "rft_train.jsonl"), "-m", RFT_MODEL, "--method", "reinforcement",
-                    "--grader", str(rft_env / "bad_grader.json"))
+    result = _start(
+        str(rft_env / "rft_train.jsonl"),
+        "-m",
+        RFT_MODEL,
+        "--method",
+        "reinforcement",
+        "--grader",
+        str(rft_env / "bad_grader.json"),
+    )
     assert result.exit_code == 2 and result.stdout == ""
-    assert (f"Error: --grader: {rft_env / 'bad_grader.json'}:{line}: graders.exact.operation: 'equals' is not "
-            "an operation. Fix: use one of eq, ne, like, ilike.") in result.stderr
-    assert "graders.close.evaluation_metric: required for text_similarity but missing. Fix: add " \
-           '"evaluation_metric": "fuzzy_match"' in result.stderr
+    assert (
+        f"Error: --grader: {rft_env / 'bad_grader.json'}:{line}: graders.exact.operation: 'equals' is not "
+        "an operation. Fix: use one of eq, ne, like, ilike."
+    ) in result.stderr
+    assert (
+        "graders.close.evaluation_metric: required for text_similarity but missing. Fix: add "
+        '"evaluation_metric": "fuzzy_match"' in result.stderr
+    )
     assert "Traceback" not in result.stderr
     assert service.list_files() == [] and env.store.jobs == {}  # nothing was uploaded or created
 
@@ -245,7 +321,12 @@ def test_a_grader_that_breaks_the_schema_is_refused_before_upload(rft_env: Path,
 def test_reinforcement_without_a_grader_or_with_an_unreadable_one_says_what_to_pass(rft_env: Path) -> None:
     train = str(rft_env / "rft_train.jsonl")
     missing = _start(train, "-m", RFT_MODEL, "--method", "reinforcement")
-    unreadable = _start(train, "-m", RFT_MODEL, "--method", "reinforcement", "--grader", str(rft_env / "nope.json"))
+    unreadable = _start(
+        train, "-m", RFT_MODEL, "--method", "reinforcement", "--grader", str(rft_env / "nope.json")
+    )
     assert missing.exit_code == unreadable.exit_code == 2
     assert "Error: --grader: Reinforcement fine-tuning needs a grader" in missing.stderr
-    assert f"Error: --grader: cannot read {rft_env / 'nope.json'}: No such file or directory" in unreadable.stderr
+    assert (
+        f"Error: --grader: cannot read {rft_env / 'nope.json'}: No such file or directory"
+        in unreadable.stderr
+    )

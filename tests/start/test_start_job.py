@@ -33,8 +33,9 @@ def _fine_tune_files(service) -> list:
 
 def test_uploads_waits_and_creates_one_job(service, data_dir: Path) -> None:
     seen: list[StartProgress] = []
-    request = _request(data_dir / "train.jsonl", data_dir / "valid.jsonl", suffix="weather",
-                       n_epochs="2", seed="7")
+    request = _request(
+        data_dir / "train.jsonl", data_dir / "valid.jsonl", suffix="weather", n_epochs="2", seed="7"
+    )
     job = _starter(service, request, seen).run()
 
     assert job.id.startswith("ftjob-")
@@ -82,7 +83,9 @@ def test_a_rejected_file_shows_azures_details_verbatim_and_is_deleted(
     service, data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     details = "The training file failed content checks: 3 examples were flagged (lines 2, 5, 9)."
-    monkeypatch.setattr("aoft_tui.emulator.store.check_training_file", lambda data, name: FileVerdict(details, None))
+    monkeypatch.setattr(
+        "aoft_tui.emulator.store.check_training_file", lambda data, name: FileVerdict(details, None)
+    )
     starter = _starter(service, _request(data_dir / "train.jsonl"))
     with pytest.raises(FileRejected) as caught:
         starter.run()
@@ -180,8 +183,12 @@ def test_cancel_does_not_delete_a_reused_file(service, data_dir: Path) -> None:
         if p.role == "validation" and p.phase is Phase.UPLOADING:
             starter.cancel()
 
-    starter = JobStarter(service, _request(data_dir / "train.jsonl", data_dir / "valid.jsonl"),
-                         on_progress=on_progress, poll_interval=0.05)
+    starter = JobStarter(
+        service,
+        _request(data_dir / "train.jsonl", data_dir / "valid.jsonl"),
+        on_progress=on_progress,
+        poll_interval=0.05,
+    )
     with pytest.raises(Cancelled):
         starter.run()
     assert [f.id for f in _fine_tune_files(service)] == [kept]
@@ -196,8 +203,9 @@ def test_cancel_is_refused_once_the_create_is_under_way(service, data_dir: Path)
         if p.phase is Phase.CREATING:
             answers.append(starter.cancel())
 
-    starter = JobStarter(service, _request(data_dir / "train.jsonl"), on_progress=on_progress,
-                         poll_interval=0.05)
+    starter = JobStarter(
+        service, _request(data_dir / "train.jsonl"), on_progress=on_progress, poll_interval=0.05
+    )
     job = starter.run()
     assert answers == [False]
     assert [j.id for j in service.list_jobs()] == [job.id]
@@ -222,8 +230,14 @@ def test_dpo_with_beta_and_a_training_tier(service, tmp_path: Path) -> None:
 
     train = tmp_path / "prefs.jsonl"
     train.write_text(dpo_examples(15))
-    request = _request(train, model="gpt-4.1-mini-2025-04-14", method="dpo", beta="0.2",
-                       n_epochs="2", training_type="developer")
+    request = _request(
+        train,
+        model="gpt-4.1-mini-2025-04-14",
+        method="dpo",
+        beta="0.2",
+        n_epochs="2",
+        training_type="developer",
+    )
     assert not preflight(request).has_errors
     job = _starter(service, request).run()
     assert job.method == "dpo"

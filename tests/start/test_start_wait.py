@@ -50,7 +50,9 @@ def _advance_when(emulator, fault_path: str, seconds: float, stop: threading.Eve
 def test_rate_limits_while_following_are_waited_out(env, service, data_dir: Path) -> None:
     """Before: exit 1 and an empty stdout once the SDK's own retries of a 429 ran out."""
     # Three 429s for each of two polls (the SDK tries 3 times): the command must wait them out.
-    env.faults.schedule("429", method="GET", path_contains="/fine_tuning/jobs/ftjob-", count=6, retry_after=0.05)
+    env.faults.schedule(
+        "429", method="GET", path_contains="/fine_tuning/jobs/ftjob-", count=6, retry_after=0.05
+    )
     stop = threading.Event()
     _advance_when(env, "/fine_tuning/jobs/ftjob-", 10**6, stop)
     try:
@@ -69,9 +71,22 @@ def test_rate_limits_while_following_are_waited_out(env, service, data_dir: Path
 def test_the_job_id_is_on_stdout_while_the_job_still_runs(env, service, data_dir: Path) -> None:
     """A real process: the id must arrive (flushed) before --wait ends, not at exit."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "aoft_tui", "start", str(data_dir / "train.jsonl"), "-m", MODEL,
-         "--wait", "--interval", "0.2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+        [
+            sys.executable,
+            "-m",
+            "aoft_tui",
+            "start",
+            str(data_dir / "train.jsonl"),
+            "-m",
+            MODEL,
+            "--wait",
+            "--interval",
+            "0.2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
     )
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: lines.put(proc.stdout.readline()), daemon=True).start()
@@ -100,7 +115,7 @@ def test_no_stale_status_line_after_the_final_event(env, data_dir: Path) -> None
     assert result.exit_code == 0, result.stderr
     lines = result.stderr.splitlines()
     final = next(i for i, line in enumerate(lines) if line.endswith("Job succeeded."))
-    after = lines[final + 1:]
+    after = lines[final + 1 :]
     assert after, result.stderr
     for line in after:
         assert not any(f" {status}" in line for status in ACTIVE), f"stale line {line!r} in:\n{result.stderr}"
@@ -111,9 +126,23 @@ def test_json_wait_interrupted_still_prints_the_job(env, data_dir: Path) -> None
     import json
 
     proc = subprocess.Popen(
-        [sys.executable, "-m", "aoft_tui", "start", str(data_dir / "train.jsonl"), "-m", MODEL,
-         "--wait", "--interval", "0.2", "--json"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+        [
+            sys.executable,
+            "-m",
+            "aoft_tui",
+            "start",
+            str(data_dir / "train.jsonl"),
+            "-m",
+            MODEL,
+            "--wait",
+            "--interval",
+            "0.2",
+            "--json",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
     )
     assert proc.stderr is not None
     created = None
@@ -136,9 +165,22 @@ def test_ctrl_c_during_the_create_reports_the_job_and_stops(env, service, data_d
     not go on to follow the job the user asked to stop watching."""
     env.faults.schedule("stall", method="POST", path_contains="/fine_tuning/jobs", count=1, seconds=1.0)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "aoft_tui", "start", str(data_dir / "train.jsonl"), "-m", MODEL,
-         "--wait", "--interval", "0.2"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=os.environ.copy(),
+        [
+            sys.executable,
+            "-m",
+            "aoft_tui",
+            "start",
+            str(data_dir / "train.jsonl"),
+            "-m",
+            MODEL,
+            "--wait",
+            "--interval",
+            "0.2",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
     )
     assert proc.stderr is not None
     for line in proc.stderr:

@@ -23,7 +23,11 @@ def test_fingerprint_is_name_size_and_sha256(tmp_path: Path) -> None:
     data = b'{"messages": []}\n' * 100_000  # > one 1 MiB chunk
     seen: list[tuple[int, int]] = []
     local = fingerprint(_file(tmp_path, "train.jsonl", data), progress=lambda d, t: seen.append((d, t)))
-    assert (local.name, local.size, local.sha256) == ("train.jsonl", len(data), hashlib.sha256(data).hexdigest())
+    assert (local.name, local.size, local.sha256) == (
+        "train.jsonl",
+        len(data),
+        hashlib.sha256(data).hexdigest(),
+    )
     assert len(seen) == 2 and seen[-1] == (len(data), len(data))
 
 
@@ -98,8 +102,10 @@ def test_progress_is_throttled_but_keeps_steps_and_the_last_byte() -> None:
     sink(StartProgress(Phase.PROCESSING, "processing", "training", file_status="pending"))
     sink(StartProgress(Phase.PROCESSING, "processing", "training", file_status="processed"))
     assert [(p.phase, p.done, p.file_status) for p in seen] == [
-        (Phase.UPLOADING, 0, None), (Phase.UPLOADING, 1000, None),
-        (Phase.PROCESSING, 0, "pending"), (Phase.PROCESSING, 0, "processed"),
+        (Phase.UPLOADING, 0, None),
+        (Phase.UPLOADING, 1000, None),
+        (Phase.PROCESSING, 0, "pending"),
+        (Phase.PROCESSING, 0, "processed"),
     ]
     now[0] += 1.0
     sink(StartProgress(Phase.UPLOADING, "Uploading b", "validation", 5, 10))

@@ -13,8 +13,10 @@ from .main_support import loaded, make_app, settle, table
 
 
 def _profiles(write_config, emu) -> None:
-    write_config(f'[profiles.emu]\nendpoint = "{emu.endpoint}"\napi_key_env = "EMU_KEY"\n'
-                 '[profiles.broken]\nendpoint = "http://[::1"\napi_key = "k"\n')
+    write_config(
+        f'[profiles.emu]\nendpoint = "{emu.endpoint}"\napi_key_env = "EMU_KEY"\n'
+        '[profiles.broken]\nendpoint = "http://[::1"\napi_key = "k"\n'
+    )
 
 
 async def test_switching_profile_lists_the_other_resource_and_names_it(
@@ -36,8 +38,10 @@ async def test_switching_profile_lists_the_other_resource_and_names_it(
         app.switch_profile("broken")
         await settle(pilot)
         assert app.settings.profile == "emu" and table(pilot).row_count == 8
-        assert any("profiles.broken.endpoint" in n.message and "not a valid URL" in n.message
-                   for n in app._notifications)
+        assert any(
+            "profiles.broken.endpoint" in n.message and "not a valid URL" in n.message
+            for n in app._notifications
+        )
 
 
 async def test_the_connect_dialog_writes_a_profile_and_connects(
@@ -80,15 +84,18 @@ async def test_the_connect_dialog_says_what_is_wrong_and_stays(write_config, emu
         assert "must be a URL like https://" in error and "secret-key-123" not in error
 
 
-async def test_at_80_columns_the_header_names_profile_and_resource_beside_a_dead_link(seeded_emulator) -> None:
+async def test_at_80_columns_the_header_names_profile_and_resource_beside_a_dead_link(
+    seeded_emulator,
+) -> None:
     from aoft_tui.services.finetuning import FineTuningService
     from aoft_tui.services.settings import Settings
     from aoft_tui.ui.app import AoftApp
     from aoft_tui.ui.widgets.connection import ConnectionIndicator
 
     settings = Settings(endpoint=seeded_emulator.endpoint, profile="prod", profile_names=("prod",))
-    service = FineTuningService(seeded_emulator.endpoint, seeded_emulator.api_key, "2025-04-01-preview",
-                                max_retries=0, timeout=5)
+    service = FineTuningService(
+        seeded_emulator.endpoint, seeded_emulator.api_key, "2025-04-01-preview", max_retries=0, timeout=5
+    )
     app = AoftApp(service, settings)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
@@ -147,9 +154,16 @@ def _fake_az(tmp_path, monkeypatch, token: str) -> None:
 
     bindir = tmp_path / "bin"
     bindir.mkdir()
-    answer = json.dumps({"accessToken": token, "expiresOn": "2099-01-01 00:00:00.000000",
-                         "expires_on": int(time.time()) + 3600, "subscription": "0000",
-                         "tenant": "emulated-tenant", "tokenType": "Bearer"})
+    answer = json.dumps(
+        {
+            "accessToken": token,
+            "expiresOn": "2099-01-01 00:00:00.000000",
+            "expires_on": int(time.time()) + 3600,
+            "subscription": "0000",
+            "tenant": "emulated-tenant",
+            "tokenType": "Bearer",
+        }
+    )
     script = bindir / "az"
     script.write_text(f"#!/bin/sh\ncat <<'JSON'\n{answer}\nJSON\n")
     script.chmod(0o755)
@@ -173,9 +187,15 @@ async def _fill_and_save(pilot, name: str, endpoint: str, auth: str, key: str = 
     await pilot.pause()
 
 
-@pytest.mark.parametrize(("choice", "auth", "private"), [
-    ("key", "key", True), ("key-env", "key", False), ("entra", "entra", False), ("azure-cli", "azure-cli", False),
-])
+@pytest.mark.parametrize(
+    ("choice", "auth", "private"),
+    [
+        ("key", "key", True),
+        ("key-env", "key", False),
+        ("entra", "entra", False),
+        ("azure-cli", "azure-cli", False),
+    ],
+)
 async def test_each_sign_in_choice_writes_a_profile_that_loads_back_and_connects(
     write_config, monkeypatch, tmp_path, emulator, service, seeded_emulator, choice, auth, private
 ) -> None:
@@ -289,8 +309,11 @@ async def test_on_a_narrow_screen_the_indicator_says_the_same_in_at_most_25_colu
         indicator.next_try_in(15)
         seen = {}
         for label, moment, state, next_try in [
-            ("fresh", 1, "ok", None), ("stale", 10, "ok", None), ("hanging", 19, "ok", None),
-            ("retrying", 19, "retrying", 8), ("offline", 19, "offline", 30),
+            ("fresh", 1, "ok", None),
+            ("stale", 10, "ok", None),
+            ("hanging", 19, "ok", None),
+            ("retrying", 19, "retrying", 8),
+            ("offline", 19, "offline", 30),
         ]:
             app.now = t0 + moment
             indicator.state = state
@@ -299,8 +322,11 @@ async def test_on_a_narrow_screen_the_indicator_says_the_same_in_at_most_25_colu
             await pilot.pause()
             seen[label] = (indicator.describe(), indicator.tooltip)
     assert {k: v[0] for k, v in seen.items()} == {
-        "fresh": "● connected", "stale": "● answered 12:03:10", "hanging": "◐ no answer · trying…",
-        "retrying": "◐ retry in 8 s", "offline": "○ offline · retry in 30 s",
+        "fresh": "● connected",
+        "stale": "● answered 12:03:10",
+        "hanging": "◐ no answer · trying…",
+        "retrying": "◐ retry in 8 s",
+        "offline": "○ offline · retry in 30 s",
     }
     assert all(len(text) <= 25 for text, _ in seen.values())
     assert seen["offline"][1] == "○ no answer since 12:03:10 · retry in 30 s"  # the full text, on hover

@@ -49,7 +49,9 @@ async def test_connected_only_while_the_last_answer_is_fresh() -> None:
         assert str(indicator.render()) == "○ no answer since 12:03:10 · retry in 30 s"
 
 
-async def test_after_the_service_died_the_main_screen_says_since_when(seeded_emulator, seeded_service) -> None:
+async def test_after_the_service_died_the_main_screen_says_since_when(
+    seeded_emulator, seeded_service
+) -> None:
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await loaded(pilot)

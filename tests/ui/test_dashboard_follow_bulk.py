@@ -15,7 +15,9 @@ async def _poll(pilot) -> None:
     await settle(pilot)
 
 
-async def test_d_exports_the_selected_job_and_says_where(seeded_emulator, seeded_service, tmp_path, monkeypatch):
+async def test_d_exports_the_selected_job_and_says_where(
+    seeded_emulator, seeded_service, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
@@ -85,7 +87,9 @@ async def test_bulk_cancel_lists_skipped_jobs_and_cancels_the_rest(seeded_emulat
         assert title == "Bulk cancel" and "Cancelled 2 of 2." in message and f"Skipped {done}" in message
 
 
-async def test_bulk_export_writes_one_folder_per_marked_job(seeded_emulator, seeded_service, tmp_path, monkeypatch):
+async def test_bulk_export_writes_one_folder_per_marked_job(
+    seeded_emulator, seeded_service, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
@@ -159,7 +163,9 @@ async def test_bulk_push_pushes_started_jobs_and_skips_pending_ones(seeded_emula
     assert len(runs) == 1
 
 
-async def test_d_on_the_detail_screen_exports_that_job(seeded_emulator, seeded_service, tmp_path, monkeypatch):
+async def test_d_on_the_detail_screen_exports_that_job(
+    seeded_emulator, seeded_service, tmp_path, monkeypatch
+):
     monkeypatch.chdir(tmp_path)
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
@@ -170,5 +176,7 @@ async def test_d_on_the_detail_screen_exports_that_job(seeded_emulator, seeded_s
         assert app.screen is not main_screen(pilot)
         await pilot.press("e")
         await settle(pilot)
-        assert any(t == "Exported" and m.startswith(str(tmp_path / "aoft-export" / job_id)) for t, m in toasts(app))
+        assert any(
+            t == "Exported" and m.startswith(str(tmp_path / "aoft-export" / job_id)) for t, m in toasts(app)
+        )
     assert (tmp_path / "aoft-export" / job_id / "events.jsonl").exists()

@@ -23,16 +23,26 @@ async def test_filter_sort_marks_and_selection_survive_a_restart(seeded_emulator
         jobs_table.select_job(marked[0])
         await pilot.press("space", "space")  # marks row 0 and row 1, the cursor ends on row 2
         await settle(pilot)
-        expected = (jobs_table.filter_text, jobs_table.sort_column, jobs_table.sort_reverse,
-                    set(jobs_table.marked), jobs_table.selected_key)
+        expected = (
+            jobs_table.filter_text,
+            jobs_table.sort_column,
+            jobs_table.sort_reverse,
+            set(jobs_table.marked),
+            jobs_table.selected_key,
+        )
         assert expected[0] == "gpt" and expected[1] != "created" and expected[3] == set(marked)
 
     second = make_app(seeded_service, seeded_emulator)
     async with second.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         jobs_table = table(pilot)
-        restored = (jobs_table.filter_text, jobs_table.sort_column, jobs_table.sort_reverse,
-                    set(jobs_table.marked), jobs_table.selected_key)
+        restored = (
+            jobs_table.filter_text,
+            jobs_table.sort_column,
+            jobs_table.sort_reverse,
+            set(jobs_table.marked),
+            jobs_table.selected_key,
+        )
         assert restored == expected
         assert main_screen(pilot).query_one(FilterInput).value == "gpt"
 
@@ -71,7 +81,13 @@ def test_store_round_trip_and_bad_shapes(tmp_path) -> None:
     state = UiState(filter="x", sort_column="model", sort_reverse=False, marked=["a", "b"], selected="a")
     assert store.save(state) and not store.save(state)  # unchanged: not rewritten
     assert UiStateStore("https://r.openai.azure.com", directory=tmp_path).load() == (state, None)
-    for bad in ('[1]', '{"format": 2}', '{"format": 1, "sort_reverse": "yes"}', '\xff\xfe', '{"format":1,"selected":3}'):
+    for bad in (
+        "[1]",
+        '{"format": 2}',
+        '{"format": 1, "sort_reverse": "yes"}',
+        "\xff\xfe",
+        '{"format":1,"selected":3}',
+    ):
         store.path.write_bytes(bad.encode("latin-1"))
         loaded_state, notice = store.load()
         assert loaded_state == UiState() and notice is not None and "ignored" in notice

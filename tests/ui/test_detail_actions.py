@@ -22,9 +22,15 @@ async def test_copy_checkpoint_model_fine_tuned_model_and_id(seeded_service):
         await pilot.press("Y")
         assert app.clipboard == job.fine_tuned_model
         await pilot.press("4", "y")
-        assert newest.id.startswith("ftchkpt-") and app.clipboard == newest.id  # Azure deploys checkpoints by id
+        assert (
+            newest.id.startswith("ftchkpt-") and app.clipboard == newest.id
+        )  # Azure deploys checkpoints by id
         titles = [n.title for n in app._notifications]
-        assert titles == ["Copied job id", "Copied fine-tuned model", "Copied checkpoint id (deploy by this id)"]
+        assert titles == [
+            "Copied job id",
+            "Copied fine-tuned model",
+            "Copied checkpoint id (deploy by this id)",
+        ]
 
 
 async def test_copy_model_of_a_running_job_warns_instead(seeded_service):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-from .detail_support import settle as settle_detail
-from .main_support import loaded, make_app, select_job
-
 from aoft_tui.domain.models import EventLevel, JobStatus
 from aoft_tui.ui.screens.job_detail import JobDetailScreen
 from aoft_tui.ui.widgets.events_log import EventsLog
+
+from .detail_support import settle as settle_detail
+from .main_support import loaded, make_app, select_job
 
 
 def _drawn(log: EventsLog) -> list[str]:

@@ -54,4 +54,3 @@ def test_missing_file_is_a_reason_not_an_error(seeded_service):
     update = DetailFetcher(seeded_service, job.id).fetch(ChartOptions(), 50)
     assert update.files[job.training_file] == "not found (deleted?)"
     assert update.finished is True
-

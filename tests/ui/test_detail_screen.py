@@ -109,9 +109,7 @@ async def test_event_levels_are_marked_without_colour(seeded_service):
         await settle(pilot)
         log = app.screen.query_one(EventsLog)
         when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
-        marks = {
-            level: log.format_event(JobEvent("e", when, level, "msg")).plain for level in EventLevel
-        }
+        marks = {level: log.format_event(JobEvent("e", when, level, "msg")).plain for level in EventLevel}
         assert "✖ error" in marks[EventLevel.ERROR]
         assert "▲  warn" in marks[EventLevel.WARNING]
         assert "·  info" in marks[EventLevel.INFO]
@@ -167,7 +165,9 @@ async def test_fits_80x24(seeded_service):
 
 
 async def test_connection_failure_is_a_toast_and_a_retry_not_a_crash():
-    dead = FineTuningService("http://127.0.0.1:9", "not-a-real-key", "2025-04-01-preview", max_retries=0, timeout=2)
+    dead = FineTuningService(
+        "http://127.0.0.1:9", "not-a-real-key", "2025-04-01-preview", max_retries=0, timeout=2
+    )
     app = DetailApp(dead, "ftjob-doesnotexist")
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)

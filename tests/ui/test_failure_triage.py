@@ -9,7 +9,6 @@ import time
 from pathlib import Path
 
 import pytest
-from .detail_support import DetailApp, settle
 
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.services.failure_triage import failing_line_number, hyperparameter_comparison
@@ -18,6 +17,8 @@ from aoft_tui.services.start_job import JobStarter, StartRequest
 from aoft_tui.services.upload_cache import UploadCache
 from aoft_tui.ui.widgets.job_overview import JobOverview
 
+from .detail_support import DetailApp, settle
+
 BAD_LINE = 12
 
 
@@ -25,8 +26,14 @@ def _dataset(path: Path) -> Path:
     rows = []
     for i in range(1, 21):
         answer = "Use <|fim_suffix|> here." if i == BAD_LINE else f"Answer {i}."
-        rows.append({"messages": [{"role": "user", "content": f"Question {i}?"},
-                                  {"role": "assistant", "content": answer}]})
+        rows.append(
+            {
+                "messages": [
+                    {"role": "user", "content": f"Question {i}?"},
+                    {"role": "assistant", "content": answer},
+                ]
+            }
+        )
     path.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return path
 
@@ -35,8 +42,11 @@ def _dataset(path: Path) -> Path:
 def failed_job(emulator, service, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("AOFT_TUI_STATE_DIR", str(tmp_path / "state"))
     options = check_form(JobForm(model="gpt-4o-mini-2024-07-18", n_epochs="2", suffix="triage")).options
-    starter = JobStarter(service, StartRequest(training=_dataset(tmp_path / "train.jsonl"), options=options),
-                         poll_interval=0.05)
+    starter = JobStarter(
+        service,
+        StartRequest(training=_dataset(tmp_path / "train.jsonl"), options=options),
+        poll_interval=0.05,
+    )
     job = starter.run()
     deadline = time.monotonic() + 20
     while (job := service.get_job(job.id)).status is not JobStatus.FAILED:
@@ -53,7 +63,9 @@ def test_the_error_names_its_line_and_the_request_is_remembered(failed_job, serv
     assert rows["n_epochs"][0] == "2" and rows["batch_size"][0] == "auto"
 
 
-async def test_a_failed_job_shows_code_param_the_failing_line_and_requested_settings(failed_job, service) -> None:
+async def test_a_failed_job_shows_code_param_the_failing_line_and_requested_settings(
+    failed_job, service
+) -> None:
     app = DetailApp(service, failed_job.id)
     async with app.run_test(size=(120, 50)) as pilot:
         await settle(pilot)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import time
 
-from .main_support import loaded, main_screen
 from textual._compositor import LayoutUpdate
 
 from aoft_tui.cli.tui_cmd import emulator_clock
@@ -15,6 +14,8 @@ from aoft_tui.services.settings import Settings
 from aoft_tui.ui.app import AoftApp
 from aoft_tui.ui.screens.main_screen import MainScreen
 from aoft_tui.ui.widgets.jobs_table import JobsTable
+
+from .main_support import loaded, main_screen
 
 
 class FramesApp(AoftApp):
@@ -52,7 +53,9 @@ async def test_the_first_frame_shows_the_prefetched_rows(seeded_emulator, seeded
     assert app.rows_per_frame[0] == expected, f"rows per frame: {app.rows_per_frame[:5]}"
 
 
-async def test_without_a_prefetch_the_first_poll_still_fills_the_table(seeded_emulator, seeded_service) -> None:
+async def test_without_a_prefetch_the_first_poll_still_fills_the_table(
+    seeded_emulator, seeded_service
+) -> None:
     expected = len(seeded_service.list_jobs())
     app = AoftApp(seeded_service, Settings(), demo=True, clock=emulator_clock(seeded_emulator))
     async with app.run_test(size=(120, 40)) as pilot:
@@ -79,7 +82,9 @@ class DisplayLogApp(AoftApp):
         super().started()
 
 
-async def test_no_frame_is_rendered_in_vain_during_start_up_and_the_first_is_full(seeded_emulator, seeded_service) -> None:
+async def test_no_frame_is_rendered_in_vain_during_start_up_and_the_first_is_full(
+    seeded_emulator, seeded_service
+) -> None:
     """Textual rendered the pushed screen once inside the start-up batch and dropped that
     frame, yet counted its regions as drawn: the next frame was partial and left the table
     blank on a real terminal until a later refresh. And work meant for after the first
@@ -92,7 +97,9 @@ async def test_no_frame_is_rendered_in_vain_during_start_up_and_the_first_is_ful
     assert ("started", "") in app.frames  # after the first frame, not while frames were held back
 
 
-async def test_the_filter_line_is_not_part_of_the_first_screen_and_mounts_on_slash(seeded_emulator, seeded_service) -> None:
+async def test_the_filter_line_is_not_part_of_the_first_screen_and_mounts_on_slash(
+    seeded_emulator, seeded_service
+) -> None:
     """An Input's import, styles and layout were ~10 ms of the first paint for a line hidden
     until `/`; it now mounts on the first `/`, focused, and filters as before."""
     app = AoftApp(seeded_service, Settings(), demo=True, clock=emulator_clock(seeded_emulator))

@@ -57,8 +57,13 @@ def test_the_first_start_offers_to_connect_once_and_not_now_leaves_the_demo(monk
         seen["demo"] = app.demo
 
     _start_aoft_tui(monkeypatch, first)
-    assert seen == {"dialog": True, "under": "MainScreen", "not_now": "Not now", "after": "MainScreen",
-                    "demo": True}
+    assert seen == {
+        "dialog": True,
+        "under": "MainScreen",
+        "not_now": "Not now",
+        "after": "MainScreen",
+        "demo": True,
+    }
     assert not connect_offer_due()  # remembered in the state dir
 
     async def second(pilot) -> None:

@@ -79,4 +79,3 @@ async def test_a_click_selects_a_row_and_a_second_click_opens_it(many_jobs) -> N
         await pilot.pause()
         assert isinstance(pilot.app.screen, JobDetailScreen)
         assert pilot.app.screen.job_id == jobs_table.visible_ids[3]
-

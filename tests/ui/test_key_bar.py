@@ -7,7 +7,9 @@ from aoft_tui.ui.widgets.key_bar import KeyBar
 from .main_support import loaded, main_screen, make_app, table
 
 
-async def test_it_lists_every_shown_binding_once_and_a_click_presses_it(seeded_emulator, seeded_service) -> None:
+async def test_it_lists_every_shown_binding_once_and_a_click_presses_it(
+    seeded_emulator, seeded_service
+) -> None:
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(160, 40)) as pilot:
         await loaded(pilot)

@@ -10,7 +10,9 @@ from aoft_tui.ui.keymap import checked_keymap, is_valid_key
 from .main_support import loaded, make_app
 
 
-@pytest.mark.parametrize("key", ["x", "X", "f5", "ctrl+s", "shift+tab", "question_mark", "full_stop", "pagedown", "?"])
+@pytest.mark.parametrize(
+    "key", ["x", "X", "f5", "ctrl+s", "shift+tab", "question_mark", "full_stop", "pagedown", "?"]
+)
 def test_valid_keys(key: str) -> None:
     assert is_valid_key(key)
 
@@ -43,7 +45,9 @@ async def test_the_app_says_so_and_q_still_quits(seeded_emulator, seeded_service
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await loaded(pilot)
         shown = [n.message for n in app._notifications]
-        assert any("cancel_job = 'q'" in m for m in shown) and any("unknown binding id 'nope'" in m for m in shown)
+        assert any("cancel_job = 'q'" in m for m in shown) and any(
+            "unknown binding id 'nope'" in m for m in shown
+        )
         await pilot.press("q")
         await pilot.pause()
     assert app.return_code == 0 and not app.is_running

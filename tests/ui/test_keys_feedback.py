@@ -8,14 +8,15 @@ from __future__ import annotations
 import re
 
 import pytest
-from .detail_support import DetailApp, job_with
-from .detail_support import settle as detail_settle
-from .main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
 
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.screens.job_detail import JobDetailScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
+
+from .detail_support import DetailApp, job_with
+from .detail_support import settle as detail_settle
+from .main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
 
 
 def _bar_text(app) -> str:
@@ -76,7 +77,9 @@ async def test_j_k_g_G_ctrl_d_ctrl_u_move_the_list(seeded_emulator, seeded_servi
         assert jobs.cursor_row > 0
 
 
-async def test_colon_opens_the_palette_and_push_finds_the_wandb_action(seeded_emulator, seeded_service) -> None:
+async def test_colon_opens_the_palette_and_push_finds_the_wandb_action(
+    seeded_emulator, seeded_service
+) -> None:
     from textual.command import CommandPalette
 
     app = make_app(seeded_service, seeded_emulator)
@@ -116,7 +119,7 @@ async def test_toasts_of_the_detail_do_not_follow_back_to_the_list(seeded_emulat
         await settle(pilot)
         await pilot.press("y")  # "Copied job id"
         await pilot.pause()
-        assert ("Copied job id" in [t for t, _ in toasts(app)])
+        assert "Copied job id" in [t for t, _ in toasts(app)]
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen is main_screen(pilot)
@@ -139,12 +142,32 @@ async def test_help_lists_every_key_of_the_detail_overview(seeded_emulator, seed
         keys = [keys.split() for keys, _ in app.screen.rows]
         listed = {key.lower() for row in keys for key in row}
         # the chart keys (off the Charts tab too), the tabs, both help keys, vim keys, the palette
-        for wanted in ("t", "v", "f", "~", "l", "+", "-", "1-4", "2", "?", "f1", "j", "k", "g", "^d", "^u", ":"):
+        for wanted in (
+            "t",
+            "v",
+            "f",
+            "~",
+            "l",
+            "+",
+            "-",
+            "1-4",
+            "2",
+            "?",
+            "f1",
+            "j",
+            "k",
+            "g",
+            "^d",
+            "^u",
+            ":",
+        ):
             assert wanted in listed, (wanted, keys)
         assert ["?", "f1"] in [[k.lower() for k in row] for row in keys]
 
 
-async def test_esc_in_a_filled_new_job_form_asks_and_stays_by_default(seeded_emulator, seeded_service) -> None:
+async def test_esc_in_a_filled_new_job_form_asks_and_stays_by_default(
+    seeded_emulator, seeded_service
+) -> None:
     from aoft_tui.ui.screens.new_job_screen import NewJobScreen
 
     app = make_app(seeded_service, seeded_emulator)

@@ -65,7 +65,9 @@ async def test_resume_a_paused_job(dashboard, seeded_service) -> None:
     assert seeded_service.get_job(job_id).status in (JobStatus.RESUMING, JobStatus.RUNNING)
 
 
-@pytest.mark.parametrize(("key", "status"), [("c", JobStatus.SUCCEEDED), ("p", JobStatus.FAILED), ("r", JobStatus.RUNNING)])
+@pytest.mark.parametrize(
+    ("key", "status"), [("c", JobStatus.SUCCEEDED), ("p", JobStatus.FAILED), ("r", JobStatus.RUNNING)]
+)
 async def test_actions_the_status_forbids_only_explain(dashboard, seeded_service, key, status) -> None:
     job_id = await select_job(dashboard, lambda j: j.status is status)
     await dashboard.press(key)

@@ -27,7 +27,9 @@ class GatedService(FineTuningService):
 
 
 def _gated(emu, cache: JobsCache) -> GatedService:
-    return GatedService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10, jobs_cache=cache)
+    return GatedService(
+        emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10, jobs_cache=cache
+    )
 
 
 async def _rows(pilot, count: int) -> None:
@@ -38,7 +40,9 @@ async def _rows(pilot, count: int) -> None:
     raise AssertionError(f"{table(pilot).row_count} rows, expected {count}")
 
 
-async def test_cached_rows_show_marked_then_live_list_replaces_them_by_key(seeded_emulator, seeded_service) -> None:
+async def test_cached_rows_show_marked_then_live_list_replaces_them_by_key(
+    seeded_emulator, seeded_service
+) -> None:
     cache = JobsCache(seeded_service.endpoint)
     seeded_service.jobs_cache = cache
     live = seeded_service.list_jobs()
@@ -83,7 +87,9 @@ async def test_cached_rows_show_marked_then_live_list_replaces_them_by_key(seede
 async def test_corrupt_cache_is_ignored_without_a_traceback(seeded_emulator, seeded_service) -> None:
     cache = JobsCache(seeded_service.endpoint)
     cache.path.parent.mkdir(parents=True)
-    cache.path.write_bytes(b'{"format": 1, "endpoint": "' + seeded_service.endpoint.encode() + b'", "jobs": [{"id"')
+    cache.path.write_bytes(
+        b'{"format": 1, "endpoint": "' + seeded_service.endpoint.encode() + b'", "jobs": [{"id"'
+    )
     service = _gated(seeded_emulator, cache)
     try:
         app = make_app(service, seeded_emulator)
@@ -110,7 +116,9 @@ class CountingCache(JobsCache):
         return super().load()
 
 
-async def test_a_first_list_already_here_is_shown_instead_of_the_cache(seeded_emulator, seeded_service) -> None:
+async def test_a_first_list_already_here_is_shown_instead_of_the_cache(
+    seeded_emulator, seeded_service
+) -> None:
     seeded_service.jobs_cache = JobsCache(seeded_service.endpoint)
     seeded_service.list_jobs()  # last run's cache
     cache = CountingCache(seeded_service.endpoint)

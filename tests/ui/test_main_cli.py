@@ -14,8 +14,6 @@ def _run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedP
     )  # fmt: skip
 
 
-
-
 def test_unreadable_config_names_the_file(write_config) -> None:
     path = write_config("endpoint = 'https://x.openai.azure.com\n")  # unterminated string
     out = _run()
@@ -45,7 +43,7 @@ def test_version_is_the_installed_distributions() -> None:
 
 
 def test_headless_commands_report_a_wrong_shaped_config_too(write_config) -> None:
-    path = write_config("[prices]\n\"gpt-4.1\" = \"cheap\"\n")
+    path = write_config('[prices]\n"gpt-4.1" = "cheap"\n')
     out = _run("jobs")
     assert out.returncode != 0
     assert str(path) in out.stderr and "prices.gpt-4.1 must be a number" in out.stderr

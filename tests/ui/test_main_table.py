@@ -24,16 +24,22 @@ async def test_every_job_is_listed_with_readable_status(seeded_emulator, seeded_
         jobs_table = table(pilot)
         assert set(jobs_table.visible_ids) == {job.id for job in expected}
         # newest first by default, like the API
-        assert jobs_table.visible_ids == [j.id for j in sorted(expected, key=lambda j: j.created_at, reverse=True)]
+        assert jobs_table.visible_ids == [
+            j.id for j in sorted(expected, key=lambda j: j.created_at, reverse=True)
+        ]
         for job in expected:
             assert _cell(jobs_table, job.id, "status") == fmt.status_label(job.status)
             assert _cell(jobs_table, job.id, "id") == " " + job.short_id
             assert _cell(jobs_table, job.id, "model") == job.model
         assert main_screen(pilot).query_one(ConnectionIndicator).state == "ok"
-        assert "demo — ctrl+p → Connect · local emulator" in str(main_screen(pilot).query_one("#mode").render())
+        assert "demo — ctrl+p → Connect · local emulator" in str(
+            main_screen(pilot).query_one("#mode").render()
+        )
 
 
-async def test_live_update_changes_cells_and_chart_without_moving_cursor(seeded_emulator, seeded_service) -> None:
+async def test_live_update_changes_cells_and_chart_without_moving_cursor(
+    seeded_emulator, seeded_service
+) -> None:
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
@@ -144,7 +150,9 @@ async def test_space_marks_and_moves_down(seeded_emulator, seeded_service) -> No
         assert jobs_table.marked == set() and _cell(jobs_table, first, "id").startswith(" ")
 
 
-async def test_scrolling_fast_loads_one_preview_at_a_time_and_ends_on_the_last(seeded_emulator, seeded_service) -> None:
+async def test_scrolling_fast_loads_one_preview_at_a_time_and_ends_on_the_last(
+    seeded_emulator, seeded_service
+) -> None:
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)

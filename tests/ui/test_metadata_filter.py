@@ -10,14 +10,24 @@ from aoft_tui.ui.widgets.jobs_table import job_matches
 
 
 def _job(job_id: str, metadata: dict | None) -> Job:
-    return job_from_api({"id": job_id, "status": "running", "model": "gpt-4o-mini-2024-07-18",
-                         "created_at": int(datetime(2026, 1, 1, tzinfo=UTC).timestamp()),
-                         "training_file": "file-1", "metadata": metadata})
+    return job_from_api(
+        {
+            "id": job_id,
+            "status": "running",
+            "model": "gpt-4o-mini-2024-07-18",
+            "created_at": int(datetime(2026, 1, 1, tzinfo=UTC).timestamp()),
+            "training_file": "file-1",
+            "metadata": metadata,
+        }
+    )
 
 
 def test_filter_by_a_metadata_pair_and_by_a_tag_value() -> None:
-    nlp, vision, untagged = _job("ftjob-a", {"team": "nlp", "run": "3"}), _job("ftjob-b", {"team": "vision"}), \
-        _job("ftjob-c", None)
+    nlp, vision, untagged = (
+        _job("ftjob-a", {"team": "nlp", "run": "3"}),
+        _job("ftjob-b", {"team": "vision"}),
+        _job("ftjob-c", None),
+    )
     assert nlp.metadata == {"team": "nlp", "run": "3"} and untagged.metadata == {}
     assert [j.id for j in (nlp, vision, untagged) if job_matches(j, "team=nlp")] == ["ftjob-a"]
     assert [j.id for j in (nlp, vision, untagged) if job_matches(j, "Team=NLP run=3")] == ["ftjob-a"]

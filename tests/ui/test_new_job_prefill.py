@@ -8,27 +8,41 @@ import json
 import time
 from pathlib import Path
 
-from .detail_support import DetailApp, job_with, settle
 from textual.widgets import Input, Select, Static
 
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.ui.screens.confirm import ConfirmScreen
-from aoft_tui.ui.widgets.checkpoints_table import CheckpointsTable
 from aoft_tui.ui.screens.new_job_screen import NewJobScreen
+from aoft_tui.ui.widgets.checkpoints_table import CheckpointsTable
+
+from .detail_support import DetailApp, job_with, settle
 
 
 def _chat_file(tmp_path: Path) -> Path:
     path = tmp_path / "more.jsonl"
-    path.write_text("".join(json.dumps({"messages": [
-        {"role": "user", "content": f"Question {i}: what is {i} squared?"},
-        {"role": "assistant", "content": f"{i * i}"}]}) + "\n" for i in range(20)))
+    path.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "messages": [
+                        {"role": "user", "content": f"Question {i}: what is {i} squared?"},
+                        {"role": "assistant", "content": f"{i * i}"},
+                    ]
+                }
+            )
+            + "\n"
+            for i in range(20)
+        )
+    )
     return path
 
 
 async def _wait_form(pilot) -> NewJobScreen:
     deadline = time.monotonic() + 10
-    while not isinstance(pilot.app.screen, NewJobScreen) or pilot.app.screen.query_one(
-            "#model-select", Select).prompt != "Choose a base model":
+    while (
+        not isinstance(pilot.app.screen, NewJobScreen)
+        or pilot.app.screen.query_one("#model-select", Select).prompt != "Choose a base model"
+    ):
         assert time.monotonic() < deadline, "the prefilled form did not open"
         await pilot.pause(0.05)
     await pilot.pause()
@@ -53,13 +67,16 @@ async def test_n_on_a_checkpoint_prefills_the_form_with_that_checkpoint_as_the_b
         assert form.query_one("#model-select", Select).value == "__other__"  # not a base model: typed
         assert form.query_one("#model-text", Input).value == oldest.fine_tuned_model_checkpoint
         assert form.form().model == oldest.fine_tuned_model_checkpoint
-        assert f"checkpoint at step {oldest.step} of {job.id}" in str(form.query_one("#outcome", Static).render())
+        assert f"checkpoint at step {oldest.step} of {job.id}" in str(
+            form.query_one("#outcome", Static).render()
+        )
         # the base the catalog knows behind the checkpoint decides the tier shown
         assert form.query_one("#training_type", Select).value == "globalstandard"
 
 
 async def test_n_on_a_succeeded_job_continues_from_its_model_and_creates_that_job(
-        seeded_service, tmp_path: Path) -> None:
+    seeded_service, tmp_path: Path
+) -> None:
     job = job_with(seeded_service, JobStatus.SUCCEEDED)
     app = DetailApp(seeded_service, job.id)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from .main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
 from textual.widgets import Label
 
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.ui.widgets.metric_chart import MetricChart
+
+from .main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
 
 
 def _counts(pilot) -> str:
@@ -86,14 +87,16 @@ async def test_preview_reloads_when_the_selected_job_finishes(seeded_emulator, s
         final = len(seeded_service.metrics(job_id))
         assert after > before and final > 0
         xs, _ = next(iter(chart.series.values()))
-        assert xs[-1] == max(p.step for p in seeded_service.metrics(job_id)), "the preview shows the last step"
+        assert xs[-1] == max(p.step for p in seeded_service.metrics(job_id)), (
+            "the preview shows the last step"
+        )
 
 
 async def test_failed_job_overview_says_why_there_are_no_metrics(seeded_service) -> None:
+    from aoft_tui.ui.widgets.job_overview import JobOverview
+
     from .detail_support import DetailApp, job_with
     from .detail_support import settle as detail_settle
-
-    from aoft_tui.ui.widgets.job_overview import JobOverview
 
     job = job_with(seeded_service, JobStatus.FAILED)
     assert not seeded_service.metrics(job.id)
@@ -203,11 +206,11 @@ async def test_events_wrap_under_the_message_column_at_80(seeded_service) -> Non
     under the message."""
     import re
 
-    from .detail_support import DetailApp, job_with
-    from .detail_support import settle as detail_settle
-
     from aoft_tui.domain.models import EventLevel, JobEvent
     from aoft_tui.ui.widgets.events_log import EventsLog
+
+    from .detail_support import DetailApp, job_with
+    from .detail_support import settle as detail_settle
 
     job = job_with(seeded_service, JobStatus.SUCCEEDED)
     app = DetailApp(seeded_service, job.id)
@@ -215,7 +218,9 @@ async def test_events_wrap_under_the_message_column_at_80(seeded_service) -> Non
         await detail_settle(pilot)
         await pilot.press("3")
         log = app.screen.query_one(EventsLog)
-        long = JobEvent("e-long", job.created_at, EventLevel.ERROR, "The training file has a line that is " * 4)
+        long = JobEvent(
+            "e-long", job.created_at, EventLevel.ERROR, "The training file has a line that is " * 4
+        )
         log.append([long])
         await detail_settle(pilot)
         lines = [line.text.rstrip() for line in log.lines]
@@ -264,7 +269,9 @@ async def test_chart_y_labels_are_evenly_spaced_nice_values(size) -> None:
         assert min(values) <= Decimal("0.8") and max(values) >= Decimal("1.6"), labels
 
 
-@pytest.mark.parametrize(("lo", "hi", "count"), [(0.12, 1.45, 2), (0.5, 0.52, 2), (0.46, 2.04, 8), (3.0, 3.004, 3)])
+@pytest.mark.parametrize(
+    ("lo", "hi", "count"), [(0.12, 1.45, 2), (0.5, 0.52, 2), (0.46, 2.04, 8), (3.0, 3.004, 3)]
+)
 def test_nice_ticks_always_label_a_short_chart(lo, hi, count) -> None:
     from decimal import Decimal
 
@@ -344,8 +351,13 @@ async def test_chart_series_differ_by_marker_not_only_by_colour() -> None:
     app = ChartApp()
     async with app.run_test(size=(120, 40)) as pilot:
         metrics = app.query_one("#metrics", MetricChart)
-        metrics.show({TRAIN_LOSS: (xs, [2 - x / 100 for x in xs]), VALID_LOSS: (xs[::5], [2.2 - x / 100 for x in xs[::5]]),
-                      FULL_VALID_LOSS: (xs[::20], [1.5 for _ in xs[::20]])})
+        metrics.show(
+            {
+                TRAIN_LOSS: (xs, [2 - x / 100 for x in xs]),
+                VALID_LOSS: (xs[::5], [2.2 - x / 100 for x in xs[::5]]),
+                FULL_VALID_LOSS: (xs[::20], [1.5 for _ in xs[::20]]),
+            }
+        )
         jobs = app.query_one("#jobs", MetricChart)
         jobs.show({f"ftjob-{i}": (xs, [i + x / 100 for x in xs]) for i in range(3)})
         await pilot.pause()

@@ -26,7 +26,9 @@ def gc_paused():
 async def test_the_gc_is_back_on_and_start_up_frozen_after_the_first_list(
     gc_paused, seeded_emulator, seeded_service
 ) -> None:
-    app = AoftApp(seeded_service, Settings(), demo=True, clock=emulator_clock(seeded_emulator), gc_paused=True)
+    app = AoftApp(
+        seeded_service, Settings(), demo=True, clock=emulator_clock(seeded_emulator), gc_paused=True
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
         await pilot.pause()
@@ -38,7 +40,9 @@ async def test_a_failed_first_poll_ends_start_up_too(gc_paused) -> None:
     with socket.socket() as sock:  # nothing listens here
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    service = FineTuningService(f"http://127.0.0.1:{port}", "key", "2025-04-01-preview", max_retries=0, timeout=2)
+    service = FineTuningService(
+        f"http://127.0.0.1:{port}", "key", "2025-04-01-preview", max_retries=0, timeout=2
+    )
     app = AoftApp(service, Settings(), gc_paused=True)
     async with app.run_test(size=(120, 40)) as pilot:
         for _ in range(200):

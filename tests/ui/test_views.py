@@ -3,12 +3,12 @@ the emulator."""
 
 from __future__ import annotations
 
-from .main_support import loaded, make_app, select_job, settle, table, toasts
-
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.screens.files_screen import FilesScreen
 from aoft_tui.ui.screens.log_screen import LogScreen
+
+from .main_support import loaded, make_app, select_job, settle, table, toasts
 
 
 async def _files_screen(pilot) -> FilesScreen:
@@ -78,7 +78,9 @@ async def test_delete_of_an_unused_file_asks_then_deletes(seeded_emulator, seede
         assert any(title == "File deleted" for title, _ in toasts(app))
 
 
-async def test_log_view_shows_a_failed_requests_status_and_id_never_the_key(seeded_emulator, seeded_service) -> None:
+async def test_log_view_shows_a_failed_requests_status_and_id_never_the_key(
+    seeded_emulator, seeded_service
+) -> None:
     seeded_emulator.faults.schedule("500", method="GET", path_contains="/fine_tuning/jobs", count=3)
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
@@ -146,8 +148,9 @@ async def test_links_are_hyperlinks_and_y_copies_the_highlighted_one(seeded_emul
 
     from aoft_tui.ui.screens.links_screen import LinksScreen
 
-    app = make_app(seeded_service, seeded_emulator, subscription_id="sub-1", resource_group="rg",
-                   account_name="aoai")
+    app = make_app(
+        seeded_service, seeded_emulator, subscription_id="sub-1", resource_group="rg", account_name="aoai"
+    )
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await loaded(pilot)
         job_id = await select_job(pilot, lambda j: j.status is JobStatus.SUCCEEDED)
@@ -155,8 +158,10 @@ async def test_links_are_hyperlinks_and_y_copies_the_highlighted_one(seeded_emul
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LinksScreen) and screen.job_id == job_id
-        url = "https://portal.azure.com/#resource/subscriptions/sub-1/resourceGroups/rg/providers/" \
-              "Microsoft.CognitiveServices/accounts/aoai/overview"
+        url = (
+            "https://portal.azure.com/#resource/subscriptions/sub-1/resourceGroups/rg/providers/"
+            "Microsoft.CognitiveServices/accounts/aoai/overview"
+        )
         prompt = screen.query_one(OptionList).get_option_at_index(0).prompt
         assert any(span.style.link == url for span in prompt.spans)  # OSC 8 where the terminal can
         await pilot.press("y")

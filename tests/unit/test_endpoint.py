@@ -4,14 +4,31 @@ from __future__ import annotations
 
 import pytest
 
-from aoft_tui.services.endpoint import checked_endpoint, endpoint_warnings, masked_endpoint, normalise_endpoint
+from aoft_tui.services.endpoint import (
+    checked_endpoint,
+    endpoint_warnings,
+    masked_endpoint,
+    normalise_endpoint,
+)
 from aoft_tui.services.settings import ConfigError
 
 
-@pytest.mark.parametrize("host", ["my-res.openai.azure.com", "my-res.cognitiveservices.azure.com",
-                                  "my-res.services.ai.azure.com"])
-@pytest.mark.parametrize("tail", ["", "/", "/openai", "/openai/", "/openai/v1", "/openai/v1/", "/OpenAI/V1",
-                                  "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21"])
+@pytest.mark.parametrize(
+    "host", ["my-res.openai.azure.com", "my-res.cognitiveservices.azure.com", "my-res.services.ai.azure.com"]
+)
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "",
+        "/",
+        "/openai",
+        "/openai/",
+        "/openai/v1",
+        "/openai/v1/",
+        "/OpenAI/V1",
+        "/openai/deployments/gpt-4o/chat/completions?api-version=2024-10-21",
+    ],
+)
 def test_every_endpoint_form_normalises_to_the_resource(host: str, tail: str) -> None:
     assert checked_endpoint(f"  https://{host}{tail} ") == f"https://{host}"
 
@@ -25,7 +42,10 @@ def test_an_unparsable_endpoint_is_a_config_error_naming_its_source(bad: str) ->
     with pytest.raises(ConfigError) as err:
         checked_endpoint(bad, "AZURE_OPENAI_ENDPOINT")
     text = str(err.value)
-    assert text.startswith("AZURE_OPENAI_ENDPOINT is not a valid URL") and "https://<resource>.openai.azure.com" in text
+    assert (
+        text.startswith("AZURE_OPENAI_ENDPOINT is not a valid URL")
+        and "https://<resource>.openai.azure.com" in text
+    )
 
 
 def test_an_endpoint_without_a_scheme_says_what_one_looks_like() -> None:
@@ -55,8 +75,13 @@ def test_an_unparsable_endpoint_with_credentials_is_masked_in_the_error() -> Non
 
 @pytest.mark.parametrize(
     ("url", "warned"),
-    [("http://aoai.example.com", True), ("http://127.0.0.1:8080", False), ("http://localhost:1", False),
-     ("http://[::1]:8080", False), ("https://x.openai.azure.com", False)],
+    [
+        ("http://aoai.example.com", True),
+        ("http://127.0.0.1:8080", False),
+        ("http://localhost:1", False),
+        ("http://[::1]:8080", False),
+        ("https://x.openai.azure.com", False),
+    ],
 )
 def test_plain_http_off_this_machine_is_warned_about(url: str, warned: bool) -> None:
     warnings = endpoint_warnings(url)

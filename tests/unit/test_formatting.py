@@ -13,8 +13,13 @@ NOW = datetime(2026, 1, 2, 12, 0, 0, tzinfo=UTC)
 
 
 def _job(status: JobStatus = JobStatus.RUNNING, **kw) -> Job:
-    base = dict(id="ftjob-0123456789abcdef", status=status, model="gpt-4.1-mini",
-                created_at=NOW - timedelta(hours=1), training_file="file-1")
+    base = dict(
+        id="ftjob-0123456789abcdef",
+        status=status,
+        model="gpt-4.1-mini",
+        created_at=NOW - timedelta(hours=1),
+        training_file="file-1",
+    )
     base.update(kw)
     return Job(**base)
 
@@ -44,9 +49,14 @@ def test_status_symbols_are_one_cell_wide() -> None:
 
 @pytest.mark.parametrize(
     ("delta", "text"),
-    [(timedelta(seconds=2), "just now"), (timedelta(seconds=45), "45s ago"),
-     (timedelta(minutes=12, seconds=5), "12m ago"), (timedelta(hours=3), "3h ago"),
-     (timedelta(days=5), "5d ago"), (-timedelta(minutes=20), "in 20m")],
+    [
+        (timedelta(seconds=2), "just now"),
+        (timedelta(seconds=45), "45s ago"),
+        (timedelta(minutes=12, seconds=5), "12m ago"),
+        (timedelta(hours=3), "3h ago"),
+        (timedelta(days=5), "5d ago"),
+        (-timedelta(minutes=20), "in 20m"),
+    ],
 )
 def test_relative_time(delta: timedelta, text: str) -> None:
     assert fmt.relative_time(NOW - delta, NOW) == text
@@ -58,7 +68,14 @@ def test_relative_time_none_is_dash() -> None:
 
 @pytest.mark.parametrize(
     ("seconds", "text"),
-    [(42, "42s"), (185, "3m 05s"), (3720, "1h 02m"), (2 * 86400 + 4 * 3600, "2d 04h"), (None, "—"), (-1, "—")],
+    [
+        (42, "42s"),
+        (185, "3m 05s"),
+        (3720, "1h 02m"),
+        (2 * 86400 + 4 * 3600, "2d 04h"),
+        (None, "—"),
+        (-1, "—"),
+    ],
 )
 def test_duration(seconds, text) -> None:
     assert fmt.duration(seconds) == text
@@ -66,8 +83,15 @@ def test_duration(seconds, text) -> None:
 
 @pytest.mark.parametrize(
     ("n", "text"),
-    [(None, "—"), (0, "0"), (950, "950"), (12_345, "12.3k"), (4_560_000, "4.56M"), (1_200_000_000, "1.20B"),
-     (123_456, "123k")],
+    [
+        (None, "—"),
+        (0, "0"),
+        (950, "950"),
+        (12_345, "12.3k"),
+        (4_560_000, "4.56M"),
+        (1_200_000_000, "1.20B"),
+        (123_456, "123k"),
+    ],
 )
 def test_token_count(n, text) -> None:
     assert fmt.token_count(n) == text
@@ -151,12 +175,25 @@ def test_one_byte_size_convention_everywhere() -> None:
     from aoft_tui.ui.widgets import job_overview
 
     assert [fmt.byte_size(n) for n in (0, 512, 1536, 3 * 2**20, 5 * 2**30 // 2)] == [
-        "0 B", "512 B", "1.5 KiB", "3.0 MiB", "2.5 GiB"]
+        "0 B",
+        "512 B",
+        "1.5 KiB",
+        "3.0 MiB",
+        "2.5 GiB",
+    ]
     assert fmt.byte_size(None) == fmt.DASH
     from aoft_tui.domain.models import FileInfo, FileStatus
 
-    info = FileInfo(id="file-1", filename="train.jsonl", bytes=1536, purpose="fine-tune",
-                    status=FileStatus.PROCESSED, created_at=NOW)
-    assert dict(job_overview.file_rows(_job(), {"file-1": info}))["training"] == \
-        "file-1  train.jsonl · 1.5 KiB · processed"
+    info = FileInfo(
+        id="file-1",
+        filename="train.jsonl",
+        bytes=1536,
+        purpose="fine-tune",
+        status=FileStatus.PROCESSED,
+        created_at=NOW,
+    )
+    assert (
+        dict(job_overview.file_rows(_job(), {"file-1": info}))["training"]
+        == "file-1  train.jsonl · 1.5 KiB · processed"
+    )
     assert describe_transfer(1536, 3 * 2**20, None, None).startswith("1.5 KiB / 3.0 MiB")

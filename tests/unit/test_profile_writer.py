@@ -12,7 +12,9 @@ from aoft_tui.services.settings import ConfigError, load_settings
 
 def test_a_profile_with_a_key_is_written_readable_and_private(write_config) -> None:
     path = write_config('# my settings\n[wandb]\nentity = "team"\n')
-    add_profile("prod", "https://prod.cognitiveservices.azure.com/openai/v1/", api_key="s3cret", make_default=True)
+    add_profile(
+        "prod", "https://prod.cognitiveservices.azure.com/openai/v1/", api_key="s3cret", make_default=True
+    )
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert path.read_text().startswith('default_profile = "prod"\n# my settings\n')  # comments kept
     settings = load_settings()
@@ -36,8 +38,14 @@ def test_an_entra_profile_holds_no_key_and_keeps_the_usual_mode(write_config) ->
         ({"name": "a b", "endpoint": "https://x.openai.azure.com", "api_key": "k"}, "use letters, digits"),
         ({"name": "a", "endpoint": "http://[::1", "api_key": "k"}, "the endpoint is not a valid URL"),
         ({"name": "a", "endpoint": "https://x.openai.azure.com"}, "needs the key itself or the variable"),
-        ({"name": "a", "endpoint": "https://x.openai.azure.com", "api_key_env": "1X"}, "not an environment variable"),
-        ({"name": "dev", "endpoint": "https://x.openai.azure.com", "api_key": "k"}, "already has [profiles.dev]"),
+        (
+            {"name": "a", "endpoint": "https://x.openai.azure.com", "api_key_env": "1X"},
+            "not an environment variable",
+        ),
+        (
+            {"name": "dev", "endpoint": "https://x.openai.azure.com", "api_key": "k"},
+            "already has [profiles.dev]",
+        ),
     ],
 )
 def test_bad_fields_are_refused_and_the_file_is_left_alone(write_config, kwargs, says) -> None:

@@ -216,9 +216,22 @@ def test_a_reinforcement_job_charts_its_reward_where_others_chart_token_accuracy
     from aoft_tui.domain.models import TRAIN_REWARD, VALID_REWARD, MetricPoint
     from aoft_tui.domain.series import ChartOptions, chart_data
 
-    rft = [MetricPoint(s, {"train_loss": 1.0 / s, TRAIN_REWARD: 0.1 * s, VALID_REWARD: 0.08 * s,
-                           "train_reasoning_tokens_mean": 2000.0 - s}) for s in range(1, 6)]
-    sft = [MetricPoint(s, {"train_loss": 1.0 / s, "train_mean_token_accuracy": 0.5 + 0.01 * s}) for s in range(1, 6)]
+    rft = [
+        MetricPoint(
+            s,
+            {
+                "train_loss": 1.0 / s,
+                TRAIN_REWARD: 0.1 * s,
+                VALID_REWARD: 0.08 * s,
+                "train_reasoning_tokens_mean": 2000.0 - s,
+            },
+        )
+        for s in range(1, 6)
+    ]
+    sft = [
+        MetricPoint(s, {"train_loss": 1.0 / s, "train_mean_token_accuracy": 0.5 + 0.01 * s})
+        for s in range(1, 6)
+    ]
     loss, second = chart_data(rft, ChartOptions(), 100)
     assert list(loss) == ["train_loss"] and list(second) == [TRAIN_REWARD, VALID_REWARD]
     assert second[TRAIN_REWARD][1] == [0.1 * s for s in range(1, 6)]

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-
 from dataclasses import asdict
 
 import pytest
 
 from aoft_tui.services.settings import DEFAULT_API_VERSION, ConfigError, load_settings
-
-
 
 
 def test_defaults_without_file_or_environment_mean_demo() -> None:
@@ -27,7 +24,11 @@ def test_the_file_is_read_and_the_environment_wins(write_config, monkeypatch) ->
     settings = load_settings()
     assert settings.endpoint == "https://file.openai.azure.com" and not settings.demo
     assert settings.api_key is not None and settings.api_key.get_secret_value() == "file-key"
-    assert (settings.api_version, settings.keymap, settings.wandb.entity) == ("2024-10-21", {"cancel_job": "x"}, "team")
+    assert (settings.api_version, settings.keymap, settings.wandb.entity) == (
+        "2024-10-21",
+        {"cancel_job": "x"},
+        "team",
+    )
     assert settings.prices == {"gpt-4.1-2025-04-14": 25.0}
 
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://env.openai.azure.com")
@@ -75,10 +76,10 @@ def test_bad_toml_is_a_config_error_naming_the_file(write_config) -> None:
     [
         ("keymap = 3\n", "keymap must be a table"),
         ("[keymap]\ncancel_job = 1\n", "keymap.cancel_job must be a string"),
-        ("[prices]\n\"gpt-4.1\" = \"cheap\"\n", "prices.gpt-4.1 must be a number"),
+        ('[prices]\n"gpt-4.1" = "cheap"\n', "prices.gpt-4.1 must be a number"),
         ("endpoint = 42\n", "endpoint must be a string"),
-        ("wandb = \"x\"\n", "wandb must be a table"),
-        ("[wandb]\nmode = \"sometimes\"\n", "wandb.mode must be one of auto, online, offline"),
+        ('wandb = "x"\n', "wandb must be a table"),
+        ('[wandb]\nmode = "sometimes"\n', "wandb.mode must be one of auto, online, offline"),
     ],
 )
 def test_a_value_of_the_wrong_shape_names_the_file_and_the_field(write_config, toml: str, names: str) -> None:
@@ -112,7 +113,12 @@ def test_a_config_file_that_is_not_utf8_is_one_config_error_naming_the_line(writ
     with pytest.raises(ConfigError) as err:
         load_settings()
     text = str(err.value)
-    assert f"{path}, line 2" in text and "not UTF-8" in text and "0xe9" in text and "Save the file as UTF-8" in text
+    assert (
+        f"{path}, line 2" in text
+        and "not UTF-8" in text
+        and "0xe9" in text
+        and "Save the file as UTF-8" in text
+    )
 
 
 # --- #12: profiles ----------------------------------------------------------------------------
@@ -140,26 +146,44 @@ project = "prod-ft"
 """
 
 
-def test_the_default_profile_is_used_and_its_key_comes_from_the_named_variable(write_config, monkeypatch) -> None:
+def test_the_default_profile_is_used_and_its_key_comes_from_the_named_variable(
+    write_config, monkeypatch
+) -> None:
     write_config(PROFILES)
     monkeypatch.setenv("DEV_AOAI_KEY", "dev-secret")
     settings = load_settings()
-    assert (settings.profile, settings.endpoint, settings.auth) == ("dev", "https://dev.openai.azure.com", "key")
+    assert (settings.profile, settings.endpoint, settings.auth) == (
+        "dev",
+        "https://dev.openai.azure.com",
+        "key",
+    )
     assert settings.api_key is not None and settings.api_key.get_secret_value() == "dev-secret"
     assert settings.profile_names == ("dev", "prod") and settings.wandb.entity == "team"
     assert "profiles.dev.endpoint" in settings.endpoint_source
 
 
-def test_a_profile_chosen_by_name_or_variable_wins_and_refines_the_wandb_table(write_config, monkeypatch) -> None:
+def test_a_profile_chosen_by_name_or_variable_wins_and_refines_the_wandb_table(
+    write_config, monkeypatch
+) -> None:
     write_config(PROFILES)
     monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", "https://env.openai.azure.com")
-    assert load_settings().endpoint == "https://env.openai.azure.com"  # the default profile sits under the env
-    for chosen in (lambda: load_settings(profile="prod"), lambda: (monkeypatch.setenv("AOFT_TUI_PROFILE", "prod"), load_settings())[1]):
+    assert (
+        load_settings().endpoint == "https://env.openai.azure.com"
+    )  # the default profile sits under the env
+    for chosen in (
+        lambda: load_settings(profile="prod"),
+        lambda: (monkeypatch.setenv("AOFT_TUI_PROFILE", "prod"), load_settings())[1],
+    ):
         settings = chosen()
-        assert settings.profile == "prod" and settings.auth == "entra" and settings.api_version == "2024-10-21"
+        assert (
+            settings.profile == "prod" and settings.auth == "entra" and settings.api_version == "2024-10-21"
+        )
         assert settings.endpoint == "https://prod.cognitiveservices.azure.com/openai/v1"
         assert (settings.subscription_id, settings.resource_group, settings.account_name) == (
-            "00000000-0000-0000-0000-000000000000", "rg-ft", "prod")
+            "00000000-0000-0000-0000-000000000000",
+            "rg-ft",
+            "prod",
+        )
         assert (settings.wandb.project, settings.wandb.entity) == ("prod-ft", "team")
 
 
@@ -175,15 +199,20 @@ def test_an_unknown_profile_names_the_ones_there_are(write_config) -> None:
     with pytest.raises(ConfigError) as err:
         load_settings(profile="staging")
     text = str(err.value)
-    assert str(path) in text and "no profile 'staging'" in text and "dev, prod" in text and "[profiles.staging]" in text
+    assert (
+        str(path) in text
+        and "no profile 'staging'" in text
+        and "dev, prod" in text
+        and "[profiles.staging]" in text
+    )
 
 
 @pytest.mark.parametrize(
     ("toml", "names"),
     [
         ('[profiles.a]\nauth = "password"\n', "profiles.a.auth must be one of key, entra, azure-cli"),
-        ('profiles = 1\n', "profiles must be a table"),
-        ('[profiles]\na = 2\n', "profiles.a must be a table"),
+        ("profiles = 1\n", "profiles must be a table"),
+        ("[profiles]\na = 2\n", "profiles.a must be a table"),
         ('default_profile = "a"\n[profiles.a]\nendpoint = 3\n', "profiles.a.endpoint must be a string"),
     ],
 )

@@ -31,8 +31,10 @@ def test_token_counts_are_the_cookbook_count(tmp_path: Path) -> None:
     rec = chat("Wie spät ist es? 今何時ですか", "Es ist <|endoftext|> spät.")
     report = validate_bytes(jsonl([rec] + many_chats(10)), model="gpt-4.1")
     enc = tokens.get_encoding("o200k_base")
-    expected = 3 + sum(3 + len(enc.encode_ordinary(m["content"])) + len(enc.encode_ordinary(m["role"]))
-                       for m in rec["messages"])
+    expected = 3 + sum(
+        3 + len(enc.encode_ordinary(m["content"])) + len(enc.encode_ordinary(m["role"]))
+        for m in rec["messages"]
+    )
     assert report.token_lengths[0] == expected
     assert report.stats.tokens.max >= expected
     # Refused (the service fails the job on it), yet counted as the text it is.
@@ -41,10 +43,14 @@ def test_token_counts_are_the_cookbook_count(tmp_path: Path) -> None:
 
 def test_problem_has_line_location_and_fix(tmp_path: Path) -> None:
     lines = many_chats(11)
-    lines[4] = {"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a", "weight": 2}]}
+    lines[4] = {
+        "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a", "weight": 2}]
+    }
     report = validate_file(write(tmp_path / "t.jsonl", jsonl(lines)))
     (p,) = report.errors
-    assert p == Problem("error", "invalid_weight", 5, "messages[1].weight", p.message, str(tmp_path / "t.jsonl"))
+    assert p == Problem(
+        "error", "invalid_weight", 5, "messages[1].weight", p.message, str(tmp_path / "t.jsonl")
+    )
     assert "0" in p.message and "1" in p.message
     assert report.has_errors
 

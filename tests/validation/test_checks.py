@@ -11,8 +11,12 @@ from .validation_helpers import chat, jsonl, many_chats
 
 def test_image_over_10_mb() -> None:
     big = "data:image/jpeg;base64," + base64.b64encode(b"\xff" * (10 * 1024 * 1024 + 10)).decode()
-    rec = {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": {"url": big}}]},
-                        {"role": "assistant", "content": "A cat."}]}
+    rec = {
+        "messages": [
+            {"role": "user", "content": [{"type": "image_url", "image_url": {"url": big}}]},
+            {"role": "assistant", "content": "A cat."},
+        ]
+    }
     report = validate_bytes(jsonl([rec] + many_chats(10)), model="gpt-4o")
     (p,) = [p for p in report.problems if p.code == "image_too_large"]
     assert p.line == 1 and p.location == "messages[0].content[0].image_url.url" and "10 MiB" in p.message
@@ -20,29 +24,39 @@ def test_image_over_10_mb() -> None:
 
 
 def test_format_is_detected_from_the_first_record() -> None:
-    dpo = {"input": {"messages": [{"role": "user", "content": "q"}]},
-           "preferred_output": [{"role": "assistant", "content": "good"}],
-           "non_preferred_output": [{"role": "assistant", "content": "bad"}]}
+    dpo = {
+        "input": {"messages": [{"role": "user", "content": "q"}]},
+        "preferred_output": [{"role": "assistant", "content": "good"}],
+        "non_preferred_output": [{"role": "assistant", "content": "bad"}],
+    }
     assert validate_bytes(jsonl([dpo] * 10)).stats.format == "dpo"
     assert validate_bytes(jsonl(many_chats(10))).stats.format == "chat"
     rft = {"messages": [{"role": "user", "content": "2+2?"}], "answer": "4"}
     assert validate_bytes(jsonl([rft] * 10)).stats.format == "reinforcement"
-    assert validate_bytes(jsonl([{"prompt": "a", "completion": "b"}] * 10)).stats.format == "prompt_completion"
+    assert (
+        validate_bytes(jsonl([{"prompt": "a", "completion": "b"}] * 10)).stats.format == "prompt_completion"
+    )
 
 
 def test_dpo_counts_preferred_as_trained() -> None:
-    dpo = {"input": {"messages": [{"role": "user", "content": "q"}]},
-           "preferred_output": [{"role": "assistant", "content": "good answer here"}],
-           "non_preferred_output": [{"role": "assistant", "content": "bad"}]}
+    dpo = {
+        "input": {"messages": [{"role": "user", "content": "q"}]},
+        "preferred_output": [{"role": "assistant", "content": "good answer here"}],
+        "non_preferred_output": [{"role": "assistant", "content": "bad"}],
+    }
     st = validate_bytes(jsonl([dpo] * 10), method="dpo").stats
     assert st.trained_tokens > 0 and st.assistant_tokens > st.trained_tokens
 
 
 def test_weight_zero_reply_is_not_trained() -> None:
-    rec = {"messages": [{"role": "user", "content": "q"},
-                        {"role": "assistant", "content": "draft answer words", "weight": 0},
-                        {"role": "user", "content": "again"},
-                        {"role": "assistant", "content": "final"}]}
+    rec = {
+        "messages": [
+            {"role": "user", "content": "q"},
+            {"role": "assistant", "content": "draft answer words", "weight": 0},
+            {"role": "user", "content": "again"},
+            {"role": "assistant", "content": "final"},
+        ]
+    }
     st = validate_bytes(jsonl([rec] * 10)).stats
     assert st.assistant_tokens > st.trained_tokens > 0
 
@@ -59,7 +73,8 @@ def test_context_per_model() -> None:
     assert "over_context" not in validate_bytes(data, model="gpt-4.1").counts
     st = validate_bytes(data, model="gpt-4.1-nano").stats
     assert st.context_tokens == 32_768 and st.billed_tokens == st.epochs * (
-        32_768 + st.tokens.total - st.tokens.max)
+        32_768 + st.tokens.total - st.tokens.max
+    )
 
 
 def test_format_checks_without_the_tokenizer() -> None:
@@ -86,8 +101,13 @@ def test_a_chat_missing_its_reply_is_chat_for_a_model_without_reinforcement() ->
 def test_images_the_service_may_drop_are_a_warning_that_says_how_many() -> None:
     """The service screens images and drops, silently, examples whose image it will not train
     on (people, faces, CAPTCHAs, an unreachable URL); over 200 dropped fails the job."""
-    img = {"role": "user", "content": [{"type": "text", "text": "What is this?"},
-                                       {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}}]}
+    img = {
+        "role": "user",
+        "content": [
+            {"type": "text", "text": "What is this?"},
+            {"type": "image_url", "image_url": {"url": "https://example.com/a.png"}},
+        ],
+    }
     recs = many_chats(12)
     for i in (2, 5, 9):
         recs[i] = {"messages": [img, {"role": "assistant", "content": f"A cat {i}."}]}

@@ -31,8 +31,9 @@ def test_corpus_file(case: dict) -> None:
     problem = next(p for p in report.problems if (p.code, p.line) == (case["code"], case["line"]))
     assert problem.file == str(path) and len(problem.message) > 20
     # The same verdict for the same bytes uploaded (the emulator's path).
-    again = validate_bytes(path.read_bytes(), model=case.get("model"), method=case.get("method"),
-                           name=str(path))
+    again = validate_bytes(
+        path.read_bytes(), model=case.get("model"), method=case.get("method"), name=str(path)
+    )
     assert again.to_json() == report.to_json()
 
 
@@ -43,7 +44,9 @@ def test_json_reports_follow_the_published_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
     for case in CASES:
-        doc = validate_file(CORPUS / case["file"], model=case.get("model"), method=case.get("method")).to_json()
+        doc = validate_file(
+            CORPUS / case["file"], model=case.get("model"), method=case.get("method")
+        ).to_json()
         errors = sorted(validator.iter_errors(json.loads(json.dumps(doc))), key=str)
         assert not errors, (case["file"], errors[0].message)
         assert set(doc["problem_counts"]) >= {p["code"] for p in doc["problems"]}

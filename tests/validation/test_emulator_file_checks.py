@@ -19,30 +19,44 @@ CASES = json.loads((CORPUS / "expected.json").read_text())
 
 
 def _chat(n: int) -> bytes:
-    return "".join(json.dumps({"messages": [{"role": "user", "content": f"q{i}"},
-                                            {"role": "assistant", "content": f"a{i}"}]}) + "\n"
-                   for i in range(n)).encode()
+    return "".join(
+        json.dumps(
+            {"messages": [{"role": "user", "content": f"q{i}"}, {"role": "assistant", "content": f"a{i}"}]}
+        )
+        + "\n"
+        for i in range(n)
+    ).encode()
 
 
 def test_azure_wording() -> None:
     assert check_fine_tune_file(_chat(12), "t.jsonl") is None
-    assert check_fine_tune_file(_chat(7), "t.jsonl") == \
-        "Training file has 7 example(s), but must have at least 10 examples"
-    assert check_fine_tune_file(b"", "t.jsonl") == \
-        "Training file has 0 example(s), but must have at least 10 examples"
+    assert (
+        check_fine_tune_file(_chat(7), "t.jsonl")
+        == "Training file has 7 example(s), but must have at least 10 examples"
+    )
+    assert (
+        check_fine_tune_file(b"", "t.jsonl")
+        == "Training file has 0 example(s), but must have at least 10 examples"
+    )
     bad = _chat(11).replace(b"\n", b"\n{not json\n", 1)
     assert check_fine_tune_file(bad, "t.jsonl") == (
-        "Invalid file format. Example 2 cannot be parsed. Each line must be a valid JSON object.")
-    assert check_fine_tune_file(_chat(12).decode().encode("utf-16"), "t.jsonl") == \
-        "Invalid file format. The file must be UTF-8 encoded JSON Lines (.jsonl)."
+        "Invalid file format. Example 2 cannot be parsed. Each line must be a valid JSON object."
+    )
+    assert (
+        check_fine_tune_file(_chat(12).decode().encode("utf-16"), "t.jsonl")
+        == "Invalid file format. The file must be UTF-8 encoded JSON Lines (.jsonl)."
+    )
     weight = _chat(12).replace(b'"a3"}', b'"a3", "weight": 2}')
     assert check_fine_tune_file(weight, "t.jsonl").startswith(
-        "Invalid file format. Example 4 (messages[1].weight): weight is 2")
+        "Invalid file format. Example 4 (messages[1].weight): weight is 2"
+    )
 
 
 def test_first_bad_line_wins_over_too_few() -> None:
-    assert check_fine_tune_file(_chat(3) + b"[1]\n", "t.jsonl") == \
-        "Invalid file format. Example 4 is not a JSON object."
+    assert (
+        check_fine_tune_file(_chat(3) + b"[1]\n", "t.jsonl")
+        == "Invalid file format. Example 4 is not a JSON object."
+    )
 
 
 def expected_verdict(case: dict) -> str:
@@ -78,8 +92,10 @@ def test_corpus_verdicts(case: dict) -> None:
     if got == "job_fails":  # the service's words, naming the example and the token
         line = data.decode().splitlines()[case["line"] - 1]
         token = re.search(r"<\|[a-z_]+\|>", line).group(0)
-        assert verdict.job_failure == \
-            f"Invalid file format. Example {case['line']} message contains an invalid token: {token}."
+        assert (
+            verdict.job_failure
+            == f"Invalid file format. Example {case['line']} message contains an invalid token: {token}."
+        )
 
 
 def test_a_special_token_uploads_then_fails_the_job(emulator) -> None:
@@ -87,8 +103,13 @@ def test_a_special_token_uploads_then_fails_the_job(emulator) -> None:
     validation the job fails with the file-format error (johny-b/llmcomp#59)."""
     from openai import AzureOpenAI
 
-    client = AzureOpenAI(azure_endpoint=emulator.endpoint, api_key=emulator.api_key,
-                         api_version="2025-04-01-preview", max_retries=0, timeout=10)
+    client = AzureOpenAI(
+        azure_endpoint=emulator.endpoint,
+        api_key=emulator.api_key,
+        api_version="2025-04-01-preview",
+        max_retries=0,
+        timeout=10,
+    )
     data = (CORPUS / "fim_suffix_in_reply.jsonl").read_bytes()
     f = client.files.create(file=("train.jsonl", data), purpose="fine-tune")
     deadline = time.monotonic() + 5
@@ -96,8 +117,9 @@ def test_a_special_token_uploads_then_fails_the_job(emulator) -> None:
         assert time.monotonic() < deadline, "file never processed"
         time.sleep(0.05)
     assert status == "processed"
-    job = client.fine_tuning.jobs.create(model="gpt-4o-mini-2024-07-18", training_file=f.id,
-                                         extra_body={"trainingType": "GlobalStandard"})
+    job = client.fine_tuning.jobs.create(
+        model="gpt-4o-mini-2024-07-18", training_file=f.id, extra_body={"trainingType": "GlobalStandard"}
+    )
     assert job.status in ("pending", "validating_files")
     emulator.advance(VALIDATION_SECONDS + 1)
     job = client.fine_tuning.jobs.retrieve(job.id)

@@ -20,11 +20,32 @@ from aoft_tui.domain.validation.runner.scan import ScanConfig, count_pending, sc
 
 PLAIN_ROLES = ["system", "developer", "user", "assistant", "assistant"]
 ODD_ROLES = ["tool", "function", "robot", "", None, 3, ["user"]]
-TEXTS = st.one_of(st.text(min_size=1, max_size=12), st.text(min_size=1, max_size=12), st.text(max_size=12),
-                  st.sampled_from(["", "Hi", "<|endoftext|>", "a <| b", "x\ud800", "日本語", 'say "hi"\n',
-                                   "back\\slash", "tab\there", "<", "|>", "\u2028",
-                                   # special tokens (errors) and token-like text (a warning)
-                                   "<|fim_suffix|>", "a<|endofprompt|>b", "<|im_start|>", "<| endoftext |>"]))
+TEXTS = st.one_of(
+    st.text(min_size=1, max_size=12),
+    st.text(min_size=1, max_size=12),
+    st.text(max_size=12),
+    st.sampled_from(
+        [
+            "",
+            "Hi",
+            "<|endoftext|>",
+            "a <| b",
+            "x\ud800",
+            "日本語",
+            'say "hi"\n',
+            "back\\slash",
+            "tab\there",
+            "<",
+            "|>",
+            "\u2028",
+            # special tokens (errors) and token-like text (a warning)
+            "<|fim_suffix|>",
+            "a<|endofprompt|>b",
+            "<|im_start|>",
+            "<| endoftext |>",
+        ]
+    ),
+)
 ODD_CONTENT = st.one_of(st.none(), st.integers(0, 2), st.just([{"type": "text", "text": "part"}]))
 WEIGHTS = st.sampled_from([2, -1, True, False, 1.0, 0.0, None, "1", 2**70])
 
@@ -35,8 +56,11 @@ def messages(draw: st.DrawFn) -> dict:
     m: dict = {"role": draw(st.sampled_from(PLAIN_ROLES)), "content": draw(TEXTS)}
     if m["role"] == "assistant" and draw(st.sampled_from([False, False, True])):
         m["weight"] = draw(st.sampled_from([0, 1]))
-    change = draw(st.sampled_from(["none"] * 15 + ["role", "content", "odd role", "odd content",
-                                                   "odd weight", "extra key"]))
+    change = draw(
+        st.sampled_from(
+            ["none"] * 15 + ["role", "content", "odd role", "odd content", "odd weight", "extra key"]
+        )
+    )
     if change == "role":
         del m["role"]
     elif change == "content":
@@ -91,7 +115,7 @@ def _spanned_texts(line: bytes) -> tuple[int, list[str], list[str], list[str]] |
         return None
     groups: dict[int, list[str]] = {PROMPT: [], TRAINED: [], UNTRAINED: []}
     for i in range(1, len(kinds)):
-        raw = line[spans[2 * i]:spans[2 * i + 1]]
+        raw = line[spans[2 * i] : spans[2 * i + 1]]
         groups[kinds[i]].append(json.loads(raw) if i in escaped else raw.decode())
     return n, groups[PROMPT], groups[TRAINED], groups[UNTRAINED]
 
@@ -127,20 +151,28 @@ def test_the_fuzzed_records_reach_both_fast_paths() -> None:
 
 
 def test_the_fast_paths_take_plain_records_and_decline_the_rest() -> None:
-    rec = {"messages": [{"role": "system", "content": "s"}, {"role": "user", "content": "q\n\"x\""},
-                        {"content": "a", "role": "assistant", "weight": 0},
-                        {"role": "assistant", "content": "b"}]}
+    rec = {
+        "messages": [
+            {"role": "system", "content": "s"},
+            {"role": "user", "content": 'q\n"x"'},
+            {"content": "a", "role": "assistant", "weight": 0},
+            {"role": "assistant", "content": "b"},
+        ]
+    }
     assert _agrees(rec) == (True, True)
     assert plain_chat_texts(_line(rec, False)) == (4, ["s", 'q\n"x"'], ["b"], ["a"])
     assert _spanned_texts(_line(rec, True)) == (4, ["s", 'q\n"x"'], ["b"], ["a"])
-    for bad in ({**rec, "tools": []}, {"messages": rec["messages"][:3]},
-                {"messages": [*rec["messages"], {"role": "assistant", "content": ""}]},
-                {"messages": [*rec["messages"], {"role": "assistant", "content": "x", "weight": True}]},
-                {"messages": [*rec["messages"], {"role": "user", "content": "<|endoftext|>"}]},
-                {"messages": [*rec["messages"], {"role": "tool", "content": "42"}]},
-                {"messages": [*rec["messages"], {"role": "user", "content": "x", "name": "n"}]},
-                {"messages": [*rec["messages"], {"role": "user", "content": None}]},
-                {"messages": [*rec["messages"], {"role": "user", "content": "x\ud800"}]}):
+    for bad in (
+        {**rec, "tools": []},
+        {"messages": rec["messages"][:3]},
+        {"messages": [*rec["messages"], {"role": "assistant", "content": ""}]},
+        {"messages": [*rec["messages"], {"role": "assistant", "content": "x", "weight": True}]},
+        {"messages": [*rec["messages"], {"role": "user", "content": "<|endoftext|>"}]},
+        {"messages": [*rec["messages"], {"role": "tool", "content": "42"}]},
+        {"messages": [*rec["messages"], {"role": "user", "content": "x", "name": "n"}]},
+        {"messages": [*rec["messages"], {"role": "user", "content": None}]},
+        {"messages": [*rec["messages"], {"role": "user", "content": "x\ud800"}]},
+    ):
         for ascii_only in (False, True):
             assert _agrees(bad, ascii_only) == (False, False), bad
 
@@ -148,14 +180,16 @@ def test_the_fast_paths_take_plain_records_and_decline_the_rest() -> None:
 def test_lines_json_reads_its_own_way_are_declined_or_read_alike() -> None:
     """Duplicate keys (json keeps the last), escaped special-token text, invalid UTF-8."""
     user, reply = '{"role": "user", "content": "q"}', '{"role": "assistant", "content": "a"}'
-    for line in ['{"messages": [%s, {"role": "assistant", "content": "a", "role": "user"}]}' % user,
-                 '{"messages": [%s, {"role": "user", "role": "assistant", "content": "a"}]}' % user,
-                 '{"messages": [{"role": "user", "content": "q", "content": "w"}, %s]}' % reply,
-                 '{"messages": [%s, {"role": "assistant", "content": "a", "weight": 1, "weight": 0}]}' % user,
-                 '{"messages": [%s, %s], "messages": []}' % (user, reply),
-                 '{"messages": [%s, %s]} ' % (user, reply),
-                 '{"messages": [{"role": "user", "content": "\\u003c|endoftext|>"}, %s]}' % reply,
-                 '{"messages": [%s, {"role": "assistant", "content": "a", "weight": 1.0}]}' % user]:
+    for line in [
+        '{"messages": [%s, {"role": "assistant", "content": "a", "role": "user"}]}' % user,
+        '{"messages": [%s, {"role": "user", "role": "assistant", "content": "a"}]}' % user,
+        '{"messages": [{"role": "user", "content": "q", "content": "w"}, %s]}' % reply,
+        '{"messages": [%s, {"role": "assistant", "content": "a", "weight": 1, "weight": 0}]}' % user,
+        '{"messages": [%s, %s], "messages": []}' % (user, reply),
+        '{"messages": [%s, %s]} ' % (user, reply),
+        '{"messages": [{"role": "user", "content": "\\u003c|endoftext|>"}, %s]}' % reply,
+        '{"messages": [%s, {"role": "assistant", "content": "a", "weight": 1.0}]}' % user,
+    ]:
         raw = line.encode()
         for got in (plain_chat_texts(raw), _spanned_texts(raw)):
             if got is not None:
@@ -165,8 +199,10 @@ def test_lines_json_reads_its_own_way_are_declined_or_read_alike() -> None:
 
 
 def test_deferred_texts_count_as_the_direct_ones() -> None:
-    lines = [{"messages": [{"role": "user", "content": t}, {"role": "assistant", "content": "ok " + t}]}
-             for t in ["plain", "日本語のテキスト", "x\ud800y", "Grüße 😀", "tab\tand\nnewline"]]
+    lines = [
+        {"messages": [{"role": "user", "content": t}, {"role": "assistant", "content": "ok " + t}]}
+        for t in ["plain", "日本語のテキスト", "x\ud800y", "Grüße 😀", "tab\tand\nnewline"]
+    ]
     # Raw UTF-8, but the lone surrogate as a \ud800 escape (json.loads gives it; msgspec refuses it).
     data = b"".join(json.dumps(r, ensure_ascii=i == 2).encode() + b"\n" for i, r in enumerate(lines))
     cfg = ScanConfig(fmt="chat", method_given=False, encoding="o200k_base", context=65_536)
@@ -179,15 +215,33 @@ def test_deferred_texts_count_as_the_direct_ones() -> None:
 # --- records with tools ---
 
 NAMES = ["lookup_order", "get_weather"]
-ARGUMENTS = st.sampled_from(['{"order_id": "1"}', "{}", '{"x": 1.5e-7}', "not json", '{"a": NaN}', "[1, 2]",
-                            '{"q": "<|fim_middle|>"}', '{"q": "\\u003c|endoftext|>"}'])
+ARGUMENTS = st.sampled_from(
+    [
+        '{"order_id": "1"}',
+        "{}",
+        '{"x": 1.5e-7}',
+        "not json",
+        '{"a": NaN}',
+        "[1, 2]",
+        '{"q": "<|fim_middle|>"}',
+        '{"q": "\\u003c|endoftext|>"}',
+    ]
+)
 
 
 @st.composite
 def tool_defs(draw: st.DrawFn) -> object:
-    tools = [{"type": "function", "function": {"name": name, "description": draw(TEXTS),
-                                               "parameters": {"type": "object", "properties": {}}}}
-             for name in draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=2))]
+    tools = [
+        {
+            "type": "function",
+            "function": {
+                "name": name,
+                "description": draw(TEXTS),
+                "parameters": {"type": "object", "properties": {}},
+            },
+        }
+        for name in draw(st.lists(st.sampled_from(NAMES), min_size=1, max_size=2))
+    ]
     change = draw(st.sampled_from(["none"] * 8 + ["type", "name", "parameters", "shape", "float"]))
     if change == "type":
         tools[0]["type"] = "retrieval"
@@ -205,9 +259,14 @@ def tool_defs(draw: st.DrawFn) -> object:
 @st.composite
 def tool_exchange(draw: st.DrawFn, n: int) -> list[dict]:
     """An assistant's tool calls and the tool messages that answer them."""
-    calls = [{"id": f"call_{n}_{k}" + draw(st.sampled_from([""] * 6 + ["<|endoftext|>"])), "type": "function",
-              "function": {"name": draw(st.sampled_from(NAMES)), "arguments": draw(ARGUMENTS)}}
-             for k in range(draw(st.integers(1, 2)))]
+    calls = [
+        {
+            "id": f"call_{n}_{k}" + draw(st.sampled_from([""] * 6 + ["<|endoftext|>"])),
+            "type": "function",
+            "function": {"name": draw(st.sampled_from(NAMES)), "arguments": draw(ARGUMENTS)},
+        }
+        for k in range(draw(st.integers(1, 2)))
+    ]
     change = draw(st.sampled_from(["none"] * 8 + ["no type", "extra", "no id", "dict args", "empty", "null"]))
     if change == "no type":
         del calls[0]["type"]
@@ -217,22 +276,32 @@ def tool_exchange(draw: st.DrawFn, n: int) -> list[dict]:
         del calls[0]["id"]
     elif change == "dict args":
         calls[0]["function"]["arguments"] = {"order_id": "1"}
-    assistant: dict = {"role": "assistant",
-                       "tool_calls": [] if change == "empty" else None if change == "null" else calls}
+    assistant: dict = {
+        "role": "assistant",
+        "tool_calls": [] if change == "empty" else None if change == "null" else calls,
+    }
     content = draw(st.sampled_from(["absent", None, "", "Let me check."]))
     if content != "absent":
         assistant["content"] = content
     if draw(st.sampled_from([False, False, True])):
         assistant["weight"] = draw(st.sampled_from([0, 1, 2]))
-    answers = [{"role": "tool", "tool_call_id": draw(st.sampled_from([c.get("id", "x"), "call_unknown"])),
-                "content": draw(st.sampled_from(['{"status": "shipped"}', "", None, "<|endoftext|>"]))}
-               for c in calls[:draw(st.integers(0, len(calls)))]]
+    answers = [
+        {
+            "role": "tool",
+            "tool_call_id": draw(st.sampled_from([c.get("id", "x"), "call_unknown"])),
+            "content": draw(st.sampled_from(['{"status": "shipped"}', "", None, "<|endoftext|>"])),
+        }
+        for c in calls[: draw(st.integers(0, len(calls)))]
+    ]
     return [{k: m[k] for k in draw(st.permutations(list(m)))} for m in [assistant, *answers]]
 
 
 @st.composite
 def tool_records(draw: st.DrawFn) -> dict:
-    messages: list[dict] = [{"role": "system", "content": draw(TEXTS)}, {"role": "user", "content": draw(TEXTS)}]
+    messages: list[dict] = [
+        {"role": "system", "content": draw(TEXTS)},
+        {"role": "user", "content": draw(TEXTS)},
+    ]
     for n in range(draw(st.integers(0, 2))):
         messages += draw(tool_exchange(n))
     if draw(st.booleans()):
@@ -271,15 +340,36 @@ def test_the_fuzzed_tool_records_reach_the_tools_fast_path() -> None:
 
 def test_a_tool_exchange_takes_the_tools_fast_path() -> None:
     tools = [{"type": "function", "function": {"name": "lookup_order", "parameters": {"type": "object"}}}]
-    call = {"id": "call_1", "type": "function", "function": {"name": "lookup_order", "arguments": '{"id": "7"}'}}
-    rec = {"messages": [{"role": "user", "content": "Where is order 7?"},
-                        {"role": "assistant", "content": None, "tool_calls": [call]},
-                        {"role": "tool", "tool_call_id": "call_1", "content": '{"status": "shipped"}'},
-                        {"role": "assistant", "content": "It has shipped."}], "tools": tools}
+    call = {
+        "id": "call_1",
+        "type": "function",
+        "function": {"name": "lookup_order", "arguments": '{"id": "7"}'},
+    }
+    rec = {
+        "messages": [
+            {"role": "user", "content": "Where is order 7?"},
+            {"role": "assistant", "content": None, "tool_calls": [call]},
+            {"role": "tool", "tool_call_id": "call_1", "content": '{"status": "shipped"}'},
+            {"role": "assistant", "content": "It has shipped."},
+        ],
+        "tools": tools,
+    }
     line = _line(rec, False)
-    assert tool_chat_texts(line) == _full_checker(line) == (
-        4, [json.dumps(tools, separators=(",", ":")), "Where is order 7?", "call_1", '{"status": "shipped"}'],
-        [json.dumps([call], separators=(",", ":")), "It has shipped."], [])
+    assert (
+        tool_chat_texts(line)
+        == _full_checker(line)
+        == (
+            4,
+            [
+                json.dumps(tools, separators=(",", ":")),
+                "Where is order 7?",
+                "call_1",
+                '{"status": "shipped"}',
+            ],
+            [json.dumps([call], separators=(",", ":")), "It has shipped."],
+            [],
+        )
+    )
 
 
 def test_counting_a_chunk_that_changed_stops_the_validation() -> None:
@@ -287,7 +377,10 @@ def test_counting_a_chunk_that_changed_stops_the_validation() -> None:
 
     from aoft_tui.domain.validation.errors import ValidationStopped
 
-    data = _line({"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}, False) + b"\n"
+    data = (
+        _line({"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]}, False)
+        + b"\n"
+    )
     cfg = ScanConfig(fmt="chat", method_given=False, encoding="o200k_base", context=65_536)
     deferred = scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True)
     with pytest.raises(ValidationStopped, match="changed while it was being validated"):

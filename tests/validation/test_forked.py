@@ -24,8 +24,9 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     recs = [chat(f"q{i} " + "word " * 200, f"a{i} " + "réponse " * 100) for i in range(6000)]
     recs[17] = {"messages": [{"role": "user", "content": None}, {"role": "assistant", "content": "x"}]}
     recs[4321] = chat("<|endoftext|>", reply="weird " * 900)
-    recs[5000] = {"messages": [{"role": "user", "content": "q"},
-                               {"role": "assistant", "content": "a", "weight": 0}]}
+    recs[5000] = {
+        "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a", "weight": 0}]
+    }
     return write(tmp_path_factory.mktemp("forked") / "big.jsonl", jsonl(recs) + jsonl(recs[:3]))
 
 
@@ -98,8 +99,16 @@ def case_head_start(path: str) -> None:
     forked._head_start = counting_head_start
     assert threading.active_count() == 1
     parallel = validate_file(Path(path), model="gpt-4o-mini", workers=2).to_json()
-    print(json.dumps({"serial": serial, "parallel": parallel, "head_start_chunks": head_start.value,
-                      "chunks": Path(path).stat().st_size // engine.CHUNK_BYTES}))
+    print(
+        json.dumps(
+            {
+                "serial": serial,
+                "parallel": parallel,
+                "head_start_chunks": head_start.value,
+                "chunks": Path(path).stat().st_size // engine.CHUNK_BYTES,
+            }
+        )
+    )
 
 
 def case_failing_read(path: str) -> None:

@@ -25,6 +25,7 @@ def _without_c_loops(mp: pytest.MonkeyPatch) -> None:
     for name in ("plain_spans", "scan_run", "count_spans", "is_utf8"):
         mp.setattr(native, name, None)
 
+
 from .test_fastpath import _line, records, tool_records
 
 
@@ -51,9 +52,11 @@ def test_the_c_walk_finds_what_the_python_walk_finds(record: object, ascii_only:
 
 
 def test_the_c_walk_declines_non_string_contents_and_empty_replies() -> None:
-    for line in [b'{"messages": [{"role": "user", "content": 1}, {"role": "assistant", "content": "a"}]}',
-                 b'{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": ""}]}',
-                 b'{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a", "weight": 0}]}']:
+    for line in [
+        b'{"messages": [{"role": "user", "content": 1}, {"role": "assistant", "content": "a"}]}',
+        b'{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": ""}]}',
+        b'{"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a", "weight": 0}]}',
+    ]:
         assert _walk("c", line, 0)[0] is None
         assert _walk("python", line, 0)[0] is None
     with pytest.raises(TypeError):
@@ -62,8 +65,17 @@ def test_the_c_walk_declines_non_string_contents_and_empty_replies() -> None:
 
 def test_count_spans_refuses_spans_outside_the_chunk_and_blob() -> None:
     def counted(spans: list[int]) -> object:
-        return count_spans(b"abc", b"de", array("I", spans), array("i"), array("i", [len(spans) // 2]),
-                           array("i", [0]), array("b", [0] * (len(spans) // 2)), len, bytes)
+        return count_spans(
+            b"abc",
+            b"de",
+            array("I", spans),
+            array("i"),
+            array("i", [len(spans) // 2]),
+            array("i", [0]),
+            array("b", [0] * (len(spans) // 2)),
+            len,
+            bytes,
+        )
 
     assert counted([0, 3, 3, 5]) == ([5], 0, 0)  # "abc" and the blob's "de"
     for bad in ([1, 9], [2, 1], [3, 6]):
@@ -74,26 +86,73 @@ def test_count_spans_refuses_spans_outside_the_chunk_and_blob() -> None:
 def test_counting_without_the_c_loops_is_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
     from aoft_tui.domain.validation.runner.scan import ScanConfig, count_pending, scan_chunk
 
-    data = b"".join(_line({"messages": [{"role": "user", "content": f"question {i} é"},
-                                        {"role": "assistant", "content": f"answer\\n{i}"}]}, i % 2 == 0) + b"\n"
-                    for i in range(50))
+    data = b"".join(
+        _line(
+            {
+                "messages": [
+                    {"role": "user", "content": f"question {i} é"},
+                    {"role": "assistant", "content": f"answer\\n{i}"},
+                ]
+            },
+            i % 2 == 0,
+        )
+        + b"\n"
+        for i in range(50)
+    )
     tools = [{"type": "function", "function": {"name": "lookup", "parameters": {}}}]
     call = {"id": "c1", "type": "function", "function": {"name": "lookup", "arguments": "{}"}}
-    data += _line({"messages": [{"role": "user", "content": "q"}, {"role": "assistant", "tool_calls": [call]},
-                                {"role": "tool", "tool_call_id": "c1", "content": "done"},
-                                {"role": "assistant", "content": "ok"}], "tools": tools}, False) + b"\n"
+    data += (
+        _line(
+            {
+                "messages": [
+                    {"role": "user", "content": "q"},
+                    {"role": "assistant", "tool_calls": [call]},
+                    {"role": "tool", "tool_call_id": "c1", "content": "done"},
+                    {"role": "assistant", "content": "ok"},
+                ],
+                "tools": tools,
+            },
+            False,
+        )
+        + b"\n"
+    )
     cfg = ScanConfig(fmt="chat", method_given=False, encoding="o200k_base", context=65_536)
-    with_c = count_pending(scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True), cfg, data)
+    with_c = count_pending(
+        scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True), cfg, data
+    )
     monkeypatch.setattr(native, "count_spans", None)
     monkeypatch.setattr(native, "plain_spans", None)
-    without = count_pending(scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True), cfg, data)
+    without = count_pending(
+        scan_chunk(data, cfg, at_file_start=True, at_file_end=True, defer_counting=True), cfg, data
+    )
     assert with_c == without and len(with_c.token_lengths) == 51 and sum(with_c.token_lengths) > 0
 
 
-@given(data=st.one_of(st.binary(max_size=64), st.text(max_size=32).map(lambda t: t.encode("utf-8", "surrogatepass")),
-                      st.lists(st.sampled_from([b"a", b"\xc3\xa9", b"\xe6\x97\xa5", b"\xf0\x9f\x98\x80", b"\xed\xa0\x80",
-                                                b"\xc0\x80", b"\xe0\x80\x80", b"\xf4\x90\x80\x80", b"\x80", b"\xff",
-                                                b"\xf0", b"abcdefgh"]), max_size=20).map(b"".join)))
+@given(
+    data=st.one_of(
+        st.binary(max_size=64),
+        st.text(max_size=32).map(lambda t: t.encode("utf-8", "surrogatepass")),
+        st.lists(
+            st.sampled_from(
+                [
+                    b"a",
+                    b"\xc3\xa9",
+                    b"\xe6\x97\xa5",
+                    b"\xf0\x9f\x98\x80",
+                    b"\xed\xa0\x80",
+                    b"\xc0\x80",
+                    b"\xe0\x80\x80",
+                    b"\xf4\x90\x80\x80",
+                    b"\x80",
+                    b"\xff",
+                    b"\xf0",
+                    b"abcdefgh",
+                ]
+            ),
+            max_size=20,
+        ).map(b"".join),
+    )
+)
 def test_is_utf8_accepts_what_python_decodes(data: bytes) -> None:
     try:
         data.decode()
@@ -104,12 +163,22 @@ def test_is_utf8_accepts_what_python_decodes(data: bytes) -> None:
 
 
 LINES = st.one_of(
-    records().map(lambda r: _line(r, False)), records().map(lambda r: _line(r, True)),
+    records().map(lambda r: _line(r, False)),
+    records().map(lambda r: _line(r, True)),
     tool_records().map(lambda r: _line(r, False)),
-    st.sampled_from([b"", b"   ", b"not json", b"[1, 2]", b'{"prompt": "p", "completion": "c"}',
-                     b'{"messages": [{"role": "user", "content": "caf\xe9"}, {"role": "assistant", "content": "a"}]}',
-                     b'{"messages": [{"role": "user", "content": "\\u003c|endoftext|>"}, {"role": "assistant", "content": "a"}]}',
-                     b'{"messages": [{"role": "user", "content": "x <|endoftext|>"}, {"role": "assistant", "content": "a"}]}']))
+    st.sampled_from(
+        [
+            b"",
+            b"   ",
+            b"not json",
+            b"[1, 2]",
+            b'{"prompt": "p", "completion": "c"}',
+            b'{"messages": [{"role": "user", "content": "caf\xe9"}, {"role": "assistant", "content": "a"}]}',
+            b'{"messages": [{"role": "user", "content": "\\u003c|endoftext|>"}, {"role": "assistant", "content": "a"}]}',
+            b'{"messages": [{"role": "user", "content": "x <|endoftext|>"}, {"role": "assistant", "content": "a"}]}',
+        ]
+    ),
+)
 
 
 def _deferred_scan(data: bytes, at_file_start: bool) -> tuple:
@@ -124,8 +193,9 @@ def _deferred_scan(data: bytes, at_file_start: bool) -> tuple:
 
 @settings(max_examples=300, deadline=None)
 @given(lines=st.lists(LINES, max_size=12), crlf=st.booleans(), bom=st.booleans(), last_newline=st.booleans())
-def test_the_c_loop_scans_a_chunk_as_the_python_loop_does(lines: list[bytes], crlf: bool, bom: bool,
-                                                           last_newline: bool) -> None:
+def test_the_c_loop_scans_a_chunk_as_the_python_loop_does(
+    lines: list[bytes], crlf: bool, bom: bool, last_newline: bool
+) -> None:
     end = b"\r\n" if crlf else b"\n"
     data = (b"\xef\xbb\xbf" if bom else b"") + end.join(lines) + (end if last_newline else b"")
     with_c = _deferred_scan(data, bom)

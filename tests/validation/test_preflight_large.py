@@ -29,8 +29,17 @@ def large_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     filler = "lorem ipsum dolor sit amet " * 4
     with path.open("w") as f:
         for i in range(N_EXAMPLES):
-            f.write(json.dumps({"messages": [{"role": "user", "content": f"Question {i}: {filler}"},
-                                             {"role": "assistant", "content": f"Answer {i}: {filler}"}]}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "messages": [
+                            {"role": "user", "content": f"Question {i}: {filler}"},
+                            {"role": "assistant", "content": f"Answer {i}: {filler}"},
+                        ]
+                    }
+                )
+                + "\n"
+            )
     assert path.stat().st_size > PARALLEL_MIN_BYTES
     return path
 
@@ -48,8 +57,11 @@ async def _form_with(pilot: Pilot, training: Path) -> NewJobScreen:
     await pilot.press("n")
     await wait_for(pilot, lambda: isinstance(pilot.app.screen, NewJobScreen), "the form")
     screen = pilot.app.screen
-    await wait_for(pilot, lambda: screen.query_one("#model-select", Select).prompt == "Choose a base model",
-                   "the model list")
+    await wait_for(
+        pilot,
+        lambda: screen.query_one("#model-select", Select).prompt == "Choose a base model",
+        "the model list",
+    )
     screen.query_one("#model-select", Select).value = MODEL
     screen.query_one("#training", Input).value = str(training)
     return screen
@@ -64,7 +76,9 @@ async def test_preflight_checks_a_large_file(service, large_file: Path) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _form_with(pilot, large_file)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen) or not screen.busy, "the pre-flight")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, ConfirmScreen) or not screen.busy, "the pre-flight"
+        )
         assert isinstance(app.screen, ConfirmScreen), _outcome(screen)
         message = str(app.screen.query_one("#confirm-message", Static).render())
         assert "billed tokens" in message
@@ -78,8 +92,11 @@ async def test_escape_stops_a_large_preflight(service, large_file: Path) -> None
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await _form_with(pilot, large_file)
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: screen.preflight_run is not None and screen.preflight_run.pid is not None,
-                       "the check's process")
+        await wait_for(
+            pilot,
+            lambda: screen.preflight_run is not None and screen.preflight_run.pid is not None,
+            "the check's process",
+        )
         run = screen.preflight_run
         pgid = run.pid
         await pilot.press("escape")

@@ -19,8 +19,14 @@ MODEL = "gpt-4o-mini-2024-07-18"
 
 def _cli(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     """The real command in its own process: a hang is a timeout here, not a stuck suite."""
-    return subprocess.run([sys.executable, "-c", "from aoft_tui.cli import run; run()", *args],
-                          check=False, capture_output=True, text=True, timeout=15, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-c", "from aoft_tui.cli import run; run()", *args],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=15,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.fixture
@@ -44,8 +50,13 @@ def test_validate_refuses_a_fifo_as_the_validation_file(fifo: Path, tmp_path: Pa
 
 
 def test_start_refuses_a_fifo_before_uploading(fifo: Path, emulator, service) -> None:
-    result = _cli("start", str(fifo), "-m", MODEL,
-                  env={"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.api_key})
+    result = _cli(
+        "start",
+        str(fifo),
+        "-m",
+        MODEL,
+        env={"AZURE_OPENAI_ENDPOINT": emulator.endpoint, "AZURE_OPENAI_API_KEY": emulator.api_key},
+    )
     assert result.returncode == 2, result.stderr
     assert "named pipe" in result.stderr and "Traceback" not in result.stderr
     assert emulator.api_key not in result.stderr

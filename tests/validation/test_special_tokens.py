@@ -13,20 +13,38 @@ from aoft_tui.domain.validation import validate_bytes
 
 from .validation_helpers import chat, jsonl, many_chats
 
-TOOLS = [{"type": "function", "function": {"name": "lookup", "description": "Looks things up.",
-                                           "parameters": {"type": "object", "properties": {
-                                               "q": {"type": "string"}}}}}]
+TOOLS = [
+    {
+        "type": "function",
+        "function": {
+            "name": "lookup",
+            "description": "Looks things up.",
+            "parameters": {"type": "object", "properties": {"q": {"type": "string"}}},
+        },
+    }
+]
 
 
 def _call(args: str, call_id: str = "call_1") -> dict:
-    return {"role": "assistant", "content": None, "tool_calls": [
-        {"id": call_id, "type": "function", "function": {"name": "lookup", "arguments": args}}]}
+    return {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {"id": call_id, "type": "function", "function": {"name": "lookup", "arguments": args}}
+        ],
+    }
 
 
 def _tool_round_trip(**overrides: object) -> dict:
-    rec = {"messages": [{"role": "user", "content": "Find x."}, _call('{"q": "x"}'),
-                        {"role": "tool", "tool_call_id": "call_1", "content": "x is 1"},
-                        {"role": "assistant", "content": "x is 1."}], "tools": TOOLS}
+    rec = {
+        "messages": [
+            {"role": "user", "content": "Find x."},
+            _call('{"q": "x"}'),
+            {"role": "tool", "tool_call_id": "call_1", "content": "x is 1"},
+            {"role": "assistant", "content": "x is 1."},
+        ],
+        "tools": TOOLS,
+    }
     rec.update(overrides)
     return rec
 
@@ -37,8 +55,9 @@ def _problems(bad: dict, at: int = 4, **opts: object) -> list:
     return validate_bytes(jsonl(recs), **opts).problems
 
 
-@pytest.mark.parametrize("token", ["<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>",
-                                   "<|endofprompt|>"])
+@pytest.mark.parametrize(
+    "token", ["<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|endofprompt|>"]
+)
 def test_assistant_reply_with_a_special_token_is_an_error(token: str) -> None:
     """The issue's case: a reply that contains the literal text was a warning and exit 0."""
     (p,) = [p for p in _problems(chat("Hi", f"Done.{token}")) if p.code == "special_token"]
@@ -59,27 +78,74 @@ def _tool_with_description(text: str) -> dict:
 
 
 FIELDS = [
-    ("user content part", {"messages": [{"role": "user", "content": [{"type": "text", "text": "a <|fim_suffix|>"}]},
-                                        {"role": "assistant", "content": "ok"}]},
-     "messages[0].content[0].text", {}),
-    ("system content", {"messages": [{"role": "system", "content": "<|endofprompt|> rules"},
-                                     {"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}]},
-     "messages[0].content", {}),
-    ("message name", {"messages": [{"role": "user", "name": "<|endoftext|>", "content": "q"},
-                                   {"role": "assistant", "content": "a"}]}, "messages[0].name", {}),
-    ("tool call arguments", _tool_call_with('{"q": "<|fim_middle|>"}'),
-     "messages[1].tool_calls[0].function.arguments", {}),
-    ("tool definition", _tool_with_description("Finds <|fim_prefix|> markers."),
-     "tools[0].function.description", {}),
-    ("tool answer", _tool_round_trip(messages=[{"role": "user", "content": "Find x."}, _call('{"q": "x"}'),
-                                               {"role": "tool", "tool_call_id": "call_1",
-                                                "content": "x<|endoftext|>"},
-                                               {"role": "assistant", "content": "x is 1."}]),
-     "messages[2].content", {}),
-    ("legacy function definition", {"messages": [{"role": "user", "content": "q"},
-                                                 {"role": "assistant", "content": "a"}],
-                                    "functions": [{"name": "f", "description": "<|endofprompt|>"}]},
-     "functions[0].description", {}),
+    (
+        "user content part",
+        {
+            "messages": [
+                {"role": "user", "content": [{"type": "text", "text": "a <|fim_suffix|>"}]},
+                {"role": "assistant", "content": "ok"},
+            ]
+        },
+        "messages[0].content[0].text",
+        {},
+    ),
+    (
+        "system content",
+        {
+            "messages": [
+                {"role": "system", "content": "<|endofprompt|> rules"},
+                {"role": "user", "content": "q"},
+                {"role": "assistant", "content": "a"},
+            ]
+        },
+        "messages[0].content",
+        {},
+    ),
+    (
+        "message name",
+        {
+            "messages": [
+                {"role": "user", "name": "<|endoftext|>", "content": "q"},
+                {"role": "assistant", "content": "a"},
+            ]
+        },
+        "messages[0].name",
+        {},
+    ),
+    (
+        "tool call arguments",
+        _tool_call_with('{"q": "<|fim_middle|>"}'),
+        "messages[1].tool_calls[0].function.arguments",
+        {},
+    ),
+    (
+        "tool definition",
+        _tool_with_description("Finds <|fim_prefix|> markers."),
+        "tools[0].function.description",
+        {},
+    ),
+    (
+        "tool answer",
+        _tool_round_trip(
+            messages=[
+                {"role": "user", "content": "Find x."},
+                _call('{"q": "x"}'),
+                {"role": "tool", "tool_call_id": "call_1", "content": "x<|endoftext|>"},
+                {"role": "assistant", "content": "x is 1."},
+            ]
+        ),
+        "messages[2].content",
+        {},
+    ),
+    (
+        "legacy function definition",
+        {
+            "messages": [{"role": "user", "content": "q"}, {"role": "assistant", "content": "a"}],
+            "functions": [{"name": "f", "description": "<|endofprompt|>"}],
+        },
+        "functions[0].description",
+        {},
+    ),
 ]
 
 
@@ -90,9 +156,11 @@ def test_every_field_sent_to_the_model_is_checked(bad: dict, location: str, opts
 
 
 def _dpo(preferred: str = "Hello!", prompt: str = "Hi") -> dict:
-    return {"input": {"messages": [{"role": "user", "content": prompt}]},
-            "preferred_output": [{"role": "assistant", "content": preferred}],
-            "non_preferred_output": [{"role": "assistant", "content": "Go away."}]}
+    return {
+        "input": {"messages": [{"role": "user", "content": prompt}]},
+        "preferred_output": [{"role": "assistant", "content": preferred}],
+        "non_preferred_output": [{"role": "assistant", "content": "Go away."}],
+    }
 
 
 def test_dpo_and_reinforcement_fields() -> None:
@@ -101,7 +169,9 @@ def test_dpo_and_reinforcement_fields() -> None:
     recs[6] = _dpo(prompt="<|endoftext|>")
     report = validate_bytes(jsonl(recs), method="dpo", model="gpt-4.1-mini")
     assert {(p.line, p.location) for p in report.errors if p.code == "special_token"} == {
-        (3, "preferred_output[0].content"), (7, "input.messages[0].content")}
+        (3, "preferred_output[0].content"),
+        (7, "input.messages[0].content"),
+    }
     rft = [{"messages": [{"role": "user", "content": f"{i} * 3?"}], "answer": str(3 * i)} for i in range(11)]
     rft[9]["messages"][0]["content"] = "<|endofprompt|> 9 * 3?"
     report = validate_bytes(jsonl(rft), method="reinforcement", model="o4-mini")

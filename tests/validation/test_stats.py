@@ -21,7 +21,12 @@ def test_token_stats_are_those_of_the_sorted_lengths(lengths: list[int]) -> None
     s = sorted(lengths)
     stats = TokenStats.of(lengths)
     assert (stats.min, stats.p50, stats.p95, stats.max, stats.total) == (
-        s[0], _nearest_rank(s, 50), _nearest_rank(s, 95), s[-1], sum(s))
+        s[0],
+        _nearest_rank(s, 50),
+        _nearest_rank(s, 95),
+        s[-1],
+        sum(s),
+    )
     assert stats.mean == round(sum(s) / len(s), 1)
 
 

@@ -38,10 +38,20 @@ print(json.dumps(out))
 
 def test_a_threaded_caller_without_a_real_stderr_gets_a_full_report(tmp_path: Path) -> None:
     path = tmp_path / "large.jsonl"
-    line = json.dumps({"messages": [{"role": "user", "content": "q " * 60},
-                                    {"role": "assistant", "content": "a " * 60}]}) + "\n"
+    line = (
+        json.dumps(
+            {
+                "messages": [
+                    {"role": "user", "content": "q " * 60},
+                    {"role": "assistant", "content": "a " * 60},
+                ]
+            }
+        )
+        + "\n"
+    )
     n = PARALLEL_MIN_BYTES // len(line) + 100
     path.write_text(line * n)
-    result = subprocess.run([sys.executable, "-c", CASE, str(path)], capture_output=True, text=True,
-                            timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", CASE, str(path)], capture_output=True, text=True, timeout=120, check=False
+    )
     assert json.loads(result.stdout.strip().splitlines()[-1]) == {"examples": n}, result.stderr

@@ -28,9 +28,17 @@ def test_clean_file_exits_0_with_summary_and_cost(tmp_path: Path) -> None:
 
 def test_errors_exit_1_grouped_by_code_with_location(tmp_path: Path) -> None:
     recs = many_chats(12)
-    recs[2] = {"messages": [{"role": "user", "content": "q"},
-                            {"role": "assistant", "tool_calls": [{"id": "c1", "type": "function",
-                             "function": {"name": "f", "arguments": "{not json"}}]}]}
+    recs[2] = {
+        "messages": [
+            {"role": "user", "content": "q"},
+            {
+                "role": "assistant",
+                "tool_calls": [
+                    {"id": "c1", "type": "function", "function": {"name": "f", "arguments": "{not json"}}
+                ],
+            },
+        ]
+    }
     path = write(tmp_path / "train.jsonl", jsonl(recs))
     code, out, _ = run(str(path))
     assert code == 1
@@ -81,7 +89,7 @@ def test_utf16_file_is_a_clear_error(tmp_path: Path) -> None:
     assert code == 1 and "UTF-16" in out and "iconv" in out
 
 
-def test_price_overrides_from_the_config_file(tmp_path: Path, monkeypatch) -> None:  # noqa: ANN001
+def test_price_overrides_from_the_config_file(tmp_path: Path, monkeypatch) -> None:
     from aoft_tui.services.settings import config_file, load_settings
 
     config_file().parent.mkdir(parents=True, exist_ok=True)
@@ -105,4 +113,6 @@ def test_the_file_line_gives_the_size_in_binary_units() -> None:
 
     line = click.unstyle(_file_line(FileStats(file="train.jsonl", format="chat", size_bytes=3 * 2**20)))
     assert line.endswith("· 3.0 MiB"), line
-    assert click.unstyle(_file_line(FileStats(file="t.jsonl", format="chat", size_bytes=700))).endswith("· 700 B")
+    assert click.unstyle(_file_line(FileStats(file="t.jsonl", format="chat", size_bytes=700))).endswith(
+        "· 700 B"
+    )

@@ -19,7 +19,7 @@ class Host(App):
         self.push_screen(ValidateScreen(start_dir=DATA))
 
 
-async def wait_report(pilot) -> None:  # noqa: ANN001
+async def wait_report(pilot) -> None:
     for _ in range(400):
         await pilot.pause(0.02)
         if not any(w.group == "validate" for w in pilot.app.workers):

@@ -25,8 +25,17 @@ def large_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     filler = "lorem ipsum dolor sit amet " * 4
     with path.open("w") as f:
         for i in range(N_EXAMPLES - 1):
-            f.write(json.dumps({"messages": [{"role": "user", "content": f"Question {i}: {filler}"},
-                                             {"role": "assistant", "content": f"Answer {i}: {filler}"}]}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "messages": [
+                            {"role": "user", "content": f"Question {i}: {filler}"},
+                            {"role": "assistant", "content": f"Answer {i}: {filler}"},
+                        ]
+                    }
+                )
+                + "\n"
+            )
     first = path.open().readline()
     with path.open("a") as f:
         f.write(first)

@@ -8,9 +8,14 @@ from typing import Any
 
 
 def chat(user: str = "Hi", reply: str = "Hello!", **extra: Any) -> dict[str, Any]:
-    return {"messages": [{"role": "system", "content": "Be brief."},
-                         {"role": "user", "content": user},
-                         {"role": "assistant", "content": reply}], **extra}
+    return {
+        "messages": [
+            {"role": "system", "content": "Be brief."},
+            {"role": "user", "content": user},
+            {"role": "assistant", "content": reply},
+        ],
+        **extra,
+    }
 
 
 def jsonl(records: list[Any]) -> bytes:

@@ -102,8 +102,9 @@ def test_notify_rings_the_bell_and_calls_notify_send(emulator, tmp_path) -> None
     sender.write_text(f'#!/bin/sh\necho "$@" >> {record}\n')
     sender.chmod(sender.stat().st_mode | stat.S_IEXEC)
     job_id = emulator.add_job(n_steps=20, progress=0.5)
-    watch = WatchProcess(emulator, job_id, "--notify", *FAST,
-                         env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"})
+    watch = WatchProcess(
+        emulator, job_id, "--notify", *FAST, env={"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}"}
+    )
     try:
         watch.next_line()
         assert "\a" not in watch.stderr  # not while it is still running
@@ -134,10 +135,11 @@ def test_outage_prints_one_line_and_keeps_waiting(emulator) -> None:
     try:
         watch.next_line()
         # more 503s than the service's own retries: several failed polls in a row
-        emulator.faults.schedule("503", method="GET", path_contains="/fine_tuning/jobs", count=12,
-                                 retry_after=0.05)
+        emulator.faults.schedule(
+            "503", method="GET", path_contains="/fine_tuning/jobs", count=12, retry_after=0.05
+        )
         deadline = time.monotonic() + 30
-        while emulator.faults._scheduled and time.monotonic() < deadline:  # noqa: SLF001
+        while emulator.faults._scheduled and time.monotonic() < deadline:
             time.sleep(0.1)
         emulator.advance(3600)
         assert json.loads(watch.next_line())["new_status"] == "succeeded"

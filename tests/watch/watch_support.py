@@ -12,16 +12,26 @@ import time
 
 class WatchProcess:
     def __init__(self, emu, *args: str, env: dict[str, str] | None = None) -> None:
-        full_env = {**os.environ, "AZURE_OPENAI_ENDPOINT": emu.endpoint, "AZURE_OPENAI_API_KEY": emu.api_key,
-                    "PYTHONUNBUFFERED": "1", **(env or {})}
+        full_env = {
+            **os.environ,
+            "AZURE_OPENAI_ENDPOINT": emu.endpoint,
+            "AZURE_OPENAI_API_KEY": emu.api_key,
+            "PYTHONUNBUFFERED": "1",
+            **(env or {}),
+        }
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "aoft_tui", "watch", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=full_env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=full_env,
         )
         self._lines: queue.Queue[str | None] = queue.Queue()
         self.stderr_lines: list[str] = []
         threading.Thread(target=self._pump, args=(self.proc.stdout, self._lines.put), daemon=True).start()
-        threading.Thread(target=self._pump, args=(self.proc.stderr, self.stderr_lines.append), daemon=True).start()
+        threading.Thread(
+            target=self._pump, args=(self.proc.stderr, self.stderr_lines.append), daemon=True
+        ).start()
 
     @staticmethod
     def _pump(stream, sink) -> None:

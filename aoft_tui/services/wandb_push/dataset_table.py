@@ -75,7 +75,9 @@ def _chat_row(number: int, example: dict[str, Any], messages: Any, *, fmt: str) 
     tools = example.get("tools") or example.get("functions") or []
     if tools:
         fmt = f"{fmt}+tools"
-    extra = {k: v for k, v in example.items() if k not in ("messages", "tools", "functions", "parallel_tool_calls")}
+    extra = {
+        k: v for k, v in example.items() if k not in ("messages", "tools", "functions", "parallel_tool_calls")
+    }
     return _row(
         number,
         fmt,
@@ -121,7 +123,11 @@ class _Turns:
         upto = final if final is not None else len(convo)
         user_at = next((i for i in range(upto - 1, -1, -1) if convo[i].get("role") == "user"), None)
         history = [m for i, m in enumerate(convo[:upto]) if i != user_at]
-        calls = [_call_text(m) for m in messages if m.get("tool_calls") or m.get("function_call") or m.get("role") in ("tool", "function")]
+        calls = [
+            _call_text(m)
+            for m in messages
+            if m.get("tool_calls") or m.get("function_call") or m.get("role") in ("tool", "function")
+        ]
         images = [url for m in messages for url in _image_urls(m.get("content"))]
         weight = convo[final].get("weight") if final is not None else None
         return cls(

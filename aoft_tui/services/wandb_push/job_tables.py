@@ -82,7 +82,9 @@ def checkpoint_rows(checkpoints: list[Checkpoint]) -> list[list[Any]]:
     rows = []
     for c in sorted(checkpoints, key=lambda c: c.step):
         named = [c.metrics.get(col) for col in CHECKPOINT_COLUMNS[4:-1]]
-        rows.append([c.step, _iso(c.created_at), c.id, c.fine_tuned_model_checkpoint, *named, json.dumps(c.metrics)])
+        rows.append(
+            [c.step, _iso(c.created_at), c.id, c.fine_tuned_model_checkpoint, *named, json.dumps(c.metrics)]
+        )
     return rows
 
 

@@ -57,8 +57,13 @@ def push_job(
     if mode == "offline":
         record.reconcile_with_run_files()
     result = PushResult(
-        job_id=job.id, status=str(job.status), mode=mode, project=options.project,
-        entity=options.entity, run_id=job.id, last_step=max((r[1] for r in record.steps), default=None),
+        job_id=job.id,
+        status=str(job.status),
+        mode=mode,
+        project=options.project,
+        entity=options.entity,
+        run_id=job.id,
+        last_step=max((r[1] for r in record.steps), default=None),
     )
     if _nothing_new(record, job, options):
         result.complete = True
@@ -114,7 +119,9 @@ def _adopt_server_history(wb: WandbRun, record: PushRecord, result: PushResult) 
         # Unknown: take every step up to the run's last index as written (never a
         # duplicate; a gap there stays a gap) and say so.
         steps.ranges.append([0, last])
-        result.notes.append(f"Could not read the run's history from W&B; steps up to {last} were assumed written.")
+        result.notes.append(
+            f"Could not read the run's history from W&B; steps up to {last} were assumed written."
+        )
     for step in server or []:
         steps.add(step)
     record.steps = steps.ranges
@@ -134,7 +141,7 @@ class _Stopped(Exception):
 
 
 class _Pusher:
-    def __init__(self, service, job, options, wb, record, result, report, cancel) -> None:  # noqa: ANN001
+    def __init__(self, service, job, options, wb, record, result, report, cancel) -> None:
         self.service: FineTuningService = service
         self.job: Job = job
         self.options: PushOptions = options
@@ -253,7 +260,9 @@ class _Pusher:
             if self.job.status.is_terminal:
                 break
             self._write(metrics_from_events(new), final=False)
-            self.report(PushProgress("follow", f"Following: {self.job.status}, {len(self.written):,} steps written"))
+            self.report(
+                PushProgress("follow", f"Following: {self.job.status}, {len(self.written):,} steps written")
+            )
             if self.cancel.wait(self.options.poll_interval):
                 self.result.notes.append("Follow stopped before the job ended; push again to continue.")
                 break
@@ -273,12 +282,18 @@ class _Pusher:
             try:
                 raw = self.service.download_file(file_id, work / file_id)
             except ServiceError as exc:  # e.g. the file was deleted: the rest still goes
-                note = f"{file_id} could not be downloaded ({exc.title}: {exc}); no {prefix} dataset in the run."
+                note = (
+                    f"{file_id} could not be downloaded ({exc.title}: {exc}); no {prefix} dataset in the run."
+                )
                 self.result.notes.append(note)
                 self.report(PushProgress("datasets", note))
                 continue
             name, rows, note = self.wb.log_dataset(
-                prefix=prefix, artifact_type=artifact_type, file_id=file_id, raw_path=raw, work_dir=work,
+                prefix=prefix,
+                artifact_type=artifact_type,
+                file_id=file_id,
+                raw_path=raw,
+                work_dir=work,
                 on_rows=lambda n, f=file_id: self.report(PushProgress("datasets", f"{f}: {n:,} examples")),
             )
             self.record.artifacts.append(name)

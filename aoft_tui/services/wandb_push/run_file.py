@@ -109,7 +109,10 @@ def read_run(path: Path) -> OfflineRun:
         elif kind == "config":
             _apply_config(run.config, record.config)
         elif kind == "history":
-            row = {item.key or "/".join(item.nested_key): json.loads(item.value_json) for item in record.history.item}
+            row = {
+                item.key or "/".join(item.nested_key): json.loads(item.value_json)
+                for item in record.history.item
+            }
             if record.history.HasField("step"):
                 row.setdefault("_step", record.history.step.num)
             run.history.append(row)

@@ -103,7 +103,7 @@ class WandbRun:
             remote = api.run(f"{self.run.entity}/{self.run.project}/{self.run.id}")
             rows = remote.scan_history(keys=["step"], page_size=1000)
             return [int(row["step"]) for row in rows if row.get("step") is not None]
-        except Exception:  # noqa: BLE001 - any failure means "unknown", handled by the caller
+        except Exception:
             return None
 
     # --- writing ----------------------------------------------------------------------------

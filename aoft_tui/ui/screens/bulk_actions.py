@@ -98,7 +98,7 @@ class ExportActionMixin:
 
         try:
             result = export_job(self.app.service, job.id, parent=export_parent(), job=job)  # type: ignore[attr-defined]
-        except Exception as err:  # noqa: BLE001 - a toast, never a traceback
+        except Exception as err:
             self.post_message(ExportFinished(job.id, None, str(err) or type(err).__name__, []))  # type: ignore[attr-defined]
         else:
             self.post_message(ExportFinished(job.id, str(result.folder.resolve()), None, result.notes))  # type: ignore[attr-defined]
@@ -134,14 +134,20 @@ class BulkActionsMixin:
     def _ask_bulk(self, verb: str) -> None:
         jobs = self._marked_jobs()
         if not jobs:
-            self.notify(f"Mark jobs with space, then press the key again to {verb} them all.",  # type: ignore[attr-defined]
-                        title="No marked jobs", severity="warning")
+            self.notify(
+                f"Mark jobs with space, then press the key again to {verb} them all.",  # type: ignore[attr-defined]
+                title="No marked jobs",
+                severity="warning",
+            )
             return
         doable, skipped = split_for(verb, jobs)
         if not doable:
             why = "; ".join(f"{job.short_id}: {reason}" for job, reason in skipped[:_LIST_AT_MOST])
-            self.notify(f"None of the marked jobs can be {_PARTICIPLE[verb]} ({why}).",  # type: ignore[attr-defined]
-                        title=f"Nothing to {verb}", severity="warning")
+            self.notify(
+                f"None of the marked jobs can be {_PARTICIPLE[verb]} ({why}).",  # type: ignore[attr-defined]
+                title=f"Nothing to {verb}",
+                severity="warning",
+            )
             return
         title = f"{verb.capitalize()} {len(doable)} marked job{'s' * (len(doable) != 1)}?"
 
@@ -150,8 +156,12 @@ class BulkActionsMixin:
                 self._run_bulk(verb, [j.id for j in doable], [(j.id, why) for j, why in skipped])
 
         self.app.push_screen(  # type: ignore[attr-defined]
-            ConfirmScreen(title, confirmation_text(verb, doable, skipped),
-                          confirm_label=f"{verb.capitalize()} {len(doable)}", danger=verb == "cancel"),
+            ConfirmScreen(
+                title,
+                confirmation_text(verb, doable, skipped),
+                confirm_label=f"{verb.capitalize()} {len(doable)}",
+                danger=verb == "cancel",
+            ),
             answered,
         )
 
@@ -163,7 +173,7 @@ class BulkActionsMixin:
         for job_id in job_ids:
             try:
                 run_one(job_id)
-            except Exception as err:  # noqa: BLE001 - listed in the summary, the others go on
+            except Exception as err:
                 outcome.failed.append((job_id, str(err) or type(err).__name__))
             else:
                 outcome.done.append(job_id)
@@ -178,8 +188,12 @@ class BulkActionsMixin:
         lines += [f"Failed {job_id}: {error}" for job_id, error in o.failed]
         lines += [f"Skipped {job_id}: {why}" for job_id, why in o.skipped]
         failed = bool(o.failed)
-        self.notify("\n".join(lines), title=f"Bulk {o.verb}" + (" incomplete" if failed else ""),  # type: ignore[attr-defined]
-                    severity="error" if failed else "information", timeout=15)
+        self.notify(
+            "\n".join(lines),
+            title=f"Bulk {o.verb}" + (" incomplete" if failed else ""),  # type: ignore[attr-defined]
+            severity="error" if failed else "information",
+            timeout=15,
+        )
         if o.verb == "cancel":
             self.poll_now()  # type: ignore[attr-defined]
 
@@ -187,7 +201,7 @@ class BulkActionsMixin:
 _PARTICIPLE = {"cancel": "cancelled", "push": "pushed", "export": "exported"}
 
 
-def _runner(verb: str, service, settings, outcome: BulkOutcome):  # noqa: ANN001, ANN202
+def _runner(verb: str, service, settings, outcome: BulkOutcome):
     if verb == "cancel":
         return service.cancel_job
     if verb == "export":
@@ -199,5 +213,7 @@ def _runner(verb: str, service, settings, outcome: BulkOutcome):  # noqa: ANN001
     from aoft_tui.services.wandb_push import PushOptions, push_job
 
     wandb = getattr(settings, "wandb", None)
-    options = PushOptions(project=wandb.project, entity=wandb.entity, mode=wandb.mode) if wandb else PushOptions()
+    options = (
+        PushOptions(project=wandb.project, entity=wandb.entity, mode=wandb.mode) if wandb else PushOptions()
+    )
     return lambda job_id: push_job(service, job_id, options)

@@ -123,11 +123,15 @@ class CompareScreen(AoftScreen[None]):
                     fetched[job.id] = self.aoft.service.metrics(job.id)
                 except ServiceError as err:
                     errors[job.id] = f"{err.title}: {err}"
-                except Exception as err:  # noqa: BLE001 - never a traceback on screen
+                except Exception as err:
                     errors[job.id] = f"{type(err).__name__}: {err}"
             self.points = fetched
         series, rows = compare_series(
-            self.points, metric, smoothing=smoothing, budget=budget, higher_is_better=metric in ACCURACIES,
+            self.points,
+            metric,
+            smoothing=smoothing,
+            budget=budget,
+            higher_is_better=metric in ACCURACIES,
             log=log,
         )
         self.post_message(self.CompareReady(series, rows, errors, log))
@@ -138,7 +142,9 @@ class CompareScreen(AoftScreen[None]):
         chart = self.query_one(MetricChart)
         split = "validation" if self.validation else "training"
         what = "token accuracy" if self.accuracy else "loss"
-        title = f"{split} {what}" + (" (EMA)" if self.smoothing else "") + (" · log" if message.log_scale else "")
+        title = (
+            f"{split} {what}" + (" (EMA)" if self.smoothing else "") + (" · log" if message.log_scale else "")
+        )
         labels = {job.id: f"{job.short_id} {job.suffix or ''}".strip() for job in self.jobs}
         chart.show(message.series, title=title, ylabel=what, labels=labels, log=message.log_scale,
                    empty_text=f"no {split} {what} reported")  # fmt: skip
@@ -148,8 +154,10 @@ class CompareScreen(AoftScreen[None]):
             step, last, best = message.rows.get(job.id, (0, None, None))
             legend.add_row(
                 # the series' marker as well as its colour: the legend reads under NO_COLOR too
-                Text(chart.legend_glyph(job.id),
-                     style="" if self.app.no_color else _RICH_COLOUR.get(chart.colour_for(job.id), "default")),
+                Text(
+                    chart.legend_glyph(job.id),
+                    style="" if self.app.no_color else _RICH_COLOUR.get(chart.colour_for(job.id), "default"),
+                ),
                 job.short_id,
                 fmt.status_label(job.status),
                 fmt.ellipsize_middle(fmt.model_or_suffix(job), 28),

@@ -24,9 +24,7 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("n,escape", "answer(False)", "No", id="confirm.no"),
     ]
 
-    def __init__(
-        self, title: str, message: str, *, confirm_label: str = "Yes", danger: bool = False
-    ) -> None:
+    def __init__(self, title: str, message: str, *, confirm_label: str = "Yes", danger: bool = False) -> None:
         super().__init__(classes="-danger" if danger else None)
         self._title = title
         self._message = message

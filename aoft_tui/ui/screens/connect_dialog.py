@@ -1,4 +1,4 @@
-""""Connect to Azure…": a small form that writes a profile to config.toml and switches to it.
+""" "Connect to Azure…": a small form that writes a profile to config.toml and switches to it.
 
     self.app.push_screen(ConnectScreen())
 
@@ -22,9 +22,12 @@ from aoft_tui.services.settings import ConfigError
 from aoft_tui.ui.screens.base import AoftModalScreen
 
 # "key-env" is auth = "key" with the key in a variable (api_key_env), not in the file
-AUTH_CHOICES = [("API key", "key"), ("API key in an environment variable", "key-env"),
-                ("Microsoft Entra ID (az login, managed identity…)", "entra"),
-                ("Azure CLI sign-in only (az login)", "azure-cli")]
+AUTH_CHOICES = [
+    ("API key", "key"),
+    ("API key in an environment variable", "key-env"),
+    ("Microsoft Entra ID (az login, managed identity…)", "entra"),
+    ("Azure CLI sign-in only (az login)", "azure-cli"),
+]
 KEY_PLACEHOLDER = "API key (Azure portal → the resource → Keys and Endpoint)"
 VARIABLE_PLACEHOLDER = "the variable holding the key, e.g. AZURE_OPENAI_API_KEY"
 
@@ -53,8 +56,11 @@ class ConnectScreen(AoftModalScreen[str | None]):
         with Vertical(id="dialog"):
             yield Label("Connect to Azure OpenAI", id="connect-title")
             if self.first_run:
-                yield Static("Nothing is configured yet, so this is the demo on a local emulator. Connect "
-                             "your resource now, or later: ctrl+p → Connect to Azure…", id="connect-intro")
+                yield Static(
+                    "Nothing is configured yet, so this is the demo on a local emulator. Connect "
+                    "your resource now, or later: ctrl+p → Connect to Azure…",
+                    id="connect-intro",
+                )
             yield Input(placeholder="profile name, e.g. prod", id="connect-name")
             yield Input(placeholder="https://<resource>.openai.azure.com", id="connect-endpoint")
             yield Select(AUTH_CHOICES, value="key", allow_blank=False, id="connect-auth")
@@ -91,11 +97,18 @@ class ConnectScreen(AoftModalScreen[str | None]):
         try:
             if variable and key and not os.environ.get(key):
                 # the profile could not connect now; the app reads the environment at its start
-                raise ConfigError(f"{key} is not set in aoft-tui's environment: set it and restart aoft-tui, "
-                                  "or choose 'API key' and paste the key.")
-            add_profile(name, endpoint, auth="key" if variable else choice,
-                        api_key=None if variable else key or None, api_key_env=key if variable else None,
-                        make_default=not self.aoft.settings.profile_names)
+                raise ConfigError(
+                    f"{key} is not set in aoft-tui's environment: set it and restart aoft-tui, "
+                    "or choose 'API key' and paste the key."
+                )
+            add_profile(
+                name,
+                endpoint,
+                auth="key" if variable else choice,
+                api_key=None if variable else key or None,
+                api_key_env=key if variable else None,
+                make_default=not self.aoft.settings.profile_names,
+            )
         except ConfigError as err:
             self.query_one("#connect-error", Static).update(str(err))  # never contains the key
             return

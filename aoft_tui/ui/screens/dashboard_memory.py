@@ -31,7 +31,7 @@ class DashboardMemoryMixin:
     def _restore_ui_state(self) -> None:
         try:
             self._ui_store = UiStateStore(self.app.service.endpoint)  # type: ignore[attr-defined]
-        except Exception:  # noqa: BLE001 - no endpoint (a stub service): nothing to remember
+        except Exception:
             return
         state, notice = self._ui_store.load()
         if notice:
@@ -52,9 +52,13 @@ class DashboardMemoryMixin:
             return  # not restored yet: saving now would overwrite the saved marks
         table = self.table  # type: ignore[attr-defined]
         # taken now: at unmount the table is already gone
-        self._unsaved = UiState(filter=table.filter_text, sort_column=table.sort_column,
-                                sort_reverse=table.sort_reverse, marked=sorted(table.marked),
-                                selected=table.selected_key)
+        self._unsaved = UiState(
+            filter=table.filter_text,
+            sort_column=table.sort_column,
+            sort_reverse=table.sort_reverse,
+            marked=sorted(table.marked),
+            selected=table.selected_key,
+        )
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self._save_ui_state, name="save-ui-state")  # type: ignore[attr-defined]
@@ -88,8 +92,11 @@ class DashboardMemoryMixin:
         self._following = not self._following
         if self._following:
             self._select_newest()
-            self.notify("The selection moves to each new job; any cursor move stops following.",  # type: ignore[attr-defined]
-                        title="Following newest", timeout=4)
+            self.notify(
+                "The selection moves to each new job; any cursor move stops following.",  # type: ignore[attr-defined]
+                title="Following newest",
+                timeout=4,
+            )
         else:
             self._follow_target = None
         self._update_counts()  # type: ignore[attr-defined]
@@ -122,6 +129,12 @@ class DashboardMemoryMixin:
         for job in jobs:
             old = before.get(job.id)
             if old is not None and not old.is_terminal and job.status.is_terminal:
-                severity = {JobStatus.SUCCEEDED: "information", JobStatus.FAILED: "error"}.get(job.status, "warning")
-                self.notify(f"{job.id} {job.status.value}.", title=f"Job {job.status.value}",  # type: ignore[attr-defined]
-                            severity=severity, timeout=15)
+                severity = {JobStatus.SUCCEEDED: "information", JobStatus.FAILED: "error"}.get(
+                    job.status, "warning"
+                )
+                self.notify(
+                    f"{job.id} {job.status.value}.",
+                    title=f"Job {job.status.value}",  # type: ignore[attr-defined]
+                    severity=severity,
+                    timeout=15,
+                )

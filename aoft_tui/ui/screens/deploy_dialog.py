@@ -19,8 +19,11 @@ SKUS = ("Standard", "GlobalStandard", "Developer")
 def sku_label(sku: str, prices: dict[str, float] | None = None) -> str:
     rate = catalog.hosting_price_per_hour(sku, prices)
     price = "no hosting fee" if not rate else f"${rate:.2f}/h hosting"
-    life = (f"ends after {catalog.DEVELOPER_LIFETIME_HOURS} h" if sku == "Developer"
-            else f"deleted after {catalog.IDLE_DELETION_DAYS} idle days")
+    life = (
+        f"ends after {catalog.DEVELOPER_LIFETIME_HOURS} h"
+        if sku == "Developer"
+        else f"deleted after {catalog.IDLE_DELETION_DAYS} idle days"
+    )
     return f"{sku} — {price}, {life}"
 
 
@@ -45,8 +48,12 @@ class DeployDialog(ModalScreen[str | None]):
             yield Label("Deployment name")
             yield Input(default_name(self.job), id="deploy-name")
             yield Label("Deployment type (SKU)")
-            yield Select([(sku_label(s, prices), s) for s in SKUS], value="Standard", allow_blank=False,
-                         id="deploy-sku")
+            yield Select(
+                [(sku_label(s, prices), s) for s in SKUS],
+                value="Standard",
+                allow_blank=False,
+                id="deploy-sku",
+            )
             yield Label("Capacity (thousands of tokens per minute)")
             yield Input("1", id="deploy-capacity", type="integer")
             yield Static("", id="deploy-progress")
@@ -89,15 +96,17 @@ class DeployDialog(ModalScreen[str | None]):
 
         try:
             service = deploy_services(self.app)[0]
-            outcome = service.deploy(name, self.job.fine_tuned_model or "", sku=sku, capacity=capacity,
-                                     wait=True, progress=show)
-        except Exception as err:  # noqa: BLE001 - shown in the dialog, never a traceback
+            outcome = service.deploy(
+                name, self.job.fine_tuned_model or "", sku=sku, capacity=capacity, wait=True, progress=show
+            )
+        except Exception as err:
             self.state = "editing"
             self.app.call_from_thread(progress.update, f"Not deployed: {err}")
             self.app.call_from_thread(setattr, self.query_one("#deploy-go", Button), "disabled", False)
             return
         if not outcome.created:
-            self.app.call_from_thread(self.notify, f"{name} already existed; nothing new was created.",
-                                      title="Already deployed")
+            self.app.call_from_thread(
+                self.notify, f"{name} already existed; nothing new was created.", title="Already deployed"
+            )
         self.state = "done"
         self.app.call_from_thread(self.dismiss, name)

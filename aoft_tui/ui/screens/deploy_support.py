@@ -20,10 +20,12 @@ def deploy_services(app: Any) -> tuple[Any, Any]:
     # plane's bearer token)
     credentials = service.chat_credentials()
     key = credentials.api_key.get_secret_value() if credentials.api_key else None
-    config = dashboard_config(demo=app.demo, endpoint=credentials.endpoint, api_key=key,
-                              settings=getattr(app, "settings", None))
-    deployments = DeploymentService(config, api_key_configured=bool(key),
-                                    poll_interval=0.5 if app.demo else 10.0)
+    config = dashboard_config(
+        demo=app.demo, endpoint=credentials.endpoint, api_key=key, settings=getattr(app, "settings", None)
+    )
+    deployments = DeploymentService(
+        config, api_key_configured=bool(key), poll_interval=0.5 if app.demo else 10.0
+    )
     chat = DeploymentChat.from_credentials(credentials)
     app._aoft_deploy_services = (deployments, chat)
     return deployments, chat

@@ -40,19 +40,43 @@ class DeploymentsLoaded(Message):
 class DeploymentsTable(DataTable[str]):
     """The list; `enter` on a deployment tries it (a RowSelected the screen handles)."""
 
-    BINDINGS = [Binding("enter", "select_cursor", "Try", key_display="⏎", id="deployments.try",
-                        tooltip="Chat with it beside its base model")]
+    BINDINGS = [
+        Binding(
+            "enter",
+            "select_cursor",
+            "Try",
+            key_display="⏎",
+            id="deployments.try",
+            tooltip="Chat with it beside its base model",
+        )
+    ]
 
 
 class DeploymentsScreen(Screen[None]):
     CSS_PATH = "deployments_screen.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="deployments.back"),
-        Binding("S", "evaluate_deployment", "Evaluate", id="deployments.evaluate",
-                tooltip="Score it and its base on N examples of the validation file"),
-        Binding("n", "continue_training", "Continue", id="deployments.continue",
-                tooltip="A new fine-tuning job with this deployment's model as its base"),
-        Binding("X,delete", "delete_deployment", "Delete", id="deployments.delete", tooltip="Delete the deployment"),
+        Binding(
+            "S",
+            "evaluate_deployment",
+            "Evaluate",
+            id="deployments.evaluate",
+            tooltip="Score it and its base on N examples of the validation file",
+        ),
+        Binding(
+            "n",
+            "continue_training",
+            "Continue",
+            id="deployments.continue",
+            tooltip="A new fine-tuning job with this deployment's model as its base",
+        ),
+        Binding(
+            "X,delete",
+            "delete_deployment",
+            "Delete",
+            id="deployments.delete",
+            tooltip="Delete the deployment",
+        ),
         Binding("ctrl+r", "refresh", "Refresh", id="deployments.refresh"),
     ]
 
@@ -84,7 +108,7 @@ class DeploymentsScreen(Screen[None]):
         try:
             service, _ = deploy_services(self.app)
             self.post_message(DeploymentsLoaded(service.list()))
-        except Exception as err:  # noqa: BLE001 - shown, never a traceback
+        except Exception as err:
             self.post_message(DeploymentsLoaded(None, str(err)))
 
     def on_deployments_loaded(self, message: DeploymentsLoaded) -> None:
@@ -96,23 +120,33 @@ class DeploymentsScreen(Screen[None]):
         now = self.app.now()
         prices = getattr(self.app.settings, "prices", None)
         table = self.query_one(DataTable)
-        keep = self._select or (table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-                                if table.row_count else None)
+        keep = self._select or (
+            table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
+        )
         table.clear()
         self.items = {d.name: d for d in message.items}
         for d in message.items:
             cost = d.hosting_cost(now, prices)
             left = d.time_left(now)
-            table.add_row(d.name, d.model, f"{d.sku}×{d.capacity}", d.state, _span(d.hours_hosted(now)),
-                          "-" if cost is None else f"${cost:,.2f}",
-                          "-" if left is None else _span(left.total_seconds() / 3600), key=d.name)
+            table.add_row(
+                d.name,
+                d.model,
+                f"{d.sku}×{d.capacity}",
+                d.state,
+                _span(d.hours_hosted(now)),
+                "-" if cost is None else f"${cost:,.2f}",
+                "-" if left is None else _span(left.total_seconds() / 3600),
+                key=d.name,
+            )
         if keep in self.items:
             table.move_cursor(row=table.get_row_index(keep))
             self._select = None
         creating = [d.name for d in message.items if d.in_progress]
-        note.update(("Still provisioning: " + ", ".join(creating) + ". " if creating else "")
-                    + ("" if message.items else "No deployments yet: press D on a succeeded job. ")
-                    + "Azure deletes a fine-tuned deployment after 15 days without use (Developer: 24 h).")
+        note.update(
+            ("Still provisioning: " + ", ".join(creating) + ". " if creating else "")
+            + ("" if message.items else "No deployments yet: press D on a succeeded job. ")
+            + "Azure deletes a fine-tuned deployment after 15 days without use (Developer: 24 h)."
+        )
         if creating:
             self.set_timer(REFRESH_WHILE_CREATING, self.action_refresh)
 
@@ -156,9 +190,13 @@ class DeploymentsScreen(Screen[None]):
 
         try:
             job = job_for_model(self.app.service, model)
-        except Exception as err:  # noqa: BLE001 - the form still opens, without the job's settings
-            self.app.call_from_thread(self.notify, f"Could not look up the job that made {model}: {err}",
-                                      title="Continuing without its settings", severity="warning")
+        except Exception as err:
+            self.app.call_from_thread(
+                self.notify,
+                f"Could not look up the job that made {model}: {err}",
+                title="Continuing without its settings",
+                severity="warning",
+            )
             job = None
         self.app.call_from_thread(open_continue_from, self, model, job)
 
@@ -171,9 +209,15 @@ class DeploymentsScreen(Screen[None]):
             if yes:
                 self._delete(d.name)
 
-        self.app.push_screen(ConfirmScreen(f"Delete deployment {d.name}?",
-                                           f"{d.model} stops answering; the model itself stays and can be "
-                                           "deployed again.", confirm_label="Delete", danger=True), answered)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete deployment {d.name}?",
+                f"{d.model} stops answering; the model itself stays and can be deployed again.",
+                confirm_label="Delete",
+                danger=True,
+            ),
+            answered,
+        )
 
     @work(thread=True, group="deployments-delete", exit_on_error=False)
     def _delete(self, name: str) -> None:
@@ -181,7 +225,7 @@ class DeploymentsScreen(Screen[None]):
 
         try:
             deploy_services(self.app)[0].delete(name)
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             self.app.call_from_thread(self.notify, str(err), title="Delete failed", severity="error")
             return
         self.app.call_from_thread(self.notify, f"Deleted deployment {name}.", title="Deleted")

@@ -36,18 +36,25 @@ def totals_text(run: EvalRun, prices: dict[str, float] | None) -> str:
     lines = []
     for side in run.sides:
         cost = side.cost(prices)
-        lines.append(f"{side.deployment}: exact match {side.exact}/{side.examples}, "
-                     f"similarity {side.mean_similarity:.2f}, tokens {side.prompt_tokens:,} in / "
-                     f"{side.completion_tokens:,} out, cost " + ("n/a (no price for its model)" if cost is None
-                                                                else money(cost)))
+        lines.append(
+            f"{side.deployment}: exact match {side.exact}/{side.examples}, "
+            f"similarity {side.mean_similarity:.2f}, tokens {side.prompt_tokens:,} in / "
+            f"{side.completion_tokens:,} out, cost "
+            + ("n/a (no price for its model)" if cost is None else money(cost))
+        )
     return "\n".join(lines)
 
 
 class EvalScreen(Screen[None]):
     CSS_PATH = "deployments_screen.tcss"
     BINDINGS = [
-        Binding("escape", "cancel_or_back", "Cancel/Back", id="eval.back",
-                tooltip="Stop a running evaluation (what was done stays); again to leave"),
+        Binding(
+            "escape",
+            "cancel_or_back",
+            "Cancel/Back",
+            id="eval.back",
+            tooltip="Stop a running evaluation (what was done stays); again to leave",
+        ),
         Binding("ctrl+r", "run_eval", "Run", id="eval.run"),
     ]
 
@@ -61,8 +68,11 @@ class EvalScreen(Screen[None]):
         self._cancel = threading.Event()
 
     def compose(self) -> ComposeResult:
-        yield Label(f"Evaluate {self.deployment}" + (f" beside {self.base}" if self.base else " (no base deployment)"),
-                    id="eval-title")
+        yield Label(
+            f"Evaluate {self.deployment}"
+            + (f" beside {self.base}" if self.base else " (no base deployment)"),
+            id="eval-title",
+        )
         with Horizontal(id="eval-form"):
             yield Input(placeholder="chat JSONL file (default: the job's validation file)", id="eval-file")
             yield Input(str(DEFAULT_N), id="eval-n", type="integer")
@@ -90,16 +100,21 @@ class EvalScreen(Screen[None]):
         try:
             job = job_for_model(self.app.service, self.model)
             if job is None or not job.validation_file:
-                note = ("The job had no validation file: enter a chat JSONL file." if job is not None
-                        else "No job of this resource made this model: enter a chat JSONL file.")
+                note = (
+                    "The job had no validation file: enter a chat JSONL file."
+                    if job is not None
+                    else "No job of this resource made this model: enter a chat JSONL file."
+                )
                 self.app.call_from_thread(progress.update, note)
                 return
-            self.app.call_from_thread(progress.update, f"Downloading {job.validation_file} (the validation file "
-                                      f"of {job.id})…")
+            self.app.call_from_thread(
+                progress.update, f"Downloading {job.validation_file} (the validation file of {job.id})…"
+            )
             path = validation_file_path(self.app.service, job.validation_file)
-        except Exception as err:  # noqa: BLE001 - shown, the user can type a path instead
-            self.app.call_from_thread(progress.update, f"Could not fetch the validation file: {err}. "
-                                      "Enter a chat JSONL file.")
+        except Exception as err:
+            self.app.call_from_thread(
+                progress.update, f"Could not fetch the validation file: {err}. Enter a chat JSONL file."
+            )
             return
 
         def fill() -> None:
@@ -129,7 +144,7 @@ class EvalScreen(Screen[None]):
 
         try:
             examples = eval_examples(Path(path_text).expanduser(), int(n_text))
-        except Exception as err:  # noqa: BLE001 - LocalFileError: file, line, what to fix
+        except Exception as err:
             progress.update(str(err))
             return
         sides = [SideTotals(self.deployment, self.model)]
@@ -154,7 +169,7 @@ class EvalScreen(Screen[None]):
             chat = deploy_services(self.app)[1]
             for result in run_eval(chat.ask, run, examples, self._cancel.is_set):
                 self.app.call_from_thread(self._show, run, result)
-        except Exception as err:  # noqa: BLE001 - shown with what was done
+        except Exception as err:
             error = str(err)
         self.app.call_from_thread(self._finish, run, error)
 

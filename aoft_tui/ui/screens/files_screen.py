@@ -52,8 +52,10 @@ def quota_gauge(quota: files_service.FileQuota, width: int = GAUGE_WIDTH) -> Tex
     gauge = Text("quota ")
     gauge.append("█" * filled, style=tone)
     gauge.append("░" * (width - filled), style="bright_black")
-    gauge.append(f" {quota.files} of {quota.max_files} files · "
-                 f"{files_service.human_bytes(quota.total_bytes)} of {files_service.human_bytes(quota.max_total_bytes)}")
+    gauge.append(
+        f" {quota.files} of {quota.max_files} files · "
+        f"{files_service.human_bytes(quota.total_bytes)} of {files_service.human_bytes(quota.max_total_bytes)}"
+    )
     return gauge
 
 
@@ -97,7 +99,7 @@ class FilesScreen(Screen[None]):
             self.post_message(FilesLoaded(files_service.files_overview(self.app.service)))
         except ServiceError as err:
             self.post_message(FilesFailed(err, "list files"))
-        except Exception as err:  # noqa: BLE001 - never a traceback on screen
+        except Exception as err:
             self.post_message(FilesFailed(ServiceError(f"{type(err).__name__}: {err}"), "list files"))
 
     def on_files_loaded(self, message: FilesLoaded) -> None:
@@ -123,7 +125,9 @@ class FilesScreen(Screen[None]):
 
     def on_files_failed(self, message: FilesFailed) -> None:
         self.loaded = True
-        self.notify(str(message.error), title=f"Could not {message.action}: {message.error.title}", severity="error")
+        self.notify(
+            str(message.error), title=f"Could not {message.action}: {message.error.title}", severity="error"
+        )
         if self.overview is None:
             self.query_one("#files-detail", Static).update(f"Could not list files: {message.error}")
 
@@ -170,8 +174,13 @@ class FilesScreen(Screen[None]):
         blocking = usage.blocking_jobs
         if blocking:
             names = ", ".join(f"{j.id} ({j.status.value})" for j in blocking)
-            self.notify(f"{usage.file.filename} ({usage.file.id}) is used by {names}. Wait until it finishes or "
-                        "cancel it, then delete the file.", title="File in use", severity="warning", timeout=10)
+            self.notify(
+                f"{usage.file.filename} ({usage.file.id}) is used by {names}. Wait until it finishes or "
+                "cancel it, then delete the file.",
+                title="File in use",
+                severity="warning",
+                timeout=10,
+            )
             return
         f = usage.file
 
@@ -191,7 +200,7 @@ class FilesScreen(Screen[None]):
             files_service.delete_unused_file(self.app.service, file_id)
         except ServiceError as err:
             self.post_message(FilesFailed(err, "delete"))
-        except Exception as err:  # noqa: BLE001 - never a traceback on screen
+        except Exception as err:
             self.post_message(FilesFailed(ServiceError(f"{type(err).__name__}: {err}"), "delete"))
         else:
             self.post_message(FileDeleted(file_id))

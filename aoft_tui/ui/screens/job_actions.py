@@ -135,7 +135,7 @@ class JobScreen(AoftScreen[None]):
             job = getattr(service, f"{verb}_job")(job_id)
         except ServiceError as err:
             self.post_message(self.ActionFailed(verb, job_id, err))
-        except Exception as err:  # noqa: BLE001 - never a traceback on screen
+        except Exception as err:
             self.post_message(self.ActionFailed(verb, job_id, ServiceError(f"{type(err).__name__}: {err}")))
         else:
             self.post_message(self.ActionDone(verb, job))

@@ -36,8 +36,8 @@ from aoft_tui.ui.widgets.events_log import LEVEL_STEPS, EventsLog
 from aoft_tui.ui.widgets.events_search import EventsSearch, filter_state
 from aoft_tui.ui.widgets.job_overview import JobOverview
 from aoft_tui.ui.widgets.key_bar import KeyBar
-from aoft_tui.ui.widgets.title_line import TitleLine
 from aoft_tui.ui.widgets.metric_chart import EMPTY_TEXT
+from aoft_tui.ui.widgets.title_line import TitleLine
 
 TABS = ("overview", "charts", "events", "checkpoints")
 CHART_ACTIONS = {"toggle_kind", "toggle_smoothing", "smoothing", "toggle_log"}
@@ -62,42 +62,127 @@ class JobDetailScreen(ExportActionMixin, JobScreen):
     # validation series is `e`, for eval).
     BINDINGS = [
         Binding("escape,backspace", "back", "Back", id="detail.back", tooltip="Back to the job list"),
-        Binding("1", "show_tab('overview')", "Tabs", id="detail.tab_overview", key_display="1-4",
-                tooltip="Tabs: 1 Overview, 2 Charts, 3 Events, 4 Checkpoints"),
+        Binding(
+            "1",
+            "show_tab('overview')",
+            "Tabs",
+            id="detail.tab_overview",
+            key_display="1-4",
+            tooltip="Tabs: 1 Overview, 2 Charts, 3 Events, 4 Checkpoints",
+        ),
         Binding("2", "show_tab('charts')", "Charts", id="detail.tab_charts", show=False),
         Binding("3", "show_tab('events')", "Events", id="detail.tab_events", show=False),
         Binding("4", "show_tab('checkpoints')", "Checkpoints", id="detail.tab_checkpoints", show=False),
-        Binding("t", "toggle_kind('train')", "Train", id="detail.toggle_train", show=False,
-                tooltip="Charts: show or hide training loss / accuracy"),
-        Binding("V", "toggle_kind('valid')", "Valid", id="detail.toggle_valid", show=False,
-                tooltip="Charts: show or hide validation (eval) loss / accuracy"),
-        Binding("f", "toggle_kind('full')", "Full valid", id="detail.toggle_full", show=False,
-                tooltip="Charts: show or hide full-validation loss / accuracy"),
-        Binding("tilde", "toggle_smoothing", "Smooth", id="detail.smoothing", show=False,
-                tooltip="Charts: EMA smoothing on or off"),
-        Binding("plus,equals_sign", "smoothing(1)", "Smooth more", id="detail.smoothing_more", show=False,
-                tooltip="Charts: more smoothing"),
-        Binding("minus", "smoothing(-1)", "Smooth less", id="detail.smoothing_less", show=False,
-                tooltip="Charts: less smoothing"),
-        Binding("l", "toggle_log", "Log scale", id="detail.log_scale", show=False,
-                tooltip="Charts: logarithmic loss axis"),
+        Binding(
+            "t",
+            "toggle_kind('train')",
+            "Train",
+            id="detail.toggle_train",
+            show=False,
+            tooltip="Charts: show or hide training loss / accuracy",
+        ),
+        Binding(
+            "V",
+            "toggle_kind('valid')",
+            "Valid",
+            id="detail.toggle_valid",
+            show=False,
+            tooltip="Charts: show or hide validation (eval) loss / accuracy",
+        ),
+        Binding(
+            "f",
+            "toggle_kind('full')",
+            "Full valid",
+            id="detail.toggle_full",
+            show=False,
+            tooltip="Charts: show or hide full-validation loss / accuracy",
+        ),
+        Binding(
+            "tilde",
+            "toggle_smoothing",
+            "Smooth",
+            id="detail.smoothing",
+            show=False,
+            tooltip="Charts: EMA smoothing on or off",
+        ),
+        Binding(
+            "plus,equals_sign",
+            "smoothing(1)",
+            "Smooth more",
+            id="detail.smoothing_more",
+            show=False,
+            tooltip="Charts: more smoothing",
+        ),
+        Binding(
+            "minus",
+            "smoothing(-1)",
+            "Smooth less",
+            id="detail.smoothing_less",
+            show=False,
+            tooltip="Charts: less smoothing",
+        ),
+        Binding(
+            "l",
+            "toggle_log",
+            "Log scale",
+            id="detail.log_scale",
+            show=False,
+            tooltip="Charts: logarithmic loss axis",
+        ),
         Binding("c", "cancel_job", "Cancel", id="cancel_job", tooltip="Cancel this job"),
         Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause this running job"),
         Binding("r", "resume_job", "Resume", id="resume_job", tooltip="Resume this paused job"),
-        Binding("y", "copy", "Copy", id="copy_id",
-                tooltip="Copy the job id, or what the selected checkpoint deploys by (OSC 52)"),
-        Binding("Y", "copy_model", "Copy model", id="copy_model", show=False,
-                tooltip="Copy the fine-tuned model"),
+        Binding(
+            "y",
+            "copy",
+            "Copy",
+            id="copy_id",
+            tooltip="Copy the job id, or what the selected checkpoint deploys by (OSC 52)",
+        ),
+        Binding(
+            "Y", "copy_model", "Copy model", id="copy_model", show=False, tooltip="Copy the fine-tuned model"
+        ),
         Binding("ctrl+r", "refresh", "Refresh", id="refresh", tooltip="Fetch everything now"),
-        Binding("e", "export_job", "Export", id="export_job", show=False, tooltip="Export metrics, events and results to ./aoft-export/"),
-        Binding("n", "continue_job", "Continue", id="detail.continue_job", show=False,
-                tooltip="New job from this job's fine-tuned model, or from the selected checkpoint"),
-        Binding("N", "clone_job", "Clone", id="clone_job", show=False,
-                tooltip="New job prefilled from this one (same model and settings)"),
-        Binding("slash", "search_events", "Search", id="detail.events_search", show=False,
-                tooltip="Events: show only events containing a text"),
-        Binding("i", "cycle_event_level", "Level", id="detail.events_level", show=False,
-                tooltip="Events: all levels → warnings and errors → errors only"),
+        Binding(
+            "e",
+            "export_job",
+            "Export",
+            id="export_job",
+            show=False,
+            tooltip="Export metrics, events and results to ./aoft-export/",
+        ),
+        Binding(
+            "n",
+            "continue_job",
+            "Continue",
+            id="detail.continue_job",
+            show=False,
+            tooltip="New job from this job's fine-tuned model, or from the selected checkpoint",
+        ),
+        Binding(
+            "N",
+            "clone_job",
+            "Clone",
+            id="clone_job",
+            show=False,
+            tooltip="New job prefilled from this one (same model and settings)",
+        ),
+        Binding(
+            "slash",
+            "search_events",
+            "Search",
+            id="detail.events_search",
+            show=False,
+            tooltip="Events: show only events containing a text",
+        ),
+        Binding(
+            "i",
+            "cycle_event_level",
+            "Level",
+            id="detail.events_level",
+            show=False,
+            tooltip="Events: all levels → warnings and errors → errors only",
+        ),
     ]
 
     @dataclass
@@ -167,7 +252,7 @@ class JobDetailScreen(ExportActionMixin, JobScreen):
         assert self._fetcher is not None
         try:
             update = self._fetcher.fetch(options, budget)
-        except Exception as err:  # noqa: BLE001 - any failure becomes a toast, never a traceback
+        except Exception as err:
             self.post_message(self.PollFailed(err))
         else:
             self.post_message(self.Polled(update))
@@ -229,8 +314,14 @@ class JobDetailScreen(ExportActionMixin, JobScreen):
     def _render_job(self, update: DetailUpdate) -> None:
         job = update.job
         latest = self.metrics[-1] if self.metrics else None
-        self.query_one(JobOverview).show(job, update.files, latest, self._now(),
-                                         failing_line=update.failing_line, requested=update.requested)
+        self.query_one(JobOverview).show(
+            job,
+            update.files,
+            latest,
+            self._now(),
+            failing_line=update.failing_line,
+            requested=update.requested,
+        )
         events = self.query_one(EventsLog)
         events.append(update.new_events)
         if update.new_events and filter_state(events):
@@ -246,7 +337,9 @@ class JobDetailScreen(ExportActionMixin, JobScreen):
             if str(tab.label) != label:
                 tab.label = label
         # fitted to the width: never a dangling → (the model is cut in the middle or left out)
-        self.query_one(TitleLine).show(f"{job.id} · {fmt.status_label(job.status)} · {job.model}", job.fine_tuned_model)
+        self.query_one(TitleLine).show(
+            f"{job.id} · {fmt.status_label(job.status)} · {job.model}", job.fine_tuned_model
+        )
         self.query_one("#detail-title").set_class(job.status.is_terminal, "-terminal")
         step = f"step {latest.step} · " if latest else ""
         state = "final — no more updates" if self.finished else "live"

@@ -52,12 +52,16 @@ class LinksScreen(ModalScreen[None]):
             yield Label(f"Links of {self.job_id}", id="links-title", markup=False)
             yield OptionList(
                 Option(link_text("Azure", self.links.azure, self.links.azure_note), id="azure"),
-                Option(link_text("Weights & Biases", self.links.wandb, self.links.wandb_note), id="wandb",
-                       disabled=self.links.wandb is None),
+                Option(
+                    link_text("Weights & Biases", self.links.wandb, self.links.wandb_note),
+                    id="wandb",
+                    disabled=self.links.wandb is None,
+                ),
                 id="links",
             )
-            yield Label("y or enter copies · a click opens it (where the terminal can) · esc",
-                        id="links-hint")
+            yield Label(
+                "y or enter copies · a click opens it (where the terminal can) · esc", id="links-hint"
+            )
 
     def on_mount(self) -> None:
         self.query_one(OptionList).highlighted = 0

@@ -41,7 +41,13 @@ class LogFilter(Input):
 def status_text(record: RequestRecord) -> Text:
     if record.status is None:
         return Text("no answer", style="bold red")
-    tone = "red" if record.status >= 500 or record.status == 429 else "yellow" if record.status >= 400 else "green"
+    tone = (
+        "red"
+        if record.status >= 500 or record.status == 429
+        else "yellow"
+        if record.status >= 400
+        else "green"
+    )
     return Text(str(record.status), style=tone)
 
 
@@ -66,7 +72,9 @@ class LogScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Label("Requests and errors of this session", id="log-title")
-        yield LogFilter(placeholder="filter: method, path, status, request id, error — esc to leave", id="log-filter")
+        yield LogFilter(
+            placeholder="filter: method, path, status, request id, error — esc to leave", id="log-filter"
+        )
         yield DataTable(id="log", cursor_type="row", zebra_stripes=True)
         yield Static("", id="log-detail")
         yield KeyBar(id="keys")

@@ -134,7 +134,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, Main
         self.poller.in_flight = True  # this is the first poll; its handler schedules the next
         try:
             jobs = service.list_jobs()  # answered from the prefetch: no network, no SDK
-        except Exception:  # noqa: BLE001 - the worker's poll asks again and reports errors
+        except Exception:
             self.poller.in_flight = False
             return False
         self.on_main_screen_jobs_loaded(self.JobsLoaded(jobs))
@@ -191,7 +191,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, Main
             jobs = self.aoft.service.list_jobs()
         except ServiceError as err:
             self.post_message(self.PollFailed(err))
-        except Exception as err:  # noqa: BLE001 - never a traceback on screen
+        except Exception as err:
             self.post_message(self.PollFailed(ServiceError(f"{type(err).__name__}: {err}")))
         else:
             self.post_message(self.JobsLoaded(jobs))
@@ -208,8 +208,11 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, Main
         before = table.selected_job
         table.sync(message.jobs, self.aoft.now())
         # the job under the cursor changed (it finished, failed, moved on): its chart is stale
-        changed = before is not None and table.selected_job not in (None, before) and (
-            table.selected_job.id == before.id)
+        changed = (
+            before is not None
+            and table.selected_job not in (None, before)
+            and (table.selected_job.id == before.id)
+        )
         if not self.loaded:
             self._call_after_first_frame(self.aoft.started)
         self.loaded = True
@@ -290,7 +293,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, Main
             points = self.aoft.service.metrics(job.id, job=job)
             series = prepare_series(points, (TRAIN_LOSS, VALID_LOSS), max_points=budget)
             step = last_step(points)
-        except Exception:  # noqa: BLE001, S110 - the poll reports connectivity; the preview waits
+        except Exception:
             pass
         self.post_message(self.PreviewLoaded(job.id, series, step))
 
@@ -340,8 +343,11 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, Main
         if table.filter_text:
             # a running job the filter hides must still be counted (issue #14)
             active_shown = sum(table.jobs[job_id].status.is_active for job_id in table.visible_ids)
-            active = f"{active_shown} active" if active_shown == active_all else (
-                f"{active_shown} active shown · {active_all} active in all")
+            active = (
+                f"{active_shown} active"
+                if active_shown == active_all
+                else (f"{active_shown} active shown · {active_all} active in all")
+            )
             counts = f"{shown} of {total} jobs · {active}"
         else:
             counts = f"{fmt.plural(total, 'job')} · {active_all} active"
@@ -467,7 +473,7 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, Main
         except ImportError as err:
             self.notify(f"{feature} is not available in this build ({err}).", title="Not available",
                         severity="warning")  # fmt: skip
-        except Exception as err:  # noqa: BLE001
+        except Exception as err:
             self.notify(f"{feature} failed to load: {type(err).__name__}: {err}", title="Screen failed",
                         severity="error")  # fmt: skip
         return None

@@ -73,7 +73,7 @@ class MainViewsMixin:
             self.app.service.delete_job(job_id)  # type: ignore[attr-defined]
         except ServiceError as err:
             self.post_message(JobDeleteFailed(job_id, err))  # type: ignore[attr-defined]
-        except Exception as err:  # noqa: BLE001 - never a traceback on screen
+        except Exception as err:
             self.post_message(JobDeleteFailed(job_id, ServiceError(f"{type(err).__name__}: {err}")))  # type: ignore[attr-defined]
         else:
             self.post_message(JobDeleted(job_id))  # type: ignore[attr-defined]

@@ -19,7 +19,8 @@ class DatasetTree(DirectoryTree):
 
     def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
         return [
-            p for p in paths
+            p
+            for p in paths
             if not p.name.startswith(".") and (p.is_dir() or p.suffix.lower() in DATASET_SUFFIXES)
         ]
 

@@ -13,8 +13,10 @@ from aoft_tui.services.job_form import form_from_job
 
 
 def open_clone(screen: Screen, job: Job, done: Callable[[str | None], None] | None = None) -> None:
-    note = (f"Cloned from {job.id}: same model and settings. Choose the training file "
-            f"(the job used {job.training_file}).")
+    note = (
+        f"Cloned from {job.id}: same model and settings. Choose the training file "
+        f"(the job used {job.training_file})."
+    )
     _push(screen, form_from_job(job), note, done)
 
 
@@ -27,19 +29,23 @@ def continue_target(job: Job, checkpoint: Checkpoint | None) -> tuple[str, str] 
     return None
 
 
-def open_continue(screen: Screen, job: Job, checkpoint: Checkpoint | None,
-                  done: Callable[[str | None], None] | None = None) -> None:
+def open_continue(
+    screen: Screen, job: Job, checkpoint: Checkpoint | None, done: Callable[[str | None], None] | None = None
+) -> None:
     target = continue_target(job, checkpoint)
     if target is None:
-        screen.notify("Continue from a succeeded job's model, or select a checkpoint (tab 4) first.",
-                      title="Nothing to continue from", severity="warning")
+        screen.notify(
+            "Continue from a succeeded job's model, or select a checkpoint (tab 4) first.",
+            title="Nothing to continue from",
+            severity="warning",
+        )
         return
     model, what = target
     note = f"Continuing from {what}: {model}. Choose new training data."
     _push(screen, form_from_job(job, base_model=model), note, done)
 
 
-def _push(screen: Screen, form, note: str, done: Callable[[str | None], None] | None) -> None:  # noqa: ANN001
+def _push(screen: Screen, form, note: str, done: Callable[[str | None], None] | None) -> None:
     from aoft_tui.ui.screens.new_job_screen import NewJobScreen
 
     def created(job_id: str | None) -> None:

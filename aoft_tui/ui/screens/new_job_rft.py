@@ -21,8 +21,16 @@ from aoft_tui.domain.graders import describe_grader, parse_grader_text
 from aoft_tui.services.job_form import REASONING_EFFORTS, RFT_HYPERPARAMETERS, TRAINING_TYPES, JobForm
 
 # Input-backed fields of the form (id == JobForm field name).
-FORM_TEXT_FIELDS = ("suffix", "n_epochs", "batch_size", "learning_rate_multiplier", "beta", "seed", "metadata",
-                    *RFT_HYPERPARAMETERS)
+FORM_TEXT_FIELDS = (
+    "suffix",
+    "n_epochs",
+    "batch_size",
+    "learning_rate_multiplier",
+    "beta",
+    "seed",
+    "metadata",
+    *RFT_HYPERPARAMETERS,
+)
 OTHER_MODEL = "__other__"
 AUTO = ""
 
@@ -31,21 +39,42 @@ Row = Callable[[str, Widget, str], ComposeResult]
 
 def extra_rows(row: Row) -> ComposeResult:
     """Tags for every method, then the section only a reinforcement job shows."""
-    yield from row("Metadata", Input(placeholder="optional: team=nlp, run=3 (filter with /)", id="metadata",
-                                     compact=True), "metadata")
+    yield from row(
+        "Metadata",
+        Input(placeholder="optional: team=nlp, run=3 (filter with /)", id="metadata", compact=True),
+        "metadata",
+    )
     with Vertical(id="rft"):
-        yield from row("Grader file", Input(placeholder="grader.json: string_check, text_similarity, "
-                                                        "score_model, python or multi", id="grader",
-                                            compact=True), "grader")
+        yield from row(
+            "Grader file",
+            Input(
+                placeholder="grader.json: string_check, text_similarity, score_model, python or multi",
+                id="grader",
+                compact=True,
+            ),
+            "grader",
+        )
         yield Static("", id="grader-info", markup=False)
-        yield from row("Reasoning", Select([(e, e) for e in REASONING_EFFORTS], id="reasoning_effort",
-                                           prompt="auto", compact=True), "reasoning_effort")
-        yield from row("Compute mult.", Input(placeholder="auto (> 0, ≤ 10)", id="compute_multiplier",
-                                              compact=True), "compute_multiplier")
-        yield from row("Eval interval", Input(placeholder="auto (steps between evals)", id="eval_interval",
-                                              compact=True), "eval_interval")
-        yield from row("Eval samples", Input(placeholder="auto (samples per eval)", id="eval_samples",
-                                             compact=True), "eval_samples")
+        yield from row(
+            "Reasoning",
+            Select([(e, e) for e in REASONING_EFFORTS], id="reasoning_effort", prompt="auto", compact=True),
+            "reasoning_effort",
+        )
+        yield from row(
+            "Compute mult.",
+            Input(placeholder="auto (> 0, ≤ 10)", id="compute_multiplier", compact=True),
+            "compute_multiplier",
+        )
+        yield from row(
+            "Eval interval",
+            Input(placeholder="auto (steps between evals)", id="eval_interval", compact=True),
+            "eval_interval",
+        )
+        yield from row(
+            "Eval samples",
+            Input(placeholder="auto (samples per eval)", id="eval_samples", compact=True),
+            "eval_samples",
+        )
 
 
 def tier_options(model: str) -> tuple[list[tuple[str, str]], str]:
@@ -54,8 +83,17 @@ def tier_options(model: str) -> tuple[list[tuple[str, str]], str]:
     base = catalog.lookup(model)
     tiers = base.training_types if base is not None else TRAINING_TYPES
     default = catalog.default_training_type(model)
-    return [(f"{t} (default for {base.family})" if base and t == default else
-             f"{t} (default)" if t == default else t, t) for t in tiers], default
+    return [
+        (
+            f"{t} (default for {base.family})"
+            if base and t == default
+            else f"{t} (default)"
+            if t == default
+            else t,
+            t,
+        )
+        for t in tiers
+    ], default
 
 
 def read_grader(path_text: str, start_dir: Path) -> tuple[str, str, str | None]:

@@ -70,7 +70,9 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
         Binding("escape", "back", "Back/Cancel", id="new_job.back"),
         Binding("c", "cancel_upload", "Cancel upload", id="new_job.cancel_upload"),
         # Quitting mid-upload would strand a half-made file: ask for a cancel first.
-        Binding("q", "guarded_quit", "Quit", id="new_job.quit", tooltip="Leave aoft-tui (not while uploading)"),
+        Binding(
+            "q", "guarded_quit", "Quit", id="new_job.quit", tooltip="Leave aoft-tui (not while uploading)"
+        ),
     ]
 
     AUTO_FOCUS = "#model-select"
@@ -111,8 +113,14 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
         total: int
         lines: int
 
-    def __init__(self, service: FineTuningService, *, start_dir: Path | None = None,
-                 prefill: JobForm | None = None, prefill_note: str = "") -> None:
+    def __init__(
+        self,
+        service: FineTuningService,
+        *,
+        start_dir: Path | None = None,
+        prefill: JobForm | None = None,
+        prefill_note: str = "",
+    ) -> None:
         """`prefill`: a clone or continued fine-tune of a job (services.job_form.form_from_job)."""
         super().__init__()
         self.prefill, self.prefill_note = prefill, prefill_note
@@ -130,32 +138,63 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
     def compose(self) -> ComposeResult:
         yield Label("New fine-tuning job", id="title")
         with VerticalScroll(id="form"):
-            yield from self._row("Base model", Select([], id="model-select", prompt="Loading models…",
-                                                      compact=True), "model")
-            yield Input(placeholder="model id, or base.ft-… to continue a fine-tune", id="model-text",
-                        compact=True)
+            yield from self._row(
+                "Base model", Select([], id="model-select", prompt="Loading models…", compact=True), "model"
+            )
+            yield Input(
+                placeholder="model id, or base.ft-… to continue a fine-tune", id="model-text", compact=True
+            )
             yield Static("", id="model-info")
-            yield from self._row("Training file", Input(placeholder="path to train.jsonl (ctrl+o browse)",
-                                                        id="training", compact=True), "training")
-            yield from self._row("Validation", Input(placeholder="optional path (ctrl+o browse)",
-                                                     id="validation", compact=True), "validation")
-            yield from self._row("Suffix", Input(placeholder="optional: a-z A-Z 0-9 - _ (≤ 40)",
-                                                 id="suffix", compact=True, max_length=60), "suffix")
-            yield from self._row("Method", Select([(m, m) for m in catalog.METHODS], id="method",
-                                                  value=catalog.SUPERVISED, allow_blank=False, compact=True),
-                                 "method")
-            yield from self._row("Epochs", Input(placeholder="auto (1–50)", id="n_epochs", compact=True),
-                                 "n_epochs")
-            yield from self._row("Batch size", Input(placeholder="auto (1–256)", id="batch_size", compact=True),
-                                 "batch_size")
-            yield from self._row("LR multiplier", Input(placeholder="auto (> 0, ≤ 10)",
-                                                        id="learning_rate_multiplier", compact=True),
-                                 "learning_rate_multiplier")
-            yield from self._row("Beta (DPO)", Input(placeholder="auto (> 0, ≤ 2)", id="beta", compact=True,
-                                                     disabled=True), "beta")
+            yield from self._row(
+                "Training file",
+                Input(placeholder="path to train.jsonl (ctrl+o browse)", id="training", compact=True),
+                "training",
+            )
+            yield from self._row(
+                "Validation",
+                Input(placeholder="optional path (ctrl+o browse)", id="validation", compact=True),
+                "validation",
+            )
+            yield from self._row(
+                "Suffix",
+                Input(
+                    placeholder="optional: a-z A-Z 0-9 - _ (≤ 40)", id="suffix", compact=True, max_length=60
+                ),
+                "suffix",
+            )
+            yield from self._row(
+                "Method",
+                Select(
+                    [(m, m) for m in catalog.METHODS],
+                    id="method",
+                    value=catalog.SUPERVISED,
+                    allow_blank=False,
+                    compact=True,
+                ),
+                "method",
+            )
+            yield from self._row(
+                "Epochs", Input(placeholder="auto (1–50)", id="n_epochs", compact=True), "n_epochs"
+            )
+            yield from self._row(
+                "Batch size", Input(placeholder="auto (1–256)", id="batch_size", compact=True), "batch_size"
+            )
+            yield from self._row(
+                "LR multiplier",
+                Input(placeholder="auto (> 0, ≤ 10)", id="learning_rate_multiplier", compact=True),
+                "learning_rate_multiplier",
+            )
+            yield from self._row(
+                "Beta (DPO)",
+                Input(placeholder="auto (> 0, ≤ 2)", id="beta", compact=True, disabled=True),
+                "beta",
+            )
             yield from self._row("Seed", Input(placeholder="random", id="seed", compact=True), "seed")
-            yield from self._row("Training tier", Select(tier_options("")[0], id="training_type",
-                                                         allow_blank=False, compact=True), "training_type")
+            yield from self._row(
+                "Training tier",
+                Select(tier_options("")[0], id="training_type", allow_blank=False, compact=True),
+                "training_type",
+            )
             yield from extra_rows(self._row)
             with Horizontal(id="actions"):
                 yield Button("Start (ctrl+s)", id="start", variant="primary", compact=True)
@@ -228,9 +267,13 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
         info.display = base is not None
         if base is None:
             return
-        price = f"${base.price_per_million:g}/1M training tokens" if base.price_per_million else "billed per hour"
-        info.update(f"{base.family}: {base.training_context:,} tokens per example · "
-                    f"{', '.join(base.methods)} · {price} · {base.lifecycle_status}")
+        price = (
+            f"${base.price_per_million:g}/1M training tokens" if base.price_per_million else "billed per hour"
+        )
+        info.update(
+            f"{base.family}: {base.training_context:,} tokens per example · "
+            f"{', '.join(base.methods)} · {price} · {base.lifecycle_status}"
+        )
 
     # --- the form ---------------------------------------------------------------------------
     def form(self) -> JobForm:
@@ -252,8 +295,12 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
         errors: dict[str, str] = {}
         paths: list[Path | None] = []
         for name in ("training", "validation"):
-            path, error = resolve_dataset(self.query_one(f"#{name}", Input).value, self.start_dir,
-                                          required=name == "training", role=name)
+            path, error = resolve_dataset(
+                self.query_one(f"#{name}", Input).value,
+                self.start_dir,
+                required=name == "training",
+                role=name,
+            )
             paths.append(path)
             if error:
                 errors[name] = error
@@ -340,8 +387,9 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
 
     def action_report(self) -> None:
         if self._report_lines:
-            self.app.push_screen(PreflightReportScreen("Pre-flight report", self._report_lines),
-                                 self._report_closed)
+            self.app.push_screen(
+                PreflightReportScreen("Pre-flight report", self._report_lines), self._report_closed
+            )
         else:
             self.notify("No pre-flight report yet: press ctrl+s to check the files.", severity="information")
 
@@ -353,13 +401,16 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
         except ImportError as exc:
             self.notify(f"The validator screen is not available ({exc}).", severity="warning")
             return
-        screen = ValidateScreen(start_dir=self._report_file.parent, model=self._model_value() or None,
-                                prices=self.aoft.settings.prices)
+        screen = ValidateScreen(
+            start_dir=self._report_file.parent,
+            model=self._model_value() or None,
+            prices=self.aoft.settings.prices,
+        )
         await self.app.push_screen(screen)
         try:  # pre-fill and run it; if its form ever changes, the user just picks the file
             screen.query_one("#validate-path", Input).value = str(self._report_file)
             screen.action_run()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
 
     def action_back(self) -> None:
@@ -394,13 +445,19 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
         if self.starter.cancel():
             self.query_one(SubmitProgress).say("Cancelling…")
         else:
-            self.notify("The job is being created and can no longer be cancelled here; "
-                        "cancel it from the dashboard once it appears.", severity="warning")
+            self.notify(
+                "The job is being created and can no longer be cancelled here; "
+                "cancel it from the dashboard once it appears.",
+                severity="warning",
+            )
 
     def action_guarded_quit(self) -> None:
         if self.busy and self.starter is not None:
-            self.notify("A submit is in flight: press escape to cancel it (its uploads are deleted), "
-                        "then quit.", title="Still uploading", severity="warning")
+            self.notify(
+                "A submit is in flight: press escape to cancel it (its uploads are deleted), then quit.",
+                title="Still uploading",
+                severity="warning",
+            )
         else:
             self.app.exit()
 
@@ -426,7 +483,7 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
         except DatasetIOError as exc:
             self.post_message(self.PreflightFailed(str(exc)))
             return
-        except Exception as exc:  # noqa: BLE001 - a validator bug must not leave the form stuck
+        except Exception as exc:
             self.post_message(self.PreflightFailed(f"The pre-flight check failed: {exc!r}"))
             return
         if not get_current_worker().is_cancelled:  # escape abandons a slow check
@@ -437,8 +494,10 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
 
     def on_new_job_screen_preflight_progressed(self, message: PreflightProgressed) -> None:
         if self.busy and self.starter is None and self.preflight_run is not None:
-            self._show_outcome(f"Checking the files… {byte_size(message.done)} of {byte_size(message.total)} "
-                               f"({message.lines:,} lines)")
+            self._show_outcome(
+                f"Checking the files… {byte_size(message.done)} of {byte_size(message.total)} "
+                f"({message.lines:,} lines)"
+            )
 
     def on_new_job_screen_preflight_failed(self, message: PreflightFailed) -> None:
         self.preflight_run = None
@@ -454,13 +513,18 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
         self._report_file = Path(problems[0].file) if problems else request.training
         self._report_lines = [problem_line(p) for p in problems]
         if len(problems) < n_errors + n_warnings:
-            self._report_lines.append(f"… {n_errors + n_warnings} problems in all; "
-                                      f"`aoft-tui validate {request.training}` lists them.")
+            self._report_lines.append(
+                f"… {n_errors + n_warnings} problems in all; "
+                f"`aoft-tui validate {request.training}` lists them."
+            )
         estimate = estimate_line(report)
         self.query_one("#estimate", Static).update(estimate)
         if report.has_errors:
-            self._show_outcome(f"Pre-flight: {n_errors} error(s), {n_warnings} warning(s). "
-                               "Nothing was uploaded. Press ctrl+r for the report.", error=True)
+            self._show_outcome(
+                f"Pre-flight: {n_errors} error(s), {n_warnings} warning(s). "
+                "Nothing was uploaded. Press ctrl+r for the report.",
+                error=True,
+            )
             return
         from aoft_tui.ui.screens.confirm import ConfirmScreen
 
@@ -468,8 +532,14 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._launch(JobStarter(self.service, request, on_progress=throttled(self._progress_from_thread),
-                                        poll_interval=self.file_poll_interval))
+                self._launch(
+                    JobStarter(
+                        self.service,
+                        request,
+                        on_progress=throttled(self._progress_from_thread),
+                        poll_interval=self.file_poll_interval,
+                    )
+                )
             else:
                 self._show_outcome("Not started.")
 
@@ -529,4 +599,3 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
         outcome = self.query_one("#outcome", Static)
         outcome.update(message)
         outcome.set_class(error, "-error")
-

@@ -37,13 +37,15 @@ def model_choices(models: list[ModelInfo]) -> list[tuple[str, str]]:
     return [(model_label(m.id, m.lifecycle_status), m.id) for m in sorted(usable, key=deprecated)]
 
 
-def problem_line(problem) -> str:  # noqa: ANN001 - a validator Problem
+def problem_line(problem) -> str:
     where = problem.file + (f":{problem.line}" if problem.line else "")
     location = f" {problem.location}" if problem.location else ""
     return f"{problem.severity.upper()} {where}{location}: {problem.message}"
 
 
-def resolve_dataset(raw: str, start_dir: Path, *, required: bool, role: str) -> tuple[Path | None, str | None]:
+def resolve_dataset(
+    raw: str, start_dir: Path, *, required: bool, role: str
+) -> tuple[Path | None, str | None]:
     """A typed path (relative to where aoft-tui started) → (path, message when unusable)."""
     raw = raw.strip()
     if not raw:
@@ -53,7 +55,7 @@ def resolve_dataset(raw: str, start_dir: Path, *, required: bool, role: str) -> 
     return path, None if path.is_file() else f"No such file: {path}"
 
 
-def confirm_text(request: StartRequest, report, estimate: str) -> tuple[str, str]:  # noqa: ANN001
+def confirm_text(request: StartRequest, report, estimate: str) -> tuple[str, str]:
     """Title and text of the last question before a submit: what, how much, which warnings."""
     opts = request.options
     files = request.training.name + (f" + {request.validation.name}" if request.validation else "")

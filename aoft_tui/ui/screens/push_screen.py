@@ -75,7 +75,11 @@ class PushScreen(AoftModalScreen[None]):
                     yield Label("Mode", classes="field-label")
                     with RadioSet(id="mode"):
                         for mode in MODES:
-                            yield RadioButton(mode, value=mode == (wb.mode if wb.mode in MODES else "auto"), id=f"mode-{mode}")
+                            yield RadioButton(
+                                mode,
+                                value=mode == (wb.mode if wb.mode in MODES else "auto"),
+                                id=f"mode-{mode}",
+                            )
                 yield Static(self._mode_hint(), id="mode-hint", markup=False)
                 with Horizontal(classes="field"):
                     yield Label("Datasets", classes="field-label")
@@ -180,13 +184,15 @@ class PushScreen(AoftModalScreen[None]):
 
         try:
             result = push_job(
-                self.service, self.job_id, options,
+                self.service,
+                self.job_id,
+                options,
                 progress=lambda p: self.post_message(self.Progressed(p)),
                 cancel=self.cancel,
             )
         except (ServiceError, PushError) as exc:
             self.post_message(self.Failed(getattr(exc, "title", "Push failed"), str(exc)))
-        except Exception as exc:  # noqa: BLE001 - the screen must show it, not crash the app
+        except Exception as exc:
             self.post_message(self.Failed("Push failed", f"{type(exc).__name__}: {exc}"))
         else:
             self.post_message(self.Finished(result))

@@ -18,7 +18,12 @@ def base_for(deployment: Deployment, others: list[Deployment]) -> str | None:
     """A succeeded base-model deployment of the fine-tuned model's base, if there is one."""
     base = catalog.lookup(deployment.model)
     for other in others:
-        if not other.fine_tuned and other.state == "Succeeded" and base is not None and other.model == base.family:
+        if (
+            not other.fine_tuned
+            and other.state == "Succeeded"
+            and base is not None
+            and other.model == base.family
+        ):
             return other.name
     return None
 
@@ -42,8 +47,11 @@ class TryScreen(Screen[None]):
                 yield Static("", id="answer-ft", markup=False)
             with VerticalScroll(classes="try-pane"):
                 yield Label(self.base or "no base deployment", classes="pane-title")
-                yield Static("" if self.base else "Deploy the base model to compare answers here.",
-                             id="answer-base", markup=False)
+                yield Static(
+                    "" if self.base else "Deploy the base model to compare answers here.",
+                    id="answer-base",
+                    markup=False,
+                )
         yield Input(placeholder="Ask something, enter to send", id="try-prompt")
         yield KeyBar(id="keys")
 
@@ -70,7 +78,9 @@ class TryScreen(Screen[None]):
             chat = deploy_services(self.app)[1]
             for piece in chat.stream(deployment, [{"role": "user", "content": question}]):
                 self.answers[side] += piece
-                self.app.call_from_thread(self.query_one(f"#answer-{side}", Static).update, self.answers[side])
-        except Exception as err:  # noqa: BLE001 - shown in the pane
+                self.app.call_from_thread(
+                    self.query_one(f"#answer-{side}", Static).update, self.answers[side]
+                )
+        except Exception as err:
             self.app.call_from_thread(self.query_one(f"#answer-{side}", Static).update, f"Error: {err}")
         self.streams_done += 1

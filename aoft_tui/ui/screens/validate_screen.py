@@ -66,13 +66,23 @@ class LinePreviewScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         p = self.problem
         with Vertical(id="preview-dialog"):
-            yield Static(Text.assemble((f"{p.file}:{p.line}", "bold"), "  ",
-                                       (p.location or "", "italic"), "\n",
-                                       (f"{p.severity}: {p.code}", "red" if p.is_error else "yellow"),
-                                       f" — {p.message}"), id="preview-title")
+            yield Static(
+                Text.assemble(
+                    (f"{p.file}:{p.line}", "bold"),
+                    "  ",
+                    (p.location or "", "italic"),
+                    "\n",
+                    (f"{p.severity}: {p.code}", "red" if p.is_error else "yellow"),
+                    f" — {p.message}",
+                ),
+                id="preview-title",
+            )
             with VerticalScroll(id="preview-body"):
-                body = Syntax(self.text, "json", word_wrap=True, theme="ansi_dark") if self.is_json \
+                body = (
+                    Syntax(self.text, "json", word_wrap=True, theme="ansi_dark")
+                    if self.is_json
                     else Text(self.text)
+                )
                 yield Static(body, id="preview-text")
             yield Label("escape: close", id="preview-hint")
 
@@ -104,12 +114,25 @@ class ValidateScreen(AoftScreen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
-        Binding("escape", "close", "Close", id="validate.close",
-                tooltip="Cancel the running validation, else close"),
-        Binding("ctrl+r,f5", "run", "Validate", id="validate.run", tooltip="Validate the file in the path box"),
+        Binding(
+            "escape",
+            "close",
+            "Close",
+            id="validate.close",
+            tooltip="Cancel the running validation, else close",
+        ),
+        Binding(
+            "ctrl+r,f5", "run", "Validate", id="validate.run", tooltip="Validate the file in the path box"
+        ),
         Binding("ctrl+o", "focus_files", "Files", id="validate.files", tooltip="Pick a file in the tree"),
-        Binding("ctrl+l", "focus_problems", "Problems", id="validate.problems", show=False,
-                tooltip="Go to the problem list (enter shows the line)"),
+        Binding(
+            "ctrl+l",
+            "focus_problems",
+            "Problems",
+            id="validate.problems",
+            show=False,
+            tooltip="Go to the problem list (enter shows the line)",
+        ),
     ]
 
     class Said(Message):
@@ -122,7 +145,9 @@ class ValidateScreen(AoftScreen[None]):
             self.run = run
 
     class Checked(Message):
-        def __init__(self, path: Path, report: ValidationReport, bins: object, *, run: ChildValidation) -> None:
+        def __init__(
+            self, path: Path, report: ValidationReport, bins: object, *, run: ChildValidation
+        ) -> None:
             super().__init__()
             self.path = path
             self.report = report
@@ -162,15 +187,27 @@ class ValidateScreen(AoftScreen[None]):
                         yield Input(placeholder="path/to/train.jsonl", id="validate-path")
                         yield Button("Validate", id="validate-run", variant="primary")
                     with Horizontal(classes="form-row"):
-                        yield Select(self._model_options(), value=self._initial_model(), allow_blank=True,
-                                     prompt="Model (any)", id="validate-model")
-                        yield Select([("Method: detect", AUTO)] + [(f"Method: {m}", m) for m in catalog.METHODS],
-                                     value=AUTO, allow_blank=False, id="validate-method")
-                yield Static("Pick a file in the tree, or type a path and press enter.", id="validate-summary")
+                        yield Select(
+                            self._model_options(),
+                            value=self._initial_model(),
+                            allow_blank=True,
+                            prompt="Model (any)",
+                            id="validate-model",
+                        )
+                        yield Select(
+                            [("Method: detect", AUTO)] + [(f"Method: {m}", m) for m in catalog.METHODS],
+                            value=AUTO,
+                            allow_blank=False,
+                            id="validate-method",
+                        )
+                yield Static(
+                    "Pick a file in the tree, or type a path and press enter.", id="validate-summary"
+                )
                 yield ProgressBar(id="validate-progress", show_eta=False, classes="-hidden")
                 yield PlotextPlot(id="validate-histogram", classes="-hidden")
-                yield DataTable(id="validate-problems", cursor_type="row", zebra_stripes=True,
-                                classes="-hidden")
+                yield DataTable(
+                    id="validate-problems", cursor_type="row", zebra_stripes=True, classes="-hidden"
+                )
                 yield Static("", id="validate-detail", classes="-hidden")
         yield KeyBar()
 
@@ -229,8 +266,12 @@ class ValidateScreen(AoftScreen[None]):
         bar.update(total=None, progress=0)
         bar.remove_class("-hidden")
         self.running = ChildValidation(on_progress=self._progress_from_thread)
-        self._validate(self.running, path, None if model is Select.NULL else str(model),
-                       None if method in (AUTO, Select.NULL) else str(method))
+        self._validate(
+            self.running,
+            path,
+            None if model is Select.NULL else str(model),
+            None if method in (AUTO, Select.NULL) else str(method),
+        )
 
     @on(Input.Submitted, "#validate-path")
     @on(Button.Pressed, "#validate-run")
@@ -255,8 +296,16 @@ class ValidateScreen(AoftScreen[None]):
             return
         p = self.report.problems[int(event.row_key.value)]
         where = p.file if p.line is None else f"line {p.line}"
-        detail.update(Text.assemble((where, "bold"), " ", p.location or "", " — ", p.message,
-                                    ("  (enter: show the line)" if p.line else "", "dim")))
+        detail.update(
+            Text.assemble(
+                (where, "bold"),
+                " ",
+                p.location or "",
+                " — ",
+                p.message,
+                ("  (enter: show the line)" if p.line else "", "dim"),
+            )
+        )
         detail.remove_class("-hidden")
 
     @on(DataTable.RowSelected, "#validate-problems")
@@ -270,8 +319,9 @@ class ValidateScreen(AoftScreen[None]):
         try:
             text, is_json = read_line(Path(problem.file), problem.line)
         except OSError as exc:
-            self.notify(f"{problem.file}: {exc.strerror or exc}", title="Cannot read the line",
-                        severity="error")
+            self.notify(
+                f"{problem.file}: {exc.strerror or exc}", title="Cannot read the line", severity="error"
+            )
             return
         self.app.push_screen(LinePreviewScreen(problem, text, is_json=is_json))
 
@@ -297,7 +347,8 @@ class ValidateScreen(AoftScreen[None]):
         self.query_one("#validate-progress", ProgressBar).update(total=message.total, progress=message.done)
         path = self.query_one("#validate-path", Input).value.strip()
         self.query_one("#validate-summary", Static).update(
-            f"Validating {path}… {byte_size(message.done)} of {byte_size(message.total)} · {message.lines:,} lines")
+            f"Validating {path}… {byte_size(message.done)} of {byte_size(message.total)} · {message.lines:,} lines"
+        )
 
     def _finished(self, run: ChildValidation | None) -> bool:
         """The run ended; False when it no longer matters (closed, cancelled or replaced)."""
@@ -372,17 +423,30 @@ def summary_text(report: ValidationReport) -> Text:
     st = report.stats
     t = st.tokens
     out = Text()
-    verdict = (f"✗ {report.error_count:,} error(s), {report.warning_count:,} warning(s)" if report.has_errors
-               else f"✓ no errors, {report.warning_count:,} warning(s)" if report.warning_count
-               else "✓ no problems found")
+    verdict = (
+        f"✗ {report.error_count:,} error(s), {report.warning_count:,} warning(s)"
+        if report.has_errors
+        else f"✓ no errors, {report.warning_count:,} warning(s)"
+        if report.warning_count
+        else "✓ no problems found"
+    )
     out.append(verdict, style="bold red" if report.has_errors else "bold green")
-    out.append(f"  ·  {FORMAT_LABELS.get(st.format, st.format)} · {st.examples:,} examples · "
-               f"{st.messages:,} messages\n")
+    out.append(
+        f"  ·  {FORMAT_LABELS.get(st.format, st.format)} · {st.examples:,} examples · "
+        f"{st.messages:,} messages\n"
+    )
     if st.examples:
-        out.append(f"Tokens/example min {t.min:,} · mean {t.mean:,.0f} · p50 {t.p50:,} · p95 {t.p95:,} · "
-                   f"max {t.max:,} · over {st.context_tokens:,}: {st.over_context:,} · dupes {st.duplicates:,}\n")
+        out.append(
+            f"Tokens/example min {t.min:,} · mean {t.mean:,.0f} · p50 {t.p50:,} · p95 {t.p95:,} · "
+            f"max {t.max:,} · over {st.context_tokens:,}: {st.over_context:,} · dupes {st.duplicates:,}\n"
+        )
     epochs = f"{st.epochs} epoch(s){' (auto)' if st.epochs_auto else ''}"
-    cost = f" ≈ ${st.est_cost_usd:,.2f}" if st.est_cost_usd is not None else \
-        " (pick a model for a cost estimate)" if report.model is None else " (no token price)"
+    cost = (
+        f" ≈ ${st.est_cost_usd:,.2f}"
+        if st.est_cost_usd is not None
+        else " (pick a model for a cost estimate)"
+        if report.model is None
+        else " (no token price)"
+    )
     out.append(f"Billed ≈ {st.billed_tokens or 0:,} tokens over {epochs}{cost}")
     return out

@@ -39,7 +39,7 @@ def _metric(value: float | None) -> str:
 class CheckpointsTable(DataTable):
     """Newest checkpoint first, keyed by checkpoint id, so updates keep the cursor in place."""
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes, cursor_type="row", zebra_stripes=True)
         self._checkpoints: dict[str, Checkpoint] = {}
         self.model_width = MIN_MODEL_WIDTH
@@ -56,7 +56,9 @@ class CheckpointsTable(DataTable):
         self.add_column("created (UTC)", key="created", width=_CREATED_WIDTH)
 
     def on_resize(self) -> None:
-        longest = max((cell_len(c.fine_tuned_model_checkpoint) for c in self._checkpoints.values()), default=0)
+        longest = max(
+            (cell_len(c.fine_tuned_model_checkpoint) for c in self._checkpoints.values()), default=0
+        )
         room = self.size.width - _FIXED_WIDTH - 2 - _SCROLLBAR
         width = max(MIN_MODEL_WIDTH, max(len(MODEL_LABEL), min(longest, room)))
         if width != self.model_width:

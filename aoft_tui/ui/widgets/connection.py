@@ -42,7 +42,7 @@ class ConnectionIndicator(Static):
     state: reactive[ConnectionState] = reactive("connecting")
     cached: reactive[bool] = reactive(False)
 
-    def __init__(self, *, id: str | None = None, clock: Callable[[], float] = time.time) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None, clock: Callable[[], float] = time.time) -> None:
         super().__init__(_TEXT["connecting"], id=id, markup=False)
         self.clock = clock  # wall-clock seconds (tests freeze or move it)
         self.last_answer: float | None = None
@@ -79,7 +79,7 @@ class ConnectionIndicator(Static):
         """Short texts: the screen is laid out for a narrow terminal (MainScreen.-narrow)."""
         try:
             return self.screen.has_class("-narrow")
-        except Exception:  # noqa: BLE001 - not mounted yet: the full text
+        except Exception:
             return False
 
     def describe(self) -> str:

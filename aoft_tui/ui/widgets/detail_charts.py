@@ -14,9 +14,7 @@ KIND_LABELS = {"train": "train [t]", "valid": "valid [V]", "full": "full valid [
 
 def options_text(options: ChartOptions) -> str:
     """Readable without colour: ■ shown, □ hidden."""
-    kinds = "  ".join(
-        f"{'■' if kind in options.kinds else '□'} {KIND_LABELS[kind]}" for kind in KINDS
-    )
+    kinds = "  ".join(f"{'■' if kind in options.kinds else '□'} {KIND_LABELS[kind]}" for kind in KINDS)
     smoothing = f"EMA {options.smoothing:g}" if options.smoothing else "EMA off"
     scale = "log" if options.log else "linear"
     return f"{kinds}   {smoothing} [~ +/-]   {scale} [l]"
@@ -50,7 +48,9 @@ class DetailCharts(Vertical):
             empty_text=empty_text,
         )
         # a reinforcement job's second chart is its reward (domain.series.chart_data)
-        second = "mean reward" if any(name.endswith("_reward_mean") for name in accuracy) else "token accuracy"
+        second = (
+            "mean reward" if any(name.endswith("_reward_mean") for name in accuracy) else "token accuracy"
+        )
         self.query_one("#accuracy-chart", MetricChart).show(
             accuracy, title=f"{second}{smoothing}", empty_text=empty_text
         )

@@ -50,7 +50,7 @@ class EventsLog(RichLog):
     EventsLog > .events-log--metrics { color: $text-muted; }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(max_lines=MAX_LINES, wrap=True, markup=False, id=id, classes=classes)
         self.event_count = 0
         self._pending: deque[JobEvent] = deque(maxlen=MAX_LINES)
@@ -88,7 +88,9 @@ class EventsLog(RichLog):
     def append(self, events: Iterable[JobEvent]) -> None:
         events = list(events)
         self._kept.extend(events)
-        self._pending.extend(e for e in events if self.matches(e))  # beyond MAX_LINES the oldest would scroll away anyway
+        self._pending.extend(
+            e for e in events if self.matches(e)
+        )  # beyond MAX_LINES the oldest would scroll away anyway
         self.event_count += len(events)
         if self._pending and not self._draining:
             self._draining = True
@@ -120,12 +122,12 @@ class EventsLog(RichLog):
     def _parts(self, event: JobEvent) -> tuple[Text, Text]:
         level_style = self.get_component_rich_style(f"events-log--{event.level.value}")
         message_style = (
-            self.get_component_rich_style("events-log--metrics")
-            if event.type == "metrics"
-            else level_style
+            self.get_component_rich_style("events-log--metrics") if event.type == "metrics" else level_style
         )
         prefix = Text(no_wrap=True)
-        prefix.append(event.created_at.strftime("%m-%d %H:%M:%S"), self.get_component_rich_style("events-log--time"))
+        prefix.append(
+            event.created_at.strftime("%m-%d %H:%M:%S"), self.get_component_rich_style("events-log--time")
+        )
         prefix.append("  ")
         prefix.append(LEVEL_MARKS[event.level], level_style)
         prefix.append("  ")

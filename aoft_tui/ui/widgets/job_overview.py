@@ -62,8 +62,10 @@ def _trained_tokens(n: int | None) -> str:
 def hyperparameter_rows(job: Job, requested: dict | None = None) -> Rows:
     """The effective settings; beside what was asked for when this app made the job."""
     if requested is not None:
-        return [(name, f"{effective}  (requested {asked})" if asked != effective else effective)
-                for name, asked, effective in hyperparameter_comparison(job, requested)]
+        return [
+            (name, f"{effective}  (requested {asked})" if asked != effective else effective)
+            for name, asked, effective in hyperparameter_comparison(job, requested)
+        ]
     if not job.hyperparameters:
         return [("(none reported)", "")]
     return [(key, _value(value)) for key, value in sorted(job.shown_hyperparameters.items())]
@@ -116,7 +118,7 @@ class JobOverview(VerticalScroll):
     JobOverview > .job-overview--value { color: $text; }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         # section → rows as shown, and the error text: the screen's content as plain text
         self.sections: dict[str, Rows] = {}

@@ -29,7 +29,7 @@ class JobSummary(Widget):
 
     DEFAULT_CSS = "JobSummary { height: auto; }"
 
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._rows: list[Row] = []
         self.plain = EMPTY  # what is shown, as text (tests, screen readers)
@@ -81,7 +81,9 @@ def _rows(job: Job, now: datetime, *, step: int | None, total_steps: int | None)
         rows.append(("Fine-tuned", job.fine_tuned_model, ""))
     elif job.suffix:
         rows.append(("Suffix", job.suffix, ""))
-    rows.append(("Created", f"{fmt.relative_time(job.created_at, now)} ({job.created_at:%Y-%m-%d %H:%M} UTC)", ""))
+    rows.append(
+        ("Created", f"{fmt.relative_time(job.created_at, now)} ({job.created_at:%Y-%m-%d %H:%M} UTC)", "")
+    )
     rows.append(("Duration", fmt.duration(fmt.job_duration(job, now)), ""))
     if job.estimated_finish and not job.status.is_terminal:
         rows.append(("Est. finish", fmt.relative_time(job.estimated_finish, now), ""))

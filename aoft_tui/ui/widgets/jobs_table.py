@@ -80,8 +80,14 @@ def job_matches(job: Job, query: str) -> bool:
     """Every word of `query` appears in the id, model, status, suffix, fine-tuned model or a
     metadata tag (written `key=value`, so `team=nlp` finds the jobs tagged so)."""
     haystack = " ".join(
-        (job.id, job.model, fmt.status_label(job.status), job.suffix or "", job.fine_tuned_model or "",
-         *(f"{key}={value}" for key, value in job.metadata.items()))
+        (
+            job.id,
+            job.model,
+            fmt.status_label(job.status),
+            job.suffix or "",
+            job.fine_tuned_model or "",
+            *(f"{key}={value}" for key, value in job.metadata.items()),
+        )
     ).lower()
     return all(word in haystack for word in query.lower().split())
 
@@ -179,7 +185,7 @@ class JobsTable(ScrollView, can_focus=True):
     }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.jobs: dict[str, Job] = {}
         self.steps: StepInfo = {}
@@ -252,8 +258,11 @@ class JobsTable(ScrollView, can_focus=True):
         if column not in _SORT_KEYS:
             return
         if reverse is None:
-            reverse = not self.sort_reverse if column == self.sort_column else column in (
-                "created", "tokens", "progress", "duration")
+            reverse = (
+                not self.sort_reverse
+                if column == self.sort_column
+                else column in ("created", "tokens", "progress", "duration")
+            )
         self.sort_column, self.sort_reverse = column, reverse
         self._apply()
 
@@ -384,7 +393,10 @@ class JobsTable(ScrollView, can_focus=True):
     def _header_strip(self, styles: dict[str, Style]) -> Strip:
         pad, style = " " * PADDING, styles["header"]
         return Strip(
-            [Segment(pad + _fit(self.header_label(key), self.widths[key]) + pad, style) for key in COLUMN_KEYS],
+            [
+                Segment(pad + _fit(self.header_label(key), self.widths[key]) + pad, style)
+                for key in COLUMN_KEYS
+            ],
             self.table_width,
         )
 
@@ -436,7 +448,9 @@ class JobsTable(ScrollView, can_focus=True):
             return
         keep, keep_row = self.selected_key, self.cursor_row
         query = self.filter_text
-        self._shown = {jid: self._cells(job) for jid, job in self.jobs.items() if not query or job_matches(job, query)}
+        self._shown = {
+            jid: self._cells(job) for jid, job in self.jobs.items() if not query or job_matches(job, query)
+        }
         self._order = self._sorted(self._shown, now)
         self._row_of = {jid: row for row, jid in enumerate(self._order)}
         size = Size(self.table_width, len(self._order) + 1)

@@ -22,7 +22,6 @@ from rich.text import Text
 from textual import events
 from textual.widget import Widget
 
-
 _ENABLED = Style()
 _DISABLED = Style(dim=True)
 # Binding ids (and actions) that are never left out of the line.
@@ -99,7 +98,9 @@ class KeyBar(Widget):
         items, x = [], 0
         for binding, enabled, tooltip, display in wanted + kept:
             end = x + cell_len(display) + 1 + cell_len(binding.description)
-            items.append(_Key(binding.key.split(",")[0], display, binding.description, tooltip, enabled, x, end))
+            items.append(
+                _Key(binding.key.split(",")[0], display, binding.description, tooltip, enabled, x, end)
+            )
             x = end + 1  # one space between items
         return items
 

@@ -115,7 +115,7 @@ class MetricChart(Widget):
         *,
         empty_text: str = EMPTY_TEXT,
         name: str | None = None,
-        id: str | None = None,  # noqa: A002 - Textual's own parameter name
+        id: str | None = None,
         classes: str | None = None,
         threaded: bool = False,
     ) -> None:
@@ -229,14 +229,16 @@ class MetricChart(Widget):
         for name, label in self._labels.items():
             code = None if self.app.no_color else color_codes.get(self.colour_for(name))
             line.append("   ")
-            line.append(self.legend_glyph(name), Style(color=Color.from_ansi(code)) if code is not None else "")
+            line.append(
+                self.legend_glyph(name), Style(color=Color.from_ansi(code)) if code is not None else ""
+            )
             line.append(f" {label}")
         line.append("   x axis: step", style="dim")  # not `x = step`: x is a marker too
         return line
 
     def _colours(self) -> dict[str, str]:
         if self.app.no_color:  # greyed, a colour can fade to near-invisible: markers tell them apart
-            return {name: "default" for name in self._series}
+            return dict.fromkeys(self._series, "default")
         return {name: self.colour_for(name) for name in self._series}
 
     def _markers(self) -> dict[str, str]:

@@ -35,7 +35,7 @@ class TitleLine(Static):
 
     DEFAULT_CSS = "TitleLine { height: 1; text-wrap: nowrap; text-overflow: ellipsis; }"
 
-    def __init__(self, head: str = "", *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, head: str = "", *, id: str | None = None) -> None:
         super().__init__(head, id=id, markup=False)
         self._head, self._model = head, None
 

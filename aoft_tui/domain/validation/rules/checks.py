@@ -47,8 +47,9 @@ class Texts:
 # format. Example 6174 message contains an invalid token: <|fim_suffix|>."
 # (johny-b/llmcomp#59; the report does not name the model). All five are refused for every
 # model: a literal marker costs the user an edit, a missed one a failed job.
-SPECIAL_TOKENS = frozenset({"<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>",
-                            "<|endofprompt|>"})
+SPECIAL_TOKENS = frozenset(
+    {"<|endoftext|>", "<|fim_prefix|>", "<|fim_middle|>", "<|fim_suffix|>", "<|endofprompt|>"}
+)
 
 
 def special_token_in(text: str) -> str | None:
@@ -66,17 +67,27 @@ def check_special_text(text: str, loc: str, issues: Issues) -> None:
     if "<|" in text:
         token = special_token_in(text)
         if token is not None:
-            issues.append(("special_token", loc,
-                           f"{loc} contains {token}, a special token of the model's tokenizer: the "
-                           "service fails the job (\"message contains an invalid token\"). Remove it, "
-                           f"or break it up (e.g. \"{token[:2]} {token[2:-2]} {token[-2:]}\") if you "
-                           "mean the literal text."))
+            issues.append(
+                (
+                    "special_token",
+                    loc,
+                    f"{loc} contains {token}, a special token of the model's tokenizer: the "
+                    'service fails the job ("message contains an invalid token"). Remove it, '
+                    f'or break it up (e.g. "{token[:2]} {token[2:-2]} {token[-2:]}") if you '
+                    "mean the literal text.",
+                )
+            )
             return
         m = _SPECIAL.search(text)
         if m:
-            issues.append(("special_token_text", loc,
-                           f"The text contains {m.group(0)}, which is trained as ordinary text, "
-                           "not as a special token: remove it unless you mean the literal string."))
+            issues.append(
+                (
+                    "special_token_text",
+                    loc,
+                    f"The text contains {m.group(0)}, which is trained as ordinary text, "
+                    "not as a special token: remove it unless you mean the literal string.",
+                )
+            )
 
 
 def check_special_json(value: Any, text: str, loc: str, issues: Issues) -> None:

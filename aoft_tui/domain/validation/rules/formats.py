@@ -97,8 +97,12 @@ def detect_format(first: dict[str, Any] | None) -> str:
 
 
 def check_chat(rec: dict[str, Any], issues: Issues, texts: Texts) -> RecordResult:
-    _unknown_keys(rec, CHAT_KEYS, "a chat record holds messages (and optionally tools, functions, "
-                  "parallel_tool_calls)", issues)
+    _unknown_keys(
+        rec,
+        CHAT_KEYS,
+        "a chat record holds messages (and optionally tools, functions, parallel_tool_calls)",
+        issues,
+    )
     calls = Calls(declared=_declared(rec, issues, texts, ""))
     r = check_messages(rec.get("messages"), "messages", CHAT, issues, texts, calls)
     return RecordResult(r.messages, r.images, _overhead(r.messages, r.names))
@@ -112,14 +116,20 @@ def check_reinforcement(rec: dict[str, Any], issues: Issues, texts: Texts) -> Re
 
 
 def check_dpo(rec: dict[str, Any], issues: Issues, texts: Texts) -> RecordResult:
-    _unknown_keys(rec, DPO_KEYS, "a DPO record holds input, preferred_output and non_preferred_output",
-                  issues)
+    _unknown_keys(
+        rec, DPO_KEYS, "a DPO record holds input, preferred_output and non_preferred_output", issues
+    )
     inp = rec.get("input")
     out = RecordResult()
     calls = Calls()
     if type(inp) is not dict or "messages" not in inp:
-        issues.append(("invalid_dpo_input", "input",
-                       'input must be an object {"messages": [...]} holding the prompt conversation.'))
+        issues.append(
+            (
+                "invalid_dpo_input",
+                "input",
+                'input must be an object {"messages": [...]} holding the prompt conversation.',
+            )
+        )
     else:
         calls.declared = _declared(inp, issues, texts, "input.")
         r = check_messages(inp["messages"], "input.messages", DPO_INPUT, issues, texts, calls)
@@ -130,9 +140,14 @@ def check_dpo(rec: dict[str, Any], issues: Issues, texts: Texts) -> RecordResult
     for key, cat in (("preferred_output", TRAINED), ("non_preferred_output", UNTRAINED)):
         value = rec.get(key)
         if type(value) is not list or not value:
-            issues.append(("invalid_dpo_output", key,
-                           f'{key} must be a non-empty list of messages, e.g. '
-                           '[{"role": "assistant", "content": "…"}].'))
+            issues.append(
+                (
+                    "invalid_dpo_output",
+                    key,
+                    f"{key} must be a non-empty list of messages, e.g. "
+                    '[{"role": "assistant", "content": "…"}].',
+                )
+            )
             continue
         outputs.append(value)
         # Both outputs answer the same input: each may answer the input's tool calls.
@@ -145,9 +160,14 @@ def check_dpo(rec: dict[str, Any], issues: Issues, texts: Texts) -> RecordResult
         out.messages += r.messages
         out.overhead += 3 * r.messages
     if len(outputs) == 2 and outputs[0] == outputs[1]:
-        issues.append(("dpo_identical_outputs", "preferred_output",
-                       "preferred_output and non_preferred_output are identical, so the pair "
-                       "teaches nothing: make the non-preferred answer the worse one."))
+        issues.append(
+            (
+                "dpo_identical_outputs",
+                "preferred_output",
+                "preferred_output and non_preferred_output are identical, so the pair "
+                "teaches nothing: make the non-preferred answer the worse one.",
+            )
+        )
     return out
 
 
@@ -161,8 +181,13 @@ def check_prompt_completion(rec: dict[str, Any], issues: Issues, texts: Texts) -
             texts.add(value, cat)
             check_special_text(value, key, issues)
     if completion == "":
-        issues.append(("empty_completion", "completion",
-                       "The completion is empty: the model would learn to stop at once."))
+        issues.append(
+            (
+                "empty_completion",
+                "completion",
+                "The completion is empty: the model would learn to stop at once.",
+            )
+        )
     return RecordResult()
 
 
@@ -177,7 +202,9 @@ CHECKERS: dict[str, Callable[[dict[str, Any], Issues, Texts], RecordResult]] = {
 def _unknown_keys(rec: dict[str, Any], allowed: frozenset[str], what_it_holds: str, issues: Issues) -> None:
     for key in rec:
         if key not in allowed:
-            issues.append(("unknown_top_level_key", key, f"Unexpected key {key!r}: {what_it_holds}; remove it."))
+            issues.append(
+                ("unknown_top_level_key", key, f"Unexpected key {key!r}: {what_it_holds}; remove it.")
+            )
 
 
 def _declared(holder: dict[str, Any], issues: Issues, texts: Texts, prefix: str) -> frozenset[str] | None:

@@ -15,8 +15,9 @@ from aoft_tui.domain.validation.rules.images import MAX_IMAGES_PER_EXAMPLE, chec
 
 ROLES = frozenset({"system", "developer", "user", "assistant", "tool", "function"})
 _PLAIN_ROLES = frozenset({"system", "developer", "user", "assistant"})  # need only role + content
-MESSAGE_KEYS = frozenset({"role", "content", "name", "weight", "tool_calls", "tool_call_id",
-                          "function_call", "refusal"})
+MESSAGE_KEYS = frozenset(
+    {"role", "content", "name", "weight", "tool_calls", "tool_call_id", "function_call", "refusal"}
+)
 
 # What the list is part of: changes which roles and endings are required.
 CHAT = "chat"
@@ -42,13 +43,19 @@ class ListResult:
     trained: int = 0
 
 
-def check_messages(messages: Any, where: str, mode: str, issues: Issues, texts: Texts,
-                   calls: Calls) -> ListResult:
+def check_messages(
+    messages: Any, where: str, mode: str, issues: Issues, texts: Texts, calls: Calls
+) -> ListResult:
     res = ListResult()
     if not isinstance(messages, list):
-        issues.append(("messages_not_list", where,
-                       f"{where} must be a list of message objects, e.g. "
-                       '[{"role": "user", "content": "…"}, {"role": "assistant", "content": "…"}].'))
+        issues.append(
+            (
+                "messages_not_list",
+                where,
+                f"{where} must be a list of message objects, e.g. "
+                '[{"role": "user", "content": "…"}, {"role": "assistant", "content": "…"}].',
+            )
+        )
         return res
     if not messages:
         issues.append(("empty_messages", where, f"{where} is empty: add the conversation's messages."))
@@ -59,8 +66,13 @@ def check_messages(messages: Any, where: str, mode: str, issues: Issues, texts: 
     fixed = 0
     for i, m in enumerate(messages):
         if type(m) is not dict:
-            issues.append(("message_not_object", f"{where}[{i}]",
-                           f"Each message must be an object with a role and content, not {_kind(m)}."))
+            issues.append(
+                (
+                    "message_not_object",
+                    f"{where}[{i}]",
+                    f"Each message must be an object with a role and content, not {_kind(m)}.",
+                )
+            )
             continue
         role = m.get("role")
         last_role = role
@@ -73,9 +85,14 @@ def check_messages(messages: Any, where: str, mode: str, issues: Issues, texts: 
         elif role in ROLES:
             fixed += 1
             if mode == DPO_OUTPUT and not (is_assistant or role == "tool"):
-                issues.append(("dpo_output_role", f"{where}[{i}].role",
-                               f"A DPO output may hold only assistant or tool messages, not {role!r}: "
-                               "move it into input.messages."))
+                issues.append(
+                    (
+                        "dpo_output_role",
+                        f"{where}[{i}].role",
+                        f"A DPO output may hold only assistant or tool messages, not {role!r}: "
+                        "move it into input.messages.",
+                    )
+                )
         else:
             _bad_role(m, role, f"{where}[{i}]", issues, prompt)
         if len(m) == 2 and "content" in m and role in _PLAIN_ROLES:  # the common case: nothing more to check
@@ -87,45 +104,80 @@ def check_messages(messages: Any, where: str, mode: str, issues: Issues, texts: 
             else:
                 out = prompt
         else:
-            out, has_call = _check_other_keys(m, role, is_assistant, f"{where}[{i}]", issues, texts, calls, res)
+            out, has_call = _check_other_keys(
+                m, role, is_assistant, f"{where}[{i}]", issues, texts, calls, res
+            )
         content = m.get("content", _MISSING)
         if type(content) is str:
             out.append(content)
             if "<|" in content:
                 check_special_text(content, f"{where}[{i}].content", issues)
             if not content and is_assistant and not has_call and out is trained:
-                issues.append(("empty_assistant", f"{where}[{i}].content",
-                               "The assistant reply is empty: the model would learn to say nothing. "
-                               "Write the reply, or give the message weight 0."))
+                issues.append(
+                    (
+                        "empty_assistant",
+                        f"{where}[{i}].content",
+                        "The assistant reply is empty: the model would learn to say nothing. "
+                        "Write the reply, or give the message weight 0.",
+                    )
+                )
         elif content is _MISSING:
             if not (is_assistant and has_call):
-                issues.append(("missing_content", f"{where}[{i}]",
-                               'Add "content" (a string, or a list of text/image parts).'))
+                issues.append(
+                    (
+                        "missing_content",
+                        f"{where}[{i}]",
+                        'Add "content" (a string, or a list of text/image parts).',
+                    )
+                )
         elif content is None:
             if not (is_assistant and has_call):
-                issues.append(("null_content", f"{where}[{i}].content",
-                               "content is null: write the text (null is allowed only on an "
-                               "assistant message that makes tool_calls)."))
+                issues.append(
+                    (
+                        "null_content",
+                        f"{where}[{i}].content",
+                        "content is null: write the text (null is allowed only on an "
+                        "assistant message that makes tool_calls).",
+                    )
+                )
         elif type(content) is list:
             res.images += _check_parts(content, f"{where}[{i}].content", role, issues, out)
         else:
-            issues.append(("invalid_content", f"{where}[{i}].content",
-                           f"content is {_kind(content)}: use a string or a list of "
-                           '{"type": "text", "text": …} / {"type": "image_url", …} parts.'))
+            issues.append(
+                (
+                    "invalid_content",
+                    f"{where}[{i}].content",
+                    f"content is {_kind(content)}: use a string or a list of "
+                    '{"type": "text", "text": …} / {"type": "image_url", …} parts.',
+                )
+            )
     texts.fixed += fixed
     _check_ending(mode, where, last_role, res, issues)
     if res.images > MAX_IMAGES_PER_EXAMPLE:
-        issues.append(("too_many_images", where,
-                       f"{res.images} images in one example: Azure allows at most "
-                       f"{MAX_IMAGES_PER_EXAMPLE}; split the example."))
+        issues.append(
+            (
+                "too_many_images",
+                where,
+                f"{res.images} images in one example: Azure allows at most "
+                f"{MAX_IMAGES_PER_EXAMPLE}; split the example.",
+            )
+        )
     return res
 
 
 _MISSING = object()
 
 
-def _check_other_keys(m: dict[str, Any], role: Any, is_assistant: bool, loc: str, issues: Issues,
-                      texts: Texts, calls: Calls, res: ListResult) -> tuple[list[str], bool]:
+def _check_other_keys(
+    m: dict[str, Any],
+    role: Any,
+    is_assistant: bool,
+    loc: str,
+    issues: Issues,
+    texts: Texts,
+    calls: Calls,
+    res: ListResult,
+) -> tuple[list[str], bool]:
     """Everything beyond role + content: unknown keys, name, weight, calls, tool answers.
     Returns where the content's text goes (prompt, trained or untrained) and whether the
     message makes a call (then its content may be null)."""
@@ -146,15 +198,25 @@ def _check_other_keys(m: dict[str, Any], role: Any, is_assistant: bool, loc: str
         if "weight" in m:
             w = m["weight"]
             if type(w) is not int or w not in (0, 1):
-                issues.append(("invalid_weight", f"{loc}.weight",
-                               f"weight is {w!r}: use 0 (don't train on this reply) or 1."))
+                issues.append(
+                    (
+                        "invalid_weight",
+                        f"{loc}.weight",
+                        f"weight is {w!r}: use 0 (don't train on this reply) or 1.",
+                    )
+                )
             elif w == 0:
                 out = texts.untrained
         if out is texts.trained:
             res.trained += 1
     elif "weight" in m:
-        issues.append(("weight_not_assistant", f"{loc}.weight",
-                       "weight is allowed only on assistant messages: remove it here."))
+        issues.append(
+            (
+                "weight_not_assistant",
+                f"{loc}.weight",
+                "weight is allowed only on assistant messages: remove it here.",
+            )
+        )
     has_call = False
     if m.get("tool_calls") is not None:
         has_call = True
@@ -165,48 +227,74 @@ def _check_other_keys(m: dict[str, Any], role: Any, is_assistant: bool, loc: str
     if role == "tool":
         _check_tool_answer(m, loc, issues, prompt, calls)
     elif role == "function" and type(m.get("name")) is not str:
-        issues.append(("invalid_name", f"{loc}.name", "A function message needs the function's name as a string."))
+        issues.append(
+            ("invalid_name", f"{loc}.name", "A function message needs the function's name as a string.")
+        )
     return out, has_call
 
 
 def _bad_role(m: dict[str, Any], role: Any, loc: str, issues: Issues, prompt: list[str]) -> None:
     if role is None:
-        issues.append(("missing_role", loc,
-                       'Add a "role": one of system, developer, user, assistant, tool.'))
+        issues.append(("missing_role", loc, 'Add a "role": one of system, developer, user, assistant, tool.'))
         return
     if type(role) is str:
         prompt.append(role)
-    issues.append(("unknown_role", f"{loc}.role",
-                   f"Role {role!r} is not one of system, developer, user, assistant, tool "
-                   "(or legacy function)."))
+    issues.append(
+        (
+            "unknown_role",
+            f"{loc}.role",
+            f"Role {role!r} is not one of system, developer, user, assistant, tool (or legacy function).",
+        )
+    )
 
 
 def _unknown_keys(m: dict[str, Any], loc: str, issues: Issues) -> None:
     for key in m:
         if key not in MESSAGE_KEYS:
-            issues.append(("unknown_message_key", f"{loc}.{key}",
-                           f"Unexpected key {key!r} in a message: it is ignored or rejected; "
-                           "remove it (allowed: role, content, name, weight, tool_calls, "
-                           "tool_call_id, function_call)."))
+            issues.append(
+                (
+                    "unknown_message_key",
+                    f"{loc}.{key}",
+                    f"Unexpected key {key!r} in a message: it is ignored or rejected; "
+                    "remove it (allowed: role, content, name, weight, tool_calls, "
+                    "tool_call_id, function_call).",
+                )
+            )
 
 
 def _check_ending(mode: str, where: str, last_role: Any, res: ListResult, issues: Issues) -> None:
     if mode == CHAT:
         if res.assistants == 0:
-            issues.append(("no_assistant_message", where,
-                           "The example has no assistant message, so there is nothing to train on: "
-                           "add the reply you want the model to give."))
+            issues.append(
+                (
+                    "no_assistant_message",
+                    where,
+                    "The example has no assistant message, so there is nothing to train on: "
+                    "add the reply you want the model to give.",
+                )
+            )
         elif res.trained == 0:
-            issues.append(("no_trained_assistant", where,
-                           "Every assistant message has weight 0, so nothing is trained: set "
-                           "weight 1 on at least one reply (or remove the weights)."))
+            issues.append(
+                (
+                    "no_trained_assistant",
+                    where,
+                    "Every assistant message has weight 0, so nothing is trained: set "
+                    "weight 1 on at least one reply (or remove the weights).",
+                )
+            )
     elif mode == RFT and last_role != "user":
-        issues.append(("rft_last_not_user", where,
-                       "A reinforcement example must end with a user message (the model writes the "
-                       "reply, the grader scores it): remove the trailing messages."))
+        issues.append(
+            (
+                "rft_last_not_user",
+                where,
+                "A reinforcement example must end with a user message (the model writes the "
+                "reply, the grader scores it): remove the trailing messages.",
+            )
+        )
     elif mode == DPO_OUTPUT and res.assistants == 0:
-        issues.append(("dpo_output_no_assistant", where,
-                       "A DPO output needs at least one assistant message."))
+        issues.append(
+            ("dpo_output_no_assistant", where, "A DPO output needs at least one assistant message.")
+        )
 
 
 def _check_parts(parts: list[Any], loc: str, role: Any, issues: Issues, out: list[str]) -> int:
@@ -222,57 +310,89 @@ def _check_parts(parts: list[Any], loc: str, role: Any, issues: Issues, out: lis
                 out.append(text)
                 check_special_text(text, f"{ploc}.text", issues)
             else:
-                issues.append(("invalid_content_part", f"{ploc}.text",
-                               'A text part needs "text": a string.'))
+                issues.append(("invalid_content_part", f"{ploc}.text", 'A text part needs "text": a string.'))
         elif kind == "image_url":
             images += 1
             check_image_part(part, ploc, role, issues)
         else:
-            issues.append(("invalid_content_part", ploc,
-                           'Each content part must be {"type": "text", "text": …} or '
-                           '{"type": "image_url", "image_url": {"url": …}}.'))
+            issues.append(
+                (
+                    "invalid_content_part",
+                    ploc,
+                    'Each content part must be {"type": "text", "text": …} or '
+                    '{"type": "image_url", "image_url": {"url": …}}.',
+                )
+            )
     return images
 
 
-def _check_tool_calls(tool_calls: Any, loc: str, is_assistant: bool, issues: Issues,
-                      out: list[str], calls: Calls) -> None:
+def _check_tool_calls(
+    tool_calls: Any, loc: str, is_assistant: bool, issues: Issues, out: list[str], calls: Calls
+) -> None:
     where = f"{loc}.tool_calls"
     if not is_assistant:
-        issues.append(("tool_calls_not_assistant", where,
-                       "Only assistant messages make tool_calls: move them to an assistant message."))
+        issues.append(
+            (
+                "tool_calls_not_assistant",
+                where,
+                "Only assistant messages make tool_calls: move them to an assistant message.",
+            )
+        )
     if type(tool_calls) is not list or not tool_calls:
-        issues.append(("invalid_tool_calls", where,
-                       'tool_calls must be a non-empty list of {"id", "type": "function", '
-                       '"function": {"name", "arguments"}}.'))
+        issues.append(
+            (
+                "invalid_tool_calls",
+                where,
+                'tool_calls must be a non-empty list of {"id", "type": "function", '
+                '"function": {"name", "arguments"}}.',
+            )
+        )
         return
     add_json_text(tool_calls, where, out, issues)
     for k, call in enumerate(tool_calls):
         cloc = f"{where}[{k}]"
         fn = call.get("function") if type(call) is dict else None
-        if type(fn) is not dict or not isinstance(call.get("id"), str) or not isinstance(fn.get("name"), str) \
-                or call.get("type", "function") != "function":
-            issues.append(("invalid_tool_calls", cloc,
-                           'A tool call needs "id" (string), "type": "function" and '
-                           '"function": {"name": string, "arguments": JSON string}.'))
+        if (
+            type(fn) is not dict
+            or not isinstance(call.get("id"), str)
+            or not isinstance(fn.get("name"), str)
+            or call.get("type", "function") != "function"
+        ):
+            issues.append(
+                (
+                    "invalid_tool_calls",
+                    cloc,
+                    'A tool call needs "id" (string), "type": "function" and '
+                    '"function": {"name": string, "arguments": JSON string}.',
+                )
+            )
             if type(call) is dict and isinstance(call.get("id"), str):
                 calls.ids.add(call["id"])
             continue
         calls.ids.add(call["id"])
         if calls.declared is not None and fn["name"] not in calls.declared:
-            issues.append(("undeclared_tool", f"{cloc}.function.name",
-                           f"The call is to {fn['name']!r}, which the record's tools do not declare: "
-                           "add its definition to tools or fix the name."))
-        _check_arguments(fn.get("arguments"), f"{cloc}.function.arguments", "tool_arguments_not_json",
-                         issues)
+            issues.append(
+                (
+                    "undeclared_tool",
+                    f"{cloc}.function.name",
+                    f"The call is to {fn['name']!r}, which the record's tools do not declare: "
+                    "add its definition to tools or fix the name.",
+                )
+            )
+        _check_arguments(fn.get("arguments"), f"{cloc}.function.arguments", "tool_arguments_not_json", issues)
 
 
-def _check_function_call(fc: Any, loc: str, is_assistant: bool, issues: Issues,
-                         out: list[str]) -> None:
+def _check_function_call(fc: Any, loc: str, is_assistant: bool, issues: Issues, out: list[str]) -> None:
     where = f"{loc}.function_call"
     if not is_assistant or type(fc) is not dict or not isinstance(fc.get("name"), str):
-        issues.append(("invalid_function_call", where,
-                       'function_call belongs on an assistant message as {"name": string, '
-                       '"arguments": JSON string}.'))
+        issues.append(
+            (
+                "invalid_function_call",
+                where,
+                'function_call belongs on an assistant message as {"name": string, '
+                '"arguments": JSON string}.',
+            )
+        )
         return
     add_json_text(fc, where, out, issues)
     _check_arguments(fc.get("arguments"), f"{where}.arguments", "invalid_function_call", issues)
@@ -280,9 +400,14 @@ def _check_function_call(fc: Any, loc: str, is_assistant: bool, issues: Issues,
 
 def _check_arguments(args: Any, loc: str, code: str, issues: Issues) -> None:
     if type(args) is not str:
-        issues.append((code, loc,
-                       f"arguments is {_kind(args)}: it must be a string holding JSON, e.g. "
-                       '"{\\"city\\": \\"Paris\\"}" (serialise the object with json.dumps).'))
+        issues.append(
+            (
+                code,
+                loc,
+                f"arguments is {_kind(args)}: it must be a string holding JSON, e.g. "
+                '"{\\"city\\": \\"Paris\\"}" (serialise the object with json.dumps).',
+            )
+        )
         return
     try:
         json.loads(args)
@@ -290,24 +415,38 @@ def _check_arguments(args: Any, loc: str, code: str, issues: Issues) -> None:
         issues.append((code, loc, f"arguments is not valid JSON ({exc}): fix the JSON text."))
 
 
-def _check_tool_answer(m: dict[str, Any], loc: str, issues: Issues, prompt: list[str],
-                       calls: Calls) -> None:
+def _check_tool_answer(m: dict[str, Any], loc: str, issues: Issues, prompt: list[str], calls: Calls) -> None:
     call_id = m.get("tool_call_id")
     if isinstance(call_id, str):
         prompt.append(call_id)
         check_special_text(call_id, f"{loc}.tool_call_id", issues)
     if not isinstance(call_id, str):
-        issues.append(("missing_tool_call_id", f"{loc}.tool_call_id",
-                       "A tool message needs the tool_call_id of the assistant call it answers."))
+        issues.append(
+            (
+                "missing_tool_call_id",
+                f"{loc}.tool_call_id",
+                "A tool message needs the tool_call_id of the assistant call it answers.",
+            )
+        )
     elif call_id not in calls.ids:
-        issues.append(("unknown_tool_call_id", f"{loc}.tool_call_id",
-                       f"tool_call_id {call_id!r} matches no earlier assistant tool call: "
-                       "fix the id or add the call."))
-
+        issues.append(
+            (
+                "unknown_tool_call_id",
+                f"{loc}.tool_call_id",
+                f"tool_call_id {call_id!r} matches no earlier assistant tool call: "
+                "fix the id or add the call.",
+            )
+        )
 
 
 def _kind(value: Any) -> str:
     if value is None:
         return "null"
-    return {bool: "a boolean", int: "a number", float: "a number", str: "a string",
-            list: "a list", dict: "an object"}.get(type(value), type(value).__name__)
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)

@@ -44,8 +44,9 @@ class ProblemLog:
         self.listed: list[Problem] = []
         self.counts: dict[str, int] = {}
 
-    def add(self, code: str, message: str, *, file: str, line: int | None = None,
-            location: str | None = None) -> None:
+    def add(
+        self, code: str, message: str, *, file: str, line: int | None = None, location: str | None = None
+    ) -> None:
         n = self.counts.get(code, 0)
         self.counts[code] = n + 1
         if n < self.cap:

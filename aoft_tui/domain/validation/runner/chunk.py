@@ -47,6 +47,11 @@ class ChunkResult:
             self.problems.append((code, line, location, message))
 
     def add_over_context(self, cfg: ScanConfig, lineno: int, n: int) -> None:
-        self.add(cfg.cap, "over_context", lineno, None,
-                 f"The example has {n:,} tokens, over the model's training context of {cfg.context:,}: "
-                 "it will be truncated. Shorten or split it.")
+        self.add(
+            cfg.cap,
+            "over_context",
+            lineno,
+            None,
+            f"The example has {n:,} tokens, over the model's training context of {cfg.context:,}: "
+            "it will be truncated. Shorten or split it.",
+        )

@@ -44,9 +44,17 @@ def default_workers() -> int:
     return max(1, min(os.cpu_count() or 1, 8))
 
 
-def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLog, *,
-                workers: int = 1, head: bytes | None = None,
-                progress: ChunkProgress | None = None, max_line_bytes: int = MAX_LINE_BYTES) -> FileScan:
+def scan_source(
+    source: bytes | Path,
+    name: str,
+    cfg: ScanConfig,
+    log: ProblemLog,
+    *,
+    workers: int = 1,
+    head: bytes | None = None,
+    progress: ChunkProgress | None = None,
+    max_line_bytes: int = MAX_LINE_BYTES,
+) -> FileScan:
     """Scan a file (by path) or an in-memory upload, adding its problems to `log`.
     `progress` may raise to stop the scan (the workers are stopped too)."""
     if isinstance(source, bytes):
@@ -56,8 +64,11 @@ def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLo
         size = source.stat().st_size
         if head is None:
             head = read_range(str(source), 0, SNIFF_BYTES)
-    out = FileScan(FileStats(file=name, format=cfg.fmt, size_bytes=size, encoding=cfg.encoding,
-                             context_tokens=cfg.context))
+    out = FileScan(
+        FileStats(
+            file=name, format=cfg.fmt, size_bytes=size, encoding=cfg.encoding, context_tokens=cfg.context
+        )
+    )
     if size <= SNIFF_BYTES and not head.strip(b" \t\r\n\xef\xbb\xbf"):
         log.add("empty_file", "The file is empty: it needs one JSON object per line.", file=name)
         out.readable = False
@@ -89,8 +100,13 @@ def scan_source(source: bytes | Path, name: str, cfg: ScanConfig, log: ProblemLo
     return out
 
 
-def _with_long_lines(chunks: Iterator[ChunkResult], ranges: list[tuple[int, int]], too_long: set[int],
-                     cfg: ScanConfig, max_line: int) -> Iterator[ChunkResult]:
+def _with_long_lines(
+    chunks: Iterator[ChunkResult],
+    ranges: list[tuple[int, int]],
+    too_long: set[int],
+    cfg: ScanConfig,
+    max_line: int,
+) -> Iterator[ChunkResult]:
     """The scanned chunks' results, with a refusal in the place of each line too long to
     read (it is never read: its length alone rules it out)."""
     try:
@@ -99,10 +115,15 @@ def _with_long_lines(chunks: Iterator[ChunkResult], ranges: list[tuple[int, int]
                 yield next(chunks)
                 continue
             res = ChunkResult(lines=1, examples=1)
-            res.add(cfg.cap, "line_too_long", 1, None,
-                    f"The line is {byte_size(end - start)}, longer than any example Azure "
-                    f"accepts ({byte_size(max_line)}: 64 images of 10 MiB as base64 data URIs, "
-                    "plus text); it was not read. Remove it, or split it into smaller examples.")
+            res.add(
+                cfg.cap,
+                "line_too_long",
+                1,
+                None,
+                f"The line is {byte_size(end - start)}, longer than any example Azure "
+                f"accepts ({byte_size(max_line)}: 64 images of 10 MiB as base64 data URIs, "
+                "plus text); it was not read. Remove it, or split it into smaller examples.",
+            )
             yield res
     finally:
         close = getattr(chunks, "close", None)
@@ -110,8 +131,9 @@ def _with_long_lines(chunks: Iterator[ChunkResult], ranges: list[tuple[int, int]
             close()
 
 
-def _reporting(chunks: Iterator[ChunkResult], ranges: list[tuple[int, int]], st: FileStats,
-               progress: ChunkProgress) -> Iterator[ChunkResult]:
+def _reporting(
+    chunks: Iterator[ChunkResult], ranges: list[tuple[int, int]], st: FileStats, progress: ChunkProgress
+) -> Iterator[ChunkResult]:
     """The chunks, telling `progress` after each one has been merged."""
     lines = 0
     try:
@@ -145,8 +167,9 @@ def _merge(chunks: Iterator[ChunkResult], name: str, out: FileScan, log: Problem
         listed: dict[str, int] = {}
         for code, line, loc, msg in res.problems:
             listed[code] = listed.get(code, 0) + 1
-            log.add_problem(Problem(severity_of(code), code, None if line is None else line + offset,
-                                    loc, msg, name))
+            log.add_problem(
+                Problem(severity_of(code), code, None if line is None else line + offset, loc, msg, name)
+            )
         for code, n in res.counts.items():
             if n > listed.get(code, 0):
                 log.add_uncounted(code, n - listed.get(code, 0))
@@ -165,8 +188,12 @@ def _merge(chunks: Iterator[ChunkResult], name: str, out: FileScan, log: Problem
                 digests[digest] = line + offset
             else:
                 st.duplicates += 1
-                log.add("duplicate_example",
-                        f"An exact duplicate of line {first}: duplicates weigh that example "
-                        "more in training; remove the copy.", file=name, line=line + offset)
+                log.add(
+                    "duplicate_example",
+                    f"An exact duplicate of line {first}: duplicates weigh that example "
+                    "more in training; remove the copy.",
+                    file=name,
+                    line=line + offset,
+                )
         offset += res.lines
     st.tokens = TokenStats.of(out.lengths)

@@ -33,8 +33,9 @@ from aoft_tui.domain.validation.runner import native
 def tagged_message(role: str, *fields: tuple) -> type:
     """A msgspec struct for a message of `role` with exactly these fields (name, type[,
     default]): msgspec picks it by the "role" key and refuses any other key."""
-    return msgspec.defstruct(f"_{role.title()}Message", list(fields), tag_field="role", tag=role,
-                             forbid_unknown_fields=True)
+    return msgspec.defstruct(
+        f"_{role.title()}Message", list(fields), tag_field="role", tag=role, forbid_unknown_fields=True
+    )
 
 
 def _plain_record(content: object) -> tuple[type, type]:
@@ -43,8 +44,9 @@ def _plain_record(content: object) -> tuple[type, type]:
     (bool, float or other ints are reported by the full checker)."""
     prompt = [tagged_message(role, ("content", content)) for role in ("system", "developer", "user")]
     assistant = tagged_message("assistant", ("content", content), ("weight", Literal[0, 1], 1))
-    record = msgspec.defstruct("_PlainRecord", [("messages", list[Union[(*prompt, assistant)]])],
-                               forbid_unknown_fields=True)
+    record = msgspec.defstruct(
+        "_PlainRecord", [("messages", list[Union[(*prompt, assistant)]])], forbid_unknown_fields=True
+    )
     return record, assistant
 
 
@@ -59,8 +61,10 @@ DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError)
 
 _QUOTE = ord('"')
 
-def plain_chat(raw: bytes, chunk: bytes, at: int, spans: array, kinds: array, escaped: array,
-               specials: bool = True) -> int | None:
+
+def plain_chat(
+    raw: bytes, chunk: bytes, at: int, spans: array, kinds: array, escaped: array, specials: bool = True
+) -> int | None:
     """For a chat line the full checker would pass without a word (`raw`, found at `at` in
     `chunk`): append its texts' spans in the chunk to `spans` (start, end) and their kinds
     (PROMPT, TRAINED, UNTRAINED) to `kinds`, and return its number of messages. A text
@@ -86,15 +90,16 @@ def plain_chat(raw: bytes, chunk: bytes, at: int, spans: array, kinds: array, es
     return spans_in_python(messages, raw, chunk, at, spans, kinds, escaped)
 
 
-def spans_in_c(messages: list, chunk: bytes, at: int, stop: int, spans: array, kinds: array,
-                escaped: array) -> int | None:
+def spans_in_c(
+    messages: list, chunk: bytes, at: int, stop: int, spans: array, kinds: array, escaped: array
+) -> int | None:
     found = native.plain_spans(chunk, at, stop, messages, SpanAssistant)
     if found is None:
         return None
     line_spans, line_kinds, line_escaped = found
     first = len(kinds)
     for k in line_escaped:  # literals with escapes: decoded and checked here, as below
-        start, end = array("I", line_spans[8 * k:8 * k + 8])
+        start, end = array("I", line_spans[8 * k : 8 * k + 8])
         try:
             text = decode_text(chunk[start:end])
         except DECODE_ERRORS:
@@ -107,8 +112,9 @@ def spans_in_c(messages: list, chunk: bytes, at: int, stop: int, spans: array, k
     return len(messages)
 
 
-def spans_in_python(messages: list, raw: bytes, chunk: bytes, at: int, spans: array, kinds: array,
-                     escaped: array) -> int | None:
+def spans_in_python(
+    messages: list, raw: bytes, chunk: bytes, at: int, spans: array, kinds: array, escaped: array
+) -> int | None:
     backslashes = b"\\" in raw
     find, add_span, add_kind = chunk.find, spans.append, kinds.append
     mark = len(kinds)
@@ -151,7 +157,7 @@ def spans_in_python(messages: list, raw: bytes, chunk: bytes, at: int, spans: ar
 
 def _undo(mark: int, spans: array, kinds: array, escaped: array) -> None:
     """Drop what a declined record appended."""
-    del spans[2 * mark:]
+    del spans[2 * mark :]
     del kinds[mark:]
     while escaped and escaped[-1] >= mark:
         escaped.pop()

@@ -40,13 +40,18 @@ class _Call(msgspec.Struct, forbid_unknown_fields=True):
 
 
 _PROMPTS = tuple(tagged_message(role, ("content", str)) for role in ("system", "developer", "user"))
-_Assistant = tagged_message("assistant", ("content", Union[str, None, msgspec.UnsetType], UNSET),
-                      ("weight", Literal[0, 1], 1),
-                      ("tool_calls", Union[msgspec.Raw, msgspec.UnsetType], UNSET))
+_Assistant = tagged_message(
+    "assistant",
+    ("content", Union[str, None, msgspec.UnsetType], UNSET),
+    ("weight", Literal[0, 1], 1),
+    ("tool_calls", Union[msgspec.Raw, msgspec.UnsetType], UNSET),
+)
 _Tool = tagged_message("tool", ("tool_call_id", str), ("content", str))
 _ToolRecord = msgspec.defstruct(
-    "_ToolRecord", [("messages", list[Union[(*_PROMPTS, _Assistant, _Tool)]]), ("tools", msgspec.Raw)],
-    forbid_unknown_fields=True)
+    "_ToolRecord",
+    [("messages", list[Union[(*_PROMPTS, _Assistant, _Tool)]]), ("tools", msgspec.Raw)],
+    forbid_unknown_fields=True,
+)
 
 _decode_record = msgspec.json.Decoder(_ToolRecord).decode
 _decode_calls = msgspec.json.Decoder(list[_Call]).decode

@@ -64,8 +64,7 @@ class _Failed:
         self.exc = exc
 
 
-def scan_forked(path: str, ranges: Ranges, cfg: ScanConfig, size: int,
-                workers: int) -> Iterator[ChunkResult]:
+def scan_forked(path: str, ranges: Ranges, cfg: ScanConfig, size: int, workers: int) -> Iterator[ChunkResult]:
     """Chunk results in file order, from `workers` processes: this one and workers - 1
     forked ones (plus the head start while the tokenizer loads)."""
     ctx = multiprocessing.get_context("fork")
@@ -83,8 +82,9 @@ def scan_forked(path: str, ranges: Ranges, cfg: ScanConfig, size: int,
             started.append(_start(ctx, _worker, job))
         yield from _in_order(started, job)
     except ValidationStopped as exc:
-        raise ValidationStopped(f"{path}: the validation stopped: {exc}. Run it again; with --workers 1 "
-                                "it runs in one process.") from None
+        raise ValidationStopped(
+            f"{path}: the validation stopped: {exc}. Run it again; with --workers 1 it runs in one process."
+        ) from None
     finally:
         for proc, conn in started:
             conn.close()
@@ -106,7 +106,7 @@ def _run(target: Callable[..., None], conn: Connection, *args: Any) -> None:
     try:
         target(conn, *args)
         conn.send(None)  # done
-    except BaseException as exc:  # noqa: BLE001 - raised again in the parent
+    except BaseException as exc:
         conn.send(_Failed(exc))
     finally:
         conn.close()
@@ -146,8 +146,13 @@ class _Job:
 
     def scan(self, i: int, defer: bool = False) -> ChunkResult:
         start, end = self.ranges[i]
-        return scan_chunk(read_range(self.path, start, end), self.cfg, at_file_start=start == 0,
-                          at_file_end=end >= self.size, defer_counting=defer)
+        return scan_chunk(
+            read_range(self.path, start, end),
+            self.cfg,
+            at_file_start=start == 0,
+            at_file_end=end >= self.size,
+            defer_counting=defer,
+        )
 
     def next_result(self, block: bool = True) -> tuple[int, ChunkResult] | None:
         """Do the next task: count a chunk the head start checked, else scan an unclaimed

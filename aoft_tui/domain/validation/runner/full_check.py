@@ -23,8 +23,9 @@ def _parse(text: str) -> object:
     return value
 
 
-def check_line(res: ChunkResult, cfg: ScanConfig, raw: bytes, lineno: int,
-               maybe_truncated: bool) -> tuple[int, list[str], list[str], list[str]] | None:
+def check_line(
+    res: ChunkResult, cfg: ScanConfig, raw: bytes, lineno: int, maybe_truncated: bool
+) -> tuple[int, list[str], list[str], list[str]] | None:
     """The full path for one non-blank line: decode, parse with json, check the record,
     add its problems to `res`. Returns (tokens known without encoding, prompt, trained,
     weight-0 texts) when the record can be counted, else None."""
@@ -32,38 +33,61 @@ def check_line(res: ChunkResult, cfg: ScanConfig, raw: bytes, lineno: int,
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        res.add(cap, "not_utf8", lineno, None,
-                f"Byte {exc.start + 1} of the line is not UTF-8 (0x{raw[exc.start]:02x}): "
-                "re-save the file as UTF-8.")
+        res.add(
+            cap,
+            "not_utf8",
+            lineno,
+            None,
+            f"Byte {exc.start + 1} of the line is not UTF-8 (0x{raw[exc.start]:02x}): "
+            "re-save the file as UTF-8.",
+        )
         return None
     try:
         record = _parse(text)
     except (ValueError, RecursionError) as exc:
         if maybe_truncated:
-            res.add(cap, "truncated_last_line", lineno, None,
-                    "The last line is cut off (no closing brace / newline): the file was "
-                    "probably truncated while copying; re-export it.")
+            res.add(
+                cap,
+                "truncated_last_line",
+                lineno,
+                None,
+                "The last line is cut off (no closing brace / newline): the file was "
+                "probably truncated while copying; re-export it.",
+            )
         else:
             res.add(cap, "invalid_json", lineno, None, _json_error(exc))
         return None
     if type(record) is not dict:
-        res.add(cap, "not_an_object", lineno, None,
-                f"The line is a JSON {_json_kind(record)}, but every line must be one JSON object.")
+        res.add(
+            cap,
+            "not_an_object",
+            lineno,
+            None,
+            f"The line is a JSON {_json_kind(record)}, but every line must be one JSON object.",
+        )
         return None
     shape = shape_of(record)
     if shape is None:
         keys = ", ".join(sorted(map(str, record))[:5]) or "none"
-        res.add(cap, "unknown_format", lineno, None,
-                f"The record's keys ({keys}) match no training format: expected "
-                f"{_expected_keys(cfg.fmt)}.")
+        res.add(
+            cap,
+            "unknown_format",
+            lineno,
+            None,
+            f"The record's keys ({keys}) match no training format: expected {_expected_keys(cfg.fmt)}.",
+        )
         return None
     if shape != family_of(cfg.fmt):
-        res.add(cap, "wrong_format_for_method" if cfg.method_given else "mixed_formats", lineno, None,
-                f"This is a {FORMAT_LABELS[_label_key(shape)]} record, but the file is "
-                f"{FORMAT_LABELS[cfg.fmt]}"
-                + (" as the training method requires" if cfg.method_given else
-                   " (from its first record)")
-                + ": keep one format per file.")
+        res.add(
+            cap,
+            "wrong_format_for_method" if cfg.method_given else "mixed_formats",
+            lineno,
+            None,
+            f"This is a {FORMAT_LABELS[_label_key(shape)]} record, but the file is "
+            f"{FORMAT_LABELS[cfg.fmt]}"
+            + (" as the training method requires" if cfg.method_given else " (from its first record)")
+            + ": keep one format per file.",
+        )
         return None
     issues: list[tuple[str, str | None, str]] = []
     texts = Texts()
@@ -72,10 +96,15 @@ def check_line(res: ChunkResult, cfg: ScanConfig, raw: bytes, lineno: int,
     except RecursionError:
         res.add(cap, "invalid_json", lineno, None, "The record is nested too deeply to check.")
         return None
-    except Exception as exc:  # noqa: BLE001 - one odd record must not abort the whole report
-        res.add(cap, "unchecked_record", lineno, None,
-                f"This record could not be checked ({type(exc).__name__}: {exc}); please report "
-                "it as an aoft-tui bug, with the line.")
+    except Exception as exc:
+        res.add(
+            cap,
+            "unchecked_record",
+            lineno,
+            None,
+            f"This record could not be checked ({type(exc).__name__}: {exc}); please report "
+            "it as an aoft-tui bug, with the line.",
+        )
         return None
     for code, loc, msg in issues:
         res.add(cap, code, lineno, loc, msg)
@@ -87,8 +116,10 @@ def check_line(res: ChunkResult, cfg: ScanConfig, raw: bytes, lineno: int,
 
 def _json_error(exc: BaseException) -> str:
     if isinstance(exc, json.JSONDecodeError):
-        return (f"Not valid JSON: {exc.msg} at column {exc.colno}. Each line must be one complete "
-                "JSON object (no trailing commas, double-quoted keys, no line breaks inside).")
+        return (
+            f"Not valid JSON: {exc.msg} at column {exc.colno}. Each line must be one complete "
+            "JSON object (no trailing commas, double-quoted keys, no line breaks inside)."
+        )
     if isinstance(exc, RecursionError):
         return "Not valid JSON: nested too deeply."
     return f"Not valid JSON: {exc}."
@@ -96,7 +127,8 @@ def _json_error(exc: BaseException) -> str:
 
 def _json_kind(value: object) -> str:
     return {list: "array", str: "string", int: "number", float: "number", bool: "boolean"}.get(
-        type(value), "null")
+        type(value), "null"
+    )
 
 
 def _label_key(shape: str) -> str:

@@ -38,8 +38,18 @@ class PendingTexts:
     """Per example: its line, its tokens known without encoding and its number of texts;
     per text: its span and its kind (PROMPT, TRAINED or UNTRAINED), in example order."""
 
-    __slots__ = ("lines", "fixed", "texts", "spans", "kinds", "escaped", "chunk_size", "blob",
-                 "_parts", "_blob_size")
+    __slots__ = (
+        "lines",
+        "fixed",
+        "texts",
+        "spans",
+        "kinds",
+        "escaped",
+        "chunk_size",
+        "blob",
+        "_parts",
+        "_blob_size",
+    )
 
     def __init__(self, chunk_size: int) -> None:
         # 4-byte items (the head start holds these for a whole load): a chunk and its blob
@@ -93,12 +103,28 @@ class PendingTexts:
 
     def __getstate__(self) -> tuple:
         self.pack()
-        return (self.lines, self.fixed, self.texts, self.spans, self.kinds, self.escaped,
-                self.chunk_size, self.blob)
+        return (
+            self.lines,
+            self.fixed,
+            self.texts,
+            self.spans,
+            self.kinds,
+            self.escaped,
+            self.chunk_size,
+            self.blob,
+        )
 
     def __setstate__(self, state: tuple) -> None:
-        (self.lines, self.fixed, self.texts, self.spans, self.kinds, self.escaped,
-         self.chunk_size, self.blob) = state
+        (
+            self.lines,
+            self.fixed,
+            self.texts,
+            self.spans,
+            self.kinds,
+            self.escaped,
+            self.chunk_size,
+            self.blob,
+        ) = state
         self._parts = []
         self._blob_size = len(self.blob)
 
@@ -110,7 +136,16 @@ class PendingTexts:
         self.pack()
         if native.count_spans is not None:
             lengths, assistant, trained = native.count_spans(
-                chunk, self.blob, self.spans, self.escaped, self.texts, self.fixed, self.kinds, count, decode_text)
+                chunk,
+                self.blob,
+                self.spans,
+                self.escaped,
+                self.texts,
+                self.fixed,
+                self.kinds,
+                count,
+                decode_text,
+            )
             return Counted(self.lines, lengths, assistant, trained)
         buf = chunk + self.blob if self.blob else chunk
         spans = self.spans
@@ -122,5 +157,9 @@ class PendingTexts:
         it = iter(per_text)
         lengths = list(map(add, self.fixed, map(sum, map(islice, repeat(it), self.texts))))
         kinds = self.kinds
-        return Counted(self.lines, lengths, sum(compress(per_text, kinds)),
-                       sum(compress(per_text, map(TRAINED.__eq__, kinds))))
+        return Counted(
+            self.lines,
+            lengths,
+            sum(compress(per_text, kinds)),
+            sum(compress(per_text, map(TRAINED.__eq__, kinds))),
+        )

@@ -28,8 +28,9 @@ def _scan_path_range(path: str, start: int, end: int, cfg: ScanConfig, size: int
     return scan_chunk(read_range(path, start, end), cfg, at_file_start=start == 0, at_file_end=end >= size)
 
 
-def chunks_in_process(source: bytes | str, ranges: list[tuple[int, int]], cfg: ScanConfig,
-                      size: int) -> Iterator[ChunkResult]:
+def chunks_in_process(
+    source: bytes | str, ranges: list[tuple[int, int]], cfg: ScanConfig, size: int
+) -> Iterator[ChunkResult]:
     for start, end in ranges:
         if isinstance(source, bytes):
             data = source[start:end]
@@ -38,8 +39,9 @@ def chunks_in_process(source: bytes | str, ranges: list[tuple[int, int]], cfg: S
             yield _scan_path_range(source, start, end, cfg, size)
 
 
-def chunks_in_workers(path: str, ranges: list[tuple[int, int]], cfg: ScanConfig, size: int,
-                      workers: int) -> Iterator[ChunkResult]:
+def chunks_in_workers(
+    path: str, ranges: list[tuple[int, int]], cfg: ScanConfig, size: int, workers: int
+) -> Iterator[ChunkResult]:
     threaded = threading.active_count() > 1
     if not threaded and "fork" in multiprocessing.get_all_start_methods():
         # Single-threaded (the CLI): forked workers share the tokenizer, and a head start
@@ -59,8 +61,14 @@ def chunks_in_workers(path: str, ranges: list[tuple[int, int]], cfg: ScanConfig,
         return
     with pool:
         n = len(ranges)
-        yield from pool.map(_scan_path_range, [path] * n, [r[0] for r in ranges],
-                            [r[1] for r in ranges], [cfg] * n, [size] * n)
+        yield from pool.map(
+            _scan_path_range,
+            [path] * n,
+            [r[0] for r in ranges],
+            [r[1] for r in ranges],
+            [cfg] * n,
+            [size] * n,
+        )
 
 
 def _ignore_sigint() -> None:

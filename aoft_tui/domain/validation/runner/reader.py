@@ -40,17 +40,23 @@ _MAGIC = (
 def sniff(head: bytes) -> tuple[str, str] | None:
     """(code, message) when the file's first bytes show it is not UTF-8 text."""
     if head.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
-        return "utf16_file", ("The file is UTF-32 encoded: save it as UTF-8 (with or without BOM), "
-                              "e.g. iconv -f UTF-32 -t UTF-8.")
+        return "utf16_file", (
+            "The file is UTF-32 encoded: save it as UTF-8 (with or without BOM), "
+            "e.g. iconv -f UTF-32 -t UTF-8."
+        )
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _looks_utf16(head):
-        return "utf16_file", ("The file is UTF-16 encoded (as Windows tools often save it): "
-                              "save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8 in.jsonl > out.jsonl.")
+        return "utf16_file", (
+            "The file is UTF-16 encoded (as Windows tools often save it): "
+            "save it as UTF-8, e.g. iconv -f UTF-16 -t UTF-8 in.jsonl > out.jsonl."
+        )
     for magic, what in _MAGIC:
         if head.startswith(magic):
             return "binary_file", f"The file is {what}, not JSON Lines text."
     if b"\x00" in head:
-        return "binary_file", ("The file contains NUL bytes, so it is binary, not JSON Lines text: "
-                               "export the data as UTF-8 JSONL, one JSON object per line.")
+        return "binary_file", (
+            "The file contains NUL bytes, so it is binary, not JSON Lines text: "
+            "export the data as UTF-8 JSONL, one JSON object per line."
+        )
     return None
 
 
@@ -60,8 +66,9 @@ def _looks_utf16(head: bytes) -> bool:
     if len(sample) < 4:
         return False
     even, odd = sample[0::2], sample[1::2]
-    return (odd.count(0) > 0.4 * len(odd) and even.count(0) == 0) or \
-           (even.count(0) > 0.4 * len(even) and odd.count(0) == 0)
+    return (odd.count(0) > 0.4 * len(odd) and even.count(0) == 0) or (
+        even.count(0) > 0.4 * len(even) and odd.count(0) == 0
+    )
 
 
 def open_dataset(path: Path) -> BinaryIO:
@@ -72,9 +79,11 @@ def open_dataset(path: Path) -> BinaryIO:
             raise DatasetIOError(f"{path} is a directory: give the path of a .jsonl file.")
         if not stat.S_ISREG(mode):
             # Opening a FIFO would wait for a writer forever; a device never ends.
-            raise DatasetIOError(f"{path} is {_kind_of(mode)}, not a regular file: the validator reads "
-                                 "a file twice (and in parallel), so save the data to a .jsonl file first.")
-        return open(path, "rb")  # noqa: SIM115 - the caller closes it
+            raise DatasetIOError(
+                f"{path} is {_kind_of(mode)}, not a regular file: the validator reads "
+                "a file twice (and in parallel), so save the data to a .jsonl file first."
+            )
+        return open(path, "rb")
     except FileNotFoundError:
         raise DatasetIOError(f"{path}: no such file.") from None
     except PermissionError:
@@ -84,8 +93,12 @@ def open_dataset(path: Path) -> BinaryIO:
 
 
 def _kind_of(mode: int) -> str:
-    kinds = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISCHR, "a character device"),
-             (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+    kinds = (
+        (stat.S_ISFIFO, "a named pipe (FIFO)"),
+        (stat.S_ISCHR, "a character device"),
+        (stat.S_ISBLK, "a block device"),
+        (stat.S_ISSOCK, "a socket"),
+    )
     return next((what for test, what in kinds if test(mode)), "not a regular file")
 
 
@@ -113,8 +126,9 @@ def line_ranges(f: BinaryIO, size: int, chunk: int = CHUNK_BYTES) -> Iterator[tu
         start = end
 
 
-def plan_ranges(f: BinaryIO, size: int, chunk: int = CHUNK_BYTES,
-                max_line: int = MAX_LINE_BYTES) -> tuple[list[tuple[int, int]], set[int]]:
+def plan_ranges(
+    f: BinaryIO, size: int, chunk: int = CHUNK_BYTES, max_line: int = MAX_LINE_BYTES
+) -> tuple[list[tuple[int, int]], set[int]]:
     """`line_ranges`, with each line longer than `max_line` bytes (newline excluded) in a
     range of its own, whose index is in the returned set: those are never read whole."""
     ranges: list[tuple[int, int]] = []

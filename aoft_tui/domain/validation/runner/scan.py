@@ -44,8 +44,9 @@ if TYPE_CHECKING:
 _digest = xxh3_64_intdigest
 
 
-def scan_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end: bool,
-               defer_counting: bool = False) -> ChunkResult:
+def scan_chunk(
+    data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end: bool, defer_counting: bool = False
+) -> ChunkResult:
     """Read, parse, check and count one chunk, the fastest way that fits: with
     defer_counting (the tokenizer is not loaded yet) the texts are kept in `pending`
     for `count_pending`."""
@@ -64,12 +65,16 @@ def check_chunk(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_en
     return _scan_texts(data, cfg, at_file_start, at_file_end, None)
 
 
-def scan_chunk_counted(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end: bool) -> ChunkResult:
+def scan_chunk_counted(
+    data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end: bool
+) -> ChunkResult:
     """Checks, with each example's texts decoded and counted as it is read."""
     return _scan_texts(data, cfg, at_file_start, at_file_end, tokens.get_encoding(cfg.encoding))
 
 
-def scan_chunk_spanned(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end: bool) -> ChunkResult:
+def scan_chunk_spanned(
+    data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end: bool
+) -> ChunkResult:
     """Checks, with the texts spanned and the spans then counted (the C loops' way)."""
     res = scan_chunk_deferred(data, cfg, at_file_start=at_file_start, at_file_end=at_file_end)
     return count_pending(res, cfg, data)
@@ -91,15 +96,22 @@ def _example_line(res: ChunkResult, cfg: ScanConfig, line: bytes, lineno: int) -
     if line.endswith(b"\r"):
         line = line[:-1]
     if not line or line.isspace():
-        res.add(cfg.cap, "blank_line", lineno, None, "Blank line: delete it (every line must hold one JSON object).")
+        res.add(
+            cfg.cap,
+            "blank_line",
+            lineno,
+            None,
+            "Blank line: delete it (every line must hold one JSON object).",
+        )
         return None
     res.digests.append(_digest(line))
     res.digest_lines.append(lineno)
     return line
 
 
-def _scan_texts(data: bytes, cfg: ScanConfig, at_file_start: bool, at_file_end: bool,
-                enc: quicktok.Tokenizer | None) -> ChunkResult:
+def _scan_texts(
+    data: bytes, cfg: ScanConfig, at_file_start: bool, at_file_end: bool, enc: quicktok.Tokenizer | None
+) -> ChunkResult:
     """The line loop with texts as str: each example counted with `enc`, or not at all."""
     res = ChunkResult()
     lines, _, unterminated = _split_lines(data, at_file_start)
@@ -137,7 +149,9 @@ def _scan_texts(data: bytes, cfg: ScanConfig, at_file_start: bool, at_file_end: 
             t = sum(map(count, trained))
             u = sum(map(count, untrained)) if untrained else 0
         except TypeError:  # a lone surrogate (from a "\ud800" escape): tiktoken's way
-            p, t, u = (sum(tokens.count_text(enc, x) for x in group) for group in (prompt, trained, untrained))
+            p, t, u = (
+                sum(tokens.count_text(enc, x) for x in group) for group in (prompt, trained, untrained)
+            )
         n = fixed + p + t + u
         lengths.append(n)
         assistant_tokens += t + u
@@ -151,7 +165,9 @@ def _scan_texts(data: bytes, cfg: ScanConfig, at_file_start: bool, at_file_end: 
     return res
 
 
-def scan_chunk_deferred(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end: bool) -> ChunkResult:
+def scan_chunk_deferred(
+    data: bytes, cfg: ScanConfig, *, at_file_start: bool, at_file_end: bool
+) -> ChunkResult:
     """Checks, with the texts kept in `pending` (spans of `data` where it can) for
     `count_pending`: the head start's scan, while the tokenizer loads."""
     res = ChunkResult()
@@ -210,12 +226,14 @@ def scan_chunk_deferred(data: bytes, cfg: ScanConfig, *, at_file_start: bool, at
     return res
 
 
-def _scan_run_in_c(lines: list[bytes], i: int, at: int, data: bytes, pending: PendingTexts,
-                   res: ChunkResult, specials: bool) -> tuple[int, int, int]:
+def _scan_run_in_c(
+    lines: list[bytes], i: int, at: int, data: bytes, pending: PendingTexts, res: ChunkResult, specials: bool
+) -> tuple[int, int, int]:
     """Run the C loop from lines[i]: append what it found, return where it stopped."""
     assert native.scan_run is not None
-    (i, at, n_messages, spans, kinds, escaped, ex_lines, fixed, texts,
-     digests) = native.scan_run(lines, i, at, data, decode_spans, _digest, SpanAssistant, specials)
+    (i, at, n_messages, spans, kinds, escaped, ex_lines, fixed, texts, digests) = native.scan_run(
+        lines, i, at, data, decode_spans, _digest, SpanAssistant, specials
+    )
     if escaped:
         first = len(pending.kinds)
         pending.escaped.extend(first + k for k in array("i", escaped))
