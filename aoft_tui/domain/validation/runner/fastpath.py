@@ -143,10 +143,10 @@ def spans_in_python(
                 text = decode_text(literal)
             except DECODE_ERRORS:  # a lone surrogate: the full checker counts it tiktoken's way
                 _undo(mark, spans, kinds, escaped)
-            return None
+                return None
             if "<|" in text:  # perhaps written as \u003c|
                 _undo(mark, spans, kinds, escaped)
-            return None
+                return None
             escaped.append(len(kinds))
             add_span(start)
             add_span(end)
