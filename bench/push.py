@@ -71,7 +71,20 @@ def _rows_written(base: Path) -> int:
 def write_dataset(path: Path, n: int, seed: int = 7, turns: int = 3) -> None:
     """`n` multi-turn chats: a system message, then `turns` user/assistant exchanges."""
     rng = random.Random(seed)
-    words = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu"]
+    words = [
+        "alpha",
+        "beta",
+        "gamma",
+        "delta",
+        "epsilon",
+        "zeta",
+        "eta",
+        "theta",
+        "iota",
+        "kappa",
+        "lambda",
+        "mu",
+    ]
 
     def text(low: int, high: int) -> str:
         return " ".join(rng.choice(words) for _ in range(rng.randint(low, high)))
@@ -198,7 +211,7 @@ def main() -> None:
     except subprocess.CalledProcessError:
         raise SystemExit(
             "The WandbLogger baseline needs pandas: pip install pandas (or put it on PYTHONPATH)."
-        )
+        ) from None
 
     from aoft_tui.emulator.embedded import EmbeddedEmulator
     from aoft_tui.services.finetuning import FineTuningService

@@ -11,6 +11,7 @@ tests/ui/main_support.py), with the demo's seed and more simulated time.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import subprocess
@@ -44,10 +45,9 @@ async def _settle(pilot: Pilot) -> None:
     """main_support.settle, but bounded: the validate and new-job screens keep a directory
     tree's worker running, which that one would wait for forever."""
     for _ in range(3):
-        try:  # a screen may keep a long-lived worker (a directory tree): don't wait forever
+        # a screen may keep a long-lived worker (a directory tree): don't wait forever
+        with contextlib.suppress(TimeoutError, WorkerCancelled):
             await asyncio.wait_for(pilot.app.workers.wait_for_complete(), 5)
-        except (TimeoutError, WorkerCancelled):
-            pass
         await pilot.pause(0.05)
 
 

@@ -192,9 +192,10 @@ def lookup(model: str | None) -> BaseModel | None:
         return _BY_ID[name]
     best: BaseModel | None = None
     for m in BASE_MODELS:
-        if name == m.family or name.startswith(m.family + "-"):
-            if best is None or len(m.family) > len(best.family):
-                best = m
+        if (name == m.family or name.startswith(m.family + "-")) and (
+            best is None or len(m.family) > len(best.family)
+        ):
+            best = m
     return best
 
 

@@ -80,7 +80,7 @@ def count_texts(enc: quicktok.Tokenizer, texts: Sequence[str], threads: int = 1)
         _, offsets = enc.encode_batch(texts, threads, False)
     except TypeError:  # a lone surrogate somewhere in the batch
         _, offsets = enc.encode_batch([scrub_surrogates(t) for t in texts], threads, False)
-    return [int(b - a) for a, b in zip(offsets[:-1], offsets[1:])]
+    return [int(b - a) for a, b in zip(offsets[:-1], offsets[1:], strict=True)]
 
 
 def message_texts(message: dict[str, Any]) -> list[str]:

@@ -76,7 +76,7 @@ class AzureGate:
             return
         await self.app(scope, receive, _saving_first(send, self.state.store, scope["method"]))
 
-    def _check(self, scope: dict, path: str) -> ApiError | None:
+    def _check(self, scope: dict, path: str) -> ApiError | InvalidTokenError | None:
         if not path.startswith("/openai/"):
             return gateway_not_found()
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
@@ -88,7 +88,7 @@ class AzureGate:
             if self.state.tokens.valid(token):
                 key = self.state.api_key
             elif not secrets.compare_digest(token.encode(), self.state.api_key.encode()):
-                return InvalidTokenError()  # type: ignore[return-value] - answers like ApiError
+                return InvalidTokenError()
             else:
                 key = token
         if key is None or not secrets.compare_digest(key.encode(), self.state.api_key.encode()):

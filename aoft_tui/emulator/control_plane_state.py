@@ -187,9 +187,11 @@ class DeploymentRegistry:
             return
         job = max(done, key=lambda j: j.finished_at or 0.0)
         suffix = job.suffix or "ft"
+        model = job.fine_tuned_model
+        assert model is not None  # every job in `done` has one
         self.create(
             f"{suffix}-demo",
-            job.fine_tuned_model,
+            model,
             FINE_TUNED_VERSION,
             "Standard",
             1,

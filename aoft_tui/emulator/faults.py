@@ -206,7 +206,7 @@ async def _drop(send: Any) -> None:
     """Abort the TCP connection under uvicorn's request cycle (no response bytes)."""
     cycle = getattr(send, "__self__", None)
     transport = getattr(cycle, "transport", None)
-    if transport is None:
+    if cycle is None or transport is None:
         raise ConnectionAbortedError("emulator fault: connection dropped")
     transport.abort()
     cycle.disconnected = True

@@ -100,7 +100,7 @@ def _spec(rng: random.Random, kind: str, index: int) -> dict[str, Any]:
     # the running job is bigger, so its curves have many points at start-up
     examples = rng.randint(250, 350) if kind == "running" else rng.randint(20, 60)
     epochs = rng.randint(2, 4)
-    spec = {
+    spec: dict[str, Any] = {
         "kind": kind,
         "model": model,
         "method": "dpo" if dpo else "supervised",

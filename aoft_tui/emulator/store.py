@@ -190,7 +190,7 @@ class Store:
                 "uploads": [u.to_json() for u in self.uploads.values()],
             }
             contents = private_dir(self.state_dir / CONTENT_DIR)
-            kept = {name: data for name, data in self._contents()}
+            kept = dict(self._contents())
             for name, content in kept.items():  # contents never change: write each once
                 target = contents / name
                 if not target.exists():

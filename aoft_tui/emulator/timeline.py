@@ -121,7 +121,9 @@ def advance_job(job: JobRec, now: float, ids: EventIds, on_succeed: OnSucceed) -
                 if end > now:
                     return
                 close_segment(job, end)
-            done_at = job.segments[-1].end + POSTPROCESS_SECONDS
+            last_end = job.segments[-1].end
+            assert last_end is not None  # closed: training has ended
+            done_at = last_end + POSTPROCESS_SECONDS
             if done_at > now:
                 return
             _succeed(job, done_at, ids, on_succeed)

@@ -171,7 +171,7 @@ def build_request(spec, operation_id: str, parameters: dict, subs: dict[str, Any
     op = spec.operation(operation_id)
     declared = spec.document["paths"][op.template][op.method.lower()].get("parameters", [])
     url, request = op.template, {"params": {}}
-    for param in map(lambda p: _parameter(spec, p), declared):
+    for param in (_parameter(spec, p) for p in declared):
         # The uploads examples call the body `body` where their operation names it `requestBody`.
         name = param["name"] if param["name"] in parameters or param["in"] != "body" else "body"
         if name not in parameters:

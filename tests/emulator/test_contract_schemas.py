@@ -138,7 +138,7 @@ def test_rejected_files_carry_status_details(recorder, api, emulator):
         file_id = response.json()["id"]
         body = poll_until(
             emulator,
-            lambda: api.get(f"/files/{file_id}").json(),
+            lambda file_id=file_id: api.get(f"/files/{file_id}").json(),
             lambda f: f["status"] in ("processed", "error"),
             step=5,
         )

@@ -21,7 +21,8 @@ def test_every_succeeded_job_lists_its_final_checkpoint_with_a_deployable_id():
             newest = max(points, key=lambda c: c.step_number)
             assert newest.fine_tuned_model_checkpoint == job.fine_tuned_model, job.id
             assert all(DEPLOY_ID.match(c.id) for c in points)
-    real = open("tests/fixtures/azure-real/checkpoint_deploy_id.txt").read().strip()
+    with open("tests/fixtures/azure-real/checkpoint_deploy_id.txt") as f:
+        real = f.read().strip()
     assert DEPLOY_ID.match(real)
 
 

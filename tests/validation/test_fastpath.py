@@ -146,7 +146,7 @@ def test_the_fuzzed_records_reach_both_fast_paths() -> None:
         found.append(_agrees(record, ascii_only))
 
     collect()
-    for taken in zip(*found):
+    for taken in zip(*found, strict=True):
         assert 10 <= sum(taken) <= len(taken) - 10  # both the fast and the full path are exercised
 
 
@@ -181,20 +181,20 @@ def test_lines_json_reads_its_own_way_are_declined_or_read_alike() -> None:
     """Duplicate keys (json keeps the last), escaped special-token text, invalid UTF-8."""
     user, reply = '{"role": "user", "content": "q"}', '{"role": "assistant", "content": "a"}'
     for line in [
-        '{"messages": [%s, {"role": "assistant", "content": "a", "role": "user"}]}' % user,
-        '{"messages": [%s, {"role": "user", "role": "assistant", "content": "a"}]}' % user,
-        '{"messages": [{"role": "user", "content": "q", "content": "w"}, %s]}' % reply,
-        '{"messages": [%s, {"role": "assistant", "content": "a", "weight": 1, "weight": 0}]}' % user,
-        '{"messages": [%s, %s], "messages": []}' % (user, reply),
-        '{"messages": [%s, %s]} ' % (user, reply),
-        '{"messages": [{"role": "user", "content": "\\u003c|endoftext|>"}, %s]}' % reply,
-        '{"messages": [%s, {"role": "assistant", "content": "a", "weight": 1.0}]}' % user,
+        f'{{"messages": [{user}, {{"role": "assistant", "content": "a", "role": "user"}}]}}',
+        f'{{"messages": [{user}, {{"role": "user", "role": "assistant", "content": "a"}}]}}',
+        f'{{"messages": [{{"role": "user", "content": "q", "content": "w"}}, {reply}]}}',
+        f'{{"messages": [{user}, {{"role": "assistant", "content": "a", "weight": 1, "weight": 0}}]}}',
+        f'{{"messages": [{user}, {reply}], "messages": []}}',
+        f'{{"messages": [{user}, {reply}]}} ',
+        f'{{"messages": [{{"role": "user", "content": "\\u003c|endoftext|>"}}, {reply}]}}',
+        f'{{"messages": [{user}, {{"role": "assistant", "content": "a", "weight": 1.0}}]}}',
     ]:
         raw = line.encode()
         for got in (plain_chat_texts(raw), _spanned_texts(raw)):
             if got is not None:
                 assert got == _full_checker(raw), line
-    latin1 = '{"messages": [{"role": "user", "content": "café"}, %s]}' % reply
+    latin1 = f'{{"messages": [{{"role": "user", "content": "café"}}, {reply}]}}'
     assert plain_chat_texts(latin1.encode("latin-1")) is None
 
 

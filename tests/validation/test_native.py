@@ -14,6 +14,8 @@ from hypothesis import strategies as st
 from aoft_tui.domain.validation.runner import fastpath, native
 from aoft_tui.domain.validation.runner.native import count_spans, is_utf8, plain_spans
 
+from .test_fastpath import _line, records, tool_records
+
 
 def test_the_c_module_is_built() -> None:
     """Built wherever the tests run: else every test here compares Python with itself."""
@@ -24,9 +26,6 @@ def _without_c_loops(mp: pytest.MonkeyPatch) -> None:
     """Every C loop switched off, as in an install without a C compiler."""
     for name in ("plain_spans", "scan_run", "count_spans", "is_utf8"):
         mp.setattr(native, name, None)
-
-
-from .test_fastpath import _line, records, tool_records
 
 
 def _walk(walk: str, line: bytes, at: int) -> tuple:

@@ -155,7 +155,7 @@ def test_counts_equal_tiktoken(reference: dict[str, tiktoken.Encoding], name: st
     ours = [tokens.count_text(enc, t) for t in TEXTS]
     # Where tiktoken itself panics (see below) ours must still give a count, not crash.
     assert all(isinstance(n, int) and n >= 0 for n in ours)
-    compared = [(o, e) for o, e in zip(ours, expected) if e is not None]
+    compared = [(o, e) for o, e in zip(ours, expected, strict=True) if e is not None]
     assert len(compared) >= len(TEXTS) - 1
     assert [o for o, _ in compared] == [e for _, e in compared]
     assert tokens.count_texts(enc, TEXTS) == ours

@@ -384,15 +384,18 @@ def build() -> None:
         "preferred_output": [{"role": "assistant", "content": "Hello!"}],
         "non_preferred_output": [{"role": "assistant", "content": "Go away."}],
     }
-    dpo_file = lambda bad, at=3: (
-        "\n".join(
-            dumps(bad)
-            if k == at - 1
-            else dumps({**dpo, "input": {"messages": [{"role": "user", "content": f"Hi {k}"}]}})
-            for k in range(11)
+
+    def dpo_file(bad, at=3):
+        return (
+            "\n".join(
+                dumps(bad)
+                if k == at - 1
+                else dumps({**dpo, "input": {"messages": [{"role": "user", "content": f"Hi {k}"}]}})
+                for k in range(11)
+            )
+            + "\n"
         )
-        + "\n"
-    )
+
     case("ok_dpo", dpo_file(dpo), None, method="dpo", model="gpt-4.1-mini")
     case(
         "dpo_output_without_assistant",
@@ -431,13 +434,16 @@ def build() -> None:
         **JOB_FAILS,
     )
     case("dpo_file_for_gpt35", dpo_file(dpo), "method_not_supported", None, model="gpt-35-turbo")
-    rft = lambda k: {
-        "messages": [
-            {"role": "developer", "content": "Solve it."},
-            {"role": "user", "content": f"{k} * 3 = ?"},
-        ],
-        "reference_answer": str(3 * k),
-    }
+
+    def rft(k):
+        return {
+            "messages": [
+                {"role": "developer", "content": "Solve it."},
+                {"role": "user", "content": f"{k} * 3 = ?"},
+            ],
+            "reference_answer": str(3 * k),
+        }
+
     rft_file = "\n".join(dumps(rft(k)) for k in range(11)) + "\n"
     case("ok_reinforcement_grader_keys", rft_file, None, method="reinforcement", model="o4-mini")
     case("ok_reinforcement_detected", rft_file, None, model="o4-mini")

@@ -137,7 +137,7 @@ def _reporting(
     """The chunks, telling `progress` after each one has been merged."""
     lines = 0
     try:
-        for res, (_, end) in zip(chunks, ranges):
+        for res, (_, end) in zip(chunks, ranges, strict=True):
             lines += res.lines
             yield res
             progress(end, lines)
@@ -182,7 +182,7 @@ def _merge(chunks: Iterator[ChunkResult], name: str, out: FileScan, log: Problem
         st.trained_tokens += res.trained_tokens
         out.lengths.extend(res.token_lengths)
         digests = out.digests
-        for digest, line in zip(res.digests, res.digest_lines):
+        for digest, line in zip(res.digests, res.digest_lines, strict=True):
             first = digests.get(digest)
             if first is None:
                 digests[digest] = line + offset

@@ -21,8 +21,12 @@ checker, so problems are found by one code path only.
 
 from __future__ import annotations
 
+import operator
+import types
 from array import array
-from typing import Literal, Union
+from collections.abc import Callable
+from functools import reduce
+from typing import Any, Literal
 
 import msgspec
 
@@ -38,14 +42,20 @@ def tagged_message(role: str, *fields: tuple) -> type:
     )
 
 
-def _plain_record(content: object) -> tuple[type, type]:
+def list_of_union(*members: type) -> Any:
+    """`list[A | B | ...]` of struct types made at run time, which mypy cannot take as types."""
+    return types.GenericAlias(list, (reduce(operator.or_, members),))
+
+
+def _plain_record(content: object) -> tuple[Any, Any]:
     """The msgspec type of a plain chat record whose contents decode as `content`, and its
     assistant message type. Only these keys and roles; a 0/1 weight on assistants only
-    (bool, float or other ints are reported by the full checker)."""
+    (bool, float or other ints are reported by the full checker). Both are made at run
+    time, so typed Any: mypy cannot know their fields."""
     prompt = [tagged_message(role, ("content", content)) for role in ("system", "developer", "user")]
     assistant = tagged_message("assistant", ("content", content), ("weight", Literal[0, 1], 1))
     record = msgspec.defstruct(
-        "_PlainRecord", [("messages", list[Union[(*prompt, assistant)]])], forbid_unknown_fields=True
+        "_PlainRecord", [("messages", list_of_union(*prompt, assistant))], forbid_unknown_fields=True
     )
     return record, assistant
 
@@ -53,8 +63,9 @@ def _plain_record(content: object) -> tuple[type, type]:
 # Contents as their raw JSON literals (spans), or decoded (texts).
 _SpanRecord, SpanAssistant = _plain_record(msgspec.Raw)
 _TextRecord, _TextAssistant = _plain_record(str)
-decode_spans = msgspec.json.Decoder(_SpanRecord).decode
-_decode_texts = msgspec.json.Decoder(_TextRecord).decode
+# The record types are made at run time: their instances are typed Any.
+decode_spans: Callable[[bytes], Any] = msgspec.json.Decoder(_SpanRecord).decode
+_decode_texts: Callable[[bytes], Any] = msgspec.json.Decoder(_TextRecord).decode
 decode_text = msgspec.json.Decoder(str).decode
 # ValidationError is a DecodeError; invalid UTF-8 in a decoded string raises UnicodeDecodeError.
 DECODE_ERRORS = (msgspec.DecodeError, UnicodeDecodeError)
@@ -125,14 +136,17 @@ def spans_in_python(
         start = find(literal, pos, stop)  # the same bytes wherever found: the text is the same
         end = pos = start + len(literal)
         if chunk[start] != _QUOTE:
-            return _undo(mark, spans, kinds, escaped)
+            _undo(mark, spans, kinds, escaped)
+            return None
         if backslashes and find(b"\\", start, end) >= 0:
             try:
                 text = decode_text(literal)
             except DECODE_ERRORS:  # a lone surrogate: the full checker counts it tiktoken's way
-                return _undo(mark, spans, kinds, escaped)
+                _undo(mark, spans, kinds, escaped)
+                return None
             if "<|" in text:  # perhaps written as \u003c|
-                return _undo(mark, spans, kinds, escaped)
+                _undo(mark, spans, kinds, escaped)
+                return None
             escaped.append(len(kinds))
             add_span(start)
             add_span(end)
@@ -146,12 +160,14 @@ def spans_in_python(
         elif not m.weight:
             add_kind(UNTRAINED)
         elif empty:  # an empty trained reply: a warning
-            return _undo(mark, spans, kinds, escaped)
+            _undo(mark, spans, kinds, escaped)
+            return None
         else:
             add_kind(TRAINED)
             trained = True
     if not trained:
-        return _undo(mark, spans, kinds, escaped)
+        _undo(mark, spans, kinds, escaped)
+        return None
     return len(messages)
 
 

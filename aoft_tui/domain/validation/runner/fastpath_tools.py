@@ -18,12 +18,18 @@ answers an earlier call. The texts are those the full checker collects, in its o
 
 from __future__ import annotations
 
-from typing import Literal, Union
+from collections.abc import Callable
+from typing import Any, Literal
 
 import msgspec
 
 from aoft_tui.domain.validation.rules.checks import compact_json
-from aoft_tui.domain.validation.runner.fastpath import DECODE_ERRORS, PlainTexts, tagged_message
+from aoft_tui.domain.validation.runner.fastpath import (
+    DECODE_ERRORS,
+    PlainTexts,
+    list_of_union,
+    tagged_message,
+)
 
 UNSET = msgspec.UNSET
 
@@ -42,18 +48,19 @@ class _Call(msgspec.Struct, forbid_unknown_fields=True):
 _PROMPTS = tuple(tagged_message(role, ("content", str)) for role in ("system", "developer", "user"))
 _Assistant = tagged_message(
     "assistant",
-    ("content", Union[str, None, msgspec.UnsetType], UNSET),
+    ("content", str | None | msgspec.UnsetType, UNSET),
     ("weight", Literal[0, 1], 1),
-    ("tool_calls", Union[msgspec.Raw, msgspec.UnsetType], UNSET),
+    ("tool_calls", msgspec.Raw | msgspec.UnsetType, UNSET),
 )
 _Tool = tagged_message("tool", ("tool_call_id", str), ("content", str))
 _ToolRecord = msgspec.defstruct(
     "_ToolRecord",
-    [("messages", list[Union[(*_PROMPTS, _Assistant, _Tool)]]), ("tools", msgspec.Raw)],
+    [("messages", list_of_union(*_PROMPTS, _Assistant, _Tool)), ("tools", msgspec.Raw)],
     forbid_unknown_fields=True,
 )
 
-_decode_record = msgspec.json.Decoder(_ToolRecord).decode
+# _ToolRecord is made at run time: its instances are typed Any.
+_decode_record: Callable[[bytes], Any] = msgspec.json.Decoder(_ToolRecord).decode
 _decode_calls = msgspec.json.Decoder(list[_Call]).decode
 _decode_any = msgspec.json.decode
 _encode = msgspec.json.encode

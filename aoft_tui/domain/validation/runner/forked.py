@@ -23,7 +23,7 @@ import multiprocessing
 import signal
 from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, cast
 
 from aoft_tui.domain import tokens
 from aoft_tui.domain.validation.errors import ValidationStopped
@@ -123,7 +123,7 @@ class _Handover:
         self.reader, self.writer = ctx.Pipe(duplex=False)
         self._lock = ctx.Lock()
 
-    def put(self, item: tuple[int, ChunkResult] | None) -> None:
+    def put(self, item: tuple[int, ChunkResult | None] | None) -> None:
         self.writer.send(item)
 
     def take(self, block: bool) -> Any:
@@ -178,7 +178,9 @@ class _Job:
 
 
 def _head_start(conn: Connection, job: _Job, loading: Any, processes: int) -> None:
-    held: list[tuple[int, ChunkResult]] = []
+    handover = job.held
+    assert handover is not None  # scan_forked sets it before it starts the head start
+    held: list[tuple[int, ChunkResult | None]] = []
     nbytes = 0
     while loading.value and nbytes < HEAD_START_MAX_BYTES:
         i = job.claims.take()
@@ -192,9 +194,9 @@ def _head_start(conn: Connection, job: _Job, loading: Any, processes: int) -> No
         nbytes += res.pending.nbytes if res.pending is not None else 0
         held.append((i, res))
     for item in held:  # the others read once the tokenizer is loaded
-        job.held.put(item)
+        handover.put(item)
     for _ in range(processes):
-        job.held.put(None)
+        handover.put(None)
 
 
 def _worker(conn: Connection, job: _Job) -> None:
@@ -213,7 +215,8 @@ def _in_order(started: list[tuple[Any, Connection]], job: _Job) -> Iterator[Chun
             yield done.pop(i)
             i += 1
             continue
-        for conn in wait(list(open_conns), timeout=0):
+        for ready in wait(list(open_conns), timeout=0):
+            conn = cast(Connection, ready)  # wait gives back some of the connections it was given
             while (msg := _receive(conn, open_conns)) is not None:
                 j, res = msg
                 done[j] = res

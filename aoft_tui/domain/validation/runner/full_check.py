@@ -9,7 +9,8 @@ from aoft_tui.domain.validation.rules.checks import Texts
 from aoft_tui.domain.validation.rules.formats import CHECKERS, FORMAT_LABELS, family_of, shape_of
 from aoft_tui.domain.validation.runner.chunk import ChunkResult, ScanConfig
 
-_SCAN_ONCE = json.JSONDecoder().scan_once  # the C scanner, without json.loads' Python wrappers
+_SCAN_ONCE = json.JSONDecoder().scan_once  # type: ignore[attr-defined]  # set in __init__: typeshed lacks it
+# (the C scanner, without json.loads' Python wrappers)
 
 
 def _parse(text: str) -> object:

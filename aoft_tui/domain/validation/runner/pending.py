@@ -149,7 +149,9 @@ class PendingTexts:
             return Counted(self.lines, lengths, assistant, trained)
         buf = chunk + self.blob if self.blob else chunk
         spans = self.spans
-        texts = list(map(buf.__getitem__, map(slice, islice(spans, 0, None, 2), islice(spans, 1, None, 2))))
+        texts: list[bytes | str] = list(
+            map(buf.__getitem__, map(slice, islice(spans, 0, None, 2), islice(spans, 1, None, 2)))
+        )
         for i in self.escaped:
             texts[i] = decode_text(texts[i])
         per_text = list(map(count, texts))

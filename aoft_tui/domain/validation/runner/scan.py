@@ -270,7 +270,7 @@ def count_pending(res: ChunkResult, cfg: ScanConfig, chunk: bytes) -> ChunkResul
     res.assistant_tokens += counted.assistant
     res.trained_tokens += counted.trained
     if max(counted.lengths, default=0) > cfg.context:
-        for lineno, n in zip(counted.lines, counted.lengths):
+        for lineno, n in zip(counted.lines, counted.lengths, strict=True):
             if n > cfg.context:
                 res.add_over_context(cfg, lineno, n)
     res.pending = None
