@@ -13,6 +13,7 @@ at once. If the TUI dies, the child's next progress frame fails and it exits.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -117,14 +118,11 @@ class ChildValidation:
 
     @staticmethod
     def _stop(proc: subprocess.Popen[bytes]) -> None:
-        try:  # the whole group: workers it forked may outlive it
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            # the whole group: workers it forked may outlive it
             os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):  # pragma: no cover - SIGKILL cannot be ignored
             proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL cannot be ignored
-            pass
 
 
 def _child() -> None:
