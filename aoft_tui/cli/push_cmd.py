@@ -17,7 +17,7 @@ import threading
 import click
 
 from aoft_tui.cli.common import cli_service, fail, handle_errors, load_cli_settings, print_json, redact
-from aoft_tui.services.wandb_push.options import MODES, PushProgress
+from aoft_tui.services.wandb_push.options import MODES, PushProgress, PushResult
 
 EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
 
@@ -73,7 +73,8 @@ def command(
             poll_interval=interval,
         )
         cancel = threading.Event()
-        outcome: dict[str, object] = {}
+        outcome: dict[str, PushResult] = {}
+        failure: dict[str, BaseException] = {}
 
         def work() -> None:
             try:
@@ -81,7 +82,7 @@ def command(
                     service, job_id, options, progress=_print_progress, cancel=cancel
                 )
             except BaseException as exc:  # handed to the main thread
-                outcome["error"] = exc
+                failure["error"] = exc
 
         # The push runs in a thread so Ctrl-C can stop a follow cleanly (the run is kept).
         worker = threading.Thread(target=work, name="wandb-push", daemon=True)
@@ -95,22 +96,22 @@ def command(
             _err("Stopping… (the run keeps what was written; push again to continue)")
             cancel.set()
             worker.join()
-        error = outcome.get("error")
+        error = failure.get("error")
         if isinstance(error, PushError):
             fail(error.title, str(error))
         if error is not None:
             raise error  # ServiceError → handle_errors prints one line, exit 1
         result = outcome["result"]
         if as_json:
-            print_json(result.to_json())  # type: ignore[attr-defined]
+            print_json(result.to_json())
         else:
             _print_result(result)
         if interrupted:
             sys.exit(EXIT_INTERRUPTED)
-        incomplete = result.incomplete  # type: ignore[attr-defined]
+        incomplete = result.incomplete
         if incomplete:  # the run is kept; never exit 0 for part of a job
             fail("Push incomplete", f"{incomplete} To finish, run it again: aoft-tui push {job_id}")
-    if result.mode == "offline":  # type: ignore[attr-defined]
+    if result.mode == "offline":
         # The run is finished and its files are written (wb.finish waited for wandb-core).
         # What is left is wandb's atexit teardown of its service process: 0.3-1.1 s of a
         # 3-6 s push (bench/push.py). That process watches our pid and exits after us.

@@ -13,6 +13,7 @@ longer outage prints one line, keeps polling, and prints one more when it is ove
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -121,7 +122,8 @@ def _job_ended(job_id: str, status: str, *, notify: bool, exec_cmd: str | None) 
         click.echo("\a", nl=False, err=True)
         sender = shutil.which("notify-send")
         if sender:
-            try:
+            # a desktop notification is a courtesy; the bell already rang
+            with contextlib.suppress(OSError, subprocess.SubprocessError):
                 subprocess.run(
                     [sender, "aoft-tui", f"{job_id} {status}"],
                     timeout=10,
@@ -129,8 +131,6 @@ def _job_ended(job_id: str, status: str, *, notify: bool, exec_cmd: str | None) 
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
                 )
-            except (OSError, subprocess.SubprocessError):
-                pass  # a desktop notification is a courtesy; the bell already rang
     if exec_cmd:
         env = {**os.environ, "AOFT_JOB_ID": job_id, "AOFT_JOB_STATUS": status}
         try:

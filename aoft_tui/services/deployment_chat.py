@@ -11,11 +11,14 @@ import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from aoft_tui.services.endpoint import normalise_endpoint
 from aoft_tui.services.error_mapping import translated_errors
 from aoft_tui.services.errors import LocalFileError
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 
 @dataclass
@@ -66,7 +69,7 @@ class DeploymentChat:
 
     def ask(self, deployment: str, messages: list[dict[str, Any]]) -> Reply:
         with self._errors(deployment):
-            answer = self._client.chat.completions.create(model=deployment, messages=messages)
+            answer = self._client.chat.completions.create(model=deployment, messages=_params(messages))
         usage = answer.usage
         return Reply(
             answer.choices[0].message.content or "",
@@ -78,7 +81,7 @@ class DeploymentChat:
         """The answer's pieces as they arrive."""
         with self._errors(deployment):
             for chunk in self._client.chat.completions.create(
-                model=deployment, messages=messages, stream=True
+                model=deployment, messages=_params(messages), stream=True
             ):
                 for choice in chunk.choices or ():
                     if choice.delta and choice.delta.content:
@@ -86,6 +89,11 @@ class DeploymentChat:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _params(messages: list[dict[str, Any]]) -> list[ChatCompletionMessageParam]:
+    """Chat messages as read from a dataset or typed in: the API's message shape (unchecked here)."""
+    return cast("list[ChatCompletionMessageParam]", messages)
 
 
 def eval_examples(path: Path, n: int) -> list[tuple[list[dict[str, Any]], str]]:

@@ -91,6 +91,7 @@ class DeploymentService:
         self._secret = config.token.get_secret_value() if config.token else None
         credential = credential or credential_for(config)
         scopes = [f"{config.management_endpoint}/.default"]
+        assert config.subscription_id, "checked above: not missing, or findable (which needs it)"
         self._client = CognitiveServicesManagementClient(
             credential,
             config.subscription_id,
@@ -108,7 +109,7 @@ class DeploymentService:
             accounts = list(self._client.accounts.list())
         found = match_account(accounts, endpoint)
         if found is None:
-            seen = ", ".join(sorted(a.name for a in accounts)[:8]) or "none"
+            seen = ", ".join(sorted(a.name for a in accounts if a.name)[:8]) or "none"
             raise DeployUnavailable(
                 f"no Cognitive Services account in subscription {self.config.subscription_id} serves {endpoint} "
                 f"(accounts: {seen}). Set resource_group and account_name in your profile (or "
@@ -121,6 +122,13 @@ class DeploymentService:
             account_name=self.config.account_name or found.account_name,
         )
 
+    @property
+    def _names(self) -> tuple[str, str]:
+        """(resource group, account name): named in the config, or found by __init__."""
+        group, account = self.config.resource_group, self.config.account_name
+        assert group is not None and account is not None, "named, or found in __init__"
+        return group, account
+
     @classmethod
     def from_environment(cls, *, api_key_configured: bool = False, **kwargs: Any) -> DeploymentService:
         return cls(control_plane_config(), api_key_configured=api_key_configured, **kwargs)
@@ -131,7 +139,7 @@ class DeploymentService:
     # --- reading ---------------------------------------------------------------------------
     def list(self) -> list[Deployment]:
         with self._errors():
-            items = self._client.deployments.list(self.config.resource_group, self.config.account_name)
+            items = self._client.deployments.list(*self._names)
             return [deployment_from_arm(d) for d in items]
 
     def get(self, name: str) -> Deployment | None:
@@ -139,7 +147,7 @@ class DeploymentService:
 
         with self._errors(name):
             try:
-                raw = self._client.deployments.get(self.config.resource_group, self.config.account_name, name)
+                raw = self._client.deployments.get(*self._names, name)
             except ResourceNotFoundError:
                 return None
             return deployment_from_arm(raw)
@@ -185,9 +193,7 @@ class DeploymentService:
         with self._errors(name):
             # polling=False: the first answer (201, Creating) is the deployment; waiting is ours,
             # so an interrupted wait loses nothing and `wait()` can resume it from a new process.
-            poller = self._client.deployments.begin_create_or_update(
-                self.config.resource_group, self.config.account_name, name, body, polling=False
-            )
+            poller = self._client.deployments.begin_create_or_update(*self._names, name, body, polling=False)
             created = deployment_from_arm(poller.result())
         if progress is not None:
             progress(created)
@@ -229,8 +235,7 @@ class DeploymentService:
             return False
         with self._errors(name):
             self._client.deployments.begin_delete(
-                self.config.resource_group,
-                self.config.account_name,
+                *self._names,
                 name,
                 polling_interval=self.poll_interval,
             ).result()

@@ -532,12 +532,14 @@ class FineTuningService:
     def download_file(self, file_id: str, dest: Path) -> Path:
         """Stream a file's content to `dest` (base64-encoded content is decoded)."""
         dest = Path(dest)
-        with self._errors(f"File {file_id}"):
-            with self._client.files.with_streaming_response.content(file_id) as response:
-                try:
-                    write_decoded(response.iter_bytes(), dest)
-                except OSError as exc:
-                    raise LocalFileError(f"Cannot write {dest}: {exc.strerror or exc}.") from None
+        with (
+            self._errors(f"File {file_id}"),
+            self._client.files.with_streaming_response.content(file_id) as response,
+        ):
+            try:
+                write_decoded(response.iter_bytes(), dest)
+            except OSError as exc:
+                raise LocalFileError(f"Cannot write {dest}: {exc.strerror or exc}.") from None
         return dest
 
     def delete_file(self, file_id: str) -> None:
@@ -552,5 +554,8 @@ class FineTuningService:
 
 
 def _oldest_first(newest_first: list[JobEvent]) -> list[JobEvent]:
-    # Stable sort keeps the server's order for events in the same second.
-    return sorted(reversed(newest_first), key=lambda e: e.created_at)
+    # Stable sort keeps the server's order (reversed) for events in the same second, so the
+    # reversal must come first.
+    oldest_first = newest_first[::-1]
+    oldest_first.sort(key=lambda e: e.created_at)
+    return oldest_first

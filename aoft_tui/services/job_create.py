@@ -48,7 +48,7 @@ class _Before:
     newest_created_at: float | None
 
 
-def _recent_jobs(client: openai.AzureOpenAI) -> list[Job]:
+def _recent_jobs(client: openai.OpenAI) -> list[Job]:
     page = client.fine_tuning.jobs.list(limit=_RECENT)
     return [job_from_api(as_dict(j)) for j in page.data]
 
@@ -62,7 +62,7 @@ def _matches(job: Job, spec: JobSpec) -> bool:
     )
 
 
-def _landed(client: openai.AzureOpenAI, spec: JobSpec, before: _Before) -> Job | None:
+def _landed(client: openai.OpenAI, spec: JobSpec, before: _Before) -> Job | None:
     import openai
 
     try:
@@ -108,7 +108,7 @@ def _may_have_landed(err: openai.OpenAIError) -> bool:
 
 
 def create_exactly_once(
-    client: openai.AzureOpenAI,
+    client: openai.OpenAI,
     spec: JobSpec,
     *,
     idempotency_key: str | None,

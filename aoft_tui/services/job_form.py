@@ -298,7 +298,9 @@ def form_from_job(job: Job, *, base_model: str | None = None) -> JobForm:
     """A form prefilled from a job. `base_model` None: a clone (same model and settings);
     else continued fine-tuning from that model (a fine-tuned model or a checkpoint's), keeping
     the job's method, tier, grader and tags but leaving the training settings on auto."""
-    method_obj = job.raw.get("method") if isinstance(job.raw.get("method"), dict) else {}
+    method_obj = job.raw.get("method")
+    if not isinstance(method_obj, dict):
+        method_obj = {}
     grader = (method_obj.get(job.method) or {}).get("grader") if job.method == catalog.REINFORCEMENT else None
     tier = str(job.raw.get("trainingType") or job.raw.get("training_type") or "").lower()
     tier = {"developertier": catalog.DEVELOPER}.get(tier, tier)

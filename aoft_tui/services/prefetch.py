@@ -104,6 +104,8 @@ class JobListPrefetch:
 
     def _fetch_all(self) -> list[dict[str, Any]] | None:
         parts = self._parts
+        if not parts.hostname:  # never: start() runs this only when `usable`
+            return None
         connection_cls = (
             http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         )

@@ -131,7 +131,9 @@ def preflight(
     """Validate both files for the chosen model and method (raises DatasetIOError on I/O).
     `validate` stands in for validate_file (the TUI's runs in a child process)."""
     if validate is None:
-        from aoft_tui.domain.validation import validate_file as validate
+        from aoft_tui.domain.validation import validate_file
+
+        validate = validate_file
 
     opts = request.options
     return validate(

@@ -38,7 +38,7 @@ def mime_type_for(path: Path) -> str:
 
 
 def upload_with_files_api(
-    client: openai.AzureOpenAI,
+    client: openai.OpenAI,
     path: Path,
     *,
     purpose: str,
@@ -58,7 +58,7 @@ def upload_with_files_api(
 
 
 def upload_with_uploads_api(
-    client: openai.AzureOpenAI,
+    client: openai.OpenAI,
     path: Path,
     *,
     purpose: str,
@@ -102,7 +102,7 @@ def upload_with_uploads_api(
     return file_obj.to_dict(mode="json")
 
 
-def _cancel_quietly(client: openai.AzureOpenAI, upload_id: str) -> None:
+def _cancel_quietly(client: openai.OpenAI, upload_id: str) -> None:
     # Best effort: the upload expires on its own after an hour if this fails too.
     import openai
 

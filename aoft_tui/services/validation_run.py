@@ -13,6 +13,7 @@ at once. If the TUI dies, the child's next progress frame fails and it exits.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -23,7 +24,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the validator loads in the child, not on the TUI's start path
     from aoft_tui.domain.validation import ValidationReport
@@ -72,19 +73,20 @@ class ChildValidation:
                 )
             try:
                 try:
-                    pickle.dump((Path(train), options), proc.stdin)
-                    proc.stdin.close()
+                    stdin = _pipe(proc.stdin)
+                    pickle.dump((Path(train), options), stdin)
+                    stdin.close()
                 except OSError:
                     pass  # it died at once: told below
                 return self._receive(proc, errors, Path(train))
             finally:
                 self._stop(proc)
-                proc.stdout.close()
+                _pipe(proc.stdout).close()
 
     def _receive(self, proc: subprocess.Popen[bytes], errors: Any, train: Path) -> ValidationReport:
         while True:
             try:
-                frame = pickle.load(proc.stdout)
+                frame = pickle.load(_pipe(proc.stdout))
             except (EOFError, pickle.UnpicklingError, OSError):
                 break
             kind = frame[0]
@@ -117,14 +119,17 @@ class ChildValidation:
 
     @staticmethod
     def _stop(proc: subprocess.Popen[bytes]) -> None:
-        try:  # the whole group: workers it forked may outlive it
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            # the whole group: workers it forked may outlive it
             os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):  # pragma: no cover - SIGKILL cannot be ignored
             proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:  # pragma: no cover - SIGKILL cannot be ignored
-            pass
+
+
+def _pipe(stream: IO[bytes] | None) -> IO[bytes]:
+    """The child's stdin or stdout: opened with subprocess.PIPE, so never None."""
+    assert stream is not None, "opened with subprocess.PIPE"
+    return stream
 
 
 def _child() -> None:

@@ -90,7 +90,7 @@ class SoakSide:
     def cli(self, *args: str, attempts: int = 6) -> subprocess.CompletedProcess:
         """Run `aoft-tui ARGS` until it exits 0, as a script would: an exit 1 is a clear
         "could not finish" that a rerun completes (never a wrong or partial success)."""
-        for attempt in range(attempts):
+        for _attempt in range(attempts):
             done = self.finish(self.spawn(*args), args)
             if done.returncode == 0:
                 return done

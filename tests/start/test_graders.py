@@ -127,7 +127,7 @@ def test_label_model_is_refused_with_the_grader_to_use_instead() -> None:
 def test_a_grader_file_message_names_the_file_the_line_the_field_and_the_fix() -> None:
     text = json.dumps({**STRING_CHECK, "operation": "equals"}, indent=2)
     grader, messages = parse_grader_text(text, "grader.json")
-    line = next(i for i, l in enumerate(text.splitlines(), 1) if '"operation"' in l)
+    line = next(i for i, ln in enumerate(text.splitlines(), 1) if '"operation"' in ln)
     assert grader is None
     assert messages == [
         f"grader.json:{line}: operation: 'equals' is not an operation. Fix: use one of eq, ne, like, ilike."

@@ -295,7 +295,7 @@ def test_a_grader_that_breaks_the_schema_is_refused_before_upload(rft_env: Path,
     broken["graders"]["exact"]["operation"] = "equals"
     (rft_env / "bad_grader.json").write_text(json.dumps(broken, indent=2))
     text = (rft_env / "bad_grader.json").read_text().splitlines()
-    line = next(i for i, l in enumerate(text, 1) if '"operation"' in l)
+    line = next(i for i, ln in enumerate(text, 1) if '"operation"' in ln)
     result = _start(
         str(rft_env / "rft_train.jsonl"),
         "-m",

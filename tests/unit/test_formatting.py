@@ -13,13 +13,13 @@ NOW = datetime(2026, 1, 2, 12, 0, 0, tzinfo=UTC)
 
 
 def _job(status: JobStatus = JobStatus.RUNNING, **kw) -> Job:
-    base = dict(
-        id="ftjob-0123456789abcdef",
-        status=status,
-        model="gpt-4.1-mini",
-        created_at=NOW - timedelta(hours=1),
-        training_file="file-1",
-    )
+    base = {
+        "id": "ftjob-0123456789abcdef",
+        "status": status,
+        "model": "gpt-4.1-mini",
+        "created_at": NOW - timedelta(hours=1),
+        "training_file": "file-1",
+    }
     base.update(kw)
     return Job(**base)
 

@@ -95,7 +95,9 @@ def _chat_row(number: int, example: dict[str, Any], messages: Any, *, fmt: str) 
 
 
 def _dpo_row(number: int, example: dict[str, Any]) -> list[Any]:
-    given = example.get("input") if isinstance(example.get("input"), dict) else {}
+    given = example.get("input")
+    if not isinstance(given, dict):
+        given = {}
     row = _chat_row(number, given, given.get("messages", []), fmt="dpo")
     row[COLUMNS.index("role: assistant")] = _outputs_text(example.get("preferred_output"))
     row[COLUMNS.index("rejected")] = _outputs_text(example.get("non_preferred_output"))

@@ -8,9 +8,11 @@ import shlex
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlparse
 
 MODES = ("auto", "online", "offline")
+RunMode = Literal["online", "offline"]  # what `auto` resolves to
 DEFAULT_PROJECT = "OpenAI-Fine-Tune"
 DEFAULT_HOST = "https://api.wandb.ai"
 
@@ -117,7 +119,7 @@ def logged_in() -> bool:
     return False
 
 
-def resolve_mode(mode: str) -> str:
+def resolve_mode(mode: str) -> RunMode:
     """auto → online when logged in (and WANDB_MODE does not say offline), else offline."""
     if mode not in MODES:
         raise PushError(f"Unknown mode {mode!r}: use one of {', '.join(MODES)}.")

@@ -8,6 +8,7 @@ continues the same run id and writes only steps the run does not have yet.
 from __future__ import annotations
 
 import contextlib
+import functools
 import tempfile
 import threading
 from pathlib import Path
@@ -282,11 +283,11 @@ class _Pusher:
             try:
                 raw = self.service.download_file(file_id, work / file_id)
             except ServiceError as exc:  # e.g. the file was deleted: the rest still goes
-                note = (
+                skipped = (
                     f"{file_id} could not be downloaded ({exc.title}: {exc}); no {prefix} dataset in the run."
                 )
-                self.result.notes.append(note)
-                self.report(PushProgress("datasets", note))
+                self.result.notes.append(skipped)
+                self.report(PushProgress("datasets", skipped))
                 continue
             name, rows, note = self.wb.log_dataset(
                 prefix=prefix,
@@ -294,12 +295,15 @@ class _Pusher:
                 file_id=file_id,
                 raw_path=raw,
                 work_dir=work,
-                on_rows=lambda n, f=file_id: self.report(PushProgress("datasets", f"{f}: {n:,} examples")),
+                on_rows=functools.partial(self._report_rows, file_id),
             )
             self.record.artifacts.append(name)
             if note:
                 self.result.notes.append(note)
                 self.report(PushProgress("datasets", note))
+
+    def _report_rows(self, file_id: str, rows: int) -> None:
+        self.report(PushProgress("datasets", f"{file_id}: {rows:,} examples"))
 
     def _finalize(self, work: Path) -> None:
         job = self.job

@@ -31,7 +31,8 @@ def iter_records(path: Path) -> Iterator[Any]:
     from wandb.proto import wandb_internal_pb2
 
     for payload in _iter_payloads(path):
-        record = wandb_internal_pb2.Record()
+        # the module re-exports Record from a protobuf-versioned submodule mypy cannot follow
+        record = wandb_internal_pb2.Record()  # type: ignore[attr-defined]
         record.ParseFromString(payload)
         yield record
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from aoft_tui.services.wandb_push.dataset_table import COLUMNS, RUN_TABLE_MAX_ROWS, TableFileWriter, iter_rows
-from aoft_tui.services.wandb_push.options import PushError, PushOptions
+from aoft_tui.services.wandb_push.options import PushError, PushOptions, RunMode
 
 # An online init that cannot reach W&B gives up after this long (never a hang).
 ONLINE_INIT_TIMEOUT = 20.0
@@ -30,7 +30,7 @@ class WandbRun:
         self.mode = mode
 
     @classmethod
-    def open(cls, job_id: str, options: PushOptions, mode: str) -> WandbRun:
+    def open(cls, job_id: str, options: PushOptions, mode: RunMode) -> WandbRun:
         import wandb
 
         _silence(wandb)
@@ -122,7 +122,8 @@ class WandbRun:
         import wandb
 
         shown = rows[:RUN_TABLE_MAX_ROWS]
-        self.run.summary[key] = wandb.Table(columns=columns, data=shown)
+        # wandb types columns as an invariant list[str | int]; a list[str] is what it wants
+        self.run.summary[key] = wandb.Table(columns=columns, data=shown)  # type: ignore[arg-type]
         if len(rows) > len(shown):
             note = f"{key}: the run shows the first {len(shown):,} of {len(rows):,} rows (W&B's in-run Table limit)"
             self.run.summary[f"{key}_note"] = note
@@ -164,7 +165,8 @@ class WandbRun:
         note = None
         key = f"{prefix}_data"
         columns, shown = _without_empty_columns(COLUMNS, preview)
-        self.run.summary[key] = wandb.Table(columns=columns, data=shown, allow_mixed_types=True)
+        # wandb types columns as an invariant list[str | int]; a list[str] is what it wants
+        self.run.summary[key] = wandb.Table(columns=columns, data=shown, allow_mixed_types=True)  # type: ignore[arg-type]
         if rows > len(preview):
             note = (
                 f"{key}: the run shows the first {len(preview):,} of {rows:,} examples "
