@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from aoft_tui.domain.models import TRAIN_LOSS, JobStatus
+from aoft_tui.services.errors import ServerError
 from aoft_tui.services.metrics_source import metrics_from_events
 
 
@@ -115,13 +116,26 @@ def test_done_job_metrics_come_from_results_csv_and_agree_with_events(seeded_ser
     assert seeded_service.traffic.count("GET", "/content") == 1
 
 
-def test_unreadable_results_file_falls_back_to_events(seeded_emulator, make_service) -> None:
+def test_a_results_file_that_is_gone_falls_back_to_events(seeded_emulator, make_service) -> None:
     service = make_service(seeded_emulator, max_retries=0)
     job = service.list_jobs(status="succeeded")[0]
-    seeded_emulator.faults.schedule("500", method="GET", path_contains="/content", count=1)
+    service.delete_file(job.result_files[0])  # gone for good: the events are all there is
     points = service.metrics(job.id)
     assert points == metrics_from_events(service.events_since(job.id))
     assert points
+
+
+def test_a_results_file_that_failed_to_download_is_an_error_not_a_tenth_of_the_steps(
+    seeded_emulator, make_service
+) -> None:
+    """A 500 after the SDK's retries is passing trouble: the caller retries (tests/reliability);
+    falling back to the events would draw every 10th step and call the job finished."""
+    service = make_service(seeded_emulator, max_retries=0)
+    job = service.list_jobs(status="succeeded")[0]
+    seeded_emulator.faults.schedule("500", method="GET", path_contains="/content", count=1)
+    with pytest.raises(ServerError):
+        service.metrics(job.id)
+    assert len(service.metrics(job.id)) > len(metrics_from_events(service.events_since(job.id)))
 
 
 def test_metrics_reuse_a_status_just_listed(seeded_service) -> None:
