@@ -14,11 +14,13 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
+from typing import Any, cast
 from urllib.parse import urlparse
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widget import Widget
 
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.settings import Settings
@@ -178,7 +180,7 @@ class AoftApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Every action of the current screen (with its key) in the command palette."""
         seen: set[str] = set()
-        for key, active in screen.active_bindings.items():
+        for active in screen.active_bindings.values():
             binding = active.binding
             if (
                 not binding.id
@@ -190,7 +192,7 @@ class AoftApp(App[None]):
             seen.add(binding.id)
             title = f"{binding.description} ({self.get_key_display(binding)})"
             yield SystemCommand(title, binding.tooltip or binding.description,
-                                partial(active.node.run_action, binding.action))  # fmt: skip
+                                partial(cast("App[Any] | Widget", active.node).run_action, binding.action))  # fmt: skip
         yield SystemCommand("Help", "Keys for this screen (? or F1)", self.action_help)
         yield SystemCommand(
             "Connect to Azure…",

@@ -27,7 +27,12 @@ from aoft_tui.services.polling import poll_interval
 
 class Poller:
     def __init__(
-        self, owner: Widget, start: Callable[[], None], *, demo: bool = False, background: float | None = None
+        self,
+        owner: Widget,
+        start: Callable[[], object],
+        *,
+        demo: bool = False,
+        background: float | None = None,
     ) -> None:
         self._owner = owner  # its set_timer: the timer dies with the screen
         self._start = start  # starts one poll (a thread worker), whose handler reports back here

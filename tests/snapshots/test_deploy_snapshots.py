@@ -20,16 +20,13 @@ def frozen_demo():
     from aoft_tui.emulator.embedded import EmbeddedEmulator
     from aoft_tui.services.finetuning import FineTuningService
 
-    with time_machine.travel(FROZEN_AT, tick=False):
-        with EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as emu:
-            emu.advance(5 * 3600)  # the demo deployment has been hosted for five hours
-            svc = FineTuningService(
-                emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10
-            )
-            try:
-                yield make_app(svc, emu)
-            finally:
-                svc.close()
+    with time_machine.travel(FROZEN_AT, tick=False), EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7) as emu:
+        emu.advance(5 * 3600)  # the demo deployment has been hosted for five hours
+        svc = FineTuningService(emu.endpoint, emu.api_key, "2025-04-01-preview", max_retries=0, timeout=10)
+        try:
+            yield make_app(svc, emu)
+        finally:
+            svc.close()
 
 
 async def _wait(pilot, predicate) -> None:

@@ -91,7 +91,7 @@ async def test_help_on_question_mark_and_f1(dashboard) -> None:
         await dashboard.press(key)
         await dashboard.pause()
         assert isinstance(dashboard.app.screen, HelpScreen)
-        rows = dict((what, keys) for keys, what in dashboard.app.screen.rows)
+        rows = {what: keys for keys, what in dashboard.app.screen.rows}
         assert rows["Cancel the selected job"] == "c"
         assert rows["Filter by id, model, status, suffix or a tag (team=nlp)"] == "/"
         assert "Open the job's charts, events, checkpoints" in rows
@@ -113,7 +113,7 @@ async def test_keymap_from_config_remaps_a_binding(start_dashboard) -> None:
         await pilot.press("n", "h")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
-        assert dict((what, keys) for keys, what in app.screen.rows)["Cancel the selected job"] == "x"
+        assert {what: keys for keys, what in app.screen.rows}["Cancel the selected job"] == "x"
 
 
 async def test_every_binding_has_an_id_and_a_palette_entry(dashboard) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Label
 
 from aoft_tui.domain.models import JobStatus
@@ -123,9 +124,6 @@ async def _checkpoints_screen(service, size):
     assert any(":ckpt-step-" in c.fine_tuned_model_checkpoint for c in checkpoints)
     app = DetailApp(service, job.id)
     return app, checkpoints, detail_settle
-
-
-import pytest
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)])

@@ -51,6 +51,7 @@ class _Shared:
     """Mixed into Screen and ModalScreen (below); not used on its own."""
 
     poller: Poller | None = None  # a screen that polls sets one; it pauses while covered
+    _toasts: list[Notification]  # made on first use (_own_toasts)
 
     @property
     def aoft(self) -> AoftApp:
@@ -84,7 +85,7 @@ class _Shared:
 
     def _own_toasts(self) -> list[Notification]:
         if not hasattr(self, "_toasts"):
-            self._toasts: list[Notification] = []
+            self._toasts = []
         return self._toasts
 
     # --- j/k, g/G, ctrl+d/ctrl+u ---------------------------------------------------------------

@@ -12,9 +12,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
+from textual.notifications import SeverityLevel
 
 from aoft_tui.domain.models import Job, JobStatus
 from aoft_tui.ui.screens.confirm import ConfirmScreen
@@ -116,6 +118,18 @@ class ExportActionMixin:
 class BulkActionsMixin:
     """C / W / D: cancel, push to W&B or export every marked job."""
 
+    if TYPE_CHECKING:
+        # provided by the screen the mixin is mixed into (`_Shared.notify` in base.py)
+        def notify(
+            self,
+            message: str,
+            *,
+            title: str = "",
+            severity: SeverityLevel = "information",
+            timeout: float | None = None,
+            markup: bool = True,
+        ) -> None: ...
+
     def action_bulk_cancel(self) -> None:
         self._ask_bulk("cancel")
 
@@ -135,7 +149,7 @@ class BulkActionsMixin:
         jobs = self._marked_jobs()
         if not jobs:
             self.notify(
-                f"Mark jobs with space, then press the key again to {verb} them all.",  # type: ignore[attr-defined]
+                f"Mark jobs with space, then press the key again to {verb} them all.",
                 title="No marked jobs",
                 severity="warning",
             )
@@ -144,7 +158,7 @@ class BulkActionsMixin:
         if not doable:
             why = "; ".join(f"{job.short_id}: {reason}" for job, reason in skipped[:_LIST_AT_MOST])
             self.notify(
-                f"None of the marked jobs can be {_PARTICIPLE[verb]} ({why}).",  # type: ignore[attr-defined]
+                f"None of the marked jobs can be {_PARTICIPLE[verb]} ({why}).",
                 title=f"Nothing to {verb}",
                 severity="warning",
             )
@@ -190,7 +204,7 @@ class BulkActionsMixin:
         failed = bool(o.failed)
         self.notify(
             "\n".join(lines),
-            title=f"Bulk {o.verb}" + (" incomplete" if failed else ""),  # type: ignore[attr-defined]
+            title=f"Bulk {o.verb}" + (" incomplete" if failed else ""),
             severity="error" if failed else "information",
             timeout=15,
         )

@@ -9,8 +9,15 @@ filter, sort or mark changes.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from textual.notifications import SeverityLevel
+
 from aoft_tui.domain.models import Job, JobStatus
 from aoft_tui.services.ui_state import UiState, UiStateStore
+
+if TYPE_CHECKING:
+    from aoft_tui.ui.poller import Poller
 
 SAVE_DELAY = 0.5  # seconds: holding ↓ through the list writes the file once, not per row
 # While another screen is on top, the list is still polled this often (only while a job
@@ -19,6 +26,20 @@ BACKGROUND_INTERVAL = 10.0
 
 
 class DashboardMemoryMixin:
+    if TYPE_CHECKING:
+        poller: Poller | None  # the screen's (base.py)
+
+        # provided by the screen the mixin is mixed into (`_Shared.notify` in base.py)
+        def notify(
+            self,
+            message: str,
+            *,
+            title: str = "",
+            severity: SeverityLevel = "information",
+            timeout: float | None = None,
+            markup: bool = True,
+        ) -> None: ...
+
     _ui_store: UiStateStore | None = None
     _pending_state: UiState | None = None
     _following = False
@@ -35,7 +56,7 @@ class DashboardMemoryMixin:
             return
         state, notice = self._ui_store.load()
         if notice:
-            self.notify(notice, title="Saved view ignored", severity="warning", timeout=10)  # type: ignore[attr-defined]
+            self.notify(notice, title="Saved view ignored", severity="warning", timeout=10)
         table = self.table  # type: ignore[attr-defined]
         table.sort_by(state.sort_column, reverse=state.sort_reverse)
         if state.filter:
@@ -93,7 +114,7 @@ class DashboardMemoryMixin:
         if self._following:
             self._select_newest()
             self.notify(
-                "The selection moves to each new job; any cursor move stops following.",  # type: ignore[attr-defined]
+                "The selection moves to each new job; any cursor move stops following.",
                 title="Following newest",
                 timeout=4,
             )
@@ -124,17 +145,19 @@ class DashboardMemoryMixin:
     # --- jobs that end while you look elsewhere -------------------------------------------------
     def _announce_endings(self, jobs: list[Job]) -> None:
         before, self._last_status = self._last_status, {job.id: job.status for job in jobs}
-        if before is None or not self.poller.paused:
+        if before is None or self.poller is None or not self.poller.paused:
             return  # the first list, or the table is on screen and shows it
         for job in jobs:
             old = before.get(job.id)
             if old is not None and not old.is_terminal and job.status.is_terminal:
-                severity = {JobStatus.SUCCEEDED: "information", JobStatus.FAILED: "error"}.get(
-                    job.status, "warning"
-                )
+                endings: dict[JobStatus, SeverityLevel] = {
+                    JobStatus.SUCCEEDED: "information",
+                    JobStatus.FAILED: "error",
+                }
+                severity = endings.get(job.status, "warning")
                 self.notify(
                     f"{job.id} {job.status.value}.",
-                    title=f"Job {job.status.value}",  # type: ignore[attr-defined]
+                    title=f"Job {job.status.value}",
                     severity=severity,
                     timeout=15,
                 )

@@ -3,6 +3,8 @@ capacity; shows provisioning until it has Succeeded, then returns the deployment
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,6 +14,9 @@ from textual.widgets import Button, Input, Label, Select, Static
 
 from aoft_tui.domain import catalog
 from aoft_tui.domain.models import Job
+
+if TYPE_CHECKING:
+    from aoft_tui.ui.app import AoftApp
 
 SKUS = ("Standard", "GlobalStandard", "Developer")
 
@@ -42,7 +47,7 @@ class DeployDialog(ModalScreen[str | None]):
         self.state = "editing"
 
     def compose(self) -> ComposeResult:
-        prices = getattr(self.app.settings, "prices", None)
+        prices = getattr(cast("AoftApp", self.app).settings, "prices", None)
         with Vertical(id="deploy-dialog"):
             yield Label(f"Deploy {self.job.fine_tuned_model}", id="deploy-title")
             yield Label("Deployment name")

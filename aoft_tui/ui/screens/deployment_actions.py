@@ -4,11 +4,14 @@ that made it (for its validation file and settings) and continue training from i
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.screen import Screen
 
 from aoft_tui.domain.models import Job
+
+if TYPE_CHECKING:
+    from aoft_tui.ui.app import AoftApp
 
 
 def job_for_model(service: Any, model: str) -> Job | None:
@@ -51,4 +54,6 @@ def open_continue_from(screen: Screen, model: str, job: Job | None) -> None:
         if job_id:
             screen.notify(job_id, title="Job created")
 
-    screen.app.push_screen(NewJobScreen(screen.app.service, prefill=form, prefill_note=note), created)
+    screen.app.push_screen(
+        NewJobScreen(cast("AoftApp", screen.app).service, prefill=form, prefill_note=note), created
+    )

@@ -7,6 +7,8 @@ try screen, `S` the quick evaluation (score), `n` a new job continuing from the 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,6 +19,9 @@ from textual.widgets import DataTable, Label, Static
 from aoft_tui.domain.deployments import Deployment
 from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from aoft_tui.ui.app import AoftApp
 
 REFRESH_WHILE_CREATING = 2.0
 COLUMNS = ("Name", "Model", "SKU", "State", "Age", "Cost so far", "Left if idle")
@@ -117,8 +122,8 @@ class DeploymentsScreen(Screen[None]):
         if message.items is None:
             note.update(f"Could not list deployments: {message.error}")
             return
-        now = self.app.now()
-        prices = getattr(self.app.settings, "prices", None)
+        now = cast("AoftApp", self.app).now()
+        prices = getattr(cast("AoftApp", self.app).settings, "prices", None)
         table = self.query_one(DataTable)
         keep = self._select or (
             table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
@@ -189,7 +194,7 @@ class DeploymentsScreen(Screen[None]):
         from aoft_tui.ui.screens.deployment_actions import job_for_model, open_continue_from
 
         try:
-            job = job_for_model(self.app.service, model)
+            job = job_for_model(cast("AoftApp", self.app).service, model)
         except Exception as err:
             self.app.call_from_thread(
                 self.notify,

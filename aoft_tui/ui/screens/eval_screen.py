@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -17,6 +18,9 @@ from textual.widgets import Button, DataTable, Input, Label, Static
 
 from aoft_tui.services.quick_eval import EvalRun, ExampleResult, SideTotals
 from aoft_tui.ui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from aoft_tui.ui.app import AoftApp
 
 DEFAULT_N = 20
 SHOWN_CHARS = 40
@@ -98,7 +102,7 @@ class EvalScreen(Screen[None]):
 
         progress = self.query_one("#eval-progress", Static)
         try:
-            job = job_for_model(self.app.service, self.model)
+            job = job_for_model(cast("AoftApp", self.app).service, self.model)
             if job is None or not job.validation_file:
                 note = (
                     "The job had no validation file: enter a chat JSONL file."
@@ -110,7 +114,7 @@ class EvalScreen(Screen[None]):
             self.app.call_from_thread(
                 progress.update, f"Downloading {job.validation_file} (the validation file of {job.id})…"
             )
-            path = validation_file_path(self.app.service, job.validation_file)
+            path = validation_file_path(cast("AoftApp", self.app).service, job.validation_file)
         except Exception as err:
             self.app.call_from_thread(
                 progress.update, f"Could not fetch the validation file: {err}. Enter a chat JSONL file."

@@ -8,6 +8,8 @@ list before deleting. Loading runs in a thread worker; nothing blocks the UI.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, cast
+
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
@@ -21,6 +23,9 @@ from aoft_tui.services import files as files_service
 from aoft_tui.services.errors import ServiceError
 from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from aoft_tui.ui.app import AoftApp
 
 GAUGE_WIDTH = 20
 
@@ -96,7 +101,7 @@ class FilesScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="files", exit_on_error=False)
     def _load(self) -> None:
         try:
-            self.post_message(FilesLoaded(files_service.files_overview(self.app.service)))
+            self.post_message(FilesLoaded(files_service.files_overview(cast("AoftApp", self.app).service)))
         except ServiceError as err:
             self.post_message(FilesFailed(err, "list files"))
         except Exception as err:
@@ -107,7 +112,7 @@ class FilesScreen(Screen[None]):
         table = self.query_one(DataTable)
         selected = self.selected
         table.clear()
-        now = self.app.now()
+        now = cast("AoftApp", self.app).now()
         name_width = 28 if self.size.width >= 100 else 18  # 80 columns: no sideways scrolling
         for usage in message.overview.files:
             f = usage.file
@@ -118,7 +123,11 @@ class FilesScreen(Screen[None]):
         if selected is not None and selected.file.id in table.rows:
             table.move_cursor(row=table.get_row_index(selected.file.id))
         self.query_one("#files-quota", Static).update(quota_gauge(message.overview.quota))
-        where = "the demo emulator" if self.app.demo else self.app.endpoint_label
+        where = (
+            "the demo emulator"
+            if cast("AoftApp", self.app).demo
+            else cast("AoftApp", self.app).endpoint_label
+        )
         self.query_one("#files-title", Label).update(f"Files of {where}")
         self._show_detail()
         self.loaded = True
@@ -197,7 +206,7 @@ class FilesScreen(Screen[None]):
     @work(thread=True, group="files-delete", exit_on_error=False)
     def _delete(self, file_id: str) -> None:
         try:
-            files_service.delete_unused_file(self.app.service, file_id)
+            files_service.delete_unused_file(cast("AoftApp", self.app).service, file_id)
         except ServiceError as err:
             self.post_message(FilesFailed(err, "delete"))
         except Exception as err:

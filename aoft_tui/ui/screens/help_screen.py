@@ -62,8 +62,8 @@ class HelpScreen(AoftModalScreen[None]):
         order = sorted(keys_of, key=lambda binding_id: binding_id.startswith("nav."))
         self.rows.extend((" ".join(keys_of[binding_id]), what[binding_id]) for binding_id in order)
         self.rows.extend(NAVIGATION)
-        for keys, text in self.rows:
-            table.add_row(keys, text)
+        for shown_keys, text in self.rows:
+            table.add_row(shown_keys, text)
         return table
 
     async def action_dismiss(self, result: None = None) -> None:

@@ -53,6 +53,8 @@ _REFREEZE_FACTOR = 2  # freeze again once the metric points have doubled
 
 
 class JobDetailScreen(ExportActionMixin, JobScreen):
+    poller: Poller  # set in __init__, never None here
+
     CSS_PATH = "job_detail.tcss"
 
     # Actions shared with the main screen use the same binding ids, so one `[keymap]` entry

@@ -8,6 +8,7 @@ only when something changed. The filter matches any column, the error text inclu
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
@@ -19,6 +20,9 @@ from textual.widgets import DataTable, Input, Label, Static
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.services.request_log import RequestLog, RequestRecord
 from aoft_tui.ui.widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:
+    from aoft_tui.ui.app import AoftApp
 
 REFRESH_SECONDS = 0.5
 API_PREFIX = "/openai"  # every data-plane path starts with it: left out to save a column
@@ -68,7 +72,7 @@ class LogScreen(Screen[None]):
 
     @property
     def request_log(self) -> RequestLog | None:
-        return getattr(self.app.service, "request_log", None)
+        return getattr(cast("AoftApp", self.app).service, "request_log", None)
 
     def compose(self) -> ComposeResult:
         yield Label("Requests and errors of this session", id="log-title")

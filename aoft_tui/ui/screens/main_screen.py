@@ -40,6 +40,8 @@ OFFLINE_AFTER = 2
 
 
 class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, MainViewsMixin, JobScreen):
+    poller: Poller  # set in __init__, never None here
+
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (172, "-wide")]
 
     BINDINGS = [

@@ -5,11 +5,15 @@ The form is imported only when asked for (it is off the start path)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
 
 from textual.screen import Screen
 
 from aoft_tui.domain.models import Checkpoint, Job, JobStatus
 from aoft_tui.services.job_form import form_from_job
+
+if TYPE_CHECKING:
+    from aoft_tui.ui.app import AoftApp
 
 
 def open_clone(screen: Screen, job: Job, done: Callable[[str | None], None] | None = None) -> None:
@@ -54,4 +58,6 @@ def _push(screen: Screen, form, note: str, done: Callable[[str | None], None] | 
         if done is not None:
             done(job_id)
 
-    screen.app.push_screen(NewJobScreen(screen.app.service, prefill=form, prefill_note=note), created)
+    screen.app.push_screen(
+        NewJobScreen(cast("AoftApp", screen.app).service, prefill=form, prefill_note=note), created
+    )

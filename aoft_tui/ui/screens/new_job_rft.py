@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -14,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Input, Select, Static
 
 if TYPE_CHECKING:
-    from textual.dom import DOMNode
+    from textual.css.query import QueryType
 
 from aoft_tui.domain import catalog
 from aoft_tui.domain.graders import describe_grader, parse_grader_text
@@ -131,7 +131,16 @@ class NewJobFieldsMixin:
     _tier_set_here = ""  # the tier _refresh_tiers chose (not the user)
 
     if TYPE_CHECKING:
-        query_one = DOMNode.query_one
+        # DOMNode.query_one (its overloads), as the screen that mixes this in has it
+        @overload
+        def query_one(self, selector: str) -> Widget: ...
+        @overload
+        def query_one(self, selector: type[QueryType]) -> QueryType: ...
+        @overload
+        def query_one(self, selector: str, expect_type: type[QueryType]) -> QueryType: ...
+        def query_one(
+            self, selector: str | type[QueryType], expect_type: type[QueryType] | None = None
+        ) -> QueryType | Widget: ...
 
         def _model_value(self) -> str: ...
         def _show_outcome(self, message: str, *, error: bool = False) -> None: ...
@@ -145,7 +154,8 @@ class NewJobFieldsMixin:
         keep = wanted or (current if current != self._tier_set_here else "")
         select.set_options(options)
         select.value = keep if keep in {v for _, v in options} else default
-        select.mutate_reactive(Select.value)  # redraw the label when the value stayed the same
+        # redraw the label when the value stayed the same (mypy: Select is generic, its reactive is not)
+        select.mutate_reactive(Select.value)  # type: ignore[misc]
         self._tier_set_here = "" if keep and select.value == keep else select.value
 
     def _choose_model(self, model: str) -> None:

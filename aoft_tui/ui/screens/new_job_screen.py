@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -38,6 +39,9 @@ from aoft_tui.services.start_job import (
     throttled,
 )
 from aoft_tui.services.validation_run import ChildValidation, ValidationCancelled
+
+if TYPE_CHECKING:
+    from aoft_tui.domain.validation import ValidationReport
 from aoft_tui.ui.screens.base import AoftScreen
 from aoft_tui.ui.screens.new_job_dialogs import FilePickerScreen, PreflightReportScreen
 from aoft_tui.ui.screens.new_job_rft import (
@@ -92,7 +96,7 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
     @dataclass
     class PreflightDone(Message):
         request: StartRequest
-        report: object
+        report: ValidationReport
 
     @dataclass
     class Progressed(Message):
@@ -332,7 +336,7 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
             errors.update(path_errors)
         else:
             errors.pop("model", None)
-        for widget in self.query(".field-error"):
+        for widget in self.query(".field-error").results(Static):
             field = (widget.id or "").removeprefix("error-")
             message = errors.get(field, "")
             widget.update(message)

@@ -182,12 +182,15 @@ class PushScreen(AoftModalScreen[None]):
         from aoft_tui.services.errors import ServiceError
         from aoft_tui.services.wandb_push import PushError, push_job
 
+        def progressed(p: PushProgress) -> None:
+            self.post_message(self.Progressed(p))
+
         try:
             result = push_job(
                 self.service,
                 self.job_id,
                 options,
-                progress=lambda p: self.post_message(self.Progressed(p)),
+                progress=progressed,
                 cancel=self.cancel,
             )
         except (ServiceError, PushError) as exc:

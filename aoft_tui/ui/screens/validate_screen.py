@@ -146,7 +146,12 @@ class ValidateScreen(AoftScreen[None]):
 
     class Checked(Message):
         def __init__(
-            self, path: Path, report: ValidationReport, bins: object, *, run: ChildValidation
+            self,
+            path: Path,
+            report: ValidationReport,
+            bins: tuple[list[float], list[int], float],
+            *,
+            run: ChildValidation,
         ) -> None:
             super().__init__()
             self.path = path

@@ -20,6 +20,7 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.binding import Binding
 from textual.widget import Widget
 
 _ENABLED = Style()
@@ -73,7 +74,10 @@ class KeyBar(Widget):
         (default: this widget's width, if it has one)."""
         if width is None:
             width = self.size.width or None
-        wanted, kept, seen, hidden = [], [], set(), {}
+        wanted: list[tuple[Binding, bool, str, str]] = []
+        kept: list[tuple[Binding, bool, str, str]] = []
+        seen: set[str] = set()
+        hidden: dict[str, tuple[Binding, bool, str]] = {}
         for _node, binding, enabled, tooltip in self.screen.active_bindings.values():
             if not binding.show and binding.action in ALWAYS_SHOWN:
                 hidden.setdefault(binding.action, (binding, enabled, tooltip))  # Textual's own ctrl+q

@@ -36,7 +36,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rich.color import Color
 from rich.style import Style
@@ -264,7 +264,9 @@ class MetricChart(Widget):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group != f"chart-{id(self)}" or event.state is not WorkerState.SUCCESS:
             return
-        generation, size, text = event.worker.result
+        generation, size, text = cast(
+            "tuple[int, tuple[int, int], Text]", event.worker.result
+        )  # _build_text's
         if generation == self._generation:
             self._built, self._built_size = text, size
             self.refresh()
@@ -374,5 +376,6 @@ def _use_theme(theme: tuple[str, tuple]) -> str:
 
     name, (surface, foreground) = theme
     if name not in themes:
-        themes[name] = _rgbify_theme(surface, surface, foreground, "default", _sequence)
+        # textual_plotext types the colour list as a list of unions; its own _sequence is a list of RGB tuples
+        themes[name] = _rgbify_theme(surface, surface, foreground, "default", _sequence)  # type: ignore[arg-type]
     return name

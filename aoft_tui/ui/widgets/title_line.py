@@ -37,7 +37,8 @@ class TitleLine(Static):
 
     def __init__(self, head: str = "", *, id: str | None = None) -> None:
         super().__init__(head, id=id, markup=False)
-        self._head, self._model = head, None
+        self._head = head
+        self._model: str | None = None
 
     def show(self, head: str, model: str | None) -> None:
         if (head, model) == (self._head, self._model):
