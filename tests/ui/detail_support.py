@@ -10,13 +10,14 @@ from textual.pilot import Pilot
 
 from aoft_tui.domain.models import Job, JobStatus
 from aoft_tui.services.finetuning import FineTuningService
+from aoft_tui.services.settings import Settings
 from aoft_tui.ui.screens.job_detail import JobDetailScreen
 from aoft_tui.ui.widgets.events_log import EventsLog
 
 
 class DetailApp(App[None]):
-    """The smallest app the detail screen needs: what it reads of AoftApp (`service`, `demo`,
-    `now()`), and the screen pushed on start."""
+    """The smallest app the detail screen needs: what it reads of AoftApp (`service`,
+    `settings`, `demo`, `now()`), and the screen pushed on start."""
 
     demo = False
 
@@ -25,6 +26,7 @@ class DetailApp(App[None]):
     ) -> None:
         super().__init__()
         self.service = service
+        self.settings = Settings()  # the new-job form opened from here reads its prices
         self.job_id = job_id
         self._now = now or (lambda: datetime.now(UTC))
 

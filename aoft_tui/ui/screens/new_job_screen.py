@@ -477,8 +477,8 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
     def _run_preflight(self, request: StartRequest, run: ChildValidation) -> None:
         from aoft_tui.domain.validation import DatasetIOError
 
-        prices = self.aoft.settings.prices or None
         try:
+            prices = self.aoft.settings.prices or None
             # In a child process: this app's threads and stdio rule out the validator's
             # own worker processes here (services/validation_run.py).
             report = preflight(request, prices=prices, validate=run.validate_file)
