@@ -95,15 +95,3 @@ def delete_unused_file(service: FineTuningService, file_id: str) -> None:
             "Wait until the job finishes or cancel it (c on the dashboard), then delete the file."
         )
     service.delete_file(file_id)
-
-
-def human_bytes(size: int | None) -> str:
-    """`812 B`, `79.4 KB`, `1.2 MB`, `1.0 GB` (powers of 1024, as Azure's limits are)."""
-    if size is None:
-        return "—"
-    value = float(size)
-    for unit in ("B", "KB", "MB"):
-        if value < 1024:
-            return f"{int(value)} {unit}" if unit == "B" else f"{value:.1f} {unit}"
-        value /= 1024
-    return f"{value:.1f} GB"

@@ -50,7 +50,7 @@ class FileDeleted(Message):
 
 
 def quota_gauge(quota: files_service.FileQuota, width: int = GAUGE_WIDTH) -> Text:
-    """`files ███░░░ 13 of 50 · 230.1 KB of 1.0 GB` — coloured by the fuller limit."""
+    """`files ███░░░ 13 of 50 · 230.1 KiB of 1.0 GiB` — coloured by the fuller limit."""
     fraction = min(1.0, quota.fraction)
     filled = round(fraction * width)
     tone = "red" if fraction >= 0.9 else "yellow" if fraction >= 0.7 else "green"
@@ -59,7 +59,7 @@ def quota_gauge(quota: files_service.FileQuota, width: int = GAUGE_WIDTH) -> Tex
     gauge.append("░" * (width - filled), style="bright_black")
     gauge.append(
         f" {quota.files} of {quota.max_files} files · "
-        f"{files_service.human_bytes(quota.total_bytes)} of {files_service.human_bytes(quota.max_total_bytes)}"
+        f"{fmt.byte_size(quota.total_bytes)} of {fmt.byte_size(quota.max_total_bytes)}"
     )
     return gauge
 
@@ -118,7 +118,7 @@ class FilesScreen(Screen[None]):
             f = usage.file
             users = ", ".join(job.short_id for job in usage.jobs) or fmt.DASH
             status = Text(f.status.value, style="red" if f.status.value == "error" else "")
-            table.add_row(fmt.ellipsize_middle(f.filename, name_width), f.purpose, files_service.human_bytes(f.bytes),
+            table.add_row(fmt.ellipsize_middle(f.filename, name_width), f.purpose, fmt.byte_size(f.bytes),
                           status, fmt.relative_time(f.created_at, now), users, key=f.id)  # fmt: skip
         if selected is not None and selected.file.id in table.rows:
             table.move_cursor(row=table.get_row_index(selected.file.id))
@@ -197,7 +197,7 @@ class FilesScreen(Screen[None]):
             if yes:
                 self._delete(f.id)
 
-        consequence = f"{f.id} ({files_service.human_bytes(f.bytes)}) is removed from the resource for good."
+        consequence = f"{f.id} ({fmt.byte_size(f.bytes)}) is removed from the resource for good."
         if usage.jobs:
             consequence += f" Finished jobs that used it: {', '.join(j.short_id for j in usage.jobs)}."
         self.app.push_screen(ConfirmScreen(f"Delete {f.filename}?", consequence, confirm_label="Delete",
