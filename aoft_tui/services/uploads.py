@@ -45,16 +45,56 @@ def upload_with_files_api(
     progress: ProgressCallback | None,
     cancel: threading.Event | None,
 ) -> dict[str, Any]:
+    """One POST /files, exactly once: the SDK's own retries are off for it, because a body
+    cut off after the service stored the file (or a dropped link) would make its retry store a
+    second copy. Before sending again, the file list is asked whether the first one landed."""
+    import openai
+
     size = path.stat().st_size
     tracker = ProgressTracker(size, progress)
-    with path.open("rb") as fh:
-        body = FileSlice(fh, 0, size, on_read=tracker.part_reader(0), cancel=cancel)
-        try:
-            created = client.files.create(file=(path.name, body, mime_type_for(path)), purpose=purpose)  # type: ignore[arg-type]
-        except UploadCancelled:
-            raise Cancelled(f"Upload of {path.name} was cancelled; nothing was stored.") from None
+    sent_at = time.time()
+    attempts = client.max_retries + 1
+    for attempt in range(1, attempts + 1):
+        with path.open("rb") as fh:
+            body = FileSlice(fh, 0, size, on_read=tracker.part_reader(0), cancel=cancel)
+            try:
+                created = client.with_options(max_retries=0).files.create(
+                    file=(path.name, body, mime_type_for(path)),  # type: ignore[arg-type]
+                    purpose=purpose,  # type: ignore[arg-type]
+                )
+                break
+            except UploadCancelled:
+                raise Cancelled(f"Upload of {path.name} was cancelled; nothing was stored.") from None
+            except openai.RateLimitError as exc:  # refused before anything was stored
+                if attempt == attempts:
+                    raise
+                time.sleep(_retry_after(exc.response, attempt))
+            except (openai.APIConnectionError, openai.InternalServerError) as exc:  # outcome unknown
+                landed = landed_file(client, path.name, size, since=sent_at)
+                if landed is not None:
+                    tracker.report(size)
+                    return landed
+                if attempt == attempts:
+                    raise
+                time.sleep(_retry_after(getattr(exc, "response", None), attempt))
     tracker.report(size)
     return created.to_dict(mode="json")
+
+
+def landed_file(client: openai.OpenAI, name: str, size: int, *, since: float) -> dict[str, Any] | None:
+    """The file an upload whose answer was lost stored after all: same name and size, created
+    since the upload was sent (a second of clock skew allowed)."""
+    for listed in client.with_options(max_retries=2).files.list():
+        if listed.filename == name and listed.bytes == size and listed.created_at >= int(since) - 1:
+            return listed.to_dict(mode="json")
+    return None
+
+
+def _retry_after(response: Any, attempt: int) -> float:
+    """The service's Retry-After when it gave one, else a short doubling wait."""
+    with contextlib.suppress(AttributeError, KeyError, TypeError, ValueError):
+        return min(60.0, float(response.headers["retry-after"]))
+    return min(8.0, 0.5 * 2 ** (attempt - 1))
 
 
 def upload_with_uploads_api(

@@ -142,3 +142,15 @@ def test_download_of_unknown_file_is_not_found(service, tmp_path) -> None:
     with pytest.raises(NotFoundError, match="file-missing"):
         service.download_file("file-missing", tmp_path / "x")
     assert not (tmp_path / "x").exists()
+
+
+@pytest.mark.parametrize("fault", ["truncate", "reset_after", "500"])
+def test_an_upload_whose_answer_was_lost_stores_one_file(emulator, service, write_dataset, fault) -> None:
+    """The service stored the file, then the answer was cut off (or a 500 came after the
+    store): the SDK's retry used to store a second copy, an orphan nobody asked for."""
+    path = write_dataset(12)
+    # a 500 comes before the store (the upload is simply sent again); the others after it
+    emulator.faults.schedule(fault, method="POST", path_contains="/files", count=1)
+    uploaded = service.upload_file(path)
+    stored = [f for f in service.list_files() if f.filename == "train.jsonl"]
+    assert [f.id for f in stored] == [uploaded.id]
