@@ -33,6 +33,18 @@ def _start(*args: str) -> Result:
     return CliRunner().invoke(main, ["start", *args], catch_exceptions=False)
 
 
+def _start_waiting_process(data_dir: Path, *args: str) -> subprocess.Popen[str]:
+    """`aoft-tui start … --wait` as a real process (polling every 0.2 s), its output piped."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "aoft_tui", "start", str(data_dir / "train.jsonl"), "-m", MODEL, "--wait"]
+        + ["--interval", "0.2", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
+
+
 def _advance_when(emulator, fault_path: str, seconds: float, stop: threading.Event) -> threading.Thread:
     """Move the simulated clock once a scheduled fault on `fault_path` has fired."""
 
@@ -70,24 +82,7 @@ def test_rate_limits_while_following_are_waited_out(env, service, data_dir: Path
 
 def test_the_job_id_is_on_stdout_while_the_job_still_runs(env, service, data_dir: Path) -> None:
     """A real process: the id must arrive (flushed) before --wait ends, not at exit."""
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aoft_tui",
-            "start",
-            str(data_dir / "train.jsonl"),
-            "-m",
-            MODEL,
-            "--wait",
-            "--interval",
-            "0.2",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=os.environ.copy(),
-    )
+    proc = _start_waiting_process(data_dir)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: lines.put(proc.stdout.readline()), daemon=True).start()
     try:
@@ -125,25 +120,7 @@ def test_json_wait_interrupted_still_prints_the_job(env, data_dir: Path) -> None
     """With --json the document comes at the end — also when following is interrupted."""
     import json
 
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aoft_tui",
-            "start",
-            str(data_dir / "train.jsonl"),
-            "-m",
-            MODEL,
-            "--wait",
-            "--interval",
-            "0.2",
-            "--json",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=os.environ.copy(),
-    )
+    proc = _start_waiting_process(data_dir, "--json")
     assert proc.stderr is not None
     created = None
     for line in proc.stderr:
@@ -164,24 +141,7 @@ def test_ctrl_c_during_the_create_reports_the_job_and_stops(env, service, data_d
     """The create cannot be taken back: the command waits for it, prints the id, and does
     not go on to follow the job the user asked to stop watching."""
     env.faults.schedule("stall", method="POST", path_contains="/fine_tuning/jobs", count=1, seconds=1.0)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aoft_tui",
-            "start",
-            str(data_dir / "train.jsonl"),
-            "-m",
-            MODEL,
-            "--wait",
-            "--interval",
-            "0.2",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=os.environ.copy(),
-    )
+    proc = _start_waiting_process(data_dir)
     assert proc.stderr is not None
     for line in proc.stderr:
         if line.startswith("Creating the"):
