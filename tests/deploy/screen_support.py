@@ -1,5 +1,6 @@
 """Pilot steps shared by the deployment screen tests: wait for a condition, open the
-Deployments view, deploy the selected job from the dialog."""
+Deployments view, select its fine-tuned deployment, deploy the selected job from the dialog.
+(screenshots/make.py and the deploy snapshots take them too.)"""
 
 from __future__ import annotations
 
@@ -29,6 +30,13 @@ async def open_deployments(pilot, what: str = "the deployments list") -> None:
     """`H` from the job list, then wait for the Deployments view's list."""
     await pilot.press("H")
     await deployments_shown(pilot, what)
+
+
+def select_fine_tuned_deployment(screen) -> None:
+    """Move the Deployments view's cursor to its first fine-tuned deployment."""
+    screen.query_one("#deployments").move_cursor(
+        row=[d.fine_tuned for d in screen.items.values()].index(True)
+    )
 
 
 async def deploy_from_dialog(pilot, name: str, sku: str) -> None:

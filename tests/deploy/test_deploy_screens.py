@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from aoft_tui.emulator import control_plane_state as cps
-from tests.deploy.screen_support import deploy_from_dialog, deployments_shown, open_deployments, until
+from tests.deploy.screen_support import (
+    deploy_from_dialog,
+    deployments_shown,
+    open_deployments,
+    select_fine_tuned_deployment,
+    until,
+)
 from tests.ui.main_support import loaded, make_app, settle
 
 
@@ -44,8 +50,7 @@ async def test_try_streams_both_answers_side_by_side(seeded_emulator, seeded_ser
         await loaded(pilot)
         await open_deployments(pilot, "the list")
         screen = pilot.app.screen
-        ft_index = [d.fine_tuned for d in screen.items.values()].index(True)
-        screen.query_one("#deployments").move_cursor(row=ft_index)
+        select_fine_tuned_deployment(screen)
         await pilot.press("enter")
         await until(pilot, lambda: isinstance(pilot.app.screen, TryScreen), "the try screen")
         try_screen = pilot.app.screen

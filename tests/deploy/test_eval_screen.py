@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from aoft_tui.domain import catalog
-from tests.deploy.screen_support import open_deployments, until
+from tests.deploy.screen_support import open_deployments, select_fine_tuned_deployment, until
 from tests.ui.main_support import loaded, make_app
 
 
@@ -14,9 +14,7 @@ async def _on_fine_tuned_deployment(pilot):
     await loaded(pilot)
     await open_deployments(pilot)
     screen = pilot.app.screen
-    screen.query_one("#deployments").move_cursor(
-        row=[d.fine_tuned for d in screen.items.values()].index(True)
-    )
+    select_fine_tuned_deployment(screen)
     return screen, screen.selected
 
 
