@@ -7,9 +7,11 @@ import json
 import time
 from collections.abc import Callable
 
+from click.testing import CliRunner, Result
 from textual.pilot import Pilot
 from textual.widgets import Select
 
+from aoft_tui.cli import main
 from aoft_tui.ui.screens.new_job_screen import NewJobScreen
 
 
@@ -64,3 +66,8 @@ async def open_form(pilot: Pilot, timeout: float = 15.0) -> NewJobScreen:
         timeout,
     )
     return screen
+
+
+def run_start(*args: str) -> Result:
+    """`aoft-tui start ARGS…` in process."""
+    return CliRunner().invoke(main, ["start", *args], catch_exceptions=False)

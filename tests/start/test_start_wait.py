@@ -12,25 +12,10 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner, Result
-
-from aoft_tui.cli import main
+from tests.start.start_support import run_start
 
 MODEL = "gpt-4o-mini-2024-07-18"
 ACTIVE = ("pending", "validating_files", "queued", "running")
-
-
-@pytest.fixture
-def env(emulator, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr("aoft_tui.cli.start_cmd.FILE_POLL_INTERVAL", 0.05)
-    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", emulator.endpoint)
-    monkeypatch.setenv("AZURE_OPENAI_API_KEY", emulator.api_key)
-    return emulator
-
-
-def _start(*args: str) -> Result:
-    return CliRunner().invoke(main, ["start", *args], catch_exceptions=False)
 
 
 def _start_waiting_process(data_dir: Path, *args: str) -> subprocess.Popen[str]:
@@ -68,7 +53,7 @@ def test_rate_limits_while_following_are_waited_out(env, service, data_dir: Path
     stop = threading.Event()
     _advance_when(env, "/fine_tuning/jobs/ftjob-", 10**6, stop)
     try:
-        result = _start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05")
+        result = run_start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05")
     finally:
         stop.set()
     assert result.exit_code == 0, result.stderr
@@ -104,7 +89,7 @@ def test_no_stale_status_line_after_the_final_event(env, data_dir: Path) -> None
     stop = threading.Event()
     _advance_when(env, "/events", 10**6, stop)
     try:
-        result = _start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05")
+        result = run_start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05")
     finally:
         stop.set()
     assert result.exit_code == 0, result.stderr
