@@ -12,6 +12,8 @@ import threading
 import time
 from pathlib import Path
 
+from click.testing import Result
+
 from tests.start.start_support import run_start
 
 MODEL = "gpt-4o-mini-2024-07-18"
@@ -30,18 +32,22 @@ def _start_waiting_process(data_dir: Path, *args: str) -> subprocess.Popen[str]:
     )
 
 
-def _advance_when(emulator, fault_path: str, seconds: float, stop: threading.Event) -> threading.Thread:
-    """Move the simulated clock once a scheduled fault on `fault_path` has fired."""
+def _wait_finishing_after_fault(data_dir: Path, emulator, fault_path: str) -> Result:
+    """`start … --wait` in process; once a scheduled fault on `fault_path` has fired, the
+    simulated clock jumps far enough for the job to finish."""
+    stop = threading.Event()
 
     def watch() -> None:
         while not stop.wait(0.01):
             if any(fault_path in path for _kind, _method, path in emulator.faults.injected):
-                emulator.advance(seconds)
+                emulator.advance(10**6)
                 return
 
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        return run_start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05")
+    finally:
+        stop.set()
 
 
 def test_rate_limits_while_following_are_waited_out(env, service, data_dir: Path) -> None:
@@ -50,12 +56,7 @@ def test_rate_limits_while_following_are_waited_out(env, service, data_dir: Path
     env.faults.schedule(
         "429", method="GET", path_contains="/fine_tuning/jobs/ftjob-", count=6, retry_after=0.05
     )
-    stop = threading.Event()
-    _advance_when(env, "/fine_tuning/jobs/ftjob-", 10**6, stop)
-    try:
-        result = run_start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05")
-    finally:
-        stop.set()
+    result = _wait_finishing_after_fault(data_dir, env, "/fine_tuning/jobs/ftjob-")
     assert result.exit_code == 0, result.stderr
     job_id = result.stdout.strip()
     assert job_id.startswith("ftjob-") and service.get_job(job_id).status == "succeeded"
@@ -86,12 +87,7 @@ def test_no_stale_status_line_after_the_final_event(env, data_dir: Path) -> None
     """The job finishes between reading its status and reading its events: the line drawn
     under "Job succeeded" must not say "pending"."""
     env.faults.schedule("stall", method="GET", path_contains="/events", count=1, seconds=0.5)
-    stop = threading.Event()
-    _advance_when(env, "/events", 10**6, stop)
-    try:
-        result = run_start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05")
-    finally:
-        stop.set()
+    result = _wait_finishing_after_fault(data_dir, env, "/events")
     assert result.exit_code == 0, result.stderr
     lines = result.stderr.splitlines()
     final = next(i for i, line in enumerate(lines) if line.endswith("Job succeeded."))
