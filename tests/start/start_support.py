@@ -14,6 +14,23 @@ from textual.widgets import Select
 from aoft_tui.cli import main
 from aoft_tui.ui.screens.new_job_screen import NewJobScreen
 
+# Two graders as a grader file spells them (the reinforcement tests combine them in a multi).
+STRING_CHECK = {
+    "type": "string_check",
+    "name": "exact",
+    "input": "{{sample.output_text}}",
+    "reference": "{{item.answer}}",
+    "operation": "eq",
+}
+TEXT_SIMILARITY = {
+    "type": "text_similarity",
+    "name": "close",
+    "input": "{{sample.output_text}}",
+    "reference": "{{item.answer}}",
+    "pass_threshold": 0.8,
+    "evaluation_metric": "fuzzy_match",
+}
+
 
 def chat_examples(n: int, *, tag: str = "") -> str:
     lines = []

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from aoft_tui.emulator.file_checks import FileVerdict
-from tests.start.start_support import run_start
+from tests.start.start_support import STRING_CHECK, TEXT_SIMILARITY, run_start
 
 MODEL = "gpt-4o-mini-2024-07-18"
 
@@ -194,23 +194,7 @@ GRADER = {
     "type": "multi",
     "name": "both",
     "calculate_output": "0.7 * exact + 0.3 * close",
-    "graders": {
-        "exact": {
-            "type": "string_check",
-            "name": "exact",
-            "input": "{{sample.output_text}}",
-            "reference": "{{item.answer}}",
-            "operation": "eq",
-        },
-        "close": {
-            "type": "text_similarity",
-            "name": "close",
-            "input": "{{sample.output_text}}",
-            "reference": "{{item.answer}}",
-            "pass_threshold": 0.8,
-            "evaluation_metric": "fuzzy_match",
-        },
-    },
+    "graders": {"exact": STRING_CHECK, "close": TEXT_SIMILARITY},
 }
 
 
