@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import Result
 
 from aoft_tui.emulator.file_checks import FileVerdict
 from tests.start.start_support import STRING_CHECK, TEXT_SIMILARITY, run_start
@@ -223,13 +224,14 @@ def rft_env(env, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _start_reinforcement(rft_env: Path, *args: str) -> Result:
+    """`start rft_train.jsonl -m RFT_MODEL --method reinforcement ARGS…`"""
+    return run_start(str(rft_env / "rft_train.jsonl"), "-m", RFT_MODEL, "--method", "reinforcement", *args)
+
+
 def test_start_with_a_grader_file_creates_a_reinforcement_job_with_it(rft_env: Path, env) -> None:
-    result = run_start(
-        str(rft_env / "rft_train.jsonl"),
-        "-m",
-        RFT_MODEL,
-        "--method",
-        "reinforcement",
+    result = _start_reinforcement(
+        rft_env,
         "--validation",
         str(rft_env / "rft_valid.jsonl"),
         "--grader",
@@ -267,12 +269,8 @@ def test_a_grader_that_breaks_the_schema_is_refused_before_upload(rft_env: Path,
     (rft_env / "bad_grader.json").write_text(json.dumps(broken, indent=2))
     text = (rft_env / "bad_grader.json").read_text().splitlines()
     line = next(i for i, ln in enumerate(text, 1) if '"operation"' in ln)
-    result = run_start(
-        str(rft_env / "rft_train.jsonl"),
-        "-m",
-        RFT_MODEL,
-        "--method",
-        "reinforcement",
+    result = _start_reinforcement(
+        rft_env,
         "--grader",
         str(rft_env / "bad_grader.json"),
     )
@@ -290,11 +288,8 @@ def test_a_grader_that_breaks_the_schema_is_refused_before_upload(rft_env: Path,
 
 
 def test_reinforcement_without_a_grader_or_with_an_unreadable_one_says_what_to_pass(rft_env: Path) -> None:
-    train = str(rft_env / "rft_train.jsonl")
-    missing = run_start(train, "-m", RFT_MODEL, "--method", "reinforcement")
-    unreadable = run_start(
-        train, "-m", RFT_MODEL, "--method", "reinforcement", "--grader", str(rft_env / "nope.json")
-    )
+    missing = _start_reinforcement(rft_env)
+    unreadable = _start_reinforcement(rft_env, "--grader", str(rft_env / "nope.json"))
     assert missing.exit_code == unreadable.exit_code == 2
     assert "Error: --grader: Reinforcement fine-tuning needs a grader" in missing.stderr
     assert (
