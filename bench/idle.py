@@ -21,26 +21,13 @@ import os
 import shutil
 import sys
 import tempfile
-import textwrap
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from paint_pty import _hello_visible, _job_rows_visible
+from paint_pty import HELLO, _hello_visible, _job_rows_visible
 from pty_terminal import PtyRun
 
-HELLO = textwrap.dedent(
-    """
-    from textual.app import App
-    from textual.widgets import Static
-
-    class Hello(App):
-        def compose(self):
-            yield Static("Hello, world")
-
-    Hello().run()
-    """
-)
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 

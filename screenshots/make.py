@@ -29,6 +29,7 @@ from aoft_tui.cli.tui_cmd import DEMO_SEED, DEMO_SEED_JOBS
 from aoft_tui.emulator.embedded import EmbeddedEmulator
 
 try:  # the tests' own set-up: importable when run as a module from the repository root
+    from tests.deploy.screen_support import select_fine_tuned_deployment
     from tests.support.demo import frozen_demo
     from tests.ui.main_support import loaded, make_app
 except ModuleNotFoundError as missing:
@@ -49,6 +50,15 @@ async def _settle(pilot: Pilot) -> None:
         with contextlib.suppress(TimeoutError, WorkerCancelled):
             await asyncio.wait_for(pilot.app.workers.wait_for_complete(), 5)
         await pilot.pause(0.05)
+
+
+async def _settle_when(pilot: Pilot, ready: Callable[[], object]) -> None:
+    """Wait until `ready()` holds (5 s at most, then go on regardless), then settle."""
+    for _ in range(250):
+        if ready():
+            break
+        await pilot.pause(0.02)
+    await _settle(pilot)
 
 
 def _keys(*keys: str) -> Steps:
@@ -111,11 +121,9 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
 async def _deployments(pilot: Pilot) -> None:
     await loaded(pilot)
     await pilot.press("H")
-    for _ in range(250):
-        if getattr(pilot.app.screen, "loaded", False) and hasattr(pilot.app.screen, "items"):
-            break
-        await pilot.pause(0.02)
-    await _settle(pilot)
+    await _settle_when(
+        pilot, lambda: getattr(pilot.app.screen, "loaded", False) and hasattr(pilot.app.screen, "items")
+    )
 
 
 async def _deploy_dialog(pilot: Pilot) -> None:
@@ -127,27 +135,19 @@ async def _deploy_dialog(pilot: Pilot) -> None:
 async def _try(pilot: Pilot) -> None:
     await _deployments(pilot)
     screen = pilot.app.screen
-    screen.query_one("#deployments").move_cursor(
-        row=[d.fine_tuned for d in screen.items.values()].index(True)
-    )
+    select_fine_tuned_deployment(screen)
     await pilot.press("enter")
     await _settle(pilot)
     try_screen = pilot.app.screen
     try_screen.query_one("#try-prompt").value = "My invoice shows the wrong billing address"
     await pilot.press("enter")
-    for _ in range(250):
-        if try_screen.streams_done == 2:
-            break
-        await pilot.pause(0.02)
-    await _settle(pilot)
+    await _settle_when(pilot, lambda: try_screen.streams_done == 2)
 
 
 async def _evaluate(pilot: Pilot) -> None:
     await _deployments(pilot)
     screen = pilot.app.screen
-    screen.query_one("#deployments").move_cursor(
-        row=[d.fine_tuned for d in screen.items.values()].index(True)
-    )
+    select_fine_tuned_deployment(screen)
     await pilot.press("S")
     await _settle(pilot)
     eval_screen = pilot.app.screen
@@ -155,11 +155,7 @@ async def _evaluate(pilot: Pilot) -> None:
     eval_screen.query_one("#eval-file").value = "../../fixtures/eval/support-valid.jsonl"
     eval_screen.query_one("#eval-n").value = "5"
     await pilot.click("#eval-go")
-    for _ in range(250):
-        if eval_screen.finished:
-            break
-        await pilot.pause(0.02)
-    await _settle(pilot)
+    await _settle_when(pilot, lambda: eval_screen.finished)
 
 
 async def _push(pilot: Pilot) -> None:

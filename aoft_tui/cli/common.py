@@ -132,6 +132,11 @@ def handle_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def json_option(help: str) -> Callable[[F], F]:
+    """The `--json` flag of a command (its parameter `as_json`); `help` says what is printed."""
+    return click.option("--json", "as_json", is_flag=True, help=help)
+
+
 def print_json(value: Any) -> None:
     """Pretty JSON on stdout (non-ASCII kept readable; stable key order as given)."""
     click.echo(json.dumps(value, indent=2, ensure_ascii=False, default=str))

@@ -27,6 +27,7 @@ from aoft_tui.cli.common import (
     cli_service,
     fail,
     handle_errors,
+    json_option,
     load_cli_settings,
     print_json,
 )
@@ -123,7 +124,7 @@ def resolve_model(target: str) -> str:
     help="Capacity units (thousands of tokens per minute).",
 )
 @click.option("--wait", is_flag=True, help="Return only when provisioning has finished.")
-@click.option("--json", "as_json", is_flag=True, help="Print the deployment as JSON.")
+@json_option("Print the deployment as JSON.")
 @click.option("--poll-interval", type=click.FloatRange(0.01), default=10.0, hidden=True)
 @handle_errors
 def command(
@@ -166,7 +167,7 @@ def command(
 
 
 @click.command(name="deployments")
-@click.option("--json", "as_json", is_flag=True, help="Print a JSON array.")
+@json_option("Print a JSON array.")
 @handle_errors
 def deployments_command(as_json: bool) -> None:
     """List the resource's model deployments, with hosting hours, cost so far and time left."""
@@ -241,7 +242,7 @@ def undeploy_command(name: str, yes: bool) -> None:
     help="A chat JSONL file: send its prompts and score the answers against its own.",
 )
 @click.option("--n", "n", type=click.IntRange(1), default=20, show_default=True, help="Examples for --eval.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@json_option("Print JSON.")
 @handle_errors
 def try_command(
     name: str, base: str | None, prompt: str | None, eval_file: Path | None, n: int, as_json: bool

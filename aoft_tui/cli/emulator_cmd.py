@@ -89,7 +89,7 @@ def command(
 
     from aoft_tui.emulator.app import create_app
     from aoft_tui.emulator.clock import SimClock
-    from aoft_tui.emulator.embedded import build_store
+    from aoft_tui.emulator.embedded import build_store, server_config
     from aoft_tui.emulator.faults import Faults
     from aoft_tui.emulator.persistence import StateFileError
 
@@ -144,15 +144,7 @@ def command(
     )
     _print_deploy_exports(endpoint, key)
     click.echo("Stop with Ctrl+C.", err=True)
-    config = uvicorn.Config(
-        app,
-        log_level="warning",
-        access_log=False,
-        lifespan="off",
-        http="h11",
-        ws="none",
-        timeout_graceful_shutdown=1,
-    )
+    config = server_config(app)
 
     class SavingServer(uvicorn.Server):
         """Saves at shutdown: uvicorn re-raises SIGTERM/SIGINT after it, which ends the

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from aoft_tui.cli.common import EXIT_CONFIG, cli_service, fail, handle_errors, print_json
+from aoft_tui.cli.common import EXIT_CONFIG, cli_service, fail, handle_errors, json_option, print_json
 from aoft_tui.services.errors import NotFoundError
 
 
@@ -29,7 +29,7 @@ from aoft_tui.services.errors import NotFoundError
 @click.option(
     "--force", is_flag=True, help="Replace an earlier export of the job instead of writing <job id>-2."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document on stdout.")
+@json_option("Print the result as one JSON document on stdout.")
 @handle_errors
 def command(job_id: str, parent: Path | None, force: bool, as_json: bool) -> None:
     """Write a job's metrics (CSV), events (JSONL), results file and job JSON to a folder."""

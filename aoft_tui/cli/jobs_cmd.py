@@ -12,7 +12,7 @@ from collections.abc import Sequence
 
 import click
 
-from aoft_tui.cli.common import cli_service, handle_errors, print_json
+from aoft_tui.cli.common import cli_service, handle_errors, json_option, print_json
 from aoft_tui.domain.models import Job, JobStatus
 
 _STATUSES = sorted(s.value for s in JobStatus if s is not JobStatus.UNKNOWN)
@@ -72,9 +72,7 @@ def format_table(jobs: Sequence[Job], *, max_width: int | None = None) -> str:
     type=click.Choice(_STATUSES, case_sensitive=False),
     help="Only jobs in this status (e.g. running, succeeded, failed).",
 )
-@click.option(
-    "--json", "as_json", is_flag=True, help="Print a JSON array of jobs with the API's field names."
-)
+@json_option("Print a JSON array of jobs with the API's field names.")
 @click.option("--wide", is_flag=True, help="Never shorten fine-tuned model names to fit the terminal.")
 @handle_errors
 def command(status: str | None, as_json: bool, wide: bool) -> None:

@@ -16,7 +16,15 @@ import threading
 
 import click
 
-from aoft_tui.cli.common import cli_service, fail, handle_errors, load_cli_settings, print_json, redact
+from aoft_tui.cli.common import (
+    cli_service,
+    fail,
+    handle_errors,
+    json_option,
+    load_cli_settings,
+    print_json,
+    redact,
+)
 from aoft_tui.services.wandb_push.options import MODES, PushProgress, PushResult
 
 EXIT_USAGE, EXIT_INTERRUPTED = 2, 130
@@ -45,7 +53,7 @@ def _err(message: str = "") -> None:
 @click.option(
     "--interval", default=10.0, show_default=True, metavar="SECONDS", help="Poll interval for --follow."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON document on stdout.")
+@json_option("Print the result as one JSON document on stdout.")
 @handle_errors
 def command(
     job_id: str,

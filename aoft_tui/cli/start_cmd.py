@@ -27,7 +27,7 @@ from pathlib import Path
 
 import click
 
-from aoft_tui.cli.common import cli_service, fail, load_cli_settings
+from aoft_tui.cli.common import cli_service, fail, json_option, load_cli_settings
 from aoft_tui.domain.catalog import METHODS
 from aoft_tui.domain.formatting import byte_size
 from aoft_tui.domain.models import JobStatus
@@ -138,7 +138,7 @@ def _err(message: str = "", **kw) -> None:
 @click.option(
     "--interval", default=10.0, show_default=True, metavar="SECONDS", help="Poll interval for --wait."
 )
-@click.option("--json", "as_json", is_flag=True, help="Print the job as JSON (the API's fields) on stdout.")
+@json_option("Print the job as JSON (the API's fields) on stdout.")
 def command(
     train: Path,
     model: str,

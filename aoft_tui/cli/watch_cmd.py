@@ -25,7 +25,7 @@ from typing import Any
 
 import click
 
-from aoft_tui.cli.common import EXIT_CONFIG, cli_service, fail, handle_errors, redact
+from aoft_tui.cli.common import EXIT_CONFIG, cli_service, fail, handle_errors, json_option, redact
 from aoft_tui.services.errors import AuthError, NotFoundError
 
 EXIT_INTERRUPTED = 130
@@ -54,7 +54,7 @@ def _on_sigterm(signum: int, frame: Any) -> None:
     default=None,
     help="Run CMD (shell) when a job ends; env AOFT_JOB_ID and AOFT_JOB_STATUS name it.",
 )
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per state change on stdout.")
+@json_option("One JSON object per state change on stdout.")
 @click.option("--interval", default=10.0, show_default=True, metavar="SECONDS", help="Seconds between polls.")
 @handle_errors
 def command(

@@ -47,6 +47,31 @@ METHODS = (SUPERVISED, DPO, REINFORCEMENT)
 _REGIONAL_ONLY = (STANDARD,)
 _GPT35_REGIONS = ("East US 2", "North Central US", "Sweden Central", "Switzerland West")
 
+
+def _gpt35_turbo(
+    id: str,
+    family: str,
+    training_context: int,
+    lifecycle_status: str = "generally-available",
+    retired: str | None = None,
+) -> BaseModel:
+    """A gpt-35-turbo version: supervised only, regional training, $8 per 1M tokens;
+    `retired` is the date both fine-tuning and inference end (unset: the shared 2025-09-30 / 2026-03-31)."""
+    return BaseModel(
+        id,
+        family,
+        training_context,
+        "cl100k_base",
+        (SUPERVISED,),
+        8.0,
+        lifecycle_status=lifecycle_status,
+        fine_tune_deprecation=retired or "2025-09-30",
+        inference_deprecation=retired or "2026-03-31",
+        training_types=_REGIONAL_ONLY,
+        standard_regions=_GPT35_REGIONS,
+    )
+
+
 BASE_MODELS: tuple[BaseModel, ...] = (
     BaseModel(
         "gpt-4.1-2025-04-14",
@@ -112,42 +137,10 @@ BASE_MODELS: tuple[BaseModel, ...] = (
         training_types=("globalstandard", "standard"),
         standard_regions=("East US 2", "Sweden Central"),
     ),
-    BaseModel(
-        "gpt-35-turbo-0125",
-        "gpt-35-turbo",
-        16_385,
-        "cl100k_base",
-        (SUPERVISED,),
-        8.0,
-        fine_tune_deprecation="2025-09-30",
-        inference_deprecation="2026-03-31",
-        training_types=_REGIONAL_ONLY,
-        standard_regions=_GPT35_REGIONS,
-    ),
-    BaseModel(
-        "gpt-35-turbo-1106",
-        "gpt-35-turbo-1106",
-        16_385,
-        "cl100k_base",
-        (SUPERVISED,),
-        8.0,
-        fine_tune_deprecation="2025-09-30",
-        inference_deprecation="2026-03-31",
-        training_types=_REGIONAL_ONLY,
-        standard_regions=_GPT35_REGIONS,
-    ),
-    BaseModel(
-        "gpt-35-turbo-0613",
-        "gpt-35-turbo-0613",
-        4_096,
-        "cl100k_base",
-        (SUPERVISED,),
-        8.0,
-        lifecycle_status="deprecated",
-        fine_tune_deprecation="2025-02-01",
-        inference_deprecation="2025-02-01",
-        training_types=_REGIONAL_ONLY,
-        standard_regions=_GPT35_REGIONS,
+    _gpt35_turbo("gpt-35-turbo-0125", "gpt-35-turbo", 16_385),
+    _gpt35_turbo("gpt-35-turbo-1106", "gpt-35-turbo-1106", 16_385),
+    _gpt35_turbo(
+        "gpt-35-turbo-0613", "gpt-35-turbo-0613", 4_096, lifecycle_status="deprecated", retired="2025-02-01"
     ),
     BaseModel(
         "babbage-002",

@@ -41,6 +41,20 @@ from aoft_tui.emulator.store import Store
 from aoft_tui.emulator.tokens import TokenIssuer
 
 
+def server_config(app: Any, **overrides: Any) -> uvicorn.Config:
+    """How the emulator is served, embedded or standalone: warnings only, no access log or
+    lifespan, plain HTTP/1.1 (h11), no websockets, a one-second graceful shutdown."""
+    settings: dict[str, Any] = {
+        "log_level": "warning",
+        "access_log": False,
+        "lifespan": "off",
+        "http": "h11",
+        "ws": "none",
+        "timeout_graceful_shutdown": 1,
+    }
+    return uvicorn.Config(app, **(settings | overrides))
+
+
 class EmbeddedEmulator:
     def __init__(
         self,
@@ -77,16 +91,7 @@ class EmbeddedEmulator:
         self.host, self.port = self._sock.getsockname()[:2]
         # log_config=None: uvicorn must not install stderr handlers inside a TUI (they would
         # draw over the screen); its loggers propagate to whatever the host app configured.
-        config = uvicorn.Config(
-            self._app,
-            log_config=None,
-            log_level="warning",
-            access_log=False,
-            lifespan="off",
-            http="h11",
-            ws="none",
-            timeout_graceful_shutdown=1,
-        )
+        config = server_config(self._app, log_config=None)
         # …and never fall back to Python's last-resort stderr handler either.
         uvicorn_log = logging.getLogger("uvicorn")
         if not any(isinstance(h, logging.NullHandler) for h in uvicorn_log.handlers):

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-import threading
 
 from click.testing import CliRunner
 
 from aoft_tui.cli import main
-from aoft_tui.emulator import control_plane_state as cps
+from tests.deploy.cli_support import deploy_and_wait
 
 
 def run(*args: str, input: str | None = None):
@@ -23,30 +22,7 @@ def _succeeded_job(emu) -> tuple[str, str]:
 
 def test_deploy_a_job_by_id_and_wait(arm_env):
     job_id, model = _succeeded_job(arm_env)
-    done = threading.Event()
-
-    def clock() -> None:  # the demo clock moves while the CLI waits (however long its start takes)
-        while not done.wait(0.1):
-            arm_env.advance(cps.PROVISION_SECONDS / 4)
-
-    ticker = threading.Thread(target=clock, daemon=True)
-    ticker.start()
-    try:
-        result = run(
-            "deploy",
-            job_id,
-            "--name",
-            "cli-one",
-            "--sku",
-            "Developer",
-            "--wait",
-            "--json",
-            "--poll-interval",
-            "0.05",
-        )
-    finally:
-        done.set()
-        ticker.join()
+    result = deploy_and_wait(arm_env, job_id, "cli-one")
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
     assert (body["name"], body["model"], body["state"], body["created"]) == (

@@ -3,101 +3,61 @@
 from __future__ import annotations
 
 from aoft_tui.emulator import control_plane_state as cps
-from tests.ui.main_support import loaded, make_app, select_job, settle
-
-
-async def _until(pilot, predicate, what: str) -> None:
-    for _ in range(300):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"never: {what}")
+from tests.deploy.screen_support import (
+    deploy_from_dialog,
+    deployments_shown,
+    open_deployments,
+    select_fine_tuned_deployment,
+    until,
+)
+from tests.ui.main_support import loaded, make_app, settle
 
 
 async def test_e_opens_deployments_with_the_demo_deployment(seeded_emulator, seeded_service):
-    from aoft_tui.ui.screens.deployments_screen import DeploymentsScreen
-
     async with make_app(seeded_service, seeded_emulator).run_test(size=(150, 36)) as pilot:
         await loaded(pilot)
-        await pilot.press("H")
-        await _until(
-            pilot,
-            lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
-            "the deployments list",
-        )
+        await open_deployments(pilot)
         screen = pilot.app.screen
         fine_tuned = [d for d in screen.items.values() if d.fine_tuned]
         assert len(fine_tuned) == 1 and fine_tuned[0].state == "Succeeded"
 
 
 async def test_D_deploys_the_selected_job_and_lands_in_deployments(seeded_emulator, seeded_service):
-    from aoft_tui.ui.screens.deploy_dialog import DeployDialog
-    from aoft_tui.ui.screens.deployments_screen import DeploymentsScreen
-
     async with make_app(seeded_service, seeded_emulator).run_test(size=(150, 36)) as pilot:
         await loaded(pilot)
-        await select_job(pilot, lambda job: bool(job.fine_tuned_model))
-        await pilot.press("D")
-        await _until(pilot, lambda: isinstance(pilot.app.screen, DeployDialog), "the deploy dialog")
-        dialog = pilot.app.screen
-        dialog.query_one("#deploy-name").value = "from-dialog"
-        dialog.query_one("#deploy-sku").value = "Developer"
-        await pilot.click("#deploy-go")
-        await _until(
-            pilot,
-            lambda: "Creating" in str(dialog.query_one("#deploy-progress").render()),
-            "provisioning shown",
-        )
+        await deploy_from_dialog(pilot, "from-dialog", "Developer")
         seeded_emulator.advance(cps.PROVISION_SECONDS)
-        await _until(
-            pilot,
-            lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
-            "the deployments view",
-        )
+        await deployments_shown(pilot, "the deployments view")
         assert pilot.app.screen.items["from-dialog"].sku == "Developer"
         assert pilot.app.screen.selected.name == "from-dialog"
 
 
 async def test_delete_asks_then_removes(seeded_emulator, seeded_service, registry):
-    from aoft_tui.ui.screens.deployments_screen import DeploymentsScreen
-
     async with make_app(seeded_service, seeded_emulator).run_test(size=(150, 36)) as pilot:
         await loaded(pilot)
-        await pilot.press("H")
-        await _until(
-            pilot,
-            lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
-            "the list",
-        )
+        await open_deployments(pilot, "the list")
         name = pilot.app.screen.selected.name
         await pilot.press("X")
         await pilot.press("y")
-        await _until(pilot, lambda: registry.get(name) is None, "the deletion")
+        await until(pilot, lambda: registry.get(name) is None, "the deletion")
         await settle(pilot)
 
 
 async def test_try_streams_both_answers_side_by_side(seeded_emulator, seeded_service):
-    from aoft_tui.ui.screens.deployments_screen import DeploymentsScreen
     from aoft_tui.ui.screens.try_screen import TryScreen
 
     async with make_app(seeded_service, seeded_emulator).run_test(size=(150, 36)) as pilot:
         await loaded(pilot)
-        await pilot.press("H")
-        await _until(
-            pilot,
-            lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
-            "the list",
-        )
+        await open_deployments(pilot, "the list")
         screen = pilot.app.screen
-        ft_index = [d.fine_tuned for d in screen.items.values()].index(True)
-        screen.query_one("#deployments").move_cursor(row=ft_index)
+        select_fine_tuned_deployment(screen)
         await pilot.press("enter")
-        await _until(pilot, lambda: isinstance(pilot.app.screen, TryScreen), "the try screen")
+        await until(pilot, lambda: isinstance(pilot.app.screen, TryScreen), "the try screen")
         try_screen = pilot.app.screen
         assert try_screen.base is not None
         try_screen.query_one("#try-prompt").value = "I need help with my refund"
         await pilot.press("enter")
-        await _until(pilot, lambda: try_screen.streams_done == 2, "both answers")
+        await until(pilot, lambda: try_screen.streams_done == 2, "both answers")
         assert "Settings > Support" in try_screen.answers["ft"]
         assert "general-purpose assistant" in try_screen.answers["base"]
 
@@ -105,23 +65,9 @@ async def test_try_streams_both_answers_side_by_side(seeded_emulator, seeded_ser
 async def test_esc_while_provisioning_leaves_it_creating_in_the_view_which_follows_it(
     seeded_emulator, seeded_service, registry
 ):
-    from aoft_tui.ui.screens.deploy_dialog import DeployDialog
-    from aoft_tui.ui.screens.deployments_screen import DeploymentsScreen
-
     async with make_app(seeded_service, seeded_emulator).run_test(size=(150, 36)) as pilot:
         await loaded(pilot)
-        await select_job(pilot, lambda job: bool(job.fine_tuned_model))
-        await pilot.press("D")
-        await _until(pilot, lambda: isinstance(pilot.app.screen, DeployDialog), "the deploy dialog")
-        dialog = pilot.app.screen
-        dialog.query_one("#deploy-name").value = "left-early"
-        dialog.query_one("#deploy-sku").value = "Developer"
-        await pilot.click("#deploy-go")
-        await _until(
-            pilot,
-            lambda: "Creating" in str(dialog.query_one("#deploy-progress").render()),
-            "provisioning shown",
-        )
+        await deploy_from_dialog(pilot, "left-early", "Developer")
         from aoft_tui.ui.screens.deploy_support import deploy_services
 
         service = deploy_services(pilot.app)[0]
@@ -134,11 +80,7 @@ async def test_esc_while_provisioning_leaves_it_creating_in_the_view_which_follo
 
         service.get = counted_get  # the dialog's wait polls get(); the view lists
         await pilot.press("escape")
-        await _until(
-            pilot,
-            lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
-            "the deployments view",
-        )
+        await deployments_shown(pilot, "the deployments view")
         view = pilot.app.screen
         assert view.items["left-early"].state == "Creating" and view.selected.name == "left-early"
         assert "Still provisioning: left-early" in str(view.query_one("#deployments-note").render())
@@ -147,5 +89,5 @@ async def test_esc_while_provisioning_leaves_it_creating_in_the_view_which_follo
         await pilot.pause(1.5)
         assert len(polls) == before  # the left dialog stopped polling: the view follows it now
         seeded_emulator.advance(cps.PROVISION_SECONDS)
-        await _until(pilot, lambda: view.items["left-early"].state == "Succeeded", "the view's refresh")
+        await until(pilot, lambda: view.items["left-early"].state == "Succeeded", "the view's refresh")
         assert len([d for d in registry.all() if d.name == "left-early"]) == 1

@@ -6,31 +6,15 @@ from __future__ import annotations
 import json
 
 from aoft_tui.domain import catalog
+from tests.deploy.screen_support import open_deployments, select_fine_tuned_deployment, until
 from tests.ui.main_support import loaded, make_app
 
 
-async def _until(pilot, predicate, what: str, tries: int = 500) -> None:
-    for _ in range(tries):
-        if predicate():
-            return
-        await pilot.pause(0.02)
-    raise AssertionError(f"never: {what}")
-
-
 async def _on_fine_tuned_deployment(pilot):
-    from aoft_tui.ui.screens.deployments_screen import DeploymentsScreen
-
     await loaded(pilot)
-    await pilot.press("H")
-    await _until(
-        pilot,
-        lambda: isinstance(pilot.app.screen, DeploymentsScreen) and pilot.app.screen.loaded,
-        "the deployments list",
-    )
+    await open_deployments(pilot)
     screen = pilot.app.screen
-    screen.query_one("#deployments").move_cursor(
-        row=[d.fine_tuned for d in screen.items.values()].index(True)
-    )
+    select_fine_tuned_deployment(screen)
     return screen, screen.selected
 
 
@@ -82,14 +66,14 @@ async def test_V_evaluates_on_the_jobs_validation_file_with_totals_and_cost(
         screen.query_one("#deployments").move_cursor(row=list(screen.items).index("with-validation"))
         deployment = screen.selected
         await pilot.press("S")
-        await _until(pilot, lambda: isinstance(pilot.app.screen, EvalScreen), "the evaluate screen")
+        await until(pilot, lambda: isinstance(pilot.app.screen, EvalScreen), "the evaluate screen")
         screen = pilot.app.screen
         field = screen.query_one("#eval-file")
         # the default: the job's validation file, downloaded
-        await _until(pilot, lambda: field.value.endswith(f"{job.validation_file}.jsonl"), "the default file")
+        await until(pilot, lambda: field.value.endswith(f"{job.validation_file}.jsonl"), "the default file")
         screen.query_one("#eval-n").value = "3"
         await pilot.click("#eval-go")
-        await _until(
+        await until(
             pilot,
             lambda: screen.finished,
             "the evaluation: " + str(screen.query_one("#eval-progress").render()),
@@ -113,9 +97,9 @@ async def test_without_a_validation_file_it_asks_for_one(seeded_emulator, seeded
         _, deployment = await _on_fine_tuned_deployment(pilot)
         assert not _deployed_job(seeded_emulator, deployment.model).validation_file  # the demo's
         await pilot.press("S")
-        await _until(pilot, lambda: isinstance(pilot.app.screen, EvalScreen), "the evaluate screen")
+        await until(pilot, lambda: isinstance(pilot.app.screen, EvalScreen), "the evaluate screen")
         screen = pilot.app.screen
-        await _until(
+        await until(
             pilot,
             lambda: "no validation file" in str(screen.query_one("#eval-progress").render()),
             "the note that there is no validation file",
@@ -131,14 +115,14 @@ async def test_esc_cancels_a_running_evaluation_keeping_what_was_done(
     async with make_app(seeded_service, seeded_emulator).run_test(size=(160, 40)) as pilot:
         await _on_fine_tuned_deployment(pilot)
         await pilot.press("S")
-        await _until(pilot, lambda: isinstance(pilot.app.screen, EvalScreen), "the evaluate screen")
+        await until(pilot, lambda: isinstance(pilot.app.screen, EvalScreen), "the evaluate screen")
         screen = pilot.app.screen
         screen.query_one("#eval-file").value = _chat_file(tmp_path / "many.jsonl", 400)
         screen.query_one("#eval-n").value = "400"
         await pilot.click("#eval-go")
-        await _until(pilot, lambda: screen.run is not None and screen.run.done >= 1, "a first result")
+        await until(pilot, lambda: screen.run is not None and screen.run.done >= 1, "a first result")
         await pilot.press("escape")
-        await _until(pilot, lambda: screen.finished, "the cancellation")
+        await until(pilot, lambda: screen.finished, "the cancellation")
         run = screen.run
         assert run.cancelled and 1 <= run.done < 400
         assert f"Cancelled after {run.done} of 400" in str(screen.query_one("#eval-progress").render())
@@ -146,7 +130,7 @@ async def test_esc_cancels_a_running_evaluation_keeping_what_was_done(
         assert f"/{run.done}," in str(screen.query_one("#eval-totals").render())  # totals of what was done
         assert pilot.app.screen is screen  # the first esc only cancelled
         await pilot.press("escape")
-        await _until(pilot, lambda: pilot.app.screen is not screen, "leaving")
+        await until(pilot, lambda: pilot.app.screen is not screen, "leaving")
 
 
 async def test_a_bad_line_is_named_and_nothing_runs(seeded_emulator, seeded_service, tmp_path):
@@ -158,7 +142,7 @@ async def test_a_bad_line_is_named_and_nothing_runs(seeded_emulator, seeded_serv
     async with make_app(seeded_service, seeded_emulator).run_test(size=(160, 40)) as pilot:
         await _on_fine_tuned_deployment(pilot)
         await pilot.press("S")
-        await _until(pilot, lambda: isinstance(pilot.app.screen, EvalScreen), "the evaluate screen")
+        await until(pilot, lambda: isinstance(pilot.app.screen, EvalScreen), "the evaluate screen")
         screen = pilot.app.screen
         screen.query_one("#eval-file").value = str(bad)
         screen.query_one("#eval-n").value = "5"
@@ -175,7 +159,7 @@ async def test_n_continues_training_from_the_deployed_model(seeded_emulator, see
         _, deployment = await _on_fine_tuned_deployment(pilot)
         job = _deployed_job(seeded_emulator, deployment.model)
         await pilot.press("n")
-        await _until(pilot, lambda: isinstance(pilot.app.screen, NewJobScreen), "the new-job form")
+        await until(pilot, lambda: isinstance(pilot.app.screen, NewJobScreen), "the new-job form")
         form = pilot.app.screen
         assert form.prefill.model == deployment.model
         assert job.id in form.prefill_note and deployment.model in form.prefill_note
@@ -189,7 +173,7 @@ async def test_the_views_keys_are_in_its_key_bar_and_help(seeded_emulator, seede
         bar = str(screen.query_one("#keys").render())
         assert all(label in bar for label in ("⏎ Try", "S Evaluate", "n Continue", "X Delete")), bar
         await pilot.press("question_mark")
-        await _until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help")
+        await until(pilot, lambda: isinstance(pilot.app.screen, HelpScreen), "the help")
         rows = dict(pilot.app.screen.rows)
         assert rows["S"].startswith("Score it and its base") and rows["n"].startswith("A new fine-tuning job")
         assert any(keys.split()[0] == "X" and what == "Delete the deployment" for keys, what in rows.items())

@@ -8,13 +8,13 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 
 from click.testing import CliRunner
 
 from aoft_tui.cli import main
 from aoft_tui.emulator import control_plane_state as cps
+from tests.deploy.cli_support import deploy_and_wait
 
 
 def _deploy_process(model: str, name: str) -> subprocess.Popen:
@@ -51,19 +51,6 @@ def _until_creating(registry, name: str, process: subprocess.Popen) -> cps.Deplo
     raise AssertionError("the deploy process never created the deployment")
 
 
-def _ticking(emu):
-    """The demo clock moves while a CLI waits."""
-    done = threading.Event()
-
-    def tick() -> None:
-        while not done.wait(0.1):
-            emu.advance(cps.PROVISION_SECONDS / 4)
-
-    thread = threading.Thread(target=tick, daemon=True)
-    thread.start()
-    return done, thread
-
-
 def test_kill_9_mid_provisioning_then_deploy_again_finishes_it_once(arm_env, registry, ft_model):
     process = _deploy_process(ft_model, "killed")
     rec = _until_creating(registry, "killed", process)
@@ -75,26 +62,7 @@ def test_kill_9_mid_provisioning_then_deploy_again_finishes_it_once(arm_env, reg
     listed = {r["name"]: r for r in json.loads(CliRunner().invoke(main, ["deployments", "--json"]).stdout)}
     assert listed["killed"]["state"] == "Creating"
 
-    done, ticker = _ticking(arm_env)
-    try:
-        result = CliRunner().invoke(
-            main,
-            [
-                "deploy",
-                ft_model,
-                "--name",
-                "killed",
-                "--sku",
-                "Developer",
-                "--wait",
-                "--json",
-                "--poll-interval",
-                "0.05",
-            ],
-        )
-    finally:
-        done.set()
-        ticker.join()
+    result = deploy_and_wait(arm_env, ft_model, "killed")
     assert result.exit_code == 0, result.output
     body = json.loads(result.stdout)
     assert (body["state"], body["created"]) == ("Succeeded", False)

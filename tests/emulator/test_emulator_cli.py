@@ -2,42 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 from click.testing import CliRunner
 from openai import AzureOpenAI
 
 from aoft_tui.cli.emulator_cmd import _saved_or_new_key, command
+from tests.reliability.process_support import start_emulator
 
 
 @pytest.fixture
 def emulator_process(tmp_path):
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aoft_tui",
-            "emulator",
-            "--port",
-            "0",
-            "--seed-jobs",
-            "5",
-            "--seed",
-            "3",
-            "--speed",
-            "0",
-            "--state-dir",
-            str(tmp_path / "state"),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
+    proc = start_emulator(tmp_path / "state", "--seed-jobs", "5")
     try:
         yield proc
     finally:

@@ -21,31 +21,23 @@ EXPORT_RE = re.compile(
 )
 
 
+def start_emulator(state_dir: Path, *extra: str, speed: float = 0.0) -> subprocess.Popen[str]:
+    """`python -m aoft_tui emulator` on a free port (seed 3), its output piped and unbuffered."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "aoft_tui", "emulator", "--port", "0", "--seed", "3", "--speed", f"{speed:g}"]
+        + ["--state-dir", str(state_dir), *extra],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
 class EmulatorProcess:
     """`python -m aoft_tui emulator --state-dir DIR ...` with an httpx2 client on its API."""
 
     def __init__(self, state_dir: Path, *extra: str, speed: float = 0.0) -> None:
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "aoft_tui",
-                "emulator",
-                "--port",
-                "0",
-                "--seed",
-                "3",
-                "--speed",
-                f"{speed:g}",
-                "--state-dir",
-                str(state_dir),
-                *extra,
-            ],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
+        self.proc = start_emulator(state_dir, *extra, speed=speed)
         line = self.proc.stdout.readline()
         match = EXPORT_RE.fullmatch(line)
         if match is None:

@@ -40,6 +40,17 @@ def entra_settings(emulator) -> Settings:
     return Settings(endpoint=emulator.endpoint, auth="entra")
 
 
+def _listing_error(settings: Settings, error: type[Exception], credential=None) -> str:
+    """The message of the `error` that listing the jobs with these settings raises."""
+    service = FineTuningService.from_settings(settings, credential=credential)
+    try:
+        with pytest.raises(error) as err:
+            service.list_jobs()
+    finally:
+        service.close()
+    return str(err.value)
+
+
 def test_jobs_are_listed_with_an_entra_token_and_no_key(seeded_emulator) -> None:
     credential = EmulatorCredential(seeded_emulator)
     service = FineTuningService.from_settings(entra_settings(seeded_emulator), credential=credential)
@@ -95,26 +106,14 @@ def test_a_token_the_emulator_did_not_issue_is_refused(seeded_emulator) -> None:
 
 
 def test_a_failed_sign_in_is_one_message_naming_the_chain(seeded_emulator) -> None:
-    service = FineTuningService.from_settings(entra_settings(seeded_emulator), credential=FailingCredential())
-    try:
-        with pytest.raises(SignInError) as err:
-            service.list_jobs()
-    finally:
-        service.close()
-    text = str(err.value)
+    text = _listing_error(entra_settings(seeded_emulator), SignInError, FailingCredential())
     assert "tried: FailingCredential" in text and "AADSTS700016" in text and "az login" in text
 
 
 def test_azure_cli_sign_in_without_the_cli_names_it(seeded_emulator, monkeypatch, tmp_path) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))  # no `az` anywhere
     settings = Settings(endpoint=seeded_emulator.endpoint, auth="azure-cli")
-    service = FineTuningService.from_settings(settings)
-    try:
-        with pytest.raises(SignInError) as err:
-            service.list_jobs()
-    finally:
-        service.close()
-    text = str(err.value)
+    text = _listing_error(settings, SignInError)
     assert "tried: AzureCliCredential" in text and "az login" in text and "Traceback" not in text
 
 
@@ -137,13 +136,7 @@ class ForgedCredential:
 def test_a_rejected_token_is_reported_as_a_token_with_the_role_to_grant(seeded_emulator) -> None:
     from aoft_tui.services.errors import AuthError
 
-    service = FineTuningService.from_settings(entra_settings(seeded_emulator), credential=ForgedCredential())
-    try:
-        with pytest.raises(AuthError) as err:
-            service.list_jobs()
-    finally:
-        service.close()
-    text = str(err.value)
+    text = _listing_error(entra_settings(seeded_emulator), AuthError, ForgedCredential())
     assert "API key" not in text and "AZURE_OPENAI_API_KEY" not in text
     assert "token was rejected" in text and "Cognitive Services OpenAI Contributor" in text
     assert "forged-token" not in text  # the token itself never reaches a message

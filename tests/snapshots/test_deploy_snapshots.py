@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
+from tests.deploy.screen_support import select_fine_tuned_deployment
 from tests.ui.main_support import loaded, make_app, select_job, settle
 
 FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
@@ -64,9 +65,7 @@ def test_try_side_by_side(snap_compare, frozen_demo):
     async def ask(pilot) -> None:
         await _deployments(pilot)
         screen = pilot.app.screen
-        screen.query_one("#deployments").move_cursor(
-            row=[d.fine_tuned for d in screen.items.values()].index(True)
-        )
+        select_fine_tuned_deployment(screen)
         await pilot.press("enter")
         await settle(pilot)
         try_screen = pilot.app.screen
@@ -84,9 +83,7 @@ def test_evaluate_beside_the_base(snap_compare, frozen_demo):
     async def evaluate(pilot) -> None:
         await _deployments(pilot)
         screen = pilot.app.screen
-        screen.query_one("#deployments").move_cursor(
-            row=[d.fine_tuned for d in screen.items.values()].index(True)
-        )
+        select_fine_tuned_deployment(screen)
         await pilot.press("S")
         await settle(pilot)
         eval_screen = pilot.app.screen

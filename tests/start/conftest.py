@@ -1,4 +1,5 @@
-"""Datasets for the start-job tests, written fresh into each test's temp dir."""
+"""Datasets for the start-job tests, written fresh into each test's temp dir; `env`, the
+emulator that the `start` command is pointed at."""
 
 from __future__ import annotations
 
@@ -8,6 +9,14 @@ from pathlib import Path
 import pytest
 
 from .start_support import chat_examples
+
+
+@pytest.fixture
+def env(emulator, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setattr("aoft_tui.cli.start_cmd.FILE_POLL_INTERVAL", 0.05)
+    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", emulator.endpoint)
+    monkeypatch.setenv("AZURE_OPENAI_API_KEY", emulator.api_key)
+    return emulator
 
 
 @pytest.fixture

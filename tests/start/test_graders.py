@@ -13,6 +13,7 @@ import pytest
 from aoft_tui.domain.graders import check_grader, describe_grader, parse_grader_text
 from aoft_tui.services.api_mapping import job_create_body
 from aoft_tui.services.job_form import JobForm, check_form
+from tests.start.start_support import STRING_CHECK, TEXT_SIMILARITY
 
 SPEC = Path(__file__).parents[2] / "spec/azure-openai/2025-04-01-preview/azureopenai.json"
 SPEC_SCHEMAS = {
@@ -21,21 +22,6 @@ SPEC_SCHEMAS = {
     "score_model": "EvalScoreModelGrader",
 }
 
-STRING_CHECK = {
-    "type": "string_check",
-    "name": "exact",
-    "input": "{{sample.output_text}}",
-    "reference": "{{item.answer}}",
-    "operation": "eq",
-}
-TEXT_SIMILARITY = {
-    "type": "text_similarity",
-    "name": "close",
-    "input": "{{sample.output_text}}",
-    "reference": "{{item.answer}}",
-    "pass_threshold": 0.8,
-    "evaluation_metric": "fuzzy_match",
-}
 SCORE_MODEL = {
     "type": "score_model",
     "name": "judge",

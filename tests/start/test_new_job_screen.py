@@ -3,8 +3,6 @@ see it run; and every failure path ends in a clear message with no stray file or
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,6 +16,7 @@ from aoft_tui.ui.app import AoftApp
 from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.screens.new_job_dialogs import FilePickerScreen, PreflightReportScreen
 from aoft_tui.ui.screens.new_job_screen import NewJobScreen
+from tests.start.start_support import open_form, wait_for
 
 MODEL = "gpt-4o-mini-2024-07-18"
 SIZE = (80, 24)
@@ -26,27 +25,6 @@ SIZE = (80, 24)
 @pytest.fixture(autouse=True)
 def _fast_file_polls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(NewJobScreen, "file_poll_interval", 0.05)
-
-
-async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
-
-
-async def open_form(pilot: Pilot) -> NewJobScreen:
-    await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "MainScreen", "the dashboard")
-    await pilot.press("n")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, NewJobScreen), "the form")
-    screen = pilot.app.screen
-    await wait_for(
-        pilot,
-        lambda: screen.query_one("#model-select", Select).prompt == "Choose a base model",
-        "the model list",
-    )
-    return screen
 
 
 def fill(

@@ -9,20 +9,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from aoft_tui.cli import main
 from aoft_tui.emulator.file_checks import FileVerdict
+from tests.start.start_support import STRING_CHECK, TEXT_SIMILARITY, run_start
 
 MODEL = "gpt-4o-mini-2024-07-18"
-
-
-@pytest.fixture
-def env(emulator, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr("aoft_tui.cli.start_cmd.FILE_POLL_INTERVAL", 0.05)
-    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", emulator.endpoint)
-    monkeypatch.setenv("AZURE_OPENAI_API_KEY", emulator.api_key)
-    return emulator
 
 
 @pytest.fixture
@@ -47,12 +39,8 @@ def ticking(env) -> Iterator[dict]:
     thread.join()
 
 
-def _start(*args: str) -> Result:
-    return CliRunner().invoke(main, ["start", *args], catch_exceptions=False)
-
-
 def test_prints_the_job_id_on_stdout_and_progress_on_stderr(env, service, data_dir: Path) -> None:
-    result = _start(
+    result = run_start(
         str(data_dir / "train.jsonl"),
         "--model",
         MODEL,
@@ -74,7 +62,7 @@ def test_prints_the_job_id_on_stdout_and_progress_on_stderr(env, service, data_d
 
 
 def test_json_output_is_the_api_job(env, data_dir: Path) -> None:
-    result = _start(str(data_dir / "train.jsonl"), "-m", MODEL, "--json")
+    result = run_start(str(data_dir / "train.jsonl"), "-m", MODEL, "--json")
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["id"].startswith("ftjob-") and payload["model"] == MODEL
@@ -83,7 +71,7 @@ def test_json_output_is_the_api_job(env, data_dir: Path) -> None:
 
 def test_a_second_start_reuses_the_upload(env, service, data_dir: Path) -> None:
     train = str(data_dir / "train.jsonl")
-    first, second = _start(train, "-m", MODEL), _start(train, "-m", MODEL)
+    first, second = run_start(train, "-m", MODEL), run_start(train, "-m", MODEL)
     assert first.exit_code == second.exit_code == 0
     assert "Reusing" in second.stderr and "Uploading" not in second.stderr
     assert len(service.list_files(purpose="fine-tune")) == 1
@@ -91,7 +79,7 @@ def test_a_second_start_reuses_the_upload(env, service, data_dir: Path) -> None:
 
 
 def test_wait_follows_the_job_until_it_succeeds(ticking, service, data_dir: Path) -> None:
-    result = _start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05", "--json")
+    result = run_start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05", "--json")
     assert result.exit_code == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["status"] == "succeeded" and payload["fine_tuned_model"]
@@ -101,14 +89,14 @@ def test_wait_follows_the_job_until_it_succeeds(ticking, service, data_dir: Path
 
 def test_wait_exits_non_zero_when_the_job_fails(ticking, data_dir: Path) -> None:
     ticking["fail"] = True
-    result = _start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05")
+    result = run_start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05")
     assert result.exit_code == 1
     assert result.stdout.strip().startswith("ftjob-")
     assert "failed" in result.stderr
 
 
 def test_preflight_errors_exit_2_and_upload_nothing(env, service, data_dir: Path) -> None:
-    result = _start(str(data_dir / "broken.jsonl"), "-m", MODEL)
+    result = run_start(str(data_dir / "broken.jsonl"), "-m", MODEL)
     assert result.exit_code == 2
     assert result.stdout == ""
     assert "broken.jsonl:13" in result.stderr and "assistant" in result.stderr
@@ -117,10 +105,10 @@ def test_preflight_errors_exit_2_and_upload_nothing(env, service, data_dir: Path
 
 
 def test_warnings_need_yes(env, service, warn_file: Path) -> None:
-    refused = _start(str(warn_file), "-m", MODEL)
+    refused = run_start(str(warn_file), "-m", MODEL)
     assert refused.exit_code == 2 and "--yes" in refused.stderr
     assert service.list_files() == []
-    accepted = _start(str(warn_file), "-m", MODEL, "--yes")
+    accepted = run_start(str(warn_file), "-m", MODEL, "--yes")
     assert accepted.exit_code == 0, accepted.stderr
     assert accepted.stdout.strip().startswith("ftjob-")
 
@@ -138,13 +126,13 @@ def test_bad_options_exit_2_with_the_option_named(
     env, data_dir: Path, args: list[str], fragment: str
 ) -> None:
     base = ["-m", MODEL] if "-m" not in args else []
-    result = _start(str(data_dir / "train.jsonl"), *base, *args)
+    result = run_start(str(data_dir / "train.jsonl"), *base, *args)
     assert result.exit_code == 2
     assert fragment in result.stderr
 
 
 def test_missing_file_is_a_clear_error(env, tmp_path: Path) -> None:
-    result = _start(str(tmp_path / "nope.jsonl"), "-m", MODEL)
+    result = run_start(str(tmp_path / "nope.jsonl"), "-m", MODEL)
     assert result.exit_code == 2
     assert "nope.jsonl" in result.stderr and "Traceback" not in result.stderr
 
@@ -156,14 +144,14 @@ def test_a_rejected_file_exits_1_with_azures_words(
     monkeypatch.setattr(
         "aoft_tui.emulator.store.check_training_file", lambda data, name: FileVerdict(details, None)
     )
-    result = _start(str(data_dir / "train.jsonl"), "-m", MODEL)
+    result = run_start(str(data_dir / "train.jsonl"), "-m", MODEL)
     assert result.exit_code == 1
     assert details in result.stderr
     assert service.list_files() == [] and service.list_jobs() == []
 
 
 def test_no_resource_configured_exits_2(data_dir: Path) -> None:
-    result = _start(str(data_dir / "train.jsonl"), "-m", MODEL)
+    result = run_start(str(data_dir / "train.jsonl"), "-m", MODEL)
     assert result.exit_code == 2
     assert "AZURE_OPENAI_ENDPOINT" in result.stderr
 
@@ -207,23 +195,7 @@ GRADER = {
     "type": "multi",
     "name": "both",
     "calculate_output": "0.7 * exact + 0.3 * close",
-    "graders": {
-        "exact": {
-            "type": "string_check",
-            "name": "exact",
-            "input": "{{sample.output_text}}",
-            "reference": "{{item.answer}}",
-            "operation": "eq",
-        },
-        "close": {
-            "type": "text_similarity",
-            "name": "close",
-            "input": "{{sample.output_text}}",
-            "reference": "{{item.answer}}",
-            "pass_threshold": 0.8,
-            "evaluation_metric": "fuzzy_match",
-        },
-    },
+    "graders": {"exact": STRING_CHECK, "close": TEXT_SIMILARITY},
 }
 
 
@@ -252,13 +224,14 @@ def rft_env(env, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path
 
 
+def _start_reinforcement(rft_env: Path, *args: str) -> Result:
+    """`start rft_train.jsonl -m RFT_MODEL --method reinforcement ARGS…`"""
+    return run_start(str(rft_env / "rft_train.jsonl"), "-m", RFT_MODEL, "--method", "reinforcement", *args)
+
+
 def test_start_with_a_grader_file_creates_a_reinforcement_job_with_it(rft_env: Path, env) -> None:
-    result = _start(
-        str(rft_env / "rft_train.jsonl"),
-        "-m",
-        RFT_MODEL,
-        "--method",
-        "reinforcement",
+    result = _start_reinforcement(
+        rft_env,
         "--validation",
         str(rft_env / "rft_valid.jsonl"),
         "--grader",
@@ -296,12 +269,8 @@ def test_a_grader_that_breaks_the_schema_is_refused_before_upload(rft_env: Path,
     (rft_env / "bad_grader.json").write_text(json.dumps(broken, indent=2))
     text = (rft_env / "bad_grader.json").read_text().splitlines()
     line = next(i for i, ln in enumerate(text, 1) if '"operation"' in ln)
-    result = _start(
-        str(rft_env / "rft_train.jsonl"),
-        "-m",
-        RFT_MODEL,
-        "--method",
-        "reinforcement",
+    result = _start_reinforcement(
+        rft_env,
         "--grader",
         str(rft_env / "bad_grader.json"),
     )
@@ -319,11 +288,8 @@ def test_a_grader_that_breaks_the_schema_is_refused_before_upload(rft_env: Path,
 
 
 def test_reinforcement_without_a_grader_or_with_an_unreadable_one_says_what_to_pass(rft_env: Path) -> None:
-    train = str(rft_env / "rft_train.jsonl")
-    missing = _start(train, "-m", RFT_MODEL, "--method", "reinforcement")
-    unreadable = _start(
-        train, "-m", RFT_MODEL, "--method", "reinforcement", "--grader", str(rft_env / "nope.json")
-    )
+    missing = _start_reinforcement(rft_env)
+    unreadable = _start_reinforcement(rft_env, "--grader", str(rft_env / "nope.json"))
     assert missing.exit_code == unreadable.exit_code == 2
     assert "Error: --grader: Reinforcement fine-tuning needs a grader" in missing.stderr
     assert (

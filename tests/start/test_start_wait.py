@@ -12,39 +12,42 @@ import threading
 import time
 from pathlib import Path
 
-import pytest
-from click.testing import CliRunner, Result
+from click.testing import Result
 
-from aoft_tui.cli import main
+from tests.start.start_support import run_start
 
 MODEL = "gpt-4o-mini-2024-07-18"
 ACTIVE = ("pending", "validating_files", "queued", "running")
 
 
-@pytest.fixture
-def env(emulator, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setattr("aoft_tui.cli.start_cmd.FILE_POLL_INTERVAL", 0.05)
-    monkeypatch.setenv("AZURE_OPENAI_ENDPOINT", emulator.endpoint)
-    monkeypatch.setenv("AZURE_OPENAI_API_KEY", emulator.api_key)
-    return emulator
+def _start_waiting_process(data_dir: Path, *args: str) -> subprocess.Popen[str]:
+    """`aoft-tui start … --wait` as a real process (polling every 0.2 s), its output piped."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "aoft_tui", "start", str(data_dir / "train.jsonl"), "-m", MODEL, "--wait"]
+        + ["--interval", "0.2", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
 
 
-def _start(*args: str) -> Result:
-    return CliRunner().invoke(main, ["start", *args], catch_exceptions=False)
-
-
-def _advance_when(emulator, fault_path: str, seconds: float, stop: threading.Event) -> threading.Thread:
-    """Move the simulated clock once a scheduled fault on `fault_path` has fired."""
+def _wait_finishing_after_fault(data_dir: Path, emulator, fault_path: str) -> Result:
+    """`start … --wait` in process; once a scheduled fault on `fault_path` has fired, the
+    simulated clock jumps far enough for the job to finish."""
+    stop = threading.Event()
 
     def watch() -> None:
         while not stop.wait(0.01):
             if any(fault_path in path for _kind, _method, path in emulator.faults.injected):
-                emulator.advance(seconds)
+                emulator.advance(10**6)
                 return
 
-    thread = threading.Thread(target=watch, daemon=True)
-    thread.start()
-    return thread
+    threading.Thread(target=watch, daemon=True).start()
+    try:
+        return run_start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05")
+    finally:
+        stop.set()
 
 
 def test_rate_limits_while_following_are_waited_out(env, service, data_dir: Path) -> None:
@@ -53,12 +56,7 @@ def test_rate_limits_while_following_are_waited_out(env, service, data_dir: Path
     env.faults.schedule(
         "429", method="GET", path_contains="/fine_tuning/jobs/ftjob-", count=6, retry_after=0.05
     )
-    stop = threading.Event()
-    _advance_when(env, "/fine_tuning/jobs/ftjob-", 10**6, stop)
-    try:
-        result = _start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05")
-    finally:
-        stop.set()
+    result = _wait_finishing_after_fault(data_dir, env, "/fine_tuning/jobs/ftjob-")
     assert result.exit_code == 0, result.stderr
     job_id = result.stdout.strip()
     assert job_id.startswith("ftjob-") and service.get_job(job_id).status == "succeeded"
@@ -70,24 +68,7 @@ def test_rate_limits_while_following_are_waited_out(env, service, data_dir: Path
 
 def test_the_job_id_is_on_stdout_while_the_job_still_runs(env, service, data_dir: Path) -> None:
     """A real process: the id must arrive (flushed) before --wait ends, not at exit."""
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aoft_tui",
-            "start",
-            str(data_dir / "train.jsonl"),
-            "-m",
-            MODEL,
-            "--wait",
-            "--interval",
-            "0.2",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=os.environ.copy(),
-    )
+    proc = _start_waiting_process(data_dir)
     lines: queue.Queue[str] = queue.Queue()
     threading.Thread(target=lambda: lines.put(proc.stdout.readline()), daemon=True).start()
     try:
@@ -106,12 +87,7 @@ def test_no_stale_status_line_after_the_final_event(env, data_dir: Path) -> None
     """The job finishes between reading its status and reading its events: the line drawn
     under "Job succeeded" must not say "pending"."""
     env.faults.schedule("stall", method="GET", path_contains="/events", count=1, seconds=0.5)
-    stop = threading.Event()
-    _advance_when(env, "/events", 10**6, stop)
-    try:
-        result = _start(str(data_dir / "train.jsonl"), "-m", MODEL, "--wait", "--interval", "0.05")
-    finally:
-        stop.set()
+    result = _wait_finishing_after_fault(data_dir, env, "/events")
     assert result.exit_code == 0, result.stderr
     lines = result.stderr.splitlines()
     final = next(i for i, line in enumerate(lines) if line.endswith("Job succeeded."))
@@ -125,25 +101,7 @@ def test_json_wait_interrupted_still_prints_the_job(env, data_dir: Path) -> None
     """With --json the document comes at the end — also when following is interrupted."""
     import json
 
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aoft_tui",
-            "start",
-            str(data_dir / "train.jsonl"),
-            "-m",
-            MODEL,
-            "--wait",
-            "--interval",
-            "0.2",
-            "--json",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=os.environ.copy(),
-    )
+    proc = _start_waiting_process(data_dir, "--json")
     assert proc.stderr is not None
     created = None
     for line in proc.stderr:
@@ -164,24 +122,7 @@ def test_ctrl_c_during_the_create_reports_the_job_and_stops(env, service, data_d
     """The create cannot be taken back: the command waits for it, prints the id, and does
     not go on to follow the job the user asked to stop watching."""
     env.faults.schedule("stall", method="POST", path_contains="/fine_tuning/jobs", count=1, seconds=1.0)
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "aoft_tui",
-            "start",
-            str(data_dir / "train.jsonl"),
-            "-m",
-            MODEL,
-            "--wait",
-            "--interval",
-            "0.2",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=os.environ.copy(),
-    )
+    proc = _start_waiting_process(data_dir)
     assert proc.stderr is not None
     for line in proc.stderr:
         if line.startswith("Creating the"):

@@ -4,9 +4,6 @@ stops the check and its processes."""
 
 from __future__ import annotations
 
-import json
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -18,50 +15,24 @@ from aoft_tui.services.settings import load_settings
 from aoft_tui.ui.app import AoftApp
 from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.screens.new_job_screen import NewJobScreen
+from tests.start.start_support import open_form, wait_for
+from tests.validation.validation_helpers import write_large_chats
 
 MODEL = "gpt-4o-mini-2024-07-18"
 N_EXAMPLES = 60_000
+LARGE_TIMEOUT = 60.0  # seconds a step may take with the large file
 
 
 @pytest.fixture(scope="module")
 def large_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("large") / "large.jsonl"
-    filler = "lorem ipsum dolor sit amet " * 4
-    with path.open("w") as f:
-        for i in range(N_EXAMPLES):
-            f.write(
-                json.dumps(
-                    {
-                        "messages": [
-                            {"role": "user", "content": f"Question {i}: {filler}"},
-                            {"role": "assistant", "content": f"Answer {i}: {filler}"},
-                        ]
-                    }
-                )
-                + "\n"
-            )
+    write_large_chats(path, N_EXAMPLES)
     assert path.stat().st_size > PARALLEL_MIN_BYTES
     return path
 
 
-async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str, timeout: float = 60.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        await pilot.pause(0.05)
-
-
 async def _form_with(pilot: Pilot, training: Path) -> NewJobScreen:
-    await wait_for(pilot, lambda: pilot.app.screen.__class__.__name__ == "MainScreen", "the dashboard")
-    await pilot.press("n")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, NewJobScreen), "the form")
-    screen = pilot.app.screen
-    await wait_for(
-        pilot,
-        lambda: screen.query_one("#model-select", Select).prompt == "Choose a base model",
-        "the model list",
-    )
+    screen = await open_form(pilot, LARGE_TIMEOUT)
     screen.query_one("#model-select", Select).value = MODEL
     screen.query_one("#training", Input).value = str(training)
     return screen
@@ -77,7 +48,10 @@ async def test_preflight_checks_a_large_file(service, large_file: Path) -> None:
         screen = await _form_with(pilot, large_file)
         await pilot.press("ctrl+s")
         await wait_for(
-            pilot, lambda: isinstance(app.screen, ConfirmScreen) or not screen.busy, "the pre-flight"
+            pilot,
+            lambda: isinstance(app.screen, ConfirmScreen) or not screen.busy,
+            "the pre-flight",
+            LARGE_TIMEOUT,
         )
         assert isinstance(app.screen, ConfirmScreen), _outcome(screen)
         message = str(app.screen.query_one("#confirm-message", Static).render())
@@ -96,6 +70,7 @@ async def test_escape_stops_a_large_preflight(service, large_file: Path) -> None
             pilot,
             lambda: screen.preflight_run is not None and screen.preflight_run.pid is not None,
             "the check's process",
+            LARGE_TIMEOUT,
         )
         run = screen.preflight_run
         pgid = run.pid

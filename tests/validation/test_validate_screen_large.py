@@ -3,7 +3,6 @@ worker processes): the CLI's fast path, a progress bar, and a cancel that stops 
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from pathlib import Path
@@ -14,6 +13,7 @@ from textual.widgets import ProgressBar, Static
 
 from aoft_tui.domain.validation.runner.engine import PARALLEL_MIN_BYTES
 from aoft_tui.ui.screens.validate_screen import ValidateScreen
+from tests.validation.validation_helpers import write_large_chats
 
 N_EXAMPLES = 60_000
 
@@ -22,20 +22,7 @@ N_EXAMPLES = 60_000
 def large_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """~21 MB of plain chat examples, one exact duplicate (the last line repeats the first)."""
     path = tmp_path_factory.mktemp("large") / "large.jsonl"
-    filler = "lorem ipsum dolor sit amet " * 4
-    with path.open("w") as f:
-        for i in range(N_EXAMPLES - 1):
-            f.write(
-                json.dumps(
-                    {
-                        "messages": [
-                            {"role": "user", "content": f"Question {i}: {filler}"},
-                            {"role": "assistant", "content": f"Answer {i}: {filler}"},
-                        ]
-                    }
-                )
-                + "\n"
-            )
+    write_large_chats(path, N_EXAMPLES - 1)
     first = path.open().readline()
     with path.open("a") as f:
         f.write(first)

@@ -29,3 +29,22 @@ def many_chats(n: int = 12) -> list[dict[str, Any]]:
 def write(path: Path, data: bytes | str) -> Path:
     path.write_bytes(data.encode() if isinstance(data, str) else data)
     return path
+
+
+def write_large_chats(path: Path, n: int) -> Path:
+    """`n` plain chat examples (a user question, an assistant answer), ~330 bytes each."""
+    filler = "lorem ipsum dolor sit amet " * 4
+    with path.open("w") as f:
+        for i in range(n):
+            f.write(
+                json.dumps(
+                    {
+                        "messages": [
+                            {"role": "user", "content": f"Question {i}: {filler}"},
+                            {"role": "assistant", "content": f"Answer {i}: {filler}"},
+                        ]
+                    }
+                )
+                + "\n"
+            )
+    return path

@@ -12,14 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
-from textual.notifications import SeverityLevel
 
 from aoft_tui.domain.models import Job, JobStatus
 from aoft_tui.ui.screens.confirm import ConfirmScreen
+from aoft_tui.ui.screens.screen_mixin import ScreenMixin
 
 _NOT_STARTED = frozenset({JobStatus.CREATED, JobStatus.PENDING, JobStatus.VALIDATING_FILES, JobStatus.QUEUED})
 _LIST_AT_MOST = 12  # lines of job ids in the confirmation; the rest are counted
@@ -86,7 +85,7 @@ def export_parent() -> Path:
     return DEFAULT_PARENT
 
 
-class ExportActionMixin:
+class ExportActionMixin(ScreenMixin):
     """`e`: write the selected job's metrics, events and results file to ./aoft-export/<id>/."""
 
     def action_export_job(self) -> None:
@@ -107,28 +106,16 @@ class ExportActionMixin:
 
     def on_export_finished(self, message: ExportFinished) -> None:
         if message.error is not None:
-            self.notify(message.error, title=f"Export of {message.job_id[-8:]} failed", severity="error")  # type: ignore[attr-defined]
+            self.notify(message.error, title=f"Export of {message.job_id[-8:]} failed", severity="error")
             return
         assert message.folder is not None
         self.app.copy_to_clipboard(message.folder)  # type: ignore[attr-defined]
         text = "\n".join([message.folder, "(path copied)", *message.notes])
-        self.notify(text, title="Exported", timeout=10)  # type: ignore[attr-defined]
+        self.notify(text, title="Exported", timeout=10)
 
 
-class BulkActionsMixin:
+class BulkActionsMixin(ScreenMixin):
     """C / W / D: cancel, push to W&B or export every marked job."""
-
-    if TYPE_CHECKING:
-        # provided by the screen the mixin is mixed into (`_Shared.notify` in base.py)
-        def notify(
-            self,
-            message: str,
-            *,
-            title: str = "",
-            severity: SeverityLevel = "information",
-            timeout: float | None = None,
-            markup: bool = True,
-        ) -> None: ...
 
     def action_bulk_cancel(self) -> None:
         self._ask_bulk("cancel")

@@ -15,6 +15,7 @@ from textual.notifications import SeverityLevel
 
 from aoft_tui.domain.models import Job, JobStatus
 from aoft_tui.services.ui_state import UiState, UiStateStore
+from aoft_tui.ui.screens.screen_mixin import ScreenMixin
 
 if TYPE_CHECKING:
     from aoft_tui.ui.poller import Poller
@@ -25,20 +26,9 @@ SAVE_DELAY = 0.5  # seconds: holding ↓ through the list writes the file once, 
 BACKGROUND_INTERVAL = 10.0
 
 
-class DashboardMemoryMixin:
+class DashboardMemoryMixin(ScreenMixin):
     if TYPE_CHECKING:
         poller: Poller | None  # the screen's (base.py)
-
-        # provided by the screen the mixin is mixed into (`_Shared.notify` in base.py)
-        def notify(
-            self,
-            message: str,
-            *,
-            title: str = "",
-            severity: SeverityLevel = "information",
-            timeout: float | None = None,
-            markup: bool = True,
-        ) -> None: ...
 
     _ui_store: UiStateStore | None = None
     _pending_state: UiState | None = None

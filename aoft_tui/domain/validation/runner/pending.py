@@ -34,6 +34,10 @@ class Counted:
         self.lines, self.lengths, self.assistant, self.trained = lines, lengths, assistant, trained
 
 
+# What a PendingTexts pickles, in order (the rest is rebuilt on unpickling).
+_PICKLED = ("lines", "fixed", "texts", "spans", "kinds", "escaped", "chunk_size", "blob")
+
+
 class PendingTexts:
     """Per example: its line, its tokens known without encoding and its number of texts;
     per text: its span and its kind (PROMPT, TRAINED or UNTRAINED), in example order."""
@@ -103,28 +107,11 @@ class PendingTexts:
 
     def __getstate__(self) -> tuple:
         self.pack()
-        return (
-            self.lines,
-            self.fixed,
-            self.texts,
-            self.spans,
-            self.kinds,
-            self.escaped,
-            self.chunk_size,
-            self.blob,
-        )
+        return tuple(getattr(self, name) for name in _PICKLED)
 
     def __setstate__(self, state: tuple) -> None:
-        (
-            self.lines,
-            self.fixed,
-            self.texts,
-            self.spans,
-            self.kinds,
-            self.escaped,
-            self.chunk_size,
-            self.blob,
-        ) = state
+        for name, value in zip(_PICKLED, state, strict=True):
+            setattr(self, name, value)
         self._parts = []
         self._blob_size = len(self.blob)
 
