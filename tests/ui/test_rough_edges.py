@@ -482,3 +482,24 @@ async def test_topbar_warning_colours_stay_apart_on_16_colours(seeded_emulator, 
         demo = sixteen(main_screen(pilot).query_one("#mode"))
         assert retrying != offline, "retrying and offline look alike"
         assert retrying in (3, 11) and demo in (3, 11), (retrying, demo)  # yellow / bright yellow
+
+
+async def test_no_color_keeps_failed_readable(seeded_emulator, seeded_service, monkeypatch) -> None:
+    """Under NO_COLOR red became a dark grey that vanished on the dark background: the status
+    keeps no colour then, and `failed` stands out by weight and underline instead."""
+    from aoft_tui.ui.widgets.jobs_table import JobsTable
+
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = make_app(seeded_service, seeded_emulator)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await loaded(pilot)
+        jobs = pilot.app.screen.query_one(JobsTable)
+        row = next(
+            i for i, job_id in enumerate(jobs.visible_ids) if jobs.jobs[job_id].status.value == "failed"
+        )
+        strip = jobs.render_line(row + 1 - jobs.scroll_offset.y)  # the header is line 0
+        failed = [seg for seg in strip if "failed" in seg.text]
+        assert failed and failed[0].style is not None
+        assert failed[0].style.bold and failed[0].style.underline
+        model = next(seg for seg in strip if seg.text.strip().startswith("gpt-"))
+        assert failed[0].style.color == model.style.color  # as light as the row's other text

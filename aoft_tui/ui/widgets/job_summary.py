@@ -18,7 +18,7 @@ from textual.widget import Widget
 
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import Job
-from aoft_tui.ui.widgets.jobs_table import TONE_STYLE
+from aoft_tui.ui.widgets.jobs_table import tone_style
 
 EMPTY = "No job selected"
 Row = tuple[str, str, str]  # label, value, value style
@@ -37,7 +37,11 @@ class JobSummary(Widget):
     def show(
         self, job: Job | None, now: datetime, *, step: int | None = None, total_steps: int | None = None
     ) -> None:
-        rows = [] if job is None else _rows(job, now, step=step, total_steps=total_steps)
+        rows = (
+            []
+            if job is None
+            else _rows(job, now, step=step, total_steps=total_steps, no_color=self.app.no_color)
+        )
         if rows != self._rows:
             self._rows = rows
             self.plain = "\n".join(f"{label}: {value}" for label, value, _ in rows) if rows else EMPTY
@@ -70,10 +74,12 @@ class JobSummary(Widget):
         return Text("\n", no_wrap=True, overflow="crop").join(lines)
 
 
-def _rows(job: Job, now: datetime, *, step: int | None, total_steps: int | None) -> list[Row]:
+def _rows(
+    job: Job, now: datetime, *, step: int | None, total_steps: int | None, no_color: bool = False
+) -> list[Row]:
     rows: list[Row] = [
         ("Job", job.id, ""),
-        ("Status", fmt.status_label(job.status), TONE_STYLE[fmt.status_tone(job.status)]),
+        ("Status", fmt.status_label(job.status), tone_style(fmt.status_tone(job.status), no_color=no_color)),
         ("Base model", job.model, ""),
         ("Method", job.method, ""),
     ]

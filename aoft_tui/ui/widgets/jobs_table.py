@@ -42,6 +42,22 @@ TONE_STYLE = {
     "muted": "bright_black",
     "waiting": "blue",
 }
+# Under NO_COLOR the terminal (and Textual's monochrome filter) turns red into a dark grey that
+# vanishes on the dark background: the tones keep only what needs no colour.
+NO_COLOR_TONE_STYLE = {
+    "active": "bold",
+    "paused": "",
+    "ok": "",
+    "error": "bold underline",
+    "muted": "",
+    "waiting": "",
+}
+
+
+def tone_style(tone: str, *, no_color: bool) -> str:
+    return (NO_COLOR_TONE_STYLE if no_color else TONE_STYLE)[tone]
+
+
 MARK = "◆"
 OUTPUT_WIDTH = 21  # the narrowest the fine-tuned column gets; it grows into spare width
 
@@ -98,6 +114,7 @@ _RIGHT_ALIGNED = frozenset({"duration", "tokens", "progress"})
 PADDING = 1  # one space either side of every cell
 TABLE_WIDTH = sum(WIDTHS.values()) + 2 * PADDING * len(COLUMNS)
 _TONES = {tone: Style.parse(spec) for tone, spec in TONE_STYLE.items()}
+_NO_COLOR_TONES = {tone: Style.parse(spec) for tone, spec in NO_COLOR_TONE_STYLE.items()}
 _MARK_STYLE = Style.parse("bold magenta")
 
 
@@ -413,7 +430,8 @@ class JobsTable(ScrollView, can_focus=True):
                 segments.append(Segment(cell[0], style + _MARK_STYLE))
                 segments.append(Segment(cell[1:] + pad, style))
             elif key == "status":
-                segments.append(Segment(pad + cell + pad, style + _TONES[fmt.status_tone(job.status)]))
+                tones = _NO_COLOR_TONES if self.app.no_color else _TONES
+                segments.append(Segment(pad + cell + pad, style + tones[fmt.status_tone(job.status)]))
             else:
                 segments.append(Segment(pad + cell + pad, style))
         if row == self.cursor_row:
