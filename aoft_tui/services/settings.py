@@ -8,7 +8,9 @@ a bare Textual app's, for three variables and one small file.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -166,7 +168,7 @@ def load_settings(*, profile: str | None = None, **overrides: Any) -> Settings:
             known = ", ".join(sorted(profiles)) or "none"
             raise _Invalid(
                 f"there is no profile {name!r} (profiles defined: {known}); "
-                f"add a [profiles.{name}] table or choose another with --profile"
+                f"add a [profiles.{_toml_key(name)}] table or choose another with --profile"
             )
         flat = {k: v for k, v in file_values.items() if k not in _FILE_ONLY}
         values = {**flat, "endpoint_source": f"endpoint in {config_file()}"}
@@ -287,3 +289,9 @@ def _wandb(table: Any) -> WandbSettings:
 
 def _shown(value: Any) -> str:
     return f"{type(value).__name__} {value!r}"[:60]
+
+
+def _toml_key(name: str) -> str:
+    """`name` as it would be written after `profiles.` in a TOML table header (quoted unless a
+    bare key), so a message that shows it stays one line."""
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name)

@@ -221,3 +221,13 @@ def test_a_bad_profile_names_the_field(write_config, toml: str, names: str) -> N
     with pytest.raises(ConfigError) as err:
         load_settings(profile="a") if "auth" in toml else load_settings()
     assert names in str(err.value)
+
+
+def test_a_profile_name_with_a_newline_is_one_line_of_error(write_config) -> None:
+    """Found by the config fuzzer: `default_profile = "\\n"` broke the message over two lines."""
+    from aoft_tui.services.settings import ConfigError, load_settings
+
+    write_config('default_profile = "\\n"\n')
+    with pytest.raises(ConfigError) as err:
+        load_settings()
+    assert "\n" not in str(err.value) and '[profiles."\\n"]' in str(err.value)

@@ -68,3 +68,11 @@ def test_other_non_regular_files_are_refused(path: str, what: str, tmp_path: Pat
     target = tmp_path if path == "." else Path(path)
     with pytest.raises(DatasetIOError, match=what):
         validate_file(target)
+
+
+def test_a_path_with_a_nul_byte_is_a_clear_error_not_a_traceback() -> None:
+    """Library callers can pass any string (a process's argv cannot hold NUL)."""
+    from aoft_tui.domain.validation import DatasetIOError, validate_file
+
+    with pytest.raises(DatasetIOError, match="NUL byte"):
+        validate_file(Path("train\x00.jsonl"))

@@ -90,6 +90,10 @@ def open_dataset(path: Path) -> BinaryIO:
         raise DatasetIOError(f"{path}: permission denied (check the file's read permission).") from None
     except OSError as exc:
         raise DatasetIOError(f"{path}: cannot be read ({exc.strerror or exc}).") from None
+    except ValueError:  # a NUL byte in the path: no file can have that name
+        raise DatasetIOError(
+            f"{str(path)!r}: a path cannot contain a NUL byte; check the argument."
+        ) from None
 
 
 def _kind_of(mode: int) -> str:
