@@ -128,21 +128,18 @@ class DeploymentsScreen(Screen[None]):
         keep = self._select or (
             table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
         )
-        table.clear()
+        rows = {d.name: _cells(d, now, prices) for d in message.items}
+        if list(rows) == [str(key.value) for key in table.rows]:
+            # the same deployments: update cells in place (a clear resets the column widths
+            # and the cursor under the user's hands, every 2 s while one is Creating)
+            for name, cells in rows.items():
+                for column, value in zip(table.columns, cells, strict=True):
+                    table.update_cell(name, column, value, update_width=True)
+        else:
+            table.clear()
+            for name, cells in rows.items():
+                table.add_row(*cells, key=name)
         self.items = {d.name: d for d in message.items}
-        for d in message.items:
-            cost = d.hosting_cost(now, prices)
-            left = d.time_left(now)
-            table.add_row(
-                d.name,
-                d.model,
-                f"{d.sku}×{d.capacity}",
-                d.state,
-                _span(d.hours_hosted(now)),
-                "-" if cost is None else f"${cost:,.2f}",
-                "-" if left is None else _span(left.total_seconds() / 3600),
-                key=d.name,
-            )
         if keep in self.items:
             table.move_cursor(row=table.get_row_index(keep))
             self._select = None
@@ -235,3 +232,17 @@ class DeploymentsScreen(Screen[None]):
             return
         self.app.call_from_thread(self.notify, f"Deleted deployment {name}.", title="Deleted")
         self.app.call_from_thread(self.action_refresh)
+
+
+def _cells(d: Deployment, now, prices) -> tuple[str, ...]:
+    cost = d.hosting_cost(now, prices)
+    left = d.time_left(now)
+    return (
+        d.name,
+        d.model,
+        f"{d.sku}×{d.capacity}",
+        d.state,
+        _span(d.hours_hosted(now)),
+        "-" if cost is None else f"${cost:,.2f}",
+        "-" if left is None else _span(left.total_seconds() / 3600),
+    )
