@@ -1,7 +1,7 @@
 """How long to wait before the next poll — one rule and one set of numbers for every view.
 
     poll_interval(active=True)                 # 2.0: something is moving
-    poll_interval(active=False)                # 10.0: nothing moves, but something may start
+    poll_interval(active=False)                # 15.0: nothing moves, but something may start
     poll_interval(active=False, finished=True) # None: nothing more will ever come
     poll_interval(active=True, failures=3)     # 8.0: back off after errors, up to a minute
 
@@ -15,7 +15,9 @@ from __future__ import annotations
 # nothing does, and after errors: FIRST_BACKOFF doubling per consecutive failure, capped.
 ACTIVE_INTERVAL = 2.0
 DEMO_ACTIVE_INTERVAL = 1.0
-IDLE_INTERVAL = 10.0
+IDLE_INTERVAL = (
+    15.0  # nothing moves: a poll costs ~50 ms of CPU, so this is most of the idle cost (bench/idle.py)
+)
 FIRST_BACKOFF = 2.0
 MAX_BACKOFF = 60.0
 
