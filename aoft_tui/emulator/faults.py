@@ -33,6 +33,7 @@ from aoft_tui.emulator import live
 KINDS = ("429", "500", "503", "reset_before", "reset_after", "stall", "truncate")
 RANDOM_KINDS = ("429", "500", "503", "reset_before")
 RANDOM_RETRY_AFTER = 0.25  # seconds (retry-after-ms 250; Retry-After rounds up to 1)
+RANDOM_STALL = 0.5  # seconds a random stall holds an answer (the clients' timeouts are longer)
 
 
 @dataclass(slots=True)
@@ -50,10 +51,13 @@ class ScheduledFault:
 
 
 class Faults:
-    def __init__(self, *, rate: float = 0.0, seed: int = 0) -> None:
+    def __init__(self, *, rate: float = 0.0, seed: int = 0, kinds: tuple[str, ...] = RANDOM_KINDS) -> None:
         if not 0.0 <= rate <= 1.0:
             raise ValueError("fault_rate must be between 0 and 1")
+        if unknown := set(kinds) - set(KINDS):
+            raise ValueError(f"unknown fault kind(s) {sorted(unknown)}; use {', '.join(KINDS)}")
         self.rate = rate
+        self.kinds = kinds  # what a random fault can be
         self._rng = random.Random(f"faults-{seed}")
         self._scheduled: list[ScheduledFault] = []
         self._lock = threading.Lock()
@@ -98,9 +102,9 @@ class Faults:
                     self.injected.append((fault.kind, method, path))
                     return fault
             if self.rate and self._rng.random() < self.rate:
-                kind = self._rng.choice(RANDOM_KINDS)
+                kind = self._rng.choice(self.kinds)
                 self.injected.append((kind, method, path))
-                return ScheduledFault(kind, None, "", 1, retry_after=RANDOM_RETRY_AFTER)
+                return ScheduledFault(kind, None, "", 1, retry_after=RANDOM_RETRY_AFTER, seconds=RANDOM_STALL)
         return None
 
 

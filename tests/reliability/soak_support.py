@@ -38,6 +38,9 @@ class CommandLog:
     errors: list[str] = field(default_factory=list)  # the one-line errors a rerun answered
 
 
+SOAK_FAULT_KINDS = ("429", "500", "503", "reset_before", "reset_after", "stall", "truncate")
+
+
 class SoakSide:
     def __init__(self, base: Path, *, name: str, seed: int, fault_rate: float, start_epoch: float) -> None:
         self.name = name
@@ -46,6 +49,9 @@ class SoakSide:
         self.emu = EmbeddedEmulator(
             seed_jobs=4, speed=0.0, seed=seed, fault_rate=fault_rate, start_epoch=start_epoch
         )
+        # every kind the issue names: 429 with Retry-After, 5xx, resets before and after the
+        # work is done, stalls, bodies cut off halfway
+        self.emu.faults.kinds = SOAK_FAULT_KINDS
         self.commands = CommandLog()
         self.env = {
             **os.environ,
