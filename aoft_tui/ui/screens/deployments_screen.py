@@ -16,6 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
+from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.deployments import Deployment
 from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
@@ -24,7 +25,18 @@ if TYPE_CHECKING:
     from aoft_tui.ui.app import AoftApp
 
 REFRESH_WHILE_CREATING = 2.0
-COLUMNS = ("Name", "Model", "SKU", "State", "Age", "Cost so far", "Left if idle")
+# Fixed widths: DataTable's auto widths sometimes painted before they had grown to the rows
+# (every column as narrow as its heading: "bill", "gpt-4"); a wider name scrolls sideways.
+NAME_WIDTH, MODEL_WIDTH = 22, 44
+COLUMNS = (
+    ("Name", NAME_WIDTH),
+    ("Model", MODEL_WIDTH),
+    ("SKU", 18),
+    ("State", 10),
+    ("Age", 7),
+    ("Cost so far", 11),
+    ("Left if idle", 12),
+)
 
 
 def _span(hours: float | None) -> str:
@@ -94,7 +106,8 @@ class DeploymentsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Label("Deployments", id="deployments-title")
         table = DeploymentsTable(id="deployments", cursor_type="row", zebra_stripes=True)
-        table.add_columns(*COLUMNS)
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
         yield table
         yield Static("", id="deployments-note")
         yield KeyBar(id="keys")
@@ -134,7 +147,7 @@ class DeploymentsScreen(Screen[None]):
             # and the cursor under the user's hands, every 2 s while one is Creating)
             for name, cells in rows.items():
                 for column, value in zip(table.columns, cells, strict=True):
-                    table.update_cell(name, column, value, update_width=True)
+                    table.update_cell(name, column, value)
         else:
             table.clear()
             for name, cells in rows.items():
@@ -238,8 +251,8 @@ def _cells(d: Deployment, now, prices) -> tuple[str, ...]:
     cost = d.hosting_cost(now, prices)
     left = d.time_left(now)
     return (
-        d.name,
-        d.model,
+        fmt.ellipsize_middle(d.name, NAME_WIDTH),
+        fmt.ellipsize_middle(d.model, MODEL_WIDTH),  # the end (suffix, step) stays: never another name
         f"{d.sku}×{d.capacity}",
         d.state,
         _span(d.hours_hosted(now)),
