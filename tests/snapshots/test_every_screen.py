@@ -8,13 +8,14 @@ real time) are replaced by fixed ones as in test_views_snapshots.py."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tests.support import demo
 from tests.ui.main_support import loaded, make_app, select_job, settle, table
+
+from .snapshot_support import fixed_ids_and_timings
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "validation" / "screen_data"
@@ -88,19 +89,6 @@ async def _files(pilot, emu) -> None:
     await pilot.pause()
 
 
-def _fixed_ids_and_timings(log, endpoint: str) -> None:
-    with log._lock:
-        records = list(log._records)
-        log._records.clear()
-        for index, record in enumerate(records):
-            rid = f"00000000-0000-4000-8000-{index:012d}"
-            error = record.error and record.error.replace(record.request_id or "?", rid).replace(
-                endpoint, "http://127.0.0.1:8080"
-            )
-            log._records.append(replace(record, request_id=rid, duration=0.012 + index / 1000, error=error))
-        log.version += 1
-
-
 async def _log(pilot, emu) -> None:
     await loaded(pilot)
     emu.faults.schedule("500", method="GET", path_contains="/checkpoints", count=1)
@@ -108,7 +96,7 @@ async def _log(pilot, emu) -> None:
     await settle(pilot)
     await pilot.press("escape")
     await settle(pilot)
-    _fixed_ids_and_timings(pilot.app.service.request_log, emu.endpoint)
+    fixed_ids_and_timings(pilot.app.service.request_log, emu.endpoint)
     pilot.app.clear_notifications()  # the failure's toast (its id is random); the log keeps it
     await pilot.press("L")
     await pilot.pause(0.6)

@@ -7,13 +7,14 @@ so the picture's log gets fixed ones; its methods, paths and statuses are the re
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
 
 from tests.ui.main_support import loaded, make_app, settle
+
+from .snapshot_support import fixed_ids_and_timings
 
 FROZEN_AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -46,19 +47,6 @@ async def _files(pilot) -> None:
     await pilot.pause()
 
 
-def _fixed_ids_and_timings(log, endpoint: str) -> None:
-    with log._lock:
-        records = list(log._records)
-        log._records.clear()
-        for index, record in enumerate(records):
-            rid = f"00000000-0000-4000-8000-{index:012d}"
-            error = record.error and record.error.replace(record.request_id or "?", rid).replace(
-                endpoint, "http://127.0.0.1:8080"
-            )
-            log._records.append(replace(record, request_id=rid, duration=0.012 + index / 1000, error=error))
-        log.version += 1
-
-
 def _log_after_a_failure(emu):
     async def run_before(pilot) -> None:
         await loaded(pilot)
@@ -67,7 +55,7 @@ def _log_after_a_failure(emu):
         await settle(pilot)
         await pilot.press("escape")
         await settle(pilot)
-        _fixed_ids_and_timings(pilot.app.service.request_log, emu.endpoint)
+        fixed_ids_and_timings(pilot.app.service.request_log, emu.endpoint)
         pilot.app.clear_notifications()  # the failure's toast (its id is random); the log keeps it
         await pilot.press("L")
         await pilot.pause(0.6)
