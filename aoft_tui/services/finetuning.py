@@ -5,24 +5,22 @@ exceptions become `services.errors` with messages a person can act on. Retries a
 SDK's own (max_retries); no second retry loop is written around it — except in
 `create_job`, which must look for a job that already landed before re-sending a create.
 
+The job, event and metric calls are here; the connection and error scope are in
+`services.service_core`, the file calls in `services.file_calls`.
+
 Methods are blocking: the TUI calls them from thread workers.
 """
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aoft_tui.domain.models import (
     Checkpoint,
-    FileInfo,
     Job,
     JobEvent,
     JobSpec,
@@ -34,45 +32,31 @@ from aoft_tui.services.api_mapping import (
     as_dict,
     checkpoint_from_api,
     event_from_api,
-    file_from_api,
     job_from_api,
     model_from_api,
 )
-from aoft_tui.services.endpoint import checked_endpoint, masked_endpoint, normalise_endpoint
-from aoft_tui.services.error_mapping import api_version_message, translated_errors
+from aoft_tui.services.endpoint import checked_endpoint
 from aoft_tui.services.errors import (
     OUTCOME_UNKNOWN,
     BadRequestError,
-    LocalFileError,
     NotFoundError,
     RateLimitError,
     ServiceError,
 )
+from aoft_tui.services.file_calls import FileCalls
 from aoft_tui.services.job_pages import all_raw_jobs
 from aoft_tui.services.jobs_cache import JobsCache
 from aoft_tui.services.metrics_source import EventMetricsCache
-from aoft_tui.services.request_log import RequestLog, logged_errors
 from aoft_tui.services.results_csv import parse_results_csv
 from aoft_tui.services.settings import (
     DEFAULT_API_VERSION,
-    V1_API_VERSION,
     ConfigError,
-    Secret,
     Settings,
     config_file,
 )
-from aoft_tui.services.traffic import TrafficStats
-from aoft_tui.services.transfer import raise_if_cancelled, write_decoded
 
-if TYPE_CHECKING:  # ~0.4 s to import: loaded at the first request (a worker thread), not at startup
-    import openai
-
+if TYPE_CHECKING:
     from aoft_tui.services.prefetch import JobListPrefetch
-
-# progress(bytes_sent, bytes_total)
-ProgressCallback = Callable[[int, int], None]
-# on_status(file_info) while waiting for processing
-FileStatusCallback = Callable[[FileInfo], None]
 
 # Page sizes. A poll for new events starts small (a poll usually finds a handful) and
 # grows geometrically while the known id is not reached: few bytes when idle, few
@@ -83,17 +67,7 @@ _POLL_PAGES = (5, 25, _PAGE)
 _JOB_FRESH_SECONDS = 2.0
 
 
-@dataclass(frozen=True)
-class ChatCredentials:
-    """How to reach the resource's data plane; its repr shows no secret."""
-
-    endpoint: str
-    api_key: Secret | None
-    token_provider: Callable[[], str] | None = field(default=None, repr=False)
-    api_version: str = DEFAULT_API_VERSION
-
-
-class FineTuningService:
+class FineTuningService(FileCalls):
     """Blocking client for one Azure OpenAI resource (thread-safe: the TUI's workers share it).
 
     Beyond the fixed interface:
@@ -119,28 +93,23 @@ class FineTuningService:
         jobs_cache: JobsCache | None = None,
         token_provider: Callable[[], str] | None = None,
     ) -> None:
-        self._endpoint = normalise_endpoint(endpoint)
-        self._shown_endpoint = masked_endpoint(self._endpoint)  # what messages and screens show
-        self._secret = api_key
-        # Microsoft Entra ID: a bearer token per request instead of the api-key header
-        self._token_provider = token_provider
-        self.api_version = api_version
-        self._max_retries = max_retries
+        super().__init__(
+            endpoint,
+            api_key,
+            api_version,
+            max_retries=max_retries,
+            timeout=timeout,
+            token_provider=token_provider,
+        )
         self.large_file_threshold = large_file_threshold
         self.part_size = part_size
-        self.traffic = TrafficStats()
-        self.request_log = RequestLog(secret=api_key)  # the Log view's requests and errors
         self.jobs_cache = jobs_cache  # each full list_jobs() is remembered here (the dashboard's head start)
-        self._timeout = timeout
-        self._sdk_client: openai.OpenAI | None = None  # AzureOpenAI, or OpenAI for the v1 API
         self._prefetch: JobListPrefetch | None = None
         self._unsaved_jobs: list[dict[str, Any]] | None = None  # the first list, until flush_jobs_cache()
-        self._client_lock = threading.Lock()
         self._event_metrics = EventMetricsCache()
         self._results: dict[str, list[MetricPoint]] = {}  # job id -> points (done jobs only)
         self._seen_jobs: dict[str, tuple[float, Job]] = {}  # job id -> (monotonic time, job)
         self._lock = threading.Lock()
-        self._version_confirmed = False  # the models list answered: 404s are about ids, not the version
 
     @classmethod
     def from_settings(cls, settings: Settings, *, credential: Any = None) -> FineTuningService:
@@ -164,103 +133,6 @@ class FineTuningService:
             credentials.require_identity_package(settings.auth)
         provider = credentials.token_provider(credential, auth=settings.auth)
         return cls(endpoint, "", settings.api_version, token_provider=provider)
-
-    @property
-    def _client(self) -> openai.OpenAI:
-        """The SDK client, built at first use: importing `openai` costs ~0.4 s, which the
-        dashboard pays in its first poll's worker thread, after the first paint."""
-        client = self._sdk_client
-        if client is not None:
-            return client
-        with self._client_lock:
-            if self._sdk_client is None:
-                import openai
-
-                http_client = openai.DefaultHttpxClient(
-                    event_hooks={
-                        "request": [self.request_log.on_request],
-                        "response": [self.traffic.on_response, self.request_log.on_response],
-                    }
-                )
-                if self.api_version == V1_API_VERSION:
-                    # the v1 API is OpenAI's own shape under /openai/v1: the plain client, key as bearer
-                    self._sdk_client = openai.OpenAI(
-                        base_url=f"{self._endpoint}/openai/v1",
-                        api_key=self._secret,
-                        max_retries=self._max_retries,
-                        timeout=self._timeout,
-                        http_client=http_client,
-                    )
-                    return self._sdk_client
-                self._sdk_client = openai.AzureOpenAI(
-                    azure_endpoint=self._endpoint,
-                    **(
-                        {"azure_ad_token_provider": self._token_provider}
-                        if self._token_provider
-                        else {"api_key": self._secret}
-                    ),
-                    api_version=self.api_version,
-                    max_retries=self._max_retries,
-                    timeout=self._timeout,
-                    http_client=http_client,
-                )
-            return self._sdk_client
-
-    @property
-    def endpoint(self) -> str:
-        """The resource endpoint (never the key, credentials in the URL masked), for status
-        bars, messages and per-resource caches."""
-        return self._shown_endpoint
-
-    def chat_credentials(self) -> ChatCredentials:
-        """What a chat client for this resource needs (the try and eval screens): the real
-        endpoint, the key or Entra token provider, the API version. Hand it on, never log it."""
-        return ChatCredentials(
-            self._endpoint,
-            Secret(self._secret) if self._secret else None,
-            self._token_provider,
-            self.api_version,
-        )
-
-    def _errors(self, subject: str | None = None) -> AbstractContextManager[None]:
-        return self._not_found_checked(subject)
-
-    @contextlib.contextmanager
-    def _not_found_checked(self, subject: str | None) -> Iterator[None]:
-        """Azure's gateway answers an unknown job, a wrong path and a wrong api-version with the
-        same bare 404 "Resource not found": on a 404 ask the models list, which exists in every
-        version, to tell which it is."""
-        try:
-            with (
-                logged_errors(self.request_log),
-                translated_errors(
-                    endpoint=self._shown_endpoint,
-                    subject=subject,
-                    secret=self._secret,
-                    api_version=self.api_version,
-                    signed_in=self._token_provider is not None,
-                ),
-            ):
-                yield
-        except NotFoundError as err:
-            if not self._version_confirmed and not self._api_version_answers():
-                raise BadRequestError(
-                    api_version_message(self._shown_endpoint, self.api_version, "Resource not found"),
-                    status_code=404,
-                ) from None
-            raise err from None
-
-    def _api_version_answers(self) -> bool:
-        import openai
-
-        try:
-            self._client.models.list()
-        except openai.NotFoundError:
-            return False
-        except openai.OpenAIError:
-            return True  # cannot tell (auth, network): keep the original answer
-        self._version_confirmed = True
-        return True
 
     def _remember(self, *jobs: Job) -> None:
         now = time.monotonic()
@@ -457,100 +329,15 @@ class FineTuningService:
             items = [checkpoint_from_api(as_dict(c)) for c in page]
         return sorted(items, key=lambda c: c.step)
 
-    # --- models and files -------------------------------------------------------------------
+    # --- models -------------------------------------------------------------------
     def list_models(self, *, fine_tunable_only: bool = True) -> list[ModelInfo]:
         with self._errors():
             models = [model_from_api(as_dict(m)) for m in self._client.models.list()]
         return [m for m in models if m.fine_tune] if fine_tunable_only else models
 
-    def get_file(self, file_id: str) -> FileInfo:
-        with self._errors(f"File {file_id}"):
-            return file_from_api(as_dict(self._client.files.retrieve(file_id)))
-
-    def list_files(self, purpose: str | None = None) -> list[FileInfo]:
-        with self._errors():
-            pages = self._client.files.list(purpose=purpose) if purpose else self._client.files.list()
-            return [file_from_api(as_dict(f)) for f in pages]
-
-    def upload_file(
-        self,
-        path: Path,
-        *,
-        purpose: str = "fine-tune",
-        progress: ProgressCallback | None = None,
-        cancel: threading.Event | None = None,
-        large_file_threshold: int | None = None,
-    ) -> FileInfo:
-        """Upload (Files API, or the Uploads API in parts above its size limit)."""
-        path = Path(path)
-        raise_if_cancelled(cancel, f"Upload of {path.name}")
-        try:
-            size = path.stat().st_size
-        except OSError as exc:
-            raise LocalFileError(f"Cannot read {path}: {exc.strerror or exc}.") from None
-        threshold = self.large_file_threshold if large_file_threshold is None else large_file_threshold
-        with self._errors(f"Upload of {path.name}"):
-            if size > threshold:
-                raw = uploads.upload_with_uploads_api(
-                    self._client,
-                    path,
-                    purpose=purpose,
-                    progress=progress,
-                    cancel=cancel,
-                    part_size=self.part_size,
-                )
-            else:
-                raw = uploads.upload_with_files_api(
-                    self._client, path, purpose=purpose, progress=progress, cancel=cancel
-                )
-        return file_from_api(raw)
-
-    def wait_for_file(
-        self,
-        file_id: str,
-        *,
-        timeout: float = 1800.0,
-        poll_interval: float = 2.0,
-        on_status: FileStatusCallback | None = None,
-        cancel: threading.Event | None = None,
-    ) -> FileInfo:
-        """Poll until `processed`; raise FileProcessingError with Azure's status_details on
-        `error`, OperationTimeout after `timeout`."""
-        return uploads.wait_until_processed(
-            self.get_file,
-            file_id,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            on_status=on_status,
-            cancel=cancel,
-        )
-
-    def _read_file_bytes(self, file_id: str) -> bytes:
-        with self._errors(f"File {file_id}"):
-            return self._client.files.content(file_id).read()
-
-    def download_file(self, file_id: str, dest: Path) -> Path:
-        """Stream a file's content to `dest` (base64-encoded content is decoded)."""
-        dest = Path(dest)
-        with (
-            self._errors(f"File {file_id}"),
-            self._client.files.with_streaming_response.content(file_id) as response,
-        ):
-            try:
-                write_decoded(response.iter_bytes(), dest)
-            except OSError as exc:
-                raise LocalFileError(f"Cannot write {dest}: {exc.strerror or exc}.") from None
-        return dest
-
-    def delete_file(self, file_id: str) -> None:
-        with self._errors(f"File {file_id}"):
-            self._client.files.delete(file_id)
-
     def close(self) -> None:
         self.flush_jobs_cache()
-        with self._client_lock:  # nothing to close if no request was ever made
-            if self._sdk_client is not None:
-                self._sdk_client.close()
+        super().close()
 
 
 def _oldest_first(newest_first: list[JobEvent]) -> list[JobEvent]:
