@@ -40,14 +40,13 @@ from aoft_tui.services.errors import (
 from aoft_tui.services.job_form import REASONING_EFFORTS, TRAINING_TYPES, JobForm, check_form
 from aoft_tui.services.start_job import (
     JobStarter,
-    Phase,
-    StartProgress,
     StartRequest,
     estimate_line,
     preflight,
     problem_counts,
     throttled,
 )
+from aoft_tui.services.start_progress import Phase, StartProgress
 from aoft_tui.services.transfer_meter import describe_transfer
 
 # Errors a --wait waits out: the job runs on regardless, so giving up would only lose it.

@@ -11,6 +11,8 @@ from the same code. The rules it keeps:
 - across processes too: the intent is written down before anything is sent
   (services.start_intent), so a run after a kill -9 finds the upload or the job that
   landed instead of sending it again (services.start_resume).
+
+The file phase is in services.start_files, the progress reports in services.start_progress.
 """
 
 from __future__ import annotations
@@ -21,24 +23,17 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from aoft_tui.domain.models import FileInfo, FileStatus, Job
-from aoft_tui.services.errors import (
-    OUTCOME_UNKNOWN,
-    BadRequestError,
-    Cancelled,
-    FileProcessingError,
-    NotFoundError,
-    ServiceError,
-)
+from aoft_tui.domain.models import FileInfo, Job
+from aoft_tui.services.errors import OUTCOME_UNKNOWN, BadRequestError, Cancelled
 from aoft_tui.services.job_form import JobOptions
+from aoft_tui.services.start_files import CANCELLED_MESSAGE, FileRejected, SubmitFiles
 from aoft_tui.services.start_intent import StartIntent, open_intent
-from aoft_tui.services.start_resume import landed_job, landed_upload
-from aoft_tui.services.transfer_meter import TransferMeter
-from aoft_tui.services.upload_cache import LocalFile, UploadCache, fingerprint
+from aoft_tui.services.start_progress import Phase, ProgressSink, StartProgress
+from aoft_tui.services.start_resume import landed_job
+from aoft_tui.services.upload_cache import LocalFile, UploadCache
 
 if TYPE_CHECKING:
     from aoft_tui.domain.validation import ValidationReport
@@ -46,34 +41,6 @@ if TYPE_CHECKING:
 
 TRAINING = "training"
 VALIDATION = "validation"
-CANCELLED_MESSAGE = "Cancelled: no job was created, and the files this submit uploaded were deleted."
-
-
-class Phase(StrEnum):
-    HASHING = "hashing"
-    REUSED = "reused"
-    UPLOADING = "uploading"
-    PROCESSING = "processing"
-    CREATING = "creating"
-    CREATED = "created"
-    CANCELLING = "cancelling"
-    CANCELLED = "cancelled"
-    RESUMING = "resuming"
-
-
-@dataclass(frozen=True, slots=True)
-class StartProgress:
-    phase: Phase
-    message: str
-    role: str | None = None  # "training" | "validation"
-    done: int = 0
-    total: int = 0
-    rate: float | None = None  # bytes per second
-    eta: float | None = None  # seconds
-    file_status: str | None = None
-
-
-ProgressSink = Callable[[StartProgress], None]
 
 
 def throttled(
@@ -108,18 +75,6 @@ class StartRequest:
         if self.validation is not None:
             pairs.append((VALIDATION, self.validation))
         return pairs
-
-
-class FileRejected(FileProcessingError):
-    """Azure's processing ended in `error`. `status_details` is Azure's text, unchanged."""
-
-    def __init__(self, role: str, path: Path, file_id: str, status_details: str) -> None:
-        self.role, self.path, self.file_id, self.status_details = role, path, file_id, status_details
-        super().__init__(
-            f"Azure rejected the {role} file {path.name} ({file_id}):\n\n{status_details}\n\n"
-            f"What to do: fix the file (`aoft-tui validate {path}` lists problems line by line), "
-            "then submit again. The rejected upload was deleted."
-        )
 
 
 def preflight(
@@ -205,12 +160,17 @@ class JobStarter:
         self.job: Job | None = None
         self.files: dict[str, FileInfo] = {}
         self._emit = on_progress or (lambda _p: None)
-        self._poll_interval = poll_interval
-        self._file_timeout = file_timeout
         self._cancel = threading.Event()
         self._lock = threading.Lock()
         self._creating = False
-        self._uploaded_here: set[str] = set()  # file ids this submit made (deleted on cancel)
+        self._files = SubmitFiles(
+            service,
+            self.cache,
+            self._emit,
+            self._cancel,
+            poll_interval=poll_interval,
+            file_timeout=file_timeout,
+        )
         self._jobs_before: set[str] | None = None
         self._create_attempts = 0
         self._intents_dir = intents_dir
@@ -239,16 +199,17 @@ class JobStarter:
         try:
             try:
                 self._open_intent()
+                assert self.intent is not None
                 for role, path in self.request.files():
                     if role not in self.files:
-                        self.files[role] = self._prepare(role, path, self._locals[role])
+                        self.files[role] = self._files.prepare(role, path, self._locals[role], self.intent)
                 with self._lock:
                     if self._cancel.is_set():
                         raise Cancelled("Cancelled before the job was created.")
                     self._creating = True
             except Cancelled:
                 try:
-                    self._clean_up_cancelled()
+                    self._files.clean_up_cancelled(self.files)
                 finally:
                     self.finish()  # nothing of this submit is left to resume
                 raise Cancelled(CANCELLED_MESSAGE) from None
@@ -272,7 +233,7 @@ class JobStarter:
     def _open_intent(self) -> None:
         for role, path in self.request.files():
             if role not in self._locals:
-                self._locals[role] = self._fingerprint(role, path)
+                self._locals[role] = self._files.fingerprint(role, path)
         if self.intent is None:
             self.intent = open_intent(
                 self.service.endpoint, self._locals, asdict(self.request.options), self._intents_dir
@@ -289,128 +250,6 @@ class JobStarter:
             )
         else:
             self.intent.save()  # before anything is sent
-
-    def _fingerprint(self, role: str, path: Path) -> LocalFile:
-        def on_hash(done: int, total: int) -> None:
-            self._emit(StartProgress(Phase.HASHING, f"Reading {path.name}", role, done, total))
-
-        return fingerprint(path, progress=on_hash, cancel=self._cancel)
-
-    def _prepare(self, role: str, path: Path, local: LocalFile) -> FileInfo:
-        reused = self._reusable(role, local)
-        if reused is not None:
-            self._emit(
-                StartProgress(
-                    Phase.REUSED,
-                    f"Reusing {reused.id} for {path.name}",
-                    role,
-                    local.size,
-                    local.size,
-                    file_status=str(reused.status),
-                )
-            )
-            return reused
-        assert self.intent is not None
-        landed = landed_upload(self.service, self.intent.upload(role), local)
-        if landed is not None:
-            # An interrupted run's upload reached Azure: adopt it instead of sending it again.
-            self.cache.remember(local, landed.id)
-            self.intent.upload_landed(role, local, landed.id)
-            self._uploaded_here.add(landed.id)
-            self._emit(
-                StartProgress(
-                    Phase.REUSED,
-                    f"Found {landed.id}: the interrupted run's upload of {path.name} reached Azure",
-                    role,
-                    local.size,
-                    local.size,
-                    file_status=str(landed.status),
-                )
-            )
-            return landed if landed.status is FileStatus.PROCESSED else self._wait(role, path, landed)
-        info = self._upload(role, path, local)
-        self.intent.upload_landed(role, local, info.id)
-        # Remembered at once, not when processed: if the wait times out or the network drops,
-        # the next submit waits for this upload instead of sending the file a second time.
-        self.cache.remember(local, info.id)
-        self._check_cancel()
-        return self._wait(role, path, info)
-
-    def _reusable(self, role: str, local: LocalFile) -> FileInfo | None:
-        cached = self.cache.get(local)
-        if cached is None:
-            return None
-        try:
-            info = self.service.get_file(cached.file_id)
-        except NotFoundError:
-            info = None
-        if info is None or info.status in (FileStatus.ERROR, FileStatus.DELETED, FileStatus.DELETING):
-            self.cache.forget(cached.file_id)
-            return None
-        if info.status is not FileStatus.PROCESSED:
-            # An earlier upload of ours still being processed: wait for it, don't upload twice.
-            info = self._wait(
-                role, self.request.training if role == TRAINING else self.request.validation, info
-            )
-        return info
-
-    def _upload(self, role: str, path: Path, local: LocalFile) -> FileInfo:
-        # Files that existed before: on cancel, anything new with our name and size is ours;
-        # after a kill, the next run recognises our upload the same way.
-        existing = self.service.list_files(purpose="fine-tune")
-        before = {f.id for f in existing}
-        assert self.intent is not None
-        self.intent.upload_started(
-            role, local, {f.id for f in existing if f.filename == local.name and f.bytes == local.size}
-        )
-        meter = TransferMeter(local.size)
-
-        def on_bytes(sent: int, total: int) -> None:
-            meter.total = total or local.size
-            meter.update(sent)
-            self._emit(
-                StartProgress(
-                    Phase.UPLOADING, f"Uploading {path.name}", role, sent, meter.total, meter.rate, meter.eta
-                )
-            )
-
-        on_bytes(0, local.size)
-        try:
-            info = self.service.upload_file(path, purpose="fine-tune", progress=on_bytes, cancel=self._cancel)
-        except Cancelled:
-            self._adopt_strays(local, before)
-            raise
-        self._uploaded_here.add(info.id)
-        return info
-
-    def _wait(self, role: str, path: Path | None, info: FileInfo) -> FileInfo:
-        name = path.name if path else info.filename
-
-        def on_status(current: FileInfo) -> None:
-            self._emit(
-                StartProgress(
-                    Phase.PROCESSING,
-                    f"Azure is processing {name}: {current.status}",
-                    role,
-                    file_status=str(current.status),
-                )
-            )
-
-        on_status(info)
-        try:
-            return self.service.wait_for_file(
-                info.id,
-                timeout=self._file_timeout,
-                poll_interval=self._poll_interval,
-                on_status=on_status,
-                cancel=self._cancel,
-            )
-        except FileProcessingError as exc:
-            # A rejected upload (ours: it came from the cache or from this submit) is of no
-            # use to anyone: don't leave it behind.
-            self.cache.forget(info.id)
-            self._delete_quietly(info.id)
-            raise FileRejected(role, path or Path(name), info.id, str(exc)) from None
 
     def _create(self) -> Job:
         spec = self.request.options.spec(
@@ -457,38 +296,3 @@ class JobStarter:
 
     def _landed_job(self, spec: Any) -> Job | None:
         return landed_job(self.service, spec, self._jobs_before or set())
-
-    # --- cancellation and clean-up ------------------------------------------------------------
-    def _check_cancel(self) -> None:
-        if self._cancel.is_set():
-            raise Cancelled("Cancelled; nothing was created.")
-
-    def _clean_up_cancelled(self) -> None:
-        self._emit(StartProgress(Phase.CANCELLING, "Cancelling: removing this submit's uploads"))
-        left: list[str] = []
-        for file_id in sorted(self._uploaded_here):
-            self.cache.forget(file_id)
-            try:
-                self._delete_quietly(file_id)
-            except ServiceError as exc:
-                left.append(f"{file_id} ({exc.title})")
-        self._uploaded_here.clear()
-        self.files.clear()
-        if left:
-            raise Cancelled(
-                "Cancelled; no job was created, but these uploads could not be deleted: "
-                f"{', '.join(left)}. Delete them in Azure AI Foundry (Data files) or retry later."
-            )
-        self._emit(StartProgress(Phase.CANCELLED, CANCELLED_MESSAGE))
-
-    def _adopt_strays(self, local: LocalFile, before: set[str]) -> None:
-        """A cancel can race the upload's last byte: a file that appeared during it, with our
-        name and size, is this submit's and is deleted with the rest."""
-        with contextlib.suppress(ServiceError):
-            for f in self.service.list_files(purpose="fine-tune"):
-                if f.id not in before and f.filename == local.name and f.bytes == local.size:
-                    self._uploaded_here.add(f.id)
-
-    def _delete_quietly(self, file_id: str) -> None:
-        with contextlib.suppress(NotFoundError):
-            self.service.delete_file(file_id)

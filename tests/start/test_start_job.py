@@ -10,7 +10,9 @@ import pytest
 from aoft_tui.emulator.file_checks import FileVerdict
 from aoft_tui.services.errors import BadRequestError, Cancelled, ConnectionFailed
 from aoft_tui.services.job_form import JobForm, check_form
-from aoft_tui.services.start_job import FileRejected, JobStarter, Phase, StartProgress, StartRequest
+from aoft_tui.services.start_files import FileRejected
+from aoft_tui.services.start_job import JobStarter, StartRequest
+from aoft_tui.services.start_progress import Phase, StartProgress
 from aoft_tui.services.upload_cache import UploadCache
 
 MODEL = "gpt-4o-mini-2024-07-18"

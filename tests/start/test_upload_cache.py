@@ -90,7 +90,8 @@ def test_describe_transfer() -> None:
 
 
 def test_progress_is_throttled_but_keeps_steps_and_the_last_byte() -> None:
-    from aoft_tui.services.start_job import Phase, StartProgress, throttled
+    from aoft_tui.services.start_job import throttled
+    from aoft_tui.services.start_progress import Phase, StartProgress
 
     now = [0.0]
     seen: list[StartProgress] = []
