@@ -10,6 +10,9 @@ A run that was killed part-way (kill -9, a lost laptop lid) is resumed by runnin
 command again: it finds the upload or the job that already reached Azure (see
 services.start_intent) instead of sending it twice.
 
+Option parsing, pre-flight and the submit are here; the output in cli.start_output, the
+--wait loop in cli.start_follow.
+
 Exit codes: 0 done (with --wait: the job succeeded); 1 the job failed or was cancelled, or
 Azure refused a request; 2 bad options or pre-flight errors; 130 interrupted (Ctrl-C
 cancels a running upload and deletes it).
@@ -17,26 +20,27 @@ cancels a running upload and deletes it).
 
 from __future__ import annotations
 
-import json
-import shutil
 import sys
 import threading
-import time
-from datetime import datetime
 from pathlib import Path
 
 import click
 
 from aoft_tui.cli.common import cli_service, fail, json_option, load_cli_settings
-from aoft_tui.domain.catalog import METHODS
-from aoft_tui.domain.formatting import byte_size
-from aoft_tui.domain.models import JobStatus
-from aoft_tui.services.errors import (
-    OUTCOME_UNKNOWN,
-    Cancelled,
-    RateLimitError,
-    ServiceError,
+from aoft_tui.cli.start_follow import follow
+from aoft_tui.cli.start_output import (
+    EXIT_FAILED,
+    EXIT_INTERRUPTED,
+    EXIT_USAGE,
+    ProgressPrinter,
+    emit_job,
+    err,
+    fail_on,
+    format_problem,
 )
+from aoft_tui.domain.catalog import METHODS
+from aoft_tui.domain.models import JobStatus
+from aoft_tui.services.errors import OUTCOME_UNKNOWN, Cancelled, ServiceError
 from aoft_tui.services.job_form import REASONING_EFFORTS, TRAINING_TYPES, JobForm, check_form
 from aoft_tui.services.start_job import (
     JobStarter,
@@ -46,12 +50,6 @@ from aoft_tui.services.start_job import (
     problem_counts,
     throttled,
 )
-from aoft_tui.services.start_progress import Phase, StartProgress
-from aoft_tui.services.transfer_meter import describe_transfer
-
-# Errors a --wait waits out: the job runs on regardless, so giving up would only lose it.
-_TRANSIENT = (*OUTCOME_UNKNOWN, RateLimitError)
-MAX_FOLLOW_BACKOFF = 60.0  # seconds between tries while the service keeps failing
 
 # Form field → the option that sets it, so messages name what the user typed.
 _OPTION_OF = {
@@ -71,13 +69,8 @@ _OPTION_OF = {
     "eval_samples": "--eval-samples",
     "metadata": "--metadata",
 }
-EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 MAX_PROBLEMS_SHOWN = 20
 FILE_POLL_INTERVAL = 2.0  # seconds between "is the upload processed yet?" checks
-
-
-def _err(message: str = "", **kw) -> None:
-    click.echo(message, err=True, **kw)
 
 
 @click.command("start")
@@ -189,7 +182,7 @@ def command(
     if not check.ok:
         for name, message in check.errors.items():
             for line in message.splitlines():  # a grader file may have several problems
-                _err(f"Error: {_OPTION_OF[name]}: {line}")
+                err(f"Error: {_OPTION_OF[name]}: {line}")
         sys.exit(EXIT_USAGE)
     assert check.options is not None
     settings = load_cli_settings()
@@ -199,17 +192,17 @@ def command(
         starter, interrupted = _start(service, request)
         job = starter.job
         if not as_json or not wait or interrupted:
-            _emit_job(job, as_json)  # now, not after --wait: a script has its id whatever follows
+            emit_job(job, as_json)  # now, not after --wait: a script has its id whatever follows
         starter.finish()  # reported: a rerun of the same command is a new job
         if interrupted:  # Ctrl-C came while the create was under way: stop once it is reported
-            _err(f"Interrupted: {job.id} was created and keeps running (aoft-tui jobs shows it).")
+            err(f"Interrupted: {job.id} was created and keeps running (aoft-tui jobs shows it).")
             sys.exit(EXIT_INTERRUPTED)
         if wait:
-            job = _follow(
-                service, job, interval, on_give_up=(lambda last: _emit_job(last, True)) if as_json else None
+            job = follow(
+                service, job, interval, on_give_up=(lambda last: emit_job(last, True)) if as_json else None
             )
             if as_json:
-                _emit_job(job, True)
+                emit_job(job, True)
         if wait and job.status is not JobStatus.SUCCEEDED:
             sys.exit(EXIT_FAILED)
 
@@ -222,7 +215,7 @@ def _grader_fields(grader_file: Path | None) -> dict[str, str]:
         text = grader_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-        _err(
+        err(
             f"Error: --grader: cannot read {grader_file}: {reason}. Fix: give the path of a JSON grader file."
         )
         sys.exit(EXIT_USAGE)
@@ -233,7 +226,7 @@ def _grader_fields(grader_file: Path | None) -> dict[str, str]:
 def _preflight(request: StartRequest, *, yes: bool, prices: dict[str, float] | None) -> None:
     from aoft_tui.domain.validation import DatasetIOError
 
-    _err(
+    err(
         f"Checking {request.training.name}"
         + (f" and {request.validation.name}" if request.validation else "")
         + f" for {request.options.model} ({request.options.method})…"
@@ -245,29 +238,29 @@ def _preflight(request: StartRequest, *, yes: bool, prices: dict[str, float] | N
     if request.options.grader is not None:
         from aoft_tui.domain.graders import describe_grader
 
-        _err(f"Grader: {describe_grader(request.options.grader)}")
+        err(f"Grader: {describe_grader(request.options.grader)}")
     problems = list(report.errors) + list(report.warnings)
     n_errors, n_warnings = problem_counts(report)
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
-        _err(_format_problem(problem))
+        err(format_problem(problem))
     if n_errors + n_warnings > MAX_PROBLEMS_SHOWN:
-        _err(f"… {n_errors + n_warnings} problems in all: `aoft-tui validate {request.training}` lists them.")
+        err(f"… {n_errors + n_warnings} problems in all: `aoft-tui validate {request.training}` lists them.")
     if report.has_errors:
-        _err(f"Pre-flight found {n_errors} error(s): nothing was uploaded. Fix the file and run again.")
+        err(f"Pre-flight found {n_errors} error(s): nothing was uploaded. Fix the file and run again.")
         sys.exit(EXIT_USAGE)
-    _err(estimate_line(report))
+    err(estimate_line(report))
     if n_warnings and not yes:
         if not sys.stdin.isatty():
-            _err(f"Pre-flight found {n_warnings} warning(s). Pass --yes to start anyway.")
+            err(f"Pre-flight found {n_warnings} warning(s). Pass --yes to start anyway.")
             sys.exit(EXIT_USAGE)
         if not click.confirm(f"{n_warnings} warning(s). Start anyway?", default=False, err=True):
-            _err("Not started.")
+            err("Not started.")
             sys.exit(EXIT_USAGE)
 
 
 def _start(service, request: StartRequest):
     """Run the submit in a worker thread so Ctrl-C here can cancel it cleanly."""
-    printer = _ProgressPrinter(sys.stderr.isatty())
+    printer = ProgressPrinter(sys.stderr.isatty())
     starter = JobStarter(
         service, request, on_progress=throttled(printer), poll_interval=FILE_POLL_INTERVAL, keep_intent=True
     )
@@ -308,10 +301,10 @@ def _start(service, request: StartRequest):
         error = outcome.get("error")
     printer.finish()
     if isinstance(error, Cancelled):
-        _err(str(error))
+        err(str(error))
         sys.exit(EXIT_INTERRUPTED)
     if isinstance(error, ServiceError):
-        _fail(error)
+        fail_on(error)
     if isinstance(error, OSError):  # the file changed or vanished after the pre-flight
         fail(
             "Cannot read the dataset",
@@ -321,157 +314,3 @@ def _start(service, request: StartRequest):
     if error is not None:
         raise error
     return starter, bool(interrupted)
-
-
-def _follow(service, job, interval: float, *, on_give_up=None):
-    """Poll the job until it ends, with one progress line (events printed above it).
-
-    Transient errors (rate limits included) are waited out — the job runs on either way —
-    with a line saying when the next try is. `on_give_up(job)` runs before a permanent
-    error ends the command (the JSON output still gets the last known job)."""
-    printer = _ProgressPrinter(sys.stderr.isatty())
-    last_event: str | None = None
-    latest: dict = {}
-    failures = 0
-    try:
-        while True:
-            try:
-                # Events first, then the job: the status line drawn below the events is
-                # never older than they are ("Job succeeded" then "pending" was a lie).
-                events = service.events_since(job.id, last_event)
-                job = service.get_job(job.id)
-            except ServiceError as exc:
-                if not isinstance(exc, _TRANSIENT):
-                    printer.finish()
-                    if on_give_up is not None:
-                        on_give_up(job)
-                    _fail(exc)
-                failures += 1
-                delay = _retry_delay(exc, interval, failures)
-                printer.line(_waiting_line(exc, job.id, delay))
-                time.sleep(delay)
-                continue
-            failures = 0
-            for event in events:
-                last_event = event.id
-                if event.type == "metrics" and event.data:
-                    latest = event.data
-                else:
-                    printer.line(f"  {event.created_at:%H:%M:%S} {event.message}")
-            printer.status(_job_line(job, latest))
-            if job.status.is_terminal:
-                break
-            time.sleep(interval)
-    except KeyboardInterrupt:
-        printer.finish()
-        if on_give_up is not None:
-            on_give_up(job)
-        _err(f"Stopped following {job.id}; the job keeps running (aoft-tui jobs shows it).")
-        sys.exit(EXIT_INTERRUPTED)
-    printer.finish()
-    if job.status is JobStatus.SUCCEEDED:
-        _err(f"Succeeded: {job.fine_tuned_model or job.id}")
-    else:
-        reason = job.error.message if job.error and job.error.message else "no reason given"
-        _err(f"Job {job.id} {job.status}: {reason}")
-    return job
-
-
-def _retry_delay(exc: ServiceError, interval: float, failures: int) -> float:
-    delay = min(MAX_FOLLOW_BACKOFF, max(interval, interval * 2 ** (failures - 1)))
-    retry_after = getattr(exc, "retry_after", None)
-    return max(delay, retry_after) if retry_after else delay
-
-
-def _waiting_line(exc: ServiceError, job_id: str, delay: float) -> str:
-    next_try = datetime.fromtimestamp(time.time() + delay).strftime("%H:%M:%S")
-    # A rate limit's own text says the SDK gave up; this command has not, so only its title.
-    why = exc.title if isinstance(exc, RateLimitError) else f"{exc.title}: {str(exc).rstrip('.')}"
-    wait = f"{delay:.0f} s" if delay >= 1 else f"{delay:.1f} s"
-    return f"{why} — still following {job_id}: next try at {next_try} (in {wait})."
-
-
-def _job_line(job, metrics: dict) -> str:
-    parts = [f"{job.id} {job.status}"]
-    if "step" in metrics:
-        parts.append(f"step {metrics['step']}")
-    for key in (
-        "train_loss",
-        "valid_loss",
-        "train_mean_token_accuracy",
-        "train_reward_mean",
-        "valid_reward_mean",
-    ):
-        value = metrics.get(key)
-        if isinstance(value, int | float):
-            parts.append(f"{key} {value:.4f}")
-    if job.estimated_finish and not job.status.is_terminal:
-        parts.append(f"ETA {job.estimated_finish:%H:%M} UTC")
-    return " · ".join(parts)
-
-
-# --- output -------------------------------------------------------------------------------
-class _ProgressPrinter:
-    """On a terminal, one line redrawn in place; in a log, a line per change of step."""
-
-    def __init__(self, tty: bool) -> None:
-        self._tty = tty
-        self._shown = False
-        self._last_key: tuple | None = None
-
-    def __call__(self, p: StartProgress) -> None:
-        if self._tty:
-            if p.phase in (Phase.UPLOADING, Phase.HASHING) and p.total:
-                self.status(f"{p.message}: {describe_transfer(p.done, p.total, p.rate, p.eta)}")
-            else:
-                self.status(p.message)
-            return
-        # In a log: one line per step, and an upload's first and last lines only.
-        if p.phase is Phase.HASHING:
-            return
-        if p.phase is Phase.UPLOADING:
-            if p.done == 0 or p.done >= p.total:
-                verb = "Uploading" if p.done == 0 else "Uploaded"
-                self.line(f"{verb} {p.message.removeprefix('Uploading ')} ({byte_size(p.total)})")
-            return
-        key = (p.phase, p.role, p.file_status)
-        if key != self._last_key:
-            self.line(p.message)
-        self._last_key = key
-
-    def status(self, text: str) -> None:
-        if self._tty:
-            width = shutil.get_terminal_size().columns - 1  # a wrapped line cannot be redrawn
-            click.echo(f"\r\x1b[2K{text[:width]}", err=True, nl=False)
-            self._shown = True
-        elif text != getattr(self, "_last_status", None):
-            self._last_status = text
-            _err(text)
-
-    def line(self, text: str) -> None:
-        self.finish()
-        _err(text)
-
-    def finish(self) -> None:
-        if self._shown:
-            click.echo("", err=True)
-            self._shown = False
-
-
-def _format_problem(problem) -> str:
-    where = problem.file + (f":{problem.line}" if problem.line else "")
-    location = f" ({problem.location})" if problem.location else ""
-    return f"{where}: {problem.severity}: {problem.message}{location} [{problem.code}]"
-
-
-def _emit_job(job, as_json: bool) -> None:
-    if as_json:
-        payload = job.raw or {"id": job.id, "status": str(job.status)}
-        click.echo(json.dumps(payload, indent=2, sort_keys=True))
-    else:
-        click.echo(job.id)
-    sys.stdout.flush()  # `JOB=$(…)` or a pipe gets it now, not when the command ends
-
-
-def _fail(error: ServiceError) -> None:
-    fail(error.title, str(error), code=EXIT_FAILED)
