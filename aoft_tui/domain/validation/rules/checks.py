@@ -131,3 +131,17 @@ def add_json_text(value: Any, loc: str, out: list[str], issues: Issues) -> None:
     text = compact_json(value)
     out.append(text)
     check_special_json(value, text, loc, issues)
+
+
+def kind_of(value: Any) -> str:
+    """What a JSON value is, for messages: "null", "a string", "an object"…"""
+    if value is None:
+        return "null"
+    return {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "an object",
+    }.get(type(value), type(value).__name__)

@@ -21,7 +21,8 @@ from aoft_tui.domain.validation.rules.checks import (
     Texts,
     check_special_text,
 )
-from aoft_tui.domain.validation.rules.messages import CHAT, DPO_INPUT, DPO_OUTPUT, RFT, Calls, check_messages
+from aoft_tui.domain.validation.rules.message_calls import Calls
+from aoft_tui.domain.validation.rules.messages import CHAT, DPO_INPUT, DPO_OUTPUT, RFT, check_messages
 from aoft_tui.domain.validation.rules.tools import check_functions, check_tools
 
 CHAT_FORMAT = "chat"
