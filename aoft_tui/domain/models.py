@@ -9,7 +9,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
+
+_Member = TypeVar("_Member", bound=StrEnum)
+
+
+def _member_or(enum: type[_Member], value: str | None, fallback: _Member) -> _Member:
+    """The member named by an API value; a missing or unknown value (a newer service's) is `fallback`."""
+    try:
+        return enum(value or fallback.value)
+    except ValueError:
+        return fallback
 
 
 class JobStatus(StrEnum):
@@ -30,10 +40,7 @@ class JobStatus(StrEnum):
 
     @classmethod
     def parse(cls, value: str | None) -> JobStatus:
-        try:
-            return cls(value or "unknown")
-        except ValueError:
-            return cls.UNKNOWN
+        return _member_or(cls, value, cls.UNKNOWN)
 
     @property
     def is_terminal(self) -> bool:
@@ -139,10 +146,7 @@ class EventLevel(StrEnum):
 
     @classmethod
     def parse(cls, value: str | None) -> EventLevel:
-        try:
-            return cls(value or "info")
-        except ValueError:
-            return cls.INFO
+        return _member_or(cls, value, cls.INFO)
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,10 +214,7 @@ class FileStatus(StrEnum):
 
     @classmethod
     def parse(cls, value: str | None) -> FileStatus:
-        try:
-            return cls(value or "unknown")
-        except ValueError:
-            return cls.UNKNOWN
+        return _member_or(cls, value, cls.UNKNOWN)
 
 
 @dataclass(frozen=True, slots=True)
