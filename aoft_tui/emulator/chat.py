@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from aoft_tui.emulator.context import json_body, state
+from aoft_tui.emulator.context import json_object_body, state
 from aoft_tui.emulator.control_plane_state import (
     DeploymentRec,
     DeploymentRegistry,
@@ -116,9 +116,7 @@ def approx_tokens(text: str) -> int:
 
 
 async def chat_completions(request: Request) -> Response:
-    body = await json_body(request)
-    if not isinstance(body, dict):
-        raise bad_request("The request body must be a JSON object.")
+    body = await json_object_body(request)
     name = request.path_params.get("name") or body.get("model")
     if not name:
         raise bad_request("'model' is required: the name of a deployment.", param="model")

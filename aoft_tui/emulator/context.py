@@ -75,6 +75,14 @@ async def json_body(request: Request) -> Any:
     return body
 
 
+async def json_object_body(request: Request) -> dict[str, Any]:
+    """The body as a JSON object: what every create and import route takes."""
+    body = await json_body(request)
+    if not isinstance(body, dict):
+        raise bad_request("The request body must be a JSON object.")
+    return body
+
+
 class _NotFinite(ValueError):
     pass
 

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from aoft_tui.emulator.context import int_param, json_body, list_body, page_after, state
+from aoft_tui.emulator.context import int_param, json_body, json_object_body, list_body, page_after, state
 from aoft_tui.emulator.errors import bad_request, not_found
 from aoft_tui.emulator.records import PartRec, UploadRec
 from aoft_tui.emulator.views import file_json, upload_json
@@ -72,9 +72,7 @@ async def upload_file(request: Request) -> Response:
 
 async def import_file(request: Request) -> Response:
     st = state(request)
-    body = await json_body(request)
-    if not isinstance(body, dict):
-        raise bad_request("The request body must be a JSON object.")
+    body = await json_object_body(request)
     purpose = _purpose(body.get("purpose"))
     filename, url = body.get("filename"), body.get("content_url")
     if not isinstance(filename, str) or not filename:
@@ -142,9 +140,7 @@ async def file_content(request: Request) -> Response:
 # --- Uploads API ---------------------------------------------------------------------------
 async def start_upload(request: Request) -> Response:
     st = state(request)
-    body = await json_body(request)
-    if not isinstance(body, dict):
-        raise bad_request("The request body must be a JSON object.")
+    body = await json_object_body(request)
     purpose = _purpose(body.get("purpose"))
     for key in ("filename", "mime_type"):
         if not isinstance(body.get(key), str) or not body[key]:
