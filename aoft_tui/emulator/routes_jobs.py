@@ -2,14 +2,27 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from aoft_tui.emulator import actions, timeline
-from aoft_tui.emulator.context import int_param, is_ga, is_v1, json_body, list_body, page_after, state
+from aoft_tui.emulator.context import (
+    EmulatorState,
+    int_param,
+    is_ga,
+    is_v1,
+    json_body,
+    list_body,
+    page_after,
+    state,
+)
 from aoft_tui.emulator.errors import RESOURCE_NOT_FOUND, gateway_not_found, wrong_state
 from aoft_tui.emulator.job_create import METHODS, VERSIONED_METHODS, build_job
+from aoft_tui.emulator.records import JobRec
 from aoft_tui.emulator.views import checkpoints, job_json
 
 
@@ -58,19 +71,23 @@ def _job(request: Request):
     return st, job
 
 
-async def get_job(request: Request) -> Response:
+@contextlib.contextmanager
+def _settled_job(request: Request) -> Iterator[tuple[EmulatorState, JobRec, float]]:
+    """The job the path names (404 when unknown), with the store locked and settled to now."""
     st = state(request)
     with st.store.lock:
         now = st.store.settle()
         _, job = _job(request)
+        yield st, job, now
+
+
+async def get_job(request: Request) -> Response:
+    with _settled_job(request) as (_, job, now):
         return JSONResponse(job_json(job, now, ga=is_ga(request), v1=is_v1(request)))
 
 
 async def delete_job(request: Request) -> Response:
-    st = state(request)
-    with st.store.lock:
-        st.store.settle()
-        _, job = _job(request)
+    with _settled_job(request) as (st, job, _):
         if job.status not in timeline.TERMINAL:
             raise wrong_state(
                 f"Fine-tuning job '{job.id}' is {job.status}; only succeeded, failed or "
@@ -86,9 +103,7 @@ def _action(fn):
         st = state(request)
         if fn is not actions.cancel and is_ga(request):
             raise gateway_not_found(RESOURCE_NOT_FOUND)  # pause/resume do not exist in GA api-versions
-        with st.store.lock:
-            now = st.store.settle()
-            _, job = _job(request)
+        with _settled_job(request) as (_, job, now):
             fn(st.store, job, now)
             return JSONResponse(job_json(job, now, ga=is_ga(request), v1=is_v1(request)))
 
@@ -101,21 +116,15 @@ resume_job = _action(actions.resume)
 
 
 async def list_events(request: Request) -> Response:
-    st = state(request)
     limit = int_param(request, "limit", 20, hi=10_000)
-    with st.store.lock:
-        now = st.store.settle()
-        _, job = _job(request)
+    with _settled_job(request) as (st, job, now):
         data, has_more = st.events.page(job, now, request.query_params.get("after"), limit)
     return JSONResponse(list_body(data, has_more))
 
 
 async def list_checkpoints(request: Request) -> Response:
-    st = state(request)
     limit = int_param(request, "limit", 10, hi=100)
-    with st.store.lock:
-        now = st.store.settle()
-        _, job = _job(request)
+    with _settled_job(request) as (st, job, now):
         items = checkpoints(job, now, live=not st.strict_spec)
     chosen, has_more = page_after(items, request.query_params.get("after"), limit, key=lambda c: c["id"])
     return JSONResponse(list_body(chosen, has_more))
