@@ -168,6 +168,15 @@ FULL_VALID_LOSS = "full_valid_loss"
 FULL_VALID_ACCURACY = "full_valid_mean_token_accuracy"
 LOSS_SERIES = (TRAIN_LOSS, VALID_LOSS, FULL_VALID_LOSS)
 ACCURACY_SERIES = (TRAIN_ACCURACY, VALID_ACCURACY, FULL_VALID_ACCURACY)
+# results.csv's metric columns, in Azure's order (a checkpoint's metrics are the same ones).
+SUPERVISED_METRICS = (
+    TRAIN_LOSS,
+    TRAIN_ACCURACY,
+    VALID_LOSS,
+    VALID_ACCURACY,
+    FULL_VALID_LOSS,
+    FULL_VALID_ACCURACY,
+)
 # Reinforcement fine-tuning's own (Microsoft Learn's RFT guide: results.csv and metrics events).
 TRAIN_REWARD = "train_reward_mean"
 VALID_REWARD = "valid_reward_mean"

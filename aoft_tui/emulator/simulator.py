@@ -21,6 +21,7 @@ from typing import Any
 from aoft_tui.domain.models import (
     FULL_VALID_ACCURACY,
     FULL_VALID_LOSS,
+    SUPERVISED_METRICS,
     TRAIN_ACCURACY,
     TRAIN_LOSS,
     TRAIN_REASONING_TOKENS,
@@ -32,15 +33,7 @@ from aoft_tui.domain.models import (
 )
 
 NO_VALUE_CELL = "-1"  # the live results.csv's "no value" (tests/fixtures/azure-real/SOURCE.md)
-RESULT_COLUMNS = (
-    "step",
-    TRAIN_LOSS,
-    TRAIN_ACCURACY,
-    VALID_LOSS,
-    VALID_ACCURACY,
-    FULL_VALID_LOSS,
-    FULL_VALID_ACCURACY,
-)
+RESULT_COLUMNS = ("step", *SUPERVISED_METRICS)
 # a reinforcement job's results.csv adds its reward and reasoning-token columns
 RFT_COLUMNS = (TRAIN_REWARD, VALID_REWARD, TRAIN_REASONING_TOKENS, VALID_REASONING_TOKENS)
 

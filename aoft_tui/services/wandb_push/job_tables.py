@@ -7,7 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from aoft_tui.domain.metric_values import present_metrics
-from aoft_tui.domain.models import Checkpoint, Job, JobEvent, MetricPoint
+from aoft_tui.domain.models import SUPERVISED_METRICS, Checkpoint, Job, JobEvent, MetricPoint
 
 EVENT_COLUMNS = ["created_at", "level", "type", "message", "data"]
 CHECKPOINT_COLUMNS = [
@@ -15,12 +15,7 @@ CHECKPOINT_COLUMNS = [
     "created_at",
     "id",
     "fine_tuned_model_checkpoint",
-    "train_loss",
-    "train_mean_token_accuracy",
-    "valid_loss",
-    "valid_mean_token_accuracy",
-    "full_valid_loss",
-    "full_valid_mean_token_accuracy",
+    *SUPERVISED_METRICS,
     "metrics",
 ]
 
