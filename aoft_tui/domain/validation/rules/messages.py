@@ -119,25 +119,10 @@ def check_messages(
                         "Write the reply, or give the message weight 0.",
                     )
                 )
-        elif content is _MISSING:
+        elif content is _MISSING or content is None:
             if not (is_assistant and has_call):
-                issues.append(
-                    (
-                        "missing_content",
-                        f"{where}[{i}]",
-                        'Add "content" (a string, or a list of text/image parts).',
-                    )
-                )
-        elif content is None:
-            if not (is_assistant and has_call):
-                issues.append(
-                    (
-                        "null_content",
-                        f"{where}[{i}].content",
-                        "content is null: write the text (null is allowed only on an "
-                        "assistant message that makes tool_calls).",
-                    )
-                )
+                code, field, message = _NO_CONTENT[content]
+                issues.append((code, f"{where}[{i}]{field}", message))
         elif type(content) is list:
             res.images += _check_parts(content, f"{where}[{i}].content", role, issues, out)
         else:
@@ -164,6 +149,15 @@ def check_messages(
 
 
 _MISSING = object()
+# content left out or null: allowed only on an assistant message that makes a call
+_NO_CONTENT: dict[object, tuple[str, str, str]] = {
+    _MISSING: ("missing_content", "", 'Add "content" (a string, or a list of text/image parts).'),
+    None: (
+        "null_content",
+        ".content",
+        "content is null: write the text (null is allowed only on an assistant message that makes tool_calls).",
+    ),
+}
 
 
 def _check_other_keys(
