@@ -48,32 +48,31 @@ class NewJobSubmitMixin(_FormScreen):
     _report_file: Path | None  # the file the first problem is in
     _retry: JobStarter | None  # kept after an unsure create failure
 
-    # What the workers report (posted from their threads; handled on the UI thread). The
-    # namespace keeps the handler names the screen's: `on_new_job_screen_…`.
+    # What the workers report (posted from their threads; handled on the UI thread).
     @dataclass
-    class PreflightFailed(Message, namespace="new_job_screen"):
+    class PreflightFailed(Message):
         text: str
 
     @dataclass
-    class PreflightDone(Message, namespace="new_job_screen"):
+    class PreflightDone(Message):
         request: StartRequest
         report: ValidationReport
 
     @dataclass
-    class Progressed(Message, namespace="new_job_screen"):
+    class Progressed(Message):
         progress: StartProgress
 
     @dataclass
-    class StartFailed(Message, namespace="new_job_screen"):
+    class StartFailed(Message):
         starter: JobStarter
         error: ServiceError
 
     @dataclass
-    class Started(Message, namespace="new_job_screen"):
+    class Started(Message):
         job_id: str
 
     @dataclass
-    class PreflightProgressed(Message, namespace="new_job_screen"):
+    class PreflightProgressed(Message):
         done: int
         total: int
         lines: int
@@ -107,19 +106,19 @@ class NewJobSubmitMixin(_FormScreen):
     def _preflight_progress_from_thread(self, done: int, total: int, lines: int) -> None:
         self.post_message(self.PreflightProgressed(done, total, lines))
 
-    def on_new_job_screen_preflight_progressed(self, message: PreflightProgressed) -> None:
+    def on_new_job_submit_mixin_preflight_progressed(self, message: PreflightProgressed) -> None:
         if self.busy and self.starter is None and self.preflight_run is not None:
             self._show_outcome(
                 f"Checking the files… {byte_size(message.done)} of {byte_size(message.total)} "
                 f"({message.lines:,} lines)"
             )
 
-    def on_new_job_screen_preflight_failed(self, message: PreflightFailed) -> None:
+    def on_new_job_submit_mixin_preflight_failed(self, message: PreflightFailed) -> None:
         self.preflight_run = None
         self._set_busy(False)
         self._show_outcome(message.text, error=True)
 
-    def on_new_job_screen_preflight_done(self, message: PreflightDone) -> None:
+    def on_new_job_submit_mixin_preflight_done(self, message: PreflightDone) -> None:
         request, report = message.request, message.report
         self.preflight_run = None
         self._set_busy(False)
@@ -182,13 +181,13 @@ class NewJobSubmitMixin(_FormScreen):
         else:
             self.post_message(self.Started(job.id))
 
-    def on_new_job_screen_started(self, message: Started) -> None:
+    def on_new_job_submit_mixin_started(self, message: Started) -> None:
         self.dismiss(message.job_id)
 
-    def on_new_job_screen_progressed(self, message: Progressed) -> None:
+    def on_new_job_submit_mixin_progressed(self, message: Progressed) -> None:
         self.query_one(SubmitProgress).show(message.progress)
 
-    def on_new_job_screen_start_failed(self, message: StartFailed) -> None:
+    def on_new_job_submit_mixin_start_failed(self, message: StartFailed) -> None:
         starter, error = message.starter, message.error
         self._set_busy(False)
         self.starter = None
