@@ -47,6 +47,11 @@ VIM_BINDINGS: list[BindingType] = [
 ]
 
 
+def hidden_key(keys: str, action: str, description: str, id: str, tooltip: str) -> Binding:
+    """A key that works but stays out of the key bar; help (`?`) lists it with its tooltip."""
+    return Binding(keys, action, description, id=id, show=False, tooltip=tooltip)
+
+
 class _Shared:
     """Mixed into Screen and ModalScreen (below); not used on its own."""
 
@@ -135,3 +140,4 @@ class AoftModalScreen(_Shared, ModalScreen[ScreenResultType]):
     @on(Unmount)
     def _left(self) -> None:
         self.clear_own_toasts()
+
