@@ -12,7 +12,7 @@ A worker reaches its screen one way only: a `Message` declared inside the screen
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on
 from textual.binding import Binding, BindingType
@@ -141,3 +141,10 @@ class AoftModalScreen(_Shared, ModalScreen[ScreenResultType]):
     def _left(self) -> None:
         self.clear_own_toasts()
 
+
+if TYPE_CHECKING:
+    # A screen's mixin: to mypy, the screen it is mixed into (the screen's own methods are
+    # known there); at run time a plain class, so that it adds only its own methods.
+    ScreenMixin = AoftScreen[Any]
+else:
+    ScreenMixin = object
