@@ -15,20 +15,13 @@ from textual.worker import get_current_worker
 from aoft_tui.domain.formatting import byte_size
 from aoft_tui.services.errors import OUTCOME_UNKNOWN, Cancelled, ServiceError
 from aoft_tui.services.finetuning import FineTuningService
-from aoft_tui.services.start_job import (
-    JobStarter,
-    StartProgress,
-    StartRequest,
-    estimate_line,
-    preflight,
-    problem_counts,
-    throttled,
-)
+from aoft_tui.services.start_job import JobStarter, estimate_line, preflight, problem_counts, throttled
 from aoft_tui.services.validation_run import ChildValidation, ValidationCancelled
 from aoft_tui.ui.screens.new_job_widgets import SubmitProgress, confirm_text, problem_line
 
 if TYPE_CHECKING:
     from aoft_tui.domain.validation import ValidationReport
+    from aoft_tui.services.start_job import StartProgress, StartRequest
     from aoft_tui.ui.screens.base import AoftScreen
 
     _FormScreen = AoftScreen[str | None]  # what this is mixed into (mypy sees its methods)
