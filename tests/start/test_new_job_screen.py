@@ -265,7 +265,7 @@ async def test_escape_abandons_a_slow_preflight(
         finally:
             finished.set()
 
-    monkeypatch.setattr("aoft_tui.ui.screens.new_job_screen.preflight", slow_preflight)
+    monkeypatch.setattr("aoft_tui.ui.screens.new_job_submit.preflight", slow_preflight)
     app = app_for(service)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_form(pilot)

@@ -71,7 +71,7 @@ async def test_a_damaged_file_is_ignored_with_a_notice_and_replaced(seeded_emula
 
 
 def table_sort_after_one_press() -> str:
-    from aoft_tui.ui.widgets.jobs_table import SORTABLE
+    from aoft_tui.domain.job_columns import SORTABLE
 
     return SORTABLE[(SORTABLE.index("created") + 1) % len(SORTABLE)]
 

@@ -169,7 +169,8 @@ async def test_scrolling_fast_loads_one_preview_at_a_time_and_ends_on_the_last(
 
 
 async def test_clicking_a_header_sorts_by_that_column(seeded_emulator, seeded_service) -> None:
-    from aoft_tui.ui.widgets.jobs_table import PADDING, WIDTHS, JobsTable
+    from aoft_tui.domain.job_columns import PADDING, WIDTHS
+    from aoft_tui.ui.widgets.jobs_table import JobsTable
 
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from aoft_tui.domain.job_columns import job_matches
 from aoft_tui.domain.models import Job, JobStatus
 from aoft_tui.services.api_mapping import job_from_api
-from aoft_tui.ui.widgets.jobs_table import job_matches
 
 
 def _job(job_id: str, metadata: dict | None) -> Job:

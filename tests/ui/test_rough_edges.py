@@ -180,7 +180,7 @@ def test_summary_wraps_names_at_separators_never_mid_word(width) -> None:
 
 
 async def test_jobs_table_uses_the_width_there_is_for_model_names(seeded_emulator, seeded_service) -> None:
-    from aoft_tui.ui.widgets.jobs_table import OUTPUT_WIDTH, TABLE_WIDTH
+    from aoft_tui.domain.job_columns import OUTPUT_WIDTH, TABLE_WIDTH
 
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(200, 60)) as pilot:
@@ -316,7 +316,7 @@ def test_status_tones_stay_apart_and_paused_is_not_red_on_16_colours() -> None:
     from rich.style import Style
     from textual.app import App
 
-    from aoft_tui.ui.widgets.jobs_table import TONE_STYLE
+    from aoft_tui.ui.widgets.tones import TONE_STYLE
 
     names = ["black", "red", "green", "yellow", "blue", "magenta", "cyan", "white"]
     names += [f"bright_{n}" for n in names]

@@ -9,7 +9,9 @@ from textual.app import App
 from textual.widgets import DataTable, Static
 
 from aoft_tui.domain.validation import validate_file
-from aoft_tui.ui.screens.validate_screen import LinePreviewScreen, ValidateScreen, read_line
+from aoft_tui.services.dataset_line import read_line
+from aoft_tui.ui.screens.validate_preview import LinePreviewScreen
+from aoft_tui.ui.screens.validate_screen import ValidateScreen
 
 DATA = Path(__file__).parent / "screen_data"
 

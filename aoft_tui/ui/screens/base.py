@@ -12,7 +12,7 @@ A worker reaches its screen one way only: a `Message` declared inside the screen
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, cast
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from textual import on
 from textual.binding import Binding, BindingType
@@ -45,6 +45,11 @@ VIM_BINDINGS: list[BindingType] = [
     Binding("ctrl+d", "motion('page_down')", "Page down", id="nav.page_down", show=False),
     Binding("ctrl+u", "motion('page_up')", "Page up", id="nav.page_up", show=False),
 ]
+
+
+def hidden_key(keys: str, action: str, description: str, id: str, tooltip: str) -> Binding:
+    """A key that works but stays out of the key bar; help (`?`) lists it with its tooltip."""
+    return Binding(keys, action, description, id=id, show=False, tooltip=tooltip)
 
 
 class _Shared:
@@ -135,3 +140,11 @@ class AoftModalScreen(_Shared, ModalScreen[ScreenResultType]):
     @on(Unmount)
     def _left(self) -> None:
         self.clear_own_toasts()
+
+
+if TYPE_CHECKING:
+    # A screen's mixin: to mypy, the screen it is mixed into (the screen's own methods are
+    # known there); at run time a plain class, so that it adds only its own methods.
+    ScreenMixin = AoftScreen[Any]
+else:
+    ScreenMixin = object

@@ -17,8 +17,8 @@ from textual import work
 from textual.message import Message
 
 from aoft_tui.domain.models import Job, JobStatus
+from aoft_tui.ui.screens.base import ScreenMixin
 from aoft_tui.ui.screens.confirm import ConfirmScreen
-from aoft_tui.ui.screens.screen_mixin import ScreenMixin
 
 _NOT_STARTED = frozenset({JobStatus.CREATED, JobStatus.PENDING, JobStatus.VALIDATING_FILES, JobStatus.QUEUED})
 _LIST_AT_MOST = 12  # lines of job ids in the confirmation; the rest are counted
@@ -100,16 +100,16 @@ class ExportActionMixin(ScreenMixin):
         try:
             result = export_job(self.app.service, job.id, parent=export_parent(), job=job)  # type: ignore[attr-defined]
         except Exception as err:
-            self.post_message(ExportFinished(job.id, None, str(err) or type(err).__name__, []))  # type: ignore[attr-defined]
+            self.post_message(ExportFinished(job.id, None, str(err) or type(err).__name__, []))
         else:
-            self.post_message(ExportFinished(job.id, str(result.folder.resolve()), None, result.notes))  # type: ignore[attr-defined]
+            self.post_message(ExportFinished(job.id, str(result.folder.resolve()), None, result.notes))
 
     def on_export_finished(self, message: ExportFinished) -> None:
         if message.error is not None:
             self.notify(message.error, title=f"Export of {message.job_id[-8:]} failed", severity="error")
             return
         assert message.folder is not None
-        self.app.copy_to_clipboard(message.folder)  # type: ignore[attr-defined]
+        self.app.copy_to_clipboard(message.folder)
         text = "\n".join([message.folder, "(path copied)", *message.notes])
         self.notify(text, title="Exported", timeout=10)
 
@@ -156,7 +156,7 @@ class BulkActionsMixin(ScreenMixin):
             if yes:
                 self._run_bulk(verb, [j.id for j in doable], [(j.id, why) for j, why in skipped])
 
-        self.app.push_screen(  # type: ignore[attr-defined]
+        self.app.push_screen(
             ConfirmScreen(
                 title,
                 confirmation_text(verb, doable, skipped),
@@ -178,7 +178,7 @@ class BulkActionsMixin(ScreenMixin):
                 outcome.failed.append((job_id, str(err) or type(err).__name__))
             else:
                 outcome.done.append(job_id)
-        self.post_message(BulkFinished(outcome))  # type: ignore[attr-defined]
+        self.post_message(BulkFinished(outcome))
 
     def on_bulk_finished(self, message: BulkFinished) -> None:
         o = message.outcome

@@ -15,7 +15,7 @@ from textual.notifications import SeverityLevel
 
 from aoft_tui.domain.models import Job, JobStatus
 from aoft_tui.services.ui_state import UiState, UiStateStore
-from aoft_tui.ui.screens.screen_mixin import ScreenMixin
+from aoft_tui.ui.screens.base import ScreenMixin
 
 if TYPE_CHECKING:
     from aoft_tui.ui.poller import Poller
@@ -54,7 +54,7 @@ class DashboardMemoryMixin(ScreenMixin):
 
             filter_input = FilterInput()  # the filter line mounts on demand (first `/`, or here)
             filter_input.value = state.filter
-            self.mount(filter_input, before="#body")  # type: ignore[attr-defined]
+            self.mount(filter_input, before="#body")
             table.set_filter(state.filter)
         self._pending_state = state  # marks and selection: once the live list is here
 
@@ -72,7 +72,7 @@ class DashboardMemoryMixin(ScreenMixin):
         )
         if self._save_timer is not None:
             self._save_timer.stop()
-        self._save_timer = self.set_timer(SAVE_DELAY, self._save_ui_state, name="save-ui-state")  # type: ignore[attr-defined]
+        self._save_timer = self.set_timer(SAVE_DELAY, self._save_ui_state, name="save-ui-state")
 
     def _save_ui_state(self) -> None:
         self._save_timer = None

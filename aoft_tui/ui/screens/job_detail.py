@@ -18,7 +18,6 @@ from datetime import datetime
 
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Static, TabbedContent, TabPane
 
@@ -30,6 +29,7 @@ from aoft_tui.services.job_detail_data import DetailFetcher, DetailUpdate
 from aoft_tui.ui.poller import Poller
 from aoft_tui.ui.screens.bulk_actions import ExportActionMixin
 from aoft_tui.ui.screens.job_actions import JobScreen
+from aoft_tui.ui.screens.job_detail_keys import CHART_ACTIONS, DETAIL_BINDINGS, EVENT_ACTIONS
 from aoft_tui.ui.widgets.checkpoints_table import CheckpointsPane, CheckpointsTable
 from aoft_tui.ui.widgets.detail_charts import DetailCharts
 from aoft_tui.ui.widgets.events_log import LEVEL_STEPS, EventsLog
@@ -39,9 +39,6 @@ from aoft_tui.ui.widgets.key_bar import KeyBar
 from aoft_tui.ui.widgets.metric_chart import EMPTY_TEXT
 from aoft_tui.ui.widgets.title_line import TitleLine
 
-TABS = ("overview", "charts", "events", "checkpoints")
-CHART_ACTIONS = {"toggle_kind", "toggle_smoothing", "smoothing", "toggle_log"}
-EVENT_ACTIONS = {"search_events", "cycle_event_level"}
 # y-axis labels and the frame take about this many columns of the terminal
 _CHART_CHROME = 12
 # Gen-2 garbage collections walk every tracked object and stop every thread, drawing
@@ -57,135 +54,7 @@ class JobDetailScreen(ExportActionMixin, JobScreen):
 
     CSS_PATH = "job_detail.tcss"
 
-    # Actions shared with the main screen use the same binding ids, so one `[keymap]` entry
-    # in config.toml remaps them on both screens.
-    # The key bar shows the first keys at 80 columns, so the most used come first; one
-    # meaning per key across screens (`a` is accuracy on the compare screen, so the
-    # validation series is `e`, for eval).
-    BINDINGS = [
-        Binding("escape,backspace", "back", "Back", id="detail.back", tooltip="Back to the job list"),
-        Binding(
-            "1",
-            "show_tab('overview')",
-            "Tabs",
-            id="detail.tab_overview",
-            key_display="1-4",
-            tooltip="Tabs: 1 Overview, 2 Charts, 3 Events, 4 Checkpoints",
-        ),
-        Binding("2", "show_tab('charts')", "Charts", id="detail.tab_charts", show=False),
-        Binding("3", "show_tab('events')", "Events", id="detail.tab_events", show=False),
-        Binding("4", "show_tab('checkpoints')", "Checkpoints", id="detail.tab_checkpoints", show=False),
-        Binding(
-            "t",
-            "toggle_kind('train')",
-            "Train",
-            id="detail.toggle_train",
-            show=False,
-            tooltip="Charts: show or hide training loss / accuracy",
-        ),
-        Binding(
-            "V",
-            "toggle_kind('valid')",
-            "Valid",
-            id="detail.toggle_valid",
-            show=False,
-            tooltip="Charts: show or hide validation (eval) loss / accuracy",
-        ),
-        Binding(
-            "f",
-            "toggle_kind('full')",
-            "Full valid",
-            id="detail.toggle_full",
-            show=False,
-            tooltip="Charts: show or hide full-validation loss / accuracy",
-        ),
-        Binding(
-            "tilde",
-            "toggle_smoothing",
-            "Smooth",
-            id="detail.smoothing",
-            show=False,
-            tooltip="Charts: EMA smoothing on or off",
-        ),
-        Binding(
-            "plus,equals_sign",
-            "smoothing(1)",
-            "Smooth more",
-            id="detail.smoothing_more",
-            show=False,
-            tooltip="Charts: more smoothing",
-        ),
-        Binding(
-            "minus",
-            "smoothing(-1)",
-            "Smooth less",
-            id="detail.smoothing_less",
-            show=False,
-            tooltip="Charts: less smoothing",
-        ),
-        Binding(
-            "l",
-            "toggle_log",
-            "Log scale",
-            id="detail.log_scale",
-            show=False,
-            tooltip="Charts: logarithmic loss axis",
-        ),
-        Binding("c", "cancel_job", "Cancel", id="cancel_job", tooltip="Cancel this job"),
-        Binding("p", "pause_job", "Pause", id="pause_job", tooltip="Pause this running job"),
-        Binding("r", "resume_job", "Resume", id="resume_job", tooltip="Resume this paused job"),
-        Binding(
-            "y",
-            "copy",
-            "Copy",
-            id="copy_id",
-            tooltip="Copy the job id, or what the selected checkpoint deploys by (OSC 52)",
-        ),
-        Binding(
-            "Y", "copy_model", "Copy model", id="copy_model", show=False, tooltip="Copy the fine-tuned model"
-        ),
-        Binding("ctrl+r", "refresh", "Refresh", id="refresh", tooltip="Fetch everything now"),
-        Binding(
-            "e",
-            "export_job",
-            "Export",
-            id="export_job",
-            show=False,
-            tooltip="Export metrics, events and results to ./aoft-export/",
-        ),
-        Binding(
-            "n",
-            "continue_job",
-            "Continue",
-            id="detail.continue_job",
-            show=False,
-            tooltip="New job from this job's fine-tuned model, or from the selected checkpoint",
-        ),
-        Binding(
-            "N",
-            "clone_job",
-            "Clone",
-            id="clone_job",
-            show=False,
-            tooltip="New job prefilled from this one (same model and settings)",
-        ),
-        Binding(
-            "slash",
-            "search_events",
-            "Search",
-            id="detail.events_search",
-            show=False,
-            tooltip="Events: show only events containing a text",
-        ),
-        Binding(
-            "i",
-            "cycle_event_level",
-            "Level",
-            id="detail.events_level",
-            show=False,
-            tooltip="Events: all levels → warnings and errors → errors only",
-        ),
-    ]
+    BINDINGS = DETAIL_BINDINGS
 
     @dataclass
     class Polled(Message):

@@ -8,7 +8,6 @@ screen or a modal is on top and resumed at once when this screen is shown again.
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
@@ -18,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
 
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import TRAIN_LOSS, VALID_LOSS, Job
@@ -26,6 +25,7 @@ from aoft_tui.domain.series import last_step, prepare_series
 from aoft_tui.services.errors import AuthError, ServiceError
 from aoft_tui.ui.poller import Poller
 from aoft_tui.ui.screens.bulk_actions import BulkActionsMixin, ExportActionMixin
+from aoft_tui.ui.screens.dashboard_filter import DashboardFilterMixin
 from aoft_tui.ui.screens.dashboard_memory import BACKGROUND_INTERVAL, DashboardMemoryMixin
 from aoft_tui.ui.screens.job_actions import JobScreen
 from aoft_tui.ui.screens.main_views import MainViewsMixin
@@ -39,7 +39,9 @@ from aoft_tui.ui.widgets.metric_chart import MetricChart
 OFFLINE_AFTER = 2
 
 
-class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, MainViewsMixin, JobScreen):
+class MainScreen(
+    DashboardMemoryMixin, DashboardFilterMixin, BulkActionsMixin, ExportActionMixin, MainViewsMixin, JobScreen
+):
     poller: Poller  # set in __init__, never None here
 
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-normal"), (172, "-wide")]
@@ -314,171 +316,19 @@ class MainScreen(DashboardMemoryMixin, BulkActionsMixin, ExportActionMixin, Main
             self.table.set_steps(message.job_id, message.step, None)
             self.query_one(JobSummary).show(job, self.aoft.now(), step=message.step)
 
-    # --- filter, sort, marks -------------------------------------------------------------------
-    def _filter_input(self) -> Input | None:
-        found = self.query("#filter")
-        return found.first() if found else None  # type: ignore[return-value]
-
-    async def action_filter(self) -> None:
-        filter_input = self._filter_input()
-        if filter_input is None:
-            from aoft_tui.ui.widgets.filter_input import FilterInput
-
-            filter_input = FilterInput()
-            await self.mount(filter_input, before="#body")
-        filter_input.display = True  # inline, so it is focusable right now
-        filter_input.focus()
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "filter":
-            return
-        self.table.set_filter(event.value)
-        self._update_counts()
-        self._show_selected(reload_preview=False)
-
-    def _update_counts(self) -> None:
-        """`8 jobs · 2 active` (or `3 of 8 jobs …` under a filter), and the empty-table hint."""
-        table = self.table
-        total = len(table.jobs)
-        shown = table.row_count
-        active_all = sum(job.status.is_active for job in table.jobs.values())
-        if table.filter_text:
-            # a running job the filter hides must still be counted (issue #14)
-            active_shown = sum(table.jobs[job_id].status.is_active for job_id in table.visible_ids)
-            active = (
-                f"{active_shown} active"
-                if active_shown == active_all
-                else (f"{active_shown} active shown · {active_all} active in all")
-            )
-            counts = f"{shown} of {total} jobs · {active}"
-        else:
-            counts = f"{fmt.plural(total, 'job')} · {active_all} active"
-        self.query_one("#counts", Label).update(counts + self.follow_label())
-        self._ui_state_changed()
-        hint = self.query_one("#empty", Static)
-        self.query_one("#table-pane").set_class(not shown, "-empty")
-        if shown:
-            hint.display = False
-            return
-        hint.display = True
-        if table.filter_text:
-            hint.update(f"No job matches “{table.filter_text}”. Press / then esc to clear the filter.")
-        else:
-            hint.update("No fine-tuning jobs on this resource yet.\n"
-                        "Press n to start one, or v to check a training file first.")  # fmt: skip
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "filter":
-            self.table.focus()
-
-    def on_descendant_blur(self) -> None:
-        filter_input = self._filter_input()
-        if filter_input is not None and not filter_input.has_focus and not filter_input.value.strip():
-            filter_input.display = False
-
-    def action_sort(self) -> None:
-        self.table.cycle_sort()
-        self._ui_state_changed()
-
+    # --- filter, sort, marks: DashboardFilterMixin, but for the header click (an @on) --------
     @on(JobsTable.SortRequested, "#jobs")
     def _header_clicked(self, event: JobsTable.SortRequested) -> None:
         self.table.sort_by(event.column)
         self._ui_state_changed()
 
-    def action_mark(self) -> None:
-        table = self.table
-        key = table.selected_key
-        if key is None:
-            return
-        table.toggle_mark(key)
-        table.action_cursor_down()
-        self._ui_state_changed()
-
-    def action_compare(self) -> None:
-        table = self.table
-        ids = [jid for jid in table.visible_ids if jid in table.marked] or sorted(table.marked)
-        if not ids:
-            self.notify("Mark jobs with space, then press m to compare them.", title="Nothing to compare",
-                        severity="warning")  # fmt: skip
-            return
-        from aoft_tui.ui.screens.compare_screen import CompareScreen
-
-        self.app.push_screen(CompareScreen([table.jobs[j] for j in ids]))
-
-    # --- other screens -------------------------------------------------------------------------
+    # --- other screens: MainViewsMixin, but for the row click (an @on) -------------------------------------------------------------------------
     def action_refresh(self) -> None:
         self.poll_now()
-
-    def action_open_detail(self) -> None:
-        job = self._target_or_toast()
-        screen_cls = self._screen_class("job_detail", "JobDetailScreen", "Job detail")
-        if job and screen_cls:
-            self.app.push_screen(screen_cls(job.id))
 
     @on(JobsTable.JobSelected, "#jobs")
     def _row_selected(self) -> None:
         self.action_open_detail()
-
-    def action_validate(self) -> None:
-        screen_cls = self._screen_class("validate_screen", "ValidateScreen", "Dataset validation")
-        if screen_cls:
-            self.app.push_screen(screen_cls(prices=self.aoft.settings.prices))
-
-    def action_new_job(self) -> None:
-        screen_cls = self._screen_class("new_job_screen", "NewJobScreen", "New job")
-        if screen_cls:
-            self.app.push_screen(screen_cls(self.aoft.service), self._new_job_done)
-
-    def action_clone_job(self) -> None:
-        job = self._target_or_toast()
-        if job is not None:
-            from aoft_tui.ui.screens.new_job_launch import open_clone
-
-            open_clone(self, job, self._new_job_done)
-
-    def _new_job_done(self, job_id: str | None) -> None:
-        if job_id:
-            self._select_when_loaded = job_id
-            self.poll_now()
-
-    def action_push_wandb(self) -> None:
-        job = self._target_or_toast()
-        screen_cls = self._screen_class("push_screen", "PushScreen", "Push to W&B")
-        if job and screen_cls:
-            self.app.push_screen(screen_cls(self.aoft.service, job.id, self.aoft.settings))
-
-    def action_deploy_job(self) -> None:
-        job = self._target_or_toast()
-        if job is None:
-            return
-        if not job.fine_tuned_model:
-            self.notify(f"{job.id} has no fine-tuned model to deploy (status: {job.status.value}).",
-                        title="Nothing to deploy", severity="warning")  # fmt: skip
-            return
-        dialog = self._screen_class("deploy_dialog", "DeployDialog", "Deploy")
-        if dialog:
-            self.app.push_screen(dialog(job), self._deployed)
-
-    def _deployed(self, name: str | None) -> None:
-        if name:
-            self.action_deployments(select=name)
-
-    def action_deployments(self, select: str | None = None) -> None:
-        screen_cls = self._screen_class("deployments_screen", "DeploymentsScreen", "Deployments")
-        if screen_cls:
-            self.app.push_screen(screen_cls(select=select))
-
-    def _screen_class(self, module: str, name: str, feature: str) -> type | None:
-        """Import a feature's screen only when its key is pressed (fast start-up)."""
-        try:
-            return getattr(importlib.import_module(f"aoft_tui.ui.screens.{module}"), name)
-        except ImportError as err:
-            self.notify(f"{feature} is not available in this build ({err}).", title="Not available",
-                        severity="warning")  # fmt: skip
-        except Exception as err:
-            self.notify(f"{feature} failed to load: {type(err).__name__}: {err}", title="Screen failed",
-                        severity="error")  # fmt: skip
-        return None
 
     def now(self) -> datetime:
         return self.aoft.now()

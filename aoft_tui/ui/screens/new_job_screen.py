@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -21,27 +21,14 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
-from textual.worker import get_current_worker
 
 from aoft_tui.domain import catalog
-from aoft_tui.domain.formatting import byte_size
 from aoft_tui.domain.models import ModelInfo
-from aoft_tui.services.errors import OUTCOME_UNKNOWN, Cancelled, ServiceError
+from aoft_tui.services.errors import ServiceError
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.job_form import JobForm, check_form
-from aoft_tui.services.start_job import (
-    JobStarter,
-    StartProgress,
-    StartRequest,
-    estimate_line,
-    preflight,
-    problem_counts,
-    throttled,
-)
-from aoft_tui.services.validation_run import ChildValidation, ValidationCancelled
-
-if TYPE_CHECKING:
-    from aoft_tui.domain.validation import ValidationReport
+from aoft_tui.services.start_job import JobStarter, StartRequest
+from aoft_tui.services.validation_run import ChildValidation
 from aoft_tui.ui.screens.base import AoftScreen
 from aoft_tui.ui.screens.new_job_dialogs import FilePickerScreen, PreflightReportScreen
 from aoft_tui.ui.screens.new_job_rft import (
@@ -51,13 +38,8 @@ from aoft_tui.ui.screens.new_job_rft import (
     extra_rows,
     tier_options,
 )
-from aoft_tui.ui.screens.new_job_widgets import (
-    SubmitProgress,
-    confirm_text,
-    model_choices,
-    problem_line,
-    resolve_dataset,
-)
+from aoft_tui.ui.screens.new_job_submit import NewJobSubmitMixin
+from aoft_tui.ui.screens.new_job_widgets import SubmitProgress, model_choices, resolve_dataset
 from aoft_tui.ui.widgets.key_bar import KeyBar
 
 AUTO = ""
@@ -65,7 +47,7 @@ AUTO = ""
 _TEXT_FIELDS = FORM_TEXT_FIELDS
 
 
-class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
+class NewJobScreen(NewJobFieldsMixin, NewJobSubmitMixin, AoftScreen[str | None]):
     CSS_PATH = "new_job_screen.tcss"
     BINDINGS = [
         Binding("ctrl+s", "submit", "Start", id="new_job.submit"),
@@ -80,42 +62,12 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
     ]
 
     AUTO_FOCUS = "#model-select"
-    # How often Azure is asked whether an upload is processed (seconds).
-    file_poll_interval = 2.0
 
-    # What the workers report (posted from their threads; handled here, on the UI thread).
+    # What the model-list worker reports (the submit's messages: new_job_submit.py).
     @dataclass
     class ModelsLoaded(Message):
         models: list[ModelInfo]
         error: ServiceError | None
-
-    @dataclass
-    class PreflightFailed(Message):
-        text: str
-
-    @dataclass
-    class PreflightDone(Message):
-        request: StartRequest
-        report: ValidationReport
-
-    @dataclass
-    class Progressed(Message):
-        progress: StartProgress
-
-    @dataclass
-    class StartFailed(Message):
-        starter: JobStarter
-        error: ServiceError
-
-    @dataclass
-    class Started(Message):
-        job_id: str
-
-    @dataclass
-    class PreflightProgressed(Message):
-        done: int
-        total: int
-        lines: int
 
     def __init__(
         self,
@@ -149,23 +101,9 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
                 placeholder="model id, or base.ft-… to continue a fine-tune", id="model-text", compact=True
             )
             yield Static("", id="model-info")
-            yield from self._row(
-                "Training file",
-                Input(placeholder="path to train.jsonl (ctrl+o browse)", id="training", compact=True),
-                "training",
-            )
-            yield from self._row(
-                "Validation",
-                Input(placeholder="optional path (ctrl+o browse)", id="validation", compact=True),
-                "validation",
-            )
-            yield from self._row(
-                "Suffix",
-                Input(
-                    placeholder="optional: a-z A-Z 0-9 - _ (≤ 40)", id="suffix", compact=True, max_length=60
-                ),
-                "suffix",
-            )
+            yield from self._input_row("Training file", "training", "path to train.jsonl (ctrl+o browse)")
+            yield from self._input_row("Validation", "validation", "optional path (ctrl+o browse)")
+            yield from self._input_row("Suffix", "suffix", "optional: a-z A-Z 0-9 - _ (≤ 40)", max_length=60)
             yield from self._row(
                 "Method",
                 Select(
@@ -177,23 +115,11 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
                 ),
                 "method",
             )
-            yield from self._row(
-                "Epochs", Input(placeholder="auto (1–50)", id="n_epochs", compact=True), "n_epochs"
-            )
-            yield from self._row(
-                "Batch size", Input(placeholder="auto (1–256)", id="batch_size", compact=True), "batch_size"
-            )
-            yield from self._row(
-                "LR multiplier",
-                Input(placeholder="auto (> 0, ≤ 10)", id="learning_rate_multiplier", compact=True),
-                "learning_rate_multiplier",
-            )
-            yield from self._row(
-                "Beta (DPO)",
-                Input(placeholder="auto (> 0, ≤ 2)", id="beta", compact=True, disabled=True),
-                "beta",
-            )
-            yield from self._row("Seed", Input(placeholder="random", id="seed", compact=True), "seed")
+            yield from self._input_row("Epochs", "n_epochs", "auto (1–50)")
+            yield from self._input_row("Batch size", "batch_size", "auto (1–256)")
+            yield from self._input_row("LR multiplier", "learning_rate_multiplier", "auto (> 0, ≤ 10)")
+            yield from self._input_row("Beta (DPO)", "beta", "auto (> 0, ≤ 2)", disabled=True)
+            yield from self._input_row("Seed", "seed", "random")
             yield from self._row(
                 "Training tier",
                 Select(tier_options("")[0], id="training_type", allow_blank=False, compact=True),
@@ -212,6 +138,10 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
             yield Label(label, classes="label")
             yield widget
         yield Static("", id=f"error-{field}", classes="field-error -empty", markup=False)
+
+    def _input_row(self, label: str, field: str, placeholder: str, **options: Any) -> ComposeResult:
+        """A row whose Input has the id of the JobForm field it fills."""
+        yield from self._row(label, Input(placeholder=placeholder, id=field, compact=True, **options), field)
 
     def on_mount(self) -> None:
         self.query_one("#model-text").display = False
@@ -371,9 +301,7 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
             self._launch(self._retry)  # same submit, same key: never a second job
             return
         self._retry = None
-        self._set_busy(True, "Checking the files…")
-        self.preflight_run = ChildValidation(on_progress=self._preflight_progress_from_thread)
-        self._run_preflight(request, self.preflight_run)
+        self._start_preflight(request)
 
     def action_browse(self) -> None:
         if self.busy:
@@ -443,163 +371,9 @@ class NewJobScreen(NewJobFieldsMixin, AoftScreen[str | None]):
         fields = ("model-text", "training", "validation", *_TEXT_FIELDS)
         return any(self.query_one(f"#{field}", Input).value.strip() for field in fields)
 
-    def action_cancel_upload(self) -> None:
-        if self.starter is None or not self.busy:
-            return
-        if self.starter.cancel():
-            self.query_one(SubmitProgress).say("Cancelling…")
-        else:
-            self.notify(
-                "The job is being created and can no longer be cancelled here; "
-                "cancel it from the dashboard once it appears.",
-                severity="warning",
-            )
-
-    def action_guarded_quit(self) -> None:
-        if self.busy and self.starter is not None:
-            self.notify(
-                "A submit is in flight: press escape to cancel it (its uploads are deleted), then quit.",
-                title="Still uploading",
-                severity="warning",
-            )
-        else:
-            self.app.exit()
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "cancel_upload":
             return self.starter is not None and self.busy
         if action in ("submit", "browse"):
             return not self.busy
         return True
-
-    # --- pre-flight -----------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="new-job", exit_on_error=False)
-    def _run_preflight(self, request: StartRequest, run: ChildValidation) -> None:
-        from aoft_tui.domain.validation import DatasetIOError
-
-        try:
-            prices = self.aoft.settings.prices or None
-            # In a child process: this app's threads and stdio rule out the validator's
-            # own worker processes here (services/validation_run.py).
-            report = preflight(request, prices=prices, validate=run.validate_file)
-        except ValidationCancelled:
-            return  # escape said so
-        except DatasetIOError as exc:
-            self.post_message(self.PreflightFailed(str(exc)))
-            return
-        except Exception as exc:
-            self.post_message(self.PreflightFailed(f"The pre-flight check failed: {exc!r}"))
-            return
-        if not get_current_worker().is_cancelled:  # escape abandons a slow check
-            self.post_message(self.PreflightDone(request, report))
-
-    def _preflight_progress_from_thread(self, done: int, total: int, lines: int) -> None:
-        self.post_message(self.PreflightProgressed(done, total, lines))
-
-    def on_new_job_screen_preflight_progressed(self, message: PreflightProgressed) -> None:
-        if self.busy and self.starter is None and self.preflight_run is not None:
-            self._show_outcome(
-                f"Checking the files… {byte_size(message.done)} of {byte_size(message.total)} "
-                f"({message.lines:,} lines)"
-            )
-
-    def on_new_job_screen_preflight_failed(self, message: PreflightFailed) -> None:
-        self.preflight_run = None
-        self._set_busy(False)
-        self._show_outcome(message.text, error=True)
-
-    def on_new_job_screen_preflight_done(self, message: PreflightDone) -> None:
-        request, report = message.request, message.report
-        self.preflight_run = None
-        self._set_busy(False)
-        problems = list(report.errors) + list(report.warnings)
-        n_errors, n_warnings = problem_counts(report)
-        self._report_file = Path(problems[0].file) if problems else request.training
-        self._report_lines = [problem_line(p) for p in problems]
-        if len(problems) < n_errors + n_warnings:
-            self._report_lines.append(
-                f"… {n_errors + n_warnings} problems in all; "
-                f"`aoft-tui validate {request.training}` lists them."
-            )
-        estimate = estimate_line(report)
-        self.query_one("#estimate", Static).update(estimate)
-        if report.has_errors:
-            self._show_outcome(
-                f"Pre-flight: {n_errors} error(s), {n_warnings} warning(s). "
-                "Nothing was uploaded. Press ctrl+r for the report.",
-                error=True,
-            )
-            return
-        from aoft_tui.ui.screens.confirm import ConfirmScreen
-
-        title, text = confirm_text(request, report, estimate)
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._launch(
-                    JobStarter(
-                        self.service,
-                        request,
-                        on_progress=throttled(self._progress_from_thread),
-                        poll_interval=self.file_poll_interval,
-                    )
-                )
-            else:
-                self._show_outcome("Not started.")
-
-        self.app.push_screen(ConfirmScreen(title, text, confirm_label="Start"), answered)
-
-    # --- upload and create ---------------------------------------------------------------------
-    def _launch(self, starter: JobStarter) -> None:
-        self.starter = starter
-        self._set_busy(True)
-        self.query_one(SubmitProgress).say("Starting…")
-        self.query_one("#progress").display = True
-        self._run_starter(starter)
-
-    def _progress_from_thread(self, progress: StartProgress) -> None:
-        self.post_message(self.Progressed(progress))
-
-    @work(thread=True, exclusive=True, group="new-job", exit_on_error=False)
-    def _run_starter(self, starter: JobStarter) -> None:
-        try:
-            job = starter.run()
-        except ServiceError as exc:
-            self.post_message(self.StartFailed(starter, exc))
-        except OSError as exc:  # the file changed or vanished between check and upload
-            self.post_message(self.StartFailed(starter, ServiceError(f"Cannot read a file: {exc}")))
-        else:
-            self.post_message(self.Started(job.id))
-
-    def on_new_job_screen_started(self, message: Started) -> None:
-        self.dismiss(message.job_id)
-
-    def on_new_job_screen_progressed(self, message: Progressed) -> None:
-        self.query_one(SubmitProgress).show(message.progress)
-
-    def on_new_job_screen_start_failed(self, message: StartFailed) -> None:
-        starter, error = message.starter, message.error
-        self._set_busy(False)
-        self.starter = None
-        self.query_one("#progress").display = False
-        if isinstance(error, Cancelled):
-            self._show_outcome(str(error))
-            return
-        self._retry = starter if isinstance(error, OUTCOME_UNKNOWN) else None
-        hint = "\nPress ctrl+s to retry (safe: it cannot make a second job)." if self._retry else ""
-        self._show_outcome(f"{error.title}: {error}{hint}", error=True)
-        self.notify(str(error).split("\n", 1)[0], title=error.title, severity="error")
-
-    # --- helpers ---------------------------------------------------------------------------------
-    def _set_busy(self, busy: bool, message: str = "") -> None:
-        self.busy = busy
-        self.query_one("#form").disabled = busy
-        if busy:
-            self._show_outcome(message)
-            self.set_focus(None)
-        self.refresh_bindings()
-
-    def _show_outcome(self, message: str, *, error: bool = False) -> None:
-        outcome = self.query_one("#outcome", Static)
-        outcome.update(message)
-        outcome.set_class(error, "-error")

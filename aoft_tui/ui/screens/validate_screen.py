@@ -9,102 +9,30 @@ line of the file as pretty JSON.
 
 from __future__ import annotations
 
-import itertools
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
-from rich.syntax import Syntax
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, DirectoryTree, Input, Label, ProgressBar, Select, Static
 from textual_plotext import PlotextPlot
 
 from aoft_tui.domain import catalog
 from aoft_tui.domain.formatting import byte_size
-from aoft_tui.domain.validation import DatasetIOError, Problem, ValidationReport
+from aoft_tui.domain.validation import DatasetIOError, ValidationReport
 from aoft_tui.domain.validation.rules.formats import FORMAT_LABELS
 from aoft_tui.domain.validation.stats import histogram
+from aoft_tui.services.dataset_line import read_line
 from aoft_tui.services.validation_run import ChildValidation, ValidationCancelled
-from aoft_tui.ui.screens.base import AoftScreen
+from aoft_tui.ui.screens.base import AoftScreen, hidden_key
+from aoft_tui.ui.screens.validate_preview import JsonlTree, LinePreviewScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
 
 AUTO = "auto"
-PREVIEW_LIMIT = 60_000  # characters of a line shown (data-URI images make huge lines)
-
-
-class JsonlTree(DirectoryTree):
-    """A directory tree that shows only folders and .jsonl files (no hidden entries)."""
-
-    def filter_paths(self, paths: Iterable[Path]) -> Iterable[Path]:
-        for path in paths:
-            if path.name.startswith("."):
-                continue
-            try:
-                if path.is_dir() or path.suffix.lower() == ".jsonl":
-                    yield path
-            except OSError:
-                continue
-
-
-class LinePreviewScreen(ModalScreen[None]):
-    """One line of a dataset, pretty-printed, with the problem found on it."""
-
-    BINDINGS = [Binding("escape,q", "close", "Close", id="validate.preview.close")]
-
-    def __init__(self, problem: Problem, text: str, *, is_json: bool) -> None:
-        super().__init__()
-        self.problem = problem
-        self.text = text
-        self.is_json = is_json
-
-    def compose(self) -> ComposeResult:
-        p = self.problem
-        with Vertical(id="preview-dialog"):
-            yield Static(
-                Text.assemble(
-                    (f"{p.file}:{p.line}", "bold"),
-                    "  ",
-                    (p.location or "", "italic"),
-                    "\n",
-                    (f"{p.severity}: {p.code}", "red" if p.is_error else "yellow"),
-                    f" — {p.message}",
-                ),
-                id="preview-title",
-            )
-            with VerticalScroll(id="preview-body"):
-                body = (
-                    Syntax(self.text, "json", word_wrap=True, theme="ansi_dark")
-                    if self.is_json
-                    else Text(self.text)
-                )
-                yield Static(body, id="preview-text")
-            yield Label("escape: close", id="preview-hint")
-
-    def action_close(self) -> None:
-        self.dismiss(None)
-
-
-def read_line(path: Path, line: int) -> tuple[str, bool]:
-    """Line `line` (1-based) of a file, pretty-printed when it is JSON; (text, is_json)."""
-    with open(path, "rb") as f:
-        raw = next(itertools.islice(f, line - 1, line), b"")
-    raw = raw.rstrip(b"\r\n")
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    text = raw.decode("utf-8", "replace")
-    try:
-        text, is_json = json.dumps(json.loads(text), indent=2, ensure_ascii=False), True
-    except (ValueError, RecursionError):
-        is_json = False
-    if len(text) > PREVIEW_LIMIT:
-        text = text[:PREVIEW_LIMIT] + f"\n… ({len(text) - PREVIEW_LIMIT:,} more characters)"
-    return text or "(empty line)", is_json
 
 
 class ValidateScreen(AoftScreen[None]):
@@ -114,26 +42,11 @@ class ValidateScreen(AoftScreen[None]):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (32, "-tall")]
 
     BINDINGS = [
-        Binding(
-            "escape",
-            "close",
-            "Close",
-            id="validate.close",
-            tooltip="Cancel the running validation, else close",
-        ),
-        Binding(
-            "ctrl+r,f5", "run", "Validate", id="validate.run", tooltip="Validate the file in the path box"
-        ),
+        Binding("escape", "close", "Close", id="validate.close", tooltip="Cancel the running validation, else close"),
+        Binding("ctrl+r,f5", "run", "Validate", id="validate.run", tooltip="Validate the file in the path box"),
         Binding("ctrl+o", "focus_files", "Files", id="validate.files", tooltip="Pick a file in the tree"),
-        Binding(
-            "ctrl+l",
-            "focus_problems",
-            "Problems",
-            id="validate.problems",
-            show=False,
-            tooltip="Go to the problem list (enter shows the line)",
-        ),
-    ]
+        hidden_key("ctrl+l", "focus_problems", "Problems", "validate.problems", "Go to the problem list (enter shows the line)"),
+    ]  # fmt: skip
 
     class Said(Message):
         """The worker has a message for the summary line (an unreadable file)."""

@@ -18,7 +18,7 @@ from textual.widget import Widget
 
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import Job
-from aoft_tui.ui.widgets.jobs_table import tone_style
+from aoft_tui.ui.widgets.tones import tone_style
 
 EMPTY = "No job selected"
 Row = tuple[str, str, str]  # label, value, value style

@@ -11,17 +11,16 @@ cell through Rich: 500 rows cost ~150 ms before the first paint (bench/paint.py)
 costs a few milliseconds at any length.
 
 Filtering (`filter_text`), sorting (`sort_by`) and marks (`toggle_mark`) are table state;
-the screen only calls these methods.
+the screen only calls these methods. The columns and the text of their cells are
+domain/job_columns.py; the painting of one line is job_row_paint.py.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
-from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
+from rich.cells import cell_len
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
@@ -31,102 +30,21 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from aoft_tui.domain import formatting as fmt
-from aoft_tui.domain.models import Job, JobStatus
-
-# Tones from domain.formatting → ANSI colours, readable on 16-colour terminals too.
-TONE_STYLE = {
-    "active": "bold cyan",
-    "paused": "bright_yellow",  # plain yellow is orange in the ANSI palette: red on 16 colours
-    "ok": "green",
-    "error": "bold red",
-    "muted": "bright_black",
-    "waiting": "blue",
-}
-# Under NO_COLOR the terminal (and Textual's monochrome filter) turns red into a dark grey that
-# vanishes on the dark background: the tones keep only what needs no colour.
-NO_COLOR_TONE_STYLE = {
-    "active": "bold",
-    "paused": "",
-    "ok": "",
-    "error": "bold underline",
-    "muted": "",
-    "waiting": "",
-}
-
-
-def tone_style(tone: str, *, no_color: bool) -> str:
-    return (NO_COLOR_TONE_STYLE if no_color else TONE_STYLE)[tone]
-
-
-MARK = "◆"
-OUTPUT_WIDTH = 21  # the narrowest the fine-tuned column gets; it grows into spare width
-
-# Progress known from metrics: job id -> (latest step, total steps or None).
-StepInfo = dict[str, tuple[int, int | None]]
-
-_STATUS_ORDER = {status: i for i, status in enumerate(JobStatus)}
-
-
-def _fraction_or_low(job: Job, now: datetime, steps: StepInfo) -> float:
-    step, total = steps.get(job.id, (None, None))
-    value = fmt.progress_fraction(job, now, step=step, total_steps=total)
-    return -1.0 if value is None else value
-
-
-# column key, label, sort key (job, now, steps) -> comparable
-COLUMNS: tuple[tuple[str, str, Callable[[Job, datetime, StepInfo], Any]], ...] = (
-    ("id", "ID", lambda j, n, s: j.id),
-    ("status", "Status", lambda j, n, s: _STATUS_ORDER[j.status]),
-    ("model", "Base model", lambda j, n, s: j.model),
-    ("output", "Fine-tuned / suffix", lambda j, n, s: fmt.model_or_suffix(j)),
-    ("created", "Created", lambda j, n, s: j.created_at.timestamp()),
-    ("duration", "Duration", lambda j, n, s: fmt.job_duration(j, n) or -1.0),
-    ("tokens", "Tokens", lambda j, n, s: j.trained_tokens or -1),
-    ("progress", "Progress", _fraction_or_low),
+from aoft_tui.domain.job_columns import (
+    COLUMN_KEYS,
+    LABELS,
+    OUTPUT_WIDTH,
+    PADDING,
+    SORTABLE,
+    TABLE_WIDTH,
+    WIDTHS,
+    StepInfo,
+    job_matches,
+    row_cells,
+    sorted_job_ids,
 )
-SORTABLE = tuple(key for key, _, _ in COLUMNS)
-# Fixed widths: measuring every cell of a 500-row table costs more than drawing it, and a
-# column that never resizes never shifts under the reader's eye. Labels leave room for ▼.
-WIDTHS = {"id": 9, "status": 12, "model": 23, "output": OUTPUT_WIDTH, "created": 9, "duration": 10,
-          "tokens": 8, "progress": 10}  # fmt: skip
-_SORT_KEYS = {key: fn for key, _, fn in COLUMNS}
-
-
-def job_matches(job: Job, query: str) -> bool:
-    """Every word of `query` appears in the id, model, status, suffix, fine-tuned model or a
-    metadata tag (written `key=value`, so `team=nlp` finds the jobs tagged so)."""
-    haystack = " ".join(
-        (
-            job.id,
-            job.model,
-            fmt.status_label(job.status),
-            job.suffix or "",
-            job.fine_tuned_model or "",
-            *(f"{key}={value}" for key, value in job.metadata.items()),
-        )
-    ).lower()
-    return all(word in haystack for word in query.lower().split())
-
-
-COLUMN_KEYS = tuple(key for key, _, _ in COLUMNS)
-_LABELS = {key: label for key, label, _ in COLUMNS}
-_RIGHT_ALIGNED = frozenset({"duration", "tokens", "progress"})
-PADDING = 1  # one space either side of every cell
-TABLE_WIDTH = sum(WIDTHS.values()) + 2 * PADDING * len(COLUMNS)
-_TONES = {tone: Style.parse(spec) for tone, spec in TONE_STYLE.items()}
-_NO_COLOR_TONES = {tone: Style.parse(spec) for tone, spec in NO_COLOR_TONE_STYLE.items()}
-_MARK_STYLE = Style.parse("bold magenta")
-
-
-def _fit(text: str, width: int, *, right: bool = False) -> str:
-    """`text` cropped or padded to exactly `width` cells."""
-    if text.isascii():  # the common case: one cell per character
-        text = text[:width]
-        return text.rjust(width) if right else text.ljust(width)
-    if cell_len(text) > width:
-        text = set_cell_size(text, width)
-    pad = " " * (width - cell_len(text))
-    return pad + text if right else text + pad
+from aoft_tui.domain.models import Job
+from aoft_tui.ui.widgets.job_row_paint import header_strip, row_strip, tone_rich_style
 
 
 class _TableMessage(Message):
@@ -248,8 +166,8 @@ class JobsTable(ScrollView, can_focus=True):
     def header_label(self, column: str) -> str:
         """A column's heading; the sorted column's carries ▼ (descending) or ▲."""
         if column != self.sort_column:
-            return _LABELS[column]
-        return _LABELS[column] + (" ▼" if self.sort_reverse else " ▲")
+            return LABELS[column]
+        return LABELS[column] + (" ▼" if self.sort_reverse else " ▲")
 
     def get_row_index(self, job_id: str) -> int:
         return self._row_of[job_id]
@@ -272,7 +190,7 @@ class JobsTable(ScrollView, can_focus=True):
 
     def sort_by(self, column: str, *, reverse: bool | None = None) -> None:
         """Sort by `column`; sorting by the same column again flips the order."""
-        if column not in _SORT_KEYS:
+        if column not in SORTABLE:
             return
         if reverse is None:
             reverse = (
@@ -408,35 +326,15 @@ class JobsTable(ScrollView, can_focus=True):
         return strip.crop_extend(scroll_x, scroll_x + width, styles["base"])
 
     def _header_strip(self, styles: dict[str, Style]) -> Strip:
-        pad, style = " " * PADDING, styles["header"]
-        return Strip(
-            [
-                Segment(pad + _fit(self.header_label(key), self.widths[key]) + pad, style)
-                for key in COLUMN_KEYS
-            ],
-            self.table_width,
-        )
+        labels = [self.header_label(key) for key in COLUMN_KEYS]
+        return header_strip(labels, self.widths, styles["header"], self.table_width)
 
     def _row_strip(self, row: int, styles: dict[str, Style]) -> Strip:
         job_id = self._order[row]
-        job = self.jobs[job_id]
         style = styles["even"] if row % 2 == 0 else styles["base"]  # zebra, as DataTable drew it
-        pad = " " * PADDING
-        segments: list[Segment] = []
-        for key, text in zip(COLUMN_KEYS, self._shown[job_id], strict=True):
-            cell = _fit(text, self.widths[key], right=key in _RIGHT_ALIGNED)
-            if key == "id":
-                segments.append(Segment(pad, style))
-                segments.append(Segment(cell[0], style + _MARK_STYLE))
-                segments.append(Segment(cell[1:] + pad, style))
-            elif key == "status":
-                tones = _NO_COLOR_TONES if self.app.no_color else _TONES
-                segments.append(Segment(pad + cell + pad, style + tones[fmt.status_tone(job.status)]))
-            else:
-                segments.append(Segment(pad + cell + pad, style))
-        if row == self.cursor_row:
-            segments = list(Segment.apply_style(segments, post_style=styles["cursor"]))
-        return Strip(segments, self.table_width)
+        status = tone_rich_style(fmt.status_tone(self.jobs[job_id].status), no_color=self.app.no_color)
+        cursor = styles["cursor"] if row == self.cursor_row else None
+        return row_strip(self._shown[job_id], self.widths, style, status, cursor, self.table_width)
 
     # --- internals ------------------------------------------------------------------
     def _rows_in_view(self) -> int:
@@ -480,27 +378,12 @@ class JobsTable(ScrollView, can_focus=True):
         self._announce_highlight()
 
     def _sorted(self, job_ids: Iterable[str], now: datetime) -> list[str]:
-        sort_key, jobs, steps = _SORT_KEYS[self.sort_column], self.jobs, self.steps
-
-        def key(job_id: str) -> tuple[Any, float, str]:
-            job = jobs[job_id]
-            # ties: newest first within the chosen column, then by id (a stable order)
-            return (sort_key(job, now, steps), job.created_at.timestamp(), job_id)
-
-        return sorted(job_ids, key=key, reverse=self.sort_reverse)
+        return sorted_job_ids(
+            job_ids, self.jobs, self.sort_column, now, self.steps, reverse=self.sort_reverse
+        )
 
     def _cells(self, job: Job) -> tuple[str, ...]:
-        now = self._now
-        assert now is not None
-        step, total = self.steps.get(job.id, (None, None))
-        return (
-            (MARK if job.id in self.marked else " ") + job.short_id,
-            fmt.status_label(job.status),
-            job.model,
-            fmt.ellipsize_middle(fmt.model_or_suffix(job), self.widths["output"]),
-            fmt.relative_time(job.created_at, now),
-            fmt.duration(fmt.job_duration(job, now)),
-            fmt.token_count(job.trained_tokens),
-            # the step alone is for the summary pane; the column stays narrow
-            fmt.progress_text(job, now, step=step if total else None, total_steps=total),
+        assert self._now is not None
+        return row_cells(
+            job, self._now, self.steps, marked=job.id in self.marked, output_width=self.widths["output"]
         )
