@@ -49,6 +49,11 @@ def _loaded(modules: set[str], *packages: str) -> list[str]:
     return sorted(m for m in modules if any(m == p or m.startswith(p + ".") for p in packages))
 
 
+def test_without_a_config_file_the_toml_parser_is_not_loaded() -> None:
+    """Settings from the environment only (as in CI or a first run): tomllib is ~1.5 ms."""
+    assert _loaded(_start_path_modules(), "tomllib") == []
+
+
 def test_the_dashboard_starts_without_click() -> None:
     """click (and gettext, which it pulls in) was ~7 ms of every start; the dashboard's own
     options are read without it, sub-commands and --help still go through click."""
