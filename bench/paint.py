@@ -98,8 +98,9 @@ DASHBOARD = textwrap.dedent(
             return spec
 
     sys.meta_path.insert(0, Hook())
-    from aoft_tui.cli import main
-    main([], standalone_mode=False)
+    sys.argv = ["aoft-tui"]  # the console script's own path (it opens the dashboard without click)
+    from aoft_tui.cli import run
+    run()
     """
 )
 

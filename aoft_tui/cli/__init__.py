@@ -1,17 +1,16 @@
 """`aoft-tui` command line: the TUI by default, headless sub-commands for scripts and CI.
 
 Sub-commands live one per module (cli/<name>_cmd.py, each exposing `command`) and are
-imported only when invoked, so `aoft-tui --help` and the TUI start fast.
+imported only when invoked, so `aoft-tui --help` and the TUI start fast. The click group
+(`main`) is in cli.group; the console script opens the dashboard without importing click
+when its arguments are only the dashboard's own (`--demo`, `--profile NAME`).
 """
 
 from __future__ import annotations
 
-import importlib
 import os
 import sys
-from typing import NoReturn
-
-import click
+from typing import Any, NoReturn
 
 _SUBCOMMANDS = {
     "jobs": ("aoft_tui.cli.jobs_cmd", "List every fine-tuning job of the resource."),
@@ -38,52 +37,13 @@ _SUBCOMMANDS = {
 }
 
 
-class _LazyGroup(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(_SUBCOMMANDS)
+def __getattr__(name: str) -> Any:
+    # `main`, the click group, from its own module: the dashboard starts without click
+    if name == "main":
+        from aoft_tui.cli.group import main
 
-    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
-        if name not in _SUBCOMMANDS:
-            return None
-        module_name, _, attribute = _SUBCOMMANDS[name][0].partition(":")
-        module = importlib.import_module(module_name)
-        command = getattr(module, attribute or "command")
-        if name != "emulator" and not any(p.name == "profile" for p in command.params):
-            from aoft_tui.cli.common import profile_option
-
-            command.params.append(profile_option())  # `aoft-tui jobs --profile prod` as well
-        return command
-
-    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        # Help text without importing every sub-command module.
-        rows = [(name, help_) for name, (_, help_) in sorted(_SUBCOMMANDS.items())]
-        with formatter.section("Commands"):
-            formatter.write_dl(rows)
-
-
-@click.group(cls=_LazyGroup, invoke_without_command=True)
-@click.version_option(package_name="aoft-tui", prog_name="aoft-tui")  # read only for --version
-@click.option("--demo", is_flag=True, help="Use the embedded local emulator even if an endpoint is set.")
-@click.option(
-    "--profile",
-    metavar="NAME",
-    default=None,
-    help="Use [profiles.NAME] of config.toml (default: $AOFT_TUI_PROFILE, then default_profile).",
-)
-@click.pass_context
-def main(ctx: click.Context, demo: bool, profile: str | None) -> None:
-    """Terminal dashboard for Azure OpenAI fine-tuning jobs.
-
-    With no sub-command, opens the dashboard. Without AZURE_OPENAI_ENDPOINT it runs
-    on an embedded local emulator (demo mode).
-    """
-    from aoft_tui.cli import common
-
-    common.selected_profile = profile  # each run starts from the option (tests run many in one process)
-    if ctx.invoked_subcommand is None:
-        from aoft_tui.cli.tui_cmd import run_tui
-
-        run_tui(demo=demo, profile=profile)
+        return main
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # Set by the console script: a finished command may then leave without the teardown.
@@ -94,7 +54,40 @@ def run() -> None:
     """The `aoft-tui` console script (and `python -m aoft_tui`)."""
     global _from_console
     _from_console = True
-    main()
+    dashboard = dashboard_options(sys.argv[1:])
+    if dashboard is None:
+        from aoft_tui.cli.group import main
+
+        main()
+        return
+    from aoft_tui.cli.tui_cmd import run_tui
+
+    try:
+        run_tui(**dashboard)
+    except KeyboardInterrupt:  # as click says it (before the terminal is the app's)
+        sys.stderr.write("\nAborted!\n")
+        sys.exit(1)
+
+
+def dashboard_options(args: list[str]) -> dict[str, Any] | None:
+    """`aoft-tui [--demo] [--profile NAME]`: the dashboard's options, read without click
+    (~7 ms of every start); None for anything else (a sub-command, --help, --version, a
+    mistake), which the click group handles and explains."""
+    options: dict[str, Any] = {"demo": False, "profile": None}
+    rest = list(args)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--demo" and not options["demo"]:
+            options["demo"] = True
+        elif arg.startswith("--profile=") and options["profile"] is None:
+            options["profile"] = arg.removeprefix("--profile=")
+        elif arg == "--profile" and options["profile"] is None and rest and not rest[0].startswith("-"):
+            options["profile"] = rest.pop(0)
+        else:
+            return None
+    if options["profile"] == "":
+        return None
+    return options
 
 
 def exit_promptly(code: int) -> NoReturn:

@@ -13,8 +13,6 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from datetime import UTC, datetime
 
-import click
-
 from aoft_tui.services.settings import ConfigError, Settings, load_settings
 
 # The demo: a dozen jobs, some moving; the simulated clock runs 20× real time, so curves
@@ -38,8 +36,13 @@ def emulator_clock(emu: object) -> Callable[[], datetime] | None:
     return now
 
 
+def _say(message: str) -> None:
+    # not click.echo: the console script opens the dashboard without importing click
+    print(f"aoft-tui: {message}", file=sys.stderr, flush=True)
+
+
 def _fail(message: str) -> None:
-    click.echo(f"aoft-tui: {message}", err=True)
+    _say(message)
     sys.exit(2)
 
 
@@ -113,7 +116,7 @@ def _run_tui(demo: bool, profile: str | None = None) -> None:
             offer_connect=offer_connect,
         )
         for problem in app.keymap_problems:  # also in the app, but stderr outlives the screen
-            click.echo(f"aoft-tui: {problem}", err=True)
+            _say(problem)
         app.run()
     if app.return_code:
         sys.exit(app.return_code)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -129,6 +128,8 @@ def _from_config_file() -> dict[str, Any]:
     path = config_file()
     if not path.is_file():
         return {}
+    import tomllib  # ~1.5 ms, paid only when there is a file (the dashboard's start path)
+
     try:
         data = path.read_bytes()
         return tomllib.loads(data.decode("utf-8"))

@@ -80,6 +80,8 @@ class AoftApp(App[None]):
         # checked only when there is a keymap (it imports every screen module)
         self.keymap_problems: list[str] = []
         self._checked_keymap: dict[str, str] = {}
+        # work held until the first frame is on the terminal (call_after_first_frame); None after
+        self._after_first_frame: list[Callable[[], object]] | None = []
         if settings.keymap:
             from aoft_tui.ui.keymap import checked_keymap
 
@@ -98,6 +100,26 @@ class AoftApp(App[None]):
             self.run_worker(flush, thread=True, group="jobs-cache", exit_on_error=False)
 
     # --- what screens ask the app -----------------------------------------------------------
+    def call_after_first_frame(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once the first frame is on the terminal (soon, after that). Textual runs
+        `call_after_refresh` callbacks while its start-up batch still holds frames back: the
+        preview's SDK import (~0.5 s of a GIL-holding thread) and the cache write would run
+        before anything is on screen."""
+        if self._after_first_frame is None:
+            self.call_after_refresh(callback)
+        else:
+            self._after_first_frame.append(callback)
+
+    def on_ready(self) -> None:
+        # Ready reaches the app once start-up's batch is over and the screen is laid out: the
+        # refresh after it writes the first frame (Textual holds idle callbacks until then).
+        self.call_after_refresh(self._first_frame_written)
+
+    def _first_frame_written(self) -> None:
+        waiting, self._after_first_frame = self._after_first_frame or [], None
+        for callback in waiting:
+            self.call_later(callback)
+
     def reset_clock(self) -> None:
         """Back to the wall clock (a real resource after the demo's simulated one)."""
         self._clock = lambda: datetime.now(UTC)
@@ -141,6 +163,15 @@ class AoftApp(App[None]):
         self.push_screen(ConnectScreen(first_run=first_run), connected)
 
     # --- wiring -------------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        # The dashboard is the base screen, not pushed over Textual's empty default one: that
+        # one's compose, styles, layouts (laid out again behind the dashboard on each resize)
+        # and a blank frame were ~10 ms of the first paint. (Not through MODES: a mode's base
+        # screen is rendered inside start-up's batch, that frame dropped, the next one partial.)
+        from aoft_tui.ui.screens.main_screen import MainScreen
+
+        return MainScreen()
+
     def on_mount(self) -> None:
         if self._gc_paused:
             self.set_timer(STARTUP_DEADLINE, self.started)
@@ -154,9 +185,6 @@ class AoftApp(App[None]):
 
             for warning in endpoint_warnings(self.settings.endpoint):
                 self.notify(warning, title="Insecure endpoint", severity="warning", timeout=20)
-        from aoft_tui.ui.screens.main_screen import MainScreen
-
-        self.push_screen(MainScreen())
         if self.offer_connect:
             from aoft_tui.services.first_run import remember_connect_offered
 

@@ -33,7 +33,7 @@ async def loaded(pilot: Pilot) -> MainScreen:
 
 
 def main_screen(pilot: Pilot) -> MainScreen:
-    screen = pilot.app.screen_stack[1]
+    screen = pilot.app.screen_stack[0]  # the app's base screen (AoftApp.get_default_screen)
     assert isinstance(screen, MainScreen)
     return screen
 

@@ -44,6 +44,28 @@ async def test_switching_profile_lists_the_other_resource_and_names_it(
         )
 
 
+async def test_each_switch_leaves_one_dashboard_and_the_old_ones_gone(
+    write_config, monkeypatch, emulator, service, seeded_emulator
+) -> None:
+    """The dashboard is the app's base screen (AoftApp.get_default_screen); a switch gives the
+    new one a screen mode of its own, and the one before — the first in Textual's own mode,
+    later ones in theirs — is removed, its polling with it."""
+    write_config(
+        f'[profiles.emu]\nendpoint = "{seeded_emulator.endpoint}"\napi_key_env = "EMU_KEY"\n'
+        f'[profiles.emu2]\nendpoint = "{seeded_emulator.endpoint}"\napi_key_env = "EMU_KEY"\n'
+    )
+    monkeypatch.setenv("EMU_KEY", seeded_emulator.api_key)
+    app = make_app(service, emulator, profile_names=("emu", "emu2"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        dashboards = [await loaded(pilot)]
+        for name in ("emu", "emu2", "emu"):
+            app.switch_profile(name)
+            dashboards.append(await loaded(pilot))
+            assert app.screen_stack == [dashboards[-1]] and app.settings.profile == name
+            assert table(pilot).row_count == 8
+            assert not any(old.is_attached for old in dashboards[:-1])
+
+
 async def test_the_connect_dialog_writes_a_profile_and_connects(
     write_config, emulator, service, seeded_emulator
 ) -> None:

@@ -102,7 +102,6 @@ class MainScreen(
         self._preview_next: Job | None = None
         self._select_when_loaded: str | None = None
         self.loaded = False  # the first list arrived (tests and snapshots wait on it)
-        self._after_first_frame: list[Callable[[], object]] | None = []  # None once it is written
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -144,27 +143,8 @@ class MainScreen(
         self.on_main_screen_jobs_loaded(self.JobsLoaded(jobs))
         return True
 
-    def _compositor_refresh(self) -> None:
-        # Textual (8.2) renders this screen (pushed from AoftApp.on_mount) inside the app's
-        # start-up batch, drops that frame, yet counts its regions as drawn: the first frame
-        # written was partial and the rows came a tick later (+16-60 ms, bench/paint_pty.py).
-        # Not rendered here, the regions stay dirty and the first frame written is full.
-        if self.app._batch_count:  # private: tests/ui/test_first_frame.py notices if Textual changes it
-            return
-        super()._compositor_refresh()
-        if self._after_first_frame:  # the first frame is written: now the work that waited for it
-            waiting, self._after_first_frame = self._after_first_frame, None
-            for callback in waiting:
-                self.call_later(callback)
-
     def _call_after_first_frame(self, callback: Callable[[], object]) -> None:
-        """After the first frame is written. Textual runs `call_after_refresh` callbacks while its
-        start-up batch holds frames back: the preview's SDK import (~0.5 s of a GIL-holding
-        thread) and the cache write ran before anything was on screen."""
-        if self._after_first_frame is not None:
-            self._after_first_frame.append(callback)
-        else:
-            self.call_after_refresh(callback)
+        self.aoft.call_after_first_frame(callback)
 
     def _show_cached(self) -> None:
         """Paint the list remembered from the last run at once (marked as cached) while the
