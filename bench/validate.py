@@ -13,7 +13,8 @@
 Each runs in its own process (`--repeat N`: interleaved, best time of N); peak RSS and PSS
 are the peaks of the sums over the process tree, sampled every 10 ms from /proc (Linux) in
 one more run of each contender (sampling slows a multi-process run, so it is not timed).
-Prints examples/s, MB/s, peak RSS and the ratios.
+Prints examples/s, MB/s, peak RSS and the ratios, and each contender's median CPU time (user +
+sys of its process tree), the steadier measure when other work shares the machine.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ import argparse
 import json
 import os
 import random
+import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -277,13 +280,16 @@ def _mem(pid: int) -> tuple[int, int]:
     return rss, pss
 
 
-def run_measured(cmd: list[str], *, memory: bool) -> tuple[float, int, int, str]:
-    """Wall time, peak RSS and peak PSS summed over the process tree (bytes), stdout.
+def run_measured(cmd: list[str], *, memory: bool) -> tuple[float, float, int, int, str]:
+    """Wall time, CPU time (user + sys of the process tree), peak RSS and peak PSS summed over
+    the process tree (bytes), stdout. CPU time is the steadier measure on a shared machine:
+    other load stretches the wall time, hardly the work done.
 
     Time and memory come from separate runs (`memory=False` / `True`): reading a process's
     smaps_rollup takes its mmap lock and costs ~0.8 ms a read, so sampling every 10 ms slows
     the run being sampled — a three-process run ~0.2 s, a one-process run hardly at all."""
     t0 = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     peak_rss = peak_pss = 0
     done = threading.Event()
@@ -300,11 +306,13 @@ def run_measured(cmd: list[str], *, memory: bool) -> tuple[float, int, int, str]
     sampler.start()
     out, err = proc.communicate()
     elapsed = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)  # the child and the workers it waited for
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     done.set()
     sampler.join()
     if proc.returncode not in (0, 1):
         raise SystemExit(f"{cmd} failed ({proc.returncode}):\n{err}")
-    return elapsed, peak_rss, peak_pss, out
+    return elapsed, cpu, peak_rss, peak_pss, out
 
 
 def main() -> None:
@@ -339,12 +347,13 @@ def main() -> None:
             ),
         ]
         best: dict[str, list] = {}
+        cpu_times: dict[str, list[float]] = {}
         # interleaved, best time of N (other load on the machine hits all alike), then one
         # more run of each with memory sampling, for the peaks
         for run in range(args.repeat + 1):
             sampled = run == args.repeat
             for label, cmd in contenders:
-                wall, rss, pss, out = run_measured(cmd, memory=sampled)
+                wall, cpu, rss, pss, out = run_measured(cmd, memory=sampled)
                 if sampled:
                     wall = float("inf")  # its time is not comparable: sampling slowed it
                 doc = json.loads(out)
@@ -354,6 +363,8 @@ def main() -> None:
                     summary = doc["summary"]
                 row = best.setdefault(label, [label, wall, rss, pss, toks])
                 row[1], row[2], row[3] = min(row[1], wall), max(row[2], rss), max(row[3], pss)
+                if not sampled:
+                    cpu_times.setdefault(label, []).append(cpu)
         rows = list(best.values())
         with open("/proc/loadavg") as f:
             print(
@@ -376,6 +387,14 @@ def main() -> None:
                     f"{ours[0]} vs {label}: throughput x{wall / ours[1]:.1f}, peak RSS "
                     f"x{ours[2] / rss:.2f}, peak PSS x{ours[3] / pss:.2f} (targets: >= 8x, <= 0.25x)"
                 )
+        cpu = {label: statistics.median(times) for label, times in cpu_times.items()}
+        print(
+            f"CPU time (user + sys, median of {args.repeat}): "
+            + ", ".join(f"{k} {v:.2f} s" for k, v in cpu.items())
+        )
+        for ours in rows[2:]:
+            for label, *_ in rows[:2]:
+                print(f"{ours[0]} vs {label}: CPU time x{cpu[label] / cpu[ours[0]]:.1f}")
         print(
             "Token totals differ only because aoft-tui also counts tool calls and tool definitions; "
             f"problems found by aoft-tui: {summary}"

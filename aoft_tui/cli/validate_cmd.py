@@ -14,7 +14,7 @@ import click
 
 from aoft_tui.cli import exit_promptly
 from aoft_tui.domain import catalog
-from aoft_tui.domain.formatting import byte_size
+from aoft_tui.domain.sizes import byte_size
 from aoft_tui.domain.validation import CODES, DatasetIOError, ValidationReport, validate_file
 from aoft_tui.domain.validation.errors import ValidationStopped
 from aoft_tui.domain.validation.rules.formats import FORMAT_LABELS

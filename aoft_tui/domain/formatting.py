@@ -11,8 +11,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from aoft_tui.domain.models import Job, JobStatus
-
-DASH = "—"
+from aoft_tui.domain.sizes import DASH
+from aoft_tui.domain.sizes import byte_size as byte_size  # re-exported: callers keep formatting.byte_size
 
 # symbol, label — the symbol alone must tell the states apart. All one cell wide in every
 # terminal (⏸ would be a double-width emoji in many fonts and shift the columns).
@@ -118,18 +118,6 @@ def token_count(n: int | None) -> str:
             digits = 2 if value < 10 else 1 if value < 100 else 0
             return f"{value:.{digits}f}{unit}"
     return str(n)  # pragma: no cover
-
-
-def byte_size(n: float | None) -> str:
-    """`512 B`, `1.5 KiB`, `12.3 MiB`, `2.5 GiB`: binary units everywhere (the overview, the
-    upload progress, the validator), as the limits they are held to are binary."""
-    if n is None:
-        return DASH
-    for unit in ("B", "KiB", "MiB"):
-        if abs(n) < 1024:
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n:.1f} GiB"
 
 
 def progress_fraction(

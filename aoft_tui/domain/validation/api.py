@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from aoft_tui.domain import catalog
-from aoft_tui.domain.formatting import byte_size
+from aoft_tui.domain.sizes import byte_size
 from aoft_tui.domain.validation.errors import DatasetIOError
 from aoft_tui.domain.validation.report import ValidationReport
 from aoft_tui.domain.validation.rules.formats import (

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aoft_tui.domain.formatting import byte_size
+from aoft_tui.domain.sizes import byte_size
 from aoft_tui.domain.validation.rules.checks import Issues
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024

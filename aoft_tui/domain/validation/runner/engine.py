@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from aoft_tui.domain.formatting import byte_size
+from aoft_tui.domain.sizes import byte_size
 from aoft_tui.domain.validation.rules.problems import ProblemLog
 from aoft_tui.domain.validation.runner.chunk import ChunkResult, ScanConfig
 from aoft_tui.domain.validation.runner.pools import chunks_in_process, chunks_in_workers
