@@ -372,10 +372,12 @@ def _build_text(
 def _use_theme(theme: tuple[str, tuple]) -> str:
     """Register an "auto" theme with plotext once (as PlotextPlot does) and return its name."""
     from plotext._dict import themes
-    from textual_plotext.plot import _rgbify_theme, _sequence
+    from textual_plotext.plot import Color, _rgbify_theme, _sequence
 
     name, (surface, foreground) = theme
     if name not in themes:
-        # textual_plotext types the colour list as a list of unions; its own _sequence is a list of RGB tuples
-        themes[name] = _rgbify_theme(surface, surface, foreground, "default", _sequence)  # type: ignore[arg-type]
+        # cast: textual_plotext types the colours as an invariant list[Color] (a Sequence is what it
+        # reads), which its own _sequence, a list of RGB tuples, is not to mypy
+        colours = cast("list[Color]", _sequence)
+        themes[name] = _rgbify_theme(surface, surface, foreground, "default", colours)
     return name
