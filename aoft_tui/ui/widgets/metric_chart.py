@@ -50,6 +50,7 @@ from aoft_tui.domain import models as m
 from aoft_tui.domain.series import Series, point_budget, step_ticks
 
 if TYPE_CHECKING:
+    from textual_plotext.plot import Color as PlotColor
     from textual_plotext.plot import Plot
 
 # ANSI colour names: readable in 16-colour terminals and on dark or light themes.
@@ -372,12 +373,12 @@ def _build_text(
 def _use_theme(theme: tuple[str, tuple]) -> str:
     """Register an "auto" theme with plotext once (as PlotextPlot does) and return its name."""
     from plotext._dict import themes
-    from textual_plotext.plot import Color, _rgbify_theme, _sequence
+    from textual_plotext.plot import _rgbify_theme, _sequence
 
     name, (surface, foreground) = theme
     if name not in themes:
         # cast: textual_plotext types the colours as an invariant list[Color] (a Sequence is what it
         # reads), which its own _sequence, a list of RGB tuples, is not to mypy
-        colours = cast("list[Color]", _sequence)
+        colours = cast("list[PlotColor]", _sequence)
         themes[name] = _rgbify_theme(surface, surface, foreground, "default", colours)
     return name
