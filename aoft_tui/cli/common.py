@@ -13,7 +13,7 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, ParamSpec, TypeVar
 
 import click
 
@@ -26,6 +26,8 @@ EXIT_CONFIG = 2
 EXIT_INTERRUPTED = 130
 
 F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 # Keys seen in this process, scrubbed from any error text we print.
 _SECRETS: set[str] = set()
@@ -100,8 +102,8 @@ def cli_service(settings: Settings | None = None) -> Iterator[Any]:
     has_key = settings.api_key is not None and bool(settings.api_key.get_secret_value())
     if not settings.endpoint or not (has_key or settings.auth != "key"):
         fail("Not configured", missing_resource_message(settings), code=EXIT_CONFIG)
-    if has_key:
-        _SECRETS.add(settings.api_key.get_secret_value())  # type: ignore[union-attr]
+    if has_key and settings.api_key is not None:
+        _SECRETS.add(settings.api_key.get_secret_value())
     try:
         service = FineTuningService.from_settings(settings)
     except ConfigError as exc:
@@ -114,11 +116,11 @@ def cli_service(settings: Settings | None = None) -> Iterator[Any]:
         service.close()
 
 
-def handle_errors(func: F) -> F:
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Decorator for click commands: ServiceError → exit 1, ConfigError → exit 2, one line each."""
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
         except ConfigError as exc:
@@ -129,7 +131,7 @@ def handle_errors(func: F) -> F:
             click.echo("Interrupted.", err=True)
             sys.exit(EXIT_INTERRUPTED)
 
-    return wrapper  # type: ignore[return-value]
+    return wrapper
 
 
 def json_option(help: str) -> Callable[[F], F]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aoft_tui.domain.models import FileInfo
 from aoft_tui.services import uploads
@@ -12,6 +13,9 @@ from aoft_tui.services.api_mapping import as_dict, file_from_api
 from aoft_tui.services.errors import LocalFileError
 from aoft_tui.services.service_core import ServiceCore
 from aoft_tui.services.transfer import raise_if_cancelled, write_decoded
+
+if TYPE_CHECKING:
+    from openai.types import FilePurpose
 
 # progress(bytes_sent, bytes_total)
 ProgressCallback = Callable[[int, int], None]
@@ -39,7 +43,7 @@ class FileCalls(ServiceCore):
         self,
         path: Path,
         *,
-        purpose: str = "fine-tune",
+        purpose: FilePurpose = "fine-tune",
         progress: ProgressCallback | None = None,
         cancel: threading.Event | None = None,
         large_file_threshold: int | None = None,

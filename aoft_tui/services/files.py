@@ -64,8 +64,9 @@ def file_usage(files: list[FileInfo], jobs: list[Job]) -> list[FileUsage]:
     """Pure: each file with the jobs that use it, newest file first."""
     users: dict[str, list[Job]] = {}
     for job in sorted(jobs, key=lambda j: j.created_at, reverse=True):
-        for file_id in {job.training_file, job.validation_file, *job.result_files} - {None, ""}:
-            users.setdefault(file_id, []).append(job)  # type: ignore[arg-type]
+        named = (job.training_file, job.validation_file, *job.result_files)
+        for file_id in {name for name in named if name}:  # each file once, no missing ones
+            users.setdefault(file_id, []).append(job)
     ordered = sorted(files, key=lambda f: f.created_at, reverse=True)
     return [FileUsage(f, tuple(users.get(f.id, ()))) for f in ordered]
 

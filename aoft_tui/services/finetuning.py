@@ -118,8 +118,8 @@ class FineTuningService(FileCalls):
         from aoft_tui.services import credentials
 
         entra = settings.auth in credentials.ENTRA_AUTH_METHODS
-        has_key = settings.api_key is not None and bool(settings.api_key.get_secret_value())
-        if not settings.endpoint or not (entra or has_key):
+        key = settings.api_key.get_secret_value() if settings.api_key is not None else ""
+        if not settings.endpoint or not (entra or key):
             missing = "AZURE_OPENAI_ENDPOINT" if not settings.endpoint else "AZURE_OPENAI_API_KEY"
             raise ConfigError(
                 f"No Azure OpenAI resource configured ({missing} is not set). Set AZURE_OPENAI_ENDPOINT "
@@ -128,7 +128,7 @@ class FineTuningService(FileCalls):
             )
         endpoint = checked_endpoint(settings.endpoint, settings.endpoint_source)
         if not entra:
-            return cls(endpoint, settings.api_key.get_secret_value(), settings.api_version)  # type: ignore[union-attr]
+            return cls(endpoint, key, settings.api_version)
         if credential is None:
             credentials.require_identity_package(settings.auth)
         provider = credentials.token_provider(credential, auth=settings.auth)

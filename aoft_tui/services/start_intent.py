@@ -25,6 +25,7 @@ import contextlib
 import hashlib
 import json
 import os
+import sys
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -34,10 +35,9 @@ from aoft_tui.services import settings as settings_mod
 from aoft_tui.services.errors import ServiceError
 from aoft_tui.services.upload_cache import LocalFile, resource_key
 
-try:  # POSIX: one start per request at a time
+# POSIX: one start per request at a time (a platform check, which mypy follows: no Optional module)
+if sys.platform != "win32":
     import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
 INTENTS_DIR = "start-intents"
 _VERSION = 1
@@ -160,7 +160,7 @@ class StartIntent:
 
     def acquire(self) -> None:
         """Take the request's lock, or say which process holds it."""
-        if fcntl is None or self._lock_file is not None:
+        if sys.platform == "win32" or self._lock_file is not None:
             return
         self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         lock = open(self.path.with_suffix(".lock"), "a+")  # noqa: SIM115 - held across calls

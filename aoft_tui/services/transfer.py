@@ -14,8 +14,12 @@ import re
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from aoft_tui.services.errors import Cancelled
+
+if TYPE_CHECKING:
+    from _typeshed import WriteableBuffer
 
 _BASE64_ALPHABET = re.compile(rb"^[A-Za-z0-9+/=\s]*$")
 
@@ -77,9 +81,10 @@ class FileSlice(io.RawIOBase):
             self._on_read(self._pos)
         return chunk
 
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
+    def readinto(self, buffer: WriteableBuffer, /) -> int:
+        view = memoryview(buffer)
+        data = self.read(len(view))
+        view[: len(data)] = data
         return len(data)
 
 

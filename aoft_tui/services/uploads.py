@@ -14,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from aoft_tui.domain.models import FileInfo, FileStatus
 from aoft_tui.services.errors import Cancelled, FileProcessingError, OperationTimeout
@@ -22,6 +22,7 @@ from aoft_tui.services.transfer import FileSlice, ProgressTracker, UploadCancell
 
 if TYPE_CHECKING:  # the SDK loads lazily (~0.4 s): only at the first request, off the UI thread
     import openai
+    from openai.types import FilePurpose
 
 # Azure's Files API takes files up to 512 MB; bigger ones must go through /uploads.
 FILES_API_LIMIT = 512 * 1024 * 1024
@@ -41,7 +42,7 @@ def upload_with_files_api(
     client: openai.OpenAI,
     path: Path,
     *,
-    purpose: str,
+    purpose: FilePurpose,
     progress: ProgressCallback | None,
     cancel: threading.Event | None,
 ) -> dict[str, Any]:
@@ -59,8 +60,8 @@ def upload_with_files_api(
             body = FileSlice(fh, 0, size, on_read=tracker.part_reader(0), cancel=cancel)
             try:
                 created = client.with_options(max_retries=0).files.create(
-                    file=(path.name, body, mime_type_for(path)),  # type: ignore[arg-type]
-                    purpose=purpose,  # type: ignore[arg-type]
+                    file=(path.name, _sdk_file(body), mime_type_for(path)),
+                    purpose=purpose,
                 )
                 break
             except UploadCancelled:
@@ -79,6 +80,12 @@ def upload_with_files_api(
                 time.sleep(_retry_after(getattr(exc, "response", None), attempt))
     tracker.report(size)
     return created.to_dict(mode="json")
+
+
+def _sdk_file(body: FileSlice) -> IO[bytes]:
+    # cast: the SDK types a file body as typing.IO[bytes], which no io.RawIOBase (FileSlice) is
+    # to typeshed; the SDK only reads it
+    return cast("IO[bytes]", body)
 
 
 def landed_file(client: openai.OpenAI, name: str, size: int, *, since: float) -> dict[str, Any] | None:
@@ -101,7 +108,7 @@ def upload_with_uploads_api(
     client: openai.OpenAI,
     path: Path,
     *,
-    purpose: str,
+    purpose: FilePurpose,
     progress: ProgressCallback | None,
     cancel: threading.Event | None,
     part_size: int = PART_SIZE,
@@ -113,7 +120,7 @@ def upload_with_uploads_api(
         bytes=size,
         filename=path.name,
         mime_type=mime_type_for(path),
-        purpose=purpose,  # type: ignore[arg-type]
+        purpose=purpose,
     )
     part_ids: list[str] = []
     try:
@@ -123,7 +130,7 @@ def upload_with_uploads_api(
                 length = min(part_size, size - offset)
                 data = FileSlice(fh, offset, length, on_read=tracker.part_reader(offset), cancel=cancel)
                 name = f"{path.name}.part{len(part_ids)}"
-                part = client.uploads.parts.create(upload.id, data=(name, data))  # type: ignore[arg-type]
+                part = client.uploads.parts.create(upload.id, data=(name, _sdk_file(data)))
                 part_ids.append(part.id)
         raise_if_cancelled(cancel, f"Upload of {path.name}")
         completed = client.uploads.complete(upload.id, part_ids=part_ids)

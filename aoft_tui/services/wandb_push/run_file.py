@@ -31,7 +31,8 @@ def iter_records(path: Path) -> Iterator[Any]:
     from wandb.proto import wandb_internal_pb2
 
     for payload in _iter_payloads(path):
-        # the module re-exports Record from a protobuf-versioned submodule mypy cannot follow
+        # stub missing: wandb ships no .pyi for its protobuf modules, whose classes (Record) are
+        # built at import time in a protobuf-versioned submodule
         record = wandb_internal_pb2.Record()  # type: ignore[attr-defined]
         record.ParseFromString(payload)
         yield record

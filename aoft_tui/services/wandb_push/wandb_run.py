@@ -11,7 +11,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -122,8 +122,7 @@ class WandbRun:
         import wandb
 
         shown = rows[:RUN_TABLE_MAX_ROWS]
-        # wandb types columns as an invariant list[str | int]; a list[str] is what it wants
-        self.run.summary[key] = wandb.Table(columns=columns, data=shown)  # type: ignore[arg-type]
+        self.run.summary[key] = wandb.Table(columns=_column_keys(columns), data=shown)
         if len(rows) > len(shown):
             note = f"{key}: the run shows the first {len(shown):,} of {len(rows):,} rows (W&B's in-run Table limit)"
             self.run.summary[f"{key}_note"] = note
@@ -165,8 +164,7 @@ class WandbRun:
         note = None
         key = f"{prefix}_data"
         columns, shown = _without_empty_columns(COLUMNS, preview)
-        # wandb types columns as an invariant list[str | int]; a list[str] is what it wants
-        self.run.summary[key] = wandb.Table(columns=columns, data=shown, allow_mixed_types=True)  # type: ignore[arg-type]
+        self.run.summary[key] = wandb.Table(columns=_column_keys(columns), data=shown, allow_mixed_types=True)
         if rows > len(preview):
             note = (
                 f"{key}: the run shows the first {len(preview):,} of {rows:,} examples "
@@ -254,3 +252,9 @@ def _no_pandas_probe() -> None:
 def artifact_name(prefix: str, file_id: str) -> str:
     # W&B artifact names allow only letters, digits, _ - . (same rule as WandbLogger)
     return re.sub(r"[^a-zA-Z0-9_\-.]", "_", f"{prefix}-{file_id}")
+
+
+def _column_keys(columns: Sequence[str]) -> list[str | int]:
+    """Column names as wandb's Table types them: a list[str | int] (lists are invariant, so a
+    list[str] is not one to mypy)."""
+    return list(columns)

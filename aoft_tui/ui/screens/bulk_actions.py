@@ -9,16 +9,22 @@ names every job that could not be done — never "done" for a partial run.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
 
 from aoft_tui.domain.models import Job, JobStatus
-from aoft_tui.ui.screens.base import ScreenMixin
 from aoft_tui.ui.screens.confirm import ConfirmScreen
+from aoft_tui.ui.screens.dashboard_host import DashboardHost
+from aoft_tui.ui.screens.job_actions import JobScreenMixin
+
+if TYPE_CHECKING:
+    from aoft_tui.services.finetuning import FineTuningService
+    from aoft_tui.services.settings import Settings
 
 _NOT_STARTED = frozenset({JobStatus.CREATED, JobStatus.PENDING, JobStatus.VALIDATING_FILES, JobStatus.QUEUED})
 _LIST_AT_MOST = 12  # lines of job ids in the confirmation; the rest are counted
@@ -85,11 +91,11 @@ def export_parent() -> Path:
     return DEFAULT_PARENT
 
 
-class ExportActionMixin(ScreenMixin):
+class ExportActionMixin(JobScreenMixin):
     """`e`: write the selected job's metrics, events and results file to ./aoft-export/<id>/."""
 
     def action_export_job(self) -> None:
-        job = self._target_or_toast()  # type: ignore[attr-defined]
+        job = self._target_or_toast()
         if job is not None:
             self._export_one(job)
 
@@ -98,7 +104,7 @@ class ExportActionMixin(ScreenMixin):
         from aoft_tui.services.export import export_job
 
         try:
-            result = export_job(self.app.service, job.id, parent=export_parent(), job=job)  # type: ignore[attr-defined]
+            result = export_job(self.aoft.service, job.id, parent=export_parent(), job=job)
         except Exception as err:
             self.post_message(ExportFinished(job.id, None, str(err) or type(err).__name__, []))
         else:
@@ -114,7 +120,7 @@ class ExportActionMixin(ScreenMixin):
         self.notify(text, title="Exported", timeout=10)
 
 
-class BulkActionsMixin(ScreenMixin):
+class BulkActionsMixin(DashboardHost):
     """C / W / D: cancel, push to W&B or export every marked job."""
 
     def action_bulk_cancel(self) -> None:
@@ -127,7 +133,7 @@ class BulkActionsMixin(ScreenMixin):
         self._ask_bulk("export")
 
     def _marked_jobs(self) -> list[Job]:
-        table = self.table  # type: ignore[attr-defined]
+        table = self.table
         order = {job_id: i for i, job_id in enumerate(table.visible_ids)}
         ids = sorted(table.marked, key=lambda j: (order.get(j, len(order)), j))
         return [table.jobs[j] for j in ids if j in table.jobs]
@@ -168,9 +174,8 @@ class BulkActionsMixin(ScreenMixin):
 
     @work(thread=True, group="bulk", exit_on_error=False)
     def _run_bulk(self, verb: str, job_ids: list[str], skipped: list[tuple[str, str]]) -> None:
-        service = self.app.service  # type: ignore[attr-defined]
         outcome = BulkOutcome(verb, skipped=skipped)
-        run_one = _runner(verb, service, self.app.settings, outcome)  # type: ignore[attr-defined]
+        run_one = _runner(verb, self.aoft.service, self.aoft.settings, outcome)
         for job_id in job_ids:
             try:
                 run_one(job_id)
@@ -196,13 +201,15 @@ class BulkActionsMixin(ScreenMixin):
             timeout=15,
         )
         if o.verb == "cancel":
-            self.poll_now()  # type: ignore[attr-defined]
+            self.poll_now()
 
 
 _PARTICIPLE = {"cancel": "cancelled", "push": "pushed", "export": "exported"}
 
 
-def _runner(verb: str, service, settings, outcome: BulkOutcome):
+def _runner(
+    verb: str, service: FineTuningService, settings: Settings, outcome: BulkOutcome
+) -> Callable[[str], object]:
     if verb == "cancel":
         return service.cancel_job
     if verb == "export":
@@ -213,8 +220,6 @@ def _runner(verb: str, service, settings, outcome: BulkOutcome):
         return lambda job_id: export_job(service, job_id, parent=parent)
     from aoft_tui.services.wandb_push import PushOptions, push_job
 
-    wandb = getattr(settings, "wandb", None)
-    options = (
-        PushOptions(project=wandb.project, entity=wandb.entity, mode=wandb.mode) if wandb else PushOptions()
-    )
+    wandb = settings.wandb
+    options = PushOptions(project=wandb.project, entity=wandb.entity, mode=wandb.mode)
     return lambda job_id: push_job(service, job_id, options)

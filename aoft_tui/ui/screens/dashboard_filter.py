@@ -2,34 +2,21 @@
 hint they change, `s` sort, space mark and `m` compare of the marked jobs.
 
 A mixin for MainScreen (it provides `table`, `_show_selected()`; DashboardMemoryMixin
-provides `_ui_state_changed()` and `follow_label()`).
+provides `_ui_state_changed()` and `follow_label()`; declared in dashboard_host.DashboardHost).
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.widgets import Input, Label, Static
 
 from aoft_tui.domain import formatting as fmt
-from aoft_tui.ui.screens.base import ScreenMixin
-
-if TYPE_CHECKING:
-    from aoft_tui.ui.widgets.jobs_table import JobsTable
+from aoft_tui.ui.screens.dashboard_host import DashboardHost
 
 
-class DashboardFilterMixin(ScreenMixin):
-    if TYPE_CHECKING:
-        # provided by MainScreen and DashboardMemoryMixin (see the module docstring)
-        @property
-        def table(self) -> JobsTable: ...
-        def _show_selected(self, *, reload_preview: bool) -> None: ...
-        def _ui_state_changed(self) -> None: ...
-        def follow_label(self) -> str: ...
-
+class DashboardFilterMixin(DashboardHost):
     def _filter_input(self) -> Input | None:
         found = self.query("#filter")
-        return found.first() if found else None  # type: ignore[return-value]
+        return found.first(Input) if found else None
 
     async def action_filter(self) -> None:
         filter_input = self._filter_input()

@@ -1,7 +1,7 @@
 """The dashboard remembers and follows: saved filter/sort/marks/selection, "follow newest",
 and a toast when a job ends while another screen is on top.
 
-A mixin for MainScreen (it provides `table`, `mount`, `_update_counts`).
+A mixin for MainScreen (what it needs of the screen: dashboard_host.DashboardHost).
 The screen calls `_restore_ui_state()` on mount, `_after_jobs_loaded(jobs)` after each
 live list, `_cursor_moved()` when the highlight changes and `_ui_state_changed()` after
 filter, sort or mark changes.
@@ -9,16 +9,11 @@ filter, sort or mark changes.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.notifications import SeverityLevel
 
 from aoft_tui.domain.models import Job, JobStatus
 from aoft_tui.services.ui_state import UiState, UiStateStore
-from aoft_tui.ui.screens.base import ScreenMixin
-
-if TYPE_CHECKING:
-    from aoft_tui.ui.poller import Poller
+from aoft_tui.ui.screens.dashboard_host import DashboardHost
 
 SAVE_DELAY = 0.5  # seconds: holding ↓ through the list writes the file once, not per row
 # While another screen is on top, the list is still polled this often (only while a job
@@ -26,10 +21,7 @@ SAVE_DELAY = 0.5  # seconds: holding ↓ through the list writes the file once, 
 BACKGROUND_INTERVAL = 10.0
 
 
-class DashboardMemoryMixin(ScreenMixin):
-    if TYPE_CHECKING:
-        poller: Poller | None  # the screen's (base.py)
-
+class DashboardMemoryMixin(DashboardHost):
     _ui_store: UiStateStore | None = None
     _pending_state: UiState | None = None
     _following = False
@@ -41,13 +33,13 @@ class DashboardMemoryMixin(ScreenMixin):
     # --- remembered state ---------------------------------------------------------------
     def _restore_ui_state(self) -> None:
         try:
-            self._ui_store = UiStateStore(self.app.service.endpoint)  # type: ignore[attr-defined]
+            self._ui_store = UiStateStore(self.aoft.service.endpoint)
         except Exception:
             return
         state, notice = self._ui_store.load()
         if notice:
             self.notify(notice, title="Saved view ignored", severity="warning", timeout=10)
-        table = self.table  # type: ignore[attr-defined]
+        table = self.table
         table.sort_by(state.sort_column, reverse=state.sort_reverse)
         if state.filter:
             from aoft_tui.ui.widgets.filter_input import FilterInput
@@ -61,7 +53,7 @@ class DashboardMemoryMixin(ScreenMixin):
     def _ui_state_changed(self) -> None:
         if self._ui_store is None or self._pending_state is not None:
             return  # not restored yet: saving now would overwrite the saved marks
-        table = self.table  # type: ignore[attr-defined]
+        table = self.table
         # taken now: at unmount the table is already gone
         self._unsaved = UiState(
             filter=table.filter_text,
@@ -87,7 +79,7 @@ class DashboardMemoryMixin(ScreenMixin):
 
     # --- after every live list -----------------------------------------------------------
     def _after_jobs_loaded(self, jobs: list[Job]) -> None:
-        table = self.table  # type: ignore[attr-defined]
+        table = self.table
         pending, self._pending_state = self._pending_state, None
         if pending is not None:
             table.set_marked(pending.marked)
@@ -110,10 +102,10 @@ class DashboardMemoryMixin(ScreenMixin):
             )
         else:
             self._follow_target = None
-        self._update_counts()  # type: ignore[attr-defined]
+        self._update_counts()
 
     def _select_newest(self) -> None:
-        table = self.table  # type: ignore[attr-defined]
+        table = self.table
         visible = table.visible_ids
         if not visible:
             return
@@ -123,10 +115,10 @@ class DashboardMemoryMixin(ScreenMixin):
             table.select_job(newest)
 
     def _cursor_moved(self) -> None:
-        if self._following and self.table.selected_key != self._follow_target:  # type: ignore[attr-defined]
+        if self._following and self.table.selected_key != self._follow_target:
             self._following = False
             self._follow_target = None
-            self._update_counts()  # type: ignore[attr-defined]
+            self._update_counts()
         self._ui_state_changed()
 
     def follow_label(self) -> str:

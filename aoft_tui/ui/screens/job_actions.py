@@ -11,6 +11,8 @@ it still explains why, rather than doing nothing.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events, work
 from textual.message import Message
 
@@ -148,3 +150,10 @@ class JobScreen(AoftScreen[None]):
         self.notify(
             str(message.error), title=f"Could not {message.verb}: {message.error.title}", severity="error"
         )
+
+
+if TYPE_CHECKING:
+    # A job screen's mixin: to mypy, the JobScreen it is mixed into (as base.ScreenMixin).
+    JobScreenMixin = JobScreen
+else:
+    JobScreenMixin = object

@@ -132,7 +132,7 @@ class MainScreen(
         """The list requested as the app started (services.prefetch) is here: show it before
         the first frame, not a worker hop and a frame later (~30-50 ms, bench/paint_pty.py)."""
         service = self.aoft.service
-        if not getattr(service, "first_list_arrived", False):
+        if not service.first_list_arrived:
             return False
         self.poller.in_flight = True  # this is the first poll; its handler schedules the next
         try:
@@ -150,9 +150,9 @@ class MainScreen(
         """Paint the list remembered from the last run at once (marked as cached) while the
         first list is still on its way (a slow network); the live list replaces it by key."""
         service = self.aoft.service
-        if getattr(service, "first_list_arrived", False):
+        if service.first_list_arrived:
             return  # the live list is already here: reading the cache first would only delay it
-        cache = getattr(service, "jobs_cache", None)
+        cache = service.jobs_cache
         jobs = cache.load() if cache is not None else None
         if not jobs:
             return

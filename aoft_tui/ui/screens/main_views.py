@@ -2,7 +2,8 @@
 form, W&B push, deploy, deployments, files, a job's links), and deleting a finished job.
 
 A mixin for `MainScreen` (kept apart so the dashboard module stays small): the screen
-provides `_target_or_toast()` (JobScreen), `table`, `poll_now()` and `_select_when_loaded`.
+provides `_target_or_toast()` (JobScreen), `table`, `poll_now()` and `_select_when_loaded`
+(declared in dashboard_host.DashboardHost).
 A feature's screen is imported only when its key is pressed (fast start-up).
 
 Deleting a job is the spec's FineTuning_Delete (DELETE /fine_tuning/jobs/{id}); Azure
@@ -12,18 +13,14 @@ accepts it for finished jobs only (succeeded, failed, cancelled), so only those 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.message import Message
 
 from aoft_tui.domain.models import Job
 from aoft_tui.services.errors import ServiceError
-from aoft_tui.ui.screens.base import ScreenMixin
 from aoft_tui.ui.screens.confirm import ConfirmScreen
-
-if TYPE_CHECKING:
-    from aoft_tui.ui.widgets.jobs_table import JobsTable
+from aoft_tui.ui.screens.dashboard_host import DashboardHost
 
 
 class JobDeleted(Message):
@@ -39,17 +36,8 @@ class JobDeleteFailed(Message):
         self.error = error
 
 
-class MainViewsMixin(ScreenMixin):
+class MainViewsMixin(DashboardHost):
     """Mixed into MainScreen; see the module docstring."""
-
-    if TYPE_CHECKING:
-        # provided by MainScreen and JobScreen (see the module docstring)
-        _select_when_loaded: str | None
-
-        @property
-        def table(self) -> JobsTable: ...
-        def poll_now(self) -> None: ...
-        def _target_or_toast(self) -> Job | None: ...
 
     def action_open_detail(self) -> None:
         job = self._target_or_toast()
@@ -130,7 +118,7 @@ class MainViewsMixin(ScreenMixin):
         from aoft_tui.services.links import job_links
         from aoft_tui.ui.screens.links_screen import LinksScreen
 
-        self.app.push_screen(LinksScreen(job.id, job_links(job.id, self.app.settings)))  # type: ignore[attr-defined]
+        self.app.push_screen(LinksScreen(job.id, job_links(job.id, self.aoft.settings)))
 
     def action_delete_job(self) -> None:
         job: Job | None = self._target_or_toast()
@@ -155,7 +143,7 @@ class MainViewsMixin(ScreenMixin):
     @work(thread=True, group="job-action", exit_on_error=False)
     def _delete_job(self, job_id: str) -> None:
         try:
-            self.app.service.delete_job(job_id)  # type: ignore[attr-defined]
+            self.aoft.service.delete_job(job_id)
         except ServiceError as err:
             self.post_message(JobDeleteFailed(job_id, err))
         except Exception as err:
@@ -165,7 +153,7 @@ class MainViewsMixin(ScreenMixin):
 
     def on_job_deleted(self, message: JobDeleted) -> None:
         table = self.table
-        table.sync([j for j in table.jobs.values() if j.id != message.job_id], self.app.now())  # type: ignore[attr-defined]
+        table.sync([j for j in table.jobs.values() if j.id != message.job_id], self.aoft.now())
         self.notify(f"{message.job_id} is deleted.", title="Job deleted")
         self.poll_now()
 

@@ -154,8 +154,9 @@ class NewJobFieldsMixin:
         keep = wanted or (current if current != self._tier_set_here else "")
         select.set_options(options)
         select.value = keep if keep in {v for _, v in options} else default
-        # redraw the label when the value stayed the same (mypy: Select is generic, its reactive is not)
-        select.mutate_reactive(Select.value)  # type: ignore[misc]
+        # redraw the label when the value stayed the same (the reactive of the select's own class:
+        # mypy calls `Select.value`, a generic class's reactive, ambiguous)
+        select.mutate_reactive(type(select).value)
         self._tier_set_here = "" if keep and select.value == keep else select.value
 
     def _choose_model(self, model: str) -> None:

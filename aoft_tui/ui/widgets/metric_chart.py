@@ -50,6 +50,7 @@ from aoft_tui.domain import models as m
 from aoft_tui.domain.series import Series, point_budget, step_ticks
 
 if TYPE_CHECKING:
+    from textual_plotext.plot import Color as PlotColor
     from textual_plotext.plot import Plot
 
 # ANSI colour names: readable in 16-colour terminals and on dark or light themes.
@@ -376,6 +377,8 @@ def _use_theme(theme: tuple[str, tuple]) -> str:
 
     name, (surface, foreground) = theme
     if name not in themes:
-        # textual_plotext types the colour list as a list of unions; its own _sequence is a list of RGB tuples
-        themes[name] = _rgbify_theme(surface, surface, foreground, "default", _sequence)  # type: ignore[arg-type]
+        # cast: textual_plotext types the colours as an invariant list[Color] (a Sequence is what it
+        # reads), which its own _sequence, a list of RGB tuples, is not to mypy
+        colours = cast("list[PlotColor]", _sequence)
+        themes[name] = _rgbify_theme(surface, surface, foreground, "default", colours)
     return name
