@@ -91,3 +91,34 @@ async def test_esc_while_provisioning_leaves_it_creating_in_the_view_which_follo
         seeded_emulator.advance(cps.PROVISION_SECONDS)
         await until(pilot, lambda: view.items["left-early"].state == "Succeeded", "the view's refresh")
         assert len([d for d in registry.all() if d.name == "left-early"]) == 1
+
+
+async def test_a_second_question_shows_only_its_own_answers(seeded_emulator, seeded_service):
+    """Asked again before the first answers ended: the first question's late pieces are not
+    mixed into the second's answers (nor counted as its streams ending)."""
+    from aoft_tui.ui.screens.deploy_support import deploy_services
+    from aoft_tui.ui.screens.try_screen import TryScreen
+
+    async with make_app(seeded_service, seeded_emulator).run_test(size=(150, 36)) as pilot:
+        await loaded(pilot)
+        await open_deployments(pilot, "the list")
+        select_fine_tuned_deployment(pilot.app.screen)
+        await pilot.press("enter")
+        await until(pilot, lambda: isinstance(pilot.app.screen, TryScreen), "the try screen")
+        try_screen = pilot.app.screen
+        prompt = try_screen.query_one("#try-prompt")
+        # the first question's two answers come a second late: after the second question's
+        seeded_emulator.faults.schedule("stall", path_contains="/chat/completions", count=2, seconds=1.0)
+        prompt.value = "I need help with my refund"
+        await pilot.press("enter")
+        await pilot.pause(0.2)  # both stalled requests are in
+        prompt.value = "My invoice is wrong"
+        await pilot.press("enter")
+        await until(pilot, lambda: try_screen.streams_done == 2, "both answers")
+        await pilot.pause(1.5)  # the first question's late answers have streamed in too
+        assert try_screen.streams_done == 2
+        chat = deploy_services(pilot.app)[1]
+        for side, name in (("ft", try_screen.deployment), ("base", try_screen.base)):
+            alone = "".join(chat.stream(name, [{"role": "user", "content": "My invoice is wrong"}]))
+            assert alone and try_screen.answers[side] == alone
+            assert str(try_screen.query_one(f"#answer-{side}").render()) == alone

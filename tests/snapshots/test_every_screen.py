@@ -170,7 +170,6 @@ async def _confirm(pilot, emu) -> None:
     await settle(pilot)
 
 
-# deployments at 160x48 is left out: its column widths race the snapshot (1 run in 4 differs)
 # name: (how to open it, the sizes still missing, the emulator's simulated start, NO_COLOR)
 SCREENS = {
     "main_list_no_color": (_keys("down"), [SMALL, WIDE], 600, True),
@@ -186,7 +185,7 @@ SCREENS = {
     "files": (_files, [WIDE], 600, False),
     "log": (_log, [WIDE], 600, False),
     "links": (_keys("down", "u"), [WIDE], 600, False),
-    "deployments": (_deployments, [SMALL], 5 * 3600, False),
+    "deployments": (_deployments, [SMALL, WIDE], 5 * 3600, False),  # fixed column widths now
     "deploy_dialog": (_deploy_dialog, [SMALL, WIDE], 5 * 3600, False),
     "try": (_try, [SMALL, WIDE], 5 * 3600, False),
     "evaluate": (_evaluate, [SMALL, WIDE], 5 * 3600, False),

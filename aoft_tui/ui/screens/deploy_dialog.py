@@ -3,22 +3,30 @@ capacity; shows provisioning until it has Succeeded, then returns the deployment
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import get_current_worker
 
 from aoft_tui.domain import catalog
 from aoft_tui.domain.models import Job
+from aoft_tui.ui.screens.deploy_support import form_problem
 
 if TYPE_CHECKING:
     from aoft_tui.ui.app import AoftApp
 
 SKUS = ("Standard", "GlobalStandard", "Developer")
+
+
+class _DialogLeft(Exception):
+    """The dialog was left while provisioning: its worker stops waiting."""
 
 
 def sku_label(sku: str, prices: dict[str, float] | None = None) -> str:
@@ -40,6 +48,17 @@ def default_name(job: Job) -> str:
 class DeployDialog(ModalScreen[str | None]):
     CSS_PATH = "deployments_screen.tcss"
     BINDINGS = [Binding("escape", "dismiss_none", "Close", id="deploy.close")]
+
+    # what the deploy worker reports (posted from its thread, handled on the dialog)
+    @dataclass
+    class Provisioning(Message):
+        note: str  # "name: Creating"
+
+    @dataclass
+    class Deployed(Message):
+        name: str
+        created: bool  # False: it already existed, nothing new was made
+        error: str | None = None  # not deployed: the form is editable again
 
     def __init__(self, job: Job) -> None:
         super().__init__()
@@ -79,11 +98,9 @@ class DeployDialog(ModalScreen[str | None]):
         name = self.query_one("#deploy-name", Input).value.strip()
         capacity_text = self.query_one("#deploy-capacity", Input).value.strip()
         progress = self.query_one("#deploy-progress", Static)
-        if not name:
-            progress.update("Give the deployment a name.")
-            return
-        if not capacity_text.isdigit() or int(capacity_text) < 1:
-            progress.update("Capacity must be a whole number of at least 1.")
+        problem = form_problem(name, "Give the deployment a name.", capacity_text, "Capacity")
+        if problem is not None:
+            progress.update(problem)
             return
         self.state = "provisioning"
         self.query_one("#deploy-go", Button).disabled = True
@@ -94,24 +111,39 @@ class DeployDialog(ModalScreen[str | None]):
     def _deploy(self, name: str, sku: str, capacity: int) -> None:
         from aoft_tui.ui.screens.deploy_support import deploy_services
 
-        progress = self.query_one("#deploy-progress", Static)
+        worker = get_current_worker()
 
         def show(d: object) -> None:
-            self.app.call_from_thread(progress.update, f"{name}: {getattr(d, 'state', '')}")
+            note = self.Provisioning(f"{name}: {getattr(d, 'state', '')}")
+            if worker.is_cancelled or not self.post_message(note):
+                raise _DialogLeft  # stops the polling: the Deployments view follows it now
 
         try:
             service = deploy_services(self.app)[0]
             outcome = service.deploy(
                 name, self.job.fine_tuned_model or "", sku=sku, capacity=capacity, wait=True, progress=show
             )
-        except Exception as err:
-            self.state = "editing"
-            self.app.call_from_thread(progress.update, f"Not deployed: {err}")
-            self.app.call_from_thread(setattr, self.query_one("#deploy-go", Button), "disabled", False)
+        except _DialogLeft:
             return
-        if not outcome.created:
-            self.app.call_from_thread(
-                self.notify, f"{name} already existed; nothing new was created.", title="Already deployed"
-            )
+        except Exception as err:
+            self.post_message(self.Deployed(name, False, str(err)))
+        else:
+            self.post_message(self.Deployed(name, outcome.created))
+
+    def on_deploy_dialog_provisioning(self, message: Provisioning) -> None:
+        if not self.is_current:
+            return  # left while provisioning: the Deployments view follows it
+        self.query_one("#deploy-progress", Static).update(message.note)
+
+    def on_deploy_dialog_deployed(self, message: Deployed) -> None:
+        if not self.is_current:
+            return  # left already (dismissing again would pop the screen below)
+        if message.error is not None:
+            self.state = "editing"
+            self.query_one("#deploy-progress", Static).update(f"Not deployed: {message.error}")
+            self.query_one("#deploy-go", Button).disabled = False
+            return
+        if not message.created:
+            self.notify(f"{message.name} already existed; nothing new was created.", title="Already deployed")
         self.state = "done"
-        self.app.call_from_thread(self.dismiss, name)
+        self.dismiss(message.name)

@@ -29,3 +29,13 @@ def deploy_services(app: Any) -> tuple[Any, Any]:
     chat = DeploymentChat.from_credentials(credentials)
     app._aoft_deploy_services = (deployments, chat)
     return deployments, chat
+
+
+def form_problem(text: str, missing: str, count: str, count_label: str) -> str | None:
+    """What is wrong with a deploy screen's form (a required text and a count of at least
+    1: the deploy dialog's name and capacity, the evaluation's file and N), or None."""
+    if not text:
+        return missing
+    if not count.isdigit() or int(count) < 1:
+        return f"{count_label} must be a whole number of at least 1."
+    return None

@@ -7,6 +7,7 @@ try screen, `S` the quick evaluation (score), `n` a new job continuing from the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from textual import work
@@ -18,6 +19,7 @@ from textual.widgets import DataTable, Label, Static
 
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.deployments import Deployment
+from aoft_tui.domain.models import Job
 from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
 
@@ -45,13 +47,6 @@ def _span(hours: float | None) -> str:
     if hours >= 48:
         return f"{hours / 24:.1f}d"
     return f"{hours:.1f}h" if hours >= 1 else f"{hours * 60:.0f}m"
-
-
-class DeploymentsLoaded(Message):
-    def __init__(self, items: list[Deployment] | None, error: str | None = None) -> None:
-        super().__init__()
-        self.items = items
-        self.error = error
 
 
 class DeploymentsTable(DataTable[str]):
@@ -97,6 +92,23 @@ class DeploymentsScreen(Screen[None]):
         Binding("ctrl+r", "refresh", "Refresh", id="deployments.refresh"),
     ]
 
+    # what the workers report (posted from their threads, handled on the screen)
+    @dataclass
+    class Loaded(Message):
+        items: list[Deployment] | None  # None: the list failed (error says why)
+        error: str | None = None
+
+    @dataclass
+    class JobLookedUp(Message):
+        model: str
+        job: Job | None
+        error: str | None = None  # the look-up failed: continue without the job's settings
+
+    @dataclass
+    class Deleted(Message):
+        name: str
+        error: str | None = None  # not deleted
+
     def __init__(self, *, select: str | None = None) -> None:
         super().__init__()
         self.items: dict[str, Deployment] = {}
@@ -125,11 +137,11 @@ class DeploymentsScreen(Screen[None]):
 
         try:
             service, _ = deploy_services(self.app)
-            self.post_message(DeploymentsLoaded(service.list()))
+            self.post_message(self.Loaded(service.list()))
         except Exception as err:
-            self.post_message(DeploymentsLoaded(None, str(err)))
+            self.post_message(self.Loaded(None, str(err)))
 
-    def on_deployments_loaded(self, message: DeploymentsLoaded) -> None:
+    def on_deployments_screen_loaded(self, message: Loaded) -> None:
         self.loaded = True
         note = self.query_one("#deployments-note", Static)
         if message.items is None:
@@ -201,19 +213,25 @@ class DeploymentsScreen(Screen[None]):
 
     @work(thread=True, group="deployments-continue", exit_on_error=False)
     def _continue(self, model: str) -> None:
-        from aoft_tui.ui.screens.deployment_actions import job_for_model, open_continue_from
+        from aoft_tui.ui.screens.deployment_actions import job_for_model
 
         try:
-            job = job_for_model(cast("AoftApp", self.app).service, model)
+            self.post_message(
+                self.JobLookedUp(model, job_for_model(cast("AoftApp", self.app).service, model))
+            )
         except Exception as err:
-            self.app.call_from_thread(
-                self.notify,
-                f"Could not look up the job that made {model}: {err}",
+            self.post_message(self.JobLookedUp(model, None, str(err)))
+
+    def on_deployments_screen_job_looked_up(self, message: JobLookedUp) -> None:
+        from aoft_tui.ui.screens.deployment_actions import open_continue_from
+
+        if message.error is not None:
+            self.notify(
+                f"Could not look up the job that made {message.model}: {message.error}",
                 title="Continuing without its settings",
                 severity="warning",
             )
-            job = None
-        self.app.call_from_thread(open_continue_from, self, model, job)
+        open_continue_from(self, message.model, message.job)
 
     def action_delete_deployment(self) -> None:
         d = self.selected
@@ -241,10 +259,16 @@ class DeploymentsScreen(Screen[None]):
         try:
             deploy_services(self.app)[0].delete(name)
         except Exception as err:
-            self.app.call_from_thread(self.notify, str(err), title="Delete failed", severity="error")
+            self.post_message(self.Deleted(name, str(err)))
+        else:
+            self.post_message(self.Deleted(name))
+
+    def on_deployments_screen_deleted(self, message: Deleted) -> None:
+        if message.error is not None:
+            self.notify(message.error, title="Delete failed", severity="error")
             return
-        self.app.call_from_thread(self.notify, f"Deleted deployment {name}.", title="Deleted")
-        self.app.call_from_thread(self.action_refresh)
+        self.notify(f"Deleted deployment {message.name}.", title="Deleted")
+        self.action_refresh()
 
 
 def _cells(d: Deployment, now, prices) -> tuple[str, ...]:

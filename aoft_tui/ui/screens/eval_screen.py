@@ -6,6 +6,7 @@ tokens and cost. Runs in a worker, one example at a time; esc cancels a running 
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -13,10 +14,12 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from aoft_tui.services.quick_eval import EvalRun, ExampleResult, SideTotals
+from aoft_tui.ui.screens.deploy_support import form_problem
 from aoft_tui.ui.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
@@ -62,6 +65,22 @@ class EvalScreen(Screen[None]):
         Binding("ctrl+r", "run_eval", "Run", id="eval.run"),
     ]
 
+    # what the workers report (posted from their threads, handled on the screen)
+    @dataclass
+    class DefaultFile(Message):
+        note: str  # where finding the job's validation file stands
+        path: Path | None = None  # downloaded: the file field takes it if still empty
+
+    @dataclass
+    class Scored(Message):
+        run: EvalRun
+        result: ExampleResult
+
+    @dataclass
+    class Finished(Message):
+        run: EvalRun
+        error: str | None = None  # stopped by this error (what was done stays)
+
     def __init__(self, deployment: str, model: str, base: str | None, base_model: str | None) -> None:
         super().__init__()
         self.deployment, self.model = deployment, model
@@ -100,7 +119,6 @@ class EvalScreen(Screen[None]):
     def _default_file(self) -> None:
         from aoft_tui.ui.screens.deployment_actions import job_for_model, validation_file_path
 
-        progress = self.query_one("#eval-progress", Static)
         try:
             job = job_for_model(cast("AoftApp", self.app).service, self.model)
             if job is None or not job.validation_file:
@@ -109,25 +127,25 @@ class EvalScreen(Screen[None]):
                     if job is not None
                     else "No job of this resource made this model: enter a chat JSONL file."
                 )
-                self.app.call_from_thread(progress.update, note)
+                self.post_message(self.DefaultFile(note))
                 return
-            self.app.call_from_thread(
-                progress.update, f"Downloading {job.validation_file} (the validation file of {job.id})…"
+            self.post_message(
+                self.DefaultFile(f"Downloading {job.validation_file} (the validation file of {job.id})…")
             )
             path = validation_file_path(cast("AoftApp", self.app).service, job.validation_file)
         except Exception as err:
-            self.app.call_from_thread(
-                progress.update, f"Could not fetch the validation file: {err}. Enter a chat JSONL file."
+            self.post_message(
+                self.DefaultFile(f"Could not fetch the validation file: {err}. Enter a chat JSONL file.")
             )
             return
+        ready = f"Ready: {job.validation_file}, the validation file of {job.id}. Enter or Run."
+        self.post_message(self.DefaultFile(ready, path))
 
-        def fill() -> None:
-            field = self.query_one("#eval-file", Input)
-            if not field.value:
-                field.value = str(path)
-            progress.update(f"Ready: {job.validation_file}, the validation file of {job.id}. Enter or Run.")
-
-        self.app.call_from_thread(fill)
+    def on_eval_screen_default_file(self, message: DefaultFile) -> None:
+        field = self.query_one("#eval-file", Input)
+        if message.path is not None and not field.value:
+            field.value = str(message.path)
+        self.query_one("#eval-progress", Static).update(message.note)
 
     # --- running ---------------------------------------------------------------------------
     @on(Button.Pressed, "#eval-go")
@@ -138,11 +156,9 @@ class EvalScreen(Screen[None]):
         progress = self.query_one("#eval-progress", Static)
         path_text = self.query_one("#eval-file", Input).value.strip()
         n_text = self.query_one("#eval-n", Input).value.strip()
-        if not path_text:
-            progress.update("Enter a chat JSONL file to evaluate on.")
-            return
-        if not n_text.isdigit() or int(n_text) < 1:
-            progress.update("N must be a whole number of at least 1.")
+        problem = form_problem(path_text, "Enter a chat JSONL file to evaluate on.", n_text, "N")
+        if problem is not None:
+            progress.update(problem)
             return
         from aoft_tui.services.deployment_chat import eval_examples
 
@@ -172,12 +188,13 @@ class EvalScreen(Screen[None]):
         try:
             chat = deploy_services(self.app)[1]
             for result in run_eval(chat.ask, run, examples, self._cancel.is_set):
-                self.app.call_from_thread(self._show, run, result)
+                self.post_message(self.Scored(run, result))
         except Exception as err:
             error = str(err)
-        self.app.call_from_thread(self._finish, run, error)
+        self.post_message(self.Finished(run, error))
 
-    def _show(self, run: EvalRun, result: ExampleResult) -> None:
+    def on_eval_screen_scored(self, message: Scored) -> None:
+        run, result = message.run, message.result
         # the text columns share what the # and score columns leave of the screen's width
         texts = 2 + len(result.answers)
         width = max(12, (self.size.width - 6 - 14 * len(result.answers)) // texts - 2)
@@ -188,7 +205,8 @@ class EvalScreen(Screen[None]):
         self.query_one("#eval-progress", Static).update(f"{run.done}/{run.planned} examples… (esc cancels)")
         self.query_one("#eval-totals", Static).update(totals_text(run, self._prices))
 
-    def _finish(self, run: EvalRun, error: str | None) -> None:
+    def on_eval_screen_finished(self, message: Finished) -> None:
+        run, error = message.run, message.error
         self.running, self.finished = False, True
         self.query_one("#eval-go", Button).disabled = False
         if error is not None:
