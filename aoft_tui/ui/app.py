@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 from urllib.parse import urlparse
 
 from textual.app import App, SystemCommand
@@ -25,6 +25,10 @@ from textual.widget import Widget
 from aoft_tui.services.finetuning import FineTuningService
 from aoft_tui.services.settings import Settings
 from aoft_tui.ui.commands import ActionCommands
+
+if TYPE_CHECKING:
+    from aoft_tui.services.deployment_chat import DeploymentChat
+    from aoft_tui.services.deployments import DeploymentService
 
 # the way out of the demo first: at 80 columns the end of the label may be cut
 DEMO_LABEL = "demo — {key} → Connect · local emulator"
@@ -73,6 +77,9 @@ class AoftApp(App[None]):
         self.demo_emulator: object | None = demo_emulator
         # the first start (services.first_run): the connect dialog opens over the demo, once
         self.offer_connect = offer_connect
+        # the deploy screens' control-plane and chat clients, made at their first use
+        # (ui.screens.deploy_support), not on the start path
+        self.deploy_services: tuple[DeploymentService, DeploymentChat] | None = None
         self._clock = clock or (lambda: datetime.now(UTC))
         # the command paused the cyclic GC for start-up (cli.tui_cmd); see started()
         self._gc_paused = gc_paused
@@ -95,9 +102,8 @@ class AoftApp(App[None]):
             self._gc_paused = False
             gc.freeze()
             gc.enable()
-        flush = getattr(self.service, "flush_jobs_cache", None)
-        if flush is not None:  # the first list's cache file, written off the first frame's path
-            self.run_worker(flush, thread=True, group="jobs-cache", exit_on_error=False)
+        # the first list's cache file, written off the first frame's path
+        self.run_worker(self.service.flush_jobs_cache, thread=True, group="jobs-cache", exit_on_error=False)
 
     # --- what screens ask the app -----------------------------------------------------------
     def call_after_first_frame(self, callback: Callable[[], object]) -> None:
@@ -143,7 +149,7 @@ class AoftApp(App[None]):
         if self.demo:
             key = self._checked_keymap.get("command_palette", "ctrl+p").split(",")[0].strip()
             return DEMO_LABEL.format(key=key)
-        profile = getattr(self.settings, "profile", None)
+        profile = self.settings.profile
         return f"{profile} · {self.endpoint_label}" if profile else self.endpoint_label
 
     # --- profiles -----------------------------------------------------------------------------
@@ -227,8 +233,8 @@ class AoftApp(App[None]):
             "Add a profile (endpoint and sign-in) to config.toml and use it",
             self.action_connect,
         )
-        for name in getattr(self.settings, "profile_names", ()):
-            if name != getattr(self.settings, "profile", None) or self.demo:
+        for name in self.settings.profile_names:
+            if name != self.settings.profile or self.demo:
                 yield SystemCommand(
                     f"Switch profile: {name}",
                     f"Connect to [profiles.{name}] of config.toml",

@@ -4,23 +4,19 @@ capacity; shows provisioning until it has Succeeded, then returns the deployment
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import get_current_worker
 
 from aoft_tui.domain import catalog
 from aoft_tui.domain.models import Job
+from aoft_tui.ui.screens.base import AoftModalScreen
 from aoft_tui.ui.screens.deploy_support import form_problem
-
-if TYPE_CHECKING:
-    from aoft_tui.ui.app import AoftApp
 
 SKUS = ("Standard", "GlobalStandard", "Developer")
 
@@ -45,7 +41,7 @@ def default_name(job: Job) -> str:
     return "".join(c if c.isalnum() or c in "-_." else "-" for c in base)[:64] or "fine-tuned"
 
 
-class DeployDialog(ModalScreen[str | None]):
+class DeployDialog(AoftModalScreen[str | None]):
     CSS_PATH = "deployments_screen.tcss"
     BINDINGS = [Binding("escape", "dismiss_none", "Close", id="deploy.close")]
 
@@ -66,7 +62,7 @@ class DeployDialog(ModalScreen[str | None]):
         self.state = "editing"
 
     def compose(self) -> ComposeResult:
-        prices = getattr(cast("AoftApp", self.app).settings, "prices", None)
+        prices = self.aoft.settings.prices
         with Vertical(id="deploy-dialog"):
             yield Label(f"Deploy {self.job.fine_tuned_model}", id="deploy-title")
             yield Label("Deployment name")
@@ -119,7 +115,7 @@ class DeployDialog(ModalScreen[str | None]):
                 raise _DialogLeft  # stops the polling: the Deployments view follows it now
 
         try:
-            service = deploy_services(self.app)[0]
+            service = deploy_services(self.aoft)[0]
             outcome = service.deploy(
                 name, self.job.fine_tuned_model or "", sku=sku, capacity=capacity, wait=True, progress=show
             )

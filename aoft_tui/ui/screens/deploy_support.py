@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from aoft_tui.services.deployment_chat import DeploymentChat
+    from aoft_tui.services.deployments import DeploymentService
+    from aoft_tui.ui.app import AoftApp
 
 
-def deploy_services(app: Any) -> tuple[Any, Any]:
+def deploy_services(app: AoftApp) -> tuple[DeploymentService, DeploymentChat]:
     """(DeploymentService, DeploymentChat) for this app; raises ConfigError/ServiceError with
     a message to show when deploying is not set up."""
-    cached = getattr(app, "_aoft_deploy_services", None)
-    if cached is not None:
-        return cached
+    if app.deploy_services is not None:
+        return app.deploy_services
     from aoft_tui.services.control_plane import dashboard_config
     from aoft_tui.services.deployment_chat import DeploymentChat
     from aoft_tui.services.deployments import DeploymentService
@@ -21,13 +25,13 @@ def deploy_services(app: Any) -> tuple[Any, Any]:
     credentials = service.chat_credentials()
     key = credentials.api_key.get_secret_value() if credentials.api_key else None
     config = dashboard_config(
-        demo=app.demo, endpoint=credentials.endpoint, api_key=key, settings=getattr(app, "settings", None)
+        demo=app.demo, endpoint=credentials.endpoint, api_key=key, settings=app.settings
     )
     deployments = DeploymentService(
         config, api_key_configured=bool(key), poll_interval=0.5 if app.demo else 10.0
     )
     chat = DeploymentChat.from_credentials(credentials)
-    app._aoft_deploy_services = (deployments, chat)
+    app.deploy_services = (deployments, chat)
     return deployments, chat
 
 

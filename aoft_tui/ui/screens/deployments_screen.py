@@ -8,23 +8,19 @@ try screen, `S` the quick evaluation (score), `n` a new job continuing from the 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
 
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.deployments import Deployment
 from aoft_tui.domain.models import Job
+from aoft_tui.ui.screens.base import AoftScreen
 from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
-
-if TYPE_CHECKING:
-    from aoft_tui.ui.app import AoftApp
 
 REFRESH_WHILE_CREATING = 2.0
 # Fixed widths: DataTable's auto widths sometimes painted before they had grown to the rows
@@ -64,7 +60,7 @@ class DeploymentsTable(DataTable[str]):
     ]
 
 
-class DeploymentsScreen(Screen[None]):
+class DeploymentsScreen(AoftScreen[None]):
     CSS_PATH = "deployments_screen.tcss"
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="deployments.back"),
@@ -136,7 +132,7 @@ class DeploymentsScreen(Screen[None]):
         from aoft_tui.ui.screens.deploy_support import deploy_services
 
         try:
-            service, _ = deploy_services(self.app)
+            service, _ = deploy_services(self.aoft)
             self.post_message(self.Loaded(service.list()))
         except Exception as err:
             self.post_message(self.Loaded(None, str(err)))
@@ -147,8 +143,8 @@ class DeploymentsScreen(Screen[None]):
         if message.items is None:
             note.update(f"Could not list deployments: {message.error}")
             return
-        now = cast("AoftApp", self.app).now()
-        prices = getattr(cast("AoftApp", self.app).settings, "prices", None)
+        now = self.aoft.now()
+        prices = self.aoft.settings.prices
         table = self.query_one(DataTable)
         keep = self._select or (
             table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value if table.row_count else None
@@ -216,9 +212,7 @@ class DeploymentsScreen(Screen[None]):
         from aoft_tui.ui.screens.deployment_actions import job_for_model
 
         try:
-            self.post_message(
-                self.JobLookedUp(model, job_for_model(cast("AoftApp", self.app).service, model))
-            )
+            self.post_message(self.JobLookedUp(model, job_for_model(self.aoft.service, model)))
         except Exception as err:
             self.post_message(self.JobLookedUp(model, None, str(err)))
 
@@ -257,7 +251,7 @@ class DeploymentsScreen(Screen[None]):
         from aoft_tui.ui.screens.deploy_support import deploy_services
 
         try:
-            deploy_services(self.app)[0].delete(name)
+            deploy_services(self.aoft)[0].delete(name)
         except Exception as err:
             self.post_message(self.Deleted(name, str(err)))
         else:

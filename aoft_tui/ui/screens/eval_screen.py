@@ -8,22 +8,18 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Input, Label, Static
 
 from aoft_tui.services.quick_eval import EvalRun, ExampleResult, SideTotals
+from aoft_tui.ui.screens.base import AoftScreen
 from aoft_tui.ui.screens.deploy_support import form_problem
 from aoft_tui.ui.widgets.key_bar import KeyBar
-
-if TYPE_CHECKING:
-    from aoft_tui.ui.app import AoftApp
 
 DEFAULT_N = 20
 SHOWN_CHARS = 40
@@ -52,7 +48,7 @@ def totals_text(run: EvalRun, prices: dict[str, float] | None) -> str:
     return "\n".join(lines)
 
 
-class EvalScreen(Screen[None]):
+class EvalScreen(AoftScreen[None]):
     CSS_PATH = "deployments_screen.tcss"
     BINDINGS = [
         Binding(
@@ -120,7 +116,7 @@ class EvalScreen(Screen[None]):
         from aoft_tui.ui.screens.deployment_actions import job_for_model, validation_file_path
 
         try:
-            job = job_for_model(cast("AoftApp", self.app).service, self.model)
+            job = job_for_model(self.aoft.service, self.model)
             if job is None or not job.validation_file:
                 note = (
                     "The job had no validation file: enter a chat JSONL file."
@@ -132,7 +128,7 @@ class EvalScreen(Screen[None]):
             self.post_message(
                 self.DefaultFile(f"Downloading {job.validation_file} (the validation file of {job.id})…")
             )
-            path = validation_file_path(cast("AoftApp", self.app).service, job.validation_file)
+            path = validation_file_path(self.aoft.service, job.validation_file)
         except Exception as err:
             self.post_message(
                 self.DefaultFile(f"Could not fetch the validation file: {err}. Enter a chat JSONL file.")
@@ -186,7 +182,7 @@ class EvalScreen(Screen[None]):
 
         error = None
         try:
-            chat = deploy_services(self.app)[1]
+            chat = deploy_services(self.aoft)[1]
             for result in run_eval(chat.ask, run, examples, self._cancel.is_set):
                 self.post_message(self.Scored(run, result))
         except Exception as err:
@@ -220,7 +216,7 @@ class EvalScreen(Screen[None]):
 
     @property
     def _prices(self) -> dict[str, float] | None:
-        return getattr(getattr(self.app, "settings", None), "prices", None)
+        return self.aoft.settings.prices
 
     def action_cancel_or_back(self) -> None:
         if self.running:

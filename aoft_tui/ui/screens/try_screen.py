@@ -10,11 +10,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input, Label, Static
 
 from aoft_tui.domain import catalog
 from aoft_tui.domain.deployments import Deployment
+from aoft_tui.ui.screens.base import AoftScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
 
 # A streamed answer is shown at most this often (and once at its end): a fast stream's
@@ -36,7 +36,7 @@ def base_for(deployment: Deployment, others: list[Deployment]) -> str | None:
     return None
 
 
-class TryScreen(Screen[None]):
+class TryScreen(AoftScreen[None]):
     CSS_PATH = "deployments_screen.tcss"
     BINDINGS = [Binding("escape", "app.pop_screen", "Back", id="try.back")]
 
@@ -96,7 +96,7 @@ class TryScreen(Screen[None]):
 
         answer, shown_at, error = "", 0.0, None
         try:
-            chat = deploy_services(self.app)[1]
+            chat = deploy_services(self.aoft)[1]
             for piece in chat.stream(deployment, [{"role": "user", "content": question}]):
                 answer += piece
                 if time.monotonic() - shown_at >= SHOW_EVERY_SECONDS:
