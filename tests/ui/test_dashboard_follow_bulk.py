@@ -63,28 +63,25 @@ async def test_follow_moves_to_new_jobs_until_the_cursor_moves(emulator, service
         assert jobs_table.selected_key == moved_to  # no longer following: the cursor stays
 
 
-async def test_bulk_cancel_lists_skipped_jobs_and_cancels_the_rest(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await loaded(pilot)
-        jobs_table = table(pilot)
-        by_status = {jobs_table.jobs[j].status: j for j in jobs_table.visible_ids}
-        running, pending = by_status[JobStatus.RUNNING], by_status[JobStatus.PENDING]
-        done = by_status[JobStatus.SUCCEEDED]
-        jobs_table.set_marked([running, pending, done])
-        await pilot.press("C")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, ConfirmScreen)
-        text = str(dialog.query_one("#confirm-message").render())
-        assert running in text and pending in text and f"{done}: already succeeded" in text
-        await pilot.press("y")
-        await settle(pilot)
-        assert seeded_service.get_job(running).status is JobStatus.CANCELLED
-        assert seeded_service.get_job(pending).status is JobStatus.CANCELLED
-        assert seeded_service.get_job(done).status is JobStatus.SUCCEEDED
-        title, message = next((t, m) for t, m in toasts(app) if t.startswith("Bulk cancel"))
-        assert title == "Bulk cancel" and "Cancelled 2 of 2." in message and f"Skipped {done}" in message
+async def test_bulk_cancel_lists_skipped_jobs_and_cancels_the_rest(dashboard, seeded_service) -> None:
+    jobs_table = table(dashboard)
+    by_status = {jobs_table.jobs[j].status: j for j in jobs_table.visible_ids}
+    running, pending = by_status[JobStatus.RUNNING], by_status[JobStatus.PENDING]
+    done = by_status[JobStatus.SUCCEEDED]
+    jobs_table.set_marked([running, pending, done])
+    await dashboard.press("C")
+    await dashboard.pause()
+    dialog = dashboard.app.screen
+    assert isinstance(dialog, ConfirmScreen)
+    text = str(dialog.query_one("#confirm-message").render())
+    assert running in text and pending in text and f"{done}: already succeeded" in text
+    await dashboard.press("y")
+    await settle(dashboard)
+    assert seeded_service.get_job(running).status is JobStatus.CANCELLED
+    assert seeded_service.get_job(pending).status is JobStatus.CANCELLED
+    assert seeded_service.get_job(done).status is JobStatus.SUCCEEDED
+    title, message = next((t, m) for t, m in toasts(dashboard.app) if t.startswith("Bulk cancel"))
+    assert title == "Bulk cancel" and "Cancelled 2 of 2." in message and f"Skipped {done}" in message
 
 
 async def test_bulk_export_writes_one_folder_per_marked_job(
@@ -106,14 +103,11 @@ async def test_bulk_export_writes_one_folder_per_marked_job(
     assert sorted(p.name for p in (tmp_path / "aoft-export").iterdir()) == sorted(marked)
 
 
-async def test_bulk_with_nothing_marked_says_how(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await loaded(pilot)
-        await pilot.press("W")
-        await pilot.pause()
-        assert not isinstance(app.screen, ConfirmScreen)
-        assert any(t == "No marked jobs" for t, _ in toasts(app))
+async def test_bulk_with_nothing_marked_says_how(dashboard) -> None:
+    await dashboard.press("W")
+    await dashboard.pause()
+    assert not isinstance(dashboard.app.screen, ConfirmScreen)
+    assert any(t == "No marked jobs" for t, _ in toasts(dashboard.app))
 
 
 async def test_a_job_that_ends_under_another_screen_raises_a_toast(emulator, service, monkeypatch) -> None:

@@ -58,23 +58,20 @@ async def test_detail_key_bar_lists_the_tabs_and_help(seeded_emulator, seeded_se
         assert "1-4 Tabs" in text and "? Help" in text, text
 
 
-async def test_j_k_g_G_ctrl_d_ctrl_u_move_the_list(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        jobs = table(pilot)
-        await pilot.press("g")
-        assert jobs.cursor_row == 0
-        await pilot.press("j", "j")
-        assert jobs.cursor_row == 2
-        await pilot.press("k")
-        assert jobs.cursor_row == 1
-        await pilot.press("G")
-        assert jobs.cursor_row == jobs.row_count - 1
-        await pilot.press("ctrl+u")
-        assert jobs.cursor_row < jobs.row_count - 1
-        await pilot.press("g", "ctrl+d")
-        assert jobs.cursor_row > 0
+async def test_j_k_g_G_ctrl_d_ctrl_u_move_the_list(dashboard) -> None:
+    jobs = table(dashboard)
+    await dashboard.press("g")
+    assert jobs.cursor_row == 0
+    await dashboard.press("j", "j")
+    assert jobs.cursor_row == 2
+    await dashboard.press("k")
+    assert jobs.cursor_row == 1
+    await dashboard.press("G")
+    assert jobs.cursor_row == jobs.row_count - 1
+    await dashboard.press("ctrl+u")
+    assert jobs.cursor_row < jobs.row_count - 1
+    await dashboard.press("g", "ctrl+d")
+    assert jobs.cursor_row > 0
 
 
 async def test_colon_opens_the_palette_and_push_finds_the_wandb_action(
@@ -110,20 +107,17 @@ async def test_cancel_in_the_detail_of_a_finished_job_says_why(seeded_service) -
         assert [n.title for n in app._notifications] == ["Can't cancel", "Can't pause", "Can't resume"]
 
 
-async def test_toasts_of_the_detail_do_not_follow_back_to_the_list(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await loaded(pilot)
-        await select_job(pilot, lambda j: j.status is JobStatus.SUCCEEDED)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("y")  # "Copied job id"
-        await pilot.pause()
-        assert "Copied job id" in [t for t, _ in toasts(app)]
-        await pilot.press("escape")
-        await settle(pilot)
-        assert app.screen is main_screen(pilot)
-        assert "Copied job id" not in [t for t, _ in toasts(app)]
+async def test_toasts_of_the_detail_do_not_follow_back_to_the_list(dashboard) -> None:
+    await select_job(dashboard, lambda j: j.status is JobStatus.SUCCEEDED)
+    await dashboard.press("enter")
+    await settle(dashboard)
+    await dashboard.press("y")  # "Copied job id"
+    await dashboard.pause()
+    assert "Copied job id" in [t for t, _ in toasts(dashboard.app)]
+    await dashboard.press("escape")
+    await settle(dashboard)
+    assert dashboard.app.screen is main_screen(dashboard)
+    assert "Copied job id" not in [t for t, _ in toasts(dashboard.app)]
 
 
 async def test_help_lists_every_key_of_the_detail_overview(seeded_emulator, seeded_service) -> None:

@@ -15,82 +15,67 @@ def _counts(pilot) -> str:
     return str(main_screen(pilot).query_one("#counts", Label).content)
 
 
-async def test_counts_active_jobs_outside_the_filter(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        jobs = table(pilot).jobs.values()
-        active_in_all = sum(job.status.is_active for job in jobs)
-        assert active_in_all, "the seeded demo has a running job"
-        await pilot.press("slash", *"succeeded", "enter")
-        await settle(pilot)
-        counts = _counts(pilot)
-        # `2 of 8 jobs · 0 active` hid the running job: the active count covers every job
-        assert counts.endswith(f"0 active shown · {active_in_all} active in all"), counts
-        await pilot.press("slash", "escape")
-        await settle(pilot)
-        assert _counts(pilot) == f"{len(jobs)} jobs · {active_in_all} active"
+async def test_counts_active_jobs_outside_the_filter(dashboard) -> None:
+    jobs = table(dashboard).jobs.values()
+    active_in_all = sum(job.status.is_active for job in jobs)
+    assert active_in_all, "the seeded demo has a running job"
+    await dashboard.press("slash", *"succeeded", "enter")
+    await settle(dashboard)
+    counts = _counts(dashboard)
+    # `2 of 8 jobs · 0 active` hid the running job: the active count covers every job
+    assert counts.endswith(f"0 active shown · {active_in_all} active in all"), counts
+    await dashboard.press("slash", "escape")
+    await settle(dashboard)
+    assert _counts(dashboard) == f"{len(jobs)} jobs · {active_in_all} active"
 
 
-async def test_cancel_refusal_is_grammatical(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await loaded(pilot)
-        job_id = await select_job(pilot, lambda j: j.status is JobStatus.SUCCEEDED)
-        await pilot.press("c")
-        await pilot.pause()
-        messages = [message for _, message in toasts(app)]
-        assert any(f"{job_id[-8:]} has already succeeded" in m for m in messages), messages
-        assert not any("is succeeded" in m for m in messages)
+async def test_cancel_refusal_is_grammatical(dashboard) -> None:
+    job_id = await select_job(dashboard, lambda j: j.status is JobStatus.SUCCEEDED)
+    await dashboard.press("c")
+    await dashboard.pause()
+    messages = [message for _, message in toasts(dashboard.app)]
+    assert any(f"{job_id[-8:]} has already succeeded" in m for m in messages), messages
+    assert not any("is succeeded" in m for m in messages)
 
 
-async def test_compare_one_job_title_is_singular(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        await select_job(pilot, lambda j: j.status is JobStatus.SUCCEEDED)
-        await pilot.press("space", "m")
-        await settle(pilot)
-        assert str(app.screen.query_one("#compare-title", Label).content) == "Compare 1 job"
+async def test_compare_one_job_title_is_singular(dashboard) -> None:
+    await select_job(dashboard, lambda j: j.status is JobStatus.SUCCEEDED)
+    await dashboard.press("space", "m")
+    await settle(dashboard)
+    assert str(dashboard.app.screen.query_one("#compare-title", Label).content) == "Compare 1 job"
 
 
-async def test_failed_job_preview_says_why_there_are_no_metrics(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        await select_job(pilot, lambda j: j.status is JobStatus.FAILED and not seeded_service.metrics(j.id))
-        await settle(pilot)
-        chart = main_screen(pilot).query_one(MetricChart)
-        assert not chart.series
-        assert "no metrics: the job failed before training" in str(chart.render())
+async def test_failed_job_preview_says_why_there_are_no_metrics(dashboard, seeded_service) -> None:
+    await select_job(dashboard, lambda j: j.status is JobStatus.FAILED and not seeded_service.metrics(j.id))
+    await settle(dashboard)
+    chart = main_screen(dashboard).query_one(MetricChart)
+    assert not chart.series
+    assert "no metrics: the job failed before training" in str(chart.render())
 
 
-async def test_preview_reloads_when_the_selected_job_finishes(seeded_emulator, seeded_service) -> None:
+async def test_preview_reloads_when_the_selected_job_finishes(
+    dashboard, seeded_emulator, seeded_service
+) -> None:
     """The side chart showed one point 25 minutes after the job finished, until the cursor
     moved away and back: a poll that changes the selected job's status must reload it."""
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        job_id = await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
-        await settle(pilot)
-        chart = main_screen(pilot).query_one(MetricChart)
-        before = chart.point_count
-        seeded_emulator.advance(3 * 3600)  # long enough for the running job to finish
-        main_screen(pilot).poll_now()
-        for _ in range(50):
-            await settle(pilot)
-            if table(pilot).jobs[job_id].status.is_terminal:
-                break
-        await settle(pilot)
-        assert table(pilot).jobs[job_id].status.is_terminal
-        assert table(pilot).selected_key == job_id, "the cursor never moved"
-        after = chart.point_count
-        final = len(seeded_service.metrics(job_id))
-        assert after > before and final > 0
-        xs, _ = next(iter(chart.series.values()))
-        assert xs[-1] == max(p.step for p in seeded_service.metrics(job_id)), (
-            "the preview shows the last step"
-        )
+    job_id = await select_job(dashboard, lambda j: j.status is JobStatus.RUNNING)
+    await settle(dashboard)
+    chart = main_screen(dashboard).query_one(MetricChart)
+    before = chart.point_count
+    seeded_emulator.advance(3 * 3600)  # long enough for the running job to finish
+    main_screen(dashboard).poll_now()
+    for _ in range(50):
+        await settle(dashboard)
+        if table(dashboard).jobs[job_id].status.is_terminal:
+            break
+    await settle(dashboard)
+    assert table(dashboard).jobs[job_id].status.is_terminal
+    assert table(dashboard).selected_key == job_id, "the cursor never moved"
+    after = chart.point_count
+    final = len(seeded_service.metrics(job_id))
+    assert after > before and final > 0
+    xs, _ = next(iter(chart.series.values()))
+    assert xs[-1] == max(p.step for p in seeded_service.metrics(job_id)), "the preview shows the last step"
 
 
 async def test_failed_job_overview_says_why_there_are_no_metrics(seeded_service) -> None:
@@ -140,24 +125,35 @@ async def test_checkpoint_names_are_never_cut_into_another_name(seeded_service, 
         await detail_settle(pilot)
         await pilot.press("4")
         await detail_settle(pilot)
-        for _ in range(40):  # scrolled fully right changes nothing: the end is always there
+        table = app.screen.query_one(CheckpointsTable)
+
+        def assert_name_ends_shown(row_of) -> list[str]:
+            lines = screen_lines(app)
+            for checkpoint in checkpoints:
+                name = checkpoint.fine_tuned_model_checkpoint
+                row = next((line for line in lines if row_of(checkpoint, line)), None)
+                assert row is not None, f"no row for step {checkpoint.step}: {lines}"
+                tail = name[-12:]
+                assert re.search(re.escape(tail) + r"(\s|$)", row), f"the end of {name!r} is lost in {row!r}"
+            return lines
+
+        assert_name_ends_shown(lambda checkpoint, line: re.match(rf"^\s*{checkpoint.step}\s", line))
+        # Scrolled fully right changes nothing: the end is always there. (The keys went to the
+        # tab bar before, which 40 presses took round and back to this tab: nothing scrolled.)
+        table.focus()
+        for _ in range(40):
+            if table.scroll_x >= table.max_scroll_x:
+                break
             await pilot.press("right")
         await pilot.pause()
-        lines = screen_lines(app)
-        names = {c.fine_tuned_model_checkpoint for c in checkpoints}
-        rows = [line for line in lines if re.match(r"^\s*\d+\s", line)]
-        for checkpoint in checkpoints:
-            name = checkpoint.fine_tuned_model_checkpoint
-            row = next((r for r in rows if re.match(rf"^\s*{checkpoint.step}\s", r)), None)
-            assert row is not None, f"no row for step {checkpoint.step}: {lines}"
-            tail = name[-12:]
-            assert re.search(re.escape(tail) + r"(\s|$)", row), f"the end of {name!r} is lost in {row!r}"
-        table = app.screen.query_one(CheckpointsTable)
+        assert table.scroll_x == table.max_scroll_x
+        lines = assert_name_ends_shown(  # the step may be scrolled away: the row is told by its time
+            lambda checkpoint, line: checkpoint.created_at.strftime("%Y-%m-%d %H:%M") in line
+        )
         selected = table.selected_checkpoint()
         assert selected is not None
         whole = "".join(line.strip() for line in lines)
         assert selected.fine_tuned_model_checkpoint in whole.replace(" ", ""), "the full name is shown"
-        assert names
 
 
 @pytest.mark.parametrize("width", [12, 17, 21, 24, 30, 45])

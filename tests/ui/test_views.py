@@ -96,51 +96,42 @@ async def test_log_view_shows_a_failed_requests_status_and_id_never_the_key(
         assert seeded_emulator.api_key not in repr(seeded_service.request_log.entries())
 
 
-async def test_log_filter_narrows_the_rows(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        await pilot.press("enter")  # the detail screen asks for more than the job list
-        await settle(pilot)
-        await pilot.press("escape", "L")
-        await pilot.pause(0.6)
-        screen = app.screen
-        assert isinstance(screen, LogScreen)
-        log_table = screen.query_one("#log")
-        everything = log_table.row_count
-        await pilot.press("slash", *"events")
-        await pilot.pause()
-        assert 0 < log_table.row_count < everything
-        assert all("/events" in entry.path for entry in screen._shown)
-        await pilot.press("escape", "escape")
-        await pilot.pause()
-        assert not isinstance(app.screen, LogScreen)
+async def test_log_filter_narrows_the_rows(dashboard) -> None:
+    await dashboard.press("enter")  # the detail screen asks for more than the job list
+    await settle(dashboard)
+    await dashboard.press("escape", "L")
+    await dashboard.pause(0.6)
+    screen = dashboard.app.screen
+    assert isinstance(screen, LogScreen)
+    log_table = screen.query_one("#log")
+    everything = log_table.row_count
+    await dashboard.press("slash", *"events")
+    await dashboard.pause()
+    assert 0 < log_table.row_count < everything
+    assert all("/events" in entry.path for entry in screen._shown)
+    await dashboard.press("escape", "escape")
+    await dashboard.pause()
+    assert not isinstance(dashboard.app.screen, LogScreen)
 
 
-async def test_finished_job_is_deleted_after_confirmation(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await loaded(pilot)
-        job_id = await select_job(pilot, lambda j: j.status is JobStatus.CANCELLED)
-        await pilot.press("X")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("y")
-        await settle(pilot)
-        assert job_id not in {j.id for j in seeded_service.list_jobs()}
-        assert job_id not in table(pilot).jobs
+async def test_finished_job_is_deleted_after_confirmation(dashboard, seeded_service) -> None:
+    job_id = await select_job(dashboard, lambda j: j.status is JobStatus.CANCELLED)
+    await dashboard.press("X")
+    await dashboard.pause()
+    assert isinstance(dashboard.app.screen, ConfirmScreen)
+    await dashboard.press("y")
+    await settle(dashboard)
+    assert job_id not in {j.id for j in seeded_service.list_jobs()}
+    assert job_id not in table(dashboard).jobs
 
 
-async def test_delete_of_a_running_job_is_refused_without_a_request(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await loaded(pilot)
-        job_id = await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
-        await pilot.press("X")
-        await settle(pilot)
-        assert not isinstance(app.screen, ConfirmScreen)
-        assert toasts(app)[-1][0] == "Can't delete"
-        assert seeded_service.traffic.count("DELETE", job_id) == 0
+async def test_delete_of_a_running_job_is_refused_without_a_request(dashboard, seeded_service) -> None:
+    job_id = await select_job(dashboard, lambda j: j.status is JobStatus.RUNNING)
+    await dashboard.press("X")
+    await settle(dashboard)
+    assert not isinstance(dashboard.app.screen, ConfirmScreen)
+    assert toasts(dashboard.app)[-1][0] == "Can't delete"
+    assert seeded_service.traffic.count("DELETE", job_id) == 0
 
 
 async def test_links_are_hyperlinks_and_y_copies_the_highlighted_one(seeded_emulator, seeded_service) -> None:
