@@ -33,49 +33,43 @@ def _rendered(app) -> str:
     return app.export_screenshot()
 
 
-async def test_files_view_lists_files_with_their_jobs_and_quota(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        screen = await _files_screen(pilot)
-        files = seeded_service.list_files()
-        assert screen.query_one("#files").row_count == len(files)
-        running = next(j for j in seeded_service.list_jobs() if j.status is JobStatus.RUNNING)
-        await _select_file(pilot, screen, running.training_file)
-        assert screen.selected.file.id == running.training_file
-        shown = _rendered(app)
-        uploaded = sum(f.purpose == "fine-tune" for f in files)
-        assert f"{uploaded}&#160;of&#160;50&#160;files" in shown or f"{uploaded} of 50 files" in shown
-        assert running.id in str(screen.query_one("#files-detail").render())
+async def test_files_view_lists_files_with_their_jobs_and_quota(dashboard, seeded_service) -> None:
+    screen = await _files_screen(dashboard)
+    files = seeded_service.list_files()
+    assert screen.query_one("#files").row_count == len(files)
+    running = next(j for j in seeded_service.list_jobs() if j.status is JobStatus.RUNNING)
+    await _select_file(dashboard, screen, running.training_file)
+    assert screen.selected.file.id == running.training_file
+    shown = _rendered(dashboard.app)
+    uploaded = sum(f.purpose == "fine-tune" for f in files)
+    assert f"{uploaded}&#160;of&#160;50&#160;files" in shown or f"{uploaded} of 50 files" in shown
+    assert running.id in str(screen.query_one("#files-detail").render())
 
 
-async def test_delete_is_refused_for_a_file_a_running_job_uses(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        screen = await _files_screen(pilot)
-        running = next(j for j in seeded_service.list_jobs() if j.status is JobStatus.RUNNING)
-        await _select_file(pilot, screen, running.training_file)
-        await pilot.press("X")
-        await settle(pilot)
-        assert not isinstance(app.screen, ConfirmScreen)  # nothing to confirm: it is refused
-        title, message = toasts(app)[-1]
-        assert title == "File in use" and running.id in message and "running" in message
-        assert seeded_service.get_file(running.training_file).id == running.training_file
+async def test_delete_is_refused_for_a_file_a_running_job_uses(dashboard, seeded_service) -> None:
+    screen = await _files_screen(dashboard)
+    running = next(j for j in seeded_service.list_jobs() if j.status is JobStatus.RUNNING)
+    await _select_file(dashboard, screen, running.training_file)
+    await dashboard.press("X")
+    await settle(dashboard)
+    assert not isinstance(dashboard.app.screen, ConfirmScreen)  # nothing to confirm: it is refused
+    title, message = toasts(dashboard.app)[-1]
+    assert title == "File in use" and running.id in message and "running" in message
+    assert seeded_service.get_file(running.training_file).id == running.training_file
 
 
-async def test_delete_of_an_unused_file_asks_then_deletes(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        screen = await _files_screen(pilot)
-        done = next(j for j in seeded_service.list_jobs() if j.status is JobStatus.SUCCEEDED)
-        await _select_file(pilot, screen, done.training_file)
-        await pilot.press("X")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("y")
-        await settle(pilot)
-        assert done.training_file not in {f.id for f in seeded_service.list_files()}
-        assert done.training_file not in screen.query_one("#files").rows
-        assert any(title == "File deleted" for title, _ in toasts(app))
+async def test_delete_of_an_unused_file_asks_then_deletes(dashboard, seeded_service) -> None:
+    screen = await _files_screen(dashboard)
+    done = next(j for j in seeded_service.list_jobs() if j.status is JobStatus.SUCCEEDED)
+    await _select_file(dashboard, screen, done.training_file)
+    await dashboard.press("X")
+    await dashboard.pause()
+    assert isinstance(dashboard.app.screen, ConfirmScreen)
+    await dashboard.press("y")
+    await settle(dashboard)
+    assert done.training_file not in {f.id for f in seeded_service.list_files()}
+    assert done.training_file not in screen.query_one("#files").rows
+    assert any(title == "File deleted" for title, _ in toasts(dashboard.app))
 
 
 async def test_log_view_shows_a_failed_requests_status_and_id_never_the_key(
