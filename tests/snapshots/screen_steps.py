@@ -86,16 +86,16 @@ async def try_side_by_side(pilot, prompt: str = "I need help with my refund") ->
     await wait_until(pilot, lambda: try_screen.streams_done == 2)
 
 
-async def evaluate_beside_the_base(pilot) -> None:
+async def evaluate_beside_the_base(pilot, chat_file: str = "tests/fixtures/eval/support-valid.jsonl") -> None:
     """From the Deployments view, its fine-tuned deployment selected: `S`, then 5 examples of
-    a fixed chat file (relative to the repository root)."""
+    a fixed chat file (its path as shown: relative to the working directory)."""
     await pilot.press("S")
     await settle(pilot)
     eval_screen = pilot.app.screen
     await wait_until(
         pilot, lambda: "validation file" in str(eval_screen.query_one("#eval-progress").render())
     )
-    eval_screen.query_one("#eval-file").value = "tests/fixtures/eval/support-valid.jsonl"
+    eval_screen.query_one("#eval-file").value = chat_file
     eval_screen.query_one("#eval-n").value = "5"
     await pilot.click("#eval-go")
     await wait_until(pilot, lambda: eval_screen.finished)
