@@ -74,25 +74,20 @@ async def test_j_k_g_G_ctrl_d_ctrl_u_move_the_list(dashboard) -> None:
     assert jobs.cursor_row > 0
 
 
-async def test_colon_opens_the_palette_and_push_finds_the_wandb_action(
-    seeded_emulator, seeded_service
-) -> None:
+async def test_colon_opens_the_palette_and_push_finds_the_wandb_action(dashboard) -> None:
     from textual.command import CommandPalette
 
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        await pilot.press("colon")
-        await pilot.pause()
-        assert isinstance(app.screen, CommandPalette)
-        await pilot.press(*"push")
-        for _ in range(50):
-            await pilot.pause(0.05)
-            options = app.screen.query_one("CommandList").options
-            prompts = [str(option.prompt) for option in options]
-            if any("W&B" in p for p in prompts):
-                break
-        assert any("W&B" in p for p in prompts), prompts
+    await dashboard.press("colon")
+    await dashboard.pause()
+    assert isinstance(dashboard.app.screen, CommandPalette)
+    await dashboard.press(*"push")
+    for _ in range(50):
+        await dashboard.pause(0.05)
+        options = dashboard.app.screen.query_one("CommandList").options
+        prompts = [str(option.prompt) for option in options]
+        if any("W&B" in p for p in prompts):
+            break
+    assert any("W&B" in p for p in prompts), prompts
 
 
 async def test_cancel_in_the_detail_of_a_finished_job_says_why(seeded_service) -> None:
@@ -159,30 +154,25 @@ async def test_help_lists_every_key_of_the_detail_overview(seeded_emulator, seed
         assert ["?", "f1"] in [[k.lower() for k in row] for row in keys]
 
 
-async def test_esc_in_a_filled_new_job_form_asks_and_stays_by_default(
-    seeded_emulator, seeded_service
-) -> None:
+async def test_esc_in_a_filled_new_job_form_asks_and_stays_by_default(dashboard) -> None:
     from aoft_tui.ui.screens.new_job_screen import NewJobScreen
 
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, NewJobScreen)
-        screen.query_one("#suffix").value = "my-run"
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("escape")  # the default: stay, nothing lost
-        await pilot.pause()
-        assert app.screen is screen and screen.query_one("#suffix").value == "my-run"
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("y")
-        await settle(pilot)
-        assert app.screen is main_screen(pilot)
+    await dashboard.press("n")
+    await settle(dashboard)
+    screen = dashboard.app.screen
+    assert isinstance(screen, NewJobScreen)
+    screen.query_one("#suffix").value = "my-run"
+    await dashboard.press("escape")
+    await dashboard.pause()
+    assert isinstance(dashboard.app.screen, ConfirmScreen)
+    await dashboard.press("escape")  # the default: stay, nothing lost
+    await dashboard.pause()
+    assert dashboard.app.screen is screen and screen.query_one("#suffix").value == "my-run"
+    await dashboard.press("escape")
+    await dashboard.pause()
+    await dashboard.press("y")
+    await settle(dashboard)
+    assert dashboard.app.screen is main_screen(dashboard)
 
 
 async def test_space_says_it_marks_and_moves_down(seeded_emulator, seeded_service) -> None:

@@ -17,21 +17,18 @@ from tests.support.clean_interpreter import run_python
 from .main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
 
 
-async def test_enter_opens_job_detail_and_escape_returns(seeded_emulator, seeded_service) -> None:
+async def test_enter_opens_job_detail_and_escape_returns(dashboard) -> None:
     from aoft_tui.ui.screens.job_detail import JobDetailScreen
 
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        job_id = await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, JobDetailScreen)
-        assert app.screen.job_id == job_id
-        await pilot.press("escape")
-        await settle(pilot)
-        assert app.screen is main_screen(pilot)
-        assert table(pilot).selected_key == job_id
+    job_id = await select_job(dashboard, lambda j: j.status is JobStatus.RUNNING)
+    await dashboard.press("enter")
+    await dashboard.pause()
+    assert isinstance(dashboard.app.screen, JobDetailScreen)
+    assert dashboard.app.screen.job_id == job_id
+    await dashboard.press("escape")
+    await settle(dashboard)
+    assert dashboard.app.screen is main_screen(dashboard)
+    assert table(dashboard).selected_key == job_id
 
 
 @pytest.mark.parametrize(

@@ -143,19 +143,16 @@ async def test_scrolling_fast_loads_one_preview_at_a_time_and_ends_on_the_last(d
     assert main_screen(dashboard).query_one(MetricChart).chart_title == f"loss · {last[-8:]}"
 
 
-async def test_clicking_a_header_sorts_by_that_column(seeded_emulator, seeded_service) -> None:
+async def test_clicking_a_header_sorts_by_that_column(dashboard) -> None:
     from aoft_tui.ui.widgets.jobs_table import PADDING, WIDTHS, JobsTable
 
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        jobs_table = table(pilot)
-        model_x = WIDTHS["id"] + WIDTHS["status"] + 4 * PADDING + 2
-        await pilot.click(JobsTable, offset=(model_x, 0))
-        await pilot.pause()
-        assert jobs_table.sort_column == "model"
-        models = [jobs_table.jobs[j].model for j in jobs_table.visible_ids]
-        assert models in (sorted(models), sorted(models, reverse=True))
+    jobs_table = table(dashboard)
+    model_x = WIDTHS["id"] + WIDTHS["status"] + 4 * PADDING + 2
+    await dashboard.click(JobsTable, offset=(model_x, 0))
+    await dashboard.pause()
+    assert jobs_table.sort_column == "model"
+    models = [jobs_table.jobs[j].model for j in jobs_table.visible_ids]
+    assert models in (sorted(models), sorted(models, reverse=True))
 
 
 async def test_empty_resource_and_empty_filter_say_what_to_do(emulator, service) -> None:

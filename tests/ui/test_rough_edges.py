@@ -452,32 +452,29 @@ def test_summary_one_line_drops_an_aside_before_cutting() -> None:
     assert _one_line("gpt-4.1-nano-2025-04-14.ft-abc-billing", 21).endswith("billing")
 
 
-async def test_topbar_warning_colours_stay_apart_on_16_colours(seeded_emulator, seeded_service) -> None:
+async def test_topbar_warning_colours_stay_apart_on_16_colours(dashboard) -> None:
     """`$warning` (orange) and `$error` both round to bright red on 16 colours: retrying
     looked like offline, and the demo label like an error."""
     from rich.color import Color, ColorSystem
 
     from aoft_tui.ui.widgets.connection import ConnectionIndicator
 
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        indicator = main_screen(pilot).query_one(ConnectionIndicator)
+    indicator = main_screen(dashboard).query_one(ConnectionIndicator)
 
-        def sixteen(widget) -> int:
-            colour = widget.styles.color.rich_color
-            rgb = colour.get_truecolor(app.ansi_theme)
-            return Color.from_rgb(*rgb).downgrade(ColorSystem.STANDARD).number
+    def sixteen(widget) -> int:
+        colour = widget.styles.color.rich_color
+        rgb = colour.get_truecolor(dashboard.app.ansi_theme)
+        return Color.from_rgb(*rgb).downgrade(ColorSystem.STANDARD).number
 
-        indicator.state = "retrying"
-        await pilot.pause()
-        retrying = sixteen(indicator)
-        indicator.state = "offline"
-        await pilot.pause()
-        offline = sixteen(indicator)
-        demo = sixteen(main_screen(pilot).query_one("#mode"))
-        assert retrying != offline, "retrying and offline look alike"
-        assert retrying in (3, 11) and demo in (3, 11), (retrying, demo)  # yellow / bright yellow
+    indicator.state = "retrying"
+    await dashboard.pause()
+    retrying = sixteen(indicator)
+    indicator.state = "offline"
+    await dashboard.pause()
+    offline = sixteen(indicator)
+    demo = sixteen(main_screen(dashboard).query_one("#mode"))
+    assert retrying != offline, "retrying and offline look alike"
+    assert retrying in (3, 11) and demo in (3, 11), (retrying, demo)  # yellow / bright yellow
 
 
 async def test_no_color_keeps_failed_readable(seeded_emulator, seeded_service, monkeypatch) -> None:
