@@ -14,8 +14,7 @@ from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.screens.job_detail import JobDetailScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
 
-from .detail_support import DetailApp, job_with
-from .detail_support import settle as detail_settle
+from .detail_support import job_with
 from .main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
 
 
@@ -90,11 +89,9 @@ async def test_colon_opens_the_palette_and_push_finds_the_wandb_action(dashboard
     assert any("W&B" in p for p in prompts), prompts
 
 
-async def test_cancel_in_the_detail_of_a_finished_job_says_why(seeded_service) -> None:
-    job = job_with(seeded_service, JobStatus.SUCCEEDED)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await detail_settle(pilot)
+async def test_cancel_in_the_detail_of_a_finished_job_says_why(start_detail) -> None:
+    async with start_detail(JobStatus.SUCCEEDED, size=(120, 40), notifications=True) as (pilot, job):
+        app = pilot.app
         for key in ("c", "p", "r"):
             await pilot.press(key)
             await pilot.pause()

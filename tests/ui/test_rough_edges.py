@@ -195,7 +195,7 @@ async def test_jobs_table_uses_the_width_there_is_for_model_names(seeded_emulato
         assert jobs_table.table_width <= max(jobs_table.scrollable_content_region.width, TABLE_WIDTH)
 
 
-async def test_events_wrap_under_the_message_column_at_80(seeded_service) -> None:
+async def test_events_wrap_under_the_message_column_at_80(start_detail) -> None:
     """A long message wrapped to column 0 broke the time column: continuation lines hang
     under the message."""
     import re
@@ -203,13 +203,10 @@ async def test_events_wrap_under_the_message_column_at_80(seeded_service) -> Non
     from aoft_tui.domain.models import EventLevel, JobEvent
     from aoft_tui.ui.widgets.events_log import EventsLog
 
-    from .detail_support import DetailApp, job_with
     from .detail_support import settle as detail_settle
 
-    job = job_with(seeded_service, JobStatus.SUCCEEDED)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await detail_settle(pilot)
+    async with start_detail(JobStatus.SUCCEEDED, size=(80, 24)) as (pilot, job):
+        app = pilot.app
         await pilot.press("3")
         log = app.screen.query_one(EventsLog)
         long = JobEvent(
