@@ -45,14 +45,17 @@ async def test_every_screen_has_the_key_bar_with_help_and_quit_at_80_columns(
             assert "? Help" in text and "q Quit" in text, text
 
 
-async def test_detail_key_bar_lists_the_tabs_and_help(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(160, 40)) as pilot:
-        await loaded(pilot)
-        await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, JobDetailScreen)
+async def _open_a_running_jobs_detail(pilot) -> None:
+    await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, JobDetailScreen)  # on its Overview tab
+
+
+async def test_detail_key_bar_lists_the_tabs_and_help(start_dashboard) -> None:
+    async with start_dashboard(size=(160, 40)) as pilot:
+        app = pilot.app
+        await _open_a_running_jobs_detail(pilot)
         text = _bar_text(app)
         assert "1-4 Tabs" in text and "? Help" in text, text
 
@@ -112,16 +115,12 @@ async def test_toasts_of_the_detail_do_not_follow_back_to_the_list(dashboard) ->
     assert "Copied job id" not in [t for t, _ in toasts(dashboard.app)]
 
 
-async def test_help_lists_every_key_of_the_detail_overview(seeded_emulator, seeded_service) -> None:
+async def test_help_lists_every_key_of_the_detail_overview(start_dashboard) -> None:
     from aoft_tui.ui.screens.help_screen import HelpScreen
 
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 60)) as pilot:
-        await loaded(pilot)
-        await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, JobDetailScreen)  # on its Overview tab
+    async with start_dashboard(size=(120, 60)) as pilot:
+        app = pilot.app
+        await _open_a_running_jobs_detail(pilot)
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
