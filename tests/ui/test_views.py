@@ -8,19 +8,17 @@ from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.screens.files_screen import FilesScreen
 from aoft_tui.ui.screens.log_screen import LogScreen
 
-from .main_support import loaded, make_app, select_job, settle, table, toasts
+from .main_support import loaded, make_app, screen_when, select_job, settle, table, toasts
 
 
 async def _files_screen(pilot) -> FilesScreen:
     await loaded(pilot)
     await pilot.press("F")
-    for _ in range(100):
-        screen = pilot.app.screen
-        if isinstance(screen, FilesScreen) and screen.loaded:
-            await settle(pilot)
-            return screen
-        await pilot.pause(0.02)
-    raise AssertionError("the files never arrived")
+    screen = await screen_when(
+        pilot, lambda s: isinstance(s, FilesScreen) and s.loaded, "the files", tries=100
+    )
+    assert isinstance(screen, FilesScreen)
+    return screen
 
 
 async def _select_file(pilot, screen: FilesScreen, file_id: str) -> None:
