@@ -30,6 +30,12 @@ from aoft_tui.emulator.embedded import EmbeddedEmulator
 
 try:  # the tests' own set-up: importable when run as a module from the repository root
     from tests.deploy.screen_support import select_fine_tuned_deployment
+    from tests.snapshots.screen_steps import (
+        compare_three_with_metrics,
+        deployments,
+        evaluate_beside_the_base,
+        try_side_by_side,
+    )
     from tests.support.demo import frozen_demo
     from tests.ui.main_support import loaded, make_app
 except ModuleNotFoundError as missing:
@@ -80,17 +86,6 @@ async def _select(pilot: Pilot, status: str) -> None:
     await _settle(pilot)
 
 
-async def _compare(pilot: Pilot) -> None:
-    screen = await loaded(pilot)
-    table = screen.table
-    service = pilot.app.service
-    for job_id in [j for j in table.visible_ids if service.metrics(j)][:3]:
-        table.move_cursor(row=table.get_row_index(job_id))
-        await pilot.press("space")
-    await pilot.press("m")
-    await _settle(pilot)
-
-
 async def _detail_charts(pilot: Pilot) -> None:
     await _select(pilot, "running")
     await pilot.press("enter")
@@ -105,25 +100,17 @@ SHOTS: list[tuple[str, tuple[int, int], Steps]] = [
     ("main", (120, 40), lambda p: _select(p, "running")),
     ("main-wide", (160, 44), lambda p: _select(p, "running")),
     ("detail-charts", (120, 40), _detail_charts),
-    ("compare", (120, 40), _compare),
+    ("compare", (120, 40), compare_three_with_metrics),
     ("small-80x24", (80, 24), lambda p: _select(p, "failed")),
     ("help", (120, 40), _keys("question_mark")),
     ("validate", (120, 40), _keys("v")),
     ("new-job", (120, 40), _keys("n")),
     ("push", (120, 40), lambda p: _push(p)),
-    ("deployments", (150, 30), lambda p: _deployments(p)),
+    ("deployments", (150, 30), deployments),
     ("deploy-dialog", (120, 40), lambda p: _deploy_dialog(p)),
     ("try", (150, 30), lambda p: _try(p)),
     ("evaluate", (150, 30), lambda p: _evaluate(p)),
 ]
-
-
-async def _deployments(pilot: Pilot) -> None:
-    await loaded(pilot)
-    await pilot.press("H")
-    await _settle_when(
-        pilot, lambda: getattr(pilot.app.screen, "loaded", False) and hasattr(pilot.app.screen, "items")
-    )
 
 
 async def _deploy_dialog(pilot: Pilot) -> None:
@@ -132,30 +119,20 @@ async def _deploy_dialog(pilot: Pilot) -> None:
     await _settle(pilot)
 
 
+async def _on_fine_tuned_deployment(pilot: Pilot) -> None:
+    await deployments(pilot)
+    select_fine_tuned_deployment(pilot.app.screen)
+
+
 async def _try(pilot: Pilot) -> None:
-    await _deployments(pilot)
-    screen = pilot.app.screen
-    select_fine_tuned_deployment(screen)
-    await pilot.press("enter")
-    await _settle(pilot)
-    try_screen = pilot.app.screen
-    try_screen.query_one("#try-prompt").value = "My invoice shows the wrong billing address"
-    await pilot.press("enter")
-    await _settle_when(pilot, lambda: try_screen.streams_done == 2)
+    await _on_fine_tuned_deployment(pilot)
+    await try_side_by_side(pilot, "My invoice shows the wrong billing address")
 
 
 async def _evaluate(pilot: Pilot) -> None:
-    await _deployments(pilot)
-    screen = pilot.app.screen
-    select_fine_tuned_deployment(screen)
-    await pilot.press("S")
-    await _settle(pilot)
-    eval_screen = pilot.app.screen
+    await _on_fine_tuned_deployment(pilot)
     # relative to the sample-data directory main() works in: the same text on every machine
-    eval_screen.query_one("#eval-file").value = "../../fixtures/eval/support-valid.jsonl"
-    eval_screen.query_one("#eval-n").value = "5"
-    await pilot.click("#eval-go")
-    await _settle_when(pilot, lambda: eval_screen.finished)
+    await evaluate_beside_the_base(pilot, "../../fixtures/eval/support-valid.jsonl")
 
 
 async def _push(pilot: Pilot) -> None:

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 
 import pytest
 
 # Deterministic screens: no animations, no cursor blink, a fixed locale.
 os.environ.setdefault("TEXTUAL_ANIMATIONS", "none")
+if "textual.constants" in sys.modules:
+    # The textual-snapshot plugin imports Textual before this file, so Textual read the variable
+    # already (as "full"): every scroll was animated and each Pilot key press waited ~0.4 s for it.
+    _textual_constants = sys.modules["textual.constants"]
+    _textual_constants.TEXTUAL_ANIMATIONS = _textual_constants._get_textual_animations()
 os.environ.setdefault("LC_ALL", "C.UTF-8")
 # Never talk to a real W&B account from the tests.
 os.environ["WANDB_MODE"] = "offline"

@@ -26,3 +26,13 @@ def seeded_emulator(request: pytest.FixtureRequest) -> Iterator[EmbeddedEmulator
 
     with EmbeddedEmulator(seed_jobs=8, speed=0.0, seed=7, strict_spec=_strict(request)) as emu:
         yield emu
+
+
+@pytest.fixture
+def client(emulator):
+    """The openai SDK on `emulator` (the module's own, strict or not), closed after the test."""
+    from .emulator_helpers import sdk
+
+    c = sdk(emulator)
+    yield c
+    c.close()

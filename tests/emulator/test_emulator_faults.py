@@ -11,13 +11,6 @@ from aoft_tui.emulator.embedded import EmbeddedEmulator
 from .emulator_helpers import API_VERSION, MODEL, create_job, processed_file, sdk
 
 
-@pytest.fixture
-def client(emulator):
-    c = sdk(emulator)
-    yield c
-    c.close()
-
-
 def test_429_carries_retry_after_and_the_sdk_retries(emulator, client):
     emulator.faults.schedule("429", method="GET", path_contains="/fine_tuning/jobs", retry_after=0.1)
     with pytest.raises(openai.RateLimitError) as err:

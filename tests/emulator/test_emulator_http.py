@@ -14,13 +14,6 @@ from .emulator_helpers import API_VERSION, MODEL, chat_lines, create_job, proces
 
 
 @pytest.fixture
-def client(emulator):
-    c = sdk(emulator)
-    yield c
-    c.close()
-
-
-@pytest.fixture
 def http(emulator):
     with httpx2.Client(base_url=emulator.endpoint, timeout=10) as c:
         yield c

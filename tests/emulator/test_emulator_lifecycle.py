@@ -10,14 +10,7 @@ import httpx2
 import openai
 import pytest
 
-from .emulator_helpers import all_events, chat_lines, create_job, processed_file, sdk
-
-
-@pytest.fixture
-def client(emulator):
-    c = sdk(emulator)
-    yield c
-    c.close()
+from .emulator_helpers import all_events, chat_lines, create_job, processed_file
 
 
 def test_upload_create_advance_succeeds_with_metrics_checkpoints_and_results(emulator, client):

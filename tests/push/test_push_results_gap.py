@@ -130,15 +130,21 @@ def test_a_run_an_older_push_called_complete_with_steps_missing_is_completed(
     assert third.steps_logged == 0 and third.notes == ["Already pushed completely; nothing new to write."]
 
 
-def test_a_results_download_cut_half_way_is_not_taken_for_the_whole_file(
-    emulator, service, tmp_path: Path
-) -> None:
-    """The link drops mid-body (half of results.csv arrives): never written as the whole job."""
-    job_id = finished_job(emulator, service, n_steps=162)
+def _finished_job_whose_results_arrive_cut(emulator, service, n_steps: int) -> tuple[str, str]:
+    """A finished job whose results.csv download loses its second half, until faults.clear()."""
+    job_id = finished_job(emulator, service, n_steps=n_steps)
     [results_id] = service.get_job(job_id).result_files
     emulator.faults.schedule(
         "truncate", method="GET", path_contains=f"/files/{results_id}/content", count=1_000
     )
+    return job_id, results_id
+
+
+def test_a_results_download_cut_half_way_is_not_taken_for_the_whole_file(
+    emulator, service, tmp_path: Path
+) -> None:
+    """The link drops mid-body (half of results.csv arrives): never written as the whole job."""
+    job_id, results_id = _finished_job_whose_results_arrive_cut(emulator, service, n_steps=162)
     first = push_job(service, job_id, _options(tmp_path))
     assert not first.complete and first.incomplete is not None and results_id in first.incomplete
     emulator.faults.clear()
@@ -152,11 +158,7 @@ def test_a_download_cut_half_way_is_one_connection_error_not_a_traceback(
 ) -> None:
     from aoft_tui.services.errors import ConnectionFailed
 
-    job_id = finished_job(emulator, service, n_steps=40)
-    [results_id] = service.get_job(job_id).result_files
-    emulator.faults.schedule(
-        "truncate", method="GET", path_contains=f"/files/{results_id}/content", count=1_000
-    )
+    _, results_id = _finished_job_whose_results_arrive_cut(emulator, service, n_steps=40)
     with pytest.raises(ConnectionFailed) as caught:
         service.download_file(results_id, tmp_path / "results.csv")
     assert emulator.endpoint in str(caught.value) and "complete message body" in str(caught.value)

@@ -64,6 +64,15 @@ def test_damaged_or_foreign_files_read_as_no_cache(seeded_emulator, seeded_servi
         assert JobsCache(seeded_service.endpoint).load() is None, damaged
 
 
+def _service_caching_in(emulator, folder) -> FineTuningService:
+    return FineTuningService(
+        emulator.endpoint,
+        emulator.api_key,
+        "2025-04-01-preview",
+        jobs_cache=JobsCache(emulator.endpoint, folder),
+    )
+
+
 def test_the_prefetched_first_list_is_cached_after_the_first_paint_not_before(
     seeded_emulator, tmp_path
 ) -> None:
@@ -71,12 +80,7 @@ def test_the_prefetched_first_list_is_cached_after_the_first_paint_not_before(
     writing the cache there (JSON of every job, ~5-10 ms at 500 jobs) delayed that frame.
     It is written by flush_jobs_cache() (the app calls it once the list is on screen) or at
     close(), so a quick quit still leaves it."""
-    service = FineTuningService(
-        seeded_emulator.endpoint,
-        seeded_emulator.api_key,
-        "2025-04-01-preview",
-        jobs_cache=JobsCache(seeded_emulator.endpoint, tmp_path),
-    )
+    service = _service_caching_in(seeded_emulator, tmp_path)
     service.prefetch_job_list()
     jobs = service.list_jobs()
     assert JobsCache(seeded_emulator.endpoint, tmp_path).load() is None  # not yet
@@ -84,12 +88,7 @@ def test_the_prefetched_first_list_is_cached_after_the_first_paint_not_before(
     assert [j.id for j in JobsCache(seeded_emulator.endpoint, tmp_path).load()] == [j.id for j in jobs]
 
     other = tmp_path / "other"
-    service = FineTuningService(
-        seeded_emulator.endpoint,
-        seeded_emulator.api_key,
-        "2025-04-01-preview",
-        jobs_cache=JobsCache(seeded_emulator.endpoint, other),
-    )
+    service = _service_caching_in(seeded_emulator, other)
     service.prefetch_job_list()
     service.list_jobs()
     service.close()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from tests.ui.main_support import loaded, settle, table
 
+from .screen_steps import compare_three_with_metrics
+
 
 def _then(*keys: str):
     async def run_before(pilot) -> None:
@@ -36,18 +38,7 @@ def test_filtered_list(snap_compare, frozen_demo):
 
 
 def test_compare_view(snap_compare, frozen_demo):
-    async def mark_and_compare(pilot) -> None:
-        await loaded(pilot)
-        jobs_table = table(pilot)
-        service = pilot.app.service
-        with_metrics = [j for j in jobs_table.visible_ids if service.metrics(j)][:3]
-        for job_id in with_metrics:
-            jobs_table.move_cursor(row=jobs_table.get_row_index(job_id))
-            await pilot.press("space")
-        await pilot.press("m")
-        await settle(pilot)
-
-    assert snap_compare(frozen_demo, terminal_size=(120, 40), run_before=mark_and_compare)
+    assert snap_compare(frozen_demo, terminal_size=(120, 40), run_before=compare_three_with_metrics)
 
 
 def test_small_terminal_80x24(snap_compare, frozen_demo):
@@ -78,14 +69,4 @@ def test_main_list_200x60(snap_compare, frozen_demo):
 def test_compare_view_no_color(snap_compare, frozen_demo_no_color):
     """Issue #14: under NO_COLOR each job's line has its own marker (legend and table too)."""
 
-    async def mark_three(pilot) -> None:
-        await loaded(pilot)
-        jobs_table = table(pilot)
-        service = pilot.app.service
-        for job_id in [j for j in jobs_table.visible_ids if service.metrics(j)][:3]:
-            jobs_table.move_cursor(row=jobs_table.get_row_index(job_id))
-            await pilot.press("space")
-        await pilot.press("m")
-        await settle(pilot)
-
-    assert snap_compare(frozen_demo_no_color, terminal_size=(120, 40), run_before=mark_three)
+    assert snap_compare(frozen_demo_no_color, terminal_size=(120, 40), run_before=compare_three_with_metrics)

@@ -15,7 +15,16 @@ import pytest
 from tests.support import demo
 from tests.ui.main_support import loaded, make_app, select_job, settle, table
 
-from .snapshot_support import fixed_ids_and_timings
+from .screen_steps import (
+    compare_three_with_metrics,
+    deploy_dialog,
+    deployments,
+    evaluate_beside_the_base,
+    files_view,
+    log_after_a_failure,
+    try_side_by_side,
+    wait_until,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 DATA = REPO / "tests" / "validation" / "screen_data"
@@ -26,15 +35,6 @@ LINKS = {
     "resource_group": "rg-ft",
     "account_name": "my-aoai",
 }
-
-
-async def _wait(pilot, predicate) -> None:
-    for _ in range(300):
-        if predicate():
-            await settle(pilot)
-            return
-        await pilot.pause(0.02)
-    raise AssertionError("the screen never got there")
 
 
 async def _on_metrics_job(pilot) -> None:
@@ -58,16 +58,6 @@ def _keys(*keys: str, metrics_job: bool = False):
     return run_before
 
 
-async def _compare(pilot, emu) -> None:
-    await loaded(pilot)
-    jobs = table(pilot)
-    for job_id in [j for j in jobs.visible_ids if pilot.app.service.metrics(j)][:3]:
-        jobs.move_cursor(row=jobs.get_row_index(job_id))
-        await pilot.press("space")
-    await pilot.press("m")
-    await settle(pilot)
-
-
 async def _validate(pilot, emu) -> None:
     await _on_metrics_job(pilot)
     await pilot.press("v")
@@ -79,42 +69,25 @@ async def _validate(pilot, emu) -> None:
     await pilot.pause(0.1)
 
 
-async def _files(pilot, emu) -> None:
-    from aoft_tui.ui.screens.files_screen import FilesScreen
+async def _compare(pilot, emu) -> None:
+    await compare_three_with_metrics(pilot)
 
-    await loaded(pilot)
-    await pilot.press("F")
-    await _wait(pilot, lambda: isinstance(pilot.app.screen, FilesScreen) and pilot.app.screen.loaded)
-    await pilot.press("down")
-    await pilot.pause()
+
+async def _files(pilot, emu) -> None:
+    await files_view(pilot)
 
 
 async def _log(pilot, emu) -> None:
-    await loaded(pilot)
-    emu.faults.schedule("500", method="GET", path_contains="/checkpoints", count=1)
-    await pilot.press("enter", "4")  # the detail's checkpoints tab: one request fails
-    await settle(pilot)
-    await pilot.press("escape")
-    await settle(pilot)
-    fixed_ids_and_timings(pilot.app.service.request_log, emu.endpoint)
-    pilot.app.clear_notifications()  # the failure's toast (its id is random); the log keeps it
-    await pilot.press("L")
-    await pilot.pause(0.6)
-    await pilot.press("down", "down")  # the failed request: its message below the table
-    await pilot.pause()
+    await log_after_a_failure(pilot, emu)
 
 
 async def _deployments(pilot, emu) -> None:
-    await loaded(pilot)
-    await pilot.press("H")
-    await _wait(
-        pilot, lambda: getattr(pilot.app.screen, "loaded", False) and hasattr(pilot.app.screen, "items")
-    )
+    await deployments(pilot)
     # the table widens its columns to the rows only on a later refresh: before that they are
     # as wide as their labels ("bill" for billing-demo), so wait for the name column to fit
     screen = pilot.app.screen
     name_column = next(iter(screen.query_one("#deployments").columns.values()))
-    await _wait(pilot, lambda: name_column.content_width >= max(map(len, screen.items)))
+    await wait_until(pilot, lambda: name_column.content_width >= max(map(len, screen.items)))
     await pilot.pause(0.3)  # and the refresh after it has drawn
     await settle(pilot)
 
@@ -129,32 +102,17 @@ async def _on_fine_tuned_deployment(pilot, emu) -> None:
 
 
 async def _deploy_dialog(pilot, emu) -> None:
-    await loaded(pilot)
-    await select_job(pilot, lambda job: bool(job.fine_tuned_model))
-    await pilot.press("D")
-    await settle(pilot)
+    await deploy_dialog(pilot)
 
 
 async def _try(pilot, emu) -> None:
     await _on_fine_tuned_deployment(pilot, emu)
-    await pilot.press("enter")
-    await settle(pilot)
-    try_screen = pilot.app.screen
-    try_screen.query_one("#try-prompt").value = "I need help with my refund"
-    await pilot.press("enter")
-    await _wait(pilot, lambda: try_screen.streams_done == 2)
+    await try_side_by_side(pilot)
 
 
 async def _evaluate(pilot, emu) -> None:
     await _on_fine_tuned_deployment(pilot, emu)
-    await pilot.press("S")
-    await settle(pilot)
-    eval_screen = pilot.app.screen
-    await _wait(pilot, lambda: "validation file" in str(eval_screen.query_one("#eval-progress").render()))
-    eval_screen.query_one("#eval-file").value = "tests/fixtures/eval/support-valid.jsonl"
-    eval_screen.query_one("#eval-n").value = "5"
-    await pilot.click("#eval-go")
-    await _wait(pilot, lambda: eval_screen.finished)
+    await evaluate_beside_the_base(pilot)
 
 
 async def _connect(pilot, emu) -> None:

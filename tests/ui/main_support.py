@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from aoft_tui.cli.tui_cmd import emulator_clock
 from aoft_tui.services.settings import Settings
@@ -22,14 +25,21 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
 
 
-async def loaded(pilot: Pilot) -> MainScreen:
-    for _ in range(200):
+async def screen_when(pilot: Pilot, ready: Callable[[Screen], bool], what: str, tries: int = 200) -> Screen:
+    """Wait (`tries` × 20 ms at most) until the screen on top is `ready`, settle, return it."""
+    for _ in range(tries):
         screen = pilot.app.screen
-        if isinstance(screen, MainScreen) and screen.loaded:
+        if ready(screen):
             await settle(pilot)
             return screen
         await pilot.pause(0.02)
-    raise AssertionError("the job list never arrived")
+    raise AssertionError(f"{what} never arrived")
+
+
+async def loaded(pilot: Pilot) -> MainScreen:
+    screen = await screen_when(pilot, lambda s: isinstance(s, MainScreen) and s.loaded, "the job list")
+    assert isinstance(screen, MainScreen)
+    return screen
 
 
 def main_screen(pilot: Pilot) -> MainScreen:

@@ -12,19 +12,21 @@ from aoft_tui.ui.screens.connect_dialog import ConnectScreen
 from .main_support import loaded, make_app, settle, table
 
 
-def _profiles(write_config, emu) -> None:
+def _app_with_two_profiles(write_config, monkeypatch, service, emulator, other_emulator):
+    """The app on `emulator`, offered two profiles: `emu` (`other_emulator`, its key from the
+    environment) and `broken` (an endpoint that cannot be parsed)."""
     write_config(
-        f'[profiles.emu]\nendpoint = "{emu.endpoint}"\napi_key_env = "EMU_KEY"\n'
+        f'[profiles.emu]\nendpoint = "{other_emulator.endpoint}"\napi_key_env = "EMU_KEY"\n'
         '[profiles.broken]\nendpoint = "http://[::1"\napi_key = "k"\n'
     )
+    monkeypatch.setenv("EMU_KEY", other_emulator.api_key)
+    return make_app(service, emulator, profile_names=("emu", "broken"))
 
 
 async def test_switching_profile_lists_the_other_resource_and_names_it(
     write_config, monkeypatch, emulator, service, seeded_emulator
 ) -> None:
-    _profiles(write_config, seeded_emulator)
-    monkeypatch.setenv("EMU_KEY", seeded_emulator.api_key)
-    app = make_app(service, emulator, profile_names=("emu", "broken"))
+    app = _app_with_two_profiles(write_config, monkeypatch, service, emulator, seeded_emulator)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await loaded(pilot)
         assert table(pilot).row_count == 0
@@ -151,9 +153,7 @@ def _answers(port: int) -> bool:
 async def test_switching_away_from_the_demo_stops_its_emulator(
     write_config, monkeypatch, emulator, service, seeded_emulator
 ) -> None:
-    _profiles(write_config, seeded_emulator)
-    monkeypatch.setenv("EMU_KEY", seeded_emulator.api_key)
-    app = make_app(service, emulator, profile_names=("emu", "broken"))
+    app = _app_with_two_profiles(write_config, monkeypatch, service, emulator, seeded_emulator)
     app.demo_emulator = emulator  # what `aoft-tui` hands the app when it starts the demo
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)

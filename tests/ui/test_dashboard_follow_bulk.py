@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
+
+import pytest
 
 from aoft_tui.domain.models import JobStatus
 from aoft_tui.ui.screens.confirm import ConfirmScreen
@@ -10,24 +13,27 @@ from aoft_tui.ui.screens.confirm import ConfirmScreen
 from .main_support import loaded, main_screen, make_app, settle, table, toasts
 
 
+@pytest.fixture
+def export_root(tmp_path, monkeypatch) -> Path:
+    """Exports are written under the working directory: the test's own, from the start."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "aoft-export"
+
+
 async def _poll(pilot) -> None:
     main_screen(pilot).poll_now()
     await settle(pilot)
 
 
-async def test_d_exports_the_selected_job_and_says_where(
-    seeded_emulator, seeded_service, tmp_path, monkeypatch
-):
-    monkeypatch.chdir(tmp_path)
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await loaded(pilot)
+async def test_d_exports_the_selected_job_and_says_where(export_root, start_dashboard):
+    async with start_dashboard() as pilot:
+        app = pilot.app
         jobs_table = table(pilot)
         job_id = next(j for j in jobs_table.visible_ids if jobs_table.jobs[j].status is JobStatus.SUCCEEDED)
         jobs_table.select_job(job_id)
         await pilot.press("e")
         await settle(pilot)
-        folder = tmp_path / "aoft-export" / job_id
+        folder = export_root / job_id
         assert ("Exported", f"{folder}\n(path copied)") in toasts(app)
         assert app.clipboard == str(folder)
     assert {p.name for p in folder.iterdir()} == {"metrics.csv", "events.jsonl", "results.csv", "job.json"}
@@ -63,37 +69,30 @@ async def test_follow_moves_to_new_jobs_until_the_cursor_moves(emulator, service
         assert jobs_table.selected_key == moved_to  # no longer following: the cursor stays
 
 
-async def test_bulk_cancel_lists_skipped_jobs_and_cancels_the_rest(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await loaded(pilot)
-        jobs_table = table(pilot)
-        by_status = {jobs_table.jobs[j].status: j for j in jobs_table.visible_ids}
-        running, pending = by_status[JobStatus.RUNNING], by_status[JobStatus.PENDING]
-        done = by_status[JobStatus.SUCCEEDED]
-        jobs_table.set_marked([running, pending, done])
-        await pilot.press("C")
-        await pilot.pause()
-        dialog = app.screen
-        assert isinstance(dialog, ConfirmScreen)
-        text = str(dialog.query_one("#confirm-message").render())
-        assert running in text and pending in text and f"{done}: already succeeded" in text
-        await pilot.press("y")
-        await settle(pilot)
-        assert seeded_service.get_job(running).status is JobStatus.CANCELLED
-        assert seeded_service.get_job(pending).status is JobStatus.CANCELLED
-        assert seeded_service.get_job(done).status is JobStatus.SUCCEEDED
-        title, message = next((t, m) for t, m in toasts(app) if t.startswith("Bulk cancel"))
-        assert title == "Bulk cancel" and "Cancelled 2 of 2." in message and f"Skipped {done}" in message
+async def test_bulk_cancel_lists_skipped_jobs_and_cancels_the_rest(dashboard, seeded_service) -> None:
+    jobs_table = table(dashboard)
+    by_status = {jobs_table.jobs[j].status: j for j in jobs_table.visible_ids}
+    running, pending = by_status[JobStatus.RUNNING], by_status[JobStatus.PENDING]
+    done = by_status[JobStatus.SUCCEEDED]
+    jobs_table.set_marked([running, pending, done])
+    await dashboard.press("C")
+    await dashboard.pause()
+    dialog = dashboard.app.screen
+    assert isinstance(dialog, ConfirmScreen)
+    text = str(dialog.query_one("#confirm-message").render())
+    assert running in text and pending in text and f"{done}: already succeeded" in text
+    await dashboard.press("y")
+    await settle(dashboard)
+    assert seeded_service.get_job(running).status is JobStatus.CANCELLED
+    assert seeded_service.get_job(pending).status is JobStatus.CANCELLED
+    assert seeded_service.get_job(done).status is JobStatus.SUCCEEDED
+    title, message = next((t, m) for t, m in toasts(dashboard.app) if t.startswith("Bulk cancel"))
+    assert title == "Bulk cancel" and "Cancelled 2 of 2." in message and f"Skipped {done}" in message
 
 
-async def test_bulk_export_writes_one_folder_per_marked_job(
-    seeded_emulator, seeded_service, tmp_path, monkeypatch
-):
-    monkeypatch.chdir(tmp_path)
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await loaded(pilot)
+async def test_bulk_export_writes_one_folder_per_marked_job(export_root, start_dashboard):
+    async with start_dashboard() as pilot:
+        app = pilot.app
         jobs_table = table(pilot)
         marked = jobs_table.visible_ids[:3]
         jobs_table.set_marked(marked)
@@ -103,17 +102,14 @@ async def test_bulk_export_writes_one_folder_per_marked_job(
         await pilot.press("y")
         await settle(pilot)
         assert any(t == "Bulk export" and "Exported 3 of 3." in m for t, m in toasts(app))
-    assert sorted(p.name for p in (tmp_path / "aoft-export").iterdir()) == sorted(marked)
+    assert sorted(p.name for p in export_root.iterdir()) == sorted(marked)
 
 
-async def test_bulk_with_nothing_marked_says_how(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await loaded(pilot)
-        await pilot.press("W")
-        await pilot.pause()
-        assert not isinstance(app.screen, ConfirmScreen)
-        assert any(t == "No marked jobs" for t, _ in toasts(app))
+async def test_bulk_with_nothing_marked_says_how(dashboard) -> None:
+    await dashboard.press("W")
+    await dashboard.pause()
+    assert not isinstance(dashboard.app.screen, ConfirmScreen)
+    assert any(t == "No marked jobs" for t, _ in toasts(dashboard.app))
 
 
 async def test_a_job_that_ends_under_another_screen_raises_a_toast(emulator, service, monkeypatch) -> None:
@@ -163,20 +159,14 @@ async def test_bulk_push_pushes_started_jobs_and_skips_pending_ones(seeded_emula
     assert len(runs) == 1
 
 
-async def test_d_on_the_detail_screen_exports_that_job(
-    seeded_emulator, seeded_service, tmp_path, monkeypatch
-):
-    monkeypatch.chdir(tmp_path)
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await loaded(pilot)
+async def test_d_on_the_detail_screen_exports_that_job(export_root, start_dashboard):
+    async with start_dashboard() as pilot:
+        app = pilot.app
         job_id = table(pilot).selected_key
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen is not main_screen(pilot)
         await pilot.press("e")
         await settle(pilot)
-        assert any(
-            t == "Exported" and m.startswith(str(tmp_path / "aoft-export" / job_id)) for t, m in toasts(app)
-        )
-    assert (tmp_path / "aoft-export" / job_id / "events.jsonl").exists()
+        assert any(t == "Exported" and m.startswith(str(export_root / job_id)) for t, m in toasts(app))
+    assert (export_root / job_id / "events.jsonl").exists()

@@ -33,22 +33,18 @@ async def test_copy_checkpoint_model_fine_tuned_model_and_id(seeded_service):
         ]
 
 
-async def test_copy_model_of_a_running_job_warns_instead(seeded_service):
-    job = job_with(seeded_service, JobStatus.RUNNING)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await settle(pilot)
+async def test_copy_model_of_a_running_job_warns_instead(start_detail):
+    async with start_detail(JobStatus.RUNNING, size=(120, 40), notifications=True) as (pilot, job):
+        app = pilot.app
         app.copy_to_clipboard("before")
         await pilot.press("Y")
         assert app.clipboard == "before"
         assert [n.title for n in app._notifications] == ["Nothing to copy"]
 
 
-async def test_cancel_asks_first_and_then_cancels_on_the_emulator(seeded_service):
-    job = job_with(seeded_service, JobStatus.RUNNING)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await settle(pilot)
+async def test_cancel_asks_first_and_then_cancels_on_the_emulator(seeded_service, start_detail):
+    async with start_detail(JobStatus.RUNNING, size=(120, 40), notifications=True) as (pilot, job):
+        app = pilot.app
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -67,11 +63,9 @@ async def test_cancel_asks_first_and_then_cancels_on_the_emulator(seeded_service
         assert app.screen.check_action("cancel_job", ()) is None
 
 
-async def test_pause_then_resume(seeded_emulator, seeded_service):
-    job = job_with(seeded_service, JobStatus.RUNNING)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+async def test_pause_then_resume(seeded_emulator, seeded_service, start_detail):
+    async with start_detail(JobStatus.RUNNING, size=(120, 40)) as (pilot, job):
+        app = pilot.app
         screen = app.screen
         assert screen.check_action("resume_job", ()) is None
         await pilot.press("p")

@@ -86,11 +86,9 @@ async def test_ema_and_log_scale_redraw_with_the_expected_values(seeded_service)
         assert min(logged[1]) > 0
 
 
-async def test_chart_keys_act_only_on_the_charts_tab(seeded_service):
-    job = job_with(seeded_service, JobStatus.SUCCEEDED)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+async def test_chart_keys_act_only_on_the_charts_tab(start_detail):
+    async with start_detail(JobStatus.SUCCEEDED, size=(120, 40)) as (pilot, job):
+        app = pilot.app
         screen = app.screen
         await pilot.press("t", "l", "s")  # on the overview tab: nothing happens
         assert screen.options.kinds == {"train", "valid", "full"}

@@ -56,11 +56,9 @@ async def test_failed_job_shows_error_code_and_message_and_offers_no_cancel(seed
         assert screen.finished and not screen.poller.scheduled
 
 
-async def test_charts_grow_as_the_emulator_reports_new_steps(seeded_emulator, seeded_service):
-    job = job_with(seeded_service, JobStatus.RUNNING)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+async def test_charts_grow_as_the_emulator_reports_new_steps(seeded_emulator, start_detail):
+    async with start_detail(JobStatus.RUNNING, size=(120, 40)) as (pilot, job):
+        app = pilot.app
         await pilot.press("2")
         await settle(pilot)
         screen = app.screen
@@ -79,11 +77,9 @@ async def test_charts_grow_as_the_emulator_reports_new_steps(seeded_emulator, se
         assert chart.point_count <= 3 * screen._budget  # downsampled, 3 series at most
 
 
-async def test_events_tail_appends_only_new_events(seeded_emulator, seeded_service):
-    job = job_with(seeded_service, JobStatus.RUNNING)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+async def test_events_tail_appends_only_new_events(seeded_emulator, seeded_service, start_detail):
+    async with start_detail(JobStatus.RUNNING, size=(120, 40)) as (pilot, job):
+        app = pilot.app
         log = app.screen.query_one(EventsLog)
         first = log.event_count
         assert first == len(seeded_service.events_since(job.id))
@@ -98,15 +94,13 @@ async def test_events_tail_appends_only_new_events(seeded_emulator, seeded_servi
         assert f"({len(everything)})" in tab_label
 
 
-async def test_event_levels_are_marked_without_colour(seeded_service):
+async def test_event_levels_are_marked_without_colour(start_detail):
     from datetime import UTC, datetime
 
     from aoft_tui.domain.models import EventLevel, JobEvent
 
-    job = job_with(seeded_service, JobStatus.RUNNING)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with start_detail(JobStatus.RUNNING, size=(120, 40)) as (pilot, job):
+        app = pilot.app
         log = app.screen.query_one(EventsLog)
         when = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
         marks = {level: log.format_event(JobEvent("e", when, level, "msg")).plain for level in EventLevel}
@@ -149,11 +143,9 @@ async def test_escape_and_backspace_go_back(seeded_service):
             assert not isinstance(app.screen, JobDetailScreen)
 
 
-async def test_fits_80x24(seeded_service):
-    job = job_with(seeded_service, JobStatus.RUNNING)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
+async def test_fits_80x24(start_detail):
+    async with start_detail(JobStatus.RUNNING, size=(80, 24)) as (pilot, job):
+        app = pilot.app
         await pilot.press("2")
         await settle(pilot)
         screen = app.screen

@@ -14,8 +14,7 @@ from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.screens.job_detail import JobDetailScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
 
-from .detail_support import DetailApp, job_with
-from .detail_support import settle as detail_settle
+from .detail_support import job_with
 from .main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
 
 
@@ -46,63 +45,56 @@ async def test_every_screen_has_the_key_bar_with_help_and_quit_at_80_columns(
             assert "? Help" in text and "q Quit" in text, text
 
 
-async def test_detail_key_bar_lists_the_tabs_and_help(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(160, 40)) as pilot:
-        await loaded(pilot)
-        await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, JobDetailScreen)
+async def _open_a_running_jobs_detail(pilot) -> None:
+    await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, JobDetailScreen)  # on its Overview tab
+
+
+async def test_detail_key_bar_lists_the_tabs_and_help(start_dashboard) -> None:
+    async with start_dashboard(size=(160, 40)) as pilot:
+        app = pilot.app
+        await _open_a_running_jobs_detail(pilot)
         text = _bar_text(app)
         assert "1-4 Tabs" in text and "? Help" in text, text
 
 
-async def test_j_k_g_G_ctrl_d_ctrl_u_move_the_list(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        jobs = table(pilot)
-        await pilot.press("g")
-        assert jobs.cursor_row == 0
-        await pilot.press("j", "j")
-        assert jobs.cursor_row == 2
-        await pilot.press("k")
-        assert jobs.cursor_row == 1
-        await pilot.press("G")
-        assert jobs.cursor_row == jobs.row_count - 1
-        await pilot.press("ctrl+u")
-        assert jobs.cursor_row < jobs.row_count - 1
-        await pilot.press("g", "ctrl+d")
-        assert jobs.cursor_row > 0
+async def test_j_k_g_G_ctrl_d_ctrl_u_move_the_list(dashboard) -> None:
+    jobs = table(dashboard)
+    await dashboard.press("g")
+    assert jobs.cursor_row == 0
+    await dashboard.press("j", "j")
+    assert jobs.cursor_row == 2
+    await dashboard.press("k")
+    assert jobs.cursor_row == 1
+    await dashboard.press("G")
+    assert jobs.cursor_row == jobs.row_count - 1
+    await dashboard.press("ctrl+u")
+    assert jobs.cursor_row < jobs.row_count - 1
+    await dashboard.press("g", "ctrl+d")
+    assert jobs.cursor_row > 0
 
 
-async def test_colon_opens_the_palette_and_push_finds_the_wandb_action(
-    seeded_emulator, seeded_service
-) -> None:
+async def test_colon_opens_the_palette_and_push_finds_the_wandb_action(dashboard) -> None:
     from textual.command import CommandPalette
 
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        await pilot.press("colon")
-        await pilot.pause()
-        assert isinstance(app.screen, CommandPalette)
-        await pilot.press(*"push")
-        for _ in range(50):
-            await pilot.pause(0.05)
-            options = app.screen.query_one("CommandList").options
-            prompts = [str(option.prompt) for option in options]
-            if any("W&B" in p for p in prompts):
-                break
-        assert any("W&B" in p for p in prompts), prompts
+    await dashboard.press("colon")
+    await dashboard.pause()
+    assert isinstance(dashboard.app.screen, CommandPalette)
+    await dashboard.press(*"push")
+    for _ in range(50):
+        await dashboard.pause(0.05)
+        options = dashboard.app.screen.query_one("CommandList").options
+        prompts = [str(option.prompt) for option in options]
+        if any("W&B" in p for p in prompts):
+            break
+    assert any("W&B" in p for p in prompts), prompts
 
 
-async def test_cancel_in_the_detail_of_a_finished_job_says_why(seeded_service) -> None:
-    job = job_with(seeded_service, JobStatus.SUCCEEDED)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await detail_settle(pilot)
+async def test_cancel_in_the_detail_of_a_finished_job_says_why(start_detail) -> None:
+    async with start_detail(JobStatus.SUCCEEDED, size=(120, 40), notifications=True) as (pilot, job):
+        app = pilot.app
         for key in ("c", "p", "r"):
             await pilot.press(key)
             await pilot.pause()
@@ -110,32 +102,25 @@ async def test_cancel_in_the_detail_of_a_finished_job_says_why(seeded_service) -
         assert [n.title for n in app._notifications] == ["Can't cancel", "Can't pause", "Can't resume"]
 
 
-async def test_toasts_of_the_detail_do_not_follow_back_to_the_list(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await loaded(pilot)
-        await select_job(pilot, lambda j: j.status is JobStatus.SUCCEEDED)
-        await pilot.press("enter")
-        await settle(pilot)
-        await pilot.press("y")  # "Copied job id"
-        await pilot.pause()
-        assert "Copied job id" in [t for t, _ in toasts(app)]
-        await pilot.press("escape")
-        await settle(pilot)
-        assert app.screen is main_screen(pilot)
-        assert "Copied job id" not in [t for t, _ in toasts(app)]
+async def test_toasts_of_the_detail_do_not_follow_back_to_the_list(dashboard) -> None:
+    await select_job(dashboard, lambda j: j.status is JobStatus.SUCCEEDED)
+    await dashboard.press("enter")
+    await settle(dashboard)
+    await dashboard.press("y")  # "Copied job id"
+    await dashboard.pause()
+    assert "Copied job id" in [t for t, _ in toasts(dashboard.app)]
+    await dashboard.press("escape")
+    await settle(dashboard)
+    assert dashboard.app.screen is main_screen(dashboard)
+    assert "Copied job id" not in [t for t, _ in toasts(dashboard.app)]
 
 
-async def test_help_lists_every_key_of_the_detail_overview(seeded_emulator, seeded_service) -> None:
+async def test_help_lists_every_key_of_the_detail_overview(start_dashboard) -> None:
     from aoft_tui.ui.screens.help_screen import HelpScreen
 
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 60)) as pilot:
-        await loaded(pilot)
-        await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, JobDetailScreen)  # on its Overview tab
+    async with start_dashboard(size=(120, 60)) as pilot:
+        app = pilot.app
+        await _open_a_running_jobs_detail(pilot)
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -165,30 +150,25 @@ async def test_help_lists_every_key_of_the_detail_overview(seeded_emulator, seed
         assert ["?", "f1"] in [[k.lower() for k in row] for row in keys]
 
 
-async def test_esc_in_a_filled_new_job_form_asks_and_stays_by_default(
-    seeded_emulator, seeded_service
-) -> None:
+async def test_esc_in_a_filled_new_job_form_asks_and_stays_by_default(dashboard) -> None:
     from aoft_tui.ui.screens.new_job_screen import NewJobScreen
 
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        await pilot.press("n")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, NewJobScreen)
-        screen.query_one("#suffix").value = "my-run"
-        await pilot.press("escape")
-        await pilot.pause()
-        assert isinstance(app.screen, ConfirmScreen)
-        await pilot.press("escape")  # the default: stay, nothing lost
-        await pilot.pause()
-        assert app.screen is screen and screen.query_one("#suffix").value == "my-run"
-        await pilot.press("escape")
-        await pilot.pause()
-        await pilot.press("y")
-        await settle(pilot)
-        assert app.screen is main_screen(pilot)
+    await dashboard.press("n")
+    await settle(dashboard)
+    screen = dashboard.app.screen
+    assert isinstance(screen, NewJobScreen)
+    screen.query_one("#suffix").value = "my-run"
+    await dashboard.press("escape")
+    await dashboard.pause()
+    assert isinstance(dashboard.app.screen, ConfirmScreen)
+    await dashboard.press("escape")  # the default: stay, nothing lost
+    await dashboard.pause()
+    assert dashboard.app.screen is screen and screen.query_one("#suffix").value == "my-run"
+    await dashboard.press("escape")
+    await dashboard.pause()
+    await dashboard.press("y")
+    await settle(dashboard)
+    assert dashboard.app.screen is main_screen(dashboard)
 
 
 async def test_space_says_it_marks_and_moves_down(seeded_emulator, seeded_service) -> None:

@@ -17,21 +17,18 @@ from tests.support.clean_interpreter import run_python
 from .main_support import loaded, main_screen, make_app, select_job, settle, table, toasts
 
 
-async def test_enter_opens_job_detail_and_escape_returns(seeded_emulator, seeded_service) -> None:
+async def test_enter_opens_job_detail_and_escape_returns(dashboard) -> None:
     from aoft_tui.ui.screens.job_detail import JobDetailScreen
 
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        job_id = await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, JobDetailScreen)
-        assert app.screen.job_id == job_id
-        await pilot.press("escape")
-        await settle(pilot)
-        assert app.screen is main_screen(pilot)
-        assert table(pilot).selected_key == job_id
+    job_id = await select_job(dashboard, lambda j: j.status is JobStatus.RUNNING)
+    await dashboard.press("enter")
+    await dashboard.pause()
+    assert isinstance(dashboard.app.screen, JobDetailScreen)
+    assert dashboard.app.screen.job_id == job_id
+    await dashboard.press("escape")
+    await settle(dashboard)
+    assert dashboard.app.screen is main_screen(dashboard)
+    assert table(dashboard).selected_key == job_id
 
 
 @pytest.mark.parametrize(
@@ -73,44 +70,40 @@ async def test_new_job_dismissed_with_an_id_selects_it(seeded_emulator, seeded_s
         assert screen.query_one("#filter").value == "" and last in table(pilot).visible_ids
 
 
-async def test_compare_overlays_marked_jobs_one_colour_each(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        jobs_table = table(pilot)
-        with_metrics = [j for j in jobs_table.visible_ids if seeded_service.metrics(j)]
-        assert len(with_metrics) >= 2
-        for job_id in with_metrics[:2]:
-            jobs_table.move_cursor(row=jobs_table.get_row_index(job_id))
-            await pilot.press("space")
-        await pilot.press("m")
-        await pilot.pause()
-        compare = app.screen
-        assert isinstance(compare, CompareScreen)
-        await settle(pilot)
-        chart = compare.query_one(MetricChart)
-        assert sorted(chart.series_names) == sorted(with_metrics[:2])
-        colours = {chart.colour_for(j) for j in with_metrics[:2]}
-        assert len(colours) == 2
-        await pilot.press("l")  # log-scale loss
-        await settle(pilot)
-        assert chart.log_scale and chart.chart_title.endswith("· log")
-        await pilot.press("a")  # accuracy: always linear
-        await settle(pilot)
-        assert "accuracy" in chart.chart_title and not chart.log_scale
-        await pilot.press("escape")
-        await pilot.pause()
-        assert app.screen is main_screen(pilot)
+async def test_compare_overlays_marked_jobs_one_colour_each(dashboard, seeded_service) -> None:
+    jobs_table = table(dashboard)
+    with_metrics = [j for j in jobs_table.visible_ids if seeded_service.metrics(j)]
+    assert len(with_metrics) >= 2
+    for job_id in with_metrics[:2]:
+        jobs_table.move_cursor(row=jobs_table.get_row_index(job_id))
+        await dashboard.press("space")
+    await dashboard.press("m")
+    await dashboard.pause()
+    compare = dashboard.app.screen
+    assert isinstance(compare, CompareScreen)
+    await settle(dashboard)
+    chart = compare.query_one(MetricChart)
+    assert sorted(chart.series_names) == sorted(with_metrics[:2])
+    colours = {chart.colour_for(j) for j in with_metrics[:2]}
+    assert len(colours) == 2
+    await dashboard.press("l")  # log-scale loss
+    await settle(dashboard)
+    assert chart.log_scale and chart.chart_title.endswith("· log")
+    await dashboard.press("a")  # accuracy: always linear
+    await settle(dashboard)
+    assert "accuracy" in chart.chart_title and not chart.log_scale
+    await dashboard.press("escape")
+    await dashboard.pause()
+    assert dashboard.app.screen is main_screen(dashboard)
 
 
-async def test_compare_without_marks_explains(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await loaded(pilot)
-        await pilot.press("m")
-        await pilot.pause()
-        assert not isinstance(app.screen, CompareScreen)
-        assert ("Nothing to compare", "Mark jobs with space, then press m to compare them.") in toasts(app)
+async def test_compare_without_marks_explains(dashboard) -> None:
+    await dashboard.press("m")
+    await dashboard.pause()
+    assert not isinstance(dashboard.app.screen, CompareScreen)
+    assert ("Nothing to compare", "Mark jobs with space, then press m to compare them.") in toasts(
+        dashboard.app
+    )
 
 
 async def test_connection_loss_shows_offline_and_nothing_crashes(seeded_emulator, seeded_service) -> None:

@@ -75,12 +75,10 @@ async def test_n_on_a_checkpoint_prefills_the_form_with_that_checkpoint_as_the_b
 
 
 async def test_n_on_a_succeeded_job_continues_from_its_model_and_creates_that_job(
-    seeded_service, tmp_path: Path
+    seeded_service, tmp_path, start_detail
 ) -> None:
-    job = job_with(seeded_service, JobStatus.SUCCEEDED)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+    async with start_detail(JobStatus.SUCCEEDED, size=(120, 40)) as (pilot, job):
+        app = pilot.app
         await pilot.press("n")
         form = await _wait_form(pilot)
         assert form.form().model == job.fine_tuned_model
@@ -100,22 +98,17 @@ async def test_n_on_a_succeeded_job_continues_from_its_model_and_creates_that_jo
     assert newest.id != job.id and newest.model == job.fine_tuned_model
 
 
-async def test_n_on_a_running_job_says_there_is_nothing_to_continue_from(seeded_service) -> None:
-    job = job_with(seeded_service, JobStatus.RUNNING)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await settle(pilot)
+async def test_n_on_a_running_job_says_there_is_nothing_to_continue_from(start_detail) -> None:
+    async with start_detail(JobStatus.RUNNING, size=(120, 40), notifications=True) as (pilot, job):
+        app = pilot.app
         await pilot.press("n")
         await pilot.pause()
         assert not isinstance(app.screen, NewJobScreen)
         assert [n.title for n in app._notifications] == ["Nothing to continue from"]
 
 
-async def test_N_clones_a_job_with_its_settings_and_tags(seeded_service) -> None:
-    job = job_with(seeded_service, JobStatus.SUCCEEDED)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
+async def test_N_clones_a_job_with_its_settings_and_tags(start_detail) -> None:
+    async with start_detail(JobStatus.SUCCEEDED, size=(120, 40)) as (pilot, job):
         await pilot.press("N")
         form = await _wait_form(pilot)
         cloned = form.form()

@@ -15,82 +15,67 @@ def _counts(pilot) -> str:
     return str(main_screen(pilot).query_one("#counts", Label).content)
 
 
-async def test_counts_active_jobs_outside_the_filter(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        jobs = table(pilot).jobs.values()
-        active_in_all = sum(job.status.is_active for job in jobs)
-        assert active_in_all, "the seeded demo has a running job"
-        await pilot.press("slash", *"succeeded", "enter")
-        await settle(pilot)
-        counts = _counts(pilot)
-        # `2 of 8 jobs · 0 active` hid the running job: the active count covers every job
-        assert counts.endswith(f"0 active shown · {active_in_all} active in all"), counts
-        await pilot.press("slash", "escape")
-        await settle(pilot)
-        assert _counts(pilot) == f"{len(jobs)} jobs · {active_in_all} active"
+async def test_counts_active_jobs_outside_the_filter(dashboard) -> None:
+    jobs = table(dashboard).jobs.values()
+    active_in_all = sum(job.status.is_active for job in jobs)
+    assert active_in_all, "the seeded demo has a running job"
+    await dashboard.press("slash", *"succeeded", "enter")
+    await settle(dashboard)
+    counts = _counts(dashboard)
+    # `2 of 8 jobs · 0 active` hid the running job: the active count covers every job
+    assert counts.endswith(f"0 active shown · {active_in_all} active in all"), counts
+    await dashboard.press("slash", "escape")
+    await settle(dashboard)
+    assert _counts(dashboard) == f"{len(jobs)} jobs · {active_in_all} active"
 
 
-async def test_cancel_refusal_is_grammatical(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await loaded(pilot)
-        job_id = await select_job(pilot, lambda j: j.status is JobStatus.SUCCEEDED)
-        await pilot.press("c")
-        await pilot.pause()
-        messages = [message for _, message in toasts(app)]
-        assert any(f"{job_id[-8:]} has already succeeded" in m for m in messages), messages
-        assert not any("is succeeded" in m for m in messages)
+async def test_cancel_refusal_is_grammatical(dashboard) -> None:
+    job_id = await select_job(dashboard, lambda j: j.status is JobStatus.SUCCEEDED)
+    await dashboard.press("c")
+    await dashboard.pause()
+    messages = [message for _, message in toasts(dashboard.app)]
+    assert any(f"{job_id[-8:]} has already succeeded" in m for m in messages), messages
+    assert not any("is succeeded" in m for m in messages)
 
 
-async def test_compare_one_job_title_is_singular(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        await select_job(pilot, lambda j: j.status is JobStatus.SUCCEEDED)
-        await pilot.press("space", "m")
-        await settle(pilot)
-        assert str(app.screen.query_one("#compare-title", Label).content) == "Compare 1 job"
+async def test_compare_one_job_title_is_singular(dashboard) -> None:
+    await select_job(dashboard, lambda j: j.status is JobStatus.SUCCEEDED)
+    await dashboard.press("space", "m")
+    await settle(dashboard)
+    assert str(dashboard.app.screen.query_one("#compare-title", Label).content) == "Compare 1 job"
 
 
-async def test_failed_job_preview_says_why_there_are_no_metrics(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        await select_job(pilot, lambda j: j.status is JobStatus.FAILED and not seeded_service.metrics(j.id))
-        await settle(pilot)
-        chart = main_screen(pilot).query_one(MetricChart)
-        assert not chart.series
-        assert "no metrics: the job failed before training" in str(chart.render())
+async def test_failed_job_preview_says_why_there_are_no_metrics(dashboard, seeded_service) -> None:
+    await select_job(dashboard, lambda j: j.status is JobStatus.FAILED and not seeded_service.metrics(j.id))
+    await settle(dashboard)
+    chart = main_screen(dashboard).query_one(MetricChart)
+    assert not chart.series
+    assert "no metrics: the job failed before training" in str(chart.render())
 
 
-async def test_preview_reloads_when_the_selected_job_finishes(seeded_emulator, seeded_service) -> None:
+async def test_preview_reloads_when_the_selected_job_finishes(
+    dashboard, seeded_emulator, seeded_service
+) -> None:
     """The side chart showed one point 25 minutes after the job finished, until the cursor
     moved away and back: a poll that changes the selected job's status must reload it."""
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        job_id = await select_job(pilot, lambda j: j.status is JobStatus.RUNNING)
-        await settle(pilot)
-        chart = main_screen(pilot).query_one(MetricChart)
-        before = chart.point_count
-        seeded_emulator.advance(3 * 3600)  # long enough for the running job to finish
-        main_screen(pilot).poll_now()
-        for _ in range(50):
-            await settle(pilot)
-            if table(pilot).jobs[job_id].status.is_terminal:
-                break
-        await settle(pilot)
-        assert table(pilot).jobs[job_id].status.is_terminal
-        assert table(pilot).selected_key == job_id, "the cursor never moved"
-        after = chart.point_count
-        final = len(seeded_service.metrics(job_id))
-        assert after > before and final > 0
-        xs, _ = next(iter(chart.series.values()))
-        assert xs[-1] == max(p.step for p in seeded_service.metrics(job_id)), (
-            "the preview shows the last step"
-        )
+    job_id = await select_job(dashboard, lambda j: j.status is JobStatus.RUNNING)
+    await settle(dashboard)
+    chart = main_screen(dashboard).query_one(MetricChart)
+    before = chart.point_count
+    seeded_emulator.advance(3 * 3600)  # long enough for the running job to finish
+    main_screen(dashboard).poll_now()
+    for _ in range(50):
+        await settle(dashboard)
+        if table(dashboard).jobs[job_id].status.is_terminal:
+            break
+    await settle(dashboard)
+    assert table(dashboard).jobs[job_id].status.is_terminal
+    assert table(dashboard).selected_key == job_id, "the cursor never moved"
+    after = chart.point_count
+    final = len(seeded_service.metrics(job_id))
+    assert after > before and final > 0
+    xs, _ = next(iter(chart.series.values()))
+    assert xs[-1] == max(p.step for p in seeded_service.metrics(job_id)), "the preview shows the last step"
 
 
 async def test_failed_job_overview_says_why_there_are_no_metrics(seeded_service) -> None:
@@ -140,24 +125,35 @@ async def test_checkpoint_names_are_never_cut_into_another_name(seeded_service, 
         await detail_settle(pilot)
         await pilot.press("4")
         await detail_settle(pilot)
-        for _ in range(40):  # scrolled fully right changes nothing: the end is always there
+        table = app.screen.query_one(CheckpointsTable)
+
+        def assert_name_ends_shown(row_of) -> list[str]:
+            lines = screen_lines(app)
+            for checkpoint in checkpoints:
+                name = checkpoint.fine_tuned_model_checkpoint
+                row = next((line for line in lines if row_of(checkpoint, line)), None)
+                assert row is not None, f"no row for step {checkpoint.step}: {lines}"
+                tail = name[-12:]
+                assert re.search(re.escape(tail) + r"(\s|$)", row), f"the end of {name!r} is lost in {row!r}"
+            return lines
+
+        assert_name_ends_shown(lambda checkpoint, line: re.match(rf"^\s*{checkpoint.step}\s", line))
+        # Scrolled fully right changes nothing: the end is always there. (The keys went to the
+        # tab bar before, which 40 presses took round and back to this tab: nothing scrolled.)
+        table.focus()
+        for _ in range(40):
+            if table.scroll_x >= table.max_scroll_x:
+                break
             await pilot.press("right")
         await pilot.pause()
-        lines = screen_lines(app)
-        names = {c.fine_tuned_model_checkpoint for c in checkpoints}
-        rows = [line for line in lines if re.match(r"^\s*\d+\s", line)]
-        for checkpoint in checkpoints:
-            name = checkpoint.fine_tuned_model_checkpoint
-            row = next((r for r in rows if re.match(rf"^\s*{checkpoint.step}\s", r)), None)
-            assert row is not None, f"no row for step {checkpoint.step}: {lines}"
-            tail = name[-12:]
-            assert re.search(re.escape(tail) + r"(\s|$)", row), f"the end of {name!r} is lost in {row!r}"
-        table = app.screen.query_one(CheckpointsTable)
+        assert table.scroll_x == table.max_scroll_x
+        lines = assert_name_ends_shown(  # the step may be scrolled away: the row is told by its time
+            lambda checkpoint, line: checkpoint.created_at.strftime("%Y-%m-%d %H:%M") in line
+        )
         selected = table.selected_checkpoint()
         assert selected is not None
         whole = "".join(line.strip() for line in lines)
         assert selected.fine_tuned_model_checkpoint in whole.replace(" ", ""), "the full name is shown"
-        assert names
 
 
 @pytest.mark.parametrize("width", [12, 17, 21, 24, 30, 45])
@@ -199,7 +195,7 @@ async def test_jobs_table_uses_the_width_there_is_for_model_names(seeded_emulato
         assert jobs_table.table_width <= max(jobs_table.scrollable_content_region.width, TABLE_WIDTH)
 
 
-async def test_events_wrap_under_the_message_column_at_80(seeded_service) -> None:
+async def test_events_wrap_under_the_message_column_at_80(start_detail) -> None:
     """A long message wrapped to column 0 broke the time column: continuation lines hang
     under the message."""
     import re
@@ -207,13 +203,10 @@ async def test_events_wrap_under_the_message_column_at_80(seeded_service) -> Non
     from aoft_tui.domain.models import EventLevel, JobEvent
     from aoft_tui.ui.widgets.events_log import EventsLog
 
-    from .detail_support import DetailApp, job_with
     from .detail_support import settle as detail_settle
 
-    job = job_with(seeded_service, JobStatus.SUCCEEDED)
-    app = DetailApp(seeded_service, job.id)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await detail_settle(pilot)
+    async with start_detail(JobStatus.SUCCEEDED, size=(80, 24)) as (pilot, job):
+        app = pilot.app
         await pilot.press("3")
         log = app.screen.query_one(EventsLog)
         long = JobEvent(
@@ -456,32 +449,29 @@ def test_summary_one_line_drops_an_aside_before_cutting() -> None:
     assert _one_line("gpt-4.1-nano-2025-04-14.ft-abc-billing", 21).endswith("billing")
 
 
-async def test_topbar_warning_colours_stay_apart_on_16_colours(seeded_emulator, seeded_service) -> None:
+async def test_topbar_warning_colours_stay_apart_on_16_colours(dashboard) -> None:
     """`$warning` (orange) and `$error` both round to bright red on 16 colours: retrying
     looked like offline, and the demo label like an error."""
     from rich.color import Color, ColorSystem
 
     from aoft_tui.ui.widgets.connection import ConnectionIndicator
 
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        indicator = main_screen(pilot).query_one(ConnectionIndicator)
+    indicator = main_screen(dashboard).query_one(ConnectionIndicator)
 
-        def sixteen(widget) -> int:
-            colour = widget.styles.color.rich_color
-            rgb = colour.get_truecolor(app.ansi_theme)
-            return Color.from_rgb(*rgb).downgrade(ColorSystem.STANDARD).number
+    def sixteen(widget) -> int:
+        colour = widget.styles.color.rich_color
+        rgb = colour.get_truecolor(dashboard.app.ansi_theme)
+        return Color.from_rgb(*rgb).downgrade(ColorSystem.STANDARD).number
 
-        indicator.state = "retrying"
-        await pilot.pause()
-        retrying = sixteen(indicator)
-        indicator.state = "offline"
-        await pilot.pause()
-        offline = sixteen(indicator)
-        demo = sixteen(main_screen(pilot).query_one("#mode"))
-        assert retrying != offline, "retrying and offline look alike"
-        assert retrying in (3, 11) and demo in (3, 11), (retrying, demo)  # yellow / bright yellow
+    indicator.state = "retrying"
+    await dashboard.pause()
+    retrying = sixteen(indicator)
+    indicator.state = "offline"
+    await dashboard.pause()
+    offline = sixteen(indicator)
+    demo = sixteen(main_screen(dashboard).query_one("#mode"))
+    assert retrying != offline, "retrying and offline look alike"
+    assert retrying in (3, 11) and demo in (3, 11), (retrying, demo)  # yellow / bright yellow
 
 
 async def test_no_color_keeps_failed_readable(seeded_emulator, seeded_service, monkeypatch) -> None:

@@ -31,10 +31,12 @@ def large_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-async def _form_with(pilot: Pilot, training: Path) -> NewJobScreen:
+async def _submitted(pilot: Pilot, training: Path) -> NewJobScreen:
+    """The new-job form filled with this training file, then ctrl+s (the pre-flight starts)."""
     screen = await open_form(pilot, LARGE_TIMEOUT)
     screen.query_one("#model-select", Select).value = MODEL
     screen.query_one("#training", Input).value = str(training)
+    await pilot.press("ctrl+s")
     return screen
 
 
@@ -45,8 +47,7 @@ def _outcome(screen: NewJobScreen) -> str:
 async def test_preflight_checks_a_large_file(service, large_file: Path) -> None:
     app = AoftApp(service, load_settings())
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _form_with(pilot, large_file)
-        await pilot.press("ctrl+s")
+        screen = await _submitted(pilot, large_file)
         await wait_for(
             pilot,
             lambda: isinstance(app.screen, ConfirmScreen) or not screen.busy,
@@ -64,8 +65,7 @@ async def test_preflight_checks_a_large_file(service, large_file: Path) -> None:
 async def test_escape_stops_a_large_preflight(service, large_file: Path) -> None:
     app = AoftApp(service, load_settings())
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await _form_with(pilot, large_file)
-        await pilot.press("ctrl+s")
+        screen = await _submitted(pilot, large_file)
         await wait_for(
             pilot,
             lambda: screen.preflight_run is not None and screen.preflight_run.pid is not None,
