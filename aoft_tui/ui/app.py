@@ -53,7 +53,7 @@ class AoftApp(App[None]):
             id="command_palette",
             show=False,
             tooltip="Search every action, by name or by what it does",
-        ),  # fmt: skip
+        ),
         Binding("L", "open_log", "Log", id="log", show=False, tooltip="This session's requests and errors"),
     ]
 
@@ -225,8 +225,11 @@ class AoftApp(App[None]):
                 continue
             seen.add(binding.id)
             title = f"{binding.description} ({self.get_key_display(binding)})"
-            yield SystemCommand(title, binding.tooltip or binding.description,
-                                partial(cast("App[Any] | Widget", active.node).run_action, binding.action))  # fmt: skip
+            yield SystemCommand(
+                title,
+                binding.tooltip or binding.description,
+                partial(cast("App[Any] | Widget", active.node).run_action, binding.action),
+            )
         yield SystemCommand("Help", "Keys for this screen (? or F1)", self.action_help)
         yield SystemCommand(
             "Connect to Azure…",

@@ -38,9 +38,14 @@ def _open(key: str, *, mark: int = 0, wait: bool = True):
 
 @pytest.mark.parametrize(
     ("name", "key", "mark", "wait"),
-    [("detail", "enter", 0, True), ("compare", "m", 2, True), ("new_job", "n", 0, True),
-     ("validate", "v", 0, False), ("push", "w", 0, True)],
-)  # fmt: skip
+    [
+        ("detail", "enter", 0, True),
+        ("compare", "m", 2, True),
+        ("new_job", "n", 0, True),
+        ("validate", "v", 0, False),
+        ("push", "w", 0, True),
+    ],
+)
 def test_key_bar_at_80x24(snap_compare, frozen_demo, monkeypatch, name, key, mark, wait):
     monkeypatch.chdir(DATA)  # the validate and new-job file pickers start here: a fixed listing
     assert snap_compare(frozen_demo, terminal_size=(80, 24), run_before=_open(key, mark=mark, wait=wait))

@@ -123,8 +123,19 @@ async def test_every_binding_has_an_id_and_a_palette_entry(dashboard) -> None:
             if binding.show or node is not table(dashboard):
                 assert binding.id, f"{type(node).__name__}: {binding.key} has no id"
     titles = [command.title for command in dashboard.app.get_system_commands(screen)]
-    for wanted in ("Cancel (c)", "Pause (p)", "Resume (r)", "Filter (/)", "Compare (m)", "Validate (v)",
-                   "New (n)", "W&B (w)", "Refresh (^r)", "Detail (⏎)", "Help"):  # fmt: skip
+    for wanted in (
+        "Cancel (c)",
+        "Pause (p)",
+        "Resume (r)",
+        "Filter (/)",
+        "Compare (m)",
+        "Validate (v)",
+        "New (n)",
+        "W&B (w)",
+        "Refresh (^r)",
+        "Detail (⏎)",
+        "Help",
+    ):
         assert any(t.startswith(wanted.split(" (")[0]) for t in titles), (wanted, titles)
 
 

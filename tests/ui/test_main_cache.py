@@ -122,8 +122,9 @@ async def test_a_first_list_already_here_is_shown_instead_of_the_cache(
     seeded_service.jobs_cache = JobsCache(seeded_service.endpoint)
     seeded_service.list_jobs()  # last run's cache
     cache = CountingCache(seeded_service.endpoint)
-    service = FineTuningService(seeded_emulator.endpoint, seeded_emulator.api_key, "2025-04-01-preview",
-                                jobs_cache=cache)  # fmt: skip
+    service = FineTuningService(
+        seeded_emulator.endpoint, seeded_emulator.api_key, "2025-04-01-preview", jobs_cache=cache
+    )
     service.prefetch_job_list()
     for _ in range(200):  # the first list arrives before the dashboard mounts
         if service.first_list_arrived:

@@ -33,9 +33,12 @@ async def test_enter_opens_job_detail_and_escape_returns(dashboard) -> None:
 
 @pytest.mark.parametrize(
     ("key", "module", "name"),
-    [("v", "validate_screen", "ValidateScreen"), ("n", "new_job_screen", "NewJobScreen"),
-     ("w", "push_screen", "PushScreen")],
-)  # fmt: skip
+    [
+        ("v", "validate_screen", "ValidateScreen"),
+        ("n", "new_job_screen", "NewJobScreen"),
+        ("w", "push_screen", "PushScreen"),
+    ],
+)
 async def test_v_n_w_open_the_feature_screens(seeded_emulator, seeded_service, key, module, name) -> None:
     try:
         screen_cls = getattr(importlib.import_module(f"aoft_tui.ui.screens.{module}"), name)

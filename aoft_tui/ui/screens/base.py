@@ -75,8 +75,9 @@ class _Shared:
     ) -> None:
         """As `App.notify` (thread-safe too), remembered so that leaving the screen takes it down."""
         app = cast(Widget, self).app
-        notification = Notification(message, title, severity, app.NOTIFICATION_TIMEOUT if timeout is None else timeout,
-                                    markup=markup)  # fmt: skip
+        notification = Notification(
+            message, title, severity, app.NOTIFICATION_TIMEOUT if timeout is None else timeout, markup=markup
+        )
         self._own_toasts().append(notification)
         app.post_message(Notify(notification))
 

@@ -63,8 +63,10 @@ class DashboardFilterMixin(DashboardHost):
         if table.filter_text:
             hint.update(f"No job matches “{table.filter_text}”. Press / then esc to clear the filter.")
         else:
-            hint.update("No fine-tuning jobs on this resource yet.\n"
-                        "Press n to start one, or v to check a training file first.")  # fmt: skip
+            hint.update(
+                "No fine-tuning jobs on this resource yet.\n"
+                "Press n to start one, or v to check a training file first."
+            )
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "filter":
@@ -92,8 +94,11 @@ class DashboardFilterMixin(DashboardHost):
         table = self.table
         ids = [jid for jid in table.visible_ids if jid in table.marked] or sorted(table.marked)
         if not ids:
-            self.notify("Mark jobs with space, then press m to compare them.", title="Nothing to compare",
-                        severity="warning")  # fmt: skip
+            self.notify(
+                "Mark jobs with space, then press m to compare them.",
+                title="Nothing to compare",
+                severity="warning",
+            )
             return
         from aoft_tui.ui.screens.compare_screen import CompareScreen
 

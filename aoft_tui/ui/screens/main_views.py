@@ -78,8 +78,11 @@ class MainViewsMixin(DashboardHost):
         if job is None:
             return
         if not job.fine_tuned_model:
-            self.notify(f"{job.id} has no fine-tuned model to deploy (status: {job.status.value}).",
-                        title="Nothing to deploy", severity="warning")  # fmt: skip
+            self.notify(
+                f"{job.id} has no fine-tuned model to deploy (status: {job.status.value}).",
+                title="Nothing to deploy",
+                severity="warning",
+            )
             return
         dialog = self._screen_class("deploy_dialog", "DeployDialog", "Deploy")
         if dialog:
@@ -99,11 +102,17 @@ class MainViewsMixin(DashboardHost):
         try:
             return getattr(importlib.import_module(f"aoft_tui.ui.screens.{module}"), name)
         except ImportError as err:
-            self.notify(f"{feature} is not available in this build ({err}).", title="Not available",
-                        severity="warning")  # fmt: skip
+            self.notify(
+                f"{feature} is not available in this build ({err}).",
+                title="Not available",
+                severity="warning",
+            )
         except Exception as err:
-            self.notify(f"{feature} failed to load: {type(err).__name__}: {err}", title="Screen failed",
-                        severity="error")  # fmt: skip
+            self.notify(
+                f"{feature} failed to load: {type(err).__name__}: {err}",
+                title="Screen failed",
+                severity="error",
+            )
         return None
 
     def action_open_files(self) -> None:
@@ -125,8 +134,12 @@ class MainViewsMixin(DashboardHost):
         if job is None:
             return
         if not job.status.is_terminal:
-            self.notify(f"{job.short_id} is {job.status.value}; only finished jobs (succeeded, failed, cancelled) "
-                        "can be deleted. Cancel it first (c).", title="Can't delete", severity="warning")  # fmt: skip
+            self.notify(
+                f"{job.short_id} is {job.status.value}; only finished jobs (succeeded, failed, cancelled) "
+                "can be deleted. Cancel it first (c).",
+                title="Can't delete",
+                severity="warning",
+            )
             return
 
         def answered(yes: bool | None) -> None:
@@ -134,11 +147,16 @@ class MainViewsMixin(DashboardHost):
                 self._delete_job(job.id)
 
         model = f" Its model {job.fine_tuned_model} is not deleted." if job.fine_tuned_model else ""
-        self.app.push_screen(ConfirmScreen(
-            f"Delete job {job.short_id}?",
-            f"{job.id} ({job.status.value}) disappears from the job list for good, with its events and "
-            f"checkpoints.{model}",
-            confirm_label="Delete job", danger=True), answered)  # fmt: skip
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Delete job {job.short_id}?",
+                f"{job.id} ({job.status.value}) disappears from the job list for good, with its events and "
+                f"checkpoints.{model}",
+                confirm_label="Delete job",
+                danger=True,
+            ),
+            answered,
+        )
 
     @work(thread=True, group="job-action", exit_on_error=False)
     def _delete_job(self, job_id: str) -> None:

@@ -361,8 +361,15 @@ class NewJobScreen(NewJobFieldsMixin, NewJobSubmitMixin, AoftScreen[str | None])
                 if leave:
                     self.dismiss(None)
 
-            self.app.push_screen(ConfirmScreen("Discard this job form?", "What you typed in is thrown away.",
-                                               confirm_label="Discard", danger=True), answered)  # fmt: skip
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Discard this job form?",
+                    "What you typed in is thrown away.",
+                    confirm_label="Discard",
+                    danger=True,
+                ),
+                answered,
+            )
         else:
             self.dismiss(None)
 

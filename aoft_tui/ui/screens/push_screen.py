@@ -244,8 +244,15 @@ class PushScreen(AoftModalScreen[None]):
         if result.url:
             lines += ["Run:", result.url, "", "y copies the URL."]
         elif result.sync_command:
-            lines += ["Offline run:", str(result.run_dir), "", "Upload it with:", result.sync_command,
-                      "", "y copies the command."]  # fmt: skip
+            lines += [
+                "Offline run:",
+                str(result.run_dir),
+                "",
+                "Upload it with:",
+                result.sync_command,
+                "",
+                "y copies the command.",
+            ]
         shown = self.query_one("#push-result", Static)
         shown.update("\n".join(lines))
         shown.display = bool(lines)

@@ -257,9 +257,16 @@ class MetricChart(Widget):
             self.refresh()
             return
         job = partial(
-            _build_text, dict(self._series), self._colours(), self._markers(), self._log, width, height,
-            self._auto_theme(), self._generation,
-        )  # fmt: skip
+            _build_text,
+            dict(self._series),
+            self._colours(),
+            self._markers(),
+            self._log,
+            width,
+            height,
+            self._auto_theme(),
+            self._generation,
+        )
         self.run_worker(job, thread=True, exclusive=True, group=f"chart-{id(self)}", exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
