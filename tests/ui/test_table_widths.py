@@ -54,7 +54,7 @@ def assert_painted_whole(table: DataTable) -> None:
     """Every heading and every cell on screen is painted whole, where its column starts, and each
     column is as wide as its widest cell (no wider: widths follow the rows shown now)."""
     header, *rows = painted(table)
-    assert [cell.rstrip() for cell in header] == [c.label.plain for c in table.ordered_columns]
+    assert [cell.rstrip() for cell in header] == [c.label.plain.rstrip() for c in table.ordered_columns]
     for index, cells in enumerate(rows):
         expected = [_plain(v) for v in table.get_row_at(index)]
         assert [cell.rstrip() for cell in cells] == expected, f"row {index} painted cut"
