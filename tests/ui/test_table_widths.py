@@ -60,7 +60,10 @@ def assert_painted_whole(table: DataTable) -> None:
         assert [cell.rstrip() for cell in cells] == expected, f"row {index} painted cut"
     for column_index, column in enumerate(table.ordered_columns):
         widest = max(
-            [column.label.cell_len, *(len(_plain(r[column_index])) for r in map(table.get_row_at, range(table.row_count)))]
+            [
+                column.label.cell_len,
+                *(len(_plain(r[column_index])) for r in map(table.get_row_at, range(table.row_count))),
+            ]
         )
         assert column.get_render_width(table) - 2 * table.cell_padding == widest, column.label.plain
 
@@ -141,13 +144,19 @@ async def test_files_view_shows_a_name_with_brackets_as_it_is(seeded_emulator, s
         first, *others = screen.overview.files
         odd = dataclasses.replace(first.file, filename="set[/]v2 [bold]x.jsonl")  # not Rich markup
         screen.on_files_loaded(
-            FilesLoaded(dataclasses.replace(screen.overview, files=[dataclasses.replace(first, file=odd), *others]))
+            FilesLoaded(
+                dataclasses.replace(screen.overview, files=[dataclasses.replace(first, file=odd), *others])
+            )
         )
         await pilot.pause()
-        assert "set[/]v2 [bold]x.jsonl" in [cells[0].rstrip() for cells in painted(screen.query_one(DataTable))]
+        assert "set[/]v2 [bold]x.jsonl" in [
+            cells[0].rstrip() for cells in painted(screen.query_one(DataTable))
+        ]
 
 
-async def test_log_view_paints_new_requests_whole_in_the_frame_they_arrive(seeded_emulator, seeded_service) -> None:
+async def test_log_view_paints_new_requests_whole_in_the_frame_they_arrive(
+    seeded_emulator, seeded_service
+) -> None:
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
@@ -163,7 +172,9 @@ async def test_log_view_paints_new_requests_whole_in_the_frame_they_arrive(seede
         assert_painted_whole(log_table)
 
 
-async def test_compare_legend_is_painted_whole_in_the_frame_it_arrives(seeded_emulator, seeded_service) -> None:
+async def test_compare_legend_is_painted_whole_in_the_frame_it_arrives(
+    seeded_emulator, seeded_service
+) -> None:
     app = make_app(seeded_service, seeded_emulator)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
@@ -176,7 +187,7 @@ async def test_compare_legend_is_painted_whole_in_the_frame_it_arrives(seeded_em
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, CompareScreen)
-        rows = {job_id: (1234567, 0.123456, 0.0123456) for job_id in marked}
+        rows = dict.fromkeys(marked, (1234567, 0.123456, 0.0123456))
         screen.on_compare_screen_compare_ready(CompareScreen.CompareReady({}, rows, {}))
         legend = screen.query_one(DataTable)
         assert [cells[4].rstrip() for cells in painted(legend)[1:]] == ["1234567"] * len(marked)

@@ -29,7 +29,9 @@ _RICH_COLOUR = {
     "red": "red",
 }  # fmt: skip
 SMOOTHING = 0.6
-LEGEND_HEADINGS = tuple(Heading(label) for label in (" ", "Job", "Status", "Model / suffix", "Steps", "Last", "Best"))
+LEGEND_HEADINGS = tuple(
+    Heading(label) for label in (" ", "Job", "Status", "Model / suffix", "Steps", "Last", "Best")
+)
 ACCURACIES = (TRAIN_ACCURACY, VALID_ACCURACY)
 
 
