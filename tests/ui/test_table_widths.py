@@ -14,6 +14,8 @@ import dataclasses
 
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import DataTable
 
 from aoft_tui.domain.formatting import ellipsize_middle
@@ -23,7 +25,7 @@ from aoft_tui.ui.screens.files_screen import FilesLoaded, FilesScreen
 from aoft_tui.ui.screens.log_screen import LogScreen
 from aoft_tui.ui.widgets.table_fill import Heading, fill_table
 
-from .main_support import loaded, make_app, settle, table
+from .main_support import settle, table
 
 FILES = [
     ("validation-set-2026-03.jsonl", "fine-tune", "19.4 KiB", "processed", "30m"),
@@ -109,86 +111,61 @@ async def test_a_filled_table_is_painted_whole_before_and_after_the_idle_pass() 
         assert grid.row_count == 1
 
 
-async def test_files_view_paints_a_changed_list_whole_in_the_frame_it_arrives(
-    seeded_emulator, seeded_service
-) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        await pilot.press("F")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, FilesScreen) and screen.overview is not None
-        files_table = screen.query_one("#files", DataTable)
-        assert_painted_whole(files_table)  # the first list, after its idle pass
-        fresh = await asyncio.to_thread(files_service.files_overview, app.service)
-        first, *others = fresh.files
-        longer = dataclasses.replace(first.file, filename="fine-tune-set-" + first.file.filename)
-        renamed = dataclasses.replace(fresh, files=[dataclasses.replace(first, file=longer), *others])
-        # two loads back to back (the mount's and a refresh), nothing painted in between
-        screen.on_files_loaded(FilesLoaded(fresh))
-        screen.on_files_loaded(FilesLoaded(renamed))
-        assert_painted_whole(files_table)
-        shown_name = ellipsize_middle(longer.filename, 28)  # the view's name width at 120 columns
-        assert shown_name in [cells[0].rstrip() for cells in painted(files_table)[1:]]
+async def _view(pilot: Pilot, *keys: str) -> Screen:
+    """The screen the keys open from the loaded dashboard, its first load done and painted."""
+    await pilot.press(*keys)
+    await settle(pilot)
+    return pilot.app.screen
 
 
-async def test_files_view_shows_a_name_with_brackets_as_it_is(seeded_emulator, seeded_service) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        await pilot.press("F")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, FilesScreen) and screen.overview is not None
-        first, *others = screen.overview.files
-        odd = dataclasses.replace(first.file, filename="set[/]v2 [bold]x.jsonl")  # not Rich markup
-        screen.on_files_loaded(
-            FilesLoaded(
-                dataclasses.replace(screen.overview, files=[dataclasses.replace(first, file=odd), *others])
-            )
-        )
-        await pilot.pause()
-        assert "set[/]v2 [bold]x.jsonl" in [
-            cells[0].rstrip() for cells in painted(screen.query_one(DataTable))
-        ]
+async def test_files_view_paints_a_changed_list_whole_in_the_frame_it_arrives(dashboard: Pilot) -> None:
+    screen = await _view(dashboard, "F")
+    assert isinstance(screen, FilesScreen) and screen.overview is not None
+    files_table = screen.query_one("#files", DataTable)
+    assert_painted_whole(files_table)  # the first list, after its idle pass
+    fresh = await asyncio.to_thread(files_service.files_overview, dashboard.app.service)
+    first, *others = fresh.files
+    longer = dataclasses.replace(first.file, filename="fine-tune-set-" + first.file.filename)
+    renamed = dataclasses.replace(fresh, files=[dataclasses.replace(first, file=longer), *others])
+    # two loads back to back (the mount's and a refresh), nothing painted in between
+    screen.on_files_loaded(FilesLoaded(fresh))
+    screen.on_files_loaded(FilesLoaded(renamed))
+    assert_painted_whole(files_table)
+    shown_name = ellipsize_middle(longer.filename, 28)  # the view's name width at 120 columns
+    assert shown_name in [cells[0].rstrip() for cells in painted(files_table)[1:]]
 
 
-async def test_log_view_paints_new_requests_whole_in_the_frame_they_arrive(
-    seeded_emulator, seeded_service
-) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        await pilot.press("L")
-        await pilot.pause(0.6)
-        screen = app.screen
-        assert isinstance(screen, LogScreen)
-        job_id = table(pilot).visible_ids[0]
-        await asyncio.to_thread(app.service.checkpoints, job_id)  # a longer path than any before
-        screen._refresh_rows(force=True)
-        log_table = screen.query_one(DataTable)
-        assert any("/checkpoints" in cells[2] for cells in painted(log_table)[1:])
-        assert_painted_whole(log_table)
+async def test_files_view_shows_a_name_with_brackets_as_it_is(dashboard: Pilot) -> None:
+    screen = await _view(dashboard, "F")
+    assert isinstance(screen, FilesScreen) and screen.overview is not None
+    first, *others = screen.overview.files
+    odd = dataclasses.replace(first.file, filename="set[/]v2 [bold]x.jsonl")  # not Rich markup
+    with_odd_name = [dataclasses.replace(first, file=odd), *others]
+    screen.on_files_loaded(FilesLoaded(dataclasses.replace(screen.overview, files=with_odd_name)))
+    await dashboard.pause()
+    names = [cells[0].rstrip() for cells in painted(screen.query_one(DataTable))]
+    assert "set[/]v2 [bold]x.jsonl" in names
 
 
-async def test_compare_legend_is_painted_whole_in_the_frame_it_arrives(
-    seeded_emulator, seeded_service
-) -> None:
-    app = make_app(seeded_service, seeded_emulator)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await loaded(pilot)
-        jobs_table = table(pilot)
-        marked = [j for j in jobs_table.visible_ids if seeded_service.metrics(j)][:2]
-        for job_id in marked:
-            jobs_table.move_cursor(row=jobs_table.get_row_index(job_id))
-            await pilot.press("space")
-        await pilot.press("m")
-        await settle(pilot)
-        screen = app.screen
-        assert isinstance(screen, CompareScreen)
-        rows = dict.fromkeys(marked, (1234567, 0.123456, 0.0123456))
-        screen.on_compare_screen_compare_ready(CompareScreen.CompareReady({}, rows, {}))
-        legend = screen.query_one(DataTable)
-        assert [cells[4].rstrip() for cells in painted(legend)[1:]] == ["1234567"] * len(marked)
-        assert_painted_whole(legend)
+async def test_log_view_paints_new_requests_whole_in_the_frame_they_arrive(dashboard: Pilot) -> None:
+    job_id = table(dashboard).visible_ids[0]
+    screen = await _view(dashboard, "L")
+    assert isinstance(screen, LogScreen)
+    await asyncio.to_thread(dashboard.app.service.checkpoints, job_id)  # a longer path than any before
+    screen._refresh_rows(force=True)
+    log_table = screen.query_one(DataTable)
+    assert any("/checkpoints" in cells[2] for cells in painted(log_table)[1:])
+    assert_painted_whole(log_table)
+
+
+async def test_compare_legend_is_painted_whole_in_the_frame_it_arrives(dashboard: Pilot) -> None:
+    service = dashboard.app.service
+    marked = [j for j in table(dashboard).visible_ids if service.metrics(j)][:2]
+    table(dashboard).set_marked(marked)
+    screen = await _view(dashboard, "m")
+    assert isinstance(screen, CompareScreen)
+    figures = dict.fromkeys(marked, (1234567, 0.123456, 0.0123456))  # more steps than any real job
+    screen.on_compare_screen_compare_ready(CompareScreen.CompareReady({}, figures, {}))
+    legend = screen.query_one(DataTable)
+    assert [cells[4].rstrip() for cells in painted(legend)[1:]] == ["1234567"] * len(marked)
+    assert_painted_whole(legend)
