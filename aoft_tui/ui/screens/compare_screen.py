@@ -20,6 +20,7 @@ from aoft_tui.services.errors import ServiceError
 from aoft_tui.ui.screens.base import AoftScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
 from aoft_tui.ui.widgets.metric_chart import MetricChart
+from aoft_tui.ui.widgets.table_fill import Heading, TableRow, fill_table
 
 # plotext colour names → Rich colour names, so the legend table matches the chart.
 _RICH_COLOUR = {
@@ -28,6 +29,9 @@ _RICH_COLOUR = {
     "red": "red",
 }  # fmt: skip
 SMOOTHING = 0.6
+LEGEND_HEADINGS = tuple(
+    Heading(label) for label in (" ", "Job", "Status", "Model / suffix", "Steps", "Last", "Best")
+)
 ACCURACIES = (TRAIN_ACCURACY, VALID_ACCURACY)
 
 
@@ -94,8 +98,7 @@ class CompareScreen(AoftScreen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        legend = self.query_one(DataTable)
-        legend.add_columns(" ", "Job", "Status", "Model / suffix", "Steps", "Last", "Best")
+        fill_table(self.query_one(DataTable), LEGEND_HEADINGS, [])
         self._refresh_chart()
 
     @property
@@ -148,11 +151,10 @@ class CompareScreen(AoftScreen[None]):
         labels = {job.id: f"{job.short_id} {job.suffix or ''}".strip() for job in self.jobs}
         chart.show(message.series, title=title, ylabel=what, labels=labels, log=message.log_scale,
                    empty_text=f"no {split} {what} reported")  # fmt: skip
-        legend = self.query_one(DataTable)
-        legend.clear()
+        rows: list[TableRow] = []
         for job in self.jobs:
             step, last, best = message.rows.get(job.id, (0, None, None))
-            legend.add_row(
+            cells = (
                 # the series' marker as well as its colour: the legend reads under NO_COLOR too
                 Text(
                     chart.legend_glyph(job.id),
@@ -165,6 +167,8 @@ class CompareScreen(AoftScreen[None]):
                 fmt.DASH if last is None else f"{last:.4f}",
                 fmt.DASH if best is None else f"{best:.4f}",
             )
+            rows.append((None, cells))
+        fill_table(self.query_one(DataTable), LEGEND_HEADINGS, rows)  # widths set before the paint
         self.loaded = True
 
     def action_toggle_metric(self) -> None:

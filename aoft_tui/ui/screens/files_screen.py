@@ -23,11 +23,20 @@ from aoft_tui.services import files as files_service
 from aoft_tui.services.errors import ServiceError
 from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
+from aoft_tui.ui.widgets.table_fill import Heading, TableRow, fill_table
 
 if TYPE_CHECKING:
     from aoft_tui.ui.app import AoftApp
 
 GAUGE_WIDTH = 20
+HEADINGS = (
+    Heading("Name", "name"),
+    Heading("Purpose", "purpose"),
+    Heading("Size", "size"),
+    Heading("Status", "status"),
+    Heading("Age", "age"),
+    Heading("Used by", "used"),
+)
 
 
 class FilesLoaded(Message):
@@ -88,12 +97,7 @@ class FilesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        table.add_column("Name", key="name")
-        table.add_column("Purpose", key="purpose")
-        table.add_column("Size", key="size")
-        table.add_column("Status", key="status")
-        table.add_column("Age", key="age")
-        table.add_column("Used by", key="used")
+        fill_table(table, HEADINGS, [])
         table.focus()
         self._load()
 
@@ -111,15 +115,16 @@ class FilesScreen(Screen[None]):
         self.overview = message.overview
         table = self.query_one(DataTable)
         selected = self.selected
-        table.clear()
         now = cast("AoftApp", self.app).now()
         name_width = 28 if self.size.width >= 100 else 18  # 80 columns: no sideways scrolling
+        rows: list[TableRow] = []
         for usage in message.overview.files:
             f = usage.file
             users = ", ".join(job.short_id for job in usage.jobs) or fmt.DASH
             status = Text(f.status.value, style="red" if f.status.value == "error" else "")
-            table.add_row(fmt.ellipsize_middle(f.filename, name_width), f.purpose, fmt.byte_size(f.bytes),
-                          status, fmt.relative_time(f.created_at, now), users, key=f.id)  # fmt: skip
+            rows.append((f.id, (fmt.ellipsize_middle(f.filename, name_width), f.purpose, fmt.byte_size(f.bytes),
+                                status, fmt.relative_time(f.created_at, now), users)))  # fmt: skip
+        fill_table(table, HEADINGS, rows)  # widths set before the paint, never at idle
         if selected is not None and selected.file.id in table.rows:
             table.move_cursor(row=table.get_row_index(selected.file.id))
         self.query_one("#files-quota", Static).update(quota_gauge(message.overview.quota))

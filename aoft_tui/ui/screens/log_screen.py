@@ -20,12 +20,18 @@ from textual.widgets import DataTable, Input, Label, Static
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.services.request_log import RequestLog, RequestRecord
 from aoft_tui.ui.widgets.key_bar import KeyBar
+from aoft_tui.ui.widgets.table_fill import Heading, TableRow, fill_table
 
 if TYPE_CHECKING:
     from aoft_tui.ui.app import AoftApp
 
 REFRESH_SECONDS = 0.5
 API_PREFIX = "/openai"  # every data-plane path starts with it: left out to save a column
+HEADINGS = tuple(
+    Heading(label, key)
+    for label, key in (("Time", "time"), ("Method", "method"), ("Path", "path"), ("Status", "status"),
+                       ("ms", "ms"), ("Request id", "rid"))
+)  # fmt: skip
 _LONG_ID = re.compile(r"\b(?:ftjob|file|ftckpt|upload)-[0-9A-Za-z]{9,}")
 
 
@@ -85,9 +91,7 @@ class LogScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one(DataTable)
-        for label, key in (("Time", "time"), ("Method", "method"), ("Path", "path"), ("Status", "status"),
-                           ("ms", "ms"), ("Request id", "rid")):  # fmt: skip
-            table.add_column(label, key=key)
+        fill_table(table, HEADINGS, [])
         table.focus()
         self.call_after_refresh(self._refresh_rows)  # after layout: the columns fit the width
         self.set_interval(REFRESH_SECONDS, self._refresh_rows, name="log-refresh")
@@ -104,20 +108,21 @@ class LogScreen(Screen[None]):
         self._shown = entries
         table = self.query_one(DataTable)
         row = table.cursor_row
-        table.clear()
         # below 110 columns the request id is cut to its first 8 characters (the detail line
         # and the copy key have it whole) and the path gets the rest
         narrow = self.size.width < 110
         path_width = max(16, self.size.width - (52 if narrow else 80))
+        rows: list[TableRow] = []
         for index, entry in enumerate(entries):
             path = short_path(entry.path)
             if narrow:  # every job path has it: the detail line has the whole path
                 path = path.removeprefix("/fine_tuning")
             rid = entry.request_id or fmt.DASH
-            table.add_row(entry.at.astimezone().strftime("%H:%M:%S"), entry.method,
-                          fmt.ellipsize_middle(path, path_width), status_text(entry),
-                          f"{entry.duration * 1000:.0f}", rid[:8] + "…" if narrow and len(rid) > 8 else rid,
-                          key=str(index))  # fmt: skip
+            rows.append((str(index), (entry.at.astimezone().strftime("%H:%M:%S"), entry.method,
+                                      fmt.ellipsize_middle(path, path_width), status_text(entry),
+                                      f"{entry.duration * 1000:.0f}",
+                                      rid[:8] + "…" if narrow and len(rid) > 8 else rid)))  # fmt: skip
+        fill_table(table, HEADINGS, rows)  # widths set before the paint, never at idle
         if entries:
             table.move_cursor(row=min(row, len(entries) - 1))
         title = f"Requests and errors of this session · {len(entries)} shown"
