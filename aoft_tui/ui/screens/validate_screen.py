@@ -31,7 +31,10 @@ from aoft_tui.services.validation_run import ChildValidation, ValidationCancelle
 from aoft_tui.ui.screens.base import AoftScreen, hidden_key
 from aoft_tui.ui.screens.validate_preview import JsonlTree, LinePreviewScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
+from aoft_tui.ui.widgets.table_fill import Heading, fill_table
 
+# The problems table; its widths are measured before the first paint (ui.widgets.table_fill)
+PROBLEM_HEADINGS = (Heading("Severity"), Heading("Line"), Heading("Code"), Heading("Where"))
 AUTO = "auto"
 
 
@@ -140,8 +143,7 @@ class ValidateScreen(AoftScreen[None]):
         return base.family if base else Select.NULL
 
     def on_mount(self) -> None:
-        table = self.query_one("#validate-problems", DataTable)
-        table.add_columns("Severity", "Line", "Code", "Where")
+        fill_table(self.query_one("#validate-problems", DataTable), PROBLEM_HEADINGS, [])
         self.query_one("#validate-path", Input).focus()
 
     # --- actions --------------------------------------------------------------------------------
@@ -328,13 +330,14 @@ class ValidateScreen(AoftScreen[None]):
 
     def _fill_problems(self, report: ValidationReport) -> None:
         table = self.query_one("#validate-problems", DataTable)
-        table.clear()
         table.set_class(not report.problems, "-hidden")
         self.query_one("#validate-detail").set_class(not report.problems, "-hidden")
+        rows = []
         for i, p in enumerate(report.problems):
             severity = Text("✗ error", style="bold red") if p.is_error else Text("! warning", style="yellow")
             line = "—" if p.line is None else str(p.line)
-            table.add_row(severity, Text(line, justify="right"), p.code, p.location or "", key=str(i))
+            rows.append((str(i), (severity, Text(line, justify="right"), p.code, p.location or "")))
+        fill_table(table, PROBLEM_HEADINGS, rows)
 
 
 def summary_text(report: ValidationReport) -> Text:
