@@ -102,3 +102,21 @@ async def test_after_the_service_died_the_main_screen_says_since_when(
         assert indicator.state in ("retrying", "offline")
         assert text.startswith(f"◐ no answer since {answered_at} · retry in "), text
         assert text.endswith(" s")
+
+
+async def test_it_shortens_as_soon_as_the_screen_turns_narrow() -> None:
+    """No second-by-second redraw picks up the screen's `-narrow` class any more: the
+    class change itself redraws it."""
+    app = _Host()
+    async with app.run_test() as pilot:
+        indicator = app.query_one(ConnectionIndicator)
+        indicator.answered()
+        app.now = T0 + 10
+        indicator.next_try_in(5)
+        assert str(indicator.render()) == "● answered 12:03:10 · next check 12:03:25"
+        app.screen.add_class("-narrow")
+        await pilot.pause()
+        assert str(indicator.render()) == "● answered 12:03:10"
+        app.screen.remove_class("-narrow")
+        await pilot.pause()
+        assert str(indicator.render()) == "● answered 12:03:10 · next check 12:03:25"
