@@ -8,7 +8,9 @@ them moving, waits until the list is on screen and
 `--settle` seconds more (the SDK loads after the first paint), then samples the process's CPU time and
 memory (PSS from /proc/PID/smaps_rollup) at the start and end of `--minutes`. Then it starts one job
 that trains (and keeps training), so the list polls at its fast rate, and samples as long
-again. Printed: the share of one core used, and memory at the start and end of each phase.
+again. Printed: the share of one core used, and memory at the start and end of each phase:
+PSS, and the private pages alone (PSS also moves when other processes sharing the same
+libraries start or end, which on a shared machine is noise, not growth).
 The baseline is a bare Textual hello-world idling on the same pty for the same time.
 
 Targets: <= 1% of a core idle, no memory growth (the end within 5% of the start).
@@ -43,15 +45,28 @@ def pss_mib(pid: int) -> float:
     return float("nan")
 
 
+def private_mib(pid: int) -> float:
+    """Pages only this process holds: unlike PSS, it does not move when other processes
+    sharing its libraries start or end (the machine is shared)."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("Private_Clean", "Private_Dirty"):
+            fields[name] = int(rest.split()[0])
+    return sum(fields.values()) / 1024
+
+
 def sample(run: PtyRun, seconds: float) -> dict[str, float]:
     """Share of a core and PSS over `seconds`, the pty drained meanwhile (as a terminal does)."""
     pid = run.process.pid
-    cpu0, t0, mem0 = cpu_seconds(pid), time.perf_counter(), pss_mib(pid)
+    cpu0, t0, mem0, own0 = cpu_seconds(pid), time.perf_counter(), pss_mib(pid), private_mib(pid)
     run.drain(seconds)
     return {
         "core_percent": 100 * (cpu_seconds(pid) - cpu0) / (time.perf_counter() - t0),
         "pss_start": mem0,
         "pss_end": pss_mib(pid),
+        "private_start": own0,
+        "private_end": private_mib(pid),
     }
 
 
@@ -101,9 +116,11 @@ def main() -> int:
         ("aoft-tui, one job training", following),
     ):
         growth = 100 * (figures["pss_end"] / figures["pss_start"] - 1)
+        own_growth = 100 * (figures["private_end"] / figures["private_start"] - 1)
         print(
             f"  {name:<28}: {figures['core_percent']:5.2f}% of a core  PSS {figures['pss_start']:.1f} -> "
-            f"{figures['pss_end']:.1f} MiB ({growth:+.1f}%)"
+            f"{figures['pss_end']:.1f} MiB ({growth:+.1f}%)  private {figures['private_start']:.1f} -> "
+            f"{figures['private_end']:.1f} MiB ({own_growth:+.1f}%)"
         )
     print("targets: <= 1% of a core idle; no memory growth")
     return 0

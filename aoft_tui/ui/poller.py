@@ -12,6 +12,10 @@ top the poller is paused (`AoftScreen` forwards ScreenSuspend/ScreenResume): no 
 runs, and the poll that was due runs as soon as the screen is shown again — unless the
 view asked for `background=SECONDS`: then, while something is moving, it keeps polling
 that often behind the other screen (the job list does, to tell of jobs that end).
+
+After each successful poll, once its handler has swapped in the new data, the memory the
+poll freed is handed back to the system (`services.memory`): a dashboard left open for
+hours stays flat.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from textual.timer import Timer
 from textual.widget import Widget
 
 from aoft_tui.services.errors import RateLimitError
+from aoft_tui.services.memory import release_freed_memory
 from aoft_tui.services.polling import poll_interval
 
 
@@ -71,6 +76,8 @@ class Poller:
         self.failures = 0
         self._active = active
         self._next(poll_interval(active=active, finished=finished, demo=self.demo))
+        # after the handler that called this: by then the previous data is unreferenced
+        self._owner.call_later(release_freed_memory)
         return recovered
 
     def failed(self, error: BaseException) -> float:

@@ -29,24 +29,61 @@ async def test_connected_only_while_the_last_answer_is_fresh() -> None:
         indicator = app.query_one(ConnectionIndicator)
         indicator.answered()
         indicator.next_try_in(15)  # an idle list: the next poll in 15 s
+        assert indicator.changes_at() == T0 + 4  # when "connected" stops being true
         app.now = T0 + 1
-        await pilot.pause(1.2)  # it redraws by itself
+        indicator.redraw()
         assert str(indicator.render()) == "● connected"
 
         app.now = T0 + 10
-        await pilot.pause(1.2)
-        assert str(indicator.render()) == "● answered 12:03:10 · next check in 5 s"
+        indicator.redraw()
+        assert str(indicator.render()) == "● answered 12:03:10 · next check 12:03:25"
+        assert indicator.changes_at() == T0 + 18  # nothing changes until the check is overdue
 
         app.now = T0 + 19  # the poll is 4 s overdue: it hangs on a dead service
-        await pilot.pause(1.2)
+        indicator.redraw()
         assert str(indicator.render()) == "◐ no answer since 12:03:10 · trying…"
+        assert indicator.changes_at() is None
 
         indicator.state = "retrying"
         indicator.next_try_in(8)
         assert str(indicator.render()) == "◐ no answer since 12:03:10 · retry in 8 s"
+        assert indicator.changes_at() == T0 + 19.5  # a countdown: the next second
         indicator.state = "offline"
         indicator.next_try_in(30)
         assert str(indicator.render()) == "○ no answer since 12:03:10 · retry in 30 s"
+        await pilot.pause()
+
+
+async def test_idle_it_does_not_redraw_every_second() -> None:
+    """At the idle poll nothing on it changes for seconds: it must not wake to redraw
+    (it did, every second — most of a dashboard's idle work)."""
+    app = _Host()
+    async with app.run_test() as pilot:
+        indicator = app.query_one(ConnectionIndicator)
+        indicator.answered()
+        app.now = T0 + 5  # the answer is no longer fresh; the next check is 10 s away
+        indicator.next_try_in(10)
+        redraws = []
+        original = indicator.update
+        indicator.update = lambda *args, **kwargs: (redraws.append(args), original(*args, **kwargs))  # type: ignore[method-assign]
+        await pilot.pause(2.5)
+        assert redraws == []
+        assert str(indicator.render()) == "● answered 12:03:10 · next check 12:03:25"
+
+
+async def test_a_retry_countdown_counts_down_by_itself() -> None:
+    class RealClockHost(App):
+        def compose(self) -> ComposeResult:
+            yield ConnectionIndicator()
+
+    app = RealClockHost()
+    async with app.run_test() as pilot:
+        indicator = app.query_one(ConnectionIndicator)
+        indicator.state = "retrying"
+        indicator.next_try_in(8)
+        assert str(indicator.render()).endswith("retry in 8 s")
+        await pilot.pause(1.7)
+        assert str(indicator.render()).endswith(("retry in 7 s", "retry in 6 s", "retry in 5 s"))
 
 
 async def test_after_the_service_died_the_main_screen_says_since_when(
@@ -65,3 +102,21 @@ async def test_after_the_service_died_the_main_screen_says_since_when(
         assert indicator.state in ("retrying", "offline")
         assert text.startswith(f"◐ no answer since {answered_at} · retry in "), text
         assert text.endswith(" s")
+
+
+async def test_it_shortens_as_soon_as_the_screen_turns_narrow() -> None:
+    """No second-by-second redraw picks up the screen's `-narrow` class any more: the
+    class change itself redraws it."""
+    app = _Host()
+    async with app.run_test() as pilot:
+        indicator = app.query_one(ConnectionIndicator)
+        indicator.answered()
+        app.now = T0 + 10
+        indicator.next_try_in(5)
+        assert str(indicator.render()) == "● answered 12:03:10 · next check 12:03:25"
+        app.screen.add_class("-narrow")
+        await pilot.pause()
+        assert str(indicator.render()) == "● answered 12:03:10"
+        app.screen.remove_class("-narrow")
+        await pilot.pause()
+        assert str(indicator.render()) == "● answered 12:03:10 · next check 12:03:25"

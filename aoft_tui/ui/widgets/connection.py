@@ -3,9 +3,14 @@ reads without colour). Colours come from app.tcss via the `-ok/-retrying/-offlin
 
 "Connected" is a claim about the last answer, not about now: it is shown only while that
 answer is fresh. After that the text says when the last answer came and when the next
-try is — `● answered 12:03:10 · next check in 8 s`, `◐ no answer since 12:03:10 · retry
+try is — `● answered 12:03:10 · next check 12:03:25`, `◐ no answer since 12:03:10 · retry
 in 8 s` — so a service that died between two polls is never reported as connected for
-the whole interval. It redraws itself every second.
+the whole interval.
+
+It redraws itself only when its text can change: when the answer stops being fresh, when
+the next try is overdue, and each second of a retry countdown. The idle poll's next check
+is a clock time, not a countdown, so a dashboard left open does not wake every second for
+a label nobody reads (bench/idle.py).
 
 While the table shows the list cached from the last run (`cached` is True) the text says
 so — `◌ cached · connecting…` — until the first live list arrives.
@@ -22,6 +27,7 @@ from datetime import datetime
 from typing import Literal
 
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Static
 
 ConnectionState = Literal["connecting", "ok", "retrying", "offline"]
@@ -36,6 +42,8 @@ _TEXT: dict[str, str] = {
 FRESH_FOR = 4.0
 # A try overdue by this much is hanging (a stalled service, the SDK's retries): say so.
 OVERDUE_AFTER = 3.0
+# Redraw this long after the moment the text changes, so the clock has surely passed it.
+_AFTER_CHANGE = 0.02
 
 
 class ConnectionIndicator(Static):
@@ -47,9 +55,17 @@ class ConnectionIndicator(Static):
         self.clock = clock  # wall-clock seconds (tests freeze or move it)
         self.last_answer: float | None = None
         self.next_try_at: float | None = None
+        self._redraw_timer: Timer | None = None
+        self._shown_compact: bool | None = None
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self._show, name="connection-age")
+        self._show()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        # the screen went narrow or wide (its breakpoint class): the short or long text
+        if self._shown_compact is not None and self.compact != self._shown_compact:
+            self.call_later(self._show)
 
     # --- what the poller tells it ------------------------------------------------------------
     def answered(self) -> None:
@@ -127,14 +143,49 @@ class ConnectionIndicator(Static):
     def _next(self, now: float, word: str) -> str:
         if self.next_try_at is None:
             return ""
+        if self.state == "ok":  # the idle poll's next check: a time, which needs no ticking
+            return f" · {word} {_clock_time(self.next_try_at)}"
         left = self.next_try_at - now
         return f" · {word} now" if left < 0.5 else f" · {word} in {left:.0f} s"
 
+    def changes_at(self) -> float | None:
+        """The clock time at which the text changes by itself next (None: not until told)."""
+        if self.cached or self.state == "connecting":
+            return None
+        now = self.clock()
+        moments = []
+        if self.state == "ok" and self.last_answer is not None and now - self.last_answer <= FRESH_FOR:
+            moments.append(self.last_answer + FRESH_FOR)  # "connected" turns into "answered …"
+        if self.next_try_at is not None:
+            overdue_at = self.next_try_at + OVERDUE_AFTER
+            if now <= overdue_at:
+                moments.append(overdue_at)  # "… · trying…"
+            left = self.next_try_at - now
+            if self.state != "ok" and left >= 0.5:  # "retry in 8 s": the shown number rounds at .5
+                moments.append(now + ((left - 0.5) % 1.0 or 1.0))
+        return min(moments, default=None)
+
+    def redraw(self) -> None:
+        """Show the text for the clock's time now, and wait for its next change."""
+        self._show()
+
     def _show(self) -> None:
         text = self.describe()
+        self._shown_compact = self.compact
         self.update(text)
         full = self._describe_in_full()
         self.tooltip = full if full != text else None
+        self._schedule_redraw()
+
+    def _schedule_redraw(self) -> None:
+        if self._redraw_timer is not None:
+            self._redraw_timer.stop()
+            self._redraw_timer = None
+        at = self.changes_at()
+        if at is None or not self.is_mounted:
+            return
+        delay = max(0.0, at - self.clock()) + _AFTER_CHANGE
+        self._redraw_timer = self.set_timer(delay, self._show, name="connection-change")
 
 
 def _clock_time(at: float) -> str:
