@@ -203,13 +203,8 @@ def _merged(base: dict[str, Any], layer: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _profiles(file_values: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
-    table = file_values.get("profiles")
-    if table is None:
-        return {}
-    if not isinstance(table, Mapping):
-        raise _Invalid(f"profiles must be a table of [profiles.NAME] tables, got {_shown(table)}")
     out = {}
-    for name, body in table.items():
+    for name, body in _entries(file_values, "profiles", "[profiles.NAME] tables").items():
         if not isinstance(body, Mapping):
             raise _Invalid(
                 f"profiles.{name} must be a table (endpoint, auth, api_key_env, ...), got {_shown(body)}"
@@ -258,14 +253,19 @@ def _optional_str(
     )
 
 
-def _table(values: Mapping[str, Any], name: str, kind: type, shape: str) -> dict[str, Any]:
+def _entries(values: Mapping[str, Any], name: str, shape: str) -> Mapping[Any, Any]:
+    """The [name] table's entries (none when it is absent); a value that is no table is an error."""
     table = values.get(name)
     if table is None:
         return {}
     if not isinstance(table, Mapping):
         raise _Invalid(f"{name} must be a table of {shape}, got {_shown(table)}")
+    return table
+
+
+def _table(values: Mapping[str, Any], name: str, kind: type, shape: str) -> dict[str, Any]:
     out = {}
-    for key, value in table.items():
+    for key, value in _entries(values, name, shape).items():
         number = kind is float and isinstance(value, int | float) and not isinstance(value, bool)
         if not (number or (kind is str and isinstance(value, str))):
             raise _Invalid(

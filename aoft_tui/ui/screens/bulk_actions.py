@@ -18,7 +18,7 @@ from textual import work
 from textual.message import Message
 
 from aoft_tui.domain.models import Job, JobStatus
-from aoft_tui.ui.screens.confirm import ConfirmScreen
+from aoft_tui.ui.screens.confirm import confirm_then
 from aoft_tui.ui.screens.dashboard_host import DashboardHost
 from aoft_tui.ui.screens.job_actions import JobScreenMixin
 
@@ -157,19 +157,13 @@ class BulkActionsMixin(DashboardHost):
             )
             return
         title = f"{verb.capitalize()} {len(doable)} marked job{'s' * (len(doable) != 1)}?"
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._run_bulk(verb, [j.id for j in doable], [(j.id, why) for j, why in skipped])
-
-        self.app.push_screen(
-            ConfirmScreen(
-                title,
-                confirmation_text(verb, doable, skipped),
-                confirm_label=f"{verb.capitalize()} {len(doable)}",
-                danger=verb == "cancel",
-            ),
-            answered,
+        confirm_then(
+            self.app,
+            title,
+            confirmation_text(verb, doable, skipped),
+            lambda: self._run_bulk(verb, [j.id for j in doable], [(j.id, why) for j, why in skipped]),
+            confirm_label=f"{verb.capitalize()} {len(doable)}",
+            danger=verb == "cancel",
         )
 
     @work(thread=True, group="bulk", exit_on_error=False)

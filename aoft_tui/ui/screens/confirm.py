@@ -2,6 +2,10 @@
 
     self.app.push_screen(ConfirmScreen("Cancel job?", "ftjob-… will stop."), on_answer)
 
+or, when only a yes does something:
+
+    confirm_then(self.app, "Delete job?", "ftjob-… disappears.", lambda: self._delete(job_id), danger=True)
+
 Dismisses with True (confirmed) or False. `y`/enter confirm, `n`/escape decline; the
 default focus is on the safe answer, so a stray enter never cancels a job by accident
 unless `danger=False`.
@@ -9,7 +13,9 @@ unless `danger=False`.
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from collections.abc import Callable
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -53,3 +59,21 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def action_answer(self, answer: bool) -> None:
         self.dismiss(answer)
+
+
+def confirm_then(
+    app: App[object],
+    title: str,
+    message: str,
+    on_yes: Callable[[], object],
+    *,
+    confirm_label: str = "Yes",
+    danger: bool = False,
+) -> None:
+    """Ask with a ConfirmScreen and run `on_yes` only on a yes; a no (or escape) does nothing."""
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            on_yes()
+
+    app.push_screen(ConfirmScreen(title, message, confirm_label=confirm_label, danger=danger), answered)

@@ -19,7 +19,7 @@ from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.deployments import Deployment
 from aoft_tui.domain.models import Job
 from aoft_tui.ui.screens.base import AoftScreen
-from aoft_tui.ui.screens.confirm import ConfirmScreen
+from aoft_tui.ui.screens.confirm import confirm_then
 from aoft_tui.ui.widgets.key_bar import KeyBar
 
 REFRESH_WHILE_CREATING = 2.0
@@ -231,19 +231,13 @@ class DeploymentsScreen(AoftScreen[None]):
         d = self.selected
         if d is None:
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._delete(d.name)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Delete deployment {d.name}?",
-                f"{d.model} stops answering; the model itself stays and can be deployed again.",
-                confirm_label="Delete",
-                danger=True,
-            ),
-            answered,
+        confirm_then(
+            self.app,
+            f"Delete deployment {d.name}?",
+            f"{d.model} stops answering; the model itself stays and can be deployed again.",
+            lambda: self._delete(d.name),
+            confirm_label="Delete",
+            danger=True,
         )
 
     @work(thread=True, group="deployments-delete", exit_on_error=False)

@@ -20,7 +20,7 @@ from aoft_tui.domain import formatting as fmt
 from aoft_tui.domain.models import Job
 from aoft_tui.services.errors import ServiceError
 from aoft_tui.ui.screens.base import AoftScreen
-from aoft_tui.ui.screens.confirm import ConfirmScreen
+from aoft_tui.ui.screens.confirm import confirm_then
 
 # verb -> (question, consequence, confirm label, JobStatus predicate name, danger)
 _ACTIONS = {
@@ -115,19 +115,13 @@ class JobScreen(AoftScreen[None]):
                 severity="warning",
             )
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._run_job_action(verb, job.id)
-
-        self.app.push_screen(
-            ConfirmScreen(
-                question.format(short=job.short_id),
-                consequence.format(id=job.id),
-                confirm_label=label,
-                danger=danger,
-            ),
-            answered,
+        confirm_then(
+            self.app,
+            question.format(short=job.short_id),
+            consequence.format(id=job.id),
+            lambda: self._run_job_action(verb, job.id),
+            confirm_label=label,
+            danger=danger,
         )
 
     @work(thread=True, group="job-action", exit_on_error=False)

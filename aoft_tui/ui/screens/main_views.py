@@ -19,7 +19,7 @@ from textual.message import Message
 
 from aoft_tui.domain.models import Job
 from aoft_tui.services.errors import ServiceError
-from aoft_tui.ui.screens.confirm import ConfirmScreen
+from aoft_tui.ui.screens.confirm import confirm_then
 from aoft_tui.ui.screens.dashboard_host import DashboardHost
 
 
@@ -141,21 +141,15 @@ class MainViewsMixin(DashboardHost):
                 severity="warning",
             )
             return
-
-        def answered(yes: bool | None) -> None:
-            if yes:
-                self._delete_job(job.id)
-
         model = f" Its model {job.fine_tuned_model} is not deleted." if job.fine_tuned_model else ""
-        self.app.push_screen(
-            ConfirmScreen(
-                f"Delete job {job.short_id}?",
-                f"{job.id} ({job.status.value}) disappears from the job list for good, with its events and "
-                f"checkpoints.{model}",
-                confirm_label="Delete job",
-                danger=True,
-            ),
-            answered,
+        confirm_then(
+            self.app,
+            f"Delete job {job.short_id}?",
+            f"{job.id} ({job.status.value}) disappears from the job list for good, with its events and "
+            f"checkpoints.{model}",
+            lambda: self._delete_job(job.id),
+            confirm_label="Delete job",
+            danger=True,
         )
 
     @work(thread=True, group="job-action", exit_on_error=False)

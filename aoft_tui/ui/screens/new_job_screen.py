@@ -355,20 +355,15 @@ class NewJobScreen(NewJobFieldsMixin, NewJobSubmitMixin, AoftScreen[str | None])
             self._set_busy(False)
             self._show_outcome("Pre-flight abandoned; nothing was uploaded.")
         elif self._filled_in():
-            from aoft_tui.ui.screens.confirm import ConfirmScreen
+            from aoft_tui.ui.screens.confirm import confirm_then
 
-            def answered(leave: bool | None) -> None:
-                if leave:
-                    self.dismiss(None)
-
-            self.app.push_screen(
-                ConfirmScreen(
-                    "Discard this job form?",
-                    "What you typed in is thrown away.",
-                    confirm_label="Discard",
-                    danger=True,
-                ),
-                answered,
+            confirm_then(
+                self.app,
+                "Discard this job form?",
+                "What you typed in is thrown away.",
+                lambda: self.dismiss(None),
+                confirm_label="Discard",
+                danger=True,
             )
         else:
             self.dismiss(None)
