@@ -59,7 +59,8 @@ def assert_painted_whole(table: DataTable) -> None:
     assert [cell.rstrip() for cell in header] == [c.label.plain.rstrip() for c in table.ordered_columns]
     for index, cells in enumerate(rows):
         expected = [_plain(v) for v in table.get_row_at(index)]
-        assert [cell.rstrip() for cell in cells] == expected, f"row {index} painted cut"
+        # strip: a right-justified cell (the problems' line numbers) starts with its padding
+        assert [cell.strip() for cell in cells] == [e.strip() for e in expected], f"row {index} painted cut"
     for column_index, column in enumerate(table.ordered_columns):
         widest = max(
             [
@@ -169,3 +170,22 @@ async def test_compare_legend_is_painted_whole_in_the_frame_it_arrives(dashboard
     legend = screen.query_one(DataTable)
     assert [cells[4].rstrip() for cells in painted(legend)[1:]] == ["1234567"] * len(marked)
     assert_painted_whole(legend)
+
+
+async def test_validate_problems_are_painted_whole_in_the_frame_they_arrive(tmp_path) -> None:
+    from aoft_tui.domain.validation import validate_bytes
+    from aoft_tui.ui.screens.validate_screen import ValidateScreen
+
+    short = validate_bytes(b"not json\n", count_tokens=False)
+    longer = validate_bytes(b'{"messages": [{"role": "user", "content": "hi"}]}\n' * 3, count_tokens=False)
+    assert short.problems and longer.problems
+    app = App[None]()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = ValidateScreen(start_dir=tmp_path)
+        await app.push_screen(screen)
+        screen._fill_problems(short)  # a first file's problems, laid out and painted
+        await pilot.pause()
+        problems = screen.query_one("#validate-problems", DataTable)
+        assert_painted_whole(problems)
+        screen._fill_problems(longer)  # the next file's, read before any idle pass
+        assert_painted_whole(problems)
