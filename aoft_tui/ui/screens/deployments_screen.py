@@ -151,8 +151,8 @@ class DeploymentsScreen(AoftScreen[None]):
         )
         rows = {d.name: _cells(d, now, prices) for d in message.items}
         if list(rows) == [str(key.value) for key in table.rows]:
-            # the same deployments: update cells in place (a clear resets the column widths
-            # and the cursor under the user's hands, every 2 s while one is Creating)
+            # the same deployments: update cells in place (a clear would move the cursor under
+            # the user's hands, every 2 s while one is Creating)
             for name, cells in rows.items():
                 for column, value in zip(table.columns, cells, strict=True):
                     table.update_cell(name, column, value)

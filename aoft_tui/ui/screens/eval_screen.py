@@ -20,6 +20,7 @@ from aoft_tui.services.quick_eval import EvalRun, ExampleResult, SideTotals
 from aoft_tui.ui.screens.base import AoftScreen
 from aoft_tui.ui.screens.deploy_support import form_problem
 from aoft_tui.ui.widgets.key_bar import KeyBar
+from aoft_tui.ui.widgets.table_fill import Heading, TableRow, fill_table
 
 DEFAULT_N = 20
 SHOWN_CHARS = 40
@@ -85,6 +86,7 @@ class EvalScreen(AoftScreen[None]):
         self.running = False
         self.finished = False  # the last run ended (done, cancelled or failed)
         self._cancel = threading.Event()
+        self._rows: list[TableRow] = []  # the results so far, refilled as one (fill_table)
 
     def compose(self) -> ComposeResult:
         yield Label(
@@ -97,16 +99,19 @@ class EvalScreen(AoftScreen[None]):
             yield Input(str(DEFAULT_N), id="eval-n", type="integer")
             yield Button("Run", id="eval-go", variant="primary")
         yield Static("", id="eval-progress")
-        table: DataTable[str] = DataTable(id="eval-results", cursor_type="row", zebra_stripes=True)
-        columns = ["#", "Prompt", "Reference", "Fine-tuned", "Exact", "Sim."]
-        if self.base:
-            columns += ["Base", "Exact", "Sim."]
-        table.add_columns(*columns)
-        yield table
+        yield DataTable(id="eval-results", cursor_type="row", zebra_stripes=True)
         yield Static("", id="eval-totals")
         yield KeyBar(id="keys")
 
+    @property
+    def headings(self) -> list[Heading]:
+        columns = ["#", "Prompt", "Reference", "Fine-tuned", "Exact", "Sim."]
+        if self.base:
+            columns += ["Base", "Exact", "Sim."]
+        return [Heading(label) for label in columns]
+
     def on_mount(self) -> None:
+        fill_table(self.query_one(DataTable), self.headings, [])
         self.query_one("#eval-n", Input).focus()
         self._default_file()
 
@@ -167,7 +172,8 @@ class EvalScreen(AoftScreen[None]):
         if self.base:
             sides.append(SideTotals(self.base, self.base_model))
         self.run = EvalRun(sides, planned=len(examples))
-        self.query_one(DataTable).clear()
+        self._rows.clear()
+        fill_table(self.query_one(DataTable), self.headings, self._rows)
         self.query_one("#eval-totals", Static).update("")
         self._cancel.clear()
         self.running, self.finished = True, False
@@ -197,7 +203,13 @@ class EvalScreen(AoftScreen[None]):
         row = [str(result.number), _short(result.prompt, width), _short(result.reference, width)]
         for answer in result.answers:
             row += [_short(answer.text, width), "✓" if answer.exact else "✗", f"{answer.similarity:.2f}"]
-        self.query_one(DataTable).add_row(*row)
+        # the whole table again, measured before it is painted (ui.widgets.table_fill): a row
+        # added alone is painted at the old widths on a busy machine
+        self._rows.append((None, row))
+        table = self.query_one(DataTable)
+        cursor = table.cursor_row
+        fill_table(table, self.headings, self._rows)
+        table.move_cursor(row=cursor, scroll=False)
         self.query_one("#eval-progress", Static).update(f"{run.done}/{run.planned} examples… (esc cancels)")
         self.query_one("#eval-totals", Static).update(totals_text(run, self._prices))
 
