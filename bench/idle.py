@@ -1,14 +1,15 @@
 """The dashboard left open: CPU and memory of the installed `aoft-tui` over minutes.
 
-    python bench/idle.py [--minutes 10] [--jobs 500]
+    python bench/idle.py [--minutes 10] [--follow-minutes M] [--baseline-minutes M] [--jobs 500]
 
 Users leave the dashboard open for hours. This starts the installed command on a real
 120x40 pty (as `bench/paint_pty.py` does) against an emulator with `--jobs` jobs, none of
 them moving, waits until the list is on screen and
 `--settle` seconds more (the SDK loads after the first paint), then samples the process's CPU time and
 memory (PSS from /proc/PID/smaps_rollup) at the start and end of `--minutes`. Then it starts one job
-that trains (and keeps training), so the list polls at its fast rate, and samples as long
-again. Printed: the share of one core used, and memory at the start and end of each phase:
+that trains (and keeps training), so the list polls at its fast rate, and samples for
+`--follow-minutes`. Private memory is also printed once a minute: growth that levels off
+is an allocator or a bounded cache filling, growth that keeps its slope is a leak. Printed: the share of one core used, and memory at the start and end of each phase:
 PSS, and the private pages alone (PSS also moves when other processes sharing the same
 libraries start or end, which on a shared machine is noise, not growth).
 The baseline is a bare Textual hello-world idling on the same pty for the same time.
@@ -60,19 +61,32 @@ def sample(run: PtyRun, seconds: float) -> dict[str, float]:
     """Share of a core and PSS over `seconds`, the pty drained meanwhile (as a terminal does)."""
     pid = run.process.pid
     cpu0, t0, mem0, own0 = cpu_seconds(pid), time.perf_counter(), pss_mib(pid), private_mib(pid)
-    run.drain(seconds)
+    curve = [own0]  # private MiB each minute: growth that levels off is a cache filling, not a leak
+    while (left := seconds - (time.perf_counter() - t0)) > 0:
+        run.drain(min(60.0, left))
+        curve.append(private_mib(pid))
     return {
         "core_percent": 100 * (cpu_seconds(pid) - cpu0) / (time.perf_counter() - t0),
         "pss_start": mem0,
         "pss_end": pss_mib(pid),
         "private_start": own0,
         "private_end": private_mib(pid),
+        "curve": curve,
     }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--minutes", type=float, default=10.0)
+    parser.add_argument("--minutes", type=float, default=10.0, help="the idle phase")
+    parser.add_argument(
+        "--follow-minutes",
+        type=float,
+        default=None,
+        help="the phase with a job training (default: --minutes)",
+    )
+    parser.add_argument(
+        "--baseline-minutes", type=float, default=None, help="the hello-world's phase (default: --minutes)"
+    )
     parser.add_argument("--jobs", type=int, default=500)
     parser.add_argument(
         "--settle",
@@ -82,6 +96,8 @@ def main() -> int:
     )
     args = parser.parse_args()
     seconds = args.minutes * 60
+    follow_seconds = 60 * (args.minutes if args.follow_minutes is None else args.follow_minutes)
+    baseline_seconds = 60 * (args.minutes if args.baseline_minutes is None else args.baseline_minutes)
 
     from aoft_tui.emulator.embedded import EmbeddedEmulator
 
@@ -101,15 +117,18 @@ def main() -> int:
         hello.write_text(HELLO)
         with PtyRun([sys.executable, str(hello)], base) as run:
             run.wait_for(_hello_visible)
-            baseline = sample(run, seconds)
+            baseline = sample(run, baseline_seconds)
         live = {**base, "AZURE_OPENAI_ENDPOINT": emu.endpoint, "AZURE_OPENAI_API_KEY": emu.api_key}
         with PtyRun([command], live) as run:
             run.wait_for(_job_rows_visible)
             run.drain(args.settle)
             idle = sample(run, seconds)
             emu.add_job(n_steps=1_000_000, status="running", progress=0.01)  # a job that keeps training
-            following = sample(run, seconds)
-    print(f"{args.minutes:g} min per phase, {args.jobs} jobs, pty 120x40")
+            following = sample(run, follow_seconds)
+    print(
+        f"{baseline_seconds / 60:g} / {args.minutes:g} / {follow_seconds / 60:g} min (hello / idle / following),"
+        f" {args.jobs} jobs, pty 120x40"
+    )
     for name, figures in (
         ("hello-world idle", baseline),
         ("aoft-tui, nothing moving", idle),
@@ -122,6 +141,7 @@ def main() -> int:
             f"{figures['pss_end']:.1f} MiB ({growth:+.1f}%)  private {figures['private_start']:.1f} -> "
             f"{figures['private_end']:.1f} MiB ({own_growth:+.1f}%)"
         )
+        print(f"  {'':<28}  private MiB each minute: {' '.join(f'{m:.1f}' for m in figures['curve'])}")
     print("targets: <= 1% of a core idle; no memory growth")
     return 0
 
