@@ -68,6 +68,15 @@ async def wait_for(pilot: Pilot, condition: Callable[[], bool], what: str, timeo
         await pilot.pause(0.05)
 
 
+def confirm_shown(pilot: Pilot) -> bool:
+    """The confirm dialog is on top *and mounted*: pushed is not yet composed, and a query or a
+    key sent in between finds no message and no buttons."""
+    from aoft_tui.ui.screens.confirm import ConfirmScreen
+
+    screen = pilot.app.screen
+    return isinstance(screen, ConfirmScreen) and screen.is_mounted
+
+
 async def open_form(pilot: Pilot, timeout: float = 15.0) -> NewJobScreen:
     """`n` from the dashboard; returns the new-job form once its model list is in."""
     await wait_for(

@@ -13,10 +13,9 @@ from textual.widgets.select import InvalidSelectValueError
 from aoft_tui.emulator.file_checks import FileVerdict
 from aoft_tui.services.settings import load_settings
 from aoft_tui.ui.app import AoftApp
-from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.screens.new_job_dialogs import FilePickerScreen, PreflightReportScreen
 from aoft_tui.ui.screens.new_job_screen import NewJobScreen
-from tests.start.start_support import open_form, wait_for
+from tests.start.start_support import confirm_shown, open_form, wait_for
 
 MODEL = "gpt-4o-mini-2024-07-18"
 SIZE = (80, 24)
@@ -51,7 +50,7 @@ def fill(
 
 async def submit_and_confirm(pilot: Pilot) -> None:
     await pilot.press("ctrl+s")
-    await wait_for(pilot, lambda: isinstance(pilot.app.screen, ConfirmScreen), "the confirm dialog")
+    await wait_for(pilot, lambda: confirm_shown(pilot), "the confirm dialog")
     await pilot.press("y")
 
 
@@ -84,7 +83,7 @@ async def test_start_a_job_with_the_keyboard_and_see_it_run(
         await pilot.press("tab", *"wx-1")  # suffix
         await pilot.press("tab", "tab", "3")  # past the method to epochs
         await pilot.press("ctrl+s")
-        await wait_for(pilot, lambda: isinstance(app.screen, ConfirmScreen), "the confirm dialog")
+        await wait_for(pilot, lambda: confirm_shown(pilot), "the confirm dialog")
         message = str(app.screen.query_one("#confirm-message", Static).render())
         assert "billed tokens" in message and "$" in message
         await pilot.press("y")

@@ -11,9 +11,9 @@ from pathlib import Path
 from textual.widgets import Input, Select, Static
 
 from aoft_tui.domain.models import JobStatus
-from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.screens.new_job_screen import NewJobScreen
 from aoft_tui.ui.widgets.checkpoints_table import CheckpointsTable
+from tests.start.start_support import confirm_shown
 
 from .detail_support import DetailApp, job_with, settle
 
@@ -87,7 +87,7 @@ async def test_n_on_a_succeeded_job_continues_from_its_model_and_creates_that_jo
         form.query_one("#training", Input).value = str(_chat_file(tmp_path))
         await pilot.press("ctrl+s")
         deadline = time.monotonic() + 20
-        while not isinstance(app.screen, ConfirmScreen):
+        while not confirm_shown(pilot):
             assert time.monotonic() < deadline, str(form.query_one("#outcome", Static).render())
             await pilot.pause(0.05)
         await pilot.press("y")

@@ -15,7 +15,7 @@ from aoft_tui.services.settings import load_settings
 from aoft_tui.ui.app import AoftApp
 from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.screens.new_job_screen import NewJobScreen
-from tests.start.start_support import open_form, wait_for
+from tests.start.start_support import confirm_shown, open_form, wait_for
 from tests.validation.validation_helpers import write_large_chats
 
 MODEL = "gpt-4o-mini-2024-07-18"
@@ -50,7 +50,7 @@ async def test_preflight_checks_a_large_file(service, large_file: Path) -> None:
         screen = await _submitted(pilot, large_file)
         await wait_for(
             pilot,
-            lambda: isinstance(app.screen, ConfirmScreen) or not screen.busy,
+            lambda: confirm_shown(pilot) or not screen.busy,
             "the pre-flight",
             LARGE_TIMEOUT,
         )
