@@ -24,6 +24,7 @@ from aoft_tui.domain.models import (
     Job,
     JobEvent,
     JobSpec,
+    JobStatus,
     MetricPoint,
     ModelInfo,
 )
@@ -106,6 +107,7 @@ class FineTuningService(FileCalls):
         self.jobs_cache = jobs_cache  # each full list_jobs() is remembered here (the dashboard's head start)
         self._prefetch: JobListPrefetch | None = None
         self._unsaved_jobs: list[dict[str, Any]] | None = None  # the first list, until flush_jobs_cache()
+        self._last_raw_jobs: list[dict[str, Any]] | None = None  # the last list (list_newest_jobs)
         self._event_metrics = EventMetricsCache()
         self._results: dict[str, list[MetricPoint]] = {}  # job id -> points (done jobs only)
         self._seen_jobs: dict[str, tuple[float, Job]] = {}  # job id -> (monotonic time, job)
@@ -180,6 +182,7 @@ class FineTuningService(FileCalls):
                 raw_jobs = all_raw_jobs(self._client.fine_tuning.jobs, page_size=_PAGE)
             jobs = [job_from_api(raw) for raw in raw_jobs]
         self._remember(*jobs)
+        self._last_raw_jobs = raw_jobs
         if prefetched:
             # the dashboard takes this list on its UI thread right before its first frame:
             # the cache is written after that frame (flush_jobs_cache), or at close()
@@ -189,6 +192,25 @@ class FineTuningService(FileCalls):
             self.jobs_cache.store(raw_jobs)
         if status:
             jobs = [j for j in jobs if j.status.value == status.lower()]
+        return jobs
+
+    def list_newest_jobs(self) -> list[Job] | None:
+        """The job list from its first page alone, the rest from the last full list: for a poll
+        while no job moves (older jobs are finished, so only new jobs can appear, at the top).
+        One request instead of one per 100 jobs. None when it cannot answer alone (no full list
+        yet, a job of it had not ended, or the first page is all new): ask list_jobs()."""
+        last = self._last_raw_jobs
+        if last is None or not all(JobStatus.parse(raw.get("status")).is_terminal for raw in last):
+            return None  # a paused or queued job may change on any page
+        with self._errors():
+            first = [as_dict(raw) for raw in self._client.fine_tuning.jobs.list(limit=_PAGE).data]
+        rest = _after_page(first, last) if len(first) >= _PAGE else []  # a short page is all of it
+        if rest is None:
+            return None
+        raw_jobs = first + rest
+        jobs = [job_from_api(raw) for raw in raw_jobs]
+        self._remember(*jobs)
+        self._last_raw_jobs = raw_jobs
         return jobs
 
     def flush_jobs_cache(self) -> None:
@@ -346,3 +368,17 @@ def _oldest_first(newest_first: list[JobEvent]) -> list[JobEvent]:
     oldest_first = newest_first[::-1]
     oldest_first.sort(key=lambda e: e.created_at)
     return oldest_first
+
+
+def _after_page(page: list[dict[str, Any]], last: list[dict[str, Any]]) -> list[dict[str, Any]] | None:
+    """The jobs of the last list that come after this first page: those past the page's oldest
+    job that the last list knew (a job of the last list before it and missing from the page was
+    deleted). None when the page shares no job with the last list (all new: what follows is
+    unknown)."""
+    position = {str(raw.get("id")): index for index, raw in enumerate(last)}
+    on_page = {str(raw.get("id")) for raw in page}
+    for raw in reversed(page):
+        index = position.get(str(raw.get("id")))
+        if index is not None:
+            return [r for r in last[index + 1 :] if str(r.get("id")) not in on_page]
+    return None

@@ -37,6 +37,9 @@ from aoft_tui.ui.widgets.metric_chart import MetricChart
 
 # Consecutive failed polls before the indicator says "offline" rather than "retrying".
 OFFLINE_AFTER = 2
+# Idle polls that ask only the list's first page (services list_newest_jobs) between two
+# polls of the whole list: at the 15 s idle interval the whole list comes every minute.
+QUICK_POLLS_PER_FULL_LIST = 3
 
 
 class MainScreen(
@@ -102,6 +105,7 @@ class MainScreen(
         self._preview_next: Job | None = None
         self._select_when_loaded: str | None = None
         self.loaded = False  # the first list arrived (tests and snapshots wait on it)
+        self._quick_polls = 0  # first-page polls since the last whole list
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="topbar"):
@@ -167,12 +171,21 @@ class MainScreen(
         return self.query_one(JobsTable)
 
     def poll_now(self) -> None:
+        self._quick_polls = QUICK_POLLS_PER_FULL_LIST  # asked for: the whole list
         self.poller.poll_now()
 
     @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _poll_jobs(self) -> None:
+        service = self.aoft.service
         try:
-            jobs = self.aoft.service.list_jobs()
+            # While every job has ended, the first page tells what can change (new jobs come
+            # first): one request, not one per 100 jobs, most of the idle CPU. The whole list
+            # every few polls still notices a job deleted elsewhere.
+            jobs = service.list_newest_jobs() if self._quick_polls < QUICK_POLLS_PER_FULL_LIST else None
+            if jobs is None:
+                jobs, self._quick_polls = service.list_jobs(), 0
+            else:
+                self._quick_polls += 1
         except ServiceError as err:
             self.post_message(self.PollFailed(err))
         except Exception as err:
