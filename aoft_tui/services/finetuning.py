@@ -196,12 +196,14 @@ class FineTuningService(FileCalls):
 
     def list_newest_jobs(self) -> list[Job] | None:
         """The job list from its first page alone, the rest from the last full list: for a poll
-        while no job moves (older jobs are finished, so only new jobs can appear, at the top).
-        One request instead of one per 100 jobs. None when it cannot answer alone (no full list
-        yet, a job of it had not ended, or the first page is all new): ask list_jobs()."""
+        while no job moves (only new jobs can appear then, at the top). One request instead of
+        one per 100 jobs. None when it cannot answer alone (no full list yet, a job of it was
+        moving, or the first page is all new): ask list_jobs()."""
         last = self._last_raw_jobs
-        if last is None or not all(JobStatus.parse(raw.get("status")).is_terminal for raw in last):
-            return None  # a paused or queued job may change on any page
+        # a moving job may change on any page; a paused one only when someone resumes it (the
+        # whole list, every minute at the idle rate, shows that as it shows a deletion)
+        if last is None or any(JobStatus.parse(raw.get("status")).is_active for raw in last):
+            return None
         with self._errors():
             first = [as_dict(raw) for raw in self._client.fine_tuning.jobs.list(limit=_PAGE).data]
         rest = _after_page(first, last) if len(first) >= _PAGE else []  # a short page is all of it

@@ -1,6 +1,6 @@
-"""The idle poll's first-page list (FineTuningService.list_newest_jobs): while every job has
-ended, one request tells what can change — new jobs come first — and the answer equals the
-whole list's."""
+"""The idle poll's first-page list (FineTuningService.list_newest_jobs): while no job moves,
+one request tells what can change — new jobs come first — and the answer equals the whole
+list's."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def test_a_new_job_is_first_and_a_deleted_one_gone(ended) -> None:
     assert ids == [j.id for j in service.list_jobs()]
 
 
-def test_a_job_that_has_not_ended_needs_the_whole_list(ended) -> None:
+def test_a_moving_job_needs_the_whole_list(ended) -> None:
     emu, service = ended
     emu.add_job(status="pending", n_steps=10, examples=2)
     service.list_jobs()
