@@ -23,7 +23,7 @@ from aoft_tui.services import files as files_service
 from aoft_tui.ui.screens.compare_screen import CompareScreen
 from aoft_tui.ui.screens.files_screen import FilesLoaded, FilesScreen
 from aoft_tui.ui.screens.log_screen import LogScreen
-from aoft_tui.ui.widgets.table_fill import Heading, fill_table
+from aoft_tui.ui.widgets.table_fill import Heading, append_row, fill_table
 
 from .main_support import settle, table
 
@@ -189,3 +189,20 @@ async def test_validate_problems_are_painted_whole_in_the_frame_they_arrive(tmp_
         assert_painted_whole(problems)
         screen._fill_problems(longer)  # the next file's, read before any idle pass
         assert_painted_whole(problems)
+
+
+async def test_a_row_appended_is_painted_whole_and_widens_its_columns_only_when_needed() -> None:
+    app = OneTable()
+    async with app.run_test(size=(100, 10)) as pilot:
+        grid = app.query_one(DataTable)
+        rows: list = [(None, FILES[1])]
+        fill_table(grid, FILE_HEADINGS, rows)
+        await pilot.pause()
+        widths = [c.width for c in grid.ordered_columns]
+        rows.append((None, ("t.jsonl", "fine-tune", "1 KiB", "processed", "1h")))  # fits
+        append_row(grid, FILE_HEADINGS, rows)
+        assert [c.width for c in grid.ordered_columns] == widths and grid.row_count == 2
+        rows.append((None, FILES[0]))  # a longer name: the columns grow, read before any idle pass
+        append_row(grid, FILE_HEADINGS, rows)
+        assert grid.row_count == 3
+        assert_painted_whole(grid)

@@ -20,7 +20,7 @@ from aoft_tui.services.quick_eval import EvalRun, ExampleResult, SideTotals
 from aoft_tui.ui.screens.base import AoftScreen
 from aoft_tui.ui.screens.deploy_support import form_problem
 from aoft_tui.ui.widgets.key_bar import KeyBar
-from aoft_tui.ui.widgets.table_fill import Heading, TableRow, fill_table
+from aoft_tui.ui.widgets.table_fill import Heading, TableRow, append_row, fill_table
 
 DEFAULT_N = 20
 SHOWN_CHARS = 40
@@ -203,13 +203,10 @@ class EvalScreen(AoftScreen[None]):
         row = [str(result.number), _short(result.prompt, width), _short(result.reference, width)]
         for answer in result.answers:
             row += [_short(answer.text, width), "✓" if answer.exact else "✗", f"{answer.similarity:.2f}"]
-        # the whole table again, measured before it is painted (ui.widgets.table_fill): a row
-        # added alone is painted at the old widths on a busy machine
+        # columns measured before the paint (ui.widgets.table_fill): an auto-width row added
+        # alone was painted at the old widths on a busy machine
         self._rows.append((None, row))
-        table = self.query_one(DataTable)
-        cursor = table.cursor_row
-        fill_table(table, self.headings, self._rows)
-        table.move_cursor(row=cursor, scroll=False)
+        append_row(self.query_one(DataTable), self.headings, self._rows)
         self.query_one("#eval-progress", Static).update(f"{run.done}/{run.planned} examples… (esc cancels)")
         self.query_one("#eval-totals", Static).update(totals_text(run, self._prices))
 

@@ -67,6 +67,24 @@ def fill_table(table: DataTable, headings: Sequence[Heading], rows: Iterable[Tab
         table.add_row(*cells, key=key)
 
 
+def append_row(table: DataTable, headings: Sequence[Heading], rows: Sequence[TableRow]) -> None:
+    """Show `rows[-1]`, just appended to `rows` (the table shows the others): added alone when it
+    fits the columns as they are (their widths are fixed, so nothing waits for an idle pass),
+    else every row again with wider columns. A table that grows a row at a time stays linear."""
+    key, cells = rows[-1]
+    shown = [cell_renderable(cell) for cell in cells]
+    console = table.app.console
+    columns = table.ordered_columns
+    if len(columns) == len(shown) and all(
+        _cell_width(console, cell) <= column.width for cell, column in zip(shown, columns, strict=True)
+    ):
+        table.add_row(*shown, key=key)
+        return
+    cursor = table.cursor_row
+    fill_table(table, headings, rows)
+    table.move_cursor(row=cursor, scroll=False)
+
+
 def _cell_width(console: Console, cell: RenderableType) -> int:
     """A cell's width on one line. Text (nearly every cell) by its widest line, as Rich measures
     it but without a render pass: Measurement.get made a 1000-row refill ~95 ms of the UI thread."""
