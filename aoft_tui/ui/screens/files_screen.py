@@ -8,25 +8,20 @@ list before deleting. Loading runs in a thread worker; nothing blocks the UI.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.services import files as files_service
 from aoft_tui.services.errors import ServiceError
+from aoft_tui.ui.screens.base import AoftScreen
 from aoft_tui.ui.screens.confirm import ConfirmScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
 from aoft_tui.ui.widgets.table_fill import Heading, TableRow, fill_table
-
-if TYPE_CHECKING:
-    from aoft_tui.ui.app import AoftApp
 
 GAUGE_WIDTH = 20
 HEADINGS = (
@@ -73,7 +68,7 @@ def quota_gauge(quota: files_service.FileQuota, width: int = GAUGE_WIDTH) -> Tex
     return gauge
 
 
-class FilesScreen(Screen[None]):
+class FilesScreen(AoftScreen[None]):
     CSS_PATH = "files_screen.tcss"
 
     BINDINGS = [
@@ -105,7 +100,7 @@ class FilesScreen(Screen[None]):
     @work(thread=True, exclusive=True, group="files", exit_on_error=False)
     def _load(self) -> None:
         try:
-            self.post_message(FilesLoaded(files_service.files_overview(cast("AoftApp", self.app).service)))
+            self.post_message(FilesLoaded(files_service.files_overview(self.aoft.service)))
         except ServiceError as err:
             self.post_message(FilesFailed(err, "list files"))
         except Exception as err:
@@ -115,7 +110,7 @@ class FilesScreen(Screen[None]):
         self.overview = message.overview
         table = self.query_one(DataTable)
         selected = self.selected
-        now = cast("AoftApp", self.app).now()
+        now = self.aoft.now()
         name_width = 28 if self.size.width >= 100 else 18  # 80 columns: no sideways scrolling
         rows: list[TableRow] = []
         for usage in message.overview.files:
@@ -128,11 +123,7 @@ class FilesScreen(Screen[None]):
         if selected is not None and selected.file.id in table.rows:
             table.move_cursor(row=table.get_row_index(selected.file.id))
         self.query_one("#files-quota", Static).update(quota_gauge(message.overview.quota))
-        where = (
-            "the demo emulator"
-            if cast("AoftApp", self.app).demo
-            else cast("AoftApp", self.app).endpoint_label
-        )
+        where = "the demo emulator" if self.aoft.demo else self.aoft.endpoint_label
         self.query_one("#files-title", Label).update(f"Files of {where}")
         self._show_detail()
         self.loaded = True
@@ -211,7 +202,7 @@ class FilesScreen(Screen[None]):
     @work(thread=True, group="files-delete", exit_on_error=False)
     def _delete(self, file_id: str) -> None:
         try:
-            files_service.delete_unused_file(cast("AoftApp", self.app).service, file_id)
+            files_service.delete_unused_file(self.aoft.service, file_id)
         except ServiceError as err:
             self.post_message(FilesFailed(err, "delete"))
         except Exception as err:

@@ -8,22 +8,18 @@ only when something changed. The filter matches any column, the error text inclu
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import DataTable, Input, Label, Static
 
 from aoft_tui.domain import formatting as fmt
 from aoft_tui.services.request_log import RequestLog, RequestRecord
+from aoft_tui.ui.screens.base import AoftScreen
 from aoft_tui.ui.widgets.key_bar import KeyBar
 from aoft_tui.ui.widgets.table_fill import Heading, TableRow, fill_table
-
-if TYPE_CHECKING:
-    from aoft_tui.ui.app import AoftApp
 
 REFRESH_SECONDS = 0.5
 API_PREFIX = "/openai"  # every data-plane path starts with it: left out to save a column
@@ -61,7 +57,7 @@ def status_text(record: RequestRecord) -> Text:
     return Text(str(record.status), style=tone)
 
 
-class LogScreen(Screen[None]):
+class LogScreen(AoftScreen[None]):
     CSS_PATH = "log_screen.tcss"
 
     BINDINGS = [
@@ -78,7 +74,7 @@ class LogScreen(Screen[None]):
 
     @property
     def request_log(self) -> RequestLog | None:
-        return getattr(cast("AoftApp", self.app).service, "request_log", None)
+        return self.aoft.service.request_log
 
     def compose(self) -> ComposeResult:
         yield Label("Requests and errors of this session", id="log-title")
