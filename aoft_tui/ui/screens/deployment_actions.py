@@ -4,14 +4,11 @@ that made it (for its validation file and settings) and continue training from i
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from textual.screen import Screen
 
 from aoft_tui.domain.models import Job
-
-if TYPE_CHECKING:
-    from aoft_tui.ui.app import AoftApp
 
 
 def job_for_model(service: Any, model: str) -> Job | None:
@@ -41,7 +38,7 @@ def open_continue_from(screen: Screen, model: str, job: Job | None) -> None:
     """The new-job form with `model` as its base: the settings of the job that made it (as
     `n` in the job detail does), or just the model when no job of this resource made it."""
     from aoft_tui.services.job_form import JobForm, form_from_job
-    from aoft_tui.ui.screens.new_job_screen import NewJobScreen
+    from aoft_tui.ui.screens.new_job_launch import open_prefilled
 
     if job is not None:
         form = form_from_job(job, base_model=model)
@@ -49,11 +46,4 @@ def open_continue_from(screen: Screen, model: str, job: Job | None) -> None:
     else:
         form = JobForm(model=model)
         note = f"A new job on the deployed model {model}. Choose training data."
-
-    def created(job_id: str | None) -> None:
-        if job_id:
-            screen.notify(job_id, title="Job created")
-
-    screen.app.push_screen(
-        NewJobScreen(cast("AoftApp", screen.app).service, prefill=form, prefill_note=note), created
-    )
+    open_prefilled(screen, form, note)

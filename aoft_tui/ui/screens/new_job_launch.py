@@ -13,6 +13,7 @@ from aoft_tui.domain.models import Checkpoint, Job, JobStatus
 from aoft_tui.services.job_form import form_from_job
 
 if TYPE_CHECKING:
+    from aoft_tui.services.job_form import JobForm
     from aoft_tui.ui.app import AoftApp
 
 
@@ -21,7 +22,7 @@ def open_clone(screen: Screen, job: Job, done: Callable[[str | None], None] | No
         f"Cloned from {job.id}: same model and settings. Choose the training file "
         f"(the job used {job.training_file})."
     )
-    _push(screen, form_from_job(job), note, done)
+    open_prefilled(screen, form_from_job(job), note, done)
 
 
 def continue_target(job: Job, checkpoint: Checkpoint | None) -> tuple[str, str] | None:
@@ -46,10 +47,13 @@ def open_continue(
         return
     model, what = target
     note = f"Continuing from {what}: {model}. Choose new training data."
-    _push(screen, form_from_job(job, base_model=model), note, done)
+    open_prefilled(screen, form_from_job(job, base_model=model), note, done)
 
 
-def _push(screen: Screen, form, note: str, done: Callable[[str | None], None] | None) -> None:
+def open_prefilled(
+    screen: Screen, form: JobForm, note: str, done: Callable[[str | None], None] | None = None
+) -> None:
+    """The new-job form filled in from `form`, `note` above it; a toast names the job it creates."""
     from aoft_tui.ui.screens.new_job_screen import NewJobScreen
 
     def created(job_id: str | None) -> None:
